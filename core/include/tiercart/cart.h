@@ -1,0 +1,85 @@
+// The cart as the core sees it, and the context it is evaluated in.
+// A Cart is what Shopify's cart.js returns (or an orders/create payload brought to the
+// same shape), with every amount already in minor units of the presentment currency.
+// The Context carries what a cart does not say: rate, country, customer tags, time,
+// and product facts such as collections and stock.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tiercart/money.h"
+
+namespace tiercart {
+
+// The hidden line property that marks a line as a tiercart gift. Its value names the
+// program, its version and the tier: "<program id>@<version>:<tier id>".
+inline constexpr const char* kGiftProperty = "_tiercart";
+
+struct CartLine {
+  int64_t variant_id = 0;
+  int64_t product_id = 0;
+  std::string key;  // cart.js line key "variantId:hash"; empty for order lines
+  int64_t quantity = 0;
+  std::map<std::string, std::string> properties;  // non-string values kept as JSON text
+  // Amounts in minor units of the cart's currency.
+  int64_t price = 0;                // unit price before discounts
+  int64_t original_line_price = 0;  // price x quantity
+  int64_t final_line_price = 0;     // after line-level discounts
+  bool gift_card = false;
+  bool requires_shipping = true;
+  bool subscription = false;  // has a selling plan allocation
+  std::string product_type;
+  std::string vendor;
+  std::string title;  // product title and variant title, for messages
+};
+
+struct Cart {
+  std::string currency;  // presentment currency of every amount below
+  std::vector<CartLine> items;
+  // Cart-level (order) discounts in minor units; spread over lines by the after-discount basis.
+  int64_t cart_level_discount = 0;
+  std::vector<std::string> discount_codes;
+};
+
+// What the store knows of a product that the cart does not carry.
+struct ProductFacts {
+  std::vector<std::string> collections;  // collection handles
+  std::vector<std::string> tags;
+  std::string product_type;  // used when the cart line has none
+};
+
+// What the store knows of a variant: stock and catalog price (used to detect tampering).
+struct VariantFacts {
+  std::optional<int64_t> available;  // units in stock; nothing = not tracked
+  std::optional<int64_t> price;      // catalog unit price in minor units of the cart currency
+  int64_t product_id = 0;
+  std::string title;
+};
+
+struct Context {
+  std::string presentment_currency;  // defaults to the cart's currency
+  std::string shop_currency;         // defaults to the program's currency
+  std::optional<Rate> rate;          // presentment units per shop unit; needed when they differ
+  CartAmounts cart_amounts = CartAmounts::kCents;
+  std::string money_format;  // Shopify money_format template; default per currency when empty
+  std::string country;       // ISO 3166-1 alpha-2, upper case; may be empty
+  std::vector<std::string> customer_tags;
+  std::string locale = "en";
+  std::optional<int64_t> now;  // Unix seconds; schedules are ignored without it
+  std::map<int64_t, ProductFacts> products;
+  std::map<int64_t, VariantFacts> variants;
+  // The shopper's gift choice per tier id (variant ids), from the gift picker.
+  std::map<std::string, std::vector<int64_t>> gift_choices;
+  // Products the drawer may suggest to reach the next tier.
+  std::vector<int64_t> offer_candidates;  // variant ids, described in `variants`
+};
+
+// Parses an ISO 8601 UTC or offset time ("2026-11-21T12:00:00Z", "...+01:00") into Unix
+// seconds. Error "invalid_time" at `path`.
+Result<int64_t> parse_time(std::string_view text, const std::string& path);
+
+}  // namespace tiercart

@@ -1,0 +1,129 @@
+// A reward program: the merchant's bars, tiers and rewards, in the versioned format
+// of docs/program-format.md (JSON Schema: schema/program.schema.json). The theme editor,
+// the widget, the server and the Shopify Function all read this one format.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tiercart/money.h"
+
+namespace tiercart {
+
+inline constexpr int kProgramFormat = 1;
+
+// Which lines count toward a bar. A line counts when it matches `include` (or include is
+// empty) and matches nothing in `exclude`. Gift lines never count.
+struct Selector {
+  std::vector<int64_t> products;
+  std::vector<int64_t> variants;
+  std::vector<std::string> collections;  // handles
+  std::vector<std::string> tags;         // compared case-insensitively, as Shopify does
+  std::vector<std::string> product_types;
+  bool empty() const {
+    return products.empty() && variants.empty() && collections.empty() && tags.empty() &&
+           product_types.empty();
+  }
+};
+
+struct Scope {
+  Selector include;
+  Selector exclude;
+  bool gift_cards = false;    // gift card lines count
+  bool subscriptions = true;  // lines with a selling plan count
+};
+
+// A window in Unix seconds; either end may be open.
+struct Schedule {
+  std::optional<int64_t> starts_at;
+  std::optional<int64_t> ends_at;
+};
+
+// Who may earn. Empty lists allow everyone.
+struct Eligibility {
+  std::vector<std::string> customer_tags_any;  // at least one of these tags
+  std::vector<std::string> countries;          // ISO 3166-1 alpha-2
+};
+
+enum class Metric { kSpend, kQuantity };
+enum class Basis { kAfterDiscounts, kBeforeDiscounts };
+enum class Stacking { kCumulative, kHighestOnly };
+
+struct Gift {
+  int64_t variant_id = 0;
+  int64_t product_id = 0;
+  std::string title;
+};
+
+enum class RewardType { kFreeGift, kFreeShipping, kGiftCard, kOrderDiscount };
+
+struct Reward {
+  RewardType type = RewardType::kFreeGift;
+  // free_gift
+  std::vector<Gift> gifts;
+  int choose = 1;        // how many distinct gifts the shopper takes
+  int64_t quantity = 1;  // units of each chosen gift
+  bool skip_out_of_stock = true;
+  bool preselect = false;  // add the first available gifts without asking
+  // free_shipping
+  std::vector<std::string> countries;  // empty = everywhere
+  // gift_card (issued after purchase, in the shop currency) and fixed order_discount
+  int64_t amount = 0;
+  std::map<std::string, int64_t> amounts_by_currency;
+  // order_discount in percent, 1..100
+  int percent = 0;
+};
+
+// Texts of one locale. Placeholders: {{remaining}}, {{reward}}, {{tier}}, {{threshold}}.
+struct TierTexts {
+  std::string label;     // the reward in a few words: "a free tote"
+  std::string progress;  // shown while the tier is the next one
+  std::string unlocked;  // shown once it is reached
+};
+
+struct Tier {
+  std::string id;
+  int64_t threshold = 0;  // spend: minor units of the program currency; quantity: units
+  std::map<std::string, int64_t> thresholds_by_currency;  // explicit, override conversion
+  Reward reward;
+  std::map<std::string, TierTexts> texts;  // by locale ("en", "fr", "pt-BR")
+  Schedule schedule;
+  Eligibility eligibility;
+};
+
+struct Bar {
+  std::string id;
+  Metric metric = Metric::kSpend;
+  std::optional<Basis> basis;  // falls back to the program's
+  Stacking stacking = Stacking::kCumulative;
+  Scope scope;
+  std::vector<Tier> tiers;                            // ascending thresholds
+  std::map<std::string, std::string> complete_texts;  // by locale, once every tier is reached
+};
+
+struct Program {
+  int format = kProgramFormat;
+  std::string id;
+  int64_t version = 1;
+  std::string currency;  // shop currency of thresholds and amounts
+  Basis basis = Basis::kAfterDiscounts;
+  Rounding rounding = Rounding::kUpToMinor;  // for converted thresholds
+  std::string default_locale = "en";
+  Schedule schedule;
+  Eligibility eligibility;
+  std::vector<Bar> bars;
+};
+
+// A problem found by check_program: wrong enough to refuse ("error") or worth a look
+// ("warning").
+struct Problem {
+  std::string severity;  // "error" | "warning"
+  std::string code;      // "overlapping_tiers", "unreachable_tier", "missing_gift", ...
+  std::string message;
+  std::string path;
+};
+
+}  // namespace tiercart

@@ -1,0 +1,71 @@
+// The core's JSON boundary: the one place where documents become value types and
+// results become JSON. The CLI, the wasm module, the server and the Shopify Function all
+// call these, so the same input gives byte-identical output everywhere.
+// Nothing here throws; bad input comes back as an Error with a code and a JSON path.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tiercart/cart.h"
+#include "tiercart/evaluate.h"
+#include "tiercart/money.h"
+#include "tiercart/program.h"
+#include "tiercart/result.h"
+#include "tiercart/validate.h"
+
+namespace tiercart {
+
+// Input limits, checked before anything is parsed (errors "too_large", "too_deep",
+// "too_many").
+inline constexpr std::size_t kMaxDocumentBytes = 4 * 1024 * 1024;
+inline constexpr int kMaxDepth = 64;
+inline constexpr std::size_t kMaxCartLines = 1000;
+inline constexpr std::size_t kMaxBars = 10;
+inline constexpr std::size_t kMaxTiersPerBar = 20;
+
+const char* version();
+
+// An empty or all-blank context document means "no context".
+Result<Context> parse_context(std::string_view json);
+Result<Program> parse_program(std::string_view json);
+// A cart.js document; integer amounts read as `context.cart_amounts` says.
+Result<Cart> parse_cart(std::string_view json, const Context& context);
+
+// An orders/create webhook payload (REST order) brought to the cart shape, with what the
+// order says of its context.
+struct Order {
+  int64_t id = 0;
+  Cart cart;  // amounts in the presentment currency
+  std::optional<int64_t> created_at;
+  std::string country;  // shipping address country code
+  std::vector<std::string> customer_tags;
+};
+Result<Order> parse_order(std::string_view json);
+
+// Fills what the context leaves open from the order (time, country, tags).
+Context with_order(Context context, const Order& order);
+
+std::vector<Problem> check_program(const Program& program, const Context& context);
+
+std::string to_json(const Evaluation& evaluation);
+std::string to_json(const Verdict& verdict);
+std::string to_json(const std::vector<Problem>& problems);
+std::string to_json(const Error& error);
+
+// JSON in, JSON out. `context_json` may be empty.
+Result<std::string> evaluate_json(std::string_view program_json, std::string_view cart_json,
+                                  std::string_view context_json);
+Result<std::string> validate_cart_json(std::string_view program_json, std::string_view cart_json,
+                                       std::string_view context_json);
+Result<std::string> validate_order_json(std::string_view program_json, std::string_view order_json,
+                                        std::string_view context_json);
+// {"ok": bool, "problems": [...]}; ok is false when any problem is an error.
+Result<std::string> check_program_json(std::string_view program_json,
+                                       std::string_view context_json);
+
+}  // namespace tiercart

@@ -1,0 +1,41 @@
+// Claim validation: does every reward a cart or an order claims follow from the program?
+// The server runs this on each orders/create webhook, with the same evaluation the
+// shopper's browser ran, and tags the orders whose rewards were not earned.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "tiercart/cart.h"
+#include "tiercart/evaluate.h"
+#include "tiercart/program.h"
+
+namespace tiercart {
+
+// Stable reason codes of a rejected claim (docs/errors.md).
+// below_threshold, out_of_scope, expired, not_eligible, quantity_exceeded, unknown_tier,
+// price_tampered.
+struct LineVerdict {
+  int line = 0;  // 1-based
+  int64_t variant_id = 0;
+  std::string tier_id;  // as claimed; empty when the line claims nothing
+  bool earned = true;
+  std::string reason;  // empty when earned
+  std::string message;
+  int64_t claimed_quantity = 0;
+  int64_t earned_quantity = 0;
+};
+
+struct Verdict {
+  std::string program_id;
+  int64_t program_version = 0;
+  bool earned = true;              // every claim holds
+  std::vector<LineVerdict> lines;  // one per claiming or tampered line
+  std::vector<std::string> tags;   // order tags to apply
+};
+
+// Validates the claims of `cart` (gift lines naming a tier, prices against the catalog in
+// `context.variants`). Errors as for evaluate().
+Result<Verdict> validate(const Program& program, const Cart& cart, const Context& context);
+
+}  // namespace tiercart

@@ -1,0 +1,210 @@
+// Finds what would make a program misbehave before a merchant saves it: tiers that overlap
+// or can never be reached, gifts that do not exist, currency mistakes. Errors refuse the
+// save; warnings are shown.
+
+#include <algorithm>
+#include <set>
+
+#include "engine.h"
+#include "json_reader.h"
+#include "tiercart/tiercart.h"
+
+namespace tiercart {
+
+namespace {
+
+using detail::index_path;
+using detail::key_path;
+
+struct Findings {
+  std::vector<Problem> list;
+  void error(std::string code, std::string message, std::string path) {
+    list.push_back({"error", std::move(code), std::move(message), std::move(path)});
+  }
+  void warning(std::string code, std::string message, std::string path) {
+    list.push_back({"warning", std::move(code), std::move(message), std::move(path)});
+  }
+};
+
+bool disjoint(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  if (a.empty() || b.empty()) return false;
+  return std::none_of(a.begin(), a.end(), [&](const std::string& x) {
+    return std::find(b.begin(), b.end(), x) != b.end();
+  });
+}
+
+// A window that can never be open: it ends before it starts, or lies outside the
+// program's own window.
+bool never_open(const Schedule& tier, const Schedule& program) {
+  const auto start =
+      std::max(tier.starts_at.value_or(INT64_MIN), program.starts_at.value_or(INT64_MIN));
+  const auto end = std::min(tier.ends_at.value_or(INT64_MAX), program.ends_at.value_or(INT64_MAX));
+  return start >= end;
+}
+
+void check_amounts_by_currency(const std::map<std::string, int64_t>& amounts, int64_t base_amount,
+                               const Program& program, const Context& context,
+                               const std::string& path, Findings& findings) {
+  for (const auto& [code, amount] : amounts) {
+    if (code == program.currency) {
+      findings.error("currency_mismatch",
+                     code + " is the program's own currency; set the amount itself instead",
+                     key_path(path, code));
+    }
+    // With a rate for this currency at hand, an explicit amount ten times off the converted
+    // one is most likely written in the wrong unit (yen written as if it had cents).
+    if (context.rate && context.presentment_currency == code) {
+      auto converted = convert(base_amount, program.currency, code, *context.rate, Rounding::kNone);
+      if (converted && (amount > converted.value() * 10 || amount * 10 < converted.value())) {
+        findings.warning("suspicious_amount",
+                         std::to_string(amount) + " " + code + " (in minor units) is far from " +
+                             std::to_string(converted.value()) + ", the converted amount",
+                         key_path(path, code));
+      }
+    }
+  }
+}
+
+void check_bar(const Program& program, const Bar& bar, std::size_t b, const Context& context,
+               Findings& findings) {
+  const std::string bar_path = index_path("$.bars", b);
+  std::set<std::string> currencies;
+  for (const auto& tier : bar.tiers) {
+    for (const auto& entry : tier.thresholds_by_currency) currencies.insert(entry.first);
+  }
+  for (std::size_t t = 0; t < bar.tiers.size(); ++t) {
+    const Tier& tier = bar.tiers[t];
+    const std::string path = index_path(key_path(bar_path, "tiers"), t);
+    if (t > 0 && bar.tiers[t - 1].threshold >= tier.threshold) {
+      findings.error("overlapping_tiers",
+                     "tier \"" + tier.id + "\" does not come after tier \"" + bar.tiers[t - 1].id +
+                         "\": thresholds must rise strictly",
+                     key_path(path, "threshold"));
+    }
+    if (bar.metric == Metric::kQuantity && !tier.thresholds_by_currency.empty()) {
+      findings.warning("currency_mismatch",
+                       "a quantity bar counts units; its amounts by currency are ignored",
+                       key_path(path, "thresholds_by_currency"));
+    }
+    // Explicit amounts must keep the tiers in order in each currency too, and a currency
+    // given for some tiers but not others mixes explicit and converted thresholds.
+    for (const auto& code : currencies) {
+      auto here = tier.thresholds_by_currency.find(code);
+      if (here == tier.thresholds_by_currency.end()) {
+        findings.warning("partial_currency_amounts",
+                         "tier \"" + tier.id + "\" has no " + code +
+                             " threshold while other tiers of the bar do; it will be converted",
+                         key_path(path, "thresholds_by_currency"));
+        continue;
+      }
+      for (std::size_t p = 0; p < t; ++p) {
+        auto before = bar.tiers[p].thresholds_by_currency.find(code);
+        if (before != bar.tiers[p].thresholds_by_currency.end() && before->second >= here->second) {
+          findings.error("overlapping_tiers",
+                         "in " + code + ", tier \"" + tier.id + "\" does not come after tier \"" +
+                             bar.tiers[p].id + "\"",
+                         key_path(key_path(path, "thresholds_by_currency"), code));
+        }
+      }
+    }
+    check_amounts_by_currency(tier.thresholds_by_currency, tier.threshold, program, context,
+                              key_path(path, "thresholds_by_currency"), findings);
+    check_amounts_by_currency(tier.reward.amounts_by_currency, tier.reward.amount, program, context,
+                              key_path(key_path(path, "reward"), "amounts_by_currency"), findings);
+
+    if (never_open(tier.schedule, program.schedule)) {
+      findings.error("unreachable_tier",
+                     "tier \"" + tier.id + "\" has a schedule that is never open",
+                     key_path(path, "schedule"));
+    }
+    if (disjoint(tier.eligibility.countries, program.eligibility.countries) ||
+        disjoint(tier.reward.countries, tier.eligibility.countries) ||
+        disjoint(tier.reward.countries, program.eligibility.countries)) {
+      findings.error("unreachable_tier",
+                     "tier \"" + tier.id + "\" is limited to countries nobody can be in at once",
+                     key_path(path, "eligibility"));
+    }
+    if (bar.stacking == Stacking::kHighestOnly && t + 1 < bar.tiers.size() &&
+        tier.reward.type == RewardType::kFreeShipping) {
+      findings.warning("lost_reward",
+                       "with highest_only stacking, free shipping at tier \"" + tier.id +
+                           "\" is lost once a higher tier is reached",
+                       key_path(path, "reward"));
+    }
+
+    const Reward& reward = tier.reward;
+    if (reward.type == RewardType::kFreeGift) {
+      const std::string gifts_path = key_path(key_path(path, "reward"), "gifts");
+      if (reward.choose > static_cast<int>(reward.gifts.size())) {
+        findings.error("missing_gift",
+                       "tier \"" + tier.id + "\" lets the shopper choose " +
+                           std::to_string(reward.choose) + " gifts but offers " +
+                           std::to_string(reward.gifts.size()),
+                       key_path(key_path(path, "reward"), "choose"));
+      }
+      std::set<int64_t> seen;
+      int in_stock = 0;
+      for (std::size_t g = 0; g < reward.gifts.size(); ++g) {
+        const Gift& gift = reward.gifts[g];
+        const std::string gift_path = index_path(gifts_path, g);
+        if (!seen.insert(gift.variant_id).second) {
+          findings.warning("duplicate_gift",
+                           "variant " + std::to_string(gift.variant_id) + " is listed twice",
+                           gift_path);
+        }
+        if (context.variants.empty()) {
+          ++in_stock;
+          continue;
+        }
+        auto facts = context.variants.find(gift.variant_id);
+        if (facts == context.variants.end()) {
+          findings.error(
+              "missing_gift",
+              "gift variant " + std::to_string(gift.variant_id) + " is not in the catalog",
+              key_path(gift_path, "variant_id"));
+          continue;
+        }
+        if (gift.product_id != 0 && facts->second.product_id != 0 &&
+            gift.product_id != facts->second.product_id) {
+          findings.error("missing_gift",
+                         "gift variant " + std::to_string(gift.variant_id) +
+                             " belongs to product " + std::to_string(facts->second.product_id) +
+                             ", not " + std::to_string(gift.product_id),
+                         key_path(gift_path, "product_id"));
+        }
+        if (facts->second.available && *facts->second.available < reward.quantity) {
+          findings.warning("gift_out_of_stock",
+                           "gift variant " + std::to_string(gift.variant_id) + " is out of stock",
+                           gift_path);
+        } else {
+          ++in_stock;
+        }
+      }
+      if (in_stock == 0 && reward.skip_out_of_stock) {
+        findings.warning("unreachable_tier",
+                         "every gift of tier \"" + tier.id + "\" is out of stock", gifts_path);
+      }
+    }
+    if (!tier.texts.empty() && !tier.texts.count(program.default_locale)) {
+      findings.warning(
+          "missing_text",
+          "tier \"" + tier.id + "\" has no texts in the default locale " + program.default_locale,
+          key_path(path, "texts"));
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<Problem> check_program(const Program& program, const Context& context) {
+  Findings findings;
+  if (never_open(program.schedule, Schedule{})) {
+    findings.error("unreachable_tier", "the program's schedule is never open", "$.schedule");
+  }
+  for (std::size_t b = 0; b < program.bars.size(); ++b) {
+    check_bar(program, program.bars[b], b, context, findings);
+  }
+  return findings.list;
+}
+
+}  // namespace tiercart

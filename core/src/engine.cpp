@@ -1,0 +1,257 @@
+#include "engine.h"
+
+#include <algorithm>
+
+#include "int128.h"
+#include "json_reader.h"
+
+namespace tiercart::detail {
+
+namespace {
+
+bool contains(const std::vector<int64_t>& list, int64_t value) {
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+// Shopify compares tags and product types without regard to case.
+bool contains_folded(const std::vector<std::string>& list, const std::string& value) {
+  const std::string folded = lower(value);
+  return std::any_of(list.begin(), list.end(),
+                     [&](const std::string& item) { return lower(item) == folded; });
+}
+
+bool any_shared(const std::vector<std::string>& a, const std::vector<std::string>& b, bool fold) {
+  return std::any_of(b.begin(), b.end(), [&](const std::string& item) {
+    return fold ? contains_folded(a, item) : std::find(a.begin(), a.end(), item) != a.end();
+  });
+}
+
+bool matches(const Selector& selector, const CartLine& line, const Context& context) {
+  if (contains(selector.products, line.product_id)) return true;
+  if (contains(selector.variants, line.variant_id)) return true;
+  auto facts = context.products.find(line.product_id);
+  const ProductFacts* product = facts == context.products.end() ? nullptr : &facts->second;
+  std::string type = line.product_type;
+  if (type.empty() && product) type = product->product_type;
+  if (!type.empty() && contains_folded(selector.product_types, type)) return true;
+  if (product) {
+    if (any_shared(selector.collections, product->collections, false)) return true;
+    if (any_shared(selector.tags, product->tags, true)) return true;
+  }
+  return false;
+}
+
+bool in_scope(const Scope& scope, const CartLine& line, const Context& context) {
+  if (is_gift_line(line)) return false;
+  if (line.gift_card && !scope.gift_cards) return false;
+  if (line.subscription && !scope.subscriptions) return false;
+  if (!scope.include.empty() && !matches(scope.include, line, context)) return false;
+  return !matches(scope.exclude, line, context);
+}
+
+Availability availability_of(const Schedule& schedule, const Eligibility& eligibility,
+                             const Context& context) {
+  if (context.now) {
+    if (schedule.starts_at && *context.now < *schedule.starts_at) return Availability::kNotStarted;
+    if (schedule.ends_at && *context.now >= *schedule.ends_at) return Availability::kExpired;
+  }
+  if (!eligibility.customer_tags_any.empty() &&
+      !any_shared(eligibility.customer_tags_any, context.customer_tags, true)) {
+    return Availability::kNotEligible;
+  }
+  // An unknown country does not exclude: checkout knows the address and decides there.
+  if (!eligibility.countries.empty() && !context.country.empty() &&
+      std::find(eligibility.countries.begin(), eligibility.countries.end(), context.country) ==
+          eligibility.countries.end()) {
+    return Availability::kNotEligible;
+  }
+  return Availability::kAvailable;
+}
+
+// The share of cart-level discounts that falls on `part` of `whole`, rounded up so that
+// the after-discount amount is never overstated.
+int64_t discount_share(int64_t discount, int64_t part, int64_t whole) {
+  if (discount <= 0 || part <= 0 || whole <= 0) return 0;
+  if (part >= whole) return discount;
+  const Int128 product = static_cast<Int128>(discount) * part;
+  return static_cast<int64_t>((product + whole - 1) / whole);
+}
+
+}  // namespace
+
+bool counts_toward(const Bar& bar, const CartLine& line, const Context& context) {
+  return in_scope(bar.scope, line, context);
+}
+
+std::optional<GiftClaim> parse_gift_claim(const std::string& value) {
+  const auto at = value.rfind('@');
+  if (at == std::string::npos || at == 0) return std::nullopt;
+  const auto colon = value.find(':', at);
+  if (colon == std::string::npos || colon == at + 1 || colon + 1 == value.size()) {
+    return std::nullopt;
+  }
+  GiftClaim claim;
+  claim.program_id = value.substr(0, at);
+  int64_t version = 0;
+  for (std::size_t i = at + 1; i < colon; ++i) {
+    const char c = value[i];
+    if (c < '0' || c > '9' || version > INT64_MAX / 10 - 9) return std::nullopt;
+    version = version * 10 + (c - '0');
+  }
+  claim.version = version;
+  claim.tier_id = value.substr(colon + 1);
+  return claim;
+}
+
+bool is_gift_line(const CartLine& line) { return line.properties.count(kGiftProperty) > 0; }
+
+const TierState* Assessment::find_tier(const std::string& id) const {
+  for (const auto& bar : bars) {
+    for (const auto& tier : bar.tiers) {
+      if (tier.tier->id == id) return &tier;
+    }
+  }
+  return nullptr;
+}
+
+std::optional<int64_t> catalog_price(const Context& context, int64_t variant_id, int minor) {
+  auto it = context.variants.find(variant_id);
+  if (it == context.variants.end() || !it->second.price) return std::nullopt;
+  return cart_to_minor(*it->second.price, minor, context.cart_amounts);
+}
+
+std::optional<int64_t> stock(const Context& context, int64_t variant_id) {
+  auto it = context.variants.find(variant_id);
+  if (it == context.variants.end()) return std::nullopt;
+  return it->second.available;
+}
+
+const TierTexts* tier_texts(const Tier& tier, const std::string& locale,
+                            const std::string& default_locale) {
+  if (tier.texts.empty()) return nullptr;
+  auto exact = tier.texts.find(locale);
+  if (exact != tier.texts.end()) return &exact->second;
+  const std::string language = locale.substr(0, locale.find('-'));
+  auto lang = tier.texts.find(language);
+  if (lang != tier.texts.end()) return &lang->second;
+  auto fallback = tier.texts.find(default_locale);
+  if (fallback != tier.texts.end()) return &fallback->second;
+  return &tier.texts.begin()->second;
+}
+
+std::string format_amount(const Assessment& assessment, Metric metric, int64_t value) {
+  if (metric == Metric::kQuantity) return std::to_string(value);
+  return format_money(value, assessment.minor, assessment.money_format);
+}
+
+Result<Assessment> assess(const Program& program, const Cart& cart, const Context& context) {
+  Assessment out;
+  out.currency = cart.currency;
+  if (!context.presentment_currency.empty() && context.presentment_currency != cart.currency) {
+    return make_error("currency_mismatch",
+                      "context: presentment_currency is " + context.presentment_currency +
+                          " but the cart is in " + cart.currency,
+                      "$.presentment_currency");
+  }
+  if (!context.shop_currency.empty() && context.shop_currency != program.currency) {
+    return make_error("currency_mismatch",
+                      "context: shop_currency is " + context.shop_currency +
+                          " but the program's amounts are in " + program.currency,
+                      "$.shop_currency");
+  }
+  auto minor = minor_units(cart.currency);
+  if (!minor) return make_error("unknown_currency", "cart: unknown currency", "$.currency");
+  out.minor = *minor;
+  out.money_format =
+      context.money_format.empty() ? default_money_format(cart.currency) : context.money_format;
+
+  const Availability program_availability =
+      availability_of(program.schedule, program.eligibility, context);
+
+  // Cart-level discounts are spread over the paid lines in proportion to their price. Gift
+  // lines are left out: once the discount function has made them free they carry no share
+  // anyway, and before it has, counting them would let a gift lift the amount it rests on.
+  int64_t all_final = 0;
+  for (const auto& line : cart.items) {
+    if (!is_gift_line(line)) all_final += line.final_line_price;
+  }
+
+  for (const auto& bar : program.bars) {
+    BarState state;
+    state.bar = &bar;
+    const Basis basis = bar.basis.value_or(program.basis);
+    int64_t before = 0;
+    int64_t after = 0;
+    int64_t units = 0;
+    for (const auto& line : cart.items) {
+      if (!counts_toward(bar, line, context)) continue;
+      before += line.original_line_price;
+      after += line.final_line_price;
+      units += line.quantity;
+    }
+    if (bar.metric == Metric::kQuantity) {
+      state.qualifying = units;
+    } else if (basis == Basis::kBeforeDiscounts) {
+      state.qualifying = before;
+    } else {
+      state.qualifying =
+          std::max<int64_t>(0, after - discount_share(cart.cart_level_discount, after, all_final));
+    }
+
+    for (const auto& tier : bar.tiers) {
+      TierState t;
+      t.bar = &bar;
+      t.tier = &tier;
+      if (bar.metric == Metric::kQuantity) {
+        t.threshold = tier.threshold;
+      } else if (auto explicit_amount = tier.thresholds_by_currency.find(cart.currency);
+                 explicit_amount != tier.thresholds_by_currency.end()) {
+        t.threshold = explicit_amount->second;
+      } else if (cart.currency == program.currency) {
+        t.threshold = tier.threshold;
+      } else if (!context.rate) {
+        return make_error("missing_rate",
+                          "context: the cart is in " + cart.currency + " and the program in " +
+                              program.currency + ", but no rate was given",
+                          "$.rate");
+      } else {
+        auto converted = convert(tier.threshold, program.currency, cart.currency, *context.rate,
+                                 program.rounding);
+        if (!converted) return converted.error();
+        t.threshold = converted.value();
+      }
+      t.availability = program_availability;
+      if (t.availability == Availability::kAvailable) {
+        t.availability = availability_of(tier.schedule, tier.eligibility, context);
+      }
+      if (t.availability == Availability::kAvailable &&
+          tier.reward.type == RewardType::kFreeShipping && !tier.reward.countries.empty() &&
+          !context.country.empty() &&
+          std::find(tier.reward.countries.begin(), tier.reward.countries.end(), context.country) ==
+              tier.reward.countries.end()) {
+        t.availability = Availability::kNotEligible;
+      }
+      t.unlocked = t.availability == Availability::kAvailable && state.qualifying >= t.threshold;
+      state.tiers.push_back(t);
+    }
+    // Per-currency amounts may reorder tiers; the bar is drawn in the shopper's currency.
+    std::stable_sort(
+        state.tiers.begin(), state.tiers.end(),
+        [](const TierState& a, const TierState& b) { return a.threshold < b.threshold; });
+    for (int i = 0; i < static_cast<int>(state.tiers.size()); ++i) {
+      if (state.tiers[i].unlocked) state.reached = i;
+      if (state.next < 0 && state.tiers[i].availability == Availability::kAvailable &&
+          !state.tiers[i].unlocked) {
+        state.next = i;
+      }
+    }
+    for (int i = 0; i < static_cast<int>(state.tiers.size()); ++i) {
+      state.tiers[i].rewarded =
+          state.tiers[i].unlocked && (bar.stacking == Stacking::kCumulative || i == state.reached);
+    }
+    out.bars.push_back(std::move(state));
+  }
+  return out;
+}
+
+}  // namespace tiercart::detail

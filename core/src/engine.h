@@ -1,0 +1,68 @@
+// Private: the one assessment of a cart against a program that both evaluate() and
+// validate() build on, so that what the shopper is shown and what the server accepts
+// come from the same numbers.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tiercart/cart.h"
+#include "tiercart/evaluate.h"
+#include "tiercart/program.h"
+
+namespace tiercart::detail {
+
+// A line's claim to be a gift, read from its _tiercart property.
+struct GiftClaim {
+  std::string program_id;
+  int64_t version = 0;
+  std::string tier_id;
+};
+std::optional<GiftClaim> parse_gift_claim(const std::string& value);
+bool is_gift_line(const CartLine& line);
+
+// Whether a line counts toward a bar: in its scope and not a gift.
+bool counts_toward(const Bar& bar, const CartLine& line, const Context& context);
+
+struct TierState {
+  const Bar* bar = nullptr;
+  const Tier* tier = nullptr;
+  int64_t threshold = 0;  // presentment minor units or units
+  Availability availability = Availability::kAvailable;
+  bool unlocked = false;
+  bool rewarded = false;  // its reward is earned (stacking may leave it out)
+};
+
+struct BarState {
+  const Bar* bar = nullptr;
+  int64_t qualifying = 0;
+  std::vector<TierState> tiers;  // ascending by presentment threshold
+  int reached = -1;              // index into tiers
+  int next = -1;
+};
+
+struct Assessment {
+  std::string currency;
+  int minor = 2;
+  std::string money_format;
+  std::vector<BarState> bars;
+  const TierState* find_tier(const std::string& id) const;
+};
+
+Result<Assessment> assess(const Program& program, const Cart& cart, const Context& context);
+
+// The catalog price of a variant in minor units of the cart currency, when the context
+// knows it.
+std::optional<int64_t> catalog_price(const Context& context, int64_t variant_id, int minor);
+
+// Units in stock, when tracked.
+std::optional<int64_t> stock(const Context& context, int64_t variant_id);
+
+// The text of a tier for the shopper's locale, with fallbacks.
+const TierTexts* tier_texts(const Tier& tier, const std::string& locale,
+                            const std::string& default_locale);
+
+std::string format_amount(const Assessment& assessment, Metric metric, int64_t value);
+
+}  // namespace tiercart::detail

@@ -1,0 +1,374 @@
+#include "tiercart/evaluate.h"
+
+#include <algorithm>
+#include <set>
+
+#include "engine.h"
+#include "int128.h"
+
+namespace tiercart {
+
+using detail::Assessment;
+using detail::BarState;
+using detail::TierState;
+
+namespace {
+
+std::string replace_all(std::string text, std::string_view from, const std::string& to) {
+  for (std::size_t at = text.find(from); at != std::string::npos;
+       at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+  return text;
+}
+
+// Fills {{remaining}}, {{reward}}, {{tier}} and {{threshold}}; spaces inside the braces are
+// allowed, as in Liquid.
+std::string render(std::string text, const std::string& remaining, const std::string& reward,
+                   const std::string& tier, const std::string& threshold) {
+  const std::pair<const char*, const std::string*> fields[] = {
+      {"remaining", &remaining}, {"reward", &reward}, {"tier", &tier}, {"threshold", &threshold}};
+  for (const auto& [name, value] : fields) {
+    text = replace_all(std::move(text), std::string("{{") + name + "}}", *value);
+    text = replace_all(std::move(text), std::string("{{ ") + name + " }}", *value);
+  }
+  return text;
+}
+
+std::string label_of(const Tier& tier, const Program& program, const Context& context) {
+  const TierTexts* texts = detail::tier_texts(tier, context.locale, program.default_locale);
+  return texts && !texts->label.empty() ? texts->label : tier.id;
+}
+
+int64_t basis_points(int64_t part, int64_t whole) {
+  if (whole <= 0) return 0;
+  if (part >= whole) return 10000;
+  if (part <= 0) return 0;
+  return static_cast<int64_t>(static_cast<detail::Int128>(part) * 10000 / whole);
+}
+
+BarStatus bar_status(const BarState& state, const Program& program, const Context& context,
+                     const Assessment& assessment) {
+  const Bar& bar = *state.bar;
+  BarStatus status;
+  status.id = bar.id;
+  status.metric = bar.metric;
+  status.qualifying = state.qualifying;
+  int64_t last_available = 0;
+  for (const auto& t : state.tiers) {
+    if (t.availability == Availability::kAvailable) {
+      last_available = std::max(last_available, t.threshold);
+    }
+  }
+  for (const auto& t : state.tiers) {
+    TierStatus tier;
+    tier.id = t.tier->id;
+    tier.threshold = t.threshold;
+    tier.position_bp = static_cast<int>(basis_points(t.threshold, last_available));
+    tier.unlocked = t.unlocked;
+    tier.availability = t.availability;
+    tier.label = label_of(*t.tier, program, context);
+    status.tiers.push_back(std::move(tier));
+  }
+  status.progress_bp = static_cast<int>(basis_points(state.qualifying, last_available));
+  if (state.reached >= 0) status.reached_tier = state.tiers[state.reached].tier->id;
+
+  const TierState* shown = nullptr;  // whose text the message uses
+  if (state.next >= 0) {
+    const TierState& next = state.tiers[state.next];
+    status.next_tier = next.tier->id;
+    status.remaining = next.threshold - state.qualifying;
+    shown = &next;
+  } else if (state.reached >= 0) {
+    shown = &state.tiers[state.reached];
+    const auto& complete = bar.complete_texts;
+    std::string locale_text;
+    if (auto it = complete.find(context.locale); it != complete.end()) {
+      locale_text = it->second;
+    } else if (auto lang = complete.find(context.locale.substr(0, context.locale.find('-')));
+               lang != complete.end()) {
+      locale_text = lang->second;
+    } else if (auto def = complete.find(program.default_locale); def != complete.end()) {
+      locale_text = def->second;
+    }
+    if (!locale_text.empty()) {
+      status.message = locale_text;
+      return status;
+    }
+  }
+  if (shown) {
+    const TierTexts* texts =
+        detail::tier_texts(*shown->tier, context.locale, program.default_locale);
+    const std::string& pattern = !texts            ? std::string()
+                                 : state.next >= 0 ? texts->progress
+                                                   : texts->unlocked;
+    status.message =
+        render(pattern, detail::format_amount(assessment, bar.metric, status.remaining),
+               label_of(*shown->tier, program, context), shown->tier->id,
+               detail::format_amount(assessment, bar.metric, shown->threshold));
+  }
+  return status;
+}
+
+// The amount of a gift card or fixed discount in the shopper's currency.
+Result<int64_t> reward_amount(const Reward& reward, const Program& program, const Cart& cart,
+                              const Context& context) {
+  if (auto it = reward.amounts_by_currency.find(cart.currency);
+      it != reward.amounts_by_currency.end()) {
+    return it->second;
+  }
+  if (cart.currency == program.currency) return reward.amount;
+  if (!context.rate) {
+    return make_error("missing_rate", "context: a rate is needed to convert reward amounts",
+                      "$.rate");
+  }
+  // Rewards are given, not charged: round in the shopper's favour only by the rule chosen
+  // for thresholds would overstate them, so convert to the nearest minor unit.
+  return convert(reward.amount, program.currency, cart.currency, *context.rate, Rounding::kNone);
+}
+
+struct GiftLine {
+  int index = 0;  // 0-based in cart.items
+  const CartLine* line = nullptr;
+};
+
+// Decides which gifts of a tier the cart should hold and adds the actions that get it there.
+void reconcile_gifts(const TierState& state, const Program& program, const Context& context,
+                     const std::vector<GiftLine>& lines, EarnedReward& reward,
+                     std::vector<CartAction>& actions) {
+  const Reward& spec = state.tier->reward;
+  reward.choose = spec.choose;
+  reward.quantity = spec.quantity;
+  std::vector<int64_t> selectable;
+  for (const auto& gift : spec.gifts) {
+    GiftOption option;
+    option.variant_id = gift.variant_id;
+    option.product_id = gift.product_id;
+    option.title = gift.title;
+    const auto units = detail::stock(context, gift.variant_id);
+    option.available = !units || *units >= spec.quantity;
+    if ((option.available || !spec.skip_out_of_stock) &&
+        std::find(selectable.begin(), selectable.end(), gift.variant_id) == selectable.end()) {
+      selectable.push_back(gift.variant_id);
+    }
+    reward.options.push_back(std::move(option));
+  }
+  auto offered = [&](int64_t variant) {
+    return std::any_of(spec.gifts.begin(), spec.gifts.end(),
+                       [&](const Gift& g) { return g.variant_id == variant; });
+  };
+  auto is_selectable = [&](int64_t variant) {
+    return std::find(selectable.begin(), selectable.end(), variant) != selectable.end();
+  };
+  auto add_chosen = [&](int64_t variant) {
+    if (static_cast<int>(reward.chosen.size()) < spec.choose &&
+        std::find(reward.chosen.begin(), reward.chosen.end(), variant) == reward.chosen.end()) {
+      reward.chosen.push_back(variant);
+    }
+  };
+
+  // The shopper's latest pick wins; then what the cart already holds; then, when there is
+  // nothing to choose between (or the merchant preselects), the first available gifts.
+  if (auto picked = context.gift_choices.find(state.tier->id);
+      picked != context.gift_choices.end()) {
+    for (int64_t variant : picked->second) {
+      if (is_selectable(variant)) add_chosen(variant);
+    }
+  } else {
+    for (const auto& gl : lines) {
+      if (offered(gl.line->variant_id)) add_chosen(gl.line->variant_id);
+    }
+  }
+  if (static_cast<int>(reward.chosen.size()) < spec.choose) {
+    std::vector<int64_t> rest;
+    for (int64_t variant : selectable) {
+      if (std::find(reward.chosen.begin(), reward.chosen.end(), variant) == reward.chosen.end()) {
+        rest.push_back(variant);
+      }
+    }
+    const auto open = static_cast<std::size_t>(spec.choose) - reward.chosen.size();
+    if (spec.preselect || rest.size() <= open) {
+      for (int64_t variant : rest) add_chosen(variant);
+    } else {
+      reward.choice_required = true;
+    }
+  }
+
+  std::set<int64_t> held;
+  for (const auto& gl : lines) {
+    const CartLine& line = *gl.line;
+    const bool wanted = std::find(reward.chosen.begin(), reward.chosen.end(), line.variant_id) !=
+                        reward.chosen.end();
+    CartAction action;
+    action.tier_id = state.tier->id;
+    action.variant_id = line.variant_id;
+    action.key = line.key;
+    action.line = gl.index + 1;
+    if (!wanted || held.count(line.variant_id)) {
+      action.type = ActionType::kRemove;
+      action.quantity = 0;
+      action.reason = wanted                     ? "duplicate_gift_line"
+                      : offered(line.variant_id) ? "not_chosen"
+                                                 : "not_offered";
+      actions.push_back(std::move(action));
+      continue;
+    }
+    held.insert(line.variant_id);
+    if (line.quantity != spec.quantity) {
+      action.type = ActionType::kChange;
+      action.quantity = spec.quantity;
+      action.reason = line.quantity > spec.quantity ? "quantity_exceeded" : "quantity_restored";
+      actions.push_back(std::move(action));
+    }
+  }
+  for (int64_t variant : reward.chosen) {
+    if (held.count(variant)) continue;
+    CartAction action;
+    action.type = ActionType::kAdd;
+    action.tier_id = state.tier->id;
+    action.variant_id = variant;
+    action.quantity = spec.quantity;
+    action.property = gift_property(program, state.tier->id);
+    action.reason = "tier_unlocked";
+    actions.push_back(std::move(action));
+  }
+}
+
+// For each bar with a next tier, the candidate that reaches it for the least extra spend;
+// when none reaches it, the one that comes closest.
+std::vector<Offer> pick_offers(const Cart& cart, const Context& context,
+                               const Assessment& assessment) {
+  std::vector<Offer> offers;
+  if (context.offer_candidates.empty()) return offers;
+  std::set<int64_t> in_cart;
+  for (const auto& line : cart.items) {
+    if (!detail::is_gift_line(line)) in_cart.insert(line.variant_id);
+  }
+  for (const auto& state : assessment.bars) {
+    if (state.next < 0) continue;
+    const TierState& next = state.tiers[state.next];
+    const int64_t remaining = next.threshold - state.qualifying;
+    std::optional<Offer> best;
+    for (int64_t variant : context.offer_candidates) {
+      if (in_cart.count(variant)) continue;
+      auto facts = context.variants.find(variant);
+      if (facts == context.variants.end()) continue;
+      if (facts->second.available && *facts->second.available <= 0) continue;
+      const auto price = detail::catalog_price(context, variant, assessment.minor);
+      if (!price || *price <= 0) continue;
+      // Whether it counts toward this bar is decided by the same scope rules as cart lines.
+      CartLine probe;
+      probe.variant_id = variant;
+      probe.product_id = facts->second.product_id;
+      if (!detail::counts_toward(*state.bar, probe, context)) continue;
+      const int64_t gain = state.bar->metric == Metric::kQuantity ? 1 : *price;
+      Offer offer;
+      offer.bar_id = state.bar->id;
+      offer.tier_id = next.tier->id;
+      offer.variant_id = variant;
+      offer.product_id = facts->second.product_id;
+      offer.title = facts->second.title;
+      offer.price = *price;
+      offer.reaches_tier = gain >= remaining;
+      auto better = [&](const Offer& a, const Offer& b) {
+        if (a.reaches_tier != b.reaches_tier) return a.reaches_tier;
+        if (a.price != b.price) return a.reaches_tier ? a.price < b.price : a.price > b.price;
+        return a.variant_id < b.variant_id;
+      };
+      if (!best || better(offer, *best)) best = offer;
+    }
+    if (best) offers.push_back(*best);
+  }
+  return offers;
+}
+
+}  // namespace
+
+std::string gift_property(const Program& program, const std::string& tier_id) {
+  return program.id + "@" + std::to_string(program.version) + ":" + tier_id;
+}
+
+Result<Evaluation> evaluate(const Program& program, const Cart& cart, const Context& context) {
+  auto assessed = detail::assess(program, cart, context);
+  if (!assessed) return assessed.error();
+  const Assessment& assessment = assessed.value();
+
+  Evaluation evaluation;
+  evaluation.program_id = program.id;
+  evaluation.program_version = program.version;
+  evaluation.currency = assessment.currency;
+  evaluation.money_format = assessment.money_format;
+
+  // Gift lines of this program, by the tier they name; the rest are dropped below.
+  std::map<std::string, std::vector<GiftLine>> gift_lines;
+  std::vector<CartAction> removals;
+  for (int i = 0; i < static_cast<int>(cart.items.size()); ++i) {
+    const CartLine& line = cart.items[i];
+    auto property = line.properties.find(kGiftProperty);
+    if (property == line.properties.end()) continue;
+    auto claim = detail::parse_gift_claim(property->second);
+    // Another program's gift (or a foreign property) is not ours to touch.
+    if (claim && claim->program_id != program.id) continue;
+    const TierState* tier = claim ? assessment.find_tier(claim->tier_id) : nullptr;
+    std::string reason;
+    if (!claim || !tier || tier->tier->reward.type != RewardType::kFreeGift) {
+      reason = "unknown_tier";
+    } else if (claim->version != program.version) {
+      reason = "program_changed";
+    } else if (!tier->rewarded) {
+      reason = "tier_lost";
+    } else {
+      gift_lines[claim->tier_id].push_back(GiftLine{i, &line});
+      continue;
+    }
+    CartAction action;
+    action.type = ActionType::kRemove;
+    action.tier_id = claim ? claim->tier_id : "";
+    action.variant_id = line.variant_id;
+    action.key = line.key;
+    action.line = i + 1;
+    action.reason = reason;
+    removals.push_back(std::move(action));
+  }
+
+  std::vector<CartAction> adjustments;
+  for (const auto& state : assessment.bars) {
+    evaluation.bars.push_back(bar_status(state, program, context, assessment));
+    for (const auto& tier : state.tiers) {
+      if (!tier.rewarded) continue;
+      const Reward& spec = tier.tier->reward;
+      EarnedReward reward;
+      reward.bar_id = state.bar->id;
+      reward.tier_id = tier.tier->id;
+      reward.type = spec.type;
+      reward.label = label_of(*tier.tier, program, context);
+      if (spec.type == RewardType::kFreeGift) {
+        reconcile_gifts(tier, program, context, gift_lines[tier.tier->id], reward, adjustments);
+      } else if (spec.type == RewardType::kGiftCard ||
+                 (spec.type == RewardType::kOrderDiscount && spec.percent == 0)) {
+        auto amount = reward_amount(spec, program, cart, context);
+        if (!amount) return amount.error();
+        reward.amount = amount.value();
+        reward.currency = cart.currency;
+      } else if (spec.type == RewardType::kOrderDiscount) {
+        reward.percent = spec.percent;
+      }
+      evaluation.rewards.push_back(std::move(reward));
+    }
+  }
+  // Removals and changes first, in line order, so that a queue applying them by key never
+  // holds more gifts than earned; then additions.
+  for (auto& action : adjustments) {
+    if (action.type != ActionType::kAdd) removals.push_back(std::move(action));
+  }
+  std::stable_sort(removals.begin(), removals.end(),
+                   [](const CartAction& a, const CartAction& b) { return a.line < b.line; });
+  evaluation.actions = std::move(removals);
+  for (auto& action : adjustments) {
+    if (action.type == ActionType::kAdd) evaluation.actions.push_back(std::move(action));
+  }
+  evaluation.offers = pick_offers(cart, context, assessment);
+  return evaluation;
+}
+
+}  // namespace tiercart

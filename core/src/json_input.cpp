@@ -1,0 +1,780 @@
+// Documents to value types: context, program, cart.js and orders/create.
+// Every field is type-checked before it is read; the first problem is returned with its path.
+
+#include <algorithm>
+#include <set>
+
+#include "json_reader.h"
+#include "tiercart/tiercart.h"
+
+namespace tiercart {
+
+using detail::index_path;
+using detail::json;
+using detail::key_path;
+using detail::ObjectReader;
+
+namespace {
+
+constexpr int64_t kMaxQuantity = 1'000'000;
+
+bool is_id(const std::string& text) {
+  if (text.empty() || text.size() > 64) return false;
+  auto ok_first = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  if (!ok_first(text[0])) return false;
+  return std::all_of(text.begin(), text.end(),
+                     [&](char c) { return ok_first(c) || c == '_' || c == '-'; });
+}
+
+bool is_country(const std::string& text) {
+  return text.size() == 2 && text[0] >= 'A' && text[0] <= 'Z' && text[1] >= 'A' && text[1] <= 'Z';
+}
+
+// Reads an id field ("id": "spring-rewards") that must match the id pattern.
+std::optional<std::string> read_id(ObjectReader& r, std::string_view key) {
+  auto id = r.string(key, /*required=*/true);
+  if (id && !is_id(*id)) {
+    r.fail("invalid_value",
+           "\"" + *id +
+               "\" is not an id: use 1 to 64 of a-z, 0-9, '-' and '_', starting with a "
+               "letter or digit",
+           key_path(r.path(), key));
+    return std::nullopt;
+  }
+  return id;
+}
+
+std::optional<std::string> read_currency(ObjectReader& r, std::string_view key, bool required) {
+  auto code = r.string(key, required);
+  if (!code) return std::nullopt;
+  auto known = require_currency(*code, key_path(r.path(), key));
+  if (!known) {
+    r.fail(known.error().code, known.error().message, known.error().path);
+    return std::nullopt;
+  }
+  return *code;
+}
+
+std::optional<int64_t> read_time(ObjectReader& r, std::string_view key) {
+  auto text = r.string(key);
+  if (!text) return std::nullopt;
+  auto time = parse_time(*text, key_path(r.path(), key));
+  if (!time) {
+    r.fail(time.error().code, time.error().message, time.error().path);
+    return std::nullopt;
+  }
+  return time.value();
+}
+
+// {"EUR": 4500, "JPY": 7000}: explicit amounts per currency.
+std::map<std::string, int64_t> read_amounts_by_currency(ObjectReader& r, std::string_view key) {
+  std::map<std::string, int64_t> out;
+  const json* map = r.object(key);
+  if (!map) return out;
+  const std::string base = key_path(r.path(), key);
+  for (auto it = map->begin(); it != map->end() && !r.failed(); ++it) {
+    const std::string path = key_path(base, it.key());
+    auto known = require_currency(it.key(), path);
+    if (!known) {
+      r.fail(known.error().code, known.error().message, path);
+      break;
+    }
+    auto amount = r.as_integer(it.value(), path);
+    if (amount && (*amount <= 0 || *amount > kMaxAmount)) {
+      r.fail("out_of_range", "must be a positive amount in minor units", path);
+    }
+    if (amount) out[it.key()] = *amount;
+  }
+  return out;
+}
+
+Schedule read_schedule(ObjectReader& parent) {
+  Schedule schedule;
+  const json* value = parent.object("schedule");
+  if (!value) return schedule;
+  ObjectReader r(*value, key_path(parent.path(), "schedule"), "program");
+  r.reject_unknown({"starts_at", "ends_at"});
+  schedule.starts_at = read_time(r, "starts_at");
+  schedule.ends_at = read_time(r, "ends_at");
+  if (r.failed()) parent.fail(r.error().code, r.error().message, r.error().path);
+  return schedule;
+}
+
+std::vector<std::string> read_countries(ObjectReader& r, std::string_view key) {
+  auto countries = r.strings(key);
+  for (std::size_t i = 0; i < countries.size(); ++i) {
+    if (!is_country(countries[i])) {
+      r.fail("invalid_value", "\"" + countries[i] + "\" is not an ISO 3166-1 alpha-2 code",
+             index_path(key_path(r.path(), key), i));
+    }
+  }
+  return countries;
+}
+
+Eligibility read_eligibility(ObjectReader& parent) {
+  Eligibility eligibility;
+  const json* value = parent.object("eligibility");
+  if (!value) return eligibility;
+  ObjectReader r(*value, key_path(parent.path(), "eligibility"), "program");
+  r.reject_unknown({"customer_tags_any", "countries"});
+  eligibility.customer_tags_any = r.strings("customer_tags_any");
+  eligibility.countries = read_countries(r, "countries");
+  if (r.failed()) parent.fail(r.error().code, r.error().message, r.error().path);
+  return eligibility;
+}
+
+Selector read_selector(ObjectReader& parent, std::string_view key) {
+  Selector selector;
+  const json* value = parent.object(key);
+  if (!value) return selector;
+  ObjectReader r(*value, key_path(parent.path(), key), "program");
+  r.reject_unknown({"products", "variants", "collections", "tags", "product_types"});
+  selector.products = r.integers("products");
+  selector.variants = r.integers("variants");
+  selector.collections = r.strings("collections");
+  selector.tags = r.strings("tags");
+  selector.product_types = r.strings("product_types");
+  if (r.failed()) parent.fail(r.error().code, r.error().message, r.error().path);
+  return selector;
+}
+
+Scope read_scope(ObjectReader& parent) {
+  Scope scope;
+  const json* value = parent.object("scope");
+  if (!value) return scope;
+  ObjectReader r(*value, key_path(parent.path(), "scope"), "program");
+  r.reject_unknown({"include", "exclude", "gift_cards", "subscriptions"});
+  scope.include = read_selector(r, "include");
+  scope.exclude = read_selector(r, "exclude");
+  scope.gift_cards = r.boolean("gift_cards").value_or(false);
+  scope.subscriptions = r.boolean("subscriptions").value_or(true);
+  if (r.failed()) parent.fail(r.error().code, r.error().message, r.error().path);
+  return scope;
+}
+
+Reward read_reward(ObjectReader& parent) {
+  Reward reward;
+  const json* value = parent.object("reward", /*required=*/true);
+  if (!value) return reward;
+  ObjectReader r(*value, key_path(parent.path(), "reward"), "program");
+  auto type = r.string("type", /*required=*/true);
+  if (r.failed()) {
+    parent.fail(r.error().code, r.error().message, r.error().path);
+    return reward;
+  }
+  if (*type == "free_gift") {
+    reward.type = RewardType::kFreeGift;
+    r.reject_unknown({"type", "gifts", "choose", "quantity", "skip_out_of_stock", "preselect"});
+    const json* gifts = r.array("gifts", /*required=*/true);
+    if (gifts) {
+      const std::string base = key_path(r.path(), "gifts");
+      if (gifts->empty() || gifts->size() > 20) {
+        r.fail("out_of_range", "a gift reward lists 1 to 20 gifts", base);
+      }
+      for (std::size_t i = 0; i < gifts->size() && !r.failed(); ++i) {
+        ObjectReader g((*gifts)[i], index_path(base, i), "program");
+        g.reject_unknown({"variant_id", "product_id", "title"});
+        Gift gift;
+        gift.variant_id = g.integer_in("variant_id", 1, INT64_MAX, true).value_or(0);
+        gift.product_id = g.integer_in("product_id", 0, INT64_MAX).value_or(0);
+        gift.title = g.string("title").value_or("");
+        if (g.failed()) r.fail(g.error().code, g.error().message, g.error().path);
+        reward.gifts.push_back(std::move(gift));
+      }
+    }
+    reward.choose = static_cast<int>(r.integer_in("choose", 1, 20).value_or(1));
+    reward.quantity = r.integer_in("quantity", 1, 100).value_or(1);
+    reward.skip_out_of_stock = r.boolean("skip_out_of_stock").value_or(true);
+    reward.preselect = r.boolean("preselect").value_or(false);
+  } else if (*type == "free_shipping") {
+    reward.type = RewardType::kFreeShipping;
+    r.reject_unknown({"type", "countries"});
+    reward.countries = read_countries(r, "countries");
+  } else if (*type == "gift_card" || *type == "order_discount") {
+    const bool gift_card = *type == "gift_card";
+    reward.type = gift_card ? RewardType::kGiftCard : RewardType::kOrderDiscount;
+    if (gift_card) {
+      r.reject_unknown({"type", "amount", "amounts_by_currency"});
+    } else {
+      r.reject_unknown({"type", "amount", "amounts_by_currency", "percent"});
+    }
+    const bool has_percent = r.has("percent");
+    if (has_percent && (r.has("amount") || r.has("amounts_by_currency"))) {
+      r.fail("invalid_value", "give either a percent or an amount, not both",
+             key_path(r.path(), "percent"));
+    }
+    if (has_percent) {
+      reward.percent = static_cast<int>(r.integer_in("percent", 1, 100).value_or(0));
+    } else {
+      reward.amount = r.integer_in("amount", 1, kMaxAmount, /*required=*/true).value_or(0);
+      reward.amounts_by_currency = read_amounts_by_currency(r, "amounts_by_currency");
+    }
+  } else {
+    r.fail("invalid_value",
+           "unknown reward type \"" + *type +
+               "\"; use free_gift, free_shipping, gift_card or order_discount",
+           key_path(r.path(), "type"));
+  }
+  if (r.failed()) parent.fail(r.error().code, r.error().message, r.error().path);
+  return reward;
+}
+
+std::map<std::string, TierTexts> read_tier_texts(ObjectReader& parent) {
+  std::map<std::string, TierTexts> texts;
+  const json* value = parent.object("texts");
+  if (!value) return texts;
+  const std::string base = key_path(parent.path(), "texts");
+  for (auto it = value->begin(); it != value->end() && !parent.failed(); ++it) {
+    ObjectReader r(it.value(), key_path(base, it.key()), "program");
+    r.reject_unknown({"label", "progress", "unlocked"});
+    TierTexts t;
+    t.label = r.string("label").value_or("");
+    t.progress = r.string("progress").value_or("");
+    t.unlocked = r.string("unlocked").value_or("");
+    if (r.failed()) parent.fail(r.error().code, r.error().message, r.error().path);
+    texts[it.key()] = std::move(t);
+  }
+  return texts;
+}
+
+std::optional<Basis> read_basis(ObjectReader& r) {
+  auto name = r.string("basis");
+  if (!name) return std::nullopt;
+  if (*name == "after_discounts") return Basis::kAfterDiscounts;
+  if (*name == "before_discounts") return Basis::kBeforeDiscounts;
+  r.fail("invalid_value", "basis is after_discounts or before_discounts",
+         key_path(r.path(), "basis"));
+  return std::nullopt;
+}
+
+Result<Tier> read_tier(const json& value, const std::string& path) {
+  Tier tier;
+  ObjectReader r(value, path, "program");
+  r.reject_unknown(
+      {"id", "threshold", "thresholds_by_currency", "reward", "texts", "schedule", "eligibility"});
+  tier.id = read_id(r, "id").value_or("");
+  tier.threshold = r.integer_in("threshold", 1, kMaxAmount, /*required=*/true).value_or(0);
+  tier.thresholds_by_currency = read_amounts_by_currency(r, "thresholds_by_currency");
+  tier.reward = read_reward(r);
+  tier.texts = read_tier_texts(r);
+  tier.schedule = read_schedule(r);
+  tier.eligibility = read_eligibility(r);
+  if (r.failed()) return r.error();
+  return tier;
+}
+
+}  // namespace
+
+Result<int64_t> parse_time(std::string_view text, const std::string& path) {
+  // YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)
+  auto bad = [&] {
+    return make_error(
+        "invalid_time",
+        "\"" + std::string(text) + "\" is not an ISO 8601 time such as 2026-11-21T12:00:00Z", path);
+  };
+  auto digits = [&](std::size_t at, std::size_t count, int& out) {
+    if (at + count > text.size()) return false;
+    out = 0;
+    for (std::size_t i = at; i < at + count; ++i) {
+      if (text[i] < '0' || text[i] > '9') return false;
+      out = out * 10 + (text[i] - '0');
+    }
+    return true;
+  };
+  int year, month, day, hour, minute, second;
+  if (!digits(0, 4, year) || text.size() < 20 || text[4] != '-' || !digits(5, 2, month) ||
+      text[7] != '-' || !digits(8, 2, day) || (text[10] != 'T' && text[10] != ' ') ||
+      !digits(11, 2, hour) || text[13] != ':' || !digits(14, 2, minute) || text[16] != ':' ||
+      !digits(17, 2, second)) {
+    return bad();
+  }
+  std::size_t at = 19;
+  if (at < text.size() && text[at] == '.') {
+    ++at;
+    const std::size_t start = at;
+    while (at < text.size() && text[at] >= '0' && text[at] <= '9') ++at;
+    if (at == start) return bad();
+  }
+  int offset_seconds = 0;
+  if (at < text.size() && text[at] == 'Z' && at + 1 == text.size()) {
+    // UTC
+  } else if (at + 6 == text.size() && (text[at] == '+' || text[at] == '-') && text[at + 3] == ':') {
+    int oh, om;
+    if (!digits(at + 1, 2, oh) || !digits(at + 4, 2, om) || oh > 23 || om > 59) return bad();
+    offset_seconds = (oh * 3600 + om * 60) * (text[at] == '+' ? 1 : -1);
+  } else {
+    return bad();
+  }
+  static constexpr int kDaysIn[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  if (month < 1 || month > 12 || day < 1 || day > kDaysIn[month - 1] ||
+      (month == 2 && day == 29 && !leap) || hour > 23 || minute > 59 || second > 60) {
+    return bad();
+  }
+  // Days since 1970-01-01 in the proleptic Gregorian calendar, counting years from March
+  // so that the leap day falls at the end of a year.
+  const int y = year - (month <= 2 ? 1 : 0);
+  const int era = y / 400;
+  const int year_of_era = y - era * 400;
+  const int month_from_march = (month + 9) % 12;
+  const int day_of_year = (153 * month_from_march + 2) / 5 + day - 1;
+  const int day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+  const int64_t days = static_cast<int64_t>(era) * 146097 + day_of_era - 719468;
+  return days * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
+}
+
+Result<Context> parse_context(std::string_view text) {
+  Context context;
+  if (std::all_of(text.begin(), text.end(),
+                  [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; })) {
+    return context;
+  }
+  auto doc = detail::parse_document(text, "context");
+  if (!doc) return doc.error();
+  ObjectReader r(doc.value(), "$", "context");
+  if (auto code = read_currency(r, "presentment_currency", false)) {
+    context.presentment_currency = *code;
+  }
+  if (auto code = read_currency(r, "shop_currency", false)) context.shop_currency = *code;
+  if (auto rate = r.string("rate")) {
+    auto parsed = parse_rate(*rate, "$.rate");
+    if (!parsed) return parsed.error();
+    context.rate = parsed.value();
+  }
+  if (auto mode = r.string("cart_amounts")) {
+    auto parsed = parse_cart_amounts(*mode);
+    if (!parsed) {
+      return make_error("invalid_value", "context: cart_amounts is cents or minor_units",
+                        "$.cart_amounts");
+    }
+    context.cart_amounts = *parsed;
+  }
+  context.money_format = r.string("money_format").value_or("");
+  if (auto country = r.string("country")) {
+    context.country = detail::upper(*country);
+    if (!context.country.empty() && !is_country(context.country)) {
+      return make_error("invalid_value", "context: country is an ISO 3166-1 alpha-2 code",
+                        "$.country");
+    }
+  }
+  context.customer_tags = r.strings("customer_tags");
+  if (auto locale = r.string("locale"); locale && !locale->empty()) context.locale = *locale;
+  context.now = read_time(r, "now");
+
+  if (const json* products = r.object("products")) {
+    for (auto it = products->begin(); it != products->end() && !r.failed(); ++it) {
+      const std::string path = key_path("$.products", it.key());
+      char* end = nullptr;
+      const long long id = std::strtoll(it.key().c_str(), &end, 10);
+      if (it.key().empty() || *end != '\0' || id <= 0) {
+        return make_error("invalid_value", "context: product keys are numeric product ids", path);
+      }
+      ObjectReader p(it.value(), path, "context");
+      ProductFacts facts;
+      facts.collections = p.strings("collections");
+      facts.tags = p.strings("tags");
+      facts.product_type = p.string("product_type").value_or("");
+      if (p.failed()) return p.error();
+      context.products[id] = std::move(facts);
+    }
+  }
+  if (const json* variants = r.object("variants")) {
+    for (auto it = variants->begin(); it != variants->end() && !r.failed(); ++it) {
+      const std::string path = key_path("$.variants", it.key());
+      char* end = nullptr;
+      const long long id = std::strtoll(it.key().c_str(), &end, 10);
+      if (it.key().empty() || *end != '\0' || id <= 0) {
+        return make_error("invalid_value", "context: variant keys are numeric variant ids", path);
+      }
+      ObjectReader v(it.value(), path, "context");
+      VariantFacts facts;
+      facts.available = v.integer_in("available", -kMaxQuantity, kMaxQuantity);
+      facts.price = v.integer_in("price", 0, kMaxAmount);
+      facts.product_id = v.integer_in("product_id", 0, INT64_MAX).value_or(0);
+      facts.title = v.string("title").value_or("");
+      if (v.failed()) return v.error();
+      context.variants[id] = std::move(facts);
+    }
+  }
+  if (const json* choices = r.object("gift_choices")) {
+    for (auto it = choices->begin(); it != choices->end() && !r.failed(); ++it) {
+      const std::string path = key_path("$.gift_choices", it.key());
+      if (!it.value().is_array()) {
+        return make_error("invalid_type", "context: expected an array of variant ids", path);
+      }
+      std::vector<int64_t> ids;
+      for (std::size_t i = 0; i < it.value().size() && !r.failed(); ++i) {
+        if (auto id = r.as_integer(it.value()[i], index_path(path, i))) ids.push_back(*id);
+      }
+      context.gift_choices[it.key()] = std::move(ids);
+    }
+  }
+  context.offer_candidates = r.integers("offer_candidates");
+  if (r.failed()) return r.error();
+  return context;
+}
+
+Result<Program> parse_program(std::string_view text) {
+  auto doc = detail::parse_document(text, "program");
+  if (!doc) return doc.error();
+  Program program;
+  ObjectReader r(doc.value(), "$", "program");
+  r.reject_unknown({"format", "id", "version", "currency", "basis", "rounding", "default_locale",
+                    "schedule", "eligibility", "bars"});
+  auto format = r.integer("format", /*required=*/true);
+  if (format && *format != kProgramFormat) {
+    return make_error("unsupported_format",
+                      "program: format " + std::to_string(*format) +
+                          " is not supported; this core reads format " +
+                          std::to_string(kProgramFormat),
+                      "$.format");
+  }
+  program.id = read_id(r, "id").value_or("");
+  program.version = r.integer_in("version", 1, INT64_MAX, /*required=*/true).value_or(1);
+  program.currency = read_currency(r, "currency", /*required=*/true).value_or("");
+  if (auto basis = read_basis(r)) program.basis = *basis;
+  if (auto name = r.string("rounding")) {
+    auto rounding = parse_rounding(*name);
+    if (!rounding) {
+      r.fail("invalid_value", "rounding is none, up_to_minor, up_to_whole or nearest_whole",
+             "$.rounding");
+    } else {
+      program.rounding = *rounding;
+    }
+  }
+  if (auto locale = r.string("default_locale"); locale && !locale->empty()) {
+    program.default_locale = *locale;
+  }
+  program.schedule = read_schedule(r);
+  program.eligibility = read_eligibility(r);
+  const json* bars = r.array("bars", /*required=*/true);
+  if (r.failed()) return r.error();
+  if (bars->empty() || bars->size() > kMaxBars) {
+    return make_error(
+        "too_many", "program: a program has 1 to " + std::to_string(kMaxBars) + " bars", "$.bars");
+  }
+  std::set<std::string> bar_ids;
+  std::set<std::string> tier_ids;
+  for (std::size_t b = 0; b < bars->size(); ++b) {
+    const std::string path = index_path("$.bars", b);
+    ObjectReader br((*bars)[b], path, "program");
+    br.reject_unknown({"id", "metric", "basis", "stacking", "scope", "tiers", "complete"});
+    Bar bar;
+    bar.id = read_id(br, "id").value_or("");
+    if (!br.failed() && !bar_ids.insert(bar.id).second) {
+      br.fail("duplicate_id", "bar id \"" + bar.id + "\" is used twice", key_path(path, "id"));
+    }
+    if (auto metric = br.string("metric")) {
+      if (*metric == "spend") {
+        bar.metric = Metric::kSpend;
+      } else if (*metric == "quantity") {
+        bar.metric = Metric::kQuantity;
+      } else {
+        br.fail("invalid_value", "metric is spend or quantity", key_path(path, "metric"));
+      }
+    }
+    bar.basis = read_basis(br);
+    if (auto stacking = br.string("stacking")) {
+      if (*stacking == "cumulative") {
+        bar.stacking = Stacking::kCumulative;
+      } else if (*stacking == "highest_only") {
+        bar.stacking = Stacking::kHighestOnly;
+      } else {
+        br.fail("invalid_value", "stacking is cumulative or highest_only",
+                key_path(path, "stacking"));
+      }
+    }
+    bar.scope = read_scope(br);
+    if (const json* complete = br.object("complete")) {
+      for (auto it = complete->begin(); it != complete->end() && !br.failed(); ++it) {
+        if (auto t = br.as_string(it.value(), key_path(key_path(path, "complete"), it.key()))) {
+          bar.complete_texts[it.key()] = *t;
+        }
+      }
+    }
+    const json* tiers = br.array("tiers", /*required=*/true);
+    if (br.failed()) return br.error();
+    if (tiers->empty() || tiers->size() > kMaxTiersPerBar) {
+      return make_error("too_many",
+                        "program: a bar has 1 to " + std::to_string(kMaxTiersPerBar) + " tiers",
+                        key_path(path, "tiers"));
+    }
+    for (std::size_t t = 0; t < tiers->size(); ++t) {
+      const std::string tier_path = index_path(key_path(path, "tiers"), t);
+      auto read = read_tier((*tiers)[t], tier_path);
+      if (!read) return read.error();
+      Tier tier = std::move(read).value();
+      if (!tier_ids.insert(tier.id).second) {
+        return make_error("duplicate_id",
+                          "program: tier id \"" + tier.id + "\" is used twice in the program",
+                          key_path(tier_path, "id"));
+      }
+      if (bar.metric == Metric::kQuantity && tier.threshold > kMaxQuantity) {
+        return make_error("out_of_range", "program: a quantity threshold is at most 1000000",
+                          key_path(tier_path, "threshold"));
+      }
+      bar.tiers.push_back(std::move(tier));
+    }
+    program.bars.push_back(std::move(bar));
+  }
+  return program;
+}
+
+namespace {
+
+// Reads the integer amounts of a cart.js line (or the cart) and brings them to minor units.
+struct AmountReader {
+  ObjectReader& r;
+  int minor;
+  CartAmounts mode;
+  std::optional<int64_t> read(std::string_view key, bool required = false) {
+    auto value = r.integer_in(key, -kMaxAmount, kMaxAmount, required);
+    if (!value) return std::nullopt;
+    if (*value < 0) {
+      r.fail("negative_value", "amounts are never negative", key_path(r.path(), key));
+      return std::nullopt;
+    }
+    return cart_to_minor(*value, minor, mode);
+  }
+};
+
+// Line properties: an object in cart.js, an array of {name, value} in orders.
+void read_properties(ObjectReader& r, std::map<std::string, std::string>& out) {
+  const json* props = r.find("properties");
+  if (!props) return;
+  const std::string base = key_path(r.path(), "properties");
+  auto text_of = [](const json& v) {
+    return v.is_string() ? v.get_ref<const std::string&>() : v.dump();
+  };
+  if (props->is_object()) {
+    for (auto it = props->begin(); it != props->end(); ++it) out[it.key()] = text_of(it.value());
+  } else if (props->is_array()) {
+    for (std::size_t i = 0; i < props->size() && !r.failed(); ++i) {
+      ObjectReader p((*props)[i], index_path(base, i), "order");
+      auto name = p.string("name", /*required=*/true);
+      const json* value = p.find("value");
+      if (p.failed()) {
+        r.fail(p.error().code, p.error().message, p.error().path);
+        return;
+      }
+      out[*name] = value ? text_of(*value) : "";
+    }
+  } else {
+    r.fail("invalid_type", "expected an object or an array", base);
+  }
+}
+
+}  // namespace
+
+Result<Cart> parse_cart(std::string_view text, const Context& context) {
+  auto doc = detail::parse_document(text, "cart");
+  if (!doc) return doc.error();
+  ObjectReader r(doc.value(), "$", "cart");
+  Cart cart;
+  cart.currency = read_currency(r, "currency", /*required=*/true).value_or("");
+  const json* items = r.array("items", /*required=*/true);
+  if (r.failed()) return r.error();
+  if (items->size() > kMaxCartLines) {
+    return make_error("too_many",
+                      "cart: " + std::to_string(items->size()) + " lines; the limit is " +
+                          std::to_string(kMaxCartLines),
+                      "$.items");
+  }
+  const int minor = *minor_units(cart.currency);
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    ObjectReader li((*items)[i], index_path("$.items", i), "cart");
+    AmountReader amounts{li, minor, context.cart_amounts};
+    CartLine line;
+    auto variant = li.integer_in("variant_id", 0, INT64_MAX);
+    if (!variant && !li.failed()) variant = li.integer_in("id", 0, INT64_MAX, /*required=*/true);
+    line.variant_id = variant.value_or(0);
+    line.product_id = li.integer_in("product_id", 0, INT64_MAX).value_or(0);
+    line.key = li.string("key").value_or("");
+    line.quantity = li.integer_in("quantity", 0, kMaxQuantity, /*required=*/true).value_or(0);
+    read_properties(li, line.properties);
+    line.price = amounts.read("price", /*required=*/true).value_or(0);
+    const int64_t undiscounted = line.price * line.quantity;
+    line.original_line_price = amounts.read("original_line_price").value_or(undiscounted);
+    auto final_line = amounts.read("final_line_price");
+    if (!final_line) final_line = amounts.read("line_price");
+    line.final_line_price = final_line.value_or(line.original_line_price);
+    line.gift_card = li.boolean("gift_card").value_or(false);
+    line.requires_shipping = li.boolean("requires_shipping").value_or(true);
+    line.subscription = li.find("selling_plan_allocation") != nullptr;
+    line.product_type = li.string("product_type").value_or("");
+    line.vendor = li.string("vendor").value_or("");
+    line.title = li.string("title").value_or("");
+    if (li.failed()) return li.error();
+    if (undiscounted > kMaxAmount) {
+      return make_error("out_of_range", "cart: price x quantity is too large",
+                        index_path("$.items", i));
+    }
+    cart.items.push_back(std::move(line));
+  }
+  if (const json* applications = r.array("cart_level_discount_applications")) {
+    for (std::size_t i = 0; i < applications->size(); ++i) {
+      ObjectReader a((*applications)[i], index_path("$.cart_level_discount_applications", i),
+                     "cart");
+      AmountReader amounts{a, minor, context.cart_amounts};
+      cart.cart_level_discount += amounts.read("total_allocated_amount").value_or(0);
+      if (a.failed()) return a.error();
+      if (cart.cart_level_discount > kMaxAmount) {
+        return make_error("out_of_range", "cart: cart-level discounts are too large",
+                          "$.cart_level_discount_applications");
+      }
+    }
+  }
+  if (const json* codes = r.array("discount_codes")) {
+    for (std::size_t i = 0; i < codes->size(); ++i) {
+      ObjectReader c((*codes)[i], index_path("$.discount_codes", i), "cart");
+      if (auto code = c.string("code")) cart.discount_codes.push_back(*code);
+      if (c.failed()) return c.error();
+    }
+  }
+  if (r.failed()) return r.error();
+  return cart;
+}
+
+namespace {
+
+// A money field of a REST order: "price" (shop currency) or, when the order was placed in
+// another currency, "<field>_set.presentment_money.amount".
+std::optional<int64_t> read_order_amount(ObjectReader& r, std::string_view field,
+                                         const std::string& currency, bool presentment,
+                                         bool required) {
+  std::optional<std::string> text;
+  std::string path;
+  if (presentment) {
+    if (const json* set = r.object(std::string(field) + "_set")) {
+      const std::string set_path = key_path(r.path(), std::string(field) + "_set");
+      ObjectReader s(*set, set_path, "order");
+      if (const json* money = s.object("presentment_money", true)) {
+        ObjectReader m(*money, key_path(set_path, "presentment_money"), "order");
+        text = m.string("amount", true);
+        path = key_path(m.path(), "amount");
+        if (m.failed()) r.fail(m.error().code, m.error().message, m.error().path);
+      }
+      if (s.failed()) r.fail(s.error().code, s.error().message, s.error().path);
+    }
+  }
+  if (!text && !r.failed()) {
+    const json* value = r.find(field);
+    path = key_path(r.path(), field);
+    if (value && value->is_number_integer()) {
+      // Some payload producers send integers; accept them as whole units.
+      text = value->dump();
+    } else {
+      text = r.string(field, required);
+    }
+  }
+  if (!text || r.failed()) return std::nullopt;
+  auto amount = parse_decimal_amount(*text, currency, path);
+  if (!amount) {
+    r.fail(amount.error().code, amount.error().message, amount.error().path);
+    return std::nullopt;
+  }
+  if (amount.value() < 0) {
+    r.fail("negative_value", "amounts are never negative", path);
+    return std::nullopt;
+  }
+  return amount.value();
+}
+
+std::vector<std::string> split_tags(const std::string& text) {
+  std::vector<std::string> tags;
+  std::string current;
+  auto flush = [&] {
+    const auto first = current.find_first_not_of(' ');
+    if (first != std::string::npos) {
+      tags.push_back(current.substr(first, current.find_last_not_of(' ') - first + 1));
+    }
+    current.clear();
+  };
+  for (char c : text) {
+    if (c == ',') {
+      flush();
+    } else {
+      current += c;
+    }
+  }
+  flush();
+  return tags;
+}
+
+}  // namespace
+
+Result<Order> parse_order(std::string_view text) {
+  auto doc = detail::parse_document(text, "order");
+  if (!doc) return doc.error();
+  ObjectReader r(doc.value(), "$", "order");
+  Order order;
+  order.id = r.integer_in("id", 0, INT64_MAX).value_or(0);
+  const std::string shop_currency = read_currency(r, "currency", /*required=*/true).value_or("");
+  std::string currency = read_currency(r, "presentment_currency", false).value_or(shop_currency);
+  const bool presentment = currency != shop_currency;
+  order.cart.currency = currency;
+  if (auto created = read_time(r, "created_at")) order.created_at = *created;
+  if (const json* address = r.object("shipping_address")) {
+    ObjectReader a(*address, "$.shipping_address", "order");
+    order.country = detail::upper(a.string("country_code").value_or(""));
+    if (a.failed()) return a.error();
+  }
+  if (const json* customer = r.object("customer")) {
+    ObjectReader c(*customer, "$.customer", "order");
+    order.customer_tags = split_tags(c.string("tags").value_or(""));
+    if (c.failed()) return c.error();
+  }
+  if (const json* codes = r.array("discount_codes")) {
+    for (std::size_t i = 0; i < codes->size(); ++i) {
+      ObjectReader c((*codes)[i], index_path("$.discount_codes", i), "order");
+      if (auto code = c.string("code")) order.cart.discount_codes.push_back(*code);
+      if (c.failed()) return c.error();
+    }
+  }
+  const json* items = r.array("line_items", /*required=*/true);
+  if (r.failed()) return r.error();
+  if (items->size() > kMaxCartLines) {
+    return make_error("too_many", "order: too many line items", "$.line_items");
+  }
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    ObjectReader li((*items)[i], index_path("$.line_items", i), "order");
+    CartLine line;
+    line.variant_id = li.integer_in("variant_id", 0, INT64_MAX).value_or(0);
+    line.product_id = li.integer_in("product_id", 0, INT64_MAX).value_or(0);
+    line.quantity = li.integer_in("quantity", 0, kMaxQuantity, /*required=*/true).value_or(0);
+    read_properties(li, line.properties);
+    line.price = read_order_amount(li, "price", currency, presentment, true).value_or(0);
+    line.original_line_price = line.price * line.quantity;
+    int64_t discounts = 0;
+    if (const json* allocations = li.array("discount_allocations")) {
+      const std::string base = key_path(li.path(), "discount_allocations");
+      for (std::size_t a = 0; a < allocations->size() && !li.failed(); ++a) {
+        ObjectReader ar((*allocations)[a], index_path(base, a), "order");
+        discounts += read_order_amount(ar, "amount", currency, presentment, true).value_or(0);
+        if (ar.failed()) return ar.error();
+      }
+    }
+    line.final_line_price = std::max<int64_t>(0, line.original_line_price - discounts);
+    line.gift_card = li.boolean("gift_card").value_or(false);
+    line.requires_shipping = li.boolean("requires_shipping").value_or(true);
+    line.vendor = li.string("vendor").value_or("");
+    line.title = li.string("title").value_or("");
+    if (li.failed()) return li.error();
+    if (line.original_line_price > kMaxAmount) {
+      return make_error("out_of_range", "order: price x quantity is too large",
+                        index_path("$.line_items", i));
+    }
+    order.cart.items.push_back(std::move(line));
+  }
+  if (r.failed()) return r.error();
+  return order;
+}
+
+Context with_order(Context context, const Order& order) {
+  if (!context.now) context.now = order.created_at;
+  if (context.country.empty()) context.country = order.country;
+  if (context.customer_tags.empty()) context.customer_tags = order.customer_tags;
+  return context;
+}
+
+}  // namespace tiercart

@@ -1,0 +1,217 @@
+// tiercart: the core on the command line. JSON on stdout; exit 0 ok, 1 a claim or a program
+// rejected, 2 bad input (one line on stderr). Inputs are files or "-" for stdin.
+
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tiercart/tiercart.h"
+
+namespace {
+
+constexpr int kOk = 0;
+constexpr int kRejected = 1;
+constexpr int kBadInput = 2;
+
+constexpr const char* kUsage =
+    "usage:\n"
+    "  tiercart evaluate --program P --cart C [--context X]\n"
+    "  tiercart validate --program P (--order O | --cart C) [--context X]\n"
+    "  tiercart check-program P [--context X]\n"
+    "  tiercart --version\n"
+    "Files are JSON; '-' reads stdin. Exit 0 ok, 1 rejected, 2 bad input.\n";
+
+int bad_input(const std::string& message) {
+  std::fprintf(stderr, "tiercart: %s\n", message.c_str());
+  return kBadInput;
+}
+
+int report(const tiercart::Error& error) {
+  return bad_input(error.message + " [" + error.code + " at " + error.path + "]");
+}
+
+// Reads a whole file, or stdin for "-", refusing to hold more than the core would accept.
+bool read_input(const std::string& name, std::string& out, std::string& problem) {
+  std::FILE* file = name == "-" ? stdin : std::fopen(name.c_str(), "rb");
+  if (!file) {
+    problem = "cannot open " + name + ": " + std::strerror(errno);
+    return false;
+  }
+  char buffer[1 << 16];
+  std::size_t got;
+  while ((got = std::fread(buffer, 1, sizeof buffer, file)) > 0) {
+    out.append(buffer, got);
+    if (out.size() > tiercart::kMaxDocumentBytes) {
+      problem = name + " is larger than " + std::to_string(tiercart::kMaxDocumentBytes) +
+                " bytes [too_large]";
+      if (file != stdin) std::fclose(file);
+      return false;
+    }
+  }
+  const bool failed = std::ferror(file);
+  if (file != stdin) std::fclose(file);
+  if (failed) {
+    problem = "cannot read " + name;
+    return false;
+  }
+  return true;
+}
+
+struct Args {
+  std::string command;
+  std::vector<std::string> positional;
+  std::map<std::string, std::string> options;
+};
+
+bool parse_args(int argc, char** argv, Args& args, std::string& problem) {
+  if (argc < 2) {
+    problem = "no command";
+    return false;
+  }
+  args.command = argv[1];
+  for (int i = 2; i < argc; ++i) {
+    std::string_view word = argv[i];
+    if (word.size() > 2 && word.substr(0, 2) == "--") {
+      if (i + 1 >= argc) {
+        problem = std::string(word) + " needs a value";
+        return false;
+      }
+      args.options[std::string(word.substr(2))] = argv[++i];
+    } else {
+      args.positional.emplace_back(word);
+    }
+  }
+  return true;
+}
+
+// Loads the named option's file into `out`; an absent optional one leaves it empty.
+bool load(const Args& args, const char* option, bool required, std::string& out,
+          std::string& problem) {
+  auto it = args.options.find(option);
+  if (it == args.options.end()) {
+    if (required) problem = std::string("--") + option + " is required";
+    return !required;
+  }
+  return read_input(it->second, out, problem);
+}
+
+bool only_known_options(const Args& args, const std::vector<std::string>& known,
+                        std::string& problem) {
+  int stdin_uses = 0;
+  for (const auto& [name, value] : args.options) {
+    bool found = false;
+    for (const auto& k : known) found = found || k == name;
+    if (!found) {
+      problem = "unknown option --" + name;
+      return false;
+    }
+    if (value == "-") ++stdin_uses;
+  }
+  for (const auto& p : args.positional) stdin_uses += p == "-";
+  if (stdin_uses > 1) {
+    problem = "only one input can come from stdin";
+    return false;
+  }
+  return true;
+}
+
+void print(const std::string& json) {
+  std::fwrite(json.data(), 1, json.size(), stdout);
+  std::fputc('\n', stdout);
+}
+
+int evaluate(const Args& args) {
+  std::string problem, program, cart, context;
+  if (!only_known_options(args, {"program", "cart", "context"}, problem) ||
+      !load(args, "program", true, program, problem) || !load(args, "cart", true, cart, problem) ||
+      !load(args, "context", false, context, problem)) {
+    return bad_input(problem);
+  }
+  auto result = tiercart::evaluate_json(program, cart, context);
+  if (!result) return report(result.error());
+  print(result.value());
+  return kOk;
+}
+
+int validate(const Args& args) {
+  std::string problem, program, input, context;
+  if (!only_known_options(args, {"program", "order", "cart", "context"}, problem)) {
+    return bad_input(problem);
+  }
+  const bool order = args.options.count("order") > 0;
+  if (order == (args.options.count("cart") > 0)) {
+    return bad_input("give exactly one of --order and --cart");
+  }
+  if (!load(args, "program", true, program, problem) ||
+      !load(args, order ? "order" : "cart", true, input, problem) ||
+      !load(args, "context", false, context, problem)) {
+    return bad_input(problem);
+  }
+  auto parsed_context = tiercart::parse_context(context);
+  if (!parsed_context) return report(parsed_context.error());
+  auto parsed_program = tiercart::parse_program(program);
+  if (!parsed_program) return report(parsed_program.error());
+  tiercart::Context claim_context = parsed_context.value();
+  tiercart::Cart cart;
+  if (order) {
+    auto parsed = tiercart::parse_order(input);
+    if (!parsed) return report(parsed.error());
+    claim_context = tiercart::with_order(claim_context, parsed.value());
+    cart = std::move(parsed.value().cart);
+  } else {
+    auto parsed = tiercart::parse_cart(input, claim_context);
+    if (!parsed) return report(parsed.error());
+    cart = std::move(parsed).value();
+  }
+  auto verdict = tiercart::validate(parsed_program.value(), cart, claim_context);
+  if (!verdict) return report(verdict.error());
+  print(tiercart::to_json(verdict.value()));
+  return verdict.value().earned ? kOk : kRejected;
+}
+
+int check_program(const Args& args) {
+  std::string problem, program, context;
+  if (!only_known_options(args, {"context"}, problem)) return bad_input(problem);
+  if (args.positional.size() != 1) return bad_input("check-program takes one program file");
+  if (!read_input(args.positional[0], program, problem) ||
+      !load(args, "context", false, context, problem)) {
+    return bad_input(problem);
+  }
+  auto parsed_context = tiercart::parse_context(context);
+  if (!parsed_context) return report(parsed_context.error());
+  auto parsed_program = tiercart::parse_program(program);
+  if (!parsed_program) return report(parsed_program.error());
+  const auto problems = tiercart::check_program(parsed_program.value(), parsed_context.value());
+  print(tiercart::to_json(problems));
+  for (const auto& found : problems) {
+    if (found.severity == "error") return kRejected;
+  }
+  return kOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args args;
+  std::string problem;
+  if (argc == 2 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0)) {
+    std::fputs(kUsage, stdout);
+    return kOk;
+  }
+  if (argc == 2 && std::strcmp(argv[1], "--version") == 0) {
+    std::printf("tiercart %s\n", tiercart::version());
+    return kOk;
+  }
+  if (!parse_args(argc, argv, args, problem)) {
+    std::fputs(kUsage, stderr);
+    return bad_input(problem);
+  }
+  if (args.command == "evaluate") return evaluate(args);
+  if (args.command == "validate") return validate(args);
+  if (args.command == "check-program") return check_program(args);
+  std::fputs(kUsage, stderr);
+  return bad_input("unknown command " + args.command);
+}
