@@ -6,7 +6,7 @@ set -euo pipefail
 # Debian packages, by what needs them.
 packages=(
   # the core, its tests and benchmarks
-  cmake make g++ pkg-config nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
+  cmake make g++ pkg-config python3 nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
   # fuzzing and sanitizers (libFuzzer ships with clang's runtime)
   clang-14 libclang-rt-14-dev
 )

@@ -96,7 +96,7 @@ Schedule read_schedule(ObjectReader& parent) {
   r.reject_unknown({"starts_at", "ends_at"});
   schedule.starts_at = read_time(r, "starts_at");
   schedule.ends_at = read_time(r, "ends_at");
-  if (r.failed()) parent.fail(r.error().code, r.error().message, r.error().path);
+  if (r.failed()) parent.adopt(r.error());
   return schedule;
 }
 
@@ -119,7 +119,7 @@ Eligibility read_eligibility(ObjectReader& parent) {
   r.reject_unknown({"customer_tags_any", "countries"});
   eligibility.customer_tags_any = r.strings("customer_tags_any");
   eligibility.countries = read_countries(r, "countries");
-  if (r.failed()) parent.fail(r.error().code, r.error().message, r.error().path);
+  if (r.failed()) parent.adopt(r.error());
   return eligibility;
 }
 
@@ -134,7 +134,7 @@ Selector read_selector(ObjectReader& parent, std::string_view key) {
   selector.collections = r.strings("collections");
   selector.tags = r.strings("tags");
   selector.product_types = r.strings("product_types");
-  if (r.failed()) parent.fail(r.error().code, r.error().message, r.error().path);
+  if (r.failed()) parent.adopt(r.error());
   return selector;
 }
 
@@ -148,7 +148,7 @@ Scope read_scope(ObjectReader& parent) {
   scope.exclude = read_selector(r, "exclude");
   scope.gift_cards = r.boolean("gift_cards").value_or(false);
   scope.subscriptions = r.boolean("subscriptions").value_or(true);
-  if (r.failed()) parent.fail(r.error().code, r.error().message, r.error().path);
+  if (r.failed()) parent.adopt(r.error());
   return scope;
 }
 
@@ -159,7 +159,7 @@ Reward read_reward(ObjectReader& parent) {
   ObjectReader r(*value, key_path(parent.path(), "reward"), "program");
   auto type = r.string("type", /*required=*/true);
   if (r.failed()) {
-    parent.fail(r.error().code, r.error().message, r.error().path);
+    parent.adopt(r.error());
     return reward;
   }
   if (*type == "free_gift") {
@@ -178,7 +178,7 @@ Reward read_reward(ObjectReader& parent) {
         gift.variant_id = g.integer_in("variant_id", 1, INT64_MAX, true).value_or(0);
         gift.product_id = g.integer_in("product_id", 0, INT64_MAX).value_or(0);
         gift.title = g.string("title").value_or("");
-        if (g.failed()) r.fail(g.error().code, g.error().message, g.error().path);
+        if (g.failed()) r.adopt(g.error());
         reward.gifts.push_back(std::move(gift));
       }
     }
@@ -215,7 +215,7 @@ Reward read_reward(ObjectReader& parent) {
                "\"; use free_gift, free_shipping, gift_card or order_discount",
            key_path(r.path(), "type"));
   }
-  if (r.failed()) parent.fail(r.error().code, r.error().message, r.error().path);
+  if (r.failed()) parent.adopt(r.error());
   return reward;
 }
 
@@ -231,7 +231,7 @@ std::map<std::string, TierTexts> read_tier_texts(ObjectReader& parent) {
     t.label = r.string("label").value_or("");
     t.progress = r.string("progress").value_or("");
     t.unlocked = r.string("unlocked").value_or("");
-    if (r.failed()) parent.fail(r.error().code, r.error().message, r.error().path);
+    if (r.failed()) parent.adopt(r.error());
     texts[it.key()] = std::move(t);
   }
   return texts;
@@ -554,7 +554,7 @@ void read_properties(ObjectReader& r, std::map<std::string, std::string>& out) {
       auto name = p.string("name", /*required=*/true);
       const json* value = p.find("value");
       if (p.failed()) {
-        r.fail(p.error().code, p.error().message, p.error().path);
+        r.adopt(p.error());
         return;
       }
       out[*name] = value ? text_of(*value) : "";
@@ -652,9 +652,9 @@ std::optional<int64_t> read_order_amount(ObjectReader& r, std::string_view field
         ObjectReader m(*money, key_path(set_path, "presentment_money"), "order");
         text = m.string("amount", true);
         path = key_path(m.path(), "amount");
-        if (m.failed()) r.fail(m.error().code, m.error().message, m.error().path);
+        if (m.failed()) r.adopt(m.error());
       }
-      if (s.failed()) r.fail(s.error().code, s.error().message, s.error().path);
+      if (s.failed()) r.adopt(s.error());
     }
   }
   if (!text && !r.failed()) {

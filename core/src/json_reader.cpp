@@ -94,6 +94,10 @@ void ObjectReader::fail(std::string code, std::string message, std::string path)
   error_ = Error{std::move(code), what_ + ": " + path + ": " + message, std::move(path)};
 }
 
+void ObjectReader::adopt(const Error& error) {
+  if (!error_) error_ = error;
+}
+
 void ObjectReader::reject_unknown(const std::vector<std::string_view>& known) {
   if (failed()) return;
   for (auto it = value_.begin(); it != value_.end(); ++it) {

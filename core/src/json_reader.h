@@ -32,6 +32,8 @@ class ObjectReader {
   bool failed() const { return error_.has_value(); }
   const Error& error() const { return *error_; }
   void fail(std::string code, std::string message, std::string path);
+  // Keeps an error a nested reader already worded (and prefixed) as it is.
+  void adopt(const Error& error);
   const std::string& path() const { return path_; }
 
   // Rejects keys not in `known` (programs are strict: a typo must not be ignored).
