@@ -81,6 +81,10 @@ BarStatus bar_status(const BarState& state, const Program& program, const Contex
     shown = &next;
   } else if (state.reached >= 0) {
     shown = &state.tiers[state.reached];
+    // "Everything unlocked" only when it is true: tiers out of this shopper's reach (not
+    // eligible, not running) are not unlocked.
+    const bool all_unlocked = std::all_of(state.tiers.begin(), state.tiers.end(),
+                                          [](const TierState& t) { return t.unlocked; });
     const auto& complete = bar.complete_texts;
     std::string locale_text;
     if (auto it = complete.find(context.locale); it != complete.end()) {
@@ -91,7 +95,7 @@ BarStatus bar_status(const BarState& state, const Program& program, const Contex
     } else if (auto def = complete.find(program.default_locale); def != complete.end()) {
       locale_text = def->second;
     }
-    if (!locale_text.empty()) {
+    if (all_unlocked && !locale_text.empty()) {
       status.message = locale_text;
       return status;
     }

@@ -26,6 +26,19 @@ bool is_id(const std::string& text) {
                      [&](char c) { return ok_first(c) || c == '_' || c == '-'; });
 }
 
+// A numeric id used as an object key ("1001"): digits only, no sign or space, and small
+// enough for an int64 (Shopify ids are well below 10^18).
+std::optional<int64_t> parse_id_key(const std::string& key) {
+  if (key.empty() || key.size() > 18) return std::nullopt;
+  int64_t id = 0;
+  for (char c : key) {
+    if (c < '0' || c > '9') return std::nullopt;
+    id = id * 10 + (c - '0');
+  }
+  if (id <= 0) return std::nullopt;
+  return id;
+}
+
 bool is_country(const std::string& text) {
   return text.size() == 2 && text[0] >= 'A' && text[0] <= 'Z' && text[1] >= 'A' && text[1] <= 'Z';
 }
@@ -263,6 +276,13 @@ Result<Tier> read_tier(const json& value, const std::string& path) {
   return tier;
 }
 
+// price x quantity, or nothing when it passes the amount limit (checked before multiplying:
+// the product of two in-range values can overflow 64 bits).
+std::optional<int64_t> line_total(int64_t price, int64_t quantity) {
+  if (quantity > 0 && price > kMaxAmount / quantity) return std::nullopt;
+  return price * quantity;
+}
+
 }  // namespace
 
 Result<int64_t> parse_time(std::string_view text, const std::string& path) {
@@ -364,9 +384,8 @@ Result<Context> parse_context(std::string_view text) {
   if (const json* products = r.object("products")) {
     for (auto it = products->begin(); it != products->end() && !r.failed(); ++it) {
       const std::string path = key_path("$.products", it.key());
-      char* end = nullptr;
-      const long long id = std::strtoll(it.key().c_str(), &end, 10);
-      if (it.key().empty() || *end != '\0' || id <= 0) {
+      const auto id = parse_id_key(it.key());
+      if (!id) {
         return make_error("invalid_value", "context: product keys are numeric product ids", path);
       }
       ObjectReader p(it.value(), path, "context");
@@ -375,15 +394,14 @@ Result<Context> parse_context(std::string_view text) {
       facts.tags = p.strings("tags");
       facts.product_type = p.string("product_type").value_or("");
       if (p.failed()) return p.error();
-      context.products[id] = std::move(facts);
+      context.products[*id] = std::move(facts);
     }
   }
   if (const json* variants = r.object("variants")) {
     for (auto it = variants->begin(); it != variants->end() && !r.failed(); ++it) {
       const std::string path = key_path("$.variants", it.key());
-      char* end = nullptr;
-      const long long id = std::strtoll(it.key().c_str(), &end, 10);
-      if (it.key().empty() || *end != '\0' || id <= 0) {
+      const auto id = parse_id_key(it.key());
+      if (!id) {
         return make_error("invalid_value", "context: variant keys are numeric variant ids", path);
       }
       ObjectReader v(it.value(), path, "context");
@@ -393,7 +411,7 @@ Result<Context> parse_context(std::string_view text) {
       facts.product_id = v.integer_in("product_id", 0, INT64_MAX).value_or(0);
       facts.title = v.string("title").value_or("");
       if (v.failed()) return v.error();
-      context.variants[id] = std::move(facts);
+      context.variants[*id] = std::move(facts);
     }
   }
   if (const json* choices = r.object("gift_choices")) {
@@ -593,8 +611,13 @@ Result<Cart> parse_cart(std::string_view text, const Context& context) {
     line.quantity = li.integer_in("quantity", 0, kMaxQuantity, /*required=*/true).value_or(0);
     read_properties(li, line.properties);
     line.price = amounts.read("price", /*required=*/true).value_or(0);
-    const int64_t undiscounted = line.price * line.quantity;
-    line.original_line_price = amounts.read("original_line_price").value_or(undiscounted);
+    const auto undiscounted = line_total(line.price, line.quantity);
+    if (!undiscounted && !li.failed()) {
+      return make_error("out_of_range", "cart: price x quantity is too large",
+                        index_path("$.items", i));
+    }
+    line.original_line_price =
+        amounts.read("original_line_price").value_or(undiscounted.value_or(0));
     auto final_line = amounts.read("final_line_price");
     if (!final_line) final_line = amounts.read("line_price");
     line.final_line_price = final_line.value_or(line.original_line_price);
@@ -605,10 +628,6 @@ Result<Cart> parse_cart(std::string_view text, const Context& context) {
     line.vendor = li.string("vendor").value_or("");
     line.title = li.string("title").value_or("");
     if (li.failed()) return li.error();
-    if (undiscounted > kMaxAmount) {
-      return make_error("out_of_range", "cart: price x quantity is too large",
-                        index_path("$.items", i));
-    }
     cart.items.push_back(std::move(line));
   }
   if (const json* applications = r.array("cart_level_discount_applications")) {
@@ -645,6 +664,15 @@ std::optional<int64_t> read_order_amount(ObjectReader& r, std::string_view field
   std::optional<std::string> text;
   std::string path;
   if (presentment) {
+    // The plain field is in the shop currency: reading it as the presentment amount would
+    // measure a EUR order in dollars.
+    if (!r.has(std::string(field) + "_set") && !r.failed()) {
+      r.fail("missing_field",
+             "the order is in another currency than the shop's, so " + std::string(field) +
+                 "_set.presentment_money is required",
+             key_path(r.path(), std::string(field) + "_set"));
+      return std::nullopt;
+    }
     if (const json* set = r.object(std::string(field) + "_set")) {
       const std::string set_path = key_path(r.path(), std::string(field) + "_set");
       ObjectReader s(*set, set_path, "order");
@@ -744,7 +772,12 @@ Result<Order> parse_order(std::string_view text) {
     line.quantity = li.integer_in("quantity", 0, kMaxQuantity, /*required=*/true).value_or(0);
     read_properties(li, line.properties);
     line.price = read_order_amount(li, "price", currency, presentment, true).value_or(0);
-    line.original_line_price = line.price * line.quantity;
+    const auto total = line_total(line.price, line.quantity);
+    if (!total && !li.failed()) {
+      return make_error("out_of_range", "order: price x quantity is too large",
+                        index_path("$.line_items", i));
+    }
+    line.original_line_price = total.value_or(0);
     int64_t discounts = 0;
     if (const json* allocations = li.array("discount_allocations")) {
       const std::string base = key_path(li.path(), "discount_allocations");
@@ -752,6 +785,9 @@ Result<Order> parse_order(std::string_view text) {
         ObjectReader ar((*allocations)[a], index_path(base, a), "order");
         discounts += read_order_amount(ar, "amount", currency, presentment, true).value_or(0);
         if (ar.failed()) return ar.error();
+        if (discounts > kMaxAmount) {
+          return make_error("out_of_range", "order: discount allocations are too large", base);
+        }
       }
     }
     line.final_line_price = std::max<int64_t>(0, line.original_line_price - discounts);
@@ -760,10 +796,6 @@ Result<Order> parse_order(std::string_view text) {
     line.vendor = li.string("vendor").value_or("");
     line.title = li.string("title").value_or("");
     if (li.failed()) return li.error();
-    if (line.original_line_price > kMaxAmount) {
-      return make_error("out_of_range", "order: price x quantity is too large",
-                        index_path("$.line_items", i));
-    }
     order.cart.items.push_back(std::move(line));
   }
   if (r.failed()) return r.error();

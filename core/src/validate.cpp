@@ -30,6 +30,8 @@ std::vector<LineVerdict> check_prices(Cart& cart, const Context& context, int mi
   std::vector<LineVerdict> verdicts;
   for (int i = 0; i < static_cast<int>(cart.items.size()); ++i) {
     CartLine& line = cart.items[i];
+    // A selling plan prices a subscription below the catalog on purpose.
+    if (line.subscription) continue;
     const auto catalog = detail::catalog_price(context, line.variant_id, minor);
     if (!catalog || *catalog == line.price) continue;
     std::string claim;
@@ -89,7 +91,8 @@ Result<Verdict> validate(const Program& program, const Cart& input, const Contex
     auto reject = [&](const char* reason, std::string message) {
       verdict.lines.push_back(rejected(i, line, tier_id, reason, std::move(message)));
     };
-    if (!claim || claim->program_id != program.id) {
+    if (claim && claim->program_id != program.id) continue;  // judged against its own program
+    if (!claim) {
       reject("unknown_tier", "\"" + property->second + "\" names no tier of program " + program.id);
       continue;
     }

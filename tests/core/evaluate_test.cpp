@@ -473,6 +473,21 @@ TEST(Messages, TheBarsCompleteTextShowsOnceEveryTierIsReached) {
             "Everything unlocked!");
 }
 
+TEST(Messages, TheCompleteTextWaitsWhileATierIsOutOfReachRatherThanReached) {
+  // Free shipping is reached; the VIP tier is not for this shopper: not "everything unlocked".
+  const std::string program = R"({"format":1,"id":"p","version":1,"currency":"USD","bars":[
+    {"id":"b","complete":{"en":"Everything unlocked!"},"tiers":[
+      {"id":"ship","threshold":1000,"reward":{"type":"free_shipping"},
+       "texts":{"en":{"label":"free shipping","unlocked":"{{reward}} unlocked"}}},
+      {"id":"vip","threshold":2000,"eligibility":{"customer_tags_any":["VIP"]},
+       "reward":{"type":"order_discount","percent":5}}]}]})";
+  EXPECT_EQ(evaluate(program, cart(line(2001, 1, 5000)))["bars"][0]["message"],
+            "free shipping unlocked");
+  EXPECT_EQ(evaluate(program, cart(line(2001, 1, 5000)), R"({"customer_tags":["VIP"]})")
+                ["bars"][0]["message"],
+            "Everything unlocked!");
+}
+
 TEST(Offers, PickTheCheapestProductThatReachesTheNextTier) {
   const json out = evaluate(kShipAndTote, cart(line(2001, 1, 4000)),
                             R"({"offer_candidates":[3001,3002,3003,3004],"variants":{

@@ -53,8 +53,7 @@ template <typename T>
   const Error& error = result.error();
   if (error.code == code && error.path == path) return ::testing::AssertionSuccess();
   return ::testing::AssertionFailure() << "got " << error.code << " at " << error.path << " ("
-                                       << error.message << "), expected " << code << " at "
-                                       << path;
+                                       << error.message << "), expected " << code << " at " << path;
 }
 
 // The smallest program the format allows: two tiers on one bar, nothing optional.
@@ -172,8 +171,7 @@ TEST(ProgramParsing, ReadsEveryProgramLevelField) {
   EXPECT_EQ(program.default_locale, "fr");
   EXPECT_EQ(program.schedule.starts_at, 1793491200);  // 2026-11-01T00:00:00Z
   EXPECT_EQ(program.schedule.ends_at, 1796083200);    // 2026-12-01T00:00:00Z
-  EXPECT_EQ(program.eligibility.customer_tags_any,
-            (std::vector<std::string>{"VIP", "Wholesale"}));
+  EXPECT_EQ(program.eligibility.customer_tags_any, (std::vector<std::string>{"VIP", "Wholesale"}));
   EXPECT_EQ(program.eligibility.countries, (std::vector<std::string>{"CA", "US"}));
   ASSERT_EQ(program.bars.size(), 2u);
 }
@@ -564,13 +562,13 @@ TEST(ProgramParsing, RejectsAnUnknownCurrencyInRewardAmountsByCurrency) {
 TEST(ProgramParsing, RejectsNonPositiveOrNonIntegerAmountsByCurrency) {
   json zero = MinimalProgram();
   zero["bars"][0]["tiers"][1]["thresholds_by_currency"] = {{"EUR", 0}};
-  EXPECT_TRUE(FailsWith(Parse(zero), "out_of_range",
-                        "$.bars[0].tiers[1].thresholds_by_currency.EUR"));
+  EXPECT_TRUE(
+      FailsWith(Parse(zero), "out_of_range", "$.bars[0].tiers[1].thresholds_by_currency.EUR"));
 
   json text = MinimalProgram();
   text["bars"][0]["tiers"][1]["thresholds_by_currency"] = {{"EUR", "90.00"}};
-  EXPECT_TRUE(FailsWith(Parse(text), "invalid_type",
-                        "$.bars[0].tiers[1].thresholds_by_currency.EUR"));
+  EXPECT_TRUE(
+      FailsWith(Parse(text), "invalid_type", "$.bars[0].tiers[1].thresholds_by_currency.EUR"));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -635,8 +633,7 @@ TEST(ProgramParsing, RejectsAPercentAndAnAmountTogether) {
   json by_currency = MinimalProgram();
   by_currency["bars"][0]["tiers"][1]["reward"] = {
       {"type", "order_discount"}, {"percent", 10}, {"amounts_by_currency", {{"EUR", 460}}}};
-  EXPECT_TRUE(
-      FailsWith(Parse(by_currency), "invalid_value", "$.bars[0].tiers[1].reward.percent"));
+  EXPECT_TRUE(FailsWith(Parse(by_currency), "invalid_value", "$.bars[0].tiers[1].reward.percent"));
 }
 
 TEST(ProgramParsing, KeepsPercentsBetweenOneAndOneHundred) {
@@ -678,13 +675,13 @@ TEST(ProgramParsing, RequiresOneToTwentyGifts) {
 TEST(ProgramParsing, RejectsAGiftWithoutAPositiveVariantId) {
   json zero = MinimalProgram();
   zero["bars"][0]["tiers"][1]["reward"]["gifts"][0]["variant_id"] = 0;
-  EXPECT_TRUE(FailsWith(Parse(zero), "out_of_range",
-                        "$.bars[0].tiers[1].reward.gifts[0].variant_id"));
+  EXPECT_TRUE(
+      FailsWith(Parse(zero), "out_of_range", "$.bars[0].tiers[1].reward.gifts[0].variant_id"));
 
   json missing = MinimalProgram();
   missing["bars"][0]["tiers"][1]["reward"]["gifts"][0] = {{"title", "Tote"}};
-  EXPECT_TRUE(FailsWith(Parse(missing), "missing_field",
-                        "$.bars[0].tiers[1].reward.gifts[0].variant_id"));
+  EXPECT_TRUE(
+      FailsWith(Parse(missing), "missing_field", "$.bars[0].tiers[1].reward.gifts[0].variant_id"));
 }
 
 TEST(ProgramParsing, KeepsChooseAndQuantityInTheirRanges) {
@@ -698,8 +695,7 @@ TEST(ProgramParsing, KeepsChooseAndQuantityInTheirRanges) {
 
   json negative = MinimalProgram();
   negative["bars"][0]["tiers"][1]["reward"]["quantity"] = -1;
-  EXPECT_TRUE(
-      FailsWith(Parse(negative), "negative_value", "$.bars[0].tiers[1].reward.quantity"));
+  EXPECT_TRUE(FailsWith(Parse(negative), "negative_value", "$.bars[0].tiers[1].reward.quantity"));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -754,8 +750,7 @@ TEST(ProgramParsing, RejectsCountryCodesThatAreNotUpperCaseAlpha2) {
 TEST(ProgramParsing, RejectsABadCountryInAFreeShippingReward) {
   json program = MinimalProgram();
   program["bars"][0]["tiers"][0]["reward"]["countries"] = {"US", "Canada"};
-  EXPECT_TRUE(
-      FailsWith(Parse(program), "invalid_value", "$.bars[0].tiers[0].reward.countries[1]"));
+  EXPECT_TRUE(FailsWith(Parse(program), "invalid_value", "$.bars[0].tiers[0].reward.countries[1]"));
 }
 
 TEST(ProgramParsing, RejectsWrongTypesWithTheirPaths) {

@@ -77,11 +77,24 @@ TEST(Claims, AVariantTheTierDoesNotOfferIsOutOfScope) {
 
 TEST(Claims, AnUnknownTierOrAWrongVersionOrAMalformedClaimIsUnknown) {
   for (const char* claim :
-       {"spring@3:nope", "spring@2:tote", "autumn@3:tote", "garbage", "spring@3:ship"}) {
+       {"spring@3:nope", "spring@2:tote", "garbage", "spring@3:ship"}) {
     const auto verdict = validate(paid(2001, 1, 20000) + "," + gift(9001, 1, claim));
     ASSERT_EQ(verdict.lines.size(), 1u) << claim;
     EXPECT_EQ(verdict.lines[0].reason, "unknown_tier") << claim;
   }
+}
+
+TEST(Claims, AnotherProgramsGiftIsLeftToThatProgram) {
+  const auto verdict = validate(paid(2001, 1, 100) + "," + gift(9001, 1, "autumn@3:tote"));
+  EXPECT_TRUE(verdict.earned);
+  EXPECT_TRUE(verdict.lines.empty());
+}
+
+TEST(Claims, ASubscriptionBelowTheCatalogPriceIsNotTampering) {
+  const std::string subscription =
+      R"({"variant_id":2001,"product_id":1,"quantity":1,"price":9000,)"
+      R"("selling_plan_allocation":{"selling_plan":{"id":7}}})";
+  EXPECT_TRUE(validate(subscription, R"({"variants":{"2001":{"price":10000}}})").earned);
 }
 
 TEST(Claims, MoreUnitsThanEarnedExceedTheQuantity) {
@@ -152,6 +165,27 @@ TEST(Orders, AForgedOrderIsFlaggedAndAnEarnedOneVerified) {
   auto json = tiercart::validate_order_json(kProgram, order, "");
   ASSERT_TRUE(json);
   EXPECT_NE(json.value().find("\"earned\":false"), std::string::npos);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Orders, AnOrderInAnotherCurrencyMustCarryPresentmentAmounts) {
+  // Without price_set the only price is the shop's dollars; reading it as euros would be wrong.
+  auto order = tiercart::parse_order(R"({"currency":"USD","presentment_currency":"EUR",
+    "line_items":[{"variant_id":1,"quantity":1,"price":"10.00"}]})");
+  ASSERT_FALSE(order);
+  EXPECT_EQ(order.error().code, "missing_field");
+  EXPECT_EQ(order.error().path, "$.line_items[0].price_set");
+
+  auto priced = tiercart::parse_order(R"({"currency":"USD","presentment_currency":"EUR",
+    "line_items":[{"variant_id":1,"quantity":1,"price":"10.00",
+      "price_set":{"shop_money":{"amount":"10.00","currency_code":"USD"},
+                   "presentment_money":{"amount":"9.20","currency_code":"EUR"}}}]})");
+  ASSERT_TRUE(priced);
+  EXPECT_EQ(priced.value().cart.currency, "EUR");
+  EXPECT_EQ(priced.value().cart.items[0].price, 920);
 }
 
 }  // namespace

@@ -35,7 +35,10 @@ struct Verdict {
 };
 
 // Validates the claims of `cart` (gift lines naming a tier, prices against the catalog in
-// `context.variants`). Errors as for evaluate().
+// `context.variants`). Gift lines that name another program are left to that program: the
+// caller validates the order once per program its lines name, with the version they name,
+// and flags names it does not know. Subscription lines are not compared with the catalog
+// (a selling plan changes the price). Errors as for evaluate().
 Result<Verdict> validate(const Program& program, const Cart& cart, const Context& context);
 
 }  // namespace tiercart
