@@ -79,7 +79,11 @@ bool parse_args(int argc, char** argv, Args& args, std::string& problem) {
         problem = std::string(word) + " needs a value";
         return false;
       }
-      args.options[std::string(word.substr(2))] = argv[++i];
+      if (!args.options.emplace(std::string(word.substr(2)), argv[i + 1]).second) {
+        problem = std::string(word) + " is given twice";
+        return false;
+      }
+      ++i;
     } else {
       args.positional.emplace_back(word);
     }
@@ -205,13 +209,9 @@ int main(int argc, char** argv) {
     std::printf("tiercart %s\n", tiercart::version());
     return kOk;
   }
-  if (!parse_args(argc, argv, args, problem)) {
-    std::fputs(kUsage, stderr);
-    return bad_input(problem);
-  }
+  if (!parse_args(argc, argv, args, problem)) return bad_input(problem + " (see tiercart --help)");
   if (args.command == "evaluate") return evaluate(args);
   if (args.command == "validate") return validate(args);
   if (args.command == "check-program") return check_program(args);
-  std::fputs(kUsage, stderr);
-  return bad_input("unknown command " + args.command);
+  return bad_input("unknown command " + args.command + " (see tiercart --help)");
 }

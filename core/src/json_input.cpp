@@ -552,7 +552,14 @@ struct AmountReader {
       r.fail("negative_value", "amounts are never negative", key_path(r.path(), key));
       return std::nullopt;
     }
-    return cart_to_minor(*value, minor, mode);
+    // Three- and four-decimal currencies scale up: check the limit on the result too.
+    const int64_t amount = cart_to_minor(*value, minor, mode);
+    if (amount > kMaxAmount) {
+      r.fail("out_of_range", "amount is beyond the limit of 10^15 minor units",
+             key_path(r.path(), key));
+      return std::nullopt;
+    }
+    return amount;
   }
 };
 

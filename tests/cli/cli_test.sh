@@ -1,0 +1,358 @@
+#!/usr/bin/env bash
+# The command-line contract of tiercart: exit 0 ok, 1 a claim or a program rejected, 2 bad
+# input with exactly one line on stderr and nothing on stdout. JSON on stdout; '-' reads
+# stdin. Every hostile input must be refused fast, so each run is wrapped in `timeout 10`.
+#
+# usage: cli_test.sh /path/to/tiercart /path/to/repo
+# Prints "ok - <name>" or "not ok - <name>" per case and "N passed, M failed" at the end;
+# exits 1 when any case failed.
+
+set -u
+
+if [ $# -ne 2 ]; then
+  echo "usage: $0 /path/to/tiercart /path/to/repo" >&2
+  exit 2
+fi
+tiercart=$1
+repo=$2
+examples=$repo/examples
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+passed=0
+failed=0
+
+ok() {
+  passed=$((passed + 1))
+  echo "ok - $1"
+}
+
+not_ok() {
+  failed=$((failed + 1))
+  echo "not ok - $1"
+  shift
+  for detail in "$@"; do echo "#   $detail"; done
+}
+
+# run STDIN-FILE ARGS...: runs the tool with a time limit; leaves $rc, $work/out, $work/err.
+run() {
+  local input=$1
+  shift
+  timeout 10 "$tiercart" "$@" <"$input" >"$work/out" 2>"$work/err"
+  rc=$?
+}
+
+is_json() {
+  python3 -c 'import json,sys; json.load(sys.stdin)' <"$work/out" 2>/dev/null
+}
+
+stderr_lines() {
+  wc -l <"$work/err" | tr -d ' '
+}
+
+# What the last run did, for a failure report.
+last_run() {
+  printf 'exit %s; stdout %s bytes; stderr %s lines: %s' "$rc" "$(wc -c <"$work/out" | tr -d ' ')" \
+    "$(stderr_lines)" "$(head -c 300 "$work/err" | tr '\n' '|')"
+}
+
+# expect_ok NAME STDIN ARGS...: exit 0, JSON on stdout, nothing on stderr.
+expect_ok() {
+  local name=$1
+  shift
+  run "$@"
+  if [ "$rc" -eq 0 ] && is_json && [ ! -s "$work/err" ]; then
+    ok "$name"
+  else
+    not_ok "$name" "$(last_run)"
+  fi
+}
+
+# expect_bad_input NAME STDIN ARGS...: exit 2, exactly one line on stderr, empty stdout.
+expect_bad_input() {
+  local name=$1
+  shift
+  run "$@"
+  if [ "$rc" -eq 2 ] && [ "$(stderr_lines)" -eq 1 ] && [ ! -s "$work/out" ]; then
+    ok "$name"
+  else
+    not_ok "$name" "$(last_run)"
+  fi
+}
+
+# expect_refused NAME CODE STDIN ARGS...: bad input whose one line names the error code.
+expect_refused() {
+  local name=$1 code=$2
+  shift 2
+  run "$@"
+  if [ "$rc" -eq 2 ] && [ "$(stderr_lines)" -eq 1 ] && [ ! -s "$work/out" ] &&
+    grep -q "$code" "$work/err"; then
+    ok "$name"
+  else
+    not_ok "$name" "expected exit 2 with $code" "$(last_run)"
+  fi
+}
+
+# json_says PYTHON-EXPRESSION: the expression over `d` (the stdout document) is true.
+json_says() {
+  python3 -c "import json,sys; d=json.load(sys.stdin); sys.exit(0 if ($1) else 1)" \
+    <"$work/out" 2>/dev/null
+}
+
+currency_of() {
+  python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["currency"])' "$1"
+}
+
+# The example context that describes a cart in this currency.
+context_for() {
+  case $1 in
+    USD) echo "$examples/contexts/catalog.json" ;;
+    EUR) echo "$examples/contexts/eur.json" ;;
+    JPY) echo "$examples/contexts/jpy.json" ;;
+    *) echo "" ;;
+  esac
+}
+
+nothing=/dev/null
+program=$examples/programs/free-shipping-and-tote.json
+cart=$examples/carts/one-line.json
+catalog=$examples/contexts/catalog.json
+
+# ---------------------------------------------------------------------------------------
+# Information
+
+run "$nothing" --version
+if [ "$rc" -eq 0 ] && grep -q '^tiercart [0-9]' "$work/out" && [ ! -s "$work/err" ]; then
+  ok "--version prints the version and exits 0"
+else
+  not_ok "--version prints the version and exits 0" "$(last_run)"
+fi
+
+run "$nothing" --help
+if [ "$rc" -eq 0 ] && grep -q 'usage' "$work/out" && [ ! -s "$work/err" ]; then
+  ok "--help prints the usage and exits 0"
+else
+  not_ok "--help prints the usage and exits 0" "$(last_run)"
+fi
+
+# ---------------------------------------------------------------------------------------
+# evaluate: every example program against every example cart, each cart with the context
+# of its currency (catalog.json for dollars, eur.json and jpy.json for the others).
+
+declare -A cart_currency
+for cart_file in "$examples"/carts/*.json; do
+  cart_currency[$cart_file]=$(currency_of "$cart_file")
+done
+for program_file in "$examples"/programs/*.json; do
+  for cart_file in "$examples"/carts/*.json; do
+    name="evaluate $(basename "$program_file") on $(basename "$cart_file")"
+    context_file=$(context_for "${cart_currency[$cart_file]}")
+    if [ -z "$context_file" ]; then
+      not_ok "$name" "no example context for a cart in ${cart_currency[$cart_file]}"
+      continue
+    fi
+    expect_ok "$name with $(basename "$context_file")" "$nothing" evaluate \
+      --program "$program_file" --cart "$cart_file" --context "$context_file"
+  done
+done
+
+run "$nothing" evaluate --program "$program" --cart "$examples/carts/eur-cart.json" \
+  --context "$catalog"
+if [ "$rc" -eq 2 ] && grep -q currency_mismatch "$work/err" && [ ! -s "$work/out" ]; then
+  ok "evaluate refuses a euro cart in a context that presents dollars"
+else
+  not_ok "evaluate refuses a euro cart in a context that presents dollars" "$(last_run)"
+fi
+
+expect_refused "evaluate needs a rate for a euro cart against dollar thresholds" missing_rate \
+  "$nothing" evaluate --program "$program" --cart "$examples/carts/eur-cart.json"
+expect_refused "evaluate needs a rate for a yen cart against dollar thresholds" missing_rate \
+  "$nothing" evaluate --program "$program" --cart "$examples/carts/jpy-cart.json"
+expect_ok "evaluate needs no rate when every tier has an explicit euro amount" "$nothing" \
+  evaluate --program "$examples/programs/multi-currency.json" --cart "$examples/carts/eur-cart.json"
+
+run "$nothing" evaluate --program "$program" --cart "$examples/carts/jpy-cart.json" \
+  --context "$examples/contexts/jpy.json"
+if [ "$rc" -eq 0 ] && json_says 'd["currency"] == "JPY" and d["minor_units"] == 0'; then
+  ok "evaluate reports a yen cart in yen"
+else
+  not_ok "evaluate reports a yen cart in yen" "$(last_run)"
+fi
+
+# ---------------------------------------------------------------------------------------
+# validate
+
+run "$nothing" validate --program "$program" --order "$examples/orders/orders-create-earned.json" \
+  --context "$catalog"
+if [ "$rc" -eq 0 ] && json_says 'd["earned"] is True and "tiercart-flagged" not in d["tags"]'; then
+  ok "validate accepts the earned order with exit 0"
+else
+  not_ok "validate accepts the earned order with exit 0" "$(last_run)"
+fi
+
+run "$nothing" validate --program "$program" --order "$examples/orders/orders-create-forged.json" \
+  --context "$catalog"
+if [ "$rc" -eq 1 ] && [ ! -s "$work/err" ] &&
+  json_says 'd["earned"] is False and "tiercart-flagged" in d["tags"]'; then
+  ok "validate flags the forged order with exit 1"
+else
+  not_ok "validate flags the forged order with exit 1" "$(last_run)"
+fi
+
+run "$nothing" validate --program "$program" --cart "$examples/carts/with-tote-gift.json" \
+  --context "$catalog"
+if [ "$rc" -eq 0 ] && json_says 'd["earned"] is True'; then
+  ok "validate accepts a cart whose gift was earned"
+else
+  not_ok "validate accepts a cart whose gift was earned" "$(last_run)"
+fi
+
+run "$nothing" validate --program "$program" \
+  --cart "$examples/carts/discount-code-drops-tier.json" --context "$catalog"
+if [ "$rc" -eq 1 ] && json_says 'd["earned"] is False and "tiercart-flagged" in d["tags"]'; then
+  ok "validate rejects a cart whose discount code took it below the gift's tier"
+else
+  not_ok "validate rejects a cart whose discount code took it below the gift's tier" "$(last_run)"
+fi
+
+# ---------------------------------------------------------------------------------------
+# check-program
+
+for program_file in "$examples"/programs/*.json; do
+  run "$nothing" check-program "$program_file" --context "$catalog"
+  if [ "$rc" -eq 0 ] && json_says 'd["ok"] is True'; then
+    ok "check-program passes $(basename "$program_file") against the catalog"
+  else
+    not_ok "check-program passes $(basename "$program_file") against the catalog" "$(last_run)"
+  fi
+  expect_ok "check-program passes $(basename "$program_file") without a context" "$nothing" \
+    check-program "$program_file"
+done
+
+python3 - "$program" >"$work/overlapping.json" <<'EOF'
+import json, sys
+program = json.load(open(sys.argv[1]))
+program["bars"][0]["tiers"][1]["threshold"] = program["bars"][0]["tiers"][0]["threshold"]
+json.dump(program, sys.stdout)
+EOF
+run "$nothing" check-program "$work/overlapping.json"
+if [ "$rc" -eq 1 ] && [ ! -s "$work/err" ] &&
+  json_says 'd["ok"] is False and d["problems"][0]["code"] == "overlapping_tiers"'; then
+  ok "check-program rejects overlapping tiers with exit 1"
+else
+  not_ok "check-program rejects overlapping tiers with exit 1" "$(last_run)"
+fi
+
+# ---------------------------------------------------------------------------------------
+# stdin
+
+run "$nothing" evaluate --program "$program" --cart "$cart" --context "$catalog"
+cp "$work/out" "$work/from-files"
+run "$cart" evaluate --program "$program" --cart - --context "$catalog"
+if [ "$rc" -eq 0 ] && cmp -s "$work/out" "$work/from-files"; then
+  ok "'-' reads the cart from stdin"
+else
+  not_ok "'-' reads the cart from stdin" "$(last_run)"
+fi
+
+run "$program" evaluate --program - --cart "$cart" --context "$catalog"
+if [ "$rc" -eq 0 ] && cmp -s "$work/out" "$work/from-files"; then
+  ok "'-' reads the program from stdin"
+else
+  not_ok "'-' reads the program from stdin" "$(last_run)"
+fi
+
+run "$catalog" evaluate --program "$program" --cart "$cart" --context -
+if [ "$rc" -eq 0 ] && cmp -s "$work/out" "$work/from-files"; then
+  ok "'-' reads the context from stdin"
+else
+  not_ok "'-' reads the context from stdin" "$(last_run)"
+fi
+
+expect_ok "'-' reads the program to check from stdin" "$program" check-program -
+expect_ok "'-' reads the order to validate from stdin" \
+  "$examples/orders/orders-create-earned.json" validate --program "$program" --order - \
+  --context "$catalog"
+
+# ---------------------------------------------------------------------------------------
+# Bad input: exit 2, one line on stderr, nothing on stdout, and fast.
+
+printf '{"currency": "USD", "items": [' >"$work/malformed.json"
+printf '{"currency": "USD", "items": [{"id": 2002, "quantity": "1", "price": 8900}]}' \
+  >"$work/wrong-type.json"
+printf '{"currency": "USD", "items": [{"id": 2002, "quantity": -1, "price": 8900}]}' \
+  >"$work/negative-quantity.json"
+printf '{"currency": "XYZ", "items": [{"id": 2002, "quantity": 1, "price": 8900}]}' \
+  >"$work/unknown-currency.json"
+printf '{"rate": "abc"}' >"$work/bad-rate.json"
+python3 -c 'import sys; sys.stdout.write("\"" + "a" * (10 * 1024 * 1024) + "\"")' \
+  >"$work/ten-megabytes.json"
+python3 -c 'import sys; sys.stdout.write("[" * 10000 + "]" * 10000)' >"$work/deep.json"
+python3 -c 'import sys; sys.stdout.write("{\"a\":" * 10000 + "1" + "}" * 10000)' \
+  >"$work/deep-objects.json"
+python3 - "$examples/orders/orders-create-earned.json" >"$work/bad-order.json" <<'EOF'
+import json, sys
+order = json.load(open(sys.argv[1]))
+order["line_items"][0]["price"] = "19.999"
+order["line_items"][0]["price_set"]["presentment_money"]["amount"] = "19.999"
+json.dump(order, sys.stdout)
+EOF
+
+expect_refused "malformed JSON is bad input" invalid_json "$nothing" \
+  evaluate --program "$program" --cart "$work/malformed.json"
+expect_refused "a malformed program is bad input" invalid_json "$nothing" \
+  evaluate --program "$work/malformed.json" --cart "$cart"
+expect_refused "a wrong type is bad input" invalid_type "$nothing" \
+  evaluate --program "$program" --cart "$work/wrong-type.json"
+expect_refused "a negative quantity is bad input" negative_value "$nothing" \
+  evaluate --program "$program" --cart "$work/negative-quantity.json"
+expect_refused "an unknown currency is bad input" unknown_currency "$nothing" \
+  evaluate --program "$program" --cart "$work/unknown-currency.json"
+expect_refused "a rate that is not a number is bad input" invalid_rate "$nothing" \
+  evaluate --program "$program" --cart "$cart" --context "$work/bad-rate.json"
+expect_refused "an order price with too many decimals is bad input" invalid_amount "$nothing" \
+  validate --program "$program" --order "$work/bad-order.json"
+expect_refused "a 10 MB cart file is bad input" too_large "$nothing" \
+  evaluate --program "$program" --cart "$work/ten-megabytes.json"
+expect_refused "a 10 MB cart on stdin is bad input" too_large "$work/ten-megabytes.json" \
+  evaluate --program "$program" --cart -
+expect_refused "a 10 MB program to check is bad input" too_large "$nothing" \
+  check-program "$work/ten-megabytes.json"
+expect_refused "10,000-deep nesting in a cart is bad input" too_deep "$nothing" \
+  evaluate --program "$program" --cart "$work/deep.json"
+expect_refused "10,000-deep nesting in a program is bad input" too_deep "$nothing" \
+  evaluate --program "$work/deep.json" --cart "$cart"
+expect_refused "10,000-deep nesting in a context is bad input" too_deep "$nothing" \
+  evaluate --program "$program" --cart "$cart" --context "$work/deep-objects.json"
+expect_refused "10,000-deep nesting in an order is bad input" too_deep "$nothing" \
+  validate --program "$program" --order "$work/deep.json"
+expect_bad_input "a missing file is bad input" "$nothing" \
+  evaluate --program "$program" --cart "$work/no-such-cart.json"
+expect_bad_input "a directory instead of a file is bad input" "$nothing" \
+  evaluate --program "$program" --cart "$work"
+expect_bad_input "an unknown command is bad input" "$nothing" frobnicate --program "$program"
+expect_bad_input "no command at all is bad input" "$nothing"
+expect_bad_input "an unknown option is bad input" "$nothing" \
+  evaluate --program "$program" --cart "$cart" --colour green
+expect_bad_input "an option without its value is bad input" "$nothing" \
+  evaluate --program "$program" --cart
+expect_bad_input "a missing --program is bad input" "$nothing" evaluate --cart "$cart"
+expect_bad_input "two inputs from stdin are bad input" "$cart" \
+  evaluate --program - --cart -
+expect_bad_input "the program to check and its context both from stdin are bad input" \
+  "$program" check-program - --context -
+expect_bad_input "--order and --cart together are bad input" "$nothing" \
+  validate --program "$program" --order "$examples/orders/orders-create-earned.json" \
+  --cart "$cart"
+expect_bad_input "an option given twice is bad input, not last-one-wins" "$nothing" \
+  evaluate --program "$program" --cart "$cart" --cart "$cart"
+expect_bad_input "validate without --order or --cart is bad input" "$nothing" \
+  validate --program "$program"
+expect_bad_input "check-program with two programs is bad input" "$nothing" \
+  check-program "$program" "$program"
+expect_bad_input "an empty cart document is bad input" "$nothing" \
+  evaluate --program "$program" --cart /dev/null
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
