@@ -340,7 +340,7 @@ Result<int64_t> parse_time(std::string_view text, const std::string& path) {
   const int day_of_year = (153 * month_from_march + 2) / 5 + day - 1;
   const int day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
   const int64_t days = static_cast<int64_t>(era) * 146097 + day_of_era - 719468;
-  return days * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
+  return days * 86400 + int64_t{hour} * 3600 + int64_t{minute} * 60 + second - offset_seconds;
 }
 
 Result<Context> parse_context(std::string_view text) {

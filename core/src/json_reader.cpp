@@ -89,7 +89,7 @@ ObjectReader::ObjectReader(const json& value, std::string path, std::string_view
   }
 }
 
-void ObjectReader::fail(std::string code, std::string message, std::string path) {
+void ObjectReader::fail(std::string code, const std::string& message, std::string path) {
   if (error_) return;
   error_ = Error{std::move(code), what_ + ": " + path + ": " + message, std::move(path)};
 }

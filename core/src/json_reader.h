@@ -31,7 +31,7 @@ class ObjectReader {
 
   bool failed() const { return error_.has_value(); }
   const Error& error() const { return *error_; }
-  void fail(std::string code, std::string message, std::string path);
+  void fail(std::string code, const std::string& message, std::string path);
   // Keeps an error a nested reader already worded (and prefixed) as it is.
   void adopt(const Error& error);
   const std::string& path() const { return path_; }

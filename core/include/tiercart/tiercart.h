@@ -22,7 +22,7 @@ namespace tiercart {
 
 // Input limits, checked before anything is parsed (errors "too_large", "too_deep",
 // "too_many").
-inline constexpr std::size_t kMaxDocumentBytes = 4 * 1024 * 1024;
+inline constexpr std::size_t kMaxDocumentBytes = std::size_t{4} * 1024 * 1024;
 inline constexpr int kMaxDepth = 64;
 inline constexpr std::size_t kMaxCartLines = 1000;
 inline constexpr std::size_t kMaxBars = 10;
