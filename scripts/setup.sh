@@ -9,6 +9,10 @@ packages=(
   cmake make g++ pkg-config python3 nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
   # fuzzing and sanitizers (libFuzzer ships with clang's runtime)
   clang-14 libclang-rt-14-dev
+  # the WebAssembly module, its tests under Node and its size budget
+  emscripten binaryen nodejs brotli
+  # the wasm module's latency and cold start in a browser (make bench)
+  chromium
 )
 
 missing=()
@@ -24,4 +28,25 @@ if ((${#missing[@]})); then
   if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# npm ships with some Node packages (NodeSource's) and separately with Debian's: ask for it
+# only when it is missing, so that apt does not try to replace a working Node.
+if ! command -v npm >/dev/null 2>&1; then
+  echo "setup: installing npm"
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends npm
+fi
+
+# npm packages (package.json: terser, which minifies the wasm module's glue), installed
+# exactly as package-lock.json says, and again only when the lock file changes.
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+stamp="$root/node_modules/.tiercart-lock"
+lock_sum="$(sha256sum "$root/package-lock.json" | cut -d' ' -f1)"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_sum" ]; then
+  echo "setup: npm ci"
+  (cd "$root" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$lock_sum" >"$stamp"
 fi

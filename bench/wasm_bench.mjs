@@ -1,0 +1,84 @@
+// What the storefront pays for the wasm module: bytes on the wire (raw, gzip, brotli) of
+// what it downloads, and evaluate latency through the JS API in Node, marshalling included
+// (objects -> JSON text -> wasm -> JSON text -> objects), for carts of 1, 20 and 250 lines.
+// `make bench` runs it after the native benchmark; `make bench-wasm` runs it alone.
+// Figures only: nothing here fails on a number.
+
+import fs from 'node:fs';
+import zlib from 'node:zlib';
+
+import { cartSizes, makeCart, makeContext, measure, program, runsFor } from './wasm_cases.mjs';
+
+const assets = new URL('../theme-extension/assets/', import.meta.url);
+const kBudgetBrotli = 100 * 1024;
+const kAimBrotli = 50 * 1024;
+
+const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+const ms = (value) => `${value < 0.1 ? value.toFixed(3) : value.toFixed(2)} ms`;
+
+function sizes() {
+  const files = ['tiercart-core.wasm', 'tiercart-core.js', 'tiercart.js'];
+  const rows = files.map((name) => {
+    const bytes = fs.readFileSync(new URL(name, assets));
+    return {
+      name,
+      raw: bytes.length,
+      gzip: zlib.gzipSync(bytes, { level: 9 }).length,
+      brotli: zlib.brotliCompressSync(bytes, {
+        params: {
+          [zlib.constants.BROTLI_PARAM_QUALITY]: 11,
+          [zlib.constants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
+        },
+      }).length,
+    };
+  });
+  const total = { name: 'total', raw: 0, gzip: 0, brotli: 0 };
+  for (const row of rows) for (const key of ['raw', 'gzip', 'brotli']) total[key] += row[key];
+  return [...rows, total];
+}
+
+async function main() {
+  console.log('wasm module: size (theme-extension/assets/)');
+  console.log(
+    `  ${'file'.padEnd(20)} ${'raw'.padStart(10)} ${'gzip -9'.padStart(10)} ${'brotli 11'.padStart(10)}`,
+  );
+  const rows = sizes();
+  for (const row of rows) {
+    console.log(
+      `  ${row.name.padEnd(20)} ${kb(row.raw).padStart(10)} ${kb(row.gzip).padStart(10)} ${kb(row.brotli).padStart(10)}`,
+    );
+  }
+  const total = rows.at(-1);
+  const verdict =
+    total.brotli <= kAimBrotli
+      ? 'within the 50 KB aim'
+      : total.brotli <= kBudgetBrotli
+        ? 'within the 100 KB budget (aim: 50 KB)'
+        : 'OVER the 100 KB budget';
+  console.log(`  brotli total ${kb(total.brotli)}: ${verdict}`);
+
+  const started = performance.now();
+  const { createTiercart } = await import(new URL('tiercart.js', assets));
+  const tiercart = await createTiercart({
+    wasmBinary: fs.readFileSync(new URL('tiercart-core.wasm', assets)),
+  });
+  tiercart.evaluate(program, makeCart(1), makeContext(1));
+  console.log(
+    `\nwasm module: cold start in Node ${process.version} (read, compile, first evaluation): ${ms(performance.now() - started)}`,
+  );
+
+  console.log('wasm module: evaluate latency in Node, JS objects in and out');
+  for (const lines of cartSizes) {
+    const cart = makeCart(lines);
+    const context = makeContext(lines);
+    const result = measure(() => tiercart.evaluate(program, cart, context), {
+      runs: runsFor(lines),
+    });
+    console.log(
+      `  ${String(lines).padStart(3)} lines: p50 ${ms(result.p50)}  p99 ${ms(result.p99)}  (${result.runs} runs)`,
+    );
+  }
+  console.log(`  memory held by the module: ${kb(tiercart.memoryBytes)}`);
+}
+
+await main();

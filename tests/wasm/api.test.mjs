@@ -1,0 +1,126 @@
+// The JavaScript API of the module (wasm/tiercart.js, documented in wasm/tiercart.d.ts):
+// objects or JSON text in, objects out, and every rejected document as a TiercartError.
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { before, describe, it } from 'node:test';
+
+import { fixturesDir, loadTiercart } from './support.mjs';
+
+const read = (name) =>
+  JSON.parse(fs.readFileSync(path.join(fixturesDir, `${name}.input.json`), 'utf8'));
+const expected = (name) =>
+  JSON.parse(fs.readFileSync(path.join(fixturesDir, `${name}.expected.json`), 'utf8'));
+
+describe('the tiercart module', () => {
+  let tiercart;
+  let TiercartError;
+  before(async () => {
+    ({ tiercart, TiercartError } = await loadTiercart());
+  });
+
+  it('reports the core version', () => {
+    assert.match(tiercart.version, /^\d+\.\d+\.\d+$/);
+  });
+
+  it('evaluates a cart given as objects', () => {
+    const { program, cart, context } = read('tote-below');
+    assert.deepStrictEqual(tiercart.evaluate(program, cart, context), expected('tote-below'));
+  });
+
+  it('gives the same answer for JSON text as for objects', () => {
+    const { program, cart, context } = read('tote-below');
+    const fromText = tiercart.evaluateJson(
+      JSON.stringify(program),
+      JSON.stringify(cart),
+      JSON.stringify(context),
+    );
+    assert.equal(typeof fromText, 'string');
+    assert.deepStrictEqual(JSON.parse(fromText), tiercart.evaluate(program, cart, context));
+  });
+
+  it('treats a missing context as no context', () => {
+    const { program } = read('tote-below');
+    const cart = { currency: 'USD', items: [] };
+    assert.deepStrictEqual(tiercart.evaluate(program, cart), tiercart.evaluate(program, cart, ''));
+    assert.deepStrictEqual(
+      tiercart.evaluate(program, cart, null),
+      tiercart.evaluate(program, cart),
+    );
+  });
+
+  it('validates claimed gift lines in a cart and in an order', () => {
+    for (const name of ['cart-claim-check', 'order-earned', 'order-forged']) {
+      const input = read(name);
+      const verdict =
+        input.command === 'validate_order'
+          ? tiercart.validateOrder(input.program, input.order, input.context)
+          : tiercart.validateCart(input.program, input.cart, input.context);
+      assert.deepStrictEqual(verdict, expected(name), name);
+    }
+  });
+
+  it('checks a program', () => {
+    const { program, context } = read('check-overlapping-tiers');
+    const report = tiercart.checkProgram(program, context);
+    assert.equal(report.ok, false);
+    assert.deepStrictEqual(report, expected('check-overlapping-tiers'));
+  });
+
+  it('turns a rejected document into a TiercartError with code, message and path', () => {
+    const { program, cart, context } = read('error-missing-rate');
+    const { error } = expected('error-missing-rate');
+    assert.throws(
+      () => tiercart.evaluate(program, cart, context),
+      (thrown) => {
+        assert.ok(thrown instanceof TiercartError);
+        assert.ok(thrown instanceof Error);
+        assert.equal(thrown.name, 'TiercartError');
+        assert.equal(thrown.code, error.code);
+        assert.equal(thrown.message, error.message);
+        assert.equal(thrown.path, error.path);
+        return true;
+      },
+    );
+  });
+
+  it('reports text that is not JSON as invalid_json', () => {
+    const { program, context } = read('tote-below');
+    assert.throws(() => tiercart.evaluate(program, '{"items": [', context), {
+      name: 'TiercartError',
+      code: 'invalid_json',
+    });
+  });
+
+  it('reports values JSON cannot write as invalid_json, without calling the core', () => {
+    const { program, context } = read('tote-below');
+    const cyclic = {};
+    cyclic.self = cyclic;
+    for (const cart of [cyclic, { total: 1n }]) {
+      assert.throws(() => tiercart.evaluate(program, cart, context), {
+        name: 'TiercartError',
+        code: 'invalid_json',
+        path: '$',
+      });
+    }
+  });
+
+  it('points the path at the offending field', () => {
+    const { program, cart, context } = read('error-negative-quantity');
+    assert.throws(
+      () => tiercart.evaluate(program, cart, context),
+      (thrown) => {
+        assert.equal(thrown.code, 'negative_value');
+        assert.match(thrown.path, /^\$\.items\[\d+\]\.quantity$/);
+        return true;
+      },
+    );
+  });
+
+  it('keeps working after an error', () => {
+    const { program, cart, context } = read('tote-below');
+    assert.throws(() => tiercart.evaluate(program, '[', context), TiercartError);
+    assert.deepStrictEqual(tiercart.evaluate(program, cart, context), expected('tote-below'));
+  });
+});

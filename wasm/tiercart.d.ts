@@ -1,0 +1,152 @@
+// The JavaScript API of tiercart's WebAssembly module (tiercart.js). The documents and
+// results are those of the native core: see docs/program-format.md, docs/context-format.md,
+// docs/errors.md and docs/wasm.md. Results are typed by their main fields; the core may add
+// fields, never rename or remove them within a format version.
+
+/** A document: a JS value (written with JSON.stringify) or JSON text (passed as written). */
+export type Document = string | object;
+
+/** A rejected document. `code` is stable (docs/errors.md); `path` is a JSONPath ("$.items[2].quantity"). */
+export class TiercartError extends Error {
+  readonly name: 'TiercartError';
+  readonly code: string;
+  readonly path: string;
+  constructor(code: string, message: string, path: string);
+}
+
+export interface TierStatus {
+  id: string;
+  threshold: number;
+  threshold_formatted?: string;
+  position_bp: number;
+  unlocked: boolean;
+  availability: 'available' | 'not_started' | 'expired' | 'not_eligible';
+  label: string;
+}
+
+export interface BarStatus {
+  id: string;
+  metric: 'spend' | 'quantity';
+  qualifying: number;
+  qualifying_formatted?: string;
+  reached_tier: string | null;
+  next_tier: string | null;
+  remaining: number;
+  remaining_formatted?: string;
+  /** Progress toward the last available tier, in basis points (0..10000). */
+  progress_bp: number;
+  message: string;
+  tiers: TierStatus[];
+}
+
+export interface GiftOption {
+  variant_id: number;
+  product_id: number;
+  title: string;
+  available: boolean;
+}
+
+export interface EarnedReward {
+  bar: string;
+  tier: string;
+  type: 'free_shipping' | 'free_gift' | 'order_discount' | 'gift_card' | string;
+  label: string;
+  options?: GiftOption[];
+  chosen?: number[];
+  choose?: number;
+  quantity?: number;
+  choice_required?: boolean;
+  amount?: number;
+  currency?: string;
+  percent?: number;
+}
+
+/** One AJAX Cart API call that brings the cart in line with the program. */
+export interface CartAction {
+  type: 'add' | 'change' | 'remove';
+  tier: string;
+  variant_id: number;
+  quantity: number;
+  key?: string;
+  line?: number;
+  property?: string;
+  reason: string;
+}
+
+export interface Evaluation {
+  program: { id: string; version: number };
+  currency: string;
+  minor_units: number;
+  bars: BarStatus[];
+  rewards: EarnedReward[];
+  actions: CartAction[];
+  offers: object[];
+}
+
+export interface LineVerdict {
+  line: number;
+  variant_id: number;
+  tier: string;
+  earned: boolean;
+  claimed_quantity: number;
+  earned_quantity: number;
+  reason?: string;
+  message?: string;
+}
+
+export interface Verdict {
+  program: { id: string; version: number };
+  earned: boolean;
+  lines: LineVerdict[];
+  /** Order tags to set ("tiercart-flagged", "tiercart-<reason>"). */
+  tags: string[];
+}
+
+export interface Problem {
+  code: string;
+  message: string;
+  path: string;
+  severity: 'error' | 'warning';
+}
+
+export interface ProgramCheck {
+  ok: boolean;
+  problems: Problem[];
+}
+
+export class Tiercart {
+  /** Use createTiercart() rather than this. */
+  constructor(core: unknown);
+  /** The raw Embind table: each call returns {ok: boolean, json: string}. */
+  readonly core: unknown;
+  /** The core's version, e.g. "0.1.0". */
+  readonly version: string;
+  /** Bytes of linear memory the module holds (grows on demand, never shrinks). */
+  readonly memoryBytes: number;
+
+  /** What the shopper sees, and the cart actions to take. Throws TiercartError. */
+  evaluate(program: Document, cart: Document, context?: Document | null): Evaluation;
+  /** Whether a cart's claimed gift lines are earned. Throws TiercartError. */
+  validateCart(program: Document, cart: Document, context?: Document | null): Verdict;
+  /** The same for an orders/create webhook payload. Throws TiercartError. */
+  validateOrder(program: Document, order: Document, context?: Document | null): Verdict;
+  /** Problems a merchant must fix before saving. Throws TiercartError. */
+  checkProgram(program: Document, context?: Document | null): ProgramCheck;
+
+  /** As above, returning the core's JSON text: byte-identical to the native build. */
+  evaluateJson(program: Document, cart: Document, context?: Document | null): string;
+  validateCartJson(program: Document, cart: Document, context?: Document | null): string;
+  validateOrderJson(program: Document, order: Document, context?: Document | null): string;
+  checkProgramJson(program: Document, context?: Document | null): string;
+}
+
+export interface TiercartOptions {
+  /** The module's bytes, to skip the fetch (Node: fs.readFileSync('.../tiercart-core.wasm')). */
+  wasmBinary?: ArrayBuffer | Uint8Array;
+  /** Where to fetch a file from; by default next to tiercart-core.js. */
+  locateFile?: (name: string, scriptDirectory: string) => string;
+}
+
+/** Loads and instantiates the module (one fetch and compile; reuse the result). */
+export function createTiercart(options?: TiercartOptions): Promise<Tiercart>;
+export default createTiercart;

@@ -1,0 +1,125 @@
+// tiercart in the browser: the C++ core (tiercart-core.wasm) behind plain JavaScript.
+// Documents go in as objects or JSON text and come back as objects (or, from the *Json
+// methods, as the exact JSON text the native build gives). A rejected document never
+// throws inside the module: the core returns it as a value, and this wrapper turns it into
+// a TiercartError with the core's stable `code`, its `message` and the JSON `path`.
+
+import createTiercartCore from './tiercart-core.js';
+
+export class TiercartError extends Error {
+  constructor(code, message, path) {
+    super(message);
+    this.name = 'TiercartError';
+    this.code = code;
+    this.path = path;
+  }
+}
+
+// JSON text for the core. Strings are passed as written (the core parses and checks them);
+// a missing context is the empty document, which the core reads as "no context".
+function documentText(value, name) {
+  if (typeof value === 'string') return value;
+  if (value === undefined || value === null) return '';
+  let text;
+  try {
+    text = JSON.stringify(value);
+  } catch (cause) {
+    throw new TiercartError(
+      'invalid_json',
+      `${name} cannot be written as JSON: ${cause.message}`,
+      '$',
+    );
+  }
+  return typeof text === 'string' ? text : '';
+}
+
+function unwrap(outcome) {
+  if (outcome.ok) return outcome.json;
+  const { error } = JSON.parse(outcome.json);
+  throw new TiercartError(error.code, error.message, error.path);
+}
+
+export class Tiercart {
+  // `core` is the instantiated Embind module; use createTiercart() rather than this.
+  constructor(core) {
+    this.core = core;
+  }
+
+  get version() {
+    return this.core.version();
+  }
+
+  // What the shopper sees: bars, messages, rewards and the cart actions to take.
+  evaluate(program, cart, context) {
+    return JSON.parse(this.evaluateJson(program, cart, context));
+  }
+
+  // Whether the cart's claimed gift lines are earned.
+  validateCart(program, cart, context) {
+    return JSON.parse(this.validateCartJson(program, cart, context));
+  }
+
+  // The same for an orders/create webhook payload.
+  validateOrder(program, order, context) {
+    return JSON.parse(this.validateOrderJson(program, order, context));
+  }
+
+  // Problems a merchant must fix before saving a program: {ok, problems}.
+  checkProgram(program, context) {
+    return JSON.parse(this.checkProgramJson(program, context));
+  }
+
+  evaluateJson(program, cart, context) {
+    return unwrap(
+      this.core.evaluate(
+        documentText(program, 'program'),
+        documentText(cart, 'cart'),
+        documentText(context, 'context'),
+      ),
+    );
+  }
+
+  validateCartJson(program, cart, context) {
+    return unwrap(
+      this.core.validateCart(
+        documentText(program, 'program'),
+        documentText(cart, 'cart'),
+        documentText(context, 'context'),
+      ),
+    );
+  }
+
+  validateOrderJson(program, order, context) {
+    return unwrap(
+      this.core.validateOrder(
+        documentText(program, 'program'),
+        documentText(order, 'order'),
+        documentText(context, 'context'),
+      ),
+    );
+  }
+
+  checkProgramJson(program, context) {
+    return unwrap(
+      this.core.checkProgram(documentText(program, 'program'), documentText(context, 'context')),
+    );
+  }
+
+  // Bytes of linear memory the module holds now (it grows on demand, never shrinks).
+  get memoryBytes() {
+    return this.core.HEAP8.length;
+  }
+}
+
+// Loads and instantiates the module. In a page, tiercart-core.wasm is fetched from next to
+// tiercart-core.js; pass `locateFile(name)` to fetch it from elsewhere, or `wasmBinary`
+// (bytes) to skip the fetch (Node: `wasmBinary: fs.readFileSync(path)`).
+export async function createTiercart(options = {}) {
+  const { wasmBinary, locateFile } = options;
+  const settings = {};
+  if (wasmBinary !== undefined) settings.wasmBinary = wasmBinary;
+  if (locateFile !== undefined) settings.locateFile = locateFile;
+  return new Tiercart(await createTiercartCore(settings));
+}
+
+export default createTiercart;
