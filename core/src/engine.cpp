@@ -83,26 +83,6 @@ bool counts_toward(const Bar& bar, const CartLine& line, const Context& context)
   return in_scope(bar.scope, line, context);
 }
 
-std::optional<GiftClaim> parse_gift_claim(const std::string& value) {
-  const auto at = value.rfind('@');
-  if (at == std::string::npos || at == 0) return std::nullopt;
-  const auto colon = value.find(':', at);
-  if (colon == std::string::npos || colon == at + 1 || colon + 1 == value.size()) {
-    return std::nullopt;
-  }
-  GiftClaim claim;
-  claim.program_id = value.substr(0, at);
-  int64_t version = 0;
-  for (std::size_t i = at + 1; i < colon; ++i) {
-    const char c = value[i];
-    if (c < '0' || c > '9' || version > INT64_MAX / 10 - 9) return std::nullopt;
-    version = version * 10 + (c - '0');
-  }
-  claim.version = version;
-  claim.tier_id = value.substr(colon + 1);
-  return claim;
-}
-
 bool is_gift_line(const CartLine& line) { return line.properties.count(kGiftProperty) > 0; }
 
 const TierState* Assessment::find_tier(const std::string& id) const {
@@ -255,3 +235,27 @@ Result<Assessment> assess(const Program& program, const Cart& cart, const Contex
 }
 
 }  // namespace tiercart::detail
+
+namespace tiercart {
+
+std::optional<GiftClaim> parse_gift_claim(const std::string& value) {
+  const auto at = value.rfind('@');
+  if (at == std::string::npos || at == 0) return std::nullopt;
+  const auto colon = value.find(':', at);
+  if (colon == std::string::npos || colon == at + 1 || colon + 1 == value.size()) {
+    return std::nullopt;
+  }
+  GiftClaim claim;
+  claim.program_id = value.substr(0, at);
+  int64_t version = 0;
+  for (std::size_t i = at + 1; i < colon; ++i) {
+    const char c = value[i];
+    if (c < '0' || c > '9' || version > INT64_MAX / 10 - 9) return std::nullopt;
+    version = version * 10 + (c - '0');
+  }
+  claim.version = version;
+  claim.tier_id = value.substr(colon + 1);
+  return claim;
+}
+
+}  // namespace tiercart

@@ -13,13 +13,6 @@
 
 namespace tiercart::detail {
 
-// A line's claim to be a gift, read from its _tiercart property.
-struct GiftClaim {
-  std::string program_id;
-  int64_t version = 0;
-  std::string tier_id;
-};
-std::optional<GiftClaim> parse_gift_claim(const std::string& value);
 bool is_gift_line(const CartLine& line);
 
 // Whether a line counts toward a bar: in its scope and not a gift.

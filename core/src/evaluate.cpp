@@ -310,7 +310,7 @@ Result<Evaluation> evaluate(const Program& program, const Cart& cart, const Cont
     const CartLine& line = cart.items[i];
     auto property = line.properties.find(kGiftProperty);
     if (property == line.properties.end()) continue;
-    auto claim = detail::parse_gift_claim(property->second);
+    auto claim = parse_gift_claim(property->second);
     // Another program's gift (or a foreign property) is not ours to touch.
     if (claim && claim->program_id != program.id) continue;
     const TierState* tier = claim ? assessment.find_tier(claim->tier_id) : nullptr;

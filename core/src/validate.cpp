@@ -36,7 +36,7 @@ std::vector<LineVerdict> check_prices(Cart& cart, const Context& context, int mi
     if (!catalog || *catalog == line.price) continue;
     std::string claim;
     if (auto property = line.properties.find(kGiftProperty); property != line.properties.end()) {
-      if (auto parsed = detail::parse_gift_claim(property->second)) claim = parsed->tier_id;
+      if (auto parsed = parse_gift_claim(property->second)) claim = parsed->tier_id;
     }
     verdicts.push_back(rejected(i, line, claim, "price_tampered",
                                 "line price " + std::to_string(line.price) +
@@ -86,7 +86,7 @@ Result<Verdict> validate(const Program& program, const Cart& input, const Contex
     const CartLine& line = cart.items[i];
     auto property = line.properties.find(kGiftProperty);
     if (property == line.properties.end()) continue;
-    auto claim = detail::parse_gift_claim(property->second);
+    auto claim = parse_gift_claim(property->second);
     const std::string tier_id = claim ? claim->tier_id : "";
     auto reject = [&](const char* reason, std::string message) {
       verdict.lines.push_back(rejected(i, line, tier_id, reason, std::move(message)));

@@ -19,6 +19,16 @@ namespace tiercart {
 // program, its version and the tier: "<program id>@<version>:<tier id>".
 inline constexpr const char* kGiftProperty = "_tiercart";
 
+// What a gift line's _tiercart property claims. Parsed in one place so that the core, the
+// server (which picks the program version a line names) and the Function read it alike.
+struct GiftClaim {
+  std::string program_id;
+  int64_t version = 0;
+  std::string tier_id;
+};
+// Nothing when the value is not "<program id>@<version>:<tier id>".
+std::optional<GiftClaim> parse_gift_claim(const std::string& value);
+
 struct CartLine {
   int64_t variant_id = 0;
   int64_t product_id = 0;

@@ -1,0 +1,93 @@
+#include "config.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <string_view>
+
+namespace tiercart::server {
+
+const char* const kConfigUsage =
+    "usage: tiercart-server [--host H] [--port P] [--database URL] [--threads N]\n"
+    "                       [--max-batch N] [--read-timeout-ms MS] [--write-timeout-ms MS]\n"
+    "                       [--app-secret S] [--admin-token T]\n"
+    "Environment: TIERCART_APP_SECRET (required), TIERCART_ADMIN_TOKEN, TIERCART_DATABASE_URL\n"
+    "(sqlite:PATH or postgres://...; default sqlite:tiercart.db), TIERCART_PORT, TIERCART_HOST.\n"
+    "Prefer the environment for secrets: flags are visible to every user in `ps`.\n";
+
+namespace {
+
+bool parse_int(std::string_view text, long min, long max, long& out) {
+  if (text.empty() || text.size() > 18) return false;
+  long value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + (c - '0');
+  }
+  if (value < min || value > max) return false;
+  out = value;
+  return true;
+}
+
+}  // namespace
+
+Result<Config> parse_config(int argc, char** argv, bool& help) {
+  Config config;
+  help = false;
+  auto env = [](const char* name) -> const char* {
+    const char* value = std::getenv(name);
+    return value && *value ? value : nullptr;
+  };
+  if (const char* v = env("TIERCART_APP_SECRET")) config.app_secret = v;
+  if (const char* v = env("TIERCART_ADMIN_TOKEN")) config.admin_token = v;
+  if (const char* v = env("TIERCART_DATABASE_URL")) config.database = v;
+  if (const char* v = env("TIERCART_HOST")) config.host = v;
+  if (const char* v = env("TIERCART_PORT")) {
+    long port;
+    if (!parse_int(v, 0, 65535, port))
+      return make_error("invalid_config", "TIERCART_PORT: not a port");
+    config.port = static_cast<int>(port);
+  }
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view flag = argv[i];
+    if (flag == "--help" || flag == "-h") {
+      help = true;
+      return config;
+    }
+    if (i + 1 >= argc) return make_error("invalid_config", std::string(flag) + " needs a value");
+    const std::string value = argv[++i];
+    long number = 0;
+    auto number_in = [&](long min, long max) {
+      if (!parse_int(value, min, max, number)) return false;
+      return true;
+    };
+    if (flag == "--host") {
+      config.host = value;
+    } else if (flag == "--port" && number_in(0, 65535)) {
+      config.port = static_cast<int>(number);
+    } else if (flag == "--database") {
+      config.database = value;
+    } else if (flag == "--app-secret") {
+      config.app_secret = value;
+    } else if (flag == "--admin-token") {
+      config.admin_token = value;
+    } else if (flag == "--threads" && number_in(1, 4096)) {
+      config.threads = static_cast<int>(number);
+    } else if (flag == "--max-batch" && number_in(1, 5000)) {
+      config.max_batch = static_cast<std::size_t>(number);
+    } else if (flag == "--read-timeout-ms" && number_in(1, 600000)) {
+      config.read_timeout_ms = static_cast<int>(number);
+    } else if (flag == "--write-timeout-ms" && number_in(1, 600000)) {
+      config.write_timeout_ms = static_cast<int>(number);
+    } else {
+      return make_error("invalid_config",
+                        "unknown flag or bad value: " + std::string(flag) + " " + value);
+    }
+  }
+  if (config.app_secret.empty()) {
+    return make_error("invalid_config",
+                      "no app secret: set TIERCART_APP_SECRET (every webhook would be refused)");
+  }
+  return config;
+}
+
+}  // namespace tiercart::server

@@ -1,0 +1,36 @@
+// The server's settings, from flags first and then the environment. Secrets (app secret,
+// admin token, database URL with its password) are read from the environment in
+// production: flags show up in `ps`.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "tiercart/result.h"
+
+namespace tiercart::server {
+
+struct Config {
+  std::string host = "127.0.0.1";  // loopback unless told otherwise: a proxy faces the world
+  int port = 8080;                 // 0: any free port (printed on start)
+  std::string database = "sqlite:tiercart.db";
+  std::string app_secret;   // required: signs webhooks and app proxy requests
+  std::string admin_token;  // empty: the admin API answers 403
+  int threads = 128;        // HTTP worker threads; each open keep-alive connection holds one
+  std::size_t max_batch = 512;
+  int read_timeout_ms = 5000;  // a slow client is cut off (Shopify itself gives up after 5 s)
+  int write_timeout_ms = 5000;
+  int keep_alive_timeout_ms = 5000;  // an idle keep-alive connection holds a worker this long
+  std::size_t max_body_bytes = 4 * 1024 * 1024;  // webhooks: the core's document limit
+  std::size_t max_admin_body_bytes = 1024 * 1024;
+  std::size_t max_proxy_body_bytes = 256 * 1024;  // a cart.js document
+};
+
+// `--name value` flags; TIERCART_APP_SECRET, TIERCART_ADMIN_TOKEN, TIERCART_DATABASE_URL,
+// TIERCART_PORT, TIERCART_HOST from the environment. `help` is set for --help.
+Result<Config> parse_config(int argc, char** argv, bool& help);
+
+extern const char* const kConfigUsage;
+
+}  // namespace tiercart::server

@@ -1,0 +1,96 @@
+// The HTTP service: routes, signature checks, limits and the glue between the core, the
+// group-commit writer and the store. One Service is one server; tests start it in-process
+// on an ephemeral port, main.cpp runs it until SIGTERM.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <utility>
+
+#include "config.h"
+#include "group_commit.h"
+#include "store.h"
+#include "tiercart/tiercart.h"
+
+namespace httplib {
+class Server;
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace tiercart::server {
+
+// Counters for GET /metrics (Prometheus text format).
+struct Metrics {
+  std::atomic<uint64_t> webhooks_stored{0}, webhooks_duplicate{0}, webhooks_unauthorized{0},
+      webhooks_invalid{0}, webhooks_failed{0}, verdicts_flagged{0};
+  std::atomic<uint64_t> responses_2xx{0}, responses_4xx{0}, responses_5xx{0};
+  // Webhook handling time, signature check to response, in cumulative buckets.
+  static constexpr double kBuckets[] = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0};
+  static constexpr int kBucketCount = sizeof(kBuckets) / sizeof(kBuckets[0]);
+  std::atomic<uint64_t> latency_buckets[kBucketCount + 1] = {};  // the last one is +Inf
+  std::atomic<uint64_t> latency_count{0}, latency_sum_us{0};
+  void observe_latency(double seconds);
+};
+
+class Service {
+ public:
+  // Opens the store (twice: one connection for the writer, one for everything else).
+  static Result<std::unique_ptr<Service>> create(Config config);
+  ~Service();
+  Service(const Service&) = delete;
+  Service& operator=(const Service&) = delete;
+
+  // Binds host:port (port 0: any free one) and serves on a background thread.
+  Result<int> start();
+  // Stops accepting, lets the requests in flight finish, stores what is queued.
+  void stop();
+  int port() const { return port_; }
+  const Metrics& metrics() const { return metrics_; }
+
+ private:
+  Service(Config config, std::unique_ptr<Store> store, std::unique_ptr<Store> writer_store);
+  void routes();
+
+  void webhook(const httplib::Request& req, httplib::Response& res);
+  void proxy_evaluate(const httplib::Request& req, httplib::Response& res);
+  void proxy_check(const httplib::Request& req, httplib::Response& res);
+  void create_program(const httplib::Request& req, httplib::Response& res);
+  void list_programs(const httplib::Request& req, httplib::Response& res);
+  void get_program(const httplib::Request& req, httplib::Response& res);
+  void activate_program(const httplib::Request& req, httplib::Response& res);
+  void put_context(const httplib::Request& req, httplib::Response& res);
+  void list_verdicts(const httplib::Request& req, httplib::Response& res);
+  void metrics_text(const httplib::Request& req, httplib::Response& res);
+  void healthz(const httplib::Request& req, httplib::Response& res);
+
+  bool admin_allowed(const httplib::Request& req, httplib::Response& res) const;
+  bool proxy_allowed(const httplib::Request& req, httplib::Response& res) const;
+
+  // A stored program version, parsed once: versions never change, so the cache is never stale.
+  // `storage_failed` is set when the store could not be asked.
+  std::shared_ptr<const Program> program(const std::string& id, int64_t version,
+                                         bool& storage_failed);
+  std::shared_ptr<const Context> shop_context() const;
+
+  Config config_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<Store> writer_store_;
+  std::unique_ptr<GroupCommitter> committer_;
+  std::unique_ptr<httplib::Server> http_;
+  std::thread listener_;
+  int port_ = 0;
+  int listen_socket_ = -1;
+  Metrics metrics_;
+
+  std::mutex programs_mutex_;
+  std::map<std::pair<std::string, int64_t>, std::shared_ptr<const Program>> programs_;
+  mutable std::mutex context_mutex_;
+  std::shared_ptr<const Context> context_;  // the shop's catalog facts, rates, formats
+};
+
+}  // namespace tiercart::server

@@ -1,0 +1,88 @@
+// Durable storage of verdicts, program versions and the shop context. Two backends with one
+// contract: SQLite (embedded, the default) and PostgreSQL (a postgres:// URL). The same
+// storage tests (tests/server/storage_test.cpp) run against both.
+//
+// A Store is safe to call from several threads (each instance serialises its calls on one
+// connection). The server opens two: one owned by the group-commit writer, one for the rest,
+// so that reads never wait behind a batch being fsync'ed.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tiercart/result.h"
+
+namespace tiercart::server {
+
+// What the server decided for one orders/create delivery.
+struct VerdictRecord {
+  std::string webhook_id;  // X-Shopify-Webhook-Id: the de-duplication key (unique)
+  std::string shop;        // X-Shopify-Shop-Domain
+  int64_t order_id = 0;
+  bool earned = true;
+  std::string verdict;      // the order's verdict document (JSON)
+  std::string tags;         // JSON array of the order tags to apply
+  int64_t received_at = 0;  // Unix milliseconds
+};
+
+struct StoredVerdict {
+  VerdictRecord record;    // what the store holds for this webhook id
+  bool duplicate = false;  // the webhook id was stored before this batch or earlier in it
+};
+
+struct VerdictQuery {
+  bool flagged_only = false;
+  int limit = 100;
+};
+
+struct ProgramRecord {
+  std::string id;
+  int64_t version = 0;
+  std::string document;  // the program JSON as saved
+  bool active = false;
+  int64_t created_at = 0;  // Unix milliseconds
+};
+
+// Ok is Result<bool>'s value when there is nothing else to say.
+using Status = Result<bool>;
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  virtual const char* backend() const = 0;  // "sqlite" | "postgres"
+
+  // In ONE transaction: inserts each record whose webhook id is not stored yet and reads
+  // back what is stored for the others. When this returns, the new records are durable.
+  virtual Result<std::vector<StoredVerdict>> record_verdicts(
+      const std::vector<VerdictRecord>& batch) = 0;
+  virtual Result<std::optional<VerdictRecord>> find_verdict(const std::string& webhook_id) = 0;
+  // Flagged (not earned) first, then newest first.
+  virtual Result<std::vector<VerdictRecord>> list_verdicts(const VerdictQuery& query) = 0;
+  virtual Result<int64_t> count_verdicts(bool flagged_only) = 0;
+
+  // Program versions are immutable: false when (id, version) is already stored.
+  virtual Result<bool> add_program(const ProgramRecord& program) = 0;
+  virtual Result<std::optional<ProgramRecord>> find_program(const std::string& id,
+                                                            int64_t version) = 0;
+  // Every version of every program (documents included), by id then version.
+  virtual Result<std::vector<ProgramRecord>> list_programs() = 0;
+  // Makes `version` the one active version of `id`; false when that version is not stored.
+  virtual Result<bool> activate_program(const std::string& id, int64_t version) = 0;
+
+  // Small named documents (the shop context).
+  virtual Status put_setting(const std::string& key, const std::string& value) = 0;
+  virtual Result<std::optional<std::string>> get_setting(const std::string& key) = 0;
+
+  virtual Status ping() = 0;
+};
+
+// "postgres://..." or "postgresql://..." opens PostgreSQL; "sqlite:PATH" or a plain PATH
+// opens (and creates) an SQLite file. The schema is created when missing.
+Result<std::unique_ptr<Store>> open_store(const std::string& url);
+Result<std::unique_ptr<Store>> open_sqlite(const std::string& path);
+Result<std::unique_ptr<Store>> open_postgres(const std::string& url);
+
+}  // namespace tiercart::server

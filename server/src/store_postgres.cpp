@@ -1,0 +1,329 @@
+// The PostgreSQL backend, on libpq. Durability is PostgreSQL's: with synchronous_commit on
+// (its default), COMMIT returns once the WAL is flushed. A batch is two round trips: one
+// multi-row INSERT ... ON CONFLICT DO NOTHING RETURNING, and one SELECT for the webhook ids
+// that were already there.
+#include <libpq-fe.h>
+
+#include <map>
+#include <mutex>
+#include <set>
+
+#include "store.h"
+
+namespace tiercart::server {
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS verdicts (
+  webhook_id  TEXT PRIMARY KEY,
+  shop        TEXT NOT NULL,
+  order_id    BIGINT NOT NULL,
+  earned      INTEGER NOT NULL,
+  verdict     TEXT NOT NULL,
+  tags        TEXT NOT NULL,
+  received_at BIGINT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS verdicts_flagged_first ON verdicts (earned, received_at DESC);
+CREATE TABLE IF NOT EXISTS programs (
+  id         TEXT NOT NULL,
+  version    BIGINT NOT NULL,
+  document   TEXT NOT NULL,
+  active     INTEGER NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (id, version)
+);
+CREATE TABLE IF NOT EXISTS settings (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+)sql";
+
+constexpr const char* kVerdictColumns =
+    "webhook_id, shop, order_id, earned, verdict, tags, received_at";
+
+// A query result that clears itself.
+class Rows {
+ public:
+  explicit Rows(PGresult* result) : result_(result) {}
+  ~Rows() { PQclear(result_); }
+  Rows(const Rows&) = delete;
+  Rows& operator=(const Rows&) = delete;
+  bool ok() const {
+    const auto status = PQresultStatus(result_);
+    return status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+  }
+  int size() const { return PQntuples(result_); }
+  std::string text(int row, int column) const {
+    return std::string(PQgetvalue(result_, row, column),
+                       static_cast<std::size_t>(PQgetlength(result_, row, column)));
+  }
+  int64_t integer(int row, int column) const {
+    return std::strtoll(PQgetvalue(result_, row, column), nullptr, 10);
+  }
+  int affected() const { return std::atoi(PQcmdTuples(result_)); }
+
+ private:
+  PGresult* result_;
+};
+
+VerdictRecord read_verdict(const Rows& rows, int row) {
+  VerdictRecord record;
+  record.webhook_id = rows.text(row, 0);
+  record.shop = rows.text(row, 1);
+  record.order_id = rows.integer(row, 2);
+  record.earned = rows.integer(row, 3) != 0;
+  record.verdict = rows.text(row, 4);
+  record.tags = rows.text(row, 5);
+  record.received_at = rows.integer(row, 6);
+  return record;
+}
+
+ProgramRecord read_program(const Rows& rows, int row) {
+  ProgramRecord program;
+  program.id = rows.text(row, 0);
+  program.version = rows.integer(row, 1);
+  program.document = rows.text(row, 2);
+  program.active = rows.integer(row, 3) != 0;
+  program.created_at = rows.integer(row, 4);
+  return program;
+}
+
+class PostgresStore final : public Store {
+ public:
+  explicit PostgresStore(PGconn* connection) : connection_(connection) {}
+  ~PostgresStore() override { PQfinish(connection_); }
+
+  const char* backend() const override { return "postgres"; }
+
+  Result<std::vector<StoredVerdict>> record_verdicts(
+      const std::vector<VerdictRecord>& batch) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (batch.empty()) return std::vector<StoredVerdict>();
+    // Parameters are text; libpq keeps pointers, so the strings live in `values`.
+    std::vector<std::string> values;
+    values.reserve(batch.size() * 7);
+    std::string insert = std::string("INSERT INTO verdicts (") + kVerdictColumns + ") VALUES ";
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      const VerdictRecord& r = batch[i];
+      const std::size_t base = values.size();
+      insert += i ? ", (" : "(";
+      for (int c = 1; c <= 7; ++c) {
+        insert += (c > 1 ? ", $" : "$") + std::to_string(base + c);
+      }
+      insert += ")";
+      values.push_back(r.webhook_id);
+      values.push_back(r.shop);
+      values.push_back(std::to_string(r.order_id));
+      values.push_back(r.earned ? "1" : "0");
+      values.push_back(r.verdict);
+      values.push_back(r.tags);
+      values.push_back(std::to_string(r.received_at));
+    }
+    // DO NOTHING (unlike DO UPDATE) accepts the same key twice in one statement: the first
+    // row wins, which is the order in which the deliveries were queued.
+    insert += " ON CONFLICT (webhook_id) DO NOTHING RETURNING webhook_id";
+    if (!command("BEGIN")) return error("begin");
+    Rows inserted(run(insert, values));
+    if (!inserted.ok()) return rollback("insert verdicts");
+    std::set<std::string> new_ids;
+    for (int row = 0; row < inserted.size(); ++row) new_ids.insert(inserted.text(row, 0));
+
+    // Everything else was stored before: read it back in the same transaction.
+    std::vector<std::string> others;
+    std::string select =
+        std::string("SELECT ") + kVerdictColumns + " FROM verdicts WHERE webhook_id IN (";
+    for (const auto& r : batch) {
+      if (new_ids.count(r.webhook_id)) continue;
+      select += (others.empty() ? "$" : ", $") + std::to_string(others.size() + 1);
+      others.push_back(r.webhook_id);
+    }
+    select += ")";
+    std::map<std::string, VerdictRecord> existing;
+    if (!others.empty()) {
+      Rows rows(run(select, others));
+      if (!rows.ok()) return rollback("read stored verdicts");
+      for (int row = 0; row < rows.size(); ++row) {
+        VerdictRecord record = read_verdict(rows, row);
+        existing.emplace(record.webhook_id, std::move(record));
+      }
+    }
+    if (!command("COMMIT")) return rollback("commit");
+
+    std::vector<StoredVerdict> stored;
+    stored.reserve(batch.size());
+    std::set<std::string> claimed;  // new ids already answered once in this batch
+    for (const auto& r : batch) {
+      if (new_ids.count(r.webhook_id) && claimed.insert(r.webhook_id).second) {
+        stored.push_back({r, false});
+        continue;
+      }
+      // A duplicate within the batch: the first record with this id was inserted.
+      if (new_ids.count(r.webhook_id)) {
+        for (const auto& first : batch) {
+          if (first.webhook_id == r.webhook_id) {
+            stored.push_back({first, true});
+            break;
+          }
+        }
+        continue;
+      }
+      auto found = existing.find(r.webhook_id);
+      if (found == existing.end()) return make_error("storage_error", "verdict vanished");
+      stored.push_back({found->second, true});
+    }
+    return stored;
+  }
+
+  Result<std::optional<VerdictRecord>> find_verdict(const std::string& webhook_id) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Rows rows(run(std::string("SELECT ") + kVerdictColumns + " FROM verdicts WHERE webhook_id = $1",
+                  {webhook_id}));
+    if (!rows.ok()) return error("find verdict");
+    if (rows.size() == 0) return std::optional<VerdictRecord>();
+    return std::optional<VerdictRecord>(read_verdict(rows, 0));
+  }
+
+  Result<std::vector<VerdictRecord>> list_verdicts(const VerdictQuery& query) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Rows rows(run(std::string("SELECT ") + kVerdictColumns +
+                      " FROM verdicts WHERE ($1::int = 0 OR earned = 0)"
+                      " ORDER BY earned ASC, received_at DESC, webhook_id ASC LIMIT $2",
+                  {query.flagged_only ? "1" : "0", std::to_string(query.limit)}));
+    if (!rows.ok()) return error("list verdicts");
+    std::vector<VerdictRecord> records;
+    for (int row = 0; row < rows.size(); ++row) records.push_back(read_verdict(rows, row));
+    return records;
+  }
+
+  Result<int64_t> count_verdicts(bool flagged_only) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Rows rows(run("SELECT COUNT(*) FROM verdicts WHERE ($1::int = 0 OR earned = 0)",
+                  {flagged_only ? "1" : "0"}));
+    if (!rows.ok() || rows.size() != 1) return error("count verdicts");
+    return rows.integer(0, 0);
+  }
+
+  Result<bool> add_program(const ProgramRecord& program) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Rows rows(
+        run("INSERT INTO programs (id, version, document, active, created_at) "
+            "VALUES ($1, $2, $3, 0, $4) ON CONFLICT (id, version) DO NOTHING",
+            {program.id, std::to_string(program.version), program.document,
+             std::to_string(program.created_at)}));
+    if (!rows.ok()) return error("add program");
+    return rows.affected() == 1;
+  }
+
+  Result<std::optional<ProgramRecord>> find_program(const std::string& id,
+                                                    int64_t version) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Rows rows(
+        run("SELECT id, version, document, active, created_at FROM programs "
+            "WHERE id = $1 AND version = $2",
+            {id, std::to_string(version)}));
+    if (!rows.ok()) return error("find program");
+    if (rows.size() == 0) return std::optional<ProgramRecord>();
+    return std::optional<ProgramRecord>(read_program(rows, 0));
+  }
+
+  Result<std::vector<ProgramRecord>> list_programs() override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Rows rows(
+        run("SELECT id, version, document, active, created_at FROM programs "
+            "ORDER BY id, version",
+            {}));
+    if (!rows.ok()) return error("list programs");
+    std::vector<ProgramRecord> programs;
+    for (int row = 0; row < rows.size(); ++row) programs.push_back(read_program(rows, row));
+    return programs;
+  }
+
+  Result<bool> activate_program(const std::string& id, int64_t version) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    // One statement is one transaction: no moment with two active versions, or none.
+    Rows rows(
+        run("UPDATE programs SET active = CASE WHEN version = $2 THEN 1 ELSE 0 END "
+            "WHERE id = $1 AND EXISTS "
+            "(SELECT 1 FROM programs WHERE id = $1 AND version = $2)",
+            {id, std::to_string(version)}));
+    if (!rows.ok()) return error("activate program");
+    return rows.affected() > 0;
+  }
+
+  Status put_setting(const std::string& key, const std::string& value) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Rows rows(
+        run("INSERT INTO settings (key, value) VALUES ($1, $2) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            {key, value}));
+    if (!rows.ok()) return error("put setting");
+    return true;
+  }
+
+  Result<std::optional<std::string>> get_setting(const std::string& key) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Rows rows(run("SELECT value FROM settings WHERE key = $1", {key}));
+    if (!rows.ok()) return error("get setting");
+    if (rows.size() == 0) return std::optional<std::string>();
+    return std::optional<std::string>(rows.text(0, 0));
+  }
+
+  Status ping() override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!command("SELECT 1")) return error("ping");
+    return true;
+  }
+
+  bool command(const char* sql) {
+    Rows rows(PQexec(connection_, sql));
+    return rows.ok();
+  }
+
+ private:
+  PGresult* run(const std::string& sql, const std::vector<std::string>& values) {
+    std::vector<const char*> pointers;
+    pointers.reserve(values.size());
+    for (const auto& v : values) pointers.push_back(v.c_str());
+    return PQexecParams(connection_, sql.c_str(), static_cast<int>(values.size()), nullptr,
+                        pointers.data(), nullptr, nullptr, 0);
+  }
+
+  Error error(const std::string& what) {
+    Error failure = make_error("storage_error", what + ": " + PQerrorMessage(connection_));
+    // A broken connection (the database restarted) is re-opened for the next call.
+    if (PQstatus(connection_) == CONNECTION_BAD) PQreset(connection_);
+    return failure;
+  }
+
+  Error rollback(const std::string& what) {
+    Error failure = error(what);
+    command("ROLLBACK");
+    return failure;
+  }
+
+  std::mutex mutex_;
+  PGconn* connection_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> open_postgres(const std::string& url) {
+  PGconn* connection = PQconnectdb(url.c_str());
+  if (PQstatus(connection) != CONNECTION_OK) {
+    Error error = make_error("storage_error", std::string("cannot connect to PostgreSQL: ") +
+                                                  PQerrorMessage(connection));
+    PQfinish(connection);
+    return error;
+  }
+  auto store = std::make_unique<PostgresStore>(connection);
+  // Several servers (or a server and a test) may create the schema at once; the advisory
+  // lock makes CREATE ... IF NOT EXISTS race-free.
+  if (!store->command("SELECT pg_advisory_lock(7150001)") || !store->command(kSchema) ||
+      !store->command("SELECT pg_advisory_unlock(7150001)")) {
+    return make_error("storage_error",
+                      std::string("cannot create the schema: ") + PQerrorMessage(connection));
+  }
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace tiercart::server

@@ -1,0 +1,215 @@
+// One storage contract, two backends. The SQLite cases run everywhere; the PostgreSQL cases
+// run when TIERCART_TEST_DATABASE_URL names a server (with_postgres.sh starts one on
+// loopback for ctest's server.storage.postgres) and skip otherwise.
+#include <gtest/gtest.h>
+#include <libpq-fe.h>
+
+#include <cstdlib>
+#include <set>
+#include <thread>
+
+#include "store.h"
+#include "test_support.h"
+
+namespace tiercart::server::testing {
+namespace {
+
+VerdictRecord verdict(const std::string& webhook_id, bool earned, int64_t received_at,
+                      const std::string& note = "first") {
+  VerdictRecord record;
+  record.webhook_id = webhook_id;
+  record.shop = "northbound-supply.myshopify.com";
+  record.order_id = 1000 + received_at;
+  record.earned = earned;
+  record.verdict = R"({"note":")" + note + R"("})";
+  record.tags = earned ? R"(["tiercart-verified"])" : R"(["tiercart-flagged"])";
+  record.received_at = received_at;
+  return record;
+}
+
+class Storage : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "Postgres") {
+      const char* url = std::getenv("TIERCART_TEST_DATABASE_URL");
+      if (!url || !*url) GTEST_SKIP() << "TIERCART_TEST_DATABASE_URL is not set";
+      url_ = url;
+      // Each case starts from an empty database.
+      PGconn* connection = PQconnectdb(url_.c_str());
+      ASSERT_EQ(PQstatus(connection), CONNECTION_OK) << PQerrorMessage(connection);
+      PQclear(PQexec(connection, "DROP TABLE IF EXISTS verdicts, programs, settings"));
+      PQfinish(connection);
+    } else {
+      url_ = "sqlite:" + dir_.path() + "/store.db";
+    }
+    store_ = open();
+  }
+
+  std::unique_ptr<Store> open() {
+    auto store = open_store(url_);
+    EXPECT_TRUE(store) << (store ? "" : store.error().message);
+    return store ? std::move(store).value() : nullptr;
+  }
+
+  std::vector<StoredVerdict> record(Store& store, const std::vector<VerdictRecord>& batch) {
+    auto stored = store.record_verdicts(batch);
+    EXPECT_TRUE(stored) << (stored ? "" : stored.error().message);
+    return stored ? stored.value() : std::vector<StoredVerdict>();
+  }
+
+  TempDir dir_;
+  std::string url_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_P(Storage, NewVerdictIsStoredAndFoundByWebhookId) {
+  const auto stored = record(*store_, {verdict("wh-1", false, 10)});
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_FALSE(stored[0].duplicate);
+  auto found = store_->find_verdict("wh-1");
+  ASSERT_TRUE(found && found.value());
+  EXPECT_EQ(found.value()->verdict, R"({"note":"first"})");
+  EXPECT_EQ(found.value()->tags, R"(["tiercart-flagged"])");
+  EXPECT_FALSE(found.value()->earned);
+  EXPECT_EQ(found.value()->order_id, 1010);
+  EXPECT_FALSE(store_->find_verdict("wh-2").value().has_value());
+}
+
+TEST_P(Storage, SecondRecordWithTheSameWebhookIdReturnsTheFirst) {
+  record(*store_, {verdict("wh-1", false, 10, "first")});
+  const auto again = record(*store_, {verdict("wh-1", true, 20, "second")});
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_TRUE(again[0].duplicate);
+  EXPECT_EQ(again[0].record.verdict, R"({"note":"first"})");
+  EXPECT_FALSE(again[0].record.earned);
+  EXPECT_EQ(store_->count_verdicts(false).value(), 1);
+}
+
+TEST_P(Storage, SameWebhookIdTwiceInOneBatchIsStoredOnce) {
+  const auto stored =
+      record(*store_, {verdict("wh-1", true, 10, "first"), verdict("wh-2", true, 11),
+                       verdict("wh-1", false, 12, "second")});
+  ASSERT_EQ(stored.size(), 3u);
+  EXPECT_FALSE(stored[0].duplicate);
+  EXPECT_FALSE(stored[1].duplicate);
+  EXPECT_TRUE(stored[2].duplicate);
+  EXPECT_EQ(stored[2].record.verdict, R"({"note":"first"})");
+  EXPECT_EQ(store_->count_verdicts(false).value(), 2);
+}
+
+TEST_P(Storage, VerdictsAreListedFlaggedFirstThenNewestFirst) {
+  record(*store_, {verdict("old-ok", true, 1), verdict("old-flag", false, 2),
+                   verdict("new-ok", true, 3), verdict("new-flag", false, 4)});
+  const auto all = store_->list_verdicts({});
+  ASSERT_TRUE(all);
+  std::vector<std::string> order;
+  for (const auto& r : all.value()) order.push_back(r.webhook_id);
+  EXPECT_EQ(order, (std::vector<std::string>{"new-flag", "old-flag", "new-ok", "old-ok"}));
+
+  VerdictQuery flagged;
+  flagged.flagged_only = true;
+  flagged.limit = 1;
+  const auto first_flagged = store_->list_verdicts(flagged);
+  ASSERT_EQ(first_flagged.value().size(), 1u);
+  EXPECT_EQ(first_flagged.value()[0].webhook_id, "new-flag");
+  EXPECT_EQ(store_->count_verdicts(true).value(), 2);
+  EXPECT_EQ(store_->count_verdicts(false).value(), 4);
+}
+
+TEST_P(Storage, ConcurrentWritersOnTwoConnectionsStoreEachWebhookIdOnce) {
+  auto other = open();
+  ASSERT_TRUE(other);
+  std::vector<StoredVerdict> mine, theirs;
+  std::thread a([&] {
+    for (int i = 0; i < 100; ++i) {
+      auto got = record(*store_, {verdict("wh-" + std::to_string(i), true, i, "a")});
+      mine.insert(mine.end(), got.begin(), got.end());
+    }
+  });
+  std::thread b([&] {
+    for (int i = 0; i < 100; ++i) {
+      auto got = record(*other, {verdict("wh-" + std::to_string(i), false, i, "b")});
+      theirs.insert(theirs.end(), got.begin(), got.end());
+    }
+  });
+  a.join();
+  b.join();
+  ASSERT_EQ(mine.size(), 100u);
+  ASSERT_EQ(theirs.size(), 100u);
+  for (int i = 0; i < 100; ++i) {
+    // Exactly one writer stored each id, and both answer with what it stored.
+    EXPECT_NE(mine[i].duplicate, theirs[i].duplicate) << i;
+    EXPECT_EQ(mine[i].record.verdict, theirs[i].record.verdict) << i;
+  }
+  EXPECT_EQ(store_->count_verdicts(false).value(), 100);
+}
+
+TEST_P(Storage, ProgramVersionsAreImmutable) {
+  ProgramRecord program{"tote", 1, R"({"v":1})", false, 5};
+  EXPECT_TRUE(store_->add_program(program).value());
+  program.document = R"({"v":"changed"})";
+  EXPECT_FALSE(store_->add_program(program).value());
+  auto found = store_->find_program("tote", 1);
+  ASSERT_TRUE(found && found.value());
+  EXPECT_EQ(found.value()->document, R"({"v":1})");
+  EXPECT_FALSE(store_->find_program("tote", 2).value().has_value());
+}
+
+TEST_P(Storage, ActivatingAVersionLeavesExactlyThatOneActive) {
+  ASSERT_TRUE(store_->add_program({"tote", 1, "{}", false, 1}).value());
+  ASSERT_TRUE(store_->add_program({"tote", 2, "{}", false, 2}).value());
+  ASSERT_TRUE(store_->add_program({"other", 1, "{}", false, 3}).value());
+  EXPECT_TRUE(store_->activate_program("tote", 1).value());
+  EXPECT_TRUE(store_->activate_program("other", 1).value());
+  EXPECT_TRUE(store_->activate_program("tote", 2).value());
+  EXPECT_FALSE(store_->activate_program("tote", 3).value());
+  const auto programs = store_->list_programs().value();
+  ASSERT_EQ(programs.size(), 3u);
+  EXPECT_EQ(programs[0].id, "other");
+  EXPECT_TRUE(programs[0].active);
+  EXPECT_FALSE(programs[1].active);  // tote 1
+  EXPECT_TRUE(programs[2].active);   // tote 2
+}
+
+TEST_P(Storage, SettingsAreReplacedByKey) {
+  EXPECT_FALSE(store_->get_setting("context").value().has_value());
+  ASSERT_TRUE(store_->put_setting("context", "{}"));
+  ASSERT_TRUE(store_->put_setting("context", R"({"country":"US"})"));
+  EXPECT_EQ(store_->get_setting("context").value().value(), R"({"country":"US"})");
+}
+
+TEST_P(Storage, EverythingIsThereAfterReopening) {
+  record(*store_, {verdict("wh-1", false, 10)});
+  ASSERT_TRUE(store_->add_program({"tote", 1, "{}", false, 1}).value());
+  store_.reset();
+  auto reopened = open();
+  ASSERT_TRUE(reopened);
+  EXPECT_TRUE(reopened->find_verdict("wh-1").value().has_value());
+  EXPECT_TRUE(reopened->find_program("tote", 1).value().has_value());
+  EXPECT_TRUE(reopened->ping());
+}
+
+TEST_P(Storage, TextIsStoredByteForByte) {
+  VerdictRecord odd = verdict("wh-'quote\"; DROP TABLE verdicts;--", true, 1);
+  odd.verdict = "{\"t\":\"caf\xc3\xa9 \\u0000 \xe2\x9c\x93\"}";
+  record(*store_, {odd});
+  auto found = store_->find_verdict(odd.webhook_id);
+  ASSERT_TRUE(found && found.value());
+  EXPECT_EQ(found.value()->verdict, odd.verdict);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, Storage, ::testing::Values("Sqlite", "Postgres"),
+                         [](const auto& info) { return info.param; });
+
+TEST(StorageUrl, PlainPathOpensSqliteAndAnUnreachableServerIsAnError) {
+  TempDir dir;
+  auto store = open_store(dir.path() + "/plain.db");
+  ASSERT_TRUE(store);
+  EXPECT_STREQ(store.value()->backend(), "sqlite");
+  auto refused = open_store("postgres://nobody@127.0.0.1:1/none?connect_timeout=1");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, "storage_error");
+}
+
+}  // namespace
+}  // namespace tiercart::server::testing

@@ -1,0 +1,74 @@
+// Shared by the server suites: a real server on 127.0.0.1 (in-process, ephemeral port, a
+// fresh SQLite file), signed requests, and the example documents.
+#pragma once
+
+#include <httplib.h>
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "config.h"
+#include "service.h"
+
+namespace tiercart::server::testing {
+
+using Json = nlohmann::json;
+
+constexpr const char* kSecret = "test-app-secret";
+constexpr const char* kAdminToken = "test-admin-token";
+
+std::string read_file(const std::string& path);
+// A file under examples/.
+std::string example(const std::string& relative);
+Json example_json(const std::string& relative);
+// Parses without exceptions; a discarded value when `text` is not JSON.
+Json parse(const std::string& text);
+
+// A fresh temporary directory, removed with its contents on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+std::string sign_webhook(const std::string& body, const std::string& secret = kSecret);
+// Adds `signature` for the app proxy to a query string of decoded k=v pairs.
+std::string signed_proxy_query(const httplib::Params& params, const std::string& secret = kSecret);
+
+// A server with its own SQLite file, started on a free loopback port.
+class TestServer {
+ public:
+  explicit TestServer(Config config = {});
+  ~TestServer();
+  Config default_config() const;
+  int port() const { return service_->port(); }
+  Service& service() { return *service_; }
+  std::string database() const { return database_; }
+  std::unique_ptr<httplib::Client> client() const;
+
+  // Stores free-shipping-and-tote (version 1, active) and catalog.json through the admin API.
+  void install_examples();
+
+ private:
+  TempDir dir_;
+  std::string database_;
+  std::unique_ptr<Service> service_;
+};
+
+Config test_config(const std::string& database);
+
+// POSTs an orders/create webhook. An empty `signature` sends none; "auto" signs `body`.
+httplib::Result post_webhook(httplib::Client& client, const std::string& body,
+                             const std::string& webhook_id, const std::string& signature = "auto");
+
+httplib::Headers admin_headers();
+
+// Rows in the verdicts table, read straight from the SQLite file.
+int64_t count_verdicts(const std::string& sqlite_path);
+
+}  // namespace tiercart::server::testing

@@ -1,0 +1,308 @@
+// POST /webhooks/orders/create over real HTTP on 127.0.0.1: signatures, de-duplication,
+// claim validation by the core, limits and JSON errors.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "test_support.h"
+
+namespace tiercart::server::testing {
+namespace {
+
+class Webhook : public ::testing::Test {
+ protected:
+  void SetUp() override { server_.install_examples(); }
+
+  // The gift line of an example order (the one carrying `_tiercart`).
+  static Json& gift_line(Json& order) {
+    for (auto& line : order["line_items"]) {
+      for (const auto& property : line["properties"]) {
+        if (property["name"] == "_tiercart") return line;
+      }
+    }
+    ADD_FAILURE() << "no gift line";
+    return order;
+  }
+
+  Json send(const Json& order, const std::string& webhook_id, int expected_status = 200) {
+    auto http = server_.client();
+    auto res = post_webhook(*http, order.dump(), webhook_id);
+    EXPECT_TRUE(res);
+    if (!res) return Json();
+    EXPECT_EQ(res->status, expected_status) << res->body;
+    EXPECT_EQ(res->get_header_value("Content-Type"), "application/json");
+    return parse(res->body);
+  }
+
+  // The reasons of the lines the verdict rejects.
+  static std::vector<std::string> reasons(const Json& answer) {
+    std::vector<std::string> found;
+    for (const auto& verdict : answer["verdict"]["verdicts"]) {
+      for (const auto& line : verdict["lines"]) {
+        if (!line["earned"].get<bool>()) found.push_back(line["reason"].get<std::string>());
+      }
+    }
+    return found;
+  }
+
+  int64_t stored() const { return count_verdicts(server_.database()); }
+
+  TestServer server_;
+};
+
+TEST_F(Webhook, SignedEarnedOrderIsStoredAndAnswered200WithItsVerdict) {
+  const Json answer = send(example_json("orders/orders-create-earned.json"), "wh-earned");
+  EXPECT_EQ(answer["webhook_id"], "wh-earned");
+  EXPECT_EQ(answer["earned"], true);
+  EXPECT_EQ(answer["duplicate"], false);
+  EXPECT_EQ(answer["tags"], Json::array({"tiercart-verified"}));
+  EXPECT_EQ(answer["verdict"]["verdicts"][0]["program"]["id"], "free-shipping-and-tote");
+  EXPECT_EQ(stored(), 1);
+}
+
+TEST_F(Webhook, MissingSignatureIs401AndStoresNothing) {
+  auto http = server_.client();
+  auto res = post_webhook(*http, example("orders/orders-create-earned.json"), "wh-1", "");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 401);
+  EXPECT_EQ(parse(res->body)["error"]["code"], "missing_signature");
+  EXPECT_EQ(stored(), 0);
+}
+
+TEST_F(Webhook, WrongSignatureIs401AndStoresNothing) {
+  auto http = server_.client();
+  const std::string body = example("orders/orders-create-earned.json");
+  auto res = post_webhook(*http, body, "wh-1", sign_webhook(body, "not-the-app-secret"));
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 401);
+  EXPECT_EQ(parse(res->body)["error"]["code"], "invalid_signature");
+  EXPECT_EQ(stored(), 0);
+}
+
+TEST_F(Webhook, SignatureOfAnotherBodyIs401AndStoresNothing) {
+  auto http = server_.client();
+  const std::string body = example("orders/orders-create-forged.json");
+  const std::string signature = sign_webhook(body);
+  std::string tampered = body;
+  tampered.replace(tampered.find("\"68.00\""), 7, "\"168.00\"");
+  auto res = post_webhook(*http, tampered, "wh-1", signature);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 401);
+  EXPECT_EQ(stored(), 0);
+}
+
+TEST_F(Webhook, ReplayedWebhookGivesTheSameOneVerdict) {
+  const Json order = example_json("orders/orders-create-forged.json");
+  const Json first = send(order, "wh-replay");
+  const Json second = send(order, "wh-replay");
+  EXPECT_EQ(first["duplicate"], false);
+  EXPECT_EQ(second["duplicate"], true);
+  EXPECT_EQ(first["verdict"], second["verdict"]);
+  EXPECT_EQ(first["received_at"], second["received_at"]);
+  EXPECT_EQ(stored(), 1);
+}
+
+TEST_F(Webhook, FiftyConcurrentDeliveriesOfTheSameWebhookGiveOneVerdict) {
+  const std::string body = example("orders/orders-create-forged.json");
+  std::vector<std::thread> senders;
+  std::vector<Json> answers(50);
+  std::vector<int> statuses(50, 0);
+  std::atomic<int> ready{0};
+  for (int i = 0; i < 50; ++i) {
+    senders.emplace_back([&, i] {
+      auto http = server_.client();
+      ++ready;
+      while (ready < 50) std::this_thread::yield();  // all at once
+      auto res = post_webhook(*http, body, "wh-fifty");
+      if (!res) ADD_FAILURE() << "delivery " << i << ": " << httplib::to_string(res.error());
+      if (res) {
+        statuses[i] = res->status;
+        answers[i] = parse(res->body);
+      }
+    });
+  }
+  for (auto& sender : senders) sender.join();
+  int fresh = 0;
+  for (int i = 0; i < 50; ++i) {
+    ASSERT_EQ(statuses[i], 200) << "delivery " << i;
+    fresh += answers[i]["duplicate"] == false;
+    EXPECT_EQ(answers[i]["verdict"], answers[0]["verdict"]);
+    EXPECT_EQ(answers[i]["received_at"], answers[0]["received_at"]);
+  }
+  EXPECT_EQ(fresh, 1);
+  EXPECT_EQ(stored(), 1);
+}
+
+TEST_F(Webhook, GiftAddedByHandBelowTheThresholdIsFlagged) {
+  // #1043: $68.00 of counting lines, and a tote line claiming the $100.00 tier.
+  const Json answer = send(example_json("orders/orders-create-forged.json"), "wh-forged");
+  EXPECT_EQ(answer["earned"], false);
+  EXPECT_EQ(reasons(answer), std::vector<std::string>{"below_threshold"});
+  EXPECT_EQ(answer["tags"], Json::array({"tiercart-flagged", "tiercart-below_threshold"}));
+}
+
+TEST_F(Webhook, GiftClaimingATierThatGivesNoGiftIsFlagged) {
+  Json order = example_json("orders/orders-create-earned.json");
+  gift_line(order)["properties"][0]["value"] = "free-shipping-and-tote@1:free-shipping";
+  const Json answer = send(order, "wh-wrong-tier");
+  EXPECT_EQ(answer["earned"], false);
+  EXPECT_EQ(reasons(answer), std::vector<std::string>{"unknown_tier"});
+}
+
+TEST_F(Webhook, GiftClaimingATierThatDoesNotExistIsFlagged) {
+  Json order = example_json("orders/orders-create-earned.json");
+  gift_line(order)["properties"][0]["value"] = "free-shipping-and-tote@1:platinum";
+  EXPECT_EQ(reasons(send(order, "wh-no-tier")), std::vector<std::string>{"unknown_tier"});
+}
+
+TEST_F(Webhook, MoreGiftUnitsThanTheTierGivesAreFlagged) {
+  Json order = example_json("orders/orders-create-earned.json");
+  Json& gift = gift_line(order);
+  gift["quantity"] = 3;
+  gift["current_quantity"] = 3;
+  const Json answer = send(order, "wh-too-many");
+  EXPECT_EQ(answer["earned"], false);
+  EXPECT_EQ(reasons(answer), std::vector<std::string>{"quantity_exceeded"});
+}
+
+TEST_F(Webhook, ClaimNamingAProgramVersionTheStoreDoesNotHaveIsFlaggedUnknownTier) {
+  Json order = example_json("orders/orders-create-earned.json");
+  gift_line(order)["properties"][0]["value"] = "free-shipping-and-tote@7:tote";
+  const Json answer = send(order, "wh-unknown-version");
+  EXPECT_EQ(answer["earned"], false);
+  EXPECT_EQ(reasons(answer), std::vector<std::string>{"unknown_tier"});
+  EXPECT_EQ(answer["verdict"]["verdicts"][0]["program"]["version"], 7);
+  EXPECT_EQ(answer["tags"], Json::array({"tiercart-flagged", "tiercart-unknown_tier"}));
+}
+
+TEST_F(Webhook, ClaimNamingAnUnknownProgramIsFlaggedUnknownTier) {
+  Json order = example_json("orders/orders-create-earned.json");
+  gift_line(order)["properties"][0]["value"] = "someone-elses-program@1:tote";
+  EXPECT_EQ(reasons(send(order, "wh-unknown-program")), std::vector<std::string>{"unknown_tier"});
+}
+
+TEST_F(Webhook, UnreadableClaimIsFlaggedUnknownTier) {
+  Json order = example_json("orders/orders-create-earned.json");
+  gift_line(order)["properties"][0]["value"] = "free tote please";
+  EXPECT_EQ(reasons(send(order, "wh-unreadable")), std::vector<std::string>{"unknown_tier"});
+}
+
+TEST_F(Webhook, OrderWithoutClaimsGetsAnEarnedVerdictWithNoTags) {
+  Json order = example_json("orders/orders-create-earned.json");
+  Json lines = Json::array();
+  for (const auto& line : order["line_items"]) {
+    if (line["properties"].empty()) lines.push_back(line);
+  }
+  order["line_items"] = lines;
+  const Json answer = send(order, "wh-no-claims");
+  EXPECT_EQ(answer["earned"], true);
+  EXPECT_EQ(answer["tags"], Json::array());
+  EXPECT_EQ(answer["verdict"]["verdicts"], Json::array());
+  EXPECT_EQ(stored(), 1);
+}
+
+TEST_F(Webhook, MalformedJsonIs400WithAJsonErrorAndStoresNothing) {
+  auto http = server_.client();
+  auto res = post_webhook(*http, R"({"id": 1, "line_items": [)", "wh-bad-json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);
+  const Json error = parse(res->body)["error"];
+  EXPECT_EQ(error["code"], "invalid_json");
+  EXPECT_TRUE(error["message"].is_string());
+  EXPECT_EQ(stored(), 0);
+}
+
+TEST_F(Webhook, OrderOfTheWrongShapeIs400WithTheFieldPath) {
+  auto http = server_.client();
+  auto res = post_webhook(*http, R"({"id": 1, "line_items": "none"})", "wh-bad-shape");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);
+  const Json error = parse(res->body)["error"];
+  EXPECT_TRUE(error["code"].is_string());
+  EXPECT_TRUE(error["path"].is_string());
+  EXPECT_EQ(stored(), 0);
+}
+
+TEST_F(Webhook, MissingWebhookIdIs400AndStoresNothing) {
+  auto http = server_.client();
+  auto res = post_webhook(*http, example("orders/orders-create-earned.json"), "");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);
+  EXPECT_EQ(parse(res->body)["error"]["code"], "missing_webhook_id");
+  EXPECT_EQ(stored(), 0);
+}
+
+TEST_F(Webhook, BodyOverFourMebibytesIs413WithAJsonError) {
+  auto http = server_.client();
+  const std::string body(4 * 1024 * 1024 + 1, ' ');
+  auto res = post_webhook(*http, body, "wh-huge");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 413);
+  EXPECT_EQ(parse(res->body)["error"]["code"], "too_large");
+  EXPECT_EQ(stored(), 0);
+}
+
+TEST_F(Webhook, UnknownRouteIs404WithAJsonError) {
+  auto http = server_.client();
+  auto res = http->Get("/webhooks/orders/delete");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 404);
+  EXPECT_EQ(parse(res->body)["error"]["code"], "not_found");
+}
+
+TEST_F(Webhook, VerdictIsStoredAcrossARestart) {
+  send(example_json("orders/orders-create-forged.json"), "wh-restart");
+  server_.service().stop();
+  TestServer again(test_config(server_.database()));
+  auto http = again.client();
+  auto res = post_webhook(*http, example("orders/orders-create-forged.json"), "wh-restart");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(parse(res->body)["duplicate"], true);
+  EXPECT_EQ(count_verdicts(server_.database()), 1);
+}
+
+// A client that sends half a request and stalls is answered with an error after the read
+// timeout, and its connection is closed once the keep-alive wait is over.
+TEST(SlowClient, IsAnsweredAndDisconnectedAfterTheTimeouts) {
+  TempDir dir;
+  Config config = test_config(dir.path() + "/tiercart.db");
+  config.read_timeout_ms = 300;
+  config.keep_alive_timeout_ms = 1000;
+  TestServer server(config);
+  const int sock = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(server.port()));
+  inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
+  ASSERT_EQ(connect(sock, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  const std::string partial = "POST /webhooks/orders/create HTTP/1.1\r\nHost: x\r\n";
+  ASSERT_EQ(send(sock, partial.data(), partial.size(), 0), static_cast<ssize_t>(partial.size()));
+  const auto started = std::chrono::steady_clock::now();
+  timeval wait_at_most{5, 0};
+  setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &wait_at_most, sizeof wait_at_most);
+  std::string received;
+  char buffer[512];
+  ssize_t got = recv(sock, buffer, sizeof buffer, 0);
+  const auto answered = std::chrono::steady_clock::now() - started;
+  if (got > 0) received.assign(buffer, static_cast<std::size_t>(got));
+  while ((got = recv(sock, buffer, sizeof buffer, 0)) > 0) {
+  }
+  const auto closed = std::chrono::steady_clock::now() - started;
+  close(sock);
+  EXPECT_EQ(received.rfind("HTTP/1.1 400", 0), 0u) << received;
+  EXPECT_LT(answered, std::chrono::milliseconds(1500));
+  EXPECT_LT(closed, std::chrono::milliseconds(3500));  // by the server, not our 5 s limit
+}
+
+TEST(ServerConfig, ListensOnLoopbackByDefault) { EXPECT_EQ(Config{}.host, "127.0.0.1"); }
+
+}  // namespace
+}  // namespace tiercart::server::testing
