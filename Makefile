@@ -4,13 +4,15 @@
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 10
 
-.PHONY: setup build build-native build-asan build-fuzz build-wasm build-wasm-tests test \
-        test-native test-asan test-fuzz test-wasm demo bench bench-wasm differential-wasm format clean
+.PHONY: setup build build-native build-asan build-fuzz build-wasm build-wasm-tests build-web test \
+        test-native test-asan test-fuzz test-wasm test-browser demo demo-cli bench bench-wasm bench-server \
+        bench-storefront differential-wasm \
+        format clean
 
 setup:
 	@bash scripts/setup.sh
 
-build: setup build-native build-wasm
+build: setup build-native build-wasm build-web
 
 build-native:
 	@cmake --preset native >/dev/null
@@ -29,11 +31,15 @@ build-wasm:
 	@cmake --preset wasm >/dev/null
 	@cmake --build --preset wasm -j $(JOBS)
 
+# The storefront's custom elements and styles, next to the core in the extension's assets.
+build-web:
+	@cp web/tiercart-*.js web/tiercart.css theme-extension/assets/
+
 # The same core plus its GoogleTest suite compiled with Emscripten, run under Node.
 build-wasm-tests: build-wasm
 	@cmake --build --preset wasm-tests -j $(JOBS)
 
-test: setup test-native test-asan test-fuzz test-wasm
+test: setup test-native test-asan test-fuzz test-wasm test-browser
 	@echo "make test: every suite passed"
 
 test-native: build-native
@@ -51,13 +57,35 @@ test-wasm: build-native build-wasm-tests
 	@ctest --preset wasm
 	@node --test tests/wasm/
 
+# Real Chromium (Debian's) driven by playwright-core against the demo store on 127.0.0.1.
+test-browser: build-wasm build-web
+	@PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 node --test tests/browser/
+
+# The main job: the demo store with the drawer, at http://127.0.0.1:$(PORT)/.
+PORT ?= 8080
 demo: build
+	@node demo/server.mjs --port $(PORT)
+
+# The core alone: every example program against the example carts, through the CLI.
+demo-cli: build-native
 	@bash scripts/demo.sh
 
 bench: build
 	@build/bin/tiercart_bench --benchmark_min_time=0.5
 	@node bench/wasm_bench.mjs
 	@node bench/wasm_browser_bench.mjs
+	@bash bench/server/bench.sh
+	@node bench/storefront/bench.mjs
+	@node bench/storefront/lighthouse.mjs
+
+# Loader and payload sizes, add-to-cart to drawer painted, Lighthouse with and without the drawer.
+bench-storefront: setup build-wasm build-web
+	@node bench/storefront/bench.mjs
+	@node bench/storefront/lighthouse.mjs
+
+# Webhook validations/s and p50/p99 at 64 connections, SQLite then PostgreSQL (DURATION=10s).
+bench-server: setup build-native
+	@bash bench/server/bench.sh
 
 # Size of what the storefront downloads, and evaluate latency through the JS API.
 bench-wasm: setup build-wasm

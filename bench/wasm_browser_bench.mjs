@@ -1,4 +1,4 @@
-// The wasm module in headless Chromium: cold start (fetch of tiercart.mjs, the glue and the
+// The wasm module in headless Chromium: cold start (fetch of tiercart.js, the glue and the
 // .wasm from a local server, compile, instantiate, first evaluation: no network latency, no
 // cache) and evaluate latency through the JS API for carts of 1, 20 and 250 lines.
 // No npm packages: a small server hands Chromium the page and receives its figures.

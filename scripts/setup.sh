@@ -13,6 +13,8 @@ packages=(
   emscripten binaryen nodejs brotli
   # the wasm module's latency and cold start in a browser (make bench)
   chromium
+  # the native server (server/), its PostgreSQL storage tests and its benchmark
+  libcpp-httplib-dev libssl-dev libsqlite3-dev libpq-dev postgresql wrk curl openssl
 )
 
 missing=()
@@ -40,13 +42,15 @@ if ! command -v npm >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends npm
 fi
 
-# npm packages (package.json: terser, which minifies the wasm module's glue), installed
+# npm packages (package.json: terser for the wasm glue; liquidjs, playwright-core, axe-core
+# and lighthouse for the demo store, the browser tests and the storefront budgets), installed
 # exactly as package-lock.json says, and again only when the lock file changes.
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 stamp="$root/node_modules/.tiercart-lock"
 lock_sum="$(sha256sum "$root/package-lock.json" | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_sum" ]; then
   echo "setup: npm ci"
-  (cd "$root" && npm ci --no-audit --no-fund --loglevel=error)
+  # playwright-core drives Debian's chromium: it must never fetch a browser of its own.
+  (cd "$root" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
   echo "$lock_sum" >"$stamp"
 fi

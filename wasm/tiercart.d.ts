@@ -67,10 +67,24 @@ export interface CartAction {
   tier: string;
   variant_id: number;
   quantity: number;
+  /** change/remove: the line key for cart/change.js, and its 1-based line number. */
   key?: string;
   line?: number;
-  property?: string;
+  /** add: the line properties to send with cart/add.js ({_tiercart: "<program>@<version>:<tier>"}). */
+  properties?: { _tiercart: string };
   reason: string;
+}
+
+/** A product that brings a bar to its next tier for the least extra spend. */
+export interface Offer {
+  bar: string;
+  tier: string;
+  variant_id: number;
+  product_id: number;
+  title: string;
+  price: number;
+  price_formatted: string;
+  reaches_tier: boolean;
 }
 
 export interface Evaluation {
@@ -80,7 +94,7 @@ export interface Evaluation {
   bars: BarStatus[];
   rewards: EarnedReward[];
   actions: CartAction[];
-  offers: object[];
+  offers: Offer[];
 }
 
 export interface LineVerdict {
@@ -138,6 +152,13 @@ export class Tiercart {
   validateCartJson(program: Document, cart: Document, context?: Document | null): string;
   validateOrderJson(program: Document, order: Document, context?: Document | null): string;
   checkProgramJson(program: Document, context?: Document | null): string;
+  /**
+   * An amount as cart.js gives it (an integer), written with the store's money_format by
+   * the core. `cartAmounts` as in the context ("cents" by default). Throws TiercartError
+   * (`invalid_amount` for a non-integer, `unknown_currency`).
+   */
+  formatMoney(amount: number, currency: string, moneyFormat?: string,
+              cartAmounts?: 'cents' | 'minor_units'): string;
 }
 
 export interface TiercartOptions {

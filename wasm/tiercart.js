@@ -105,6 +105,15 @@ export class Tiercart {
     );
   }
 
+  // An amount as cart.js gives it (an integer; `cartAmounts` "cents" or "minor_units", as in
+  // the context) written with the store's money_format, by the core's one formatter.
+  formatMoney(amount, currency, moneyFormat = '', cartAmounts = 'cents') {
+    return JSON.parse(
+      unwrap(this.core.formatMoney(Number(amount), String(currency), String(moneyFormat),
+                                   String(cartAmounts))),
+    );
+  }
+
   // Bytes of linear memory the module holds now (it grows on demand, never shrinks).
   get memoryBytes() {
     return this.core.HEAP8.length;

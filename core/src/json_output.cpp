@@ -210,6 +210,18 @@ std::string to_json(const Error& error) {
   return dump(out);
 }
 
+Result<std::string> format_cart_money(int64_t value, std::string_view currency,
+                                      std::string_view money_format, CartAmounts mode) {
+  auto minor = require_currency(currency, "$.currency");
+  if (!minor) return minor.error();
+  if (value > kMaxAmount || value < -kMaxAmount) {
+    return make_error("out_of_range", "amount is beyond the limit of 10^15 minor units");
+  }
+  const std::string format =
+      money_format.empty() ? default_money_format(currency) : std::string(money_format);
+  return format_money(cart_to_minor(value, minor.value(), mode), minor.value(), format);
+}
+
 Result<std::string> evaluate_json(std::string_view program_json, std::string_view cart_json,
                                   std::string_view context_json) {
   auto context = parse_context(context_json);

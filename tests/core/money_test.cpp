@@ -589,3 +589,33 @@ TEST(DefaultMoneyFormat, RendersThroughFormatMoney) {
 
 }  // namespace
 }  // namespace tiercart
+
+// format_cart_money: what the storefront calls for line prices and subtotals.
+#include "tiercart/tiercart.h"
+
+namespace {
+
+TEST(FormatCartMoney, ReadsCartAmountsAsTheContextSaysAndUsesTheStoreFormat) {
+  using tiercart::CartAmounts;
+  EXPECT_EQ(
+      tiercart::format_cart_money(1312800, "JPY", "¥{{amount_no_decimals}}", CartAmounts::kCents)
+          .value(),
+      "¥13,128");
+  EXPECT_EQ(
+      tiercart::format_cart_money(13128, "JPY", "¥{{amount_no_decimals}}", CartAmounts::kMinorUnits)
+          .value(),
+      "¥13,128");
+  EXPECT_EQ(tiercart::format_cart_money(4600, "EUR", "", CartAmounts::kCents).value(), "€46,00");
+}
+
+TEST(FormatCartMoney, RefusesUnknownCurrenciesAndAmountsBeyondTheLimit) {
+  using tiercart::CartAmounts;
+  EXPECT_EQ(tiercart::format_cart_money(100, "XYZ", "", CartAmounts::kCents).error().code,
+            "unknown_currency");
+  EXPECT_EQ(tiercart::format_cart_money(tiercart::kMaxAmount + 1, "USD", "", CartAmounts::kCents)
+                .error()
+                .code,
+            "out_of_range");
+}
+
+}  // namespace

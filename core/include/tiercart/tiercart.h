@@ -57,6 +57,13 @@ std::string to_json(const Verdict& verdict);
 std::string to_json(const std::vector<Problem>& problems);
 std::string to_json(const Error& error);
 
+// Formats an amount as cart.js gives it (an integer read as `mode` says) in `currency`, with
+// a Shopify money_format template, or the currency's default when `money_format` is empty.
+// The storefront formats line prices and subtotals with this, so that every amount a
+// shopper sees is rounded and written by the same code. Error: "unknown_currency".
+Result<std::string> format_cart_money(int64_t value, std::string_view currency,
+                                      std::string_view money_format, CartAmounts mode);
+
 // JSON in, JSON out. `context_json` may be empty.
 Result<std::string> evaluate_json(std::string_view program_json, std::string_view cart_json,
                                   std::string_view context_json);

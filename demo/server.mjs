@@ -1,0 +1,481 @@
+#!/usr/bin/env node
+// The demo store: a local stand-in for a Shopify storefront. Liquid pages (liquidjs), the
+// AJAX Cart API with Shopify's documented answers, presentment currencies, discount codes and a
+// checkout that turns the cart into an order. tiercart's blocks are rendered into the pages
+// as Shopify renders theme app extension blocks; the storefront code (web/) and the wasm core
+// (theme-extension/assets/) are served as the extension's assets.
+//
+//   node demo/server.mjs [--port 8080] [--program demo/program.json]   (listens on 127.0.0.1 only)
+//
+// Test hook: POST /__demo/fail?path=/cart/change.js&status=500&count=1 makes the next matching
+// requests fail (status 500, 422, 429, or "network" to drop the connection).
+
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Liquid } from 'liquidjs';
+import { createCatalog, productSvg, COLLECTION_TITLES } from './catalog.mjs';
+import { createStore, CartError, CURRENCIES, SHOP_CURRENCY, convertPrice } from './store.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.join(here, '..');
+const themeDir = path.join(here, 'theme');
+// The extension's assets: the storefront code from web/, the built core from theme-extension/.
+const ASSET_DIRS = [path.join(root, 'web'), path.join(root, 'theme-extension', 'assets')];
+const ASSET_PREFIX = '/cdn/shop/extensions/tiercart/assets/';
+
+// The Liquid `money` filter is the core's formatter too (the wasm build, as the drawer uses):
+// one set of rounding and separator rules for every amount on the page.
+const coreDir = path.join(root, 'theme-extension', 'assets');
+const { createTiercart } = await import(pathToFileURL(path.join(coreDir, 'tiercart.js')));
+const core = await createTiercart({ wasmBinary: fs.readFileSync(path.join(coreDir, 'tiercart-core.wasm')) });
+
+const TYPES = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.html': 'text/html; charset=utf-8',
+};
+
+function readJson(file) {
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+function parseCookies(header) {
+  const out = {};
+  for (const part of (header || '').split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0) out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
+  }
+  return out;
+}
+
+// Form bodies the way Rails reads them: items[0][id]=1, properties[Colour]=Red, updates[key]=2.
+function parseForm(text) {
+  const out = {};
+  for (const [rawKey, value] of new URLSearchParams(text)) {
+    const parts = rawKey.replace(/\]/g, '').split('[');
+    let node = out;
+    for (let i = 0; i < parts.length - 1; i++) {
+      const part = parts[i];
+      if (typeof node[part] !== 'object' || node[part] === null) node[part] = /^\d+$/.test(parts[i + 1]) ? [] : {};
+      node = node[part];
+    }
+    node[parts[parts.length - 1] || String(Object.keys(node).length)] = value;
+  }
+  return out;
+}
+
+function splitSchema(source) {
+  const match = source.match(/\{%-?\s*schema\s*-?%\}([\s\S]*?)\{%-?\s*endschema\s*-?%\}/);
+  return { body: source.replace(match ? match[0] : '', ''), schema: match ? JSON.parse(match[1]) : {} };
+}
+
+export async function startServer(options = {}) {
+  // Loopback only: the demo is never reachable from another machine.
+  const host = '127.0.0.1';
+  const port = options.port ?? 8080;
+  const programFile = options.program || path.join(here, 'program.json');
+  const program = readJson(programFile);
+  const catalog = createCatalog();
+  const store = createStore(catalog);
+  const locales = { en: readJson(path.join(themeDir, 'locales', 'en.json')), fr: readJson(path.join(themeDir, 'locales', 'fr.json')) };
+  const failures = [];
+  const assetCache = new Map();
+
+  const engine = new Liquid({
+    root: [path.join(themeDir, 'templates'), path.join(themeDir, 'snippets'), path.join(themeDir, 'layout')],
+    extname: '.liquid',
+    strictFilters: true,
+    cache: true,
+  });
+  engine.registerTag('schema', {
+    parse(token, remain) {
+      this.tpls = [];
+      const stream = this.liquid.parser.parseStream(remain);
+      stream.on('tag:endschema', () => stream.stop()).on('template', () => {}).on('end', () => {
+        throw new Error('schema tag not closed');
+      });
+      stream.start();
+    },
+    *render() {},
+  });
+  engine.registerFilter('money', function (cents) {
+    const currency = this.context.getSync(['cart', 'currency']) || SHOP_CURRENCY;
+    return core.formatMoney(cents, currency, CURRENCIES[currency]?.money_format || '');
+  });
+  engine.registerFilter('t', function (key, ...args) {
+    // Keyword arguments (`| t: count: 3`) arrive as [name, value] pairs.
+    const vars = Object.fromEntries(args.filter(Array.isArray));
+    const locale = this.context.getSync(['request', 'locale', 'iso_code']) || 'en';
+    let value = String(key)
+      .split('.')
+      .reduce((node, part) => (node && typeof node === 'object' ? node[part] : undefined), locales[locale] || locales.en);
+    if (value === undefined) return `translation missing: ${locale}.${key}`;
+    if (typeof value === 'string') value = value.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, name) => vars[name] ?? m);
+    return value;
+  });
+  // Safe inside <script type="application/json">: no "</script>" can close the element.
+  engine.registerFilter('json', (value) => JSON.stringify(value ?? null).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026'));
+  engine.registerFilter('asset_url', (name) => `${ASSET_PREFIX}${name}`);
+  engine.registerFilter('theme_asset_url', (name) => `/cdn/shop/t/1/assets/${name}`);
+  engine.registerFilter('product_url', (handle) => `/products/${handle}`);
+
+  const blocks = {};
+  // The demo's copies of tiercart's blocks; a block of the same name in the theme extension
+  // (theme-extension/blocks/) wins, so the demo renders the shipped blocks once they exist.
+  for (const file of fs.readdirSync(path.join(themeDir, 'blocks'))) {
+    const shipped = path.join(root, 'theme-extension', 'blocks', file);
+    const source = fs.existsSync(shipped) ? shipped : path.join(themeDir, 'blocks', file);
+    const { body, schema } = splitSchema(fs.readFileSync(source, 'utf8'));
+    const settings = Object.fromEntries((schema.settings || []).filter((s) => 'default' in s).map((s) => [s.id, s.default]));
+    blocks[file.replace(/\.liquid$/, '')] = { template: engine.parse(body), schema, settings };
+  }
+
+  function presentmentVariant(variant, currency) {
+    return {
+      id: variant.id,
+      title: variant.title,
+      price: convertPrice(variant.price, currency),
+      available: catalog.available(variant),
+      inventory: variant.inventory,
+      sku: variant.sku,
+    };
+  }
+
+  function productDrop(product, currency) {
+    const variants = product.variants.map((v) => presentmentVariant(v, currency));
+    const firstAvailable = variants.find((v) => v.available) || variants[0];
+    return {
+      ...product,
+      variants,
+      variant: undefined,
+      price: firstAvailable.price,
+      available: variants.some((v) => v.available),
+      selected_or_first_available_variant: firstAvailable,
+      has_only_default_variant: variants.length === 1 && variants[0].title === 'Default Title',
+    };
+  }
+
+  // What the drawer embed's Liquid gives the core besides the cart (docs/context-format.md):
+  // product facts for the whole catalog (an app metafield in a real shop) and variant facts
+  // (stock, presentment price, title) for gifts and offer candidates.
+  function tiercartContext(currency, locale) {
+    const giftIds = new Set();
+    for (const bar of program.bars) for (const tier of bar.tiers) for (const gift of tier.reward.gifts || []) giftIds.add(gift.variant_id);
+    const offerCandidates = [2022, 2015, 2007, 2006, 2012];
+    const variants = {};
+    for (const id of [...giftIds, ...offerCandidates]) {
+      const v = catalog.variantsById.get(id);
+      if (!v) continue;
+      const entry = { price: convertPrice(v.price, currency), product_id: v.product_id, title: v.title === 'Default Title' ? v.product.title : `${v.product.title} - ${v.title}` };
+      if (v.inventory !== null) entry.available = v.inventory;
+      variants[id] = entry;
+    }
+    const products = {};
+    for (const p of catalog.products) products[p.id] = { collections: p.collections, tags: p.tags, product_type: p.product_type };
+    return {
+      shop_currency: SHOP_CURRENCY,
+      cart_amounts: 'cents',
+      money_format: CURRENCIES[currency].money_format,
+      country: 'US',
+      locale,
+      products,
+      variants,
+      offer_candidates: offerCandidates,
+    };
+  }
+
+  async function renderPage(req, res, template, vars, status = 200) {
+    const currency = req.currency;
+    const locale = req.locale;
+    const cartJson = store.cartJson(req.cart, currency);
+    const globals = {
+      shop: { name: 'Northbound Supply Co.', currency: SHOP_CURRENCY, money_format: CURRENCIES[SHOP_CURRENCY].money_format },
+      cart: cartJson,
+      localization: {
+        currency: { iso_code: currency },
+        available_currencies: Object.entries(CURRENCIES).map(([iso, c]) => ({ iso_code: iso, name: c.name })),
+        available_languages: [{ iso_code: 'en', endonym_name: 'English' }, { iso_code: 'fr', endonym_name: 'Français' }],
+      },
+      request: { locale: { iso_code: locale }, path: req.url.split('?')[0] },
+      routes: { root_url: '/', cart_url: '/cart', cart_add_url: '/cart/add', cart_change_url: '/cart/change', cart_update_url: '/cart/update' },
+      collections_menu: Object.entries(COLLECTION_TITLES).filter(([h]) => ['winter', 'accessories', 'basics', 'camp', 'all'].includes(h)).map(([handle, title]) => ({ handle, title })),
+      template,
+      tiercart_enabled: !req.query.has('tiercart_off'),
+      shopify_json: JSON.stringify({
+        shop: 'northbound-supply.myshopify.com',
+        locale,
+        country: 'US',
+        currency: { active: currency, rate: CURRENCIES[currency].rate },
+        routes: { root: '/' },
+        designMode: false,
+      }),
+      ...vars,
+    };
+    // Blocks render with their own scope, as Shopify does: block.settings and app data.
+    const scripts = new Set();
+    const renderBlock = async (name, extra = {}) => {
+      const block = blocks[name];
+      // Shopify adds the schema's javascript once per page, deferred, after the blocks.
+      if (block.schema.javascript) scripts.add(block.schema.javascript);
+      return engine.render(block.template, {
+        ...globals,
+        ...extra,
+        block: { id: name, settings: block.settings },
+        app: { metafields: { tiercart: { program: program, context: tiercartContext(currency, locale) } } },
+      });
+    };
+    globals.tiercart_inline_progress = globals.tiercart_enabled ? await renderBlock('tiercart-progress') : '';
+    const content = await engine.renderFile(template, globals);
+    let embed = globals.tiercart_enabled ? await renderBlock('tiercart-embed') : '';
+    for (const name of scripts) embed += `\n<script src="${ASSET_PREFIX}${name}" defer></script>`;
+    const html = await engine.renderFile('theme', { ...globals, content_for_layout: content, tiercart_embed: embed });
+    send(req, res, status, html, TYPES['.html']);
+  }
+
+  function send(req, res, status, body, type, headers = {}) {
+    let data = Buffer.isBuffer(body) ? body : Buffer.from(body);
+    const accept = req.headers['accept-encoding'] || '';
+    if (data.length > 1024 && /\b(br|gzip)\b/.test(accept)) {
+      if (/\bbr\b/.test(accept)) {
+        data = zlib.brotliCompressSync(data, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5 } });
+        headers['content-encoding'] = 'br';
+      } else {
+        data = zlib.gzipSync(data);
+        headers['content-encoding'] = 'gzip';
+      }
+      headers.vary = 'Accept-Encoding';
+    }
+    res.writeHead(status, { 'content-type': type, 'content-length': data.length, ...headers });
+    res.end(req.method === 'HEAD' ? undefined : data);
+  }
+
+  function sendJson(req, res, status, value) {
+    send(req, res, status, JSON.stringify(value), TYPES['.json'], { 'cache-control': 'no-store' });
+  }
+
+  function redirect(res, location, headers = {}) {
+    res.writeHead(302, { location, ...headers });
+    res.end();
+  }
+
+  function serveAsset(req, res, name) {
+    if (!/^[\w.-]+$/.test(name)) return notFound(req, res);
+    let entry = assetCache.get(name);
+    if (!entry || options.noCache) {
+      const dir = ASSET_DIRS.find((d) => fs.existsSync(path.join(d, name)));
+      if (!dir) return notFound(req, res);
+      entry = fs.readFileSync(path.join(dir, name));
+      assetCache.set(name, entry);
+    }
+    send(req, res, 200, entry, TYPES[path.extname(name)] || 'application/octet-stream', {
+      'cache-control': 'public, max-age=300',
+      'access-control-allow-origin': '*',
+    });
+  }
+
+  function notFound(req, res) {
+    if (req.url.includes('.js')) return sendJson(req, res, 404, { status: 404, message: 'Not Found', description: 'Not Found' });
+    return renderPage(req, res, '404', {}, 404);
+  }
+
+  async function readBody(req) {
+    const chunks = [];
+    for await (const chunk of req) chunks.push(chunk);
+    const text = Buffer.concat(chunks).toString('utf8');
+    const type = req.headers['content-type'] || '';
+    if (!text) return {};
+    if (type.includes('json')) {
+      try {
+        return JSON.parse(text);
+      } catch {
+        throw new CartError(400, { status: 'bad_request', message: 'Bad Request', description: 'Invalid JSON' });
+      }
+    }
+    return parseForm(text);
+  }
+
+  function addItems(body) {
+    if (Array.isArray(body.items)) return body.items;
+    if (body.id !== undefined) return [{ id: body.id, quantity: body.quantity, properties: body.properties }];
+    return [];
+  }
+
+  async function handleCart(req, res, route) {
+    const ajax = route.endsWith('.js');
+    const action = route.replace(/\.js$/, '');
+    const body = req.method === 'POST' ? await readBody(req) : Object.fromEntries(req.query);
+    const cart = req.cart;
+    try {
+      if (action === '/cart/add') {
+        const items = addItems(body);
+        const added = store.add(cart, items);
+        if (!ajax) return redirect(res, '/cart');
+        const json = store.cartJson(cart, req.currency);
+        const addedItems = added.map((line) => json.items.find((i) => i.key === line.key));
+        // A single id/quantity add answers with the line itself; items[] with {items}.
+        return sendJson(req, res, 200, Array.isArray(body.items) ? { items: addedItems } : addedItems[0]);
+      }
+      if (action === '/cart/change') store.change(cart, body);
+      else if (action === '/cart/update') store.update(cart, body);
+      else if (action === '/cart/clear') store.clear(cart);
+      if (!ajax) return redirect(res, '/cart');
+      const json = store.cartJson(cart, req.currency);
+      if (body.sections) json.sections = {};
+      return sendJson(req, res, 200, json);
+    } catch (error) {
+      if (!(error instanceof CartError)) throw error;
+      if (!ajax) return redirect(res, `/cart?error=${encodeURIComponent(error.body.description)}`);
+      return sendJson(req, res, error.status, error.body);
+    }
+  }
+
+  async function route(req, res) {
+    const url = new URL(req.url, 'http://demo.local');
+    const pathname = decodeURIComponent(url.pathname);
+    req.query = url.searchParams;
+    const cookies = parseCookies(req.headers.cookie);
+    req.cart = store.cartFor(cookies.cart);
+    req.currency = CURRENCIES[cookies.currency] ? cookies.currency : SHOP_CURRENCY;
+    req.locale = locales[cookies.locale] ? cookies.locale : 'en';
+    const setCookies = [];
+    if (cookies.cart !== req.cart.token) setCookies.push(`cart=${req.cart.token}; Path=/; SameSite=Lax`);
+    if (setCookies.length) res.setHeader('set-cookie', setCookies);
+
+    // Test hook: injected failures.
+    if (pathname === '/__demo/fail' && req.method === 'POST') {
+      failures.push({ path: url.searchParams.get('path') || '', status: url.searchParams.get('status') || '500', count: Number(url.searchParams.get('count') || 1) });
+      return sendJson(req, res, 200, { ok: true });
+    }
+    const failure = failures.find((f) => f.count > 0 && pathname === f.path);
+    if (failure) {
+      failure.count -= 1;
+      if (failure.status === 'network') return req.socket.destroy();
+      const status = Number(failure.status);
+      if (status === 422) return sendJson(req, res, 422, { status: 422, message: 'Cart Error', description: 'The product is no longer available.' });
+      if (status === 429) return sendJson(req, res, 429, { status: 429, message: 'Too Many Requests', description: 'Too many attempts. Please try again later.' });
+      return send(req, res, status, '<!doctype html><title>Error</title><h1>Something went wrong</h1>', TYPES['.html']);
+    }
+
+    if (pathname === '/favicon.ico') {
+      res.writeHead(204);
+      return res.end();
+    }
+    if (pathname.startsWith(ASSET_PREFIX)) return serveAsset(req, res, pathname.slice(ASSET_PREFIX.length));
+    if (pathname.startsWith('/cdn/shop/t/1/assets/')) {
+      const name = pathname.slice('/cdn/shop/t/1/assets/'.length);
+      const file = path.join(themeDir, 'assets', name);
+      if (!/^[\w.-]+$/.test(name) || !fs.existsSync(file)) return notFound(req, res);
+      return send(req, res, 200, fs.readFileSync(file), TYPES[path.extname(name)] || 'application/octet-stream', { 'cache-control': 'public, max-age=300' });
+    }
+    if (pathname.startsWith('/images/') && pathname.endsWith('.svg')) {
+      const product = catalog.byHandle(pathname.slice(8, -4));
+      if (!product) return notFound(req, res);
+      return send(req, res, 200, productSvg(product), TYPES['.svg'], { 'cache-control': 'public, max-age=300' });
+    }
+    if (pathname === '/cart.js' || pathname === '/cart.json') return sendJson(req, res, 200, store.cartJson(req.cart, req.currency));
+    if (/^\/cart\/(add|change|update|clear)(\.js)?$/.test(pathname)) return handleCart(req, res, pathname);
+    if (pathname === '/localization' && req.method === 'POST') {
+      const body = await readBody(req);
+      const code = String(body.currency_code || '').toUpperCase();
+      const cookie = [];
+      if (CURRENCIES[code]) cookie.push(`currency=${code}; Path=/; SameSite=Lax`);
+      if (locales[body.locale_code]) cookie.push(`locale=${body.locale_code}; Path=/; SameSite=Lax`);
+      const back = String(body.return_to || '/');
+      return redirect(res, back.startsWith('/') && !back.startsWith('//') ? back : '/', { 'set-cookie': [...setCookies, ...cookie] });
+    }
+    if (pathname.startsWith('/discount/')) {
+      store.update(req.cart, { discount: pathname.slice('/discount/'.length) });
+      return redirect(res, url.searchParams.get('redirect') || '/cart');
+    }
+    if (req.method === 'GET' && pathname === '/') {
+      return renderPage(req, res, 'index', { featured: catalog.collection('all').products.slice(0, 8).map((p) => productDrop(p, req.currency)) });
+    }
+    if (req.method === 'GET' && pathname === '/collections') {
+      return renderPage(req, res, 'list-collections', { collection_list: Object.keys(COLLECTION_TITLES).map((h) => catalog.collection(h)) });
+    }
+    let m;
+    if (req.method === 'GET' && (m = pathname.match(/^\/collections\/([\w-]+)$/))) {
+      const collection = catalog.collection(m[1]);
+      if (!collection) return notFound(req, res);
+      return renderPage(req, res, 'collection', { collection: { ...collection, products: collection.products.map((p) => productDrop(p, req.currency)) } });
+    }
+    if (req.method === 'GET' && (m = pathname.match(/^\/products\/([\w-]+)(\.js)?$/))) {
+      const product = catalog.byHandle(m[1]);
+      if (!product) return notFound(req, res);
+      const drop = productDrop(product, req.currency);
+      if (m[2]) return sendJson(req, res, 200, { ...drop, variants: drop.variants });
+      const selected = drop.variants.find((v) => v.id === Number(url.searchParams.get('variant'))) || drop.selected_or_first_available_variant;
+      return renderPage(req, res, 'product', { product: { ...drop, selected_variant: selected } });
+    }
+    if (req.method === 'GET' && pathname === '/cart') {
+      return renderPage(req, res, 'cart', { cart_error: url.searchParams.get('error') });
+    }
+    if (pathname === '/checkout') {
+      if (req.method === 'POST') {
+        await readBody(req);
+        try {
+          const order = store.checkout(req.cart, req.currency);
+          return redirect(res, `/orders/${order.id}`);
+        } catch (error) {
+          if (!(error instanceof CartError)) throw error;
+          return redirect(res, `/cart?error=${encodeURIComponent(error.body.description)}`);
+        }
+      }
+      return renderPage(req, res, 'checkout', {});
+    }
+    if ((m = pathname.match(/^\/orders\/(\d+)(\.json)?$/))) {
+      const order = store.order(m[1]);
+      if (!order) return notFound(req, res);
+      if (m[2]) return sendJson(req, res, 200, { order });
+      return renderPage(req, res, 'order', { order });
+    }
+    return notFound(req, res);
+  }
+
+  const server = http.createServer((req, res) => {
+    route(req, res).catch((error) => {
+      console.error(error);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end('Internal error');
+    });
+  });
+  server.keepAliveTimeout = 1000;
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
+  const address = server.address();
+  const url = `http://${host}:${address.port}/`;
+  return {
+    url,
+    port: address.port,
+    store,
+    catalog,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections?.();
+      }),
+  };
+}
+
+function argument(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const port = Number(argument('port', process.env.PORT || 8080));
+  const demo = await startServer({ port, program: argument('program') });
+  console.log(`tiercart demo store: ${demo.url}`);
+  const stop = () => demo.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}

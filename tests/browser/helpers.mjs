@@ -1,0 +1,81 @@
+// Shared setup of the browser tests: a demo store on an ephemeral port and Debian's Chromium
+// driven by playwright-core (no browser download; see ../shared/TOOLCHAIN.md).
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer } from '../../demo/server.mjs';
+
+export const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const artifacts = path.join(root, 'build', 'artifacts');
+
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+export async function launch() {
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiercart-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1280, height: 800 },
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      fs.rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+// A fresh store and browser per test: nothing leaks from one test into the next.
+export async function setup(options = {}) {
+  const store = await startServer({ port: 0, ...options });
+  const browser = await launch();
+  const page = browser.context.pages()[0] || (await browser.context.newPage());
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error));
+  return {
+    store,
+    page,
+    errors,
+    url: (p = '') => new URL(p, store.url).href,
+    async teardown() {
+      await browser.close();
+      await store.close();
+    },
+  };
+}
+
+// The cart the store holds (not what the page shows).
+export async function serverCart(page) {
+  return page.evaluate(() => fetch('/cart.js').then((r) => r.json()));
+}
+
+export const giftLines = (cart) => cart.items.filter((i) => i.properties && '_tiercart' in i.properties);
+
+// Waits until the drawer has settled: its queue empty and the last sync rendered.
+export async function settled(page) {
+  await page.waitForFunction(() => {
+    const drawer = document.querySelector('tiercart-drawer');
+    return drawer && drawer.hasAttribute('data-ready') && drawer.queue.waiting === 0 && drawer.dialog.getAttribute('aria-busy') === 'false';
+  });
+  await page.evaluate(() => document.querySelector('tiercart-drawer').queue.idle());
+}
+
+// Adds a product from its page with the product form (variant picked by id), like a shopper.
+export async function addFromProductPage(t, handle, variantId, quantity = 1) {
+  await t.page.goto(t.url(`/products/${handle}`));
+  if (await t.page.locator('#ProductVariant').count()) await t.page.selectOption('#ProductVariant', String(variantId));
+  await t.page.fill('#Quantity', String(quantity));
+  await t.page.click('.product-form button[type=submit]');
+  await t.page.waitForSelector('tiercart-drawer[data-open]');
+  await settled(t.page);
+}
+
+export function saveScreenshot(name) {
+  fs.mkdirSync(artifacts, { recursive: true });
+  return path.join(artifacts, `${name}.png`);
+}

@@ -1,0 +1,80 @@
+// tiercart's loader: the only script a theme block references. It renders nothing and costs
+// nothing up front. On idle, or on the shopper's first interaction, it imports the drawer
+// module (which fetches the wasm core). Product forms and the cart icon are taken over at
+// once: the click waits for the drawer, it is never lost. A classic deferred script, as
+// Shopify adds a block's `javascript`.
+(() => {
+  const script = document.currentScript;
+  const base = script ? script.src.replace(/[^/]*$/, '') : '/';
+  const drawer = () => document.querySelector('tiercart-drawer');
+  let loading = null;
+  const load = () => {
+    if (!loading) {
+      loading = import(`${base}tiercart-drawer.js`)
+        .then((module) => module.ready())
+        .catch((error) => {
+          loading = null;
+          throw error;
+        });
+    }
+    return loading;
+  };
+  const isCartAdd = (form) => {
+    try {
+      return /\/cart\/add(\.js)?$/.test(new URL(form.action, location.href).pathname);
+    } catch {
+      return false;
+    }
+  };
+
+  // Product forms: the drawer adds and opens. Capture phase, before the theme's own handler.
+  document.addEventListener(
+    'submit',
+    (event) => {
+      const form = event.target;
+      if (!(form instanceof HTMLFormElement) || !isCartAdd(form) || !drawer()) return;
+      event.preventDefault();
+      event.stopPropagation();
+      const data = new FormData(form, event.submitter);
+      const opener = event.submitter || document.activeElement;
+      load().then(
+        (element) => element.addFromForm(data, opener),
+        () => form.submit(), // the drawer failed to load: the plain form still works
+      );
+    },
+    true,
+  );
+
+  // The cart icon opens the drawer rather than the cart page.
+  document.addEventListener(
+    'click',
+    (event) => {
+      const opener = event.target instanceof Element && event.target.closest('[data-tiercart-open]');
+      if (!opener || !drawer() || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+      event.preventDefault();
+      load().then(
+        (element) => element.open(opener),
+        () => {
+          if (opener.href) location.href = opener.href;
+        },
+      );
+    },
+    true,
+  );
+
+  // Themes' cart events (Dawn's pub/sub is picked up by the drawer module itself).
+  for (const name of ['cart:refresh', 'cart:updated', 'tiercart:refresh']) {
+    document.addEventListener(name, () => load().then((element) => element.refresh()));
+  }
+
+  const warm = () => {
+    if (drawer() || document.querySelector('tiercart-progress')) load().catch(() => {});
+  };
+  for (const name of ['pointerdown', 'keydown', 'touchstart']) {
+    addEventListener(name, warm, { once: true, passive: true, capture: true });
+  }
+  const idle = () => (window.requestIdleCallback ? requestIdleCallback(warm, { timeout: 5000 }) : setTimeout(warm, 2000));
+  if (document.readyState === 'complete') idle();
+  else addEventListener('load', idle, { once: true });
+  if (window.Shopify?.designMode) load().then((element) => element.open());
+})();
