@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "source_files.h"
 #include "tiercart/tiercart.h"
 
 namespace tiercart {
@@ -24,25 +25,8 @@ namespace {
 
 using nlohmann::json;
 
-std::string ReadSourceFile(const std::string& relative) {
-  std::ifstream in(std::string(TIERCART_SOURCE_DIR) + "/" + relative, std::ios::binary);
-  EXPECT_TRUE(in.good()) << relative;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::vector<std::string> ExampleFiles(const std::string& folder) {
-  std::vector<std::string> files;
-  for (const auto& entry :
-       std::filesystem::directory_iterator(std::string(TIERCART_SOURCE_DIR) + "/" + folder)) {
-    if (entry.path().extension() == ".json") {
-      files.push_back(folder + "/" + entry.path().filename().string());
-    }
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
+using testing::ExampleFiles;
+using testing::ReadSourceFile;
 
 // Passes when `result` is an error with exactly this code and path; otherwise says what came.
 template <typename T>

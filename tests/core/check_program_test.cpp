@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "source_files.h"
 #include "tiercart/tiercart.h"
 
 namespace tiercart {
@@ -22,25 +23,8 @@ namespace {
 
 using nlohmann::json;
 
-std::string ReadSourceFile(const std::string& relative) {
-  std::ifstream in(std::string(TIERCART_SOURCE_DIR) + "/" + relative, std::ios::binary);
-  EXPECT_TRUE(in.good()) << relative;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::vector<std::string> ExampleFiles(const std::string& folder) {
-  std::vector<std::string> files;
-  for (const auto& entry :
-       std::filesystem::directory_iterator(std::string(TIERCART_SOURCE_DIR) + "/" + folder)) {
-    if (entry.path().extension() == ".json") {
-      files.push_back(folder + "/" + entry.path().filename().string());
-    }
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
+using testing::ExampleFiles;
+using testing::ReadSourceFile;
 
 std::string Describe(const std::vector<Problem>& problems) {
   if (problems.empty()) return "no problems";
