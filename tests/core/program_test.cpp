@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "result_matchers.h"
 #include "source_files.h"
 #include "tiercart/tiercart.h"
 
@@ -27,18 +28,7 @@ using nlohmann::json;
 using testing::ExampleFiles;
 using testing::ReadSourceFile;
 
-// Passes when `result` is an error with exactly this code and path; otherwise says what came.
-template <typename T>
-::testing::AssertionResult FailsWith(const Result<T>& result, std::string_view code,
-                                     std::string_view path) {
-  if (result.ok()) {
-    return ::testing::AssertionFailure() << "parsed, but expected " << code << " at " << path;
-  }
-  const Error& error = result.error();
-  if (error.code == code && error.path == path) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "got " << error.code << " at " << error.path << " ("
-                                       << error.message << "), expected " << code << " at " << path;
-}
+using testing::FailsWith;
 
 // The smallest program the format allows: two tiers on one bar, nothing optional.
 json MinimalProgram() {

@@ -7,19 +7,15 @@
 //   tiercart_cases --fixtures DIR       every DIR/<name>.input.json, as fixtures_test runs it:
 //       {"name", "command", "program", "cart"|"order", "context", "output"}
 
-#include <dirent.h>
-
-#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "fixtures.h"
 #include "random_cases.h"
 #include "tiercart/tiercart.h"
 
@@ -48,69 +44,28 @@ int print_random(uint64_t from, uint64_t count) {
   return 0;
 }
 
-std::string read(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
-
-// Exactly the fixture runner of tests/core/fixtures_test.cpp: a document given as a JSON
-// string is passed as written, any other value as its JSON text.
-std::string document(const json& input, const char* key) {
-  if (!input.contains(key)) return "";
-  const json& value = input[key];
-  return value.is_string() ? value.get<std::string>() : value.dump();
-}
-
 int print_fixtures(const std::string& dir) {
-  std::vector<std::string> names;
   const std::string suffix = ".input.json";
-  if (DIR* folder = opendir(dir.c_str())) {
-    while (dirent* entry = readdir(folder)) {
-      const std::string file = entry->d_name;
-      if (file.size() > suffix.size() &&
-          file.compare(file.size() - suffix.size(), suffix.size(), suffix) == 0) {
-        names.push_back(file.substr(0, file.size() - suffix.size()));
-      }
-    }
-    closedir(folder);
-  } else {
-    std::cerr << "tiercart_cases: cannot open " << dir << '\n';
+  const std::vector<std::string> names = tiercart::testing::fixture_names(dir);
+  if (names.empty()) {
+    std::cerr << "tiercart_cases: no fixtures in " << dir << '\n';
     return 2;
   }
-  std::sort(names.begin(), names.end());
   for (const std::string& name : names) {
-    const json input = json::parse(read(dir + "/" + name + suffix), nullptr, false);
-    if (input.is_discarded()) {
+    const auto run =
+        tiercart::testing::run_fixture(tiercart::testing::read_file(dir + "/" + name + suffix));
+    if (!run.valid) {
       std::cerr << "tiercart_cases: " << name << suffix << " is not JSON\n";
       return 2;
     }
-    const std::string command = input.value("command", "");
     ordered_json line;
     line["name"] = name;
-    line["command"] = command;
-    line["program"] = document(input, "program");
-    line["context"] = document(input, "context");
-    tiercart::Result<std::string> result = tiercart::make_error("bad_fixture", command);
-    if (command == "evaluate" || command == "validate_cart") {
-      line["cart"] = document(input, "cart");
-      const std::string cart = line["cart"];
-      result = command == "evaluate"
-                   ? tiercart::evaluate_json(line["program"].get<std::string>(), cart,
-                                             line["context"].get<std::string>())
-                   : tiercart::validate_cart_json(line["program"].get<std::string>(), cart,
-                                                  line["context"].get<std::string>());
-    } else if (command == "validate_order") {
-      line["order"] = document(input, "order");
-      result = tiercart::validate_order_json(line["program"].get<std::string>(),
-                                             line["order"].get<std::string>(),
-                                             line["context"].get<std::string>());
-    } else if (command == "check_program") {
-      result = tiercart::check_program_json(line["program"].get<std::string>(),
-                                            line["context"].get<std::string>());
-    }
-    line["output"] = text(result);
+    line["command"] = run.command;
+    line["program"] = run.program;
+    line["context"] = run.context;
+    if (run.command == "evaluate" || run.command == "validate_cart") line["cart"] = run.cart;
+    if (run.command == "validate_order") line["order"] = run.order;
+    line["output"] = run.output;
     std::cout << line.dump() << '\n';
   }
   return 0;
