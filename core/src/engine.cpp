@@ -109,14 +109,8 @@ std::optional<int64_t> stock(const Context& context, int64_t variant_id) {
 const TierTexts* tier_texts(const Tier& tier, const std::string& locale,
                             const std::string& default_locale) {
   if (tier.texts.empty()) return nullptr;
-  auto exact = tier.texts.find(locale);
-  if (exact != tier.texts.end()) return &exact->second;
-  const std::string language = locale.substr(0, locale.find('-'));
-  auto lang = tier.texts.find(language);
-  if (lang != tier.texts.end()) return &lang->second;
-  auto fallback = tier.texts.find(default_locale);
-  if (fallback != tier.texts.end()) return &fallback->second;
-  return &tier.texts.begin()->second;
+  const TierTexts* texts = localized(tier.texts, locale, default_locale);
+  return texts ? texts : &tier.texts.begin()->second;
 }
 
 std::string format_amount(const Assessment& assessment, Metric metric, int64_t value) {

@@ -3,6 +3,7 @@
 // come from the same numbers.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,7 +53,22 @@ std::optional<int64_t> catalog_price(const Context& context, int64_t variant_id,
 // Units in stock, when tracked.
 std::optional<int64_t> stock(const Context& context, int64_t variant_id);
 
-// The text of a tier for the shopper's locale, with fallbacks.
+// A text for the shopper's locale: the exact locale ("pt-BR"), then its language ("pt"), then
+// the program's default locale (docs/program-format.md, locale fallback steps 1 to 3).
+template <typename Text>
+const Text* localized(const std::map<std::string, Text>& texts, const std::string& locale,
+                      const std::string& default_locale) {
+  if (auto exact = texts.find(locale); exact != texts.end()) return &exact->second;
+  if (auto language = texts.find(locale.substr(0, locale.find('-'))); language != texts.end()) {
+    return &language->second;
+  }
+  if (auto fallback = texts.find(default_locale); fallback != texts.end()) {
+    return &fallback->second;
+  }
+  return nullptr;
+}
+
+// The texts of a tier for the shopper's locale: steps 1 to 3, then the first locale given.
 const TierTexts* tier_texts(const Tier& tier, const std::string& locale,
                             const std::string& default_locale);
 

@@ -85,18 +85,10 @@ BarStatus bar_status(const BarState& state, const Program& program, const Contex
     // eligible, not running) are not unlocked.
     const bool all_unlocked = std::all_of(state.tiers.begin(), state.tiers.end(),
                                           [](const TierState& t) { return t.unlocked; });
-    const auto& complete = bar.complete_texts;
-    std::string locale_text;
-    if (auto it = complete.find(context.locale); it != complete.end()) {
-      locale_text = it->second;
-    } else if (auto lang = complete.find(context.locale.substr(0, context.locale.find('-')));
-               lang != complete.end()) {
-      locale_text = lang->second;
-    } else if (auto def = complete.find(program.default_locale); def != complete.end()) {
-      locale_text = def->second;
-    }
-    if (all_unlocked && !locale_text.empty()) {
-      status.message = locale_text;
+    const std::string* complete =
+        detail::localized(bar.complete_texts, context.locale, program.default_locale);
+    if (all_unlocked && complete && !complete->empty()) {
+      status.message = *complete;
       return status;
     }
   }
