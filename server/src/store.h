@@ -46,6 +46,32 @@ struct ProgramRecord {
   int64_t created_at = 0;  // Unix milliseconds
 };
 
+// One accepted post-purchase offer and the changeset token signed for it (docs/server.md,
+// "Post-purchase"). Two unique keys make acceptance idempotent: the request key (one answer
+// per incoming token) and (reference_id, offer_id) (one change per offer and purchase).
+struct ChangesetRecord {
+  std::string request_key;   // the incoming token's jti, or a digest of the whole token
+  std::string reference_id;  // the initial purchase: the incoming token's `sub`
+  std::string offer_id;
+  std::string jti;    // the changeset token's own jti (unique too)
+  std::string token;  // the signed changeset
+  int64_t created_at = 0;  // Unix milliseconds
+};
+
+struct StoredChangeset {
+  ChangesetRecord record;  // what the store holds
+  bool existing = false;   // stored before: `record` is the earlier one, not the one given
+};
+
+// A self-service change to an order (address, cancel), as applied.
+struct OrderEditRecord {
+  std::string shop;
+  int64_t order_id = 0;
+  std::string edit;      // "address" | "cancel"
+  std::string document;  // JSON: the normalised address, or the cancel request
+  int64_t created_at = 0;  // Unix milliseconds
+};
+
 // Ok is Result<bool>'s value when there is nothing else to say.
 using Status = Result<bool>;
 
@@ -75,6 +101,18 @@ class Store {
   // Small named documents (the shop context).
   virtual Status put_setting(const std::string& key, const std::string& value) = 0;
   virtual Result<std::optional<std::string>> get_setting(const std::string& key) = 0;
+
+  // Post-purchase: stores `changeset` unless its request key or its (reference, offer) pair
+  // is stored already, in which case the stored one comes back with existing = true.
+  virtual Result<StoredChangeset> record_changeset(const ChangesetRecord& changeset) = 0;
+  virtual Result<int64_t> count_changesets(const std::string& reference_id) = 0;
+
+  // Order edits, oldest first; and the first verdict stored for an order (its orders/create).
+  virtual Status add_order_edit(const OrderEditRecord& edit) = 0;
+  virtual Result<std::vector<OrderEditRecord>> list_order_edits(const std::string& shop,
+                                                                int64_t order_id) = 0;
+  virtual Result<std::optional<VerdictRecord>> find_order_verdict(const std::string& shop,
+                                                                  int64_t order_id) = 0;
 
   virtual Status ping() = 0;
 };

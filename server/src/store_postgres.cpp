@@ -36,6 +36,25 @@ CREATE TABLE IF NOT EXISTS settings (
   key   TEXT PRIMARY KEY,
   value TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS verdicts_by_order ON verdicts (shop, order_id, received_at);
+CREATE TABLE IF NOT EXISTS changesets (
+  request_key  TEXT PRIMARY KEY,
+  reference_id TEXT NOT NULL,
+  offer_id     TEXT NOT NULL,
+  jti          TEXT NOT NULL UNIQUE,
+  token        TEXT NOT NULL,
+  created_at   BIGINT NOT NULL,
+  UNIQUE (reference_id, offer_id)
+);
+CREATE TABLE IF NOT EXISTS order_edits (
+  id         BIGSERIAL PRIMARY KEY,
+  shop       TEXT NOT NULL,
+  order_id   BIGINT NOT NULL,
+  edit       TEXT NOT NULL,
+  document   TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS order_edits_by_order ON order_edits (shop, order_id, id);
 )sql";
 
 constexpr const char* kVerdictColumns =
@@ -258,6 +277,70 @@ class PostgresStore final : public Store {
             {key, value}));
     if (!rows.ok()) return error("put setting");
     return true;
+  }
+
+  Result<StoredChangeset> record_changeset(const ChangesetRecord& c) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    // One statement each, outside a transaction: the insert either wins on every unique key
+    // or waits for the row that beat it, which is then committed and visible to the select.
+    Rows inserted(run("INSERT INTO changesets (request_key, reference_id, offer_id, jti, token, "
+                      "created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                      {c.request_key, c.reference_id, c.offer_id, c.jti, c.token,
+                       std::to_string(c.created_at)}));
+    if (!inserted.ok()) return error("insert changeset");
+    if (inserted.affected() == 1) return StoredChangeset{c, false};
+    Rows rows(run("SELECT request_key, reference_id, offer_id, jti, token, created_at "
+                  "FROM changesets WHERE request_key = $1 OR (reference_id = $2 AND "
+                  "offer_id = $3) OR jti = $4 ORDER BY request_key = $1 DESC LIMIT 1",
+                  {c.request_key, c.reference_id, c.offer_id, c.jti}));
+    if (!rows.ok() || rows.size() != 1) return error("read stored changeset");
+    return StoredChangeset{{rows.text(0, 0), rows.text(0, 1), rows.text(0, 2), rows.text(0, 3),
+                            rows.text(0, 4), rows.integer(0, 5)},
+                           true};
+  }
+
+  Result<int64_t> count_changesets(const std::string& reference_id) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Rows rows(run("SELECT COUNT(*) FROM changesets WHERE reference_id = $1", {reference_id}));
+    if (!rows.ok() || rows.size() != 1) return error("count changesets");
+    return rows.integer(0, 0);
+  }
+
+  Status add_order_edit(const OrderEditRecord& edit) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Rows rows(run("INSERT INTO order_edits (shop, order_id, edit, document, created_at) "
+                  "VALUES ($1, $2, $3, $4, $5)",
+                  {edit.shop, std::to_string(edit.order_id), edit.edit, edit.document,
+                   std::to_string(edit.created_at)}));
+    if (!rows.ok()) return error("insert order edit");
+    return true;
+  }
+
+  Result<std::vector<OrderEditRecord>> list_order_edits(const std::string& shop,
+                                                        int64_t order_id) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Rows rows(run("SELECT shop, order_id, edit, document, created_at FROM order_edits "
+                  "WHERE shop = $1 AND order_id = $2 ORDER BY id",
+                  {shop, std::to_string(order_id)}));
+    if (!rows.ok()) return error("list order edits");
+    std::vector<OrderEditRecord> edits;
+    for (int row = 0; row < rows.size(); ++row) {
+      edits.push_back({rows.text(row, 0), rows.integer(row, 1), rows.text(row, 2),
+                       rows.text(row, 3), rows.integer(row, 4)});
+    }
+    return edits;
+  }
+
+  Result<std::optional<VerdictRecord>> find_order_verdict(const std::string& shop,
+                                                          int64_t order_id) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Rows rows(run(std::string("SELECT ") + kVerdictColumns +
+                      " FROM verdicts WHERE shop = $1 AND order_id = $2"
+                      " ORDER BY received_at LIMIT 1",
+                  {shop, std::to_string(order_id)}));
+    if (!rows.ok()) return error("find order verdict");
+    if (rows.size() == 0) return std::optional<VerdictRecord>();
+    return std::optional<VerdictRecord>(read_verdict(rows, 0));
   }
 
   Result<std::optional<std::string>> get_setting(const std::string& key) override {

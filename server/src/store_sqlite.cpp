@@ -34,6 +34,25 @@ CREATE TABLE IF NOT EXISTS settings (
   key   TEXT PRIMARY KEY,
   value TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS verdicts_by_order ON verdicts (shop, order_id, received_at);
+CREATE TABLE IF NOT EXISTS changesets (
+  request_key  TEXT PRIMARY KEY,
+  reference_id TEXT NOT NULL,
+  offer_id     TEXT NOT NULL,
+  jti          TEXT NOT NULL UNIQUE,
+  token        TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  UNIQUE (reference_id, offer_id)
+);
+CREATE TABLE IF NOT EXISTS order_edits (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  shop       TEXT NOT NULL,
+  order_id   INTEGER NOT NULL,
+  edit       TEXT NOT NULL,
+  document   TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS order_edits_by_order ON order_edits (shop, order_id, id);
 )sql";
 
 Error storage_error(sqlite3* db, const std::string& what) {
@@ -282,6 +301,113 @@ class SqliteStore final : public Store {
     if (step == SQLITE_DONE) return std::optional<std::string>();
     if (step != SQLITE_ROW) return storage_error(db_, "get setting");
     return std::optional<std::string>(select.text(0));
+  }
+
+  Result<StoredChangeset> record_changeset(const ChangesetRecord& c) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!exec("BEGIN IMMEDIATE")) return storage_error(db_, "begin");
+    Statement insert(db_,
+                     "INSERT INTO changesets (request_key, reference_id, offer_id, jti, token, "
+                     "created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING");
+    if (!insert) {
+      exec("ROLLBACK");
+      return storage_error(db_, "prepare");
+    }
+    insert.bind(1, c.request_key);
+    insert.bind(2, c.reference_id);
+    insert.bind(3, c.offer_id);
+    insert.bind(4, c.jti);
+    insert.bind(5, c.token);
+    insert.bind(6, c.created_at);
+    if (insert.step() != SQLITE_DONE) {
+      Error error = storage_error(db_, "insert changeset");
+      exec("ROLLBACK");
+      return error;
+    }
+    StoredChangeset stored{c, sqlite3_changes(db_) != 1};
+    if (stored.existing) {
+      // The row the request key names first: a replayed token gets its own earlier answer.
+      Statement select(db_,
+                       "SELECT request_key, reference_id, offer_id, jti, token, created_at "
+                       "FROM changesets WHERE request_key = $1 OR (reference_id = $2 AND "
+                       "offer_id = $3) OR jti = $4 ORDER BY request_key = $1 DESC LIMIT 1");
+      select.bind(1, c.request_key);
+      select.bind(2, c.reference_id);
+      select.bind(3, c.offer_id);
+      select.bind(4, c.jti);
+      if (!select || select.step() != SQLITE_ROW) {
+        Error error = storage_error(db_, "read stored changeset");
+        exec("ROLLBACK");
+        return error;
+      }
+      stored.record = {select.text(0), select.text(1), select.text(2),
+                       select.text(3), select.text(4), select.integer(5)};
+    }
+    if (!exec("COMMIT")) {
+      Error error = storage_error(db_, "commit");
+      exec("ROLLBACK");
+      return error;
+    }
+    return stored;
+  }
+
+  Result<int64_t> count_changesets(const std::string& reference_id) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Statement select(db_, "SELECT COUNT(*) FROM changesets WHERE reference_id = $1");
+    if (!select) return storage_error(db_, "prepare");
+    select.bind(1, reference_id);
+    if (select.step() != SQLITE_ROW) return storage_error(db_, "count changesets");
+    return select.integer(0);
+  }
+
+  Status add_order_edit(const OrderEditRecord& edit) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Statement insert(db_,
+                     "INSERT INTO order_edits (shop, order_id, edit, document, created_at) "
+                     "VALUES ($1, $2, $3, $4, $5)");
+    if (!insert) return storage_error(db_, "prepare");
+    insert.bind(1, edit.shop);
+    insert.bind(2, edit.order_id);
+    insert.bind(3, edit.edit);
+    insert.bind(4, edit.document);
+    insert.bind(5, edit.created_at);
+    if (insert.step() != SQLITE_DONE) return storage_error(db_, "insert order edit");
+    return true;
+  }
+
+  Result<std::vector<OrderEditRecord>> list_order_edits(const std::string& shop,
+                                                        int64_t order_id) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Statement select(db_,
+                     "SELECT shop, order_id, edit, document, created_at FROM order_edits "
+                     "WHERE shop = $1 AND order_id = $2 ORDER BY id");
+    if (!select) return storage_error(db_, "prepare");
+    select.bind(1, shop);
+    select.bind(2, order_id);
+    std::vector<OrderEditRecord> edits;
+    int step;
+    while ((step = select.step()) == SQLITE_ROW) {
+      edits.push_back({select.text(0), select.integer(1), select.text(2), select.text(3),
+                       select.integer(4)});
+    }
+    if (step != SQLITE_DONE) return storage_error(db_, "list order edits");
+    return edits;
+  }
+
+  Result<std::optional<VerdictRecord>> find_order_verdict(const std::string& shop,
+                                                          int64_t order_id) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const std::string sql = std::string("SELECT ") + kVerdictColumns +
+                            " FROM verdicts WHERE shop = $1 AND order_id = $2"
+                            " ORDER BY received_at LIMIT 1";
+    Statement select(db_, sql.c_str());
+    if (!select) return storage_error(db_, "prepare");
+    select.bind(1, shop);
+    select.bind(2, order_id);
+    const int step = select.step();
+    if (step == SQLITE_DONE) return std::optional<VerdictRecord>();
+    if (step != SQLITE_ROW) return storage_error(db_, "find order verdict");
+    return std::optional<VerdictRecord>(read_verdict(select));
   }
 
   Status ping() override {

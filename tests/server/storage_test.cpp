@@ -37,7 +37,7 @@ class Storage : public ::testing::TestWithParam<std::string> {
       // Each case starts from an empty database.
       PGconn* connection = PQconnectdb(url_.c_str());
       ASSERT_EQ(PQstatus(connection), CONNECTION_OK) << PQerrorMessage(connection);
-      PQclear(PQexec(connection, "DROP TABLE IF EXISTS verdicts, programs, settings"));
+      PQclear(PQexec(connection, "DROP TABLE IF EXISTS verdicts, programs, settings, changesets, order_edits"));
       PQfinish(connection);
     } else {
       url_ = "sqlite:" + dir_.path() + "/store.db";
@@ -196,6 +196,89 @@ TEST_P(Storage, TextIsStoredByteForByte) {
   auto found = store_->find_verdict(odd.webhook_id);
   ASSERT_TRUE(found && found.value());
   EXPECT_EQ(found.value()->verdict, odd.verdict);
+}
+
+ChangesetRecord changeset(const std::string& key, const std::string& offer,
+                          const std::string& jti, const std::string& reference = "ref-1") {
+  return {key, reference, offer, jti, "token-" + jti, 100};
+}
+
+TEST_P(Storage, FirstChangesetIsStoredAndCountedPerPurchase) {
+  auto stored = store_->record_changeset(changeset("key-1", "mug", "jti-1"));
+  ASSERT_TRUE(stored) << stored.error().message;
+  EXPECT_FALSE(stored.value().existing);
+  EXPECT_EQ(stored.value().record.token, "token-jti-1");
+  ASSERT_TRUE(store_->record_changeset(changeset("key-2", "tote", "jti-2")));
+  ASSERT_TRUE(store_->record_changeset(changeset("key-3", "mug", "jti-3", "ref-2")));
+  EXPECT_EQ(store_->count_changesets("ref-1").value(), 2);
+  EXPECT_EQ(store_->count_changesets("ref-2").value(), 1);
+  EXPECT_EQ(store_->count_changesets("ref-3").value(), 0);
+}
+
+TEST_P(Storage, SameRequestKeyReturnsTheFirstChangesetAndStoresNothing) {
+  ASSERT_TRUE(store_->record_changeset(changeset("key-1", "mug", "jti-1")));
+  // A replay, even one asking for another offer, gets the first answer back.
+  auto again = store_->record_changeset(changeset("key-1", "tote", "jti-2"));
+  ASSERT_TRUE(again);
+  EXPECT_TRUE(again.value().existing);
+  EXPECT_EQ(again.value().record.offer_id, "mug");
+  EXPECT_EQ(again.value().record.jti, "jti-1");
+  EXPECT_EQ(store_->count_changesets("ref-1").value(), 1);
+}
+
+TEST_P(Storage, SameOfferOfTheSamePurchaseIsStoredOnceWhateverTheToken) {
+  ASSERT_TRUE(store_->record_changeset(changeset("key-1", "mug", "jti-1")));
+  auto again = store_->record_changeset(changeset("key-2", "mug", "jti-2"));
+  ASSERT_TRUE(again);
+  EXPECT_TRUE(again.value().existing);
+  EXPECT_EQ(again.value().record.request_key, "key-1");
+  EXPECT_EQ(again.value().record.token, "token-jti-1");
+  EXPECT_EQ(store_->count_changesets("ref-1").value(), 1);
+}
+
+TEST_P(Storage, ConcurrentAcceptancesOfOneOfferStoreOneChangeset) {
+  std::vector<std::thread> threads;
+  std::vector<std::string> tokens(8);
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([this, i, &tokens] {
+      auto store = open();
+      if (!store) return;
+      auto stored = store->record_changeset(
+          changeset("key-" + std::to_string(i), "mug", "jti-" + std::to_string(i)));
+      if (stored) tokens[i] = stored.value().record.token;
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(store_->count_changesets("ref-1").value(), 1);
+  EXPECT_EQ(std::set<std::string>(tokens.begin(), tokens.end()).size(), 1u);
+  EXPECT_FALSE(tokens[0].empty());
+}
+
+TEST_P(Storage, OrderEditsAreListedOldestFirstPerOrder) {
+  ASSERT_TRUE(store_->add_order_edit({"shop-a", 7, "address", R"({"zip":"10001"})", 1}));
+  ASSERT_TRUE(store_->add_order_edit({"shop-a", 8, "cancel", "{}", 2}));
+  ASSERT_TRUE(store_->add_order_edit({"shop-a", 7, "cancel", "{}", 3}));
+  ASSERT_TRUE(store_->add_order_edit({"shop-b", 7, "cancel", "{}", 4}));
+  const auto edits = store_->list_order_edits("shop-a", 7).value();
+  ASSERT_EQ(edits.size(), 2u);
+  EXPECT_EQ(edits[0].edit, "address");
+  EXPECT_EQ(edits[0].document, R"({"zip":"10001"})");
+  EXPECT_EQ(edits[1].edit, "cancel");
+  EXPECT_EQ(edits[1].created_at, 3);
+  EXPECT_TRUE(store_->list_order_edits("shop-a", 9).value().empty());
+}
+
+TEST_P(Storage, OrderVerdictIsTheFirstStoredForThatShopAndOrder) {
+  VerdictRecord first = verdict("wh-1", true, 10);
+  first.order_id = 42;
+  VerdictRecord later = verdict("wh-2", true, 20);
+  later.order_id = 42;
+  record(*store_, {later, first});
+  auto found = store_->find_order_verdict("northbound-supply.myshopify.com", 42);
+  ASSERT_TRUE(found && found.value());
+  EXPECT_EQ(found.value()->webhook_id, "wh-1");
+  EXPECT_FALSE(store_->find_order_verdict("other.myshopify.com", 42).value().has_value());
+  EXPECT_FALSE(store_->find_order_verdict("northbound-supply.myshopify.com", 43).value());
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, Storage, ::testing::Values("Sqlite", "Postgres"),
