@@ -19,6 +19,16 @@
 
 namespace tiercart {
 
+// The order's state, read from the REST order (created_at, financial_status,
+// fulfillment_status, cancelled_at). Used by offers and edit eligibility.
+struct OrderStatus {
+  std::optional<int64_t> created_at;  // Unix seconds; edit_eligibility_json requires it
+  std::string financial_status;    // "paid", "refunded", ... (lower case; may be empty)
+  std::string fulfillment_status;  // "", "partial", "fulfilled", "restocked"
+  std::optional<int64_t> cancelled_at;
+};
+Result<OrderStatus> parse_order_status(std::string_view order_json);
+
 // ---------------------------------------------------------------------------------------
 // Offers
 
@@ -126,8 +136,9 @@ Result<OfferCatalog> parse_offer_catalog(std::string_view json);
 // Ranks every offer that passes the filters by priority (highest first), then by how many
 // order lines trigger it (most first), then by id (ascending), and keeps the first
 // `max_offers` distinct variants. Errors only for a money overflow ("out_of_range").
-Result<OfferSelection> select_offers(const Order& order, const OfferCatalog& catalog,
-                                     const Context& context);
+// `status` says whether the order was cancelled (no offers then).
+Result<OfferSelection> select_offers(const Order& order, const OrderStatus& status,
+                                     const OfferCatalog& catalog, const Context& context);
 
 // ---------------------------------------------------------------------------------------
 // Edit eligibility
@@ -144,14 +155,6 @@ struct EditPolicy {
   std::map<std::string, int64_t> window_minutes_by_edit;  // key: edit_kind_name
 };
 
-// What of an order decides whether it may still change, read from the REST order.
-struct OrderStatus {
-  int64_t created_at = 0;          // Unix seconds; required
-  std::string financial_status;    // "paid", "refunded", ... (lower case; may be empty)
-  std::string fulfillment_status;  // "", "partial", "fulfilled", "restocked"
-  std::optional<int64_t> cancelled_at;
-};
-Result<OrderStatus> parse_order_status(std::string_view order_json);
 Result<EditPolicy> parse_edit_policy(std::string_view json);
 
 struct RefusedEdit {
