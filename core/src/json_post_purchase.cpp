@@ -1,0 +1,477 @@
+// The post-purchase JSON boundary: offer catalogs, edit policies, addresses and the order's
+// state in; offers, eligibility and address checks out. Keys keep a fixed order
+// (ordered_json) so every build prints the same bytes. Shapes: docs/post-purchase.md.
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "json_reader.h"
+#include "tiercart/post_purchase.h"
+
+namespace tiercart {
+
+using detail::index_path;
+using detail::json;
+using detail::key_path;
+using detail::ObjectReader;
+using ojson = nlohmann::ordered_json;
+
+namespace {
+
+constexpr std::size_t kMaxAddressField = 255;
+constexpr int64_t kMaxWindowMinutes = 43200;
+constexpr int64_t kMaxOfferQuantity = 100;
+
+std::string dump(const ojson& value) {
+  return value.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+bool blank(std::string_view text) {
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
+}
+
+bool is_id(const std::string& text) {
+  if (text.empty() || text.size() > 64) return false;
+  auto ok = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  if (!ok(text[0])) return false;
+  return std::all_of(text.begin(), text.end(), [&](char c) { return ok(c) || c == '_' || c == '-'; });
+}
+
+std::optional<int64_t> read_time(ObjectReader& r, std::string_view key) {
+  auto text = r.string(key);
+  if (!text) return std::nullopt;
+  auto time = parse_time(*text, key_path(r.path(), key));
+  if (!time) {
+    r.fail(time.error().code, time.error().message, time.error().path);
+    return std::nullopt;
+  }
+  return time.value();
+}
+
+std::optional<EditKind> parse_edit_kind(std::string_view name) {
+  for (EditKind kind : kAllEditKinds) {
+    if (edit_kind_name(kind) == name) return kind;
+  }
+  return std::nullopt;
+}
+
+// Minor units as the decimal string Shopify's changeset takes ("4.50", "500" for yen).
+std::string decimal_text(int64_t amount, int minor) {
+  std::string digits = std::to_string(amount < 0 ? -amount : amount);
+  if (minor > 0) {
+    if (digits.size() <= static_cast<std::size_t>(minor)) {
+      digits.insert(0, static_cast<std::size_t>(minor) + 1 - digits.size(), '0');
+    }
+    digits.insert(digits.size() - static_cast<std::size_t>(minor), ".");
+  }
+  return amount < 0 ? "-" + digits : digits;
+}
+
+OfferTrigger read_trigger(ObjectReader& parent) {
+  OfferTrigger when;
+  const json* value = parent.object("when");
+  if (!value) return when;
+  ObjectReader r(*value, key_path(parent.path(), "when"), "offers");
+  r.reject_unknown({"product_ids", "variant_ids", "collections", "tags"});
+  when.product_ids = r.integers("product_ids");
+  when.variant_ids = r.integers("variant_ids");
+  when.collections = r.strings("collections");
+  when.tags = r.strings("tags");
+  if (r.failed()) parent.adopt(r.error());
+  return when;
+}
+
+std::optional<OfferDiscount> read_discount(ObjectReader& parent) {
+  const json* value = parent.object("discount");
+  if (!value) return std::nullopt;
+  ObjectReader r(*value, key_path(parent.path(), "discount"), "offers");
+  r.reject_unknown({"type", "value", "amount", "amounts_by_currency", "title"});
+  OfferDiscount discount;
+  auto type = r.string("type", /*required=*/true);
+  discount.title = r.string("title").value_or("");
+  if (r.failed()) {
+    parent.adopt(r.error());
+    return std::nullopt;
+  }
+  if (*type == "percentage") {
+    discount.type = DiscountType::kPercentage;
+    if (r.has("amount") || r.has("amounts_by_currency")) {
+      r.fail("invalid_value", "a percentage discount has a value, not an amount",
+             key_path(r.path(), "amount"));
+    }
+    auto text = r.string("value", /*required=*/true);
+    if (text) {
+      const std::string path = key_path(r.path(), "value");
+      auto rate = parse_rate(*text, path);
+      // At most 100% and 4 decimals; `value` 100 = 100 x 10^scale digits.
+      int64_t hundred = 100;
+      for (int i = 0; rate && i < rate.value().scale && i < 4; ++i) hundred *= 10;
+      if (!rate || rate.value().scale > 4 || rate.value().digits > hundred) {
+        r.fail("invalid_value", "a percentage is a decimal string above 0 and at most 100", path);
+      } else {
+        discount.percentage = rate.value();
+        discount.percentage_text = *text;
+      }
+    }
+  } else if (*type == "fixed_amount") {
+    discount.type = DiscountType::kFixedAmount;
+    if (r.has("value")) {
+      r.fail("invalid_value", "a fixed discount has an amount in minor units, not a value",
+             key_path(r.path(), "value"));
+    }
+    discount.amount = r.integer_in("amount", 1, kMaxAmount, /*required=*/true).value_or(0);
+    if (const json* map = r.object("amounts_by_currency")) {
+      const std::string base = key_path(r.path(), "amounts_by_currency");
+      for (auto it = map->begin(); it != map->end() && !r.failed(); ++it) {
+        const std::string path = key_path(base, it.key());
+        auto known = require_currency(it.key(), path);
+        if (!known) {
+          r.fail(known.error().code, known.error().message, path);
+          break;
+        }
+        auto amount = r.as_integer(it.value(), path);
+        if (amount && (*amount <= 0 || *amount > kMaxAmount)) {
+          r.fail("out_of_range", "must be a positive amount in minor units", path);
+        }
+        if (amount) discount.amounts_by_currency[it.key()] = *amount;
+      }
+    }
+  } else {
+    r.fail("invalid_value", "discount type is \"percentage\" or \"fixed_amount\"",
+           key_path(r.path(), "type"));
+  }
+  if (r.failed()) {
+    parent.adopt(r.error());
+    return std::nullopt;
+  }
+  return discount;
+}
+
+Result<OfferRule> read_offer(const json& value, const std::string& path) {
+  ObjectReader r(value, path, "offers");
+  r.reject_unknown({"id", "kind", "variant_id", "quantity", "when", "bundle_product_ids",
+                    "selling_plan_id", "discount", "title", "reason", "priority"});
+  OfferRule rule;
+  auto id = r.string("id", /*required=*/true);
+  if (id && !is_id(*id)) {
+    r.fail("invalid_value", "\"" + *id + "\" is not an id: use 1 to 64 of a-z, 0-9, '-', '_'",
+           key_path(path, "id"));
+  }
+  rule.id = id.value_or("");
+  auto kind = r.string("kind", /*required=*/true);
+  if (kind) {
+    if (*kind == "complementary") {
+      rule.kind = OfferKind::kComplementary;
+    } else if (*kind == "bundle") {
+      rule.kind = OfferKind::kBundle;
+    } else if (*kind == "subscription") {
+      rule.kind = OfferKind::kSubscription;
+    } else {
+      r.fail("invalid_value", "kind is \"complementary\", \"bundle\" or \"subscription\"",
+             key_path(path, "kind"));
+    }
+  }
+  rule.variant_id = r.integer_in("variant_id", 1, INT64_MAX, /*required=*/true).value_or(0);
+  rule.quantity = r.integer_in("quantity", 1, kMaxOfferQuantity).value_or(1);
+  rule.title = r.string("title").value_or("");
+  rule.reason = r.string("reason").value_or("");
+  rule.priority = r.integer_in("priority", -1000, 1000).value_or(0);
+  rule.when = read_trigger(r);
+  rule.discount = read_discount(r);
+  if (r.failed()) return r.error();
+
+  const bool bundle = rule.kind == OfferKind::kBundle;
+  if (bundle) {
+    const json* members = r.array("bundle_product_ids", /*required=*/true);
+    if (members && (members->size() < 2 || members->size() > 20)) {
+      r.fail("invalid_value", "a bundle has 2 to 20 products",
+             key_path(path, "bundle_product_ids"));
+    }
+    rule.bundle_product_ids = r.integers("bundle_product_ids");
+    if (r.has("when")) {
+      r.fail("invalid_value", "a bundle offer is triggered by its products, not by \"when\"",
+             key_path(path, "when"));
+    }
+  } else if (r.has("bundle_product_ids")) {
+    r.fail("invalid_value", "bundle_product_ids is only for bundle offers",
+           key_path(path, "bundle_product_ids"));
+  }
+  if (rule.kind == OfferKind::kSubscription) {
+    rule.selling_plan_id = r.integer_in("selling_plan_id", 1, INT64_MAX, /*required=*/true);
+  } else if (r.has("selling_plan_id")) {
+    r.fail("invalid_value", "selling_plan_id is only for subscription offers",
+           key_path(path, "selling_plan_id"));
+  }
+  if (r.failed()) return r.error();
+  return rule;
+}
+
+ojson money_json(const Money& money) {
+  return ojson{{"amount", money.amount}, {"currency", money.currency}};
+}
+
+}  // namespace
+
+Result<OfferCatalog> parse_offer_catalog(std::string_view text) {
+  auto doc = detail::parse_document(text, "offers");
+  if (!doc) return doc.error();
+  ObjectReader r(doc.value(), "$", "offers");
+  r.reject_unknown({"format", "currency", "max_offers", "max_share_percent", "offers"});
+  OfferCatalog catalog;
+  auto format = r.integer("format", /*required=*/true);
+  if (format && *format != 1) {
+    r.fail("unsupported_format", "this core reads offer catalogs of format 1", "$.format");
+  }
+  auto currency = r.string("currency", /*required=*/true);
+  if (currency) {
+    auto known = require_currency(*currency, "$.currency");
+    if (!known) r.fail(known.error().code, known.error().message, "$.currency");
+    catalog.currency = *currency;
+  }
+  catalog.max_offers =
+      static_cast<int>(r.integer_in("max_offers", 1, kMaxOffersShown).value_or(kDefaultMaxOffers));
+  catalog.max_share_percent = r.integer_in("max_share_percent", 1, 1000);
+  const json* offers = r.array("offers", /*required=*/true);
+  if (r.failed()) return r.error();
+  if (offers->size() > kMaxOffersInCatalog) {
+    return make_error("too_many", "offers: at most 200 offers in a catalog", "$.offers");
+  }
+  std::set<std::string> ids;
+  for (std::size_t i = 0; i < offers->size(); ++i) {
+    const std::string path = index_path("$.offers", i);
+    auto rule = read_offer((*offers)[i], path);
+    if (!rule) return rule.error();
+    if (!ids.insert(rule.value().id).second) {
+      return make_error("duplicate_id", "offers: id \"" + rule.value().id + "\" is used twice",
+                        key_path(path, "id"));
+    }
+    catalog.offers.push_back(std::move(rule).value());
+  }
+  return catalog;
+}
+
+Result<OrderStatus> parse_order_status(std::string_view text) {
+  auto doc = detail::parse_document(text, "order");
+  if (!doc) return doc.error();
+  ObjectReader r(doc.value(), "$", "order");
+  OrderStatus status;
+  status.created_at = read_time(r, "created_at");
+  status.financial_status = detail::lower(r.string("financial_status").value_or(""));
+  status.fulfillment_status = detail::lower(r.string("fulfillment_status").value_or(""));
+  status.cancelled_at = read_time(r, "cancelled_at");
+  if (r.failed()) return r.error();
+  return status;
+}
+
+Result<EditPolicy> parse_edit_policy(std::string_view text) {
+  auto doc = detail::parse_document(text, "policy");
+  if (!doc) return doc.error();
+  ObjectReader r(doc.value(), "$", "policy");
+  r.reject_unknown({"window_minutes", "allowed", "window_minutes_by_edit"});
+  EditPolicy policy;
+  policy.window_minutes =
+      r.integer_in("window_minutes", 0, kMaxWindowMinutes, /*required=*/true).value_or(0);
+  r.array("allowed", /*required=*/true);
+  const auto names = r.strings("allowed");
+  for (std::size_t i = 0; i < names.size() && !r.failed(); ++i) {
+    auto kind = parse_edit_kind(names[i]);
+    if (!kind) {
+      r.fail("invalid_value",
+             "\"" + names[i] + "\" is not an edit: address, variant_swap, add_item or cancel",
+             index_path("$.allowed", i));
+    } else if (std::find(policy.allowed.begin(), policy.allowed.end(), *kind) ==
+               policy.allowed.end()) {
+      policy.allowed.push_back(*kind);
+    }
+  }
+  if (const json* windows = r.object("window_minutes_by_edit")) {
+    for (auto it = windows->begin(); it != windows->end() && !r.failed(); ++it) {
+      const std::string path = key_path("$.window_minutes_by_edit", it.key());
+      if (!parse_edit_kind(it.key())) {
+        r.fail("invalid_value", "not an edit: address, variant_swap, add_item or cancel", path);
+        break;
+      }
+      auto minutes = r.as_integer(it.value(), path);
+      if (minutes && (*minutes < 0 || *minutes > kMaxWindowMinutes)) {
+        r.fail("out_of_range", "a window is 0 to 43200 minutes", path);
+      }
+      if (minutes) policy.window_minutes_by_edit[it.key()] = *minutes;
+    }
+  }
+  if (r.failed()) return r.error();
+  return policy;
+}
+
+Result<Address> parse_address(std::string_view text) {
+  auto doc = detail::parse_document(text, "address");
+  if (!doc) return doc.error();
+  ObjectReader r(doc.value(), "$", "address");
+  Address a;
+  const std::pair<const char*, std::string*> fields[] = {
+      {"first_name", &a.first_name}, {"last_name", &a.last_name},
+      {"company", &a.company},       {"address1", &a.address1},
+      {"address2", &a.address2},     {"city", &a.city},
+      {"province", &a.province},     {"province_code", &a.province_code},
+      {"zip", &a.zip},               {"country_code", &a.country_code},
+      {"country", &a.country},       {"phone", &a.phone}};
+  for (const auto& [key, out] : fields) {
+    *out = r.string(key).value_or("");
+    if (out->size() > kMaxAddressField) {
+      r.fail("too_large", "at most 255 bytes", key_path("$", key));
+    }
+  }
+  if (r.failed()) return r.error();
+  return a;
+}
+
+Result<AddressOptions> parse_address_options(std::string_view text) {
+  AddressOptions options;
+  if (blank(text)) return options;
+  auto doc = detail::parse_document(text, "options");
+  if (!doc) return doc.error();
+  ObjectReader r(doc.value(), "$", "options");
+  r.reject_unknown({"shipping_method", "countries"});
+  if (const json* method = r.object("shipping_method")) {
+    // Other keys of a shipping method (its title, code) are welcome and ignored.
+    ObjectReader m(*method, "$.shipping_method", "options");
+    options.po_box_allowed = m.boolean("po_box");
+    if (m.failed()) return m.error();
+  }
+  options.countries = r.strings("countries");
+  for (std::size_t i = 0; i < options.countries.size() && !r.failed(); ++i) {
+    std::string& code = options.countries[i];
+    code = detail::upper(code);
+    if (code.size() != 2 || code[0] < 'A' || code[0] > 'Z' || code[1] < 'A' || code[1] > 'Z') {
+      r.fail("invalid_value", "a country is a two-letter code", index_path("$.countries", i));
+    }
+  }
+  if (r.failed()) return r.error();
+  return options;
+}
+
+Result<std::string> select_offers_json(std::string_view order_json, std::string_view offers_json,
+                                       std::string_view context_json) {
+  auto order = parse_order(order_json);
+  if (!order) return order.error();
+  auto status = parse_order_status(order_json);
+  if (!status) return status.error();
+  auto catalog = parse_offer_catalog(offers_json);
+  if (!catalog) return catalog.error();
+  auto context = parse_context(context_json);
+  if (!context) return context.error();
+  const std::string& currency = order.value().cart.currency;
+  if (!context.value().presentment_currency.empty() &&
+      context.value().presentment_currency != currency) {
+    return make_error("currency_mismatch",
+                      "context: presentment_currency is not the order's currency",
+                      "$.presentment_currency");
+  }
+  auto selection = select_offers(order.value(), status.value(), catalog.value(), context.value());
+  if (!selection) return selection.error();
+  const int minor = minor_units(currency).value_or(2);
+
+  ojson out;
+  out["currency"] = currency;
+  out["suppressed"] = selection.value().suppressed.empty()
+                          ? ojson(nullptr)
+                          : ojson(selection.value().suppressed);
+  out["offers"] = ojson::array();
+  for (const auto& offer : selection.value().offers) {
+    ojson o;
+    o["id"] = offer.id;
+    o["kind"] = std::string(offer_kind_name(offer.kind));
+    o["variant_id"] = offer.variant_id;
+    o["product_id"] = offer.product_id;
+    o["quantity"] = offer.quantity;
+    o["title"] = offer.title;
+    o["reason"] = offer.reason;
+    o["price"] = money_json(offer.price);
+    o["original_price"] = money_json(offer.original_price);
+    if (offer.discount) {
+      const bool percentage = offer.discount->type == DiscountType::kPercentage;
+      o["discount"] = {
+          {"value_type", percentage ? "percentage" : "fixed_amount"},
+          {"value", percentage ? offer.discount->percentage_text
+                               : decimal_text(offer.discount_amount, minor)},
+          {"title", offer.discount->title},
+          {"amount", offer.discount_amount}};
+    }
+    if (offer.selling_plan_id) o["selling_plan_id"] = *offer.selling_plan_id;
+    out["offers"].push_back(std::move(o));
+  }
+  out["skipped"] = ojson::array();
+  for (const auto& skipped : selection.value().skipped) {
+    out["skipped"].push_back({{"id", skipped.id}, {"code", skipped.code}});
+  }
+  return dump(out);
+}
+
+Result<std::string> edit_eligibility_json(std::string_view order_json,
+                                          std::string_view policy_json, std::string_view now) {
+  auto status = parse_order_status(order_json);
+  if (!status) return status.error();
+  if (!status.value().created_at) {
+    return make_error("missing_field", "order: $.created_at: required field is missing",
+                      "$.created_at");
+  }
+  auto policy = parse_edit_policy(policy_json);
+  if (!policy) return policy.error();
+  if (blank(now)) return make_error("missing_field", "now: the current time is required", "$");
+  auto clock = parse_time(now, "$");
+  if (!clock) return clock.error();
+  const EditEligibility result = edit_eligibility(status.value(), policy.value(), clock.value());
+
+  ojson out;
+  out["editable"] = result.editable;
+  out["until"] = format_time(result.until);
+  out["seconds_left"] = result.seconds_left;
+  out["allowed"] = ojson::array();
+  for (EditKind kind : result.allowed) out["allowed"].push_back(std::string(edit_kind_name(kind)));
+  out["deadlines"] = ojson::object();
+  for (EditKind kind : result.allowed) {
+    const std::string name(edit_kind_name(kind));
+    out["deadlines"][name] = format_time(result.deadlines.at(name));
+  }
+  out["refused"] = ojson::array();
+  for (const auto& refused : result.refused) {
+    out["refused"].push_back({{"edit", std::string(edit_kind_name(refused.edit))},
+                              {"code", refused.code},
+                              {"message", refused.message}});
+  }
+  return dump(out);
+}
+
+Result<std::string> check_address_json(std::string_view address_json,
+                                       std::string_view options_json) {
+  auto address = parse_address(address_json);
+  if (!address) return address.error();
+  auto options = parse_address_options(options_json);
+  if (!options) return options.error();
+  const AddressCheck check = tiercart::check_address(address.value(), options.value());
+
+  ojson out;
+  out["ok"] = check.ok;
+  ojson fields = ojson::object();
+  const Address& a = check.address;
+  const std::pair<const char*, const std::string*> order[] = {
+      {"first_name", &a.first_name}, {"last_name", &a.last_name},
+      {"company", &a.company},       {"address1", &a.address1},
+      {"address2", &a.address2},     {"city", &a.city},
+      {"province", &a.province},     {"province_code", &a.province_code},
+      {"zip", &a.zip},               {"country_code", &a.country_code},
+      {"country", &a.country},       {"phone", &a.phone}};
+  for (const auto& [key, value] : order) {
+    if (!value->empty()) fields[key] = *value;
+  }
+  out["address"] = std::move(fields);
+  out["problems"] = ojson::array();
+  for (const auto& p : check.problems) {
+    out["problems"].push_back(
+        {{"field", p.field}, {"code", p.code}, {"severity", p.severity}, {"message", p.message}});
+  }
+  return dump(out);
+}
+
+}  // namespace tiercart
