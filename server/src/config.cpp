@@ -9,8 +9,9 @@ namespace tiercart::server {
 const char* const kConfigUsage =
     "usage: tiercart-server [--host H] [--port P] [--database URL] [--threads N]\n"
     "                       [--max-batch N] [--read-timeout-ms MS] [--write-timeout-ms MS]\n"
-    "                       [--app-secret S] [--admin-token T]\n"
-    "Environment: TIERCART_APP_SECRET (required), TIERCART_ADMIN_TOKEN, TIERCART_DATABASE_URL\n"
+    "                       [--app-secret S] [--admin-token T] [--api-key K]\n"
+    "Environment: TIERCART_APP_SECRET (required), TIERCART_ADMIN_TOKEN, TIERCART_API_KEY,\n"
+    "TIERCART_DATABASE_URL "
     "(sqlite:PATH or postgres://...; default sqlite:tiercart.db), TIERCART_PORT, TIERCART_HOST.\n"
     "Prefer the environment for secrets: flags are visible to every user in `ps`.\n";
 
@@ -40,6 +41,7 @@ Result<Config> parse_config(int argc, char** argv, bool& help) {
   if (const char* v = env("TIERCART_APP_SECRET")) config.app_secret = v;
   if (const char* v = env("TIERCART_ADMIN_TOKEN")) config.admin_token = v;
   if (const char* v = env("TIERCART_DATABASE_URL")) config.database = v;
+  if (const char* v = env("TIERCART_API_KEY")) config.api_key = v;
   if (const char* v = env("TIERCART_HOST")) config.host = v;
   if (const char* v = env("TIERCART_PORT")) {
     long port;
@@ -70,6 +72,8 @@ Result<Config> parse_config(int argc, char** argv, bool& help) {
       config.app_secret = value;
     } else if (flag == "--admin-token") {
       config.admin_token = value;
+    } else if (flag == "--api-key") {
+      config.api_key = value;
     } else if (flag == "--threads" && number_in(1, 4096)) {
       config.threads = static_cast<int>(number);
     } else if (flag == "--max-batch" && number_in(1, 5000)) {

@@ -17,6 +17,7 @@ struct Config {
   std::string database = "sqlite:tiercart.db";
   std::string app_secret;   // required: signs webhooks and app proxy requests
   std::string admin_token;  // empty: the admin API answers 403
+  std::string api_key;      // the app's API key: `iss` of post-purchase changesets; empty: off
   int threads = 128;        // HTTP worker threads; each open keep-alive connection holds one
   std::size_t max_batch = 512;
   int read_timeout_ms = 5000;  // a slow client is cut off (Shopify itself gives up after 5 s)

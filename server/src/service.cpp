@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "judge.h"
+#include "post_purchase.h"
 #include "signature.h"
 
 namespace tiercart::server {
@@ -114,6 +115,12 @@ Result<std::unique_ptr<Service>> Service::create(Config config) {
   if (!writer_store) return writer_store.error();
   std::unique_ptr<Service> service(
       new Service(std::move(config), std::move(store).value(), std::move(writer_store).value()));
+  auto post_purchase = PostPurchase::create(service->config_, *service->store_);
+  if (!post_purchase) return post_purchase.error();
+  service->post_purchase_ = std::move(post_purchase).value();
+  service->post_purchase_->routes(
+      *service->http_, [s = service.get()](const httplib::Request& req, httplib::Response& res) { return s->proxy_allowed(req, res); },
+      [s = service.get()](const httplib::Request& req, httplib::Response& res) { return s->admin_allowed(req, res); });
   // The shop context saved by the admin API, if any.
   auto saved = service->store_->get_setting(kContextKey);
   if (!saved) return saved.error();

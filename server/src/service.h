@@ -24,6 +24,8 @@ struct Response;
 
 namespace tiercart::server {
 
+class PostPurchase;
+
 // Counters for GET /metrics (Prometheus text format).
 struct Metrics {
   std::atomic<uint64_t> webhooks_stored{0}, webhooks_duplicate{0}, webhooks_unauthorized{0},
@@ -82,6 +84,7 @@ class Service {
   std::unique_ptr<Store> writer_store_;
   std::unique_ptr<GroupCommitter> committer_;
   std::unique_ptr<httplib::Server> http_;
+  std::unique_ptr<PostPurchase> post_purchase_;  // post_purchase.h: offers, changesets, edits
   std::thread listener_;
   int port_ = 0;
   int listen_socket_ = -1;

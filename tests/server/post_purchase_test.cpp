@@ -1,0 +1,410 @@
+// Shopify's post-purchase flow against a real server on loopback: offers recomputed from the
+// signed purchase, changesets signed once per acceptance, and the customer's order edits
+// through the app proxy, checked against the edit window and the address rules.
+#include "post_purchase.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "jwt.h"
+#include "test_support.h"
+
+namespace tiercart::server::testing {
+namespace {
+
+constexpr const char* kApiKey = "test-api-key";
+constexpr const char* kShop = "northbound-supply.myshopify.com";
+constexpr int64_t kOrderId = 6102845530210;  // examples/orders/orders-create-earned.json
+
+int64_t now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Two offers for a sweater (product 1001): a percentage off a scarf and a fixed amount off
+// a beanie; a third needs a product the purchase does not hold.
+const char* kCatalog = R"({
+  "format": 1, "currency": "USD", "max_offers": 3,
+  "offers": [
+    {"id": "scarf", "kind": "complementary", "variant_id": 7001, "when": {"product_ids": [1001]},
+     "discount": {"type": "percentage", "value": "15", "title": "15% off the scarf"},
+     "reason": "Goes with your sweater", "priority": 10},
+    {"id": "beanie", "kind": "complementary", "variant_id": 7002, "when": {"product_ids": [1001]},
+     "discount": {"type": "fixed_amount", "amount": 500, "title": "$5 off"}},
+    {"id": "boots-care", "kind": "complementary", "variant_id": 7003,
+     "when": {"product_ids": [4242]}}
+  ]
+})";
+
+const char* kContext = R"({
+  "shop_currency": "USD", "cart_amounts": "minor_units",
+  "variants": {
+    "7001": {"price": 1800, "product_id": 3001, "title": "Merino Scarf"},
+    "7002": {"price": 2400, "product_id": 3002, "title": "Beanie"},
+    "7003": {"price": 900, "product_id": 3003, "title": "Boot wax"}
+  }
+})";
+
+Json purchase_claims(const std::string& reference = "ref-1") {
+  return {{"iss", "shopify"},
+          {"sub", reference},
+          {"iat", now()},
+          {"exp", now() + 600},
+          {"dest", kShop},
+          {"input_data",
+           {{"initialPurchase",
+             {{"referenceId", reference},
+              {"totalPriceSet",
+               {{"shopMoney", {{"amount", "240.00"}, {"currencyCode", "USD"}}},
+                {"presentmentMoney", {{"amount", "240.00"}, {"currencyCode", "USD"}}}}},
+              {"lineItems",
+               Json::array({{{"quantity", 2},
+                             {"totalPriceSet",
+                              {{"presentmentMoney", {{"amount", "240.00"}, {"currencyCode", "USD"}}}}},
+                             {"product",
+                              {{"id", 1001},
+                               {"title", "Merino Sweater"},
+                               {"variant", {{"id", "gid://shopify/ProductVariant/2001"}}}}}}})}}}}}};
+}
+
+class PostPurchaseRoutes : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    put("/admin/context", kContext);
+    put("/admin/post-purchase/offers", kCatalog);
+  }
+
+  void put(const std::string& path, const std::string& body, int status = 200) {
+    auto res = http_->Put(path.c_str(), admin_headers(), body, "application/json");
+    ASSERT_TRUE(res);
+    ASSERT_EQ(res->status, status) << path << ": " << res->body;
+  }
+
+  httplib::Result post(const std::string& path, const std::string& token,
+                       const std::string& body = "{}") {
+    httplib::Headers headers;
+    if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
+    return http_->Post(path.c_str(), headers, body, "application/json");
+  }
+
+  std::string token(const Json& claims = purchase_claims()) { return jwt_sign(claims, kSecret); }
+
+  TestServer server_{[] {
+    Config config;
+    config.app_secret = kSecret;
+    config.admin_token = kAdminToken;
+    config.api_key = kApiKey;
+    config.port = 0;
+    config.threads = 16;
+    config.database = "";
+    return config;
+  }()};
+  std::unique_ptr<httplib::Client> http_ = server_.client();
+};
+
+TEST(PurchaseToken, LineTotalsBecomeUnitPricesWithoutLosingAMinorUnit) {
+  Json claims = purchase_claims();
+  auto& line = claims["input_data"]["initialPurchase"]["lineItems"][0];
+  line["quantity"] = 3;
+  line["totalPriceSet"]["presentmentMoney"]["amount"] = "100.00";
+  auto order = order_from_purchase_token(claims.dump());
+  ASSERT_TRUE(order) << order.error().message;
+  const Json rest = parse(order.value());
+  const Json& item = rest["line_items"][0];
+  EXPECT_EQ(item["variant_id"], 2001);
+  EXPECT_EQ(item["product_id"], 1001);
+  EXPECT_EQ(item["quantity"], 3);
+  EXPECT_EQ(item["price"], "33.34");  // 3 x 33.34 = 100.02, less 0.02: exactly 100.00
+  EXPECT_EQ(item["discount_allocations"][0]["amount"], "0.02");
+  EXPECT_EQ(rest["presentment_currency"], "USD");
+}
+
+TEST(PurchaseToken, APurchaseWithoutLinesOrCurrencyIsAnError) {
+  Json claims = purchase_claims();
+  claims["input_data"]["initialPurchase"].erase("lineItems");
+  EXPECT_EQ(order_from_purchase_token(claims.dump()).error().code, "missing_field");
+  claims = purchase_claims();
+  claims["input_data"]["initialPurchase"]["lineItems"][0]["product"]["id"] = "not-an-id";
+  EXPECT_EQ(order_from_purchase_token(claims.dump()).error().code, "invalid_value");
+  EXPECT_EQ(order_from_purchase_token("{}").error().code, "missing_field");
+}
+
+TEST_F(PostPurchaseRoutes, OffersAreRecomputedFromTheSignedPurchase) {
+  auto res = post("/post-purchase/offer", token());
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(res->get_header_value("Access-Control-Allow-Origin"), "*");
+  const Json body = parse(res->body);
+  EXPECT_EQ(body["reference_id"], "ref-1");
+  ASSERT_EQ(body["offers"].size(), 2u);
+  EXPECT_EQ(body["offers"][0]["id"], "scarf");
+  EXPECT_EQ(body["offers"][0]["price"]["amount"], 1530);
+  EXPECT_EQ(body["offers"][1]["id"], "beanie");
+  EXPECT_EQ(body["offers"][1]["price"]["amount"], 1900);
+  EXPECT_EQ(body["skipped"][0]["code"], "not_triggered");
+}
+
+TEST_F(PostPurchaseRoutes, TokensNotFromShopifyAreRefused) {
+  struct Case {
+    std::string token;
+    std::string code;
+  };
+  Json expired = purchase_claims();
+  expired["iat"] = now() - 7200;
+  expired["exp"] = now() - 3600;
+  Json other_issuer = purchase_claims();
+  other_issuer["iss"] = "someone";
+  Json other_app = purchase_claims();
+  other_app["aud"] = "another-api-key";
+  Json no_subject = purchase_claims();
+  no_subject.erase("sub");
+  const std::string none = base64url_encode(R"({"alg":"none"})") + "." +
+                           base64url_encode(purchase_claims().dump()) + ".";
+  for (const Case& c : std::vector<Case>{
+           {"", "missing_token"},
+           {jwt_sign(purchase_claims(), "another-secret"), "invalid_signature"},
+           {token(expired), "token_expired"},
+           {token(other_issuer), "wrong_issuer"},
+           {token(other_app), "wrong_audience"},
+           {token(no_subject), "missing_claim"},
+           {none, "unsupported_algorithm"},
+       }) {
+    for (const char* path : {"/post-purchase/offer", "/post-purchase/sign-changeset"}) {
+      auto res = post(path, c.token, R"({"offer_id":"scarf"})");
+      ASSERT_TRUE(res);
+      EXPECT_EQ(res->status, 401) << path << " " << c.code;
+      EXPECT_EQ(parse(res->body)["error"]["code"], c.code) << path << " " << res->body;
+    }
+  }
+}
+
+TEST_F(PostPurchaseRoutes, AcceptedOfferIsSignedAsAChangesetForThePurchase) {
+  auto res = post("/post-purchase/sign-changeset", token(),
+                  R"({"offer_id":"scarf","price":{"amount":1530,"currency":"USD"}})");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  const Json body = parse(res->body);
+  EXPECT_EQ(body["duplicate"], false);
+  JwtCheck check;
+  check.now = now();
+  check.issuer = kApiKey;
+  check.require_subject = true;
+  auto claims = jwt_verify(body["token"].get<std::string>(), kSecret, check);
+  ASSERT_TRUE(claims) << claims.error().message;
+  EXPECT_EQ(claims.value()["sub"], "ref-1");
+  EXPECT_EQ(claims.value()["jti"], body["jti"]);
+  EXPECT_LE(claims.value()["iat"].get<int64_t>(), now());
+  const Json& change = claims.value()["changes"][0];
+  EXPECT_EQ(claims.value()["changes"].size(), 1u);
+  EXPECT_EQ(change["type"], "add_variant");
+  EXPECT_EQ(change["variantID"], 7001);
+  EXPECT_EQ(change["quantity"], 1);
+  EXPECT_EQ(change["discount"]["value"], 15);
+  EXPECT_EQ(change["discount"]["valueType"], "percentage");
+  EXPECT_EQ(change["discount"]["title"], "15% off the scarf");
+}
+
+TEST_F(PostPurchaseRoutes, ATamperedPriceIsRefusedAndNothingIsSigned) {
+  auto res = post("/post-purchase/sign-changeset", token(),
+                  R"({"offer_id":"scarf","price":{"amount":1,"currency":"USD"}})");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 409);
+  const Json body = parse(res->body);
+  EXPECT_EQ(body["error"]["code"], "price_mismatch");
+  EXPECT_EQ(body["error"]["offer"]["price"]["amount"], 1530);  // what the server would sign
+  auto other_currency = post("/post-purchase/sign-changeset", token(),
+                             R"({"offer_id":"scarf","price":{"amount":1530,"currency":"CAD"}})");
+  EXPECT_EQ(other_currency->status, 409);
+  // Not stored: the honest price now signs a first, not a duplicate, changeset.
+  auto honest = post("/post-purchase/sign-changeset", token(), R"({"offer_id":"scarf"})");
+  ASSERT_EQ(honest->status, 200) << honest->body;
+  EXPECT_EQ(parse(honest->body)["duplicate"], false);
+}
+
+TEST_F(PostPurchaseRoutes, AnOfferThePurchaseDoesNotEarnCannotBeSigned) {
+  for (const char* offer : {"boots-care", "no-such-offer"}) {
+    auto res = post("/post-purchase/sign-changeset", token(),
+                    std::string(R"({"offer_id":")") + offer + "\"}");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 409) << offer;
+    EXPECT_EQ(parse(res->body)["error"]["code"], "offer_unavailable");
+  }
+  auto missing = post("/post-purchase/sign-changeset", token(), "[]");
+  EXPECT_EQ(missing->status, 400);
+}
+
+TEST_F(PostPurchaseRoutes, TheSameAcceptanceTwiceGetsTheSameChangeset) {
+  const std::string shopify_token = token();
+  auto first = post("/post-purchase/sign-changeset", shopify_token, R"({"offer_id":"scarf"})");
+  auto second = post("/post-purchase/sign-changeset", shopify_token, R"({"offer_id":"scarf"})");
+  ASSERT_EQ(first->status, 200);
+  ASSERT_EQ(second->status, 200);
+  EXPECT_EQ(parse(second->body)["token"], parse(first->body)["token"]);
+  EXPECT_EQ(parse(second->body)["duplicate"], true);
+  // A fresh token for the same purchase and offer: still one change, the first one.
+  Json later = purchase_claims();
+  later["iat"] = now() - 1;
+  auto third = post("/post-purchase/sign-changeset", token(later), R"({"offer_id":"scarf"})");
+  ASSERT_EQ(third->status, 200);
+  EXPECT_EQ(parse(third->body)["jti"], parse(first->body)["jti"]);
+}
+
+TEST_F(PostPurchaseRoutes, AReplayedJtiCannotAcceptASecondOffer) {
+  Json claims = purchase_claims();
+  claims["jti"] = "shopify-token-1";
+  auto first = post("/post-purchase/sign-changeset", token(claims), R"({"offer_id":"scarf"})");
+  ASSERT_EQ(first->status, 200) << first->body;
+  claims["iat"] = now() - 2;  // another token text, the same jti
+  auto replay = post("/post-purchase/sign-changeset", token(claims), R"({"offer_id":"beanie"})");
+  ASSERT_TRUE(replay);
+  EXPECT_EQ(replay->status, 409);
+  EXPECT_EQ(parse(replay->body)["error"]["code"], "token_replayed");
+  // Another purchase's token accepts the beanie normally.
+  Json other = purchase_claims("ref-2");
+  other["jti"] = "shopify-token-2";
+  auto fresh = post("/post-purchase/sign-changeset", token(other), R"({"offer_id":"beanie"})");
+  ASSERT_EQ(fresh->status, 200) << fresh->body;
+  JwtCheck check;
+  check.now = now();
+  const Json change =
+      jwt_verify(parse(fresh->body)["token"].get<std::string>(), kSecret, check).value()["changes"][0];
+  EXPECT_EQ(change["discount"]["valueType"], "fixed_amount");
+  EXPECT_EQ(change["discount"]["value"], 5);
+}
+
+TEST_F(PostPurchaseRoutes, PreflightAllowsTheAuthorizationHeader) {
+  auto res = http_->Options("/post-purchase/offer");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 204);
+  EXPECT_NE(res->get_header_value("Access-Control-Allow-Headers").find("Authorization"),
+            std::string::npos);
+}
+
+TEST_F(PostPurchaseRoutes, SettingsTheCoreCannotReadAreRefused) {
+  put("/admin/post-purchase/offers", R"({"format":1,"currency":"USD","offers":[{"id":"x"}]})", 400);
+  put("/admin/post-purchase/edit-policy", R"({"window_minutes":-1,"allowed":[]})", 400);
+  put("/admin/post-purchase/address-options", R"({"countries":"US"})", 400);
+  auto anonymous = http_->Put("/admin/post-purchase/offers", kCatalog, "application/json");
+  EXPECT_EQ(anonymous->status, 401);
+}
+
+TEST(PostPurchaseDisabled, WithoutAnApiKeyTheRoutesSayWhy) {
+  TestServer server;
+  auto res = server.client()->Post("/post-purchase/offer",
+                                    {{"Authorization", "Bearer " + jwt_sign(purchase_claims(), kSecret)}},
+                                    "{}", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 503);
+  EXPECT_EQ(parse(res->body)["error"]["code"], "post_purchase_disabled");
+}
+
+// --- order edits through the app proxy ---------------------------------------------------
+
+class OrderEdits : public PostPurchaseRoutes {
+ protected:
+  void SetUp() override {
+    PostPurchaseRoutes::SetUp();
+    auto res = post_webhook(*http_, example("orders/orders-create-earned.json"), "wh-edit");
+    ASSERT_TRUE(res);
+    ASSERT_EQ(res->status, 200) << res->body;
+  }
+
+  httplib::Result edit(const std::string& what, const std::string& body = "{}",
+                       int64_t order_id = kOrderId) {
+    const httplib::Params params = {{"shop", kShop},
+                                    {"logged_in_customer_id", "115310627314723954"},
+                                    {"path_prefix", "/apps/tiercart"},
+                                    {"timestamp", std::to_string(now())}};
+    const std::string path = "/apps/tiercart/orders/" + std::to_string(order_id) + "/" + what +
+                             "?" + signed_proxy_query(params);
+    if (what == "edits") return http_->Get(path.c_str());
+    return http_->Post(path.c_str(), body, "application/json");
+  }
+};
+
+const char* kGoodAddress = R"({"first_name":"Ada","last_name":" Lovelace ","address1":"12 Main St",
+  "city":"Springfield","province_code":"il","zip":"627011234","country_code":"us"})";
+
+TEST_F(OrderEdits, AnAddressFixedWithinTheWindowIsNormalisedAndKept) {
+  put("/admin/post-purchase/edit-policy", R"({"window_minutes":60,"allowed":["address","cancel"]})");
+  auto res = edit("address", kGoodAddress);
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  const Json body = parse(res->body);
+  EXPECT_EQ(body["shipping_address"]["zip"], "62701-1234");
+  EXPECT_EQ(body["shipping_address"]["last_name"], "Lovelace");
+  EXPECT_EQ(body["shipping_address"]["country_code"], "US");
+  auto status = edit("edits");
+  ASSERT_EQ(status->status, 200) << status->body;
+  const Json known = parse(status->body);
+  EXPECT_EQ(known["shipping_address"]["zip"], "62701-1234");
+  EXPECT_EQ(known["eligibility"]["editable"], true);
+  EXPECT_GT(known["eligibility"]["seconds_left"].get<int64_t>(), 3500);
+}
+
+TEST_F(OrderEdits, AnInvalidAddressIsRefusedFieldByField) {
+  put("/admin/post-purchase/edit-policy", R"({"window_minutes":60,"allowed":["address"]})");
+  Json address = parse(kGoodAddress);
+  address["zip"] = "6270";
+  auto res = edit("address", address.dump());
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 422);
+  const Json body = parse(res->body);
+  EXPECT_EQ(body["error"]["code"], "invalid_address");
+  EXPECT_EQ(body["error"]["problems"][0]["field"], "zip");
+  EXPECT_EQ(body["error"]["problems"][0]["code"], "invalid_postal_code");
+  EXPECT_FALSE(parse(edit("edits")->body).contains("shipping_address"));
+  auto not_json = edit("address", "zip=1");
+  EXPECT_EQ(not_json->status, 400);
+}
+
+TEST_F(OrderEdits, PastTheWindowTheAnswerIsAClearRefusal) {
+  put("/admin/post-purchase/edit-policy", R"({"window_minutes":0,"allowed":["address","cancel"]})");
+  for (const char* what : {"address", "cancel"}) {
+    auto res = edit(what, kGoodAddress);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 409) << what;
+    const Json body = parse(res->body);
+    EXPECT_EQ(body["error"]["code"], "edit_window_closed") << res->body;
+    EXPECT_EQ(body["error"]["edit"], what);
+    EXPECT_FALSE(body["error"]["until"].get<std::string>().empty());
+  }
+}
+
+TEST_F(OrderEdits, AnEditTheMerchantDoesNotOfferIsForbidden) {
+  put("/admin/post-purchase/edit-policy", R"({"window_minutes":60,"allowed":["address"]})");
+  auto res = edit("cancel");
+  EXPECT_EQ(res->status, 403);
+  EXPECT_EQ(parse(res->body)["error"]["code"], "edit_not_allowed");
+}
+
+TEST_F(OrderEdits, ACancelledOrderCannotBeCancelledOrEditedAgain) {
+  put("/admin/post-purchase/edit-policy", R"({"window_minutes":60,"allowed":["address","cancel"]})");
+  auto cancelled = edit("cancel");
+  ASSERT_EQ(cancelled->status, 200) << cancelled->body;
+  EXPECT_EQ(parse(cancelled->body)["cancelled"], true);
+  for (const char* what : {"cancel", "address"}) {
+    auto again = edit(what, kGoodAddress);
+    EXPECT_EQ(again->status, 409) << what;
+    EXPECT_EQ(parse(again->body)["error"]["code"], "edit_refused");
+    EXPECT_EQ(parse(again->body)["error"]["reason"], "cancelled");
+  }
+}
+
+TEST_F(OrderEdits, UnknownOrdersUnsignedRequestsAndNoPolicyAreRefused) {
+  auto unknown = edit("edits", "{}", 42);
+  EXPECT_EQ(unknown->status, 404);
+  EXPECT_EQ(parse(unknown->body)["error"]["code"], "order_not_found");
+  auto unsigned_request = http_->Post(
+      ("/apps/tiercart/orders/" + std::to_string(kOrderId) + "/cancel?shop=" + kShop).c_str(), "{}",
+      "application/json");
+  EXPECT_EQ(unsigned_request->status, 401);
+  auto no_policy = edit("cancel");
+  EXPECT_EQ(no_policy->status, 403);
+  EXPECT_EQ(parse(no_policy->body)["error"]["code"], "edits_not_configured");
+}
+
+}  // namespace
+}  // namespace tiercart::server::testing
