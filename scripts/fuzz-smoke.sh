@@ -7,7 +7,7 @@ seconds=${1:-10}
 bin=build/fuzz/bin
 work=build/fuzz/corpus
 total=0
-for entry in context program cart order evaluate; do
+for entry in context program cart order evaluate offers edit_window address; do
   corpus=$work/$entry
   mkdir -p "$corpus"
   case $entry in
@@ -22,6 +22,29 @@ for entry in context program cart order evaluate; do
           out=$corpus/seed-$(basename "$program" .json)-$(basename "$cart" .json)
           [ -f "$out" ] || { cat "$program"; printf '\0'; cat "$cart"; printf '\0{}'; } > "$out"
         done
+      done
+      seeds=() ;;
+    offers)
+      # order NUL catalog NUL context
+      for order in examples/orders/*.json; do
+        out=$corpus/seed-$(basename "$order" .json)
+        [ -f "$out" ] || { cat "$order"; printf '\0'; cat examples/offers/northbound.json; printf '\0';
+                           cat examples/contexts/post-purchase.json; } > "$out"
+      done
+      seeds=() ;;
+    edit_window)
+      # order NUL policy NUL time
+      for policy in examples/edit-policies/*.json; do
+        out=$corpus/seed-$(basename "$policy" .json)
+        [ -f "$out" ] || { cat examples/orders/post-purchase-coffee.json; printf '\0'; cat "$policy";
+                           printf '\0'; printf '2026-11-21T12:15:00Z'; } > "$out"
+      done
+      seeds=() ;;
+    address)
+      # address NUL options
+      for address in examples/addresses/*.json; do
+        out=$corpus/seed-$(basename "$address" .json)
+        [ -f "$out" ] || { cat "$address"; printf '\0{"shipping_method":{"po_box":false},"countries":["US","CA"]}'; } > "$out"
       done
       seeds=() ;;
   esac

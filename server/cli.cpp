@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "tiercart/post_purchase.h"
 #include "tiercart/tiercart.h"
 
 namespace {
@@ -21,8 +22,12 @@ constexpr const char* kUsage =
     "  tiercart evaluate --program P --cart C [--context X]\n"
     "  tiercart validate --program P (--order O | --cart C) [--context X]\n"
     "  tiercart check-program P [--context X]\n"
+    "  tiercart offers --order O --offers F [--context X]\n"
+    "  tiercart edit-window --order O --policy P --now TIME\n"
+    "  tiercart check-address A [--options O]\n"
     "  tiercart --version\n"
-    "Files are JSON; '-' reads stdin. Exit 0 ok, 1 rejected, 2 bad input.\n";
+    "Files are JSON; '-' reads stdin. Exit 0 ok, 1 rejected (a claim, a program, an\n"
+    "order no longer editable, an address with errors), 2 bad input.\n";
 
 int bad_input(const std::string& message) {
   std::fprintf(stderr, "tiercart: %s\n", message.c_str());
@@ -196,6 +201,57 @@ int check_program(const Args& args) {
   return kOk;
 }
 
+int offers(const Args& args) {
+  std::string problem, order, catalog, context;
+  if (!only_known_options(args, {"order", "offers", "context"}, problem) ||
+      !load(args, "order", true, order, problem) || !load(args, "offers", true, catalog, problem) ||
+      !load(args, "context", false, context, problem)) {
+    return bad_input(problem);
+  }
+  auto result = tiercart::select_offers_json(order, catalog, context);
+  if (!result) return report(result.error());
+  print(result.value());
+  return kOk;
+}
+
+int edit_window(const Args& args) {
+  std::string problem, order, policy;
+  if (!only_known_options(args, {"order", "policy", "now"}, problem) ||
+      !load(args, "order", true, order, problem) || !load(args, "policy", true, policy, problem)) {
+    return bad_input(problem);
+  }
+  auto now = args.options.find("now");
+  if (now == args.options.end()) return bad_input("--now is required (ISO 8601 time)");
+  // Parsed here as well as in the core, to know the exit code without reading the JSON back.
+  auto status = tiercart::parse_order_status(order);
+  auto result = tiercart::edit_eligibility_json(order, policy, now->second);
+  if (!result) return report(result.error());
+  print(result.value());
+  auto parsed_policy = tiercart::parse_edit_policy(policy);
+  auto clock = tiercart::parse_time(now->second, "$");
+  const bool editable =
+      tiercart::edit_eligibility(status.value(), parsed_policy.value(), clock.value()).editable;
+  return editable ? kOk : kRejected;
+}
+
+int check_address(const Args& args) {
+  std::string problem, address, options;
+  if (!only_known_options(args, {"options"}, problem)) return bad_input(problem);
+  if (args.positional.size() != 1) return bad_input("check-address takes one address file");
+  if (!read_input(args.positional[0], address, problem) ||
+      !load(args, "options", false, options, problem)) {
+    return bad_input(problem);
+  }
+  auto parsed = tiercart::parse_address(address);
+  if (!parsed) return report(parsed.error());
+  auto parsed_options = tiercart::parse_address_options(options);
+  if (!parsed_options) return report(parsed_options.error());
+  auto result = tiercart::check_address_json(address, options);
+  if (!result) return report(result.error());
+  print(result.value());
+  return tiercart::check_address(parsed.value(), parsed_options.value()).ok ? kOk : kRejected;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -213,5 +269,8 @@ int main(int argc, char** argv) {
   if (args.command == "evaluate") return evaluate(args);
   if (args.command == "validate") return validate(args);
   if (args.command == "check-program") return check_program(args);
+  if (args.command == "offers") return offers(args);
+  if (args.command == "edit-window") return edit_window(args);
+  if (args.command == "check-address") return check_address(args);
   return bad_input("unknown command " + args.command + " (see tiercart --help)");
 }

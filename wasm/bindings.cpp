@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "tiercart/post_purchase.h"
 #include "tiercart/tiercart.h"
 
 namespace {
@@ -38,6 +39,20 @@ Outcome validate_order(const std::string& program, const std::string& order,
 
 Outcome check_program(const std::string& program, const std::string& context) {
   return outcome(tiercart::check_program_json(program, context));
+}
+
+Outcome select_offers(const std::string& order, const std::string& offers,
+                      const std::string& context) {
+  return outcome(tiercart::select_offers_json(order, offers, context));
+}
+
+Outcome edit_eligibility(const std::string& order, const std::string& policy,
+                         const std::string& now) {
+  return outcome(tiercart::edit_eligibility_json(order, policy, now));
+}
+
+Outcome check_address(const std::string& address, const std::string& options) {
+  return outcome(tiercart::check_address_json(address, options));
 }
 
 // JavaScript numbers carry integers exactly up to 2^53; anything else is refused here, so
@@ -80,5 +95,8 @@ EMSCRIPTEN_BINDINGS(tiercart) {
   emscripten::function("validateOrder", &validate_order);
   emscripten::function("checkProgram", &check_program);
   emscripten::function("formatMoney", &format_money);
+  emscripten::function("selectOffers", &select_offers);
+  emscripten::function("editEligibility", &edit_eligibility);
+  emscripten::function("checkAddress", &check_address);
   emscripten::function("version", &version);
 }

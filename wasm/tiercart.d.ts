@@ -128,6 +128,81 @@ export interface ProgramCheck {
   problems: Problem[];
 }
 
+/** Minor units of a currency ($4.50 is {amount: 450, currency: "USD"}). */
+export interface MoneyAmount {
+  amount: number;
+  currency: string;
+}
+
+/** One post-purchase offer (docs/post-purchase.md section 1.3). */
+export interface PostPurchaseOffer {
+  id: string;
+  kind: 'complementary' | 'bundle' | 'subscription';
+  variant_id: number;
+  product_id: number;
+  quantity: number;
+  title: string;
+  reason: string;
+  /** What the customer pays for all units, in the order's currency. */
+  price: MoneyAmount;
+  original_price: MoneyAmount;
+  /** Absent when the offer has no discount. `value`/`value_type`/`title` are what Shopify's changeset takes. */
+  discount?: {
+    value_type: 'percentage' | 'fixed_amount';
+    value: string;
+    title: string;
+    amount: number;
+  };
+  selling_plan_id?: number;
+}
+
+export interface OfferSelection {
+  currency: string;
+  suppressed: null | 'gift_card_order' | 'cancelled_order' | 'empty_order';
+  offers: PostPurchaseOffer[];
+  skipped: { id: string; code: string }[];
+}
+
+export type EditKind = 'address' | 'variant_swap' | 'add_item' | 'cancel';
+
+export interface EditEligibility {
+  editable: boolean;
+  /** ISO 8601 UTC: created_at + window_minutes. */
+  until: string;
+  seconds_left: number;
+  allowed: EditKind[];
+  deadlines: Partial<Record<EditKind, string>>;
+  refused: { edit: EditKind; code: string; message: string }[];
+}
+
+export interface ShopifyAddress {
+  first_name?: string;
+  last_name?: string;
+  company?: string;
+  address1?: string;
+  address2?: string;
+  city?: string;
+  province?: string;
+  province_code?: string;
+  zip?: string;
+  country_code?: string;
+  country?: string;
+  phone?: string;
+}
+
+export interface AddressProblem {
+  field: keyof ShopifyAddress;
+  code: string;
+  severity: 'error' | 'warning';
+  message: string;
+}
+
+export interface AddressCheck {
+  ok: boolean;
+  address: ShopifyAddress;
+  problems: AddressProblem[];
+}
+
 export class Tiercart {
   /** Use createTiercart() rather than this. */
   constructor(core: unknown);
@@ -152,6 +227,15 @@ export class Tiercart {
   validateCartJson(program: Document, cart: Document, context?: Document | null): string;
   validateOrderJson(program: Document, order: Document, context?: Document | null): string;
   checkProgramJson(program: Document, context?: Document | null): string;
+  /** Offers for the post-purchase page (docs/post-purchase.md). Throws TiercartError. */
+  selectOffers(order: Document, offers: Document, context?: Document | null): OfferSelection;
+  /** What the customer may still change on the order, and until when. Throws TiercartError. */
+  editEligibility(order: Document, policy: Document, now: string | Date): EditEligibility;
+  /** Required fields, postal code formats and warnings for a shipping address. Throws TiercartError. */
+  checkAddress(address: Document, options?: Document | null): AddressCheck;
+  selectOffersJson(order: Document, offers: Document, context?: Document | null): string;
+  editEligibilityJson(order: Document, policy: Document, now: string | Date): string;
+  checkAddressJson(address: Document, options?: Document | null): string;
   /**
    * An amount as cart.js gives it (an integer), written with the store's money_format by
    * the core. `cartAmounts` as in the context ("cents" by default). Throws TiercartError

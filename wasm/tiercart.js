@@ -105,6 +105,45 @@ export class Tiercart {
     );
   }
 
+  // After the order (docs/post-purchase.md): offers for the post-purchase page, with prices
+  // in the order's currency; what the customer may still change and until when; whether a
+  // shipping address is complete and well formed.
+  selectOffers(order, offers, context) {
+    return JSON.parse(this.selectOffersJson(order, offers, context));
+  }
+
+  editEligibility(order, policy, now) {
+    return JSON.parse(this.editEligibilityJson(order, policy, now));
+  }
+
+  checkAddress(address, options) {
+    return JSON.parse(this.checkAddressJson(address, options));
+  }
+
+  selectOffersJson(order, offers, context) {
+    return unwrap(
+      this.core.selectOffers(
+        documentText(order, 'order'),
+        documentText(offers, 'offers'),
+        documentText(context, 'context'),
+      ),
+    );
+  }
+
+  // `now`: an ISO 8601 string or a Date.
+  editEligibilityJson(order, policy, now) {
+    const time = now instanceof Date ? now.toISOString() : now == null ? '' : String(now);
+    return unwrap(
+      this.core.editEligibility(documentText(order, 'order'), documentText(policy, 'policy'), time),
+    );
+  }
+
+  checkAddressJson(address, options) {
+    return unwrap(
+      this.core.checkAddress(documentText(address, 'address'), documentText(options, 'options')),
+    );
+  }
+
   // An amount as cart.js gives it (an integer; `cartAmounts` "cents" or "minor_units", as in
   // the context) written with the store's money_format, by the core's one formatter.
   formatMoney(amount, currency, moneyFormat = '', cartAmounts = 'cents') {

@@ -354,5 +354,63 @@ expect_bad_input "check-program with two programs is bad input" "$nothing" \
 expect_bad_input "an empty cart document is bad input" "$nothing" \
   evaluate --program "$program" --cart /dev/null
 
+# ---------------------------------------------------------------------------------------
+# After the order: offers, edit window, address checks (docs/post-purchase.md)
+
+pp_order=$examples/orders/post-purchase-coffee.json
+pp_offers=$examples/offers/northbound.json
+pp_context=$examples/contexts/post-purchase.json
+pp_policy=$examples/edit-policies/standard.json
+
+expect_ok "offers: the example catalog gives the mug first" "$nothing" \
+  offers --order "$pp_order" --offers "$pp_offers" --context "$pp_context"
+if json_says 'd["offers"][0]["id"] == "mug-with-coffee" and d["offers"][0]["price"]["amount"] == 1190'; then
+  ok "offers: the mug is 15% off at 11.90"
+else
+  not_ok "offers: the mug is 15% off at 11.90" "$(head -c 300 "$work/out")"
+fi
+expect_ok "offers: the catalog may come from stdin" "$pp_offers" \
+  offers --order "$pp_order" --offers - --context "$pp_context"
+expect_refused "offers: a catalog of another format is refused" unsupported_format \
+  <(echo '{"format":2,"currency":"USD","offers":[]}') \
+  offers --order "$pp_order" --offers -
+expect_bad_input "offers: --offers is required" "$nothing" offers --order "$pp_order"
+
+expect_ok "edit-window: inside the window exits 0" "$nothing" \
+  edit-window --order "$pp_order" --policy "$pp_policy" --now 2026-11-21T12:15:00Z
+if json_says 'd["editable"] and d["seconds_left"] == 2700 and len(d["allowed"]) == 4'; then
+  ok "edit-window: 45 minutes left, four edits"
+else
+  not_ok "edit-window: 45 minutes left, four edits" "$(head -c 300 "$work/out")"
+fi
+run "$nothing" edit-window --order "$pp_order" --policy "$pp_policy" --now 2026-11-21T13:00:00Z
+if [ "$rc" -eq 1 ] && json_says 'not d["editable"] and d["refused"][0]["code"] == "window_closed"'; then
+  ok "edit-window: past the window exits 1 with window_closed"
+else
+  not_ok "edit-window: past the window exits 1 with window_closed" "$(last_run)"
+fi
+expect_refused "edit-window: a time without a zone is refused" invalid_time "$nothing" \
+  edit-window --order "$pp_order" --policy "$pp_policy" --now "2026-11-21 12:15"
+expect_bad_input "edit-window: --now is required" "$nothing" \
+  edit-window --order "$pp_order" --policy "$pp_policy"
+
+expect_ok "check-address: a US address is normalised" "$nothing" \
+  check-address "$examples/addresses/us.json"
+if json_says 'd["ok"] and d["address"]["zip"] == "10118-9999" and d["address"]["province_code"] == "NY"'; then
+  ok "check-address: ZIP+4 gets its dash, the state upper case"
+else
+  not_ok "check-address: ZIP+4 gets its dash, the state upper case" "$(head -c 300 "$work/out")"
+fi
+run <(echo '{"last_name":"Roy","address1":"1 Main","city":"Ottawa","province_code":"ON","zip":"D1A 1A1","country_code":"CA"}') \
+  check-address -
+if [ "$rc" -eq 1 ] && json_says 'd["problems"][0]["field"] == "zip" and d["problems"][0]["code"] == "invalid_postal_code"'; then
+  ok "check-address: an invalid postal code exits 1 and names the field"
+else
+  not_ok "check-address: an invalid postal code exits 1 and names the field" "$(last_run)"
+fi
+expect_refused "check-address: unknown options are refused" unknown_field \
+  <(echo '{"po_box":false}') check-address "$examples/addresses/us.json" --options -
+expect_bad_input "check-address: takes one address file" "$nothing" check-address
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

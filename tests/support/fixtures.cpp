@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "tiercart/post_purchase.h"
 #include "tiercart/tiercart.h"
 
 namespace tiercart::testing {
@@ -67,6 +68,19 @@ FixtureRun run_fixture(const std::string& input_json) {
     result = validate_order_json(run.program, run.order, run.context);
   } else if (run.command == "check_program") {
     result = check_program_json(run.program, run.context);
+  } else if (run.command == "select_offers") {
+    run.order = document(input, "order");
+    run.offers = document(input, "offers");
+    result = select_offers_json(run.order, run.offers, run.context);
+  } else if (run.command == "edit_eligibility") {
+    run.order = document(input, "order");
+    run.policy = document(input, "policy");
+    run.now = document(input, "now");
+    result = edit_eligibility_json(run.order, run.policy, run.now);
+  } else if (run.command == "check_address") {
+    run.address = document(input, "address");
+    run.options = document(input, "options");
+    result = check_address_json(run.address, run.options);
   }
   run.output = result ? result.value() : to_json(result.error());
   return run;

@@ -11,10 +11,17 @@ namespace tiercart::testing {
 
 struct FixtureRun {
   bool valid = false;   // the input file was JSON
-  std::string command;  // evaluate | validate_cart | validate_order | check_program
+  // evaluate | validate_cart | validate_order | check_program, and the post-purchase
+  // entry points select_offers | edit_eligibility | check_address
+  std::string command;
   std::string program;  // the document strings passed to the core
   std::string cart;     // evaluate, validate_cart
-  std::string order;    // validate_order
+  std::string order;    // validate_order, select_offers, edit_eligibility
+  std::string offers;   // select_offers
+  std::string policy;   // edit_eligibility
+  std::string now;      // edit_eligibility: the time itself, not a document
+  std::string address;  // check_address
+  std::string options;  // check_address
   std::string context;
   std::string output;  // the core's answer, or its error as JSON
 };

@@ -38,6 +38,12 @@ export function rawOutput(tiercart, command, doc) {
       return core.validateOrder(doc.program, doc.order, doc.context).json;
     case 'check_program':
       return core.checkProgram(doc.program, doc.context).json;
+    case 'select_offers':
+      return core.selectOffers(doc.order, doc.offers, doc.context).json;
+    case 'edit_eligibility':
+      return core.editEligibility(doc.order, doc.policy, doc.now).json;
+    case 'check_address':
+      return core.checkAddress(doc.address, doc.options).json;
     default:
       throw new Error(`unknown command ${command}`);
   }

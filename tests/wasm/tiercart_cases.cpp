@@ -5,7 +5,8 @@
 //   tiercart_cases --from S --count N   seeded random cases (tests/support/random_cases):
 //       {"seed", "program", "cart", "context", "evaluate", "validate", "check"}
 //   tiercart_cases --fixtures DIR       every DIR/<name>.input.json, as fixtures_test runs it:
-//       {"name", "command", "program", "cart"|"order", "context", "output"}
+//       {"name", "command", "program", "cart"|"order", "context", "output"}, plus the
+//       post-purchase documents ("offers", "policy", "now", "address", "options")
 
 #include <cstdio>
 #include <cstdlib>
@@ -64,7 +65,19 @@ int print_fixtures(const std::string& dir) {
     line["program"] = run.program;
     line["context"] = run.context;
     if (run.command == "evaluate" || run.command == "validate_cart") line["cart"] = run.cart;
-    if (run.command == "validate_order") line["order"] = run.order;
+    if (run.command == "validate_order" || run.command == "select_offers" ||
+        run.command == "edit_eligibility") {
+      line["order"] = run.order;
+    }
+    if (run.command == "select_offers") line["offers"] = run.offers;
+    if (run.command == "edit_eligibility") {
+      line["policy"] = run.policy;
+      line["now"] = run.now;
+    }
+    if (run.command == "check_address") {
+      line["address"] = run.address;
+      line["options"] = run.options;
+    }
     line["output"] = run.output;
     std::cout << line.dump() << '\n';
   }
