@@ -18,6 +18,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Liquid } from 'liquidjs';
 import { createCatalog, productSvg, COLLECTION_TITLES } from './catalog.mjs';
 import { createStore, CartError, CURRENCIES, SHOP_CURRENCY, convertPrice } from './store.mjs';
+import { createPostPurchase } from './post-purchase.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, '..');
@@ -87,6 +88,7 @@ export async function startServer(options = {}) {
   const locales = { en: readJson(path.join(themeDir, 'locales', 'en.json')), fr: readJson(path.join(themeDir, 'locales', 'fr.json')) };
   const failures = [];
   const assetCache = new Map();
+  const postPurchase = createPostPurchase({ core, catalog, store, convertPrice, currencies: CURRENCIES });
 
   const engine = new Liquid({
     root: [path.join(themeDir, 'templates'), path.join(themeDir, 'snippets'), path.join(themeDir, 'layout')],
@@ -430,11 +432,12 @@ export async function startServer(options = {}) {
       }
       return renderPage(req, res, 'checkout', {});
     }
+    if (await postPurchase.handle(req, res, pathname, { readBody, sendJson })) return;
     if ((m = pathname.match(/^\/orders\/(\d+)(\.json)?$/))) {
       const order = store.order(m[1]);
       if (!order) return notFound(req, res);
       if (m[2]) return sendJson(req, res, 200, { order });
-      return renderPage(req, res, 'order', { order });
+      return renderPage(req, res, 'order', { order, order_status: postPurchase.pageData(order) });
     }
     return notFound(req, res);
   }
