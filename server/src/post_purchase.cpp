@@ -219,6 +219,24 @@ void PostPurchase::routes(httplib::Server& http, Guard proxy_allowed, Guard admi
   http.Get(R"(/apps/tiercart/orders/(\d{1,18})/edits)", proxied(&PostPurchase::edit));
   http.Post(R"(/apps/tiercart/orders/(\d{1,18})/(address|cancel))", proxied(&PostPurchase::edit));
 
+  // The same edits from the customer account extension (extensions/tiercart-order-status),
+  // authenticated by its session token instead of the app proxy's signature.
+  http.Options(R"(/customer-account/orders/(\d{1,18})/.*)", httplib::Server::Handler([cors](const Request& req, Response& res) {
+    cors(req, res);
+    res.set_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+    res.status = 204;
+  }));
+  auto customer = [this, cors](void (PostPurchase::*method)(const Request&, Response&)) {
+    return httplib::Server::Handler([this, cors, method](const Request& req, Response& res) {
+      cors(req, res);
+      (this->*method)(req, res);
+    });
+  };
+  http.Get(R"(/customer-account/orders/(\d{1,18})/(edits))", customer(&PostPurchase::customer_edit));
+  http.Post(R"(/customer-account/orders/(\d{1,18})/offers)", customer(&PostPurchase::customer_offers));
+  http.Post(R"(/customer-account/orders/(\d{1,18})/(address|cancel))", customer(&PostPurchase::customer_edit));
+  http.Post(R"(/customer-account/orders/(\d{1,18})/(offers)/([a-z0-9_-]{1,64}))", customer(&PostPurchase::customer_edit));
+
   // The merchant's settings: validated by the core's parsers, saved, used at once.
   auto setting = [this, admin_allowed](const char* key, std::string Settings::*field,
                                        std::function<Result<bool>(const std::string&)> check) {
@@ -403,8 +421,67 @@ void PostPurchase::sign_changeset(const Request& req, Response& res) {
 // received_at) and the edits made here (a cancel sets cancelled_at).
 void PostPurchase::edit(const Request& req, Response& res) {
   if (body_too_large(req, res, config_.max_proxy_body_bytes)) return;
-  const std::string shop = req.get_param_value("shop");
-  const int64_t order_id = std::stoll(req.matches[1]);
+  const std::string kind = req.method == "GET" ? "" : std::string(req.matches[2]);
+  edit_order(req.get_param_value("shop"), std::stoll(req.matches[1]), kind, req, res);
+}
+
+void PostPurchase::customer_edit(const Request& req, Response& res) {
+  if (body_too_large(req, res, config_.max_proxy_body_bytes)) return;
+  auto shop = customer_shop(req, res);
+  if (!shop) return;
+  const std::string what = req.matches[2];
+  const std::string kind = what == "edits" ? "" : what == "offers" ? "add_item" : what;
+  edit_order(*shop, std::stoll(req.matches[1]), kind, req, res);
+}
+
+void PostPurchase::customer_offers(const Request& req, Response& res) {
+  if (body_too_large(req, res, config_.max_proxy_body_bytes)) return;
+  auto shop = customer_shop(req, res);
+  if (!shop) return;
+  const Json body = Json::parse(req.body, nullptr, false);
+  auto offers = offers_for(dump({{"input_data", body.is_object() ? body : Json::object()}}), res);
+  if (!offers) return;
+  res.set_content(*offers, kJson);
+}
+
+std::optional<std::string> PostPurchase::customer_shop(const Request& req, Response& res) {
+  if (config_.api_key.empty()) {
+    send_error(res, 503, "post_purchase_disabled", "no app API key is configured (TIERCART_API_KEY)");
+    return std::nullopt;
+  }
+  const std::string header = req.get_header_value("Authorization");
+  if (header.rfind("Bearer ", 0) != 0) {
+    res.set_header("WWW-Authenticate", "Bearer");
+    send_error(res, 401, "missing_token", "Authorization: Bearer <session token> is required");
+    return std::nullopt;
+  }
+  // A customer account extension's session token: signed with the app secret, meant for
+  // this app (aud), naming the shop (dest) and expiring within minutes.
+  JwtCheck check;
+  check.now = now_seconds();
+  check.audience = config_.api_key;
+  check.require_exp = true;
+  auto claims = jwt_verify(std::string_view(header).substr(7), config_.app_secret, check);
+  if (!claims) {
+    send_error(res, 401, claims.error().code, claims.error().message, claims.error().path);
+    return std::nullopt;
+  }
+  const Json& c = claims.value();
+  if (!c.contains("aud")) {
+    send_error(res, 401, "wrong_audience", "the session token names no app", "$.aud");
+    return std::nullopt;
+  }
+  std::string dest = c.contains("dest") && c["dest"].is_string() ? c["dest"].get<std::string>() : "";
+  if (dest.rfind("https://", 0) == 0) dest = dest.substr(8);
+  if (dest.empty() || dest.size() > 255) {
+    send_error(res, 401, "missing_claim", "the session token names no shop", "$.dest");
+    return std::nullopt;
+  }
+  return dest;
+}
+
+void PostPurchase::edit_order(const std::string& shop, int64_t order_id, const std::string& kind,
+                              const Request& req, Response& res) {
   auto verdict = store_.find_order_verdict(shop, order_id);
   if (!verdict) return send_error(res, 503, "storage_unavailable", verdict.error().message);
   if (!verdict.value()) return send_error(res, 404, "order_not_found", "no such order for this shop");
@@ -423,12 +500,11 @@ void PostPurchase::edit(const Request& req, Response& res) {
     return send_error(res, 500, eligibility.error().code, eligibility.error().message);
   }
   Json eligible = Json::parse(eligibility.value(), nullptr, false);
-  if (req.method == "GET") {
+  if (kind.empty()) {
     Json body = {{"order_id", order_id}, {"eligibility", eligible}};
     if (!address.is_null()) body["shipping_address"] = address;
     return res.set_content(dump(body), kJson);
   }
-  const std::string kind = req.matches[2];
   const Json refused = refusal(eligible, kind);
   if (!refused.is_null()) return send_refusal(res, refused, eligible);
 
@@ -449,6 +525,33 @@ void PostPurchase::edit(const Request& req, Response& res) {
     document = dump(check["address"]);
     answer["shipping_address"] = check["address"];
     answer["problems"] = check["problems"];  // warnings only
+  } else if (kind == "add_item") {
+    // An offer added on the order status page: priced here, from the order's lines.
+    const std::string offer_id = req.matches[3];
+    for (const auto& edit : edits.value()) {
+      const Json done = Json::parse(edit.document, nullptr, false);
+      if (edit.edit == "add_item" && done.is_object() && done.value("id", "") == offer_id) {
+        return res.set_content(dump({{"order_id", order_id}, {"offer", done}, {"duplicate", true}}), kJson);
+      }
+    }
+    const Json body = Json::parse(req.body, nullptr, false);
+    Json purchase = body.is_object() ? body : Json::object();
+    const Json claimed = purchase.contains("price") ? purchase["price"] : Json();
+    purchase.erase("price");
+    auto offers_text = offers_for(dump({{"input_data", purchase}}), res);
+    if (!offers_text) return;
+    Json offer;
+    for (const Json& candidate : Json::parse(*offers_text, nullptr, false).value("offers", Json::array()))
+      if (candidate.value("id", "") == offer_id) offer = candidate;
+    if (offer.is_null()) return send_error(res, 409, "offer_unavailable", "this offer is not available for this order");
+    if (!claimed.is_null() && (!claimed.is_object() || claimed.value("amount", Json()) != offer["price"]["amount"] ||
+                               claimed.value("currency", Json()) != offer["price"]["currency"])) {
+      return send_error(res, 409, "price_mismatch", "the offer's price is not the one given", "$.price",
+                        {{"offer", offer}});
+    }
+    document = dump(offer);
+    answer["offer"] = offer;
+    answer["duplicate"] = false;
   } else {
     answer["cancelled"] = true;
   }

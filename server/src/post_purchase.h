@@ -46,6 +46,13 @@ class PostPurchase {
   void sign_changeset(const httplib::Request& req, httplib::Response& res);
   // GET .../edits: what may still change; POST .../address or .../cancel: the change.
   void edit(const httplib::Request& req, httplib::Response& res);
+  // The customer account extension's routes: the shop comes from its session token.
+  void customer_edit(const httplib::Request& req, httplib::Response& res);
+  void customer_offers(const httplib::Request& req, httplib::Response& res);
+  std::optional<std::string> customer_shop(const httplib::Request& req, httplib::Response& res);
+  // kind: "" (what may change), "address", "cancel" or "add_item" (an offer, matches[3]).
+  void edit_order(const std::string& shop, int64_t order_id, const std::string& kind,
+                  const httplib::Request& req, httplib::Response& res);
 
   // The verified claims of the Authorization bearer token, or an answer already sent.
   std::optional<std::string> verified_claims(const httplib::Request& req, httplib::Response& res);

@@ -406,5 +406,87 @@ TEST_F(OrderEdits, UnknownOrdersUnsignedRequestsAndNoPolicyAreRefused) {
   EXPECT_EQ(parse(no_policy->body)["error"]["code"], "edits_not_configured");
 }
 
+// --- the customer account extension's routes (session token) ---------------------------
+
+class CustomerAccount : public OrderEdits {
+ protected:
+  Json session(int64_t expires_in = 60) {
+    return {{"iss", std::string("https://") + kShop + "/admin"},
+            {"dest", std::string("https://") + kShop},
+            {"aud", kApiKey},
+            {"sub", "gid://shopify/Customer/115310627314723954"},
+            {"iat", now()},
+            {"exp", now() + expires_in}};
+  }
+  httplib::Result call(const std::string& what, const std::string& body = "",
+                       const Json& claims = Json()) {
+    const std::string path = "/customer-account/orders/" + std::to_string(kOrderId) + "/" + what;
+    httplib::Headers headers = {
+        {"Authorization", "Bearer " + jwt_sign(claims.is_null() ? session() : claims, kSecret)}};
+    if (what == "edits") return http_->Get(path.c_str(), headers);
+    return http_->Post(path.c_str(), headers, body, "application/json");
+  }
+  static std::string purchase(const std::string& price = "") {
+    Json body = purchase_claims()["input_data"];
+    if (!price.empty()) body["price"] = parse(price);
+    return body.dump();
+  }
+};
+
+TEST_F(CustomerAccount, TheSessionTokenOpensTheSameEditsAsTheAppProxy) {
+  put("/admin/post-purchase/edit-policy", R"({"window_minutes":60,"allowed":["address","add_item"]})");
+  auto status = call("edits");
+  ASSERT_EQ(status->status, 200) << status->body;
+  EXPECT_EQ(status->get_header_value("Access-Control-Allow-Origin"), "*");
+  EXPECT_EQ(parse(status->body)["eligibility"]["allowed"], Json::array({"address", "add_item"}));
+  auto saved = call("address", kGoodAddress);
+  ASSERT_EQ(saved->status, 200) << saved->body;
+  EXPECT_EQ(parse(call("edits")->body)["shipping_address"]["zip"], "62701-1234");
+}
+
+TEST_F(CustomerAccount, AnOfferIsAddedAtTheServersPriceOnce) {
+  put("/admin/post-purchase/edit-policy", R"({"window_minutes":60,"allowed":["add_item"]})");
+  auto offers = call("offers", purchase());
+  ASSERT_EQ(offers->status, 200) << offers->body;
+  EXPECT_EQ(parse(offers->body)["offers"][0]["price"]["amount"], 1530);
+  auto tampered = call("offers/scarf", purchase(R"({"amount":99,"currency":"USD"})"));
+  EXPECT_EQ(tampered->status, 409);
+  EXPECT_EQ(parse(tampered->body)["error"]["code"], "price_mismatch");
+  auto added = call("offers/scarf", purchase(R"({"amount":1530,"currency":"USD"})"));
+  ASSERT_EQ(added->status, 200) << added->body;
+  EXPECT_EQ(parse(added->body)["offer"]["price"]["amount"], 1530);
+  EXPECT_EQ(parse(added->body)["duplicate"], false);
+  auto again = call("offers/scarf", purchase());
+  EXPECT_EQ(parse(again->body)["duplicate"], true);
+  auto store = open_store("sqlite:" + server_.database());
+  ASSERT_TRUE(store);
+  int adds = 0;
+  for (const auto& edit : store.value()->list_order_edits(kShop, kOrderId).value())
+    adds += edit.edit == "add_item";
+  EXPECT_EQ(adds, 1);
+}
+
+TEST_F(CustomerAccount, TokensForAnotherAppExpiredOrShoplessAreRefused) {
+  put("/admin/post-purchase/edit-policy", R"({"window_minutes":60,"allowed":["address"]})");
+  Json no_aud = session();
+  no_aud.erase("aud");
+  Json other_app = session();
+  other_app["aud"] = "someone-else";
+  Json no_shop = session();
+  no_shop.erase("dest");
+  Json no_exp = session();
+  no_exp.erase("exp");
+  for (const auto& [claims, code] : std::vector<std::pair<Json, std::string>>{
+           {no_aud, "wrong_audience"}, {other_app, "wrong_audience"}, {session(-120), "token_expired"},
+           {no_shop, "missing_claim"}, {no_exp, "missing_claim"}}) {
+    auto res = call("edits", "", claims);
+    EXPECT_EQ(res->status, 401) << code;
+    EXPECT_EQ(parse(res->body)["error"]["code"], code);
+  }
+  Json other_shop = session();
+  other_shop["dest"] = "another-shop.myshopify.com";
+  EXPECT_EQ(call("edits", "", other_shop)->status, 404);  // not this shop's order
+}
+
 }  // namespace
 }  // namespace tiercart::server::testing
