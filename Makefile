@@ -6,7 +6,7 @@ FUZZ_SECONDS ?= 10
 
 .PHONY: setup build build-native build-asan build-fuzz build-wasm build-wasm-tests build-web test \
         test-native test-asan test-fuzz test-wasm test-browser demo demo-cli bench bench-wasm bench-server \
-        bench-storefront differential-wasm \
+        bench-storefront differential-wasm build-extension test-extension bench-post-purchase \
         format clean
 
 setup:
@@ -33,13 +33,18 @@ build-wasm:
 
 # The storefront's custom elements and styles, next to the core in the extension's assets.
 build-web:
-	@cp web/tiercart-*.js web/tiercart.css theme-extension/assets/
+	@cp web/tiercart-*.js web/tiercart*.css theme-extension/assets/
+
+# The customer account UI extension (extensions/tiercart-order-status), bundled with esbuild
+# into build/extensions/; prints its size (Shopify's limit: 64 KB compressed).
+build-extension: setup
+	@node scripts/build-extension.mjs
 
 # The same core plus its GoogleTest suite compiled with Emscripten, run under Node.
 build-wasm-tests: build-wasm
 	@cmake --build --preset wasm-tests -j $(JOBS)
 
-test: setup test-native test-asan test-fuzz test-wasm test-browser
+test: setup test-native test-asan test-fuzz test-wasm test-browser test-extension
 	@echo "make test: every suite passed"
 
 test-native: build-native
@@ -61,6 +66,10 @@ test-wasm: build-native build-wasm-tests
 test-browser: build-wasm build-web
 	@PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 node --test tests/browser/
 
+# The extension's bundle size and helpers, then the bundle in Chromium against the native server.
+test-extension: build-native build-extension
+	@PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 node --test tests/extension/
+
 # The main job: the demo store with the drawer, at http://127.0.0.1:$(PORT)/.
 PORT ?= 8080
 demo: build
@@ -77,6 +86,8 @@ bench: build
 	@bash bench/server/bench.sh
 	@node bench/storefront/bench.mjs
 	@node bench/storefront/lighthouse.mjs
+	@node bench/post_purchase/bench.mjs
+	@node scripts/build-extension.mjs
 
 # Loader and payload sizes, add-to-cart to drawer painted, Lighthouse with and without the drawer.
 bench-storefront: setup build-wasm build-web
@@ -86,6 +97,11 @@ bench-storefront: setup build-wasm build-web
 # Webhook validations/s and p50/p99 at 64 connections, SQLite then PostgreSQL (DURATION=10s).
 bench-server: setup build-native
 	@bash bench/server/bench.sh
+
+# POST /post-purchase/offer p50/p99 on loopback (1 then 8 keep-alive clients, REQUESTS=2000).
+bench-post-purchase: setup build-native
+	@node bench/post_purchase/bench.mjs
+	@node scripts/build-extension.mjs
 
 # Size of what the storefront downloads, and evaluate latency through the JS API.
 bench-wasm: setup build-wasm

@@ -1,0 +1,156 @@
+// tiercart's customer account UI extension on the Order status page
+// (customer-account.order-status.block.render). It renders Shopify's web components into the
+// extension's Remote DOM, and asks tiercart's server for everything it shows: the offers and
+// their prices (recomputed natively), the edit window and the address check. No WebAssembly:
+// whether the sandbox may compile it is undocumented, and the server answers either way
+// (docs/post-purchase-ui.md).
+
+import { formatLeft, minorToDecimal, numericId, problemsByField, purchaseFromLines } from './logic.js';
+
+const FIELDS = ['first_name', 'last_name', 'address1', 'address2', 'city', 'province_code', 'zip', 'country_code'];
+
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
+    else node.setAttribute(name, value === true ? '' : String(value));
+  }
+  for (const child of children) if (child !== null && child !== undefined) node.append(child);
+  return node;
+}
+
+export default async function extension() {
+  const t = (key, vars) => shopify.i18n.translate(key, vars);
+  const server = String(shopify.settings.value?.server_url || '').replace(/\/$/, '');
+  const order = shopify.order.value;
+  const orderId = numericId(order?.id);
+  if (!server || !orderId) return;
+  const currency = shopify.localization?.currency?.value?.isoCode || order?.currencyCode || 'USD';
+  const money = (amount) => shopify.i18n.formatCurrency(Number(minorToDecimal(amount, currency)), { currency });
+
+  async function call(path, body) {
+    const token = await shopify.sessionToken.get();
+    const response = await fetch(`${server}/customer-account/orders/${orderId}/${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    let json = null;
+    try {
+      json = await response.json();
+    } catch {
+      // not JSON
+    }
+    return { ok: response.ok, json };
+  }
+
+  const purchase = () => purchaseFromLines(shopify.lines?.value, currency);
+  const banner = el('s-banner', { tone: 'info', hidden: true });
+  const say = (text, tone = 'info') => {
+    banner.setAttribute('tone', tone);
+    banner.replaceChildren(el('s-text', {}, text));
+    banner.removeAttribute('hidden');
+  };
+
+  // Offers.
+  const offersStack = el('s-stack', { gap: 'base' });
+  const offersSection = el('s-section', { heading: t('offers_title') }, offersStack);
+  const renderOffers = (offers) => {
+    offersStack.replaceChildren(
+      ...offers.map((offer) => {
+        const button = el('s-button', { variant: 'primary' }, t('add'));
+        button.addEventListener('click', async () => {
+          button.setAttribute('loading', '');
+          const { ok, json } = await call(`offers/${offer.id}`, { ...purchase(), price: offer.price }).catch(() => ({ ok: false }));
+          button.removeAttribute('loading');
+          if (ok) {
+            button.setAttribute('disabled', '');
+            button.replaceChildren(t('added'));
+            say(t('added_status', { title: offer.title, price: money(json.offer.price.amount) }), 'success');
+          } else if (json?.error?.code === 'price_mismatch') {
+            Object.assign(offer, json.error.offer);
+            renderOffers(offers);
+            say(t('price_changed', { title: offer.title, price: money(offer.price.amount) }), 'warning');
+          } else {
+            say(t(json?.error?.code === 'offer_unavailable' ? 'unavailable' : 'failed'), 'critical');
+          }
+        });
+        return el('s-stack', { direction: 'inline', gap: 'base', 'align-items': 'center' },
+          el('s-stack', { gap: 'small-100' },
+            el('s-text', { type: 'strong' }, offer.title),
+            offer.reason ? el('s-text', { color: 'subdued' }, offer.reason) : null,
+            el('s-text', {}, money(offer.price.amount))),
+          button);
+      }),
+    );
+  };
+
+  // Edit window and address.
+  const countdown = el('s-text', { type: 'strong' });
+  const fields = {};
+  const form = el('s-stack', { gap: 'base' });
+  for (const field of FIELDS) {
+    fields[field] = el('s-text-field', { label: t(field), name: field });
+    form.append(fields[field]);
+  }
+  const save = el('s-button', {}, t('save'));
+  form.append(save);
+  const editSection = el('s-section', { heading: t('window_title') }, countdown, form);
+  document.body.append(el('s-stack', { gap: 'base' }, banner, offersSection, editSection));
+
+  let deadline = 0;
+  let timer = null;
+  const tick = () => {
+    const left = Math.round((deadline - Date.now()) / 1000);
+    if (left <= 0) {
+      clearInterval(timer);
+      countdown.replaceChildren(t('window_closed'));
+      form.setAttribute('hidden', '');
+      return;
+    }
+    countdown.replaceChildren(t('window_open', { time: formatLeft(left) }));
+  };
+  const showAddress = (address) => {
+    for (const field of FIELDS) fields[field].value = address?.[field] || '';
+  };
+
+  save.addEventListener('click', async () => {
+    const address = {};
+    for (const field of FIELDS) if (String(fields[field].value || '').trim()) address[field] = fields[field].value;
+    save.setAttribute('loading', '');
+    const { ok, json } = await call('address', address).catch(() => ({ ok: false }));
+    save.removeAttribute('loading');
+    const problems = problemsByField(ok ? json.problems : json?.error?.problems);
+    for (const field of FIELDS) {
+      const problem = problems[field];
+      if (problem) fields[field].setAttribute('error', t(`error_${problem.code}`));
+      else fields[field].removeAttribute('error');
+    }
+    if (ok) {
+      showAddress(json.shipping_address);
+      say(t('saved'), 'success');
+    } else if (json?.error?.code === 'edit_window_closed') {
+      deadline = 0;
+      tick();
+      say(t('window_closed'), 'warning');
+    } else if (json?.error?.code !== 'invalid_address') {
+      say(t('failed'), 'critical');
+    }
+  });
+
+  const [offers, edits] = await Promise.all([
+    call('offers', purchase()).catch(() => ({ ok: false })),
+    call('edits').catch(() => ({ ok: false })),
+  ]);
+  if (offers.ok && offers.json.offers?.length) renderOffers(offers.json.offers);
+  else offersSection.setAttribute('hidden', '');
+  if (edits.ok && edits.json.eligibility?.allowed?.includes('address')) {
+    deadline = Date.now() + edits.json.eligibility.seconds_left * 1000;
+    showAddress(edits.json.shipping_address || shopify.shippingAddress?.value);
+    tick();
+    timer = setInterval(tick, 1000);
+  } else {
+    editSection.setAttribute('hidden', '');
+  }
+}

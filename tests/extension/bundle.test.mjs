@@ -1,0 +1,63 @@
+// The customer account extension's bundle stays within Shopify's 64 KB compressed limit, runs
+// no WebAssembly, and its pure helpers write what the server expects.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { buildExtension } from '../../scripts/build-extension.mjs';
+import { formatLeft, minorToDecimal, numericId, problemsByField, purchaseFromLines } from '../../extensions/tiercart-order-status/src/logic.js';
+
+const LIMIT = 64 * 1024;
+
+test('the bundle is at most 64 KB compressed, gzip and brotli alike, and needs no WebAssembly', async () => {
+  const size = await buildExtension();
+  assert.ok(size.raw > 1000, 'the bundle holds the extension');
+  assert.ok(size.gzip <= LIMIT, `gzip ${size.gzip} B`);
+  assert.ok(size.brotli <= LIMIT, `brotli ${size.brotli} B`);
+  assert.doesNotMatch(size.code.toString(), /WebAssembly|\.wasm\b/);
+  assert.match(size.code.toString(), /customer-account\/orders\//);
+});
+
+test('global ids become the numbers the server routes take', () => {
+  assert.equal(numericId('gid://shopify/Order/6102845530210'), '6102845530210');
+  assert.equal(numericId(42), '42');
+  assert.equal(numericId('gid://shopify/Order/'), null);
+  assert.equal(numericId(undefined), null);
+});
+
+test("the order's lines are sent in the shape of Shopify's initial purchase", () => {
+  const purchase = purchaseFromLines(
+    [
+      { quantity: 2, merchandise: { id: 'gid://shopify/ProductVariant/2001', product: { id: 'gid://shopify/Product/1001' } }, cost: { totalAmount: { amount: '178.00', currencyCode: 'USD' } } },
+      { quantity: 1, merchandise: null },
+    ],
+    'USD',
+  );
+  assert.deepEqual(purchase.initialPurchase.lineItems, [
+    { quantity: 2, product: { id: '1001', variant: { id: '2001' } }, totalPriceSet: { presentmentMoney: { amount: '178.00', currencyCode: 'USD' } } },
+  ]);
+  assert.equal(purchase.initialPurchase.totalPriceSet.presentmentMoney.currencyCode, 'USD');
+});
+
+test('minor units are written with the currency exponent, without dividing', () => {
+  assert.equal(minorToDecimal(1530, 'USD'), '15.30');
+  assert.equal(minorToDecimal(5, 'EUR'), '0.05');
+  assert.equal(minorToDecimal(1000, 'JPY'), '1000');
+  assert.equal(minorToDecimal(-250, 'GBP'), '-2.50');
+  assert.equal(minorToDecimal(12345, 'KWD'), '12.345');
+});
+
+test('the time left reads as minutes and seconds, hours when longer', () => {
+  assert.equal(formatLeft(1745), '29:05');
+  assert.equal(formatLeft(59), '0:59');
+  assert.equal(formatLeft(3723), '1:02:03');
+  assert.equal(formatLeft(-5), '0:00');
+});
+
+test("the server's problems are shown once per field, the first first", () => {
+  const byField = problemsByField([
+    { field: 'zip', code: 'required' },
+    { field: 'zip', code: 'invalid_postal_code' },
+    { field: 'city', code: 'required' },
+  ]);
+  assert.deepEqual(Object.keys(byField), ['zip', 'city']);
+  assert.equal(byField.zip.code, 'required');
+});

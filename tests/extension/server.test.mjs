@@ -1,0 +1,127 @@
+// The customer account extension, bundled, run in Debian's Chromium against the real native
+// server on loopback: offers priced by the server, the edit window counting down, an address
+// the server refuses and then accepts. `shopify` is a stand-in for the extension API: its
+// session token is a real HS256 token signed with the app secret, as Shopify signs them.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { launch, root } from '../browser/helpers.mjs';
+import { buildExtension } from '../../scripts/build-extension.mjs';
+
+const SECRET = 'extension-test-secret';
+const ADMIN = 'extension-test-admin';
+const API_KEY = 'extension-test-api-key';
+const SHOP = 'northbound-supply.myshopify.com';
+const ORDER = JSON.parse(fs.readFileSync(path.join(root, 'examples/orders/orders-create-earned.json'), 'utf8'));
+const SERVER = process.env.TIERCART_SERVER || path.join(root, 'build/bin/tiercart-server');
+
+const b64url = (data) => Buffer.from(data).toString('base64url');
+function sessionToken() {
+  const now = Math.floor(Date.now() / 1000);
+  const input = `${b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${b64url(JSON.stringify({ iss: `https://${SHOP}/admin`, dest: `https://${SHOP}`, aud: API_KEY, sub: 'gid://shopify/Customer/1', iat: now, exp: now + 60 }))}`;
+  return `${input}.${crypto.createHmac('sha256', SECRET).update(input).digest('base64url')}`;
+}
+
+let server;
+let base;
+let dir;
+before(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiercart-extension-'));
+  server = spawn(SERVER, ['--port', '0', '--database', `sqlite:${dir}/t.db`, '--threads', '8'], {
+    env: { ...process.env, TIERCART_APP_SECRET: SECRET, TIERCART_ADMIN_TOKEN: ADMIN, TIERCART_API_KEY: API_KEY },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise((resolve, reject) => {
+    server.stdout.on('data', (chunk) => {
+      const m = /listening on [\d.]+:(\d+)/.exec(String(chunk));
+      if (m) resolve(Number(m[1]));
+    });
+    server.on('exit', (code) => reject(new Error(`tiercart-server exited with ${code}`)));
+  });
+  base = `http://127.0.0.1:${port}`;
+  const admin = (p, body) => fetch(base + p, { method: 'PUT', headers: { Authorization: `Bearer ${ADMIN}` }, body: JSON.stringify(body) }).then((r) => assert.equal(r.status, 200, p));
+  await admin('/admin/context', { shop_currency: 'USD', cart_amounts: 'minor_units', variants: { 7001: { price: 1800, product_id: 3001, title: 'Merino Scarf' } } });
+  await admin('/admin/post-purchase/offers', { format: 1, currency: 'USD', offers: [{ id: 'scarf', kind: 'complementary', variant_id: 7001, when: { product_ids: [1001] }, discount: { type: 'percentage', value: '15', title: '15% off' }, reason: 'Goes with your sweater' }] });
+  await admin('/admin/post-purchase/edit-policy', { window_minutes: 30, allowed: ['address', 'add_item'] });
+  // The order reaches the server through its orders/create webhook, as in production.
+  const body = JSON.stringify(ORDER);
+  const hook = await fetch(`${base}/webhooks/orders/create`, {
+    method: 'POST',
+    headers: { 'X-Shopify-Hmac-Sha256': crypto.createHmac('sha256', SECRET).update(body).digest('base64'), 'X-Shopify-Webhook-Id': 'wh-ext', 'X-Shopify-Shop-Domain': SHOP, 'Content-Type': 'application/json' },
+    body,
+  });
+  assert.equal(hook.status, 200);
+});
+
+after(() => {
+  server?.kill('SIGTERM');
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('the extension shows server-priced offers, the countdown, and saves an address the server accepts', async () => {
+  const { code } = await buildExtension();
+  const strings = JSON.parse(fs.readFileSync(path.join(root, 'extensions/tiercart-order-status/locales/en.default.json'), 'utf8'));
+  const browser = await launch();
+  try {
+    const page = browser.context.pages()[0] || (await browser.context.newPage());
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e));
+    await page.setContent('<!doctype html><html lang="en"><body></body></html>');
+    await page.evaluate(
+      async ({ code, strings, base, token, orderId }) => {
+        globalThis.shopify = {
+          settings: { value: { server_url: base } },
+          order: { value: { id: `gid://shopify/Order/${orderId}`, name: '#1001' } },
+          localization: { currency: { value: { isoCode: 'USD' } } },
+          lines: { value: [{ quantity: 1, merchandise: { id: 'gid://shopify/ProductVariant/2001', product: { id: 'gid://shopify/Product/1001' } }, cost: { totalAmount: { amount: '89.00', currencyCode: 'USD' } } }] },
+          shippingAddress: { value: null },
+          sessionToken: { get: async () => token },
+          i18n: {
+            translate: (key, vars = {}) => (strings[key] || key).replace(/\{\{(\w+)\}\}/g, (m, n) => vars[n] ?? m),
+            formatCurrency: (n, { currency }) => new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(n),
+          },
+        };
+        const module = await import(URL.createObjectURL(new Blob([code], { type: 'text/javascript' })));
+        await module.default();
+      },
+      { code: code.toString(), strings, base, token: sessionToken(), orderId: ORDER.id },
+    );
+    const text = () => page.evaluate(() => document.body.innerText);
+    assert.match(await text(), /Merino Scarf\s*Goes with your sweater\s*\$15\.30/);
+    assert.match(await text(), /for another (29|30):\d\d/);
+
+    // A bad zip: the server's check comes back as the field's error.
+    await page.evaluate(() => {
+      const set = (name, value) => (document.querySelector(`s-text-field[name=${name}]`).value = value);
+      set('last_name', 'Hale');
+      set('address1', '12 Harbor Road');
+      set('city', 'Portland');
+      set('province_code', 'ME');
+      set('zip', '041');
+      set('country_code', 'US');
+    });
+    const click = (label) => page.evaluate((l) => [...document.querySelectorAll('s-button')].find((b) => b.textContent === l).click(), label);
+    await click('Save address');
+    await page.waitForFunction(() => document.querySelector('s-text-field[name=zip]').getAttribute('error'));
+    assert.equal(await page.evaluate(() => document.querySelector('s-text-field[name=zip]').getAttribute('error')), strings.error_invalid_postal_code);
+
+    await page.evaluate(() => (document.querySelector('s-text-field[name=zip]').value = '04101'));
+    await click('Save address');
+    await page.waitForFunction(() => /address was updated/.test(document.body.innerText));
+    assert.equal(await page.evaluate(() => document.querySelector('s-text-field[name=zip]').hasAttribute('error')), false);
+
+    await click('Add to order');
+    await page.waitForFunction(() => /was added to your order for \$15\.30/.test(document.body.innerText));
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+  // What the server now holds for the order: the address, normalised.
+  const edits = await fetch(`${base}/customer-account/orders/${ORDER.id}/edits`, { headers: { Authorization: `Bearer ${sessionToken()}` } }).then((r) => r.json());
+  assert.equal(edits.shipping_address.zip, '04101');
+  assert.equal(edits.shipping_address.last_name, 'Hale');
+});
