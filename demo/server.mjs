@@ -18,6 +18,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Liquid } from 'liquidjs';
 import { createCatalog, productSvg, COLLECTION_TITLES } from './catalog.mjs';
 import { createStore, CartError, CURRENCIES, SHOP_CURRENCY, convertPrice } from './store.mjs';
+import { handleEditor, readExtensionLocales } from './editor.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, '..');
@@ -85,11 +86,13 @@ export async function startServer(options = {}) {
   const catalog = createCatalog();
   const store = createStore(catalog);
   const locales = { en: readJson(path.join(themeDir, 'locales', 'en.json')), fr: readJson(path.join(themeDir, 'locales', 'fr.json')) };
+  // Blocks translate with the extension's own locale files, as on Shopify; the theme with its own.
+  const extensionLocales = readExtensionLocales(path.join(root, 'theme-extension', 'locales'));
   const failures = [];
   const assetCache = new Map();
 
   const engine = new Liquid({
-    root: [path.join(themeDir, 'templates'), path.join(themeDir, 'snippets'), path.join(themeDir, 'layout')],
+    root: [path.join(themeDir, 'templates'), path.join(themeDir, 'snippets'), path.join(themeDir, 'layout'), path.join(root, 'theme-extension', 'snippets')],
     extname: '.liquid',
     strictFilters: true,
     cache: true,
@@ -113,9 +116,10 @@ export async function startServer(options = {}) {
     // Keyword arguments (`| t: count: 3`) arrive as [name, value] pairs.
     const vars = Object.fromEntries(args.filter(Array.isArray));
     const locale = this.context.getSync(['request', 'locale', 'iso_code']) || 'en';
+    const table = this.context.getSync(['tiercart_extension']) ? extensionLocales : locales;
     let value = String(key)
       .split('.')
-      .reduce((node, part) => (node && typeof node === 'object' ? node[part] : undefined), locales[locale] || locales.en);
+      .reduce((node, part) => (node && typeof node === 'object' ? node[part] : undefined), table[locale] || table.en);
     if (value === undefined) return `translation missing: ${locale}.${key}`;
     if (typeof value === 'string') value = value.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, name) => vars[name] ?? m);
     return value;
@@ -129,7 +133,9 @@ export async function startServer(options = {}) {
   const blocks = {};
   // The demo's copies of tiercart's blocks; a block of the same name in the theme extension
   // (theme-extension/blocks/) wins, so the demo renders the shipped blocks once they exist.
-  for (const file of fs.readdirSync(path.join(themeDir, 'blocks'))) {
+  const shippedDir = path.join(root, 'theme-extension', 'blocks');
+  const shippedFiles = fs.existsSync(shippedDir) ? fs.readdirSync(shippedDir) : [];
+  for (const file of new Set([...fs.readdirSync(path.join(themeDir, 'blocks')), ...shippedFiles])) {
     const shipped = path.join(root, 'theme-extension', 'blocks', file);
     const source = fs.existsSync(shipped) ? shipped : path.join(themeDir, 'blocks', file);
     const { body, schema } = splitSchema(fs.readFileSync(source, 'utf8'));
@@ -203,7 +209,7 @@ export async function startServer(options = {}) {
         available_currencies: Object.entries(CURRENCIES).map(([iso, c]) => ({ iso_code: iso, name: c.name })),
         available_languages: [{ iso_code: 'en', endonym_name: 'English' }, { iso_code: 'fr', endonym_name: 'Français' }],
       },
-      request: { locale: { iso_code: locale }, path: req.url.split('?')[0] },
+      request: { locale: { iso_code: locale }, path: req.url.split('?')[0], design_mode: Boolean(req.editor?.designMode) },
       routes: { root_url: '/', cart_url: '/cart', cart_add_url: '/cart/add', cart_change_url: '/cart/change', cart_update_url: '/cart/update' },
       collections_menu: Object.entries(COLLECTION_TITLES).filter(([h]) => ['winter', 'accessories', 'basics', 'camp', 'all'].includes(h)).map(([handle, title]) => ({ handle, title })),
       template,
@@ -214,7 +220,7 @@ export async function startServer(options = {}) {
         country: 'US',
         currency: { active: currency, rate: CURRENCIES[currency].rate },
         routes: { root: '/' },
-        designMode: false,
+        designMode: Boolean(req.editor?.designMode),
       }),
       ...vars,
     };
@@ -224,16 +230,16 @@ export async function startServer(options = {}) {
       const block = blocks[name];
       // Shopify adds the schema's javascript once per page, deferred, after the blocks.
       if (block.schema.javascript) scripts.add(block.schema.javascript);
-      return engine.render(block.template, {
-        ...globals,
-        ...extra,
-        block: { id: name, settings: block.settings },
-        app: { metafields: { tiercart: { program: program, context: tiercartContext(currency, locale) } } },
-      });
+      // App-owned metafields as Liquid sees them ({value}); the editor page may set its own.
+      const app = req.editor?.app || { metafields: { tiercart: { program: { value: program }, context: { value: tiercartContext(currency, locale) } } } };
+      const scope = { ...globals, ...extra, tiercart_extension: true, block: { id: name, settings: req.editor?.settings?.[name] || block.settings }, app };
+      // As globals too: snippets rendered with {% render %} see the global objects.
+      return engine.render(block.template, scope, { globals: scope });
     };
     globals.tiercart_inline_progress = globals.tiercart_enabled ? await renderBlock('tiercart-progress') : '';
     const content = await engine.renderFile(template, globals);
     let embed = globals.tiercart_enabled ? await renderBlock('tiercart-embed') : '';
+    for (const name of req.editor?.embeds || []) embed += await renderBlock(name);
     for (const name of scripts) embed += `\n<script src="${ASSET_PREFIX}${name}" defer></script>`;
     const html = await engine.renderFile('theme', { ...globals, content_for_layout: content, tiercart_embed: embed });
     send(req, res, status, html, TYPES['.html']);
@@ -348,6 +354,7 @@ export async function startServer(options = {}) {
     if (cookies.cart !== req.cart.token) setCookies.push(`cart=${req.cart.token}; Path=/; SameSite=Lax`);
     if (setCookies.length) res.setHeader('set-cookie', setCookies);
 
+    if (pathname.startsWith('/__demo/editor')) return handleEditor(req, res, url, { blocks, catalog, renderPage, send, notFound, extensionRoot: path.join(root, 'theme-extension') });
     // Test hook: injected failures.
     if (pathname === '/__demo/fail' && req.method === 'POST') {
       failures.push({ path: url.searchParams.get('path') || '', status: url.searchParams.get('status') || '500', count: Number(url.searchParams.get('count') || 1) });
