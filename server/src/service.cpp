@@ -337,6 +337,17 @@ bool Service::proxy_allowed(const Request& req, Response& res) const {
     send_error(res, 401, "invalid_signature", "the app proxy signature does not match");
     return false;
   }
+  // Checked after the signature, so only Shopify's own timestamp is ever trusted.
+  const std::string timestamp = req.get_param_value("timestamp");
+  const bool digits = !timestamp.empty() && timestamp.size() <= 12 &&
+                      timestamp.find_first_not_of("0123456789") == std::string::npos;
+  const int64_t age = digits ? now_ms() / 1000 - std::stoll(timestamp) : 0;
+  if (!digits || age > config_.proxy_max_age_s || age < -config_.proxy_max_age_s) {
+    send_error(res, 401, "stale_request",
+               "the app proxy request is not within " + std::to_string(config_.proxy_max_age_s) +
+                   " s of the server's clock (timestamp \"" + timestamp.substr(0, 20) + "\")");
+    return false;
+  }
   return true;
 }
 
