@@ -58,7 +58,7 @@ test-wasm: build-native build-wasm-tests
 	@node --test tests/wasm/
 
 # Real Chromium (Debian's) driven by playwright-core against the demo store on 127.0.0.1.
-test-browser: build-wasm build-web
+test-browser: build-native build-wasm build-web
 	@PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 node --test tests/browser/
 
 # The theme app extension: Shopify's theme-check, the block-script gzip budget and the

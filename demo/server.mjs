@@ -7,6 +7,10 @@
 //
 //   node demo/server.mjs [--port 8080] [--program demo/program.json]   (listens on 127.0.0.1 only)
 //
+// Run as a command (or with `app: true`), it also starts tiercart's native server
+// (build/bin/tiercart-server) on another loopback port: every order placed at checkout is sent
+// to it as a signed orders/create webhook, and /admin/apps/tiercart lists its verdicts.
+//
 // Test hook: POST /__demo/fail?path=/cart/change.js&status=500&count=1 makes the next matching
 // requests fail (status 500, 422, 429, or "network" to drop the connection).
 
@@ -19,6 +23,8 @@ import { Liquid } from 'liquidjs';
 import { createCatalog, productSvg, COLLECTION_TITLES } from './catalog.mjs';
 import { createStore, CartError, CURRENCIES, SHOP_CURRENCY, convertPrice } from './store.mjs';
 import { handleEditor, readExtensionLocales } from './editor.mjs';
+import { startAppServer, ordersCreatePayload, SHOP_DOMAIN } from './app-server.mjs';
+import { renderAdmin } from './admin.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, '..');
@@ -90,6 +96,22 @@ export async function startServer(options = {}) {
   const extensionLocales = readExtensionLocales(path.join(root, 'theme-extension', 'locales'));
   const failures = [];
   const assetCache = new Map();
+  const app = options.app
+    ? await startAppServer({ binary: options.appBinary || path.join(root, 'build', 'bin', 'tiercart-server'), program, catalog, log: (line) => console.error(line) })
+    : null;
+
+  // Shopify sends orders/create once the order exists; the demo waits for the answer so the
+  // admin page is up to date when the order status page loads. A server that is down never
+  // stops a checkout: the delivery is recorded on the order as failed.
+  async function deliverOrderWebhook(order) {
+    if (!app) return;
+    try {
+      order.webhook = await app.deliver(ordersCreatePayload(order, catalog));
+    } catch (error) {
+      order.webhook = { status: 0, error: error.message };
+      console.error(`orders/create delivery failed: ${error.message}`);
+    }
+  }
 
   const engine = new Liquid({
     root: [path.join(themeDir, 'templates'), path.join(themeDir, 'snippets'), path.join(themeDir, 'layout'), path.join(root, 'theme-extension', 'snippets')],
@@ -231,8 +253,8 @@ export async function startServer(options = {}) {
       // Shopify adds the schema's javascript once per page, deferred, after the blocks.
       if (block.schema.javascript) scripts.add(block.schema.javascript);
       // App-owned metafields as Liquid sees them ({value}); the editor page may set its own.
-      const app = req.editor?.app || { metafields: { tiercart: { program: { value: program }, context: { value: tiercartContext(currency, locale) } } } };
-      const scope = { ...globals, ...extra, tiercart_extension: true, block: { id: name, settings: req.editor?.settings?.[name] || block.settings }, app };
+      const appData = req.editor?.app || { metafields: { tiercart: { program: { value: program }, context: { value: tiercartContext(currency, locale) } } } };
+      const scope = { ...globals, ...extra, tiercart_extension: true, block: { id: name, settings: req.editor?.settings?.[name] || block.settings }, app: appData };
       // As globals too: snippets rendered with {% render %} see the global objects.
       return engine.render(block.template, scope, { globals: scope });
     };
@@ -429,6 +451,7 @@ export async function startServer(options = {}) {
         await readBody(req);
         try {
           const order = store.checkout(req.cart, req.currency);
+          await deliverOrderWebhook(order);
           return redirect(res, `/orders/${order.id}`);
         } catch (error) {
           if (!(error instanceof CartError)) throw error;
@@ -436,6 +459,10 @@ export async function startServer(options = {}) {
         }
       }
       return renderPage(req, res, 'checkout', {});
+    }
+    if (req.method === 'GET' && pathname === '/admin/apps/tiercart') {
+      const html = await renderAdmin({ app, store, shop: SHOP_DOMAIN, flaggedOnly: url.searchParams.get('flagged') === 'true' });
+      return send(req, res, 200, html, TYPES['.html'], { 'cache-control': 'no-store' });
     }
     if ((m = pathname.match(/^\/orders\/(\d+)(\.json)?$/))) {
       const order = store.order(m[1]);
@@ -465,11 +492,12 @@ export async function startServer(options = {}) {
     port: address.port,
     store,
     catalog,
+    app,
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections?.();
-      }),
+      }).then(() => app?.close()),
   };
 }
 
@@ -480,8 +508,9 @@ function argument(name, fallback) {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const port = Number(argument('port', process.env.PORT || 8080));
-  const demo = await startServer({ port, program: argument('program') });
+  const demo = await startServer({ port, program: argument('program'), app: true });
   console.log(`tiercart demo store: ${demo.url}`);
+  console.log(demo.app ? `tiercart app admin: ${demo.url}admin/apps/tiercart (server ${demo.app.url})` : 'tiercart server not built: orders are not checked (make build-native)');
   const stop = () => demo.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
