@@ -232,6 +232,7 @@ describe('precedence, editor and appearance', () => {
     assert.match(html, /data-open-on-add="false"/);
     assert.match(html, /--tiercart-accent: #ff0000;/);
     assert.match(html, /#tiercart-drawer \.tiercart-dialog \{ inset: 0 auto 0 0;/);
+    assert.match(await renderBlock('tiercart-progress'), /data-bar=""/);
     const inline = await renderBlock('tiercart-progress', { settings: { bar: 'bar-2', height: 96 } });
     assert.match(inline, /data-bar="bar-2"/);
     assert.match(inline, /min-height: 96px;/);
