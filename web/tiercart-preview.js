@@ -38,18 +38,22 @@ export function sampleContext(program, baseContext, locale) {
   return context;
 }
 
-async function preview() {
-  const drawer = await ready();
-  if (!drawer) return;
+let core = null;
+
+async function previewDrawer(drawer) {
+  await drawer.ready();
   const notes = document.querySelectorAll('.tiercart-editor-notice');
   if (notes.length) drawer.progress.before(...notes);
   drawer.open();
   if (!drawer.programText) return;
-  const { createTiercart } = await import(new URL('tiercart.js', import.meta.url).href);
-  const core = await createTiercart();
+  if (!core) {
+    const { createTiercart } = await import(new URL('tiercart.js', import.meta.url).href);
+    core = await createTiercart();
+  }
   const cart = sampleCart(drawer.program);
   const context = sampleContext(drawer.program, drawer.baseContext || {}, window.Shopify?.locale);
   const show = () => {
+    if (!drawer.isConnected) return;
     try {
       drawer.progress.update(core.evaluate(drawer.programText, cart, context), drawer.strings);
       drawer.dataset.preview = 'sample';
@@ -60,6 +64,19 @@ async function preview() {
   show();
   // The drawer renders the real (editor) cart after each sync; the sample goes back on top.
   document.addEventListener('tiercart:evaluation', () => setTimeout(show, 0));
+}
+
+async function preview() {
+  const first = await ready();
+  if (first) previewDrawer(first);
+  // The editor may also replace the embed's markup in place: preview the new drawer the same way.
+  new MutationObserver((records) => {
+    for (const record of records) {
+      for (const node of record.addedNodes) {
+        if (node instanceof HTMLElement && node.localName === 'tiercart-drawer') previewDrawer(node);
+      }
+    }
+  }).observe(document.body, { childList: true, subtree: true });
 }
 
 if (window.Shopify?.designMode) preview();

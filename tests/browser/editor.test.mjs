@@ -98,3 +98,21 @@ test("with the app's own program the preview shows it and says the settings are 
   assert.match(shown.notes[0], /the app's own program is active/);
   assert.equal(shown.bars[0].id, 'rewards'); // demo/program.json
 });
+
+test('when the editor replaces the embed in place, the new drawer previews open with its settings', async () => {
+  await t.page.goto(t.url('/__demo/editor'));
+  await previewUntil((p) => p.open && p.bars[0]?.tiers[0] === 'free shipping at $50.00', 'the default tier');
+  const frame = t.page.frame({ name: 'preview' });
+  // As a theme editor that re-renders a block's markup instead of the page.
+  await frame.evaluate(async () => {
+    const state = { settings: { 'tiercart-embed': { t1_threshold: '70', t1_message: 'Add {{remaining}} <b>for</b> {{reward}}' } } };
+    const html = await (await fetch(`/__demo/editor/preview?state=${encodeURIComponent(JSON.stringify(state))}`)).text();
+    const fresh = new DOMParser().parseFromString(html, 'text/html').querySelector('tiercart-drawer');
+    document.querySelector('tiercart-drawer').replaceWith(document.importNode(fresh, true));
+  });
+  const shown = await previewUntil((p) => p.open && p.bars[0]?.tiers[0] === 'free shipping at $70.00', 'the re-rendered drawer');
+  // The merchant's message, markup and all, is text.
+  assert.equal(shown.bars[0].message, 'Add $35.00 <b>for</b> free shipping');
+  assert.equal(await frame.locator('tiercart-drawer').count(), 1);
+  assert.equal(await frame.locator('.tiercart-bar__message b').count(), 0);
+});
