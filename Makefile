@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 10
 
 .PHONY: setup build build-native build-asan build-fuzz build-wasm build-wasm-tests build-web test \
-        test-native test-asan test-fuzz test-wasm test-browser demo demo-cli bench bench-wasm bench-server \
+        test-native test-asan test-fuzz test-wasm test-browser test-theme demo demo-cli bench bench-wasm bench-server \
         bench-storefront differential-wasm build-extension test-extension bench-post-purchase \
         format clean
 
@@ -44,7 +44,7 @@ build-extension: setup
 build-wasm-tests: build-wasm
 	@cmake --build --preset wasm-tests -j $(JOBS)
 
-test: setup test-native test-asan test-fuzz test-wasm test-browser test-extension
+test: setup test-native test-asan test-fuzz test-wasm test-browser test-theme test-extension
 	@echo "make test: every suite passed"
 
 test-native: build-native
@@ -63,10 +63,17 @@ test-wasm: build-native build-wasm-tests
 	@node --test tests/wasm/
 
 # Real Chromium (Debian's) driven by playwright-core against the demo store on 127.0.0.1.
-test-browser: build-wasm build-web
+test-browser: build-native build-wasm build-web
 	@PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 node --test tests/browser/
 
-# The extension's bundle size and helpers, then the bundle in Chromium against the native server.
+# The theme app extension: Shopify's theme-check, the block-script gzip budget and the
+# platform's limits, then every block rendered with liquidjs and its program checked by the CLI
+# and the wasm core (docs/theme-extension.md).
+test-theme: build-native build-wasm build-web
+	@node --test tests/theme/
+
+# The customer account extension's bundle size and helpers, then the bundle in Chromium
+# against the native server.
 test-extension: build-native build-extension
 	@PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 node --test tests/extension/
 
