@@ -71,8 +71,7 @@ std::string_view edit_kind_name(EditKind kind) {
   return "address";
 }
 
-EditEligibility edit_eligibility(const OrderStatus& order, const EditPolicy& policy,
-                                 int64_t now) {
+EditEligibility edit_eligibility(const OrderStatus& order, const EditPolicy& policy, int64_t now) {
   EditEligibility result;
   const int64_t created = order.created_at.value_or(0);
   result.until = created + policy.window_minutes * 60;
@@ -107,7 +106,8 @@ std::string format_time(int64_t unix_seconds) {
   const int64_t day_of_era = days - era * 146097;
   const int64_t year_of_era =
       (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-  const int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const int64_t day_of_year =
+      day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
   const int64_t month_from_march = (5 * day_of_year + 2) / 153;
   const int64_t day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
   const int64_t month = month_from_march < 10 ? month_from_march + 3 : month_from_march - 9;
