@@ -27,7 +27,7 @@ for program in examples/programs/*.json; do
 done
 
 echo
-echo "== claims: the server's check of two orders/create payloads"
+echo "== claims: the server's check of the example orders/create payloads"
 for order in examples/orders/*.json; do
   set +e
   verdict=$("$cli" validate --program examples/programs/free-shipping-and-tote.json --order "$order" \

@@ -14,9 +14,7 @@ namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
-bool is_alnum(char c) {
-  return is_digit(c) || is_upper(c) || (c >= 'a' && c <= 'z');
-}
+bool is_alnum(char c) { return is_digit(c) || is_upper(c) || (c >= 'a' && c <= 'z'); }
 bool all_digits(const std::string& text) {
   return !text.empty() && std::all_of(text.begin(), text.end(), is_digit);
 }
@@ -98,8 +96,8 @@ std::optional<std::string> five_digits(const std::string& text) {
 
 std::optional<std::string> nl_postcode(const std::string& text) {
   const std::string code = without(text, " ");
-  if (code.size() != 6 || code[0] == '0' || !all_digits(code.substr(0, 4)) ||
-      !is_upper(code[4]) || !is_upper(code[5])) {
+  if (code.size() != 6 || code[0] == '0' || !all_digits(code.substr(0, 4)) || !is_upper(code[4]) ||
+      !is_upper(code[5])) {
     return std::nullopt;
   }
   return code.substr(0, 4) + " " + code.substr(4);
@@ -117,12 +115,12 @@ std::optional<std::string> jp_postal(const std::string& text) {
   return std::nullopt;
 }
 
-const char* const kUsStates[] = {
-    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA",
-    "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ",
-    "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT",
-    "VA", "WA", "WV", "WI", "WY", "DC", "AS", "GU", "MP", "PR", "VI", "UM", "AA", "AE", "AP",
-    nullptr};
+const char* const kUsStates[] = {"AL", "AK", "AZ", "AR", "CA", "CO",   "CT", "DE", "FL", "GA", "HI",
+                                 "ID", "IL", "IN", "IA", "KS", "KY",   "LA", "ME", "MD", "MA", "MI",
+                                 "MN", "MS", "MO", "MT", "NE", "NV",   "NH", "NJ", "NM", "NY", "NC",
+                                 "ND", "OH", "OK", "OR", "PA", "RI",   "SC", "SD", "TN", "TX", "UT",
+                                 "VT", "VA", "WA", "WV", "WI", "WY",   "DC", "AS", "GU", "MP", "PR",
+                                 "VI", "UM", "AA", "AE", "AP", nullptr};
 const char* const kCaProvinces[] = {"AB", "BC", "MB", "NB", "NL", "NS", "NT",
                                     "NU", "ON", "PE", "QC", "SK", "YT", nullptr};
 const char* const kAuStates[] = {"ACT", "NSW", "NT", "QLD", "SA", "TAS", "VIC", "WA", nullptr};
@@ -165,8 +163,8 @@ bool valid_province(const CountryRules& rules, const std::string& code) {
 bool looks_like_po_box(const std::string& line) {
   std::string text = tidy(without(detail::lower(line), "."));
   static const char* const kPatterns[] = {
-      "po box",  "p o box", "pobox",        "post office box", "postfach",   "postbus",
-      "gpo box", "locked bag", "boîte postale", "boite postale", "postbox", nullptr};
+      "po box",  "p o box",    "pobox",         "post office box", "postfach", "postbus",
+      "gpo box", "locked bag", "boîte postale", "boite postale",   "postbox",  nullptr};
   for (const char* const* p = kPatterns; *p; ++p) {
     for (std::size_t at = text.find(*p); at != std::string::npos; at = text.find(*p, at + 1)) {
       const bool starts_word = at == 0 || !is_alnum(text[at - 1]);
@@ -206,8 +204,8 @@ Address normalise_address(const Address& in) {
   a.phone = tidy(in.phone);
   a.province_code = detail::upper(without(in.province_code, " \t\n\r"));
   if (a.country_code == "JP" && !a.province_code.empty()) {
-    std::string number = a.province_code.compare(0, 3, "JP-") == 0 ? a.province_code.substr(3)
-                                                                    : a.province_code;
+    std::string number =
+        a.province_code.compare(0, 3, "JP-") == 0 ? a.province_code.substr(3) : a.province_code;
     if (number.size() == 1 && is_digit(number[0])) number = "0" + number;
     if (number.size() == 2 && all_digits(number)) a.province_code = "JP-" + number;
   }

@@ -3,7 +3,7 @@
 // is the one the customer reads, so "already shipped" wins over "too late".
 
 #include <algorithm>
-#include <cstdio>
+#include <string>
 
 #include "tiercart/post_purchase.h"
 
@@ -71,8 +71,7 @@ std::string_view edit_kind_name(EditKind kind) {
   return "address";
 }
 
-EditEligibility edit_eligibility(const OrderStatus& order, const EditPolicy& policy,
-                                 int64_t now) {
+EditEligibility edit_eligibility(const OrderStatus& order, const EditPolicy& policy, int64_t now) {
   EditEligibility result;
   const int64_t created = order.created_at.value_or(0);
   result.until = created + policy.window_minutes * 60;
@@ -107,16 +106,31 @@ std::string format_time(int64_t unix_seconds) {
   const int64_t day_of_era = days - era * 146097;
   const int64_t year_of_era =
       (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-  const int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const int64_t day_of_year =
+      day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
   const int64_t month_from_march = (5 * day_of_year + 2) / 153;
   const int64_t day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
   const int64_t month = month_from_march < 10 ? month_from_march + 3 : month_from_march - 9;
   const int64_t year = year_of_era + era * 400 + (month <= 2 ? 1 : 0);
-  char text[128];
-  std::snprintf(text, sizeof text, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ",
-                static_cast<long long>(year), static_cast<long long>(month),
-                static_cast<long long>(day), static_cast<long long>(rest / 3600),
-                static_cast<long long>(rest / 60 % 60), static_cast<long long>(rest % 60));
+  // Written by hand rather than with snprintf, which would pull printf into the wasm module.
+  std::string text;
+  auto two = [&](int64_t value) {
+    text += static_cast<char>('0' + value / 10);
+    text += static_cast<char>('0' + value % 10);
+  };
+  std::string digits = std::to_string(year < 0 ? -year : year);
+  if (digits.size() < 4) digits.insert(0, 4 - digits.size(), '0');
+  text = (year < 0 ? "-" : "") + digits + "-";
+  two(month);
+  text += '-';
+  two(day);
+  text += 'T';
+  two(rest / 3600);
+  text += ':';
+  two(rest / 60 % 60);
+  text += ':';
+  two(rest % 60);
+  text += 'Z';
   return text;
 }
 

@@ -36,7 +36,8 @@ bool is_id(const std::string& text) {
   if (text.empty() || text.size() > 64) return false;
   auto ok = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
   if (!ok(text[0])) return false;
-  return std::all_of(text.begin(), text.end(), [&](char c) { return ok(c) || c == '_' || c == '-'; });
+  return std::all_of(text.begin(), text.end(),
+                     [&](char c) { return ok(c) || c == '_' || c == '-'; });
 }
 
 std::optional<int64_t> read_time(ObjectReader& r, std::string_view key) {
@@ -309,13 +310,18 @@ Result<Address> parse_address(std::string_view text) {
   if (!doc) return doc.error();
   ObjectReader r(doc.value(), "$", "address");
   Address a;
-  const std::pair<const char*, std::string*> fields[] = {
-      {"first_name", &a.first_name}, {"last_name", &a.last_name},
-      {"company", &a.company},       {"address1", &a.address1},
-      {"address2", &a.address2},     {"city", &a.city},
-      {"province", &a.province},     {"province_code", &a.province_code},
-      {"zip", &a.zip},               {"country_code", &a.country_code},
-      {"country", &a.country},       {"phone", &a.phone}};
+  const std::pair<const char*, std::string*> fields[] = {{"first_name", &a.first_name},
+                                                         {"last_name", &a.last_name},
+                                                         {"company", &a.company},
+                                                         {"address1", &a.address1},
+                                                         {"address2", &a.address2},
+                                                         {"city", &a.city},
+                                                         {"province", &a.province},
+                                                         {"province_code", &a.province_code},
+                                                         {"zip", &a.zip},
+                                                         {"country_code", &a.country_code},
+                                                         {"country", &a.country},
+                                                         {"phone", &a.phone}};
   for (const auto& [key, out] : fields) {
     *out = r.string(key).value_or("");
     if (out->size() > kMaxAddressField) {
@@ -374,9 +380,8 @@ Result<std::string> select_offers_json(std::string_view order_json, std::string_
 
   ojson out;
   out["currency"] = currency;
-  out["suppressed"] = selection.value().suppressed.empty()
-                          ? ojson(nullptr)
-                          : ojson(selection.value().suppressed);
+  out["suppressed"] =
+      selection.value().suppressed.empty() ? ojson(nullptr) : ojson(selection.value().suppressed);
   out["offers"] = ojson::array();
   for (const auto& offer : selection.value().offers) {
     ojson o;
@@ -391,12 +396,11 @@ Result<std::string> select_offers_json(std::string_view order_json, std::string_
     o["original_price"] = money_json(offer.original_price);
     if (offer.discount) {
       const bool percentage = offer.discount->type == DiscountType::kPercentage;
-      o["discount"] = {
-          {"value_type", percentage ? "percentage" : "fixed_amount"},
-          {"value", percentage ? offer.discount->percentage_text
-                               : decimal_text(offer.discount_amount, minor)},
-          {"title", offer.discount->title},
-          {"amount", offer.discount_amount}};
+      o["discount"] = {{"value_type", percentage ? "percentage" : "fixed_amount"},
+                       {"value", percentage ? offer.discount->percentage_text
+                                            : decimal_text(offer.discount_amount, minor)},
+                       {"title", offer.discount->title},
+                       {"amount", offer.discount_amount}};
     }
     if (offer.selling_plan_id) o["selling_plan_id"] = *offer.selling_plan_id;
     out["offers"].push_back(std::move(o));
@@ -408,8 +412,8 @@ Result<std::string> select_offers_json(std::string_view order_json, std::string_
   return dump(out);
 }
 
-Result<std::string> edit_eligibility_json(std::string_view order_json,
-                                          std::string_view policy_json, std::string_view now) {
+Result<std::string> edit_eligibility_json(std::string_view order_json, std::string_view policy_json,
+                                          std::string_view now) {
   auto status = parse_order_status(order_json);
   if (!status) return status.error();
   if (!status.value().created_at) {
@@ -455,13 +459,18 @@ Result<std::string> check_address_json(std::string_view address_json,
   out["ok"] = check.ok;
   ojson fields = ojson::object();
   const Address& a = check.address;
-  const std::pair<const char*, const std::string*> order[] = {
-      {"first_name", &a.first_name}, {"last_name", &a.last_name},
-      {"company", &a.company},       {"address1", &a.address1},
-      {"address2", &a.address2},     {"city", &a.city},
-      {"province", &a.province},     {"province_code", &a.province_code},
-      {"zip", &a.zip},               {"country_code", &a.country_code},
-      {"country", &a.country},       {"phone", &a.phone}};
+  const std::pair<const char*, const std::string*> order[] = {{"first_name", &a.first_name},
+                                                              {"last_name", &a.last_name},
+                                                              {"company", &a.company},
+                                                              {"address1", &a.address1},
+                                                              {"address2", &a.address2},
+                                                              {"city", &a.city},
+                                                              {"province", &a.province},
+                                                              {"province_code", &a.province_code},
+                                                              {"zip", &a.zip},
+                                                              {"country_code", &a.country_code},
+                                                              {"country", &a.country},
+                                                              {"phone", &a.phone}};
   for (const auto& [key, value] : order) {
     if (!value->empty()) fields[key] = *value;
   }

@@ -171,8 +171,8 @@ Result<OfferSelection> select_offers(const Order& order, const OrderStatus& stat
       offer.original_price = Money{unit * rule.quantity, currency};
       int64_t off = 0;
       if (rule.discount) {
-        auto amount =
-            discount_amount(*rule.discount, offer.original_price.amount, currency, catalog, context);
+        auto amount = discount_amount(*rule.discount, offer.original_price.amount, currency,
+                                      catalog, context);
         if (!amount) {
           if (amount.error().code != "missing_rate") return amount.error();
           skip = "missing_rate";

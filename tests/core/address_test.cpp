@@ -55,28 +55,22 @@ TEST_P(PostalCodes, AreNormalisedOrRefusedPerCountry) {
 
 INSTANTIATE_TEST_SUITE_P(
     EightCountries, PostalCodes,
-    ::testing::Values(PostalCase{"US", "NY", "10118", "10118"},
-                      PostalCase{"US", "NY", "10118 9999", "10118-9999"},
-                      PostalCase{"US", "NY", "1011", nullptr},
-                      PostalCase{"US", "NY", "ABCDE", nullptr},
-                      PostalCase{"CA", "ON", "k1a0b1", "K1A 0B1"},
-                      PostalCase{"CA", "ON", "K1A 0B1", "K1A 0B1"},
-                      PostalCase{"CA", "ON", "W1A 0B1", nullptr},   // no W first
-                      PostalCase{"CA", "ON", "K1O 0B1", nullptr},   // no O
-                      PostalCase{"GB", "", "sw1a1aa", "SW1A 1AA"},
-                      PostalCase{"GB", "", "M1 1AE", "M1 1AE"},
-                      PostalCase{"GB", "", "B33  8TH", "B33 8TH"},
-                      PostalCase{"GB", "", "12345", nullptr},
-                      PostalCase{"DE", "", "10117", "10117"},
-                      PostalCase{"DE", "", "1011", nullptr},
-                      PostalCase{"FR", "", "75 008", "75008"},
-                      PostalCase{"FR", "", "7500A", nullptr},
-                      PostalCase{"NL", "", "1012js", "1012 JS"},
-                      PostalCase{"NL", "", "0123 AB", nullptr},  // no leading zero
-                      PostalCase{"AU", "NSW", "2000", "2000"},
-                      PostalCase{"AU", "NSW", "200", nullptr},
-                      PostalCase{"JP", "JP-13", "1000001", "100-0001"},
-                      PostalCase{"JP", "JP-13", "100-001", nullptr}));
+    ::testing::Values(
+        PostalCase{"US", "NY", "10118", "10118"},
+        PostalCase{"US", "NY", "10118 9999", "10118-9999"}, PostalCase{"US", "NY", "1011", nullptr},
+        PostalCase{"US", "NY", "ABCDE", nullptr}, PostalCase{"CA", "ON", "k1a0b1", "K1A 0B1"},
+        PostalCase{"CA", "ON", "K1A 0B1", "K1A 0B1"},
+        PostalCase{"CA", "ON", "W1A 0B1", nullptr},  // no W first
+        PostalCase{"CA", "ON", "K1O 0B1", nullptr},  // no O
+        PostalCase{"GB", "", "sw1a1aa", "SW1A 1AA"}, PostalCase{"GB", "", "M1 1AE", "M1 1AE"},
+        PostalCase{"GB", "", "B33  8TH", "B33 8TH"}, PostalCase{"GB", "", "12345", nullptr},
+        PostalCase{"DE", "", "10117", "10117"}, PostalCase{"DE", "", "1011", nullptr},
+        PostalCase{"FR", "", "75 008", "75008"}, PostalCase{"FR", "", "7500A", nullptr},
+        PostalCase{"NL", "", "1012js", "1012 JS"},
+        PostalCase{"NL", "", "0123 AB", nullptr},  // no leading zero
+        PostalCase{"AU", "NSW", "2000", "2000"}, PostalCase{"AU", "NSW", "200", nullptr},
+        PostalCase{"JP", "JP-13", "1000001", "100-0001"},
+        PostalCase{"JP", "JP-13", "100-001", nullptr}));
 
 TEST(AddressCheck, RequiresStateZipAndCityInTheUs) {
   Address a = Complete("US", "", "");
@@ -175,8 +169,9 @@ TEST(AddressCheckJson, LeavesEmptyFieldsOutAndKeepsFieldOrder) {
       R"({"zip":"10117","last_name":"Schmidt","address1":"Dam 1","city":"Berlin","country_code":"de","company":"","name":"ignored"})",
       "");
   ASSERT_TRUE(output.ok()) << output.error().message;
-  EXPECT_EQ(output.value(),
-            R"({"ok":true,"address":{"last_name":"Schmidt","address1":"Dam 1","city":"Berlin","zip":"10117","country_code":"DE"},"problems":[]})");
+  EXPECT_EQ(
+      output.value(),
+      R"({"ok":true,"address":{"last_name":"Schmidt","address1":"Dam 1","city":"Berlin","zip":"10117","country_code":"DE"},"problems":[]})");
 }
 
 TEST(AddressCheckJson, RefusesFieldsOfTheWrongTypeOrSize) {
@@ -187,8 +182,8 @@ TEST(AddressCheckJson, RefusesFieldsOfTheWrongTypeOrSize) {
 }
 
 TEST(AddressCheckJson, RefusesUnknownOptions) {
-  EXPECT_TRUE(FailsWith(check_address_json(R"({})", R"({"po_box":false})"), "unknown_field",
-                        "$.po_box"));
+  EXPECT_TRUE(
+      FailsWith(check_address_json(R"({})", R"({"po_box":false})"), "unknown_field", "$.po_box"));
   EXPECT_TRUE(FailsWith(check_address_json(R"({})", R"({"countries":["USA"]})"), "invalid_value",
                         "$.countries[0]"));
 }

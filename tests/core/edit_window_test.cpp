@@ -139,10 +139,10 @@ TEST(EditWindowJson, WritesTimesInUtc) {
 }
 
 TEST(EditWindowJson, RequiresTheOrdersCreationTime) {
-  EXPECT_TRUE(FailsWith(edit_eligibility_json(R"({"id":1})",
-                                              R"({"window_minutes":60,"allowed":[]})",
-                                              "2026-11-21T12:00:00Z"),
-                        "missing_field", "$.created_at"));
+  EXPECT_TRUE(
+      FailsWith(edit_eligibility_json(R"({"id":1})", R"({"window_minutes":60,"allowed":[]})",
+                                      "2026-11-21T12:00:00Z"),
+                "missing_field", "$.created_at"));
 }
 
 TEST(EditWindowJson, RefusesAWindowLongerThanThirtyDays) {
@@ -159,10 +159,10 @@ TEST(EditWindowJson, RefusesUnknownEdits) {
 }
 
 TEST(EditWindowJson, RefusesATimeWithoutAZone) {
-  EXPECT_TRUE(FailsWith(edit_eligibility_json(R"({"created_at":"2026-11-21T12:00:00Z"})",
-                                              R"({"window_minutes":60,"allowed":[]})",
-                                              "2026-11-21T12:00:00"),
-                        "invalid_time", "$"));
+  EXPECT_TRUE(FailsWith(
+      edit_eligibility_json(R"({"created_at":"2026-11-21T12:00:00Z"})",
+                            R"({"window_minutes":60,"allowed":[]})", "2026-11-21T12:00:00"),
+      "invalid_time", "$"));
 }
 
 TEST(FormatTime, IsTheInverseOfParseTime) {

@@ -133,8 +133,8 @@ TEST(OfferSelection, SkipsAVariantTheContextGivesNoPriceFor) {
 }
 
 TEST(OfferSelection, ShareLimitAllowsExactlyTheShareAndNotOneCentMore) {
-  OfferCatalog catalog = CatalogOf({Complementary("at-limit", 2015, {}),
-                                    Complementary("over-limit", 2016, {})});
+  OfferCatalog catalog =
+      CatalogOf({Complementary("at-limit", 2015, {}), Complementary("over-limit", 2016, {})});
   catalog.max_share_percent = 50;
   // Order subtotal 50.00: 25.00 is exactly half, 25.01 is over.
   auto result = select_offers(OrderOf({{2014, 1008}}), OrderStatus{}, catalog,
@@ -235,10 +235,9 @@ TEST(OfferSelection, KeepsAtMostMaxOffersDistinctVariants) {
   OfferRule third = Complementary("third", 3003, {});
   OfferCatalog catalog = CatalogOf({first, same_variant, second, third});
   catalog.max_offers = 2;
-  auto result = select_offers(OrderOf({{2001, 1001}}), OrderStatus{}, catalog,
-                              ContextWith({{3001, Facts(4001, 100)},
-                                           {3002, Facts(4002, 100)},
-                                           {3003, Facts(4003, 100)}}));
+  auto result = select_offers(
+      OrderOf({{2001, 1001}}), OrderStatus{}, catalog,
+      ContextWith({{3001, Facts(4001, 100)}, {3002, Facts(4002, 100)}, {3003, Facts(4003, 100)}}));
   ASSERT_TRUE(result.ok());
   EXPECT_EQ(Ids(result.value()), (std::vector<std::string>{"first", "second"}));
   EXPECT_EQ(SkipCode(result.value(), "same-variant"), "duplicate_variant");
@@ -263,8 +262,8 @@ TEST(OfferSelection, TriggersOnCollectionsAndTagsFromProductFacts) {
   by_tag.when.tags = {"MERINO"};
   OfferRule elsewhere = Complementary("elsewhere", 3003, {});
   elsewhere.when.collections = {"pantry"};
-  Context context = ContextWith(
-      {{3001, Facts(4001, 100)}, {3002, Facts(4002, 100)}, {3003, Facts(4003, 100)}});
+  Context context =
+      ContextWith({{3001, Facts(4001, 100)}, {3002, Facts(4002, 100)}, {3003, Facts(4003, 100)}});
   context.products[1001].collections = {"winter", "knitwear"};
   context.products[1001].tags = {"merino"};
   auto result = select_offers(OrderOf({{2001, 1001}}), OrderStatus{},
@@ -275,10 +274,10 @@ TEST(OfferSelection, TriggersOnCollectionsAndTagsFromProductFacts) {
 }
 
 TEST(OfferSelectionJson, ReadsTheExampleCatalogAgainstTheExampleOrder) {
-  auto output = select_offers_json(
-      testing::ReadSourceFile("examples/orders/post-purchase-coffee.json"),
-      testing::ReadSourceFile("examples/offers/northbound.json"),
-      testing::ReadSourceFile("examples/contexts/post-purchase.json"));
+  auto output =
+      select_offers_json(testing::ReadSourceFile("examples/orders/post-purchase-coffee.json"),
+                         testing::ReadSourceFile("examples/offers/northbound.json"),
+                         testing::ReadSourceFile("examples/contexts/post-purchase.json"));
   ASSERT_TRUE(output.ok()) << output.error().message;
   const auto json = nlohmann::json::parse(output.value());
   ASSERT_EQ(json["offers"].size(), 3u);
@@ -294,7 +293,8 @@ TEST(OfferSelectionJson, FixedDiscountValueIsADecimalStringOfTheOrderCurrency) {
   const std::string catalog =
       R"({"format":1,"currency":"USD","offers":[{"id":"o","kind":"complementary","variant_id":5,
           "discount":{"type":"fixed_amount","amount":450,"title":"t"}}]})";
-  const std::string context = R"({"cart_amounts":"minor_units","variants":{"5":{"price":1000,"product_id":6}}})";
+  const std::string context =
+      R"({"cart_amounts":"minor_units","variants":{"5":{"price":1000,"product_id":6}}})";
   auto output = select_offers_json(order, catalog, context);
   ASSERT_TRUE(output.ok()) << output.error().message;
   const auto json = nlohmann::json::parse(output.value());

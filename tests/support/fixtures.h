@@ -10,7 +10,7 @@
 namespace tiercart::testing {
 
 struct FixtureRun {
-  bool valid = false;   // the input file was JSON
+  bool valid = false;  // the input file was JSON
   // evaluate | validate_cart | validate_order | check_program, and the post-purchase
   // entry points select_offers | edit_eligibility | check_address
   std::string command;

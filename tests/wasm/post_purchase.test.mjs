@@ -84,4 +84,70 @@ describe('post-purchase calls', () => {
       expected('post-offers-coffee-and-sweater'),
     );
   });
+
+  it('survives 3,000 malformed post-purchase documents and answers as before', () => {
+    // mulberry32, seeded so that a failure can be replayed.
+    let state = 20261121;
+    const next = () => {
+      state = (state + 0x6d2b79f5) >>> 0;
+      let t = state;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const int = (n) => Math.floor(next() * n);
+    const garbage = '{}[]",:\\ 0123456789.eE+-truefalsnul\u0000\u00e9\ud83d\ude00';
+    const mutate = (text) => {
+      switch (int(5)) {
+        case 0:
+          return text.slice(0, int(text.length));
+        case 1: {
+          const at = int(text.length);
+          return text.slice(0, at) + garbage[int(garbage.length)] + text.slice(at + 1);
+        }
+        case 2: // a value of another type where a field belongs
+          return text.replace(/"[a-z_]+":\s*("[^"]*"|\d+|true|false)/, (m) =>
+            m.replace(/:.*/, `:${['[]', '{}', 'null', '1e999', '-1', '"x"'][int(6)]}`));
+        case 3:
+          return Array.from({ length: int(40) }, () => garbage[int(garbage.length)]).join('');
+        default:
+          return '['.repeat(70) + text;
+      }
+    };
+    const offersCase = read('post-offers-filters-and-limit');
+    const editCase = read('post-edit-partial');
+    const addressCase = read('post-address-problems');
+    const docs = {
+      order: JSON.stringify(offersCase.order),
+      offers: JSON.stringify(offersCase.offers),
+      context: JSON.stringify(offersCase.context),
+      editOrder: JSON.stringify(editCase.order),
+      policy: JSON.stringify(editCase.policy),
+      address: JSON.stringify(addressCase.address),
+      options: JSON.stringify({ shipping_method: { po_box: false }, countries: ['US'] }),
+    };
+    const before = tiercart.selectOffersJson(docs.order, docs.offers, docs.context);
+    let errors = 0;
+    for (let i = 0; i < 3000; i += 1) {
+      const pick = (key) => (int(3) === 0 ? mutate(docs[key]) : docs[key]);
+      try {
+        switch (i % 3) {
+          case 0:
+            tiercart.selectOffersJson(pick('order'), pick('offers'), pick('context'));
+            break;
+          case 1:
+            tiercart.editEligibilityJson(pick('editOrder'), pick('policy'),
+              int(4) === 0 ? mutate(editCase.now) : editCase.now);
+            break;
+          default:
+            tiercart.checkAddressJson(pick('address'), pick('options'));
+        }
+      } catch (error) {
+        assert.ok(error instanceof TiercartError, `input ${i}: ${error}`);
+        errors += 1;
+      }
+    }
+    assert.ok(errors > 500, `only ${errors} of the inputs were refused`);
+    assert.equal(tiercart.selectOffersJson(docs.order, docs.offers, docs.context), before);
+  });
 });

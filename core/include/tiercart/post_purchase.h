@@ -23,8 +23,8 @@ namespace tiercart {
 // fulfillment_status, cancelled_at). Used by offers and edit eligibility.
 struct OrderStatus {
   std::optional<int64_t> created_at;  // Unix seconds; edit_eligibility_json requires it
-  std::string financial_status;    // "paid", "refunded", ... (lower case; may be empty)
-  std::string fulfillment_status;  // "", "partial", "fulfilled", "restocked"
+  std::string financial_status;       // "paid", "refunded", ... (lower case; may be empty)
+  std::string fulfillment_status;     // "", "partial", "fulfilled", "restocked"
   std::optional<int64_t> cancelled_at;
 };
 Result<OrderStatus> parse_order_status(std::string_view order_json);
@@ -51,7 +51,7 @@ enum class DiscountType {
 
 struct OfferDiscount {
   DiscountType type = DiscountType::kPercentage;
-  Rate percentage;  // kPercentage: 0 < percentage <= 100, e.g. "15" or "12.5"
+  Rate percentage;              // kPercentage: 0 < percentage <= 100, e.g. "15" or "12.5"
   std::string percentage_text;  // as the merchant wrote it, for the output's "value"
   // kFixedAmount: minor units of the catalog's currency, and explicit amounts per
   // presentment currency (minor units) that win over converting with the context's rate.
@@ -79,8 +79,8 @@ struct OfferRule {
   int64_t variant_id = 0;  // what is offered; price, stock and product from the context
   int64_t quantity = 1;
   std::optional<OfferDiscount> discount;
-  std::string title;   // the offer's headline; the variant's title from the context when empty
-  std::string reason;  // why it is offered, for the customer ("Goes with your coffee")
+  std::string title;     // the offer's headline; the variant's title from the context when empty
+  std::string reason;    // why it is offered, for the customer ("Goes with your coffee")
   int64_t priority = 0;  // higher first, -1000..1000
   OfferTrigger when;     // complementary and subscription offers
   std::vector<int64_t> bundle_product_ids;  // bundle: every product of the bundle
@@ -128,7 +128,7 @@ struct OfferSelection {
   // "cancelled_order", "empty_order". Offers is then empty.
   std::string suppressed;
   std::vector<PostPurchaseOffer> offers;  // best first
-  std::vector<SkippedOffer> skipped;  // in catalog order
+  std::vector<SkippedOffer> skipped;      // in catalog order
 };
 
 Result<OfferCatalog> parse_offer_catalog(std::string_view json);
@@ -166,24 +166,23 @@ struct RefusedEdit {
 };
 
 struct EditEligibility {
-  bool editable = false;             // at least one edit allowed now
-  int64_t until = 0;                 // Unix seconds: created_at + window_minutes
-  int64_t seconds_left = 0;          // until - now, never below 0
-  std::vector<EditKind> allowed;     // in kAllEditKinds order
+  bool editable = false;                     // at least one edit allowed now
+  int64_t until = 0;                         // Unix seconds: created_at + window_minutes
+  int64_t seconds_left = 0;                  // until - now, never below 0
+  std::vector<EditKind> allowed;             // in kAllEditKinds order
   std::map<std::string, int64_t> deadlines;  // per allowed edit, Unix seconds
-  std::vector<RefusedEdit> refused;  // in kAllEditKinds order
+  std::vector<RefusedEdit> refused;          // in kAllEditKinds order
 };
 
-EditEligibility edit_eligibility(const OrderStatus& order, const EditPolicy& policy,
-                                 int64_t now);
+EditEligibility edit_eligibility(const OrderStatus& order, const EditPolicy& policy, int64_t now);
 
 // ---------------------------------------------------------------------------------------
 // Addresses
 
 // Shopify's REST address fields. Absent and empty are the same.
 struct Address {
-  std::string first_name, last_name, company, address1, address2, city, province,
-      province_code, zip, country_code, country, phone;
+  std::string first_name, last_name, company, address1, address2, city, province, province_code,
+      zip, country_code, country, phone;
 };
 
 struct AddressOptions {
@@ -199,8 +198,8 @@ struct AddressProblem {
 };
 
 struct AddressCheck {
-  bool ok = false;  // no problem of severity "error"
-  Address address;  // normalised
+  bool ok = false;                       // no problem of severity "error"
+  Address address;                       // normalised
   std::vector<AddressProblem> problems;  // in field order, then rule order
 };
 
@@ -216,8 +215,8 @@ AddressCheck check_address(const Address& address, const AddressOptions& options
 Result<std::string> select_offers_json(std::string_view order_json, std::string_view offers_json,
                                        std::string_view context_json);
 // `now`: ISO 8601 with a zone ("2026-11-21T12:00:00Z").
-Result<std::string> edit_eligibility_json(std::string_view order_json,
-                                          std::string_view policy_json, std::string_view now);
+Result<std::string> edit_eligibility_json(std::string_view order_json, std::string_view policy_json,
+                                          std::string_view now);
 // `options_json` may be empty.
 Result<std::string> check_address_json(std::string_view address_json,
                                        std::string_view options_json);
