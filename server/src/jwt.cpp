@@ -31,8 +31,7 @@ bool numeric_date(const Json& claims, const char* name, int64_t& out, Error& err
                        std::string("$.") + name);
     return false;
   }
-  out = value.is_number_float() ? static_cast<int64_t>(value.get<double>())
-                                : value.get<int64_t>();
+  out = value.is_number_float() ? static_cast<int64_t>(value.get<double>()) : value.get<int64_t>();
   return true;
 }
 
@@ -59,16 +58,16 @@ Result<std::string> base64url_decode(std::string_view text) {
   const std::size_t pad = (4 - text.size() % 4) % 4;
   padded.append(pad, '=');
   std::string out(padded.size() / 4 * 3, '\0');
-  const int written =
-      EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                      reinterpret_cast<const unsigned char*>(padded.data()),
-                      static_cast<int>(padded.size()));
+  const int written = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                      reinterpret_cast<const unsigned char*>(padded.data()),
+                                      static_cast<int>(padded.size()));
   if (written < 0) return make_error("malformed_token", "not base64url");
   // EVP_DecodeBlock counts the bytes the padding stands for; they are not data.
   out.resize(static_cast<std::size_t>(written) - pad);
   // Non-canonical encodings (stray bits in the last character) would let two texts carry
   // one value; re-encoding catches them.
-  if (base64url_encode(out) != text) return make_error("malformed_token", "not canonical base64url");
+  if (base64url_encode(out) != text)
+    return make_error("malformed_token", "not canonical base64url");
   return out;
 }
 
@@ -94,7 +93,8 @@ Result<Json> jwt_verify(std::string_view token, std::string_view secret, const J
   auto header_text = base64url_decode(token.substr(0, first));
   if (!header_text) return make_error("malformed_token", "the header is not base64url", "$header");
   const Json header = Json::parse(header_text.value(), nullptr, false);
-  if (!header.is_object()) return make_error("malformed_token", "the header is not a JSON object", "$header");
+  if (!header.is_object())
+    return make_error("malformed_token", "the header is not a JSON object", "$header");
   // Only HS256, spelt exactly; "none", "HS384", "RS256" (key confusion) are all refused here.
   if (!header.contains("alg") || !header["alg"].is_string() || header["alg"] != "HS256") {
     return make_error("unsupported_algorithm", "only HS256 tokens are accepted", "$header.alg");
@@ -120,7 +120,8 @@ Result<Json> jwt_verify(std::string_view token, std::string_view secret, const J
   Error error;
   int64_t when = 0;
   if (numeric_date(claims, "exp", when, error)) {
-    if (check.now >= when + check.leeway) return make_error("token_expired", "the token has expired", "$.exp");
+    if (check.now >= when + check.leeway)
+      return make_error("token_expired", "the token has expired", "$.exp");
   } else if (!error.code.empty()) {
     return error;
   } else if (check.require_exp) {
@@ -150,8 +151,8 @@ Result<Json> jwt_verify(std::string_view token, std::string_view secret, const J
     }
     if (!named) return make_error("wrong_audience", "the token is meant for another app", "$.aud");
   }
-  if (check.require_subject &&
-      (!claims.contains("sub") || !claims["sub"].is_string() || claims["sub"].get<std::string>().empty())) {
+  if (check.require_subject && (!claims.contains("sub") || !claims["sub"].is_string() ||
+                                claims["sub"].get<std::string>().empty())) {
     return make_error("missing_claim", "the token has no subject", "$.sub");
   }
   return claims;

@@ -20,10 +20,10 @@ Result<std::string> base64url_decode(std::string_view text);
 
 // What a verified token must satisfy besides its signature.
 struct JwtCheck {
-  int64_t now = 0;          // Unix seconds
-  int64_t leeway = 60;      // clock skew allowed on exp, nbf and iat
-  std::string issuer;       // when not empty, `iss` must equal it
-  std::string audience;     // when not empty and the token has `aud`, it must name it
+  int64_t now = 0;       // Unix seconds
+  int64_t leeway = 60;   // clock skew allowed on exp, nbf and iat
+  std::string issuer;    // when not empty, `iss` must equal it
+  std::string audience;  // when not empty and the token has `aud`, it must name it
   bool require_exp = false;
   bool require_subject = false;
   std::size_t max_bytes = 16 * 1024;

@@ -112,7 +112,8 @@ Result<std::string> order_from_purchase_token(const std::string& claims_json) {
   const Json* input = member(claims, "input_data");
   const Json* purchase = input ? member(*input, "initialPurchase") : nullptr;
   if (!purchase || !purchase->is_object())
-    return make_error("missing_field", "the token has no initial purchase", "$.input_data.initialPurchase");
+    return make_error("missing_field", "the token has no initial purchase",
+                      "$.input_data.initialPurchase");
   const Json* lines = member(*purchase, "lineItems");
   if (!lines || !lines->is_array() || lines->size() > kMaxLineItems)
     return make_error("missing_field", "the purchase has no line items (at most 1000)",
@@ -137,8 +138,10 @@ Result<std::string> order_from_purchase_token(const std::string& claims_json) {
     const std::string path = "$.input_data.initialPurchase.lineItems[" + std::to_string(i) + "]";
     const Json* product = member(line, "product");
     const Json* variant = product ? member(*product, "variant") : nullptr;
-    const auto product_id = product && member(*product, "id") ? shopify_id((*product)["id"]) : std::nullopt;
-    const auto variant_id = variant && member(*variant, "id") ? shopify_id((*variant)["id"]) : std::nullopt;
+    const auto product_id =
+        product && member(*product, "id") ? shopify_id((*product)["id"]) : std::nullopt;
+    const auto variant_id =
+        variant && member(*variant, "id") ? shopify_id((*variant)["id"]) : std::nullopt;
     const Json* quantity = member(line, "quantity");
     const Json* line_total = member(line, "totalPriceSet");
     const Json* line_money = line_total ? member(*line_total, "presentmentMoney") : nullptr;
@@ -146,7 +149,8 @@ Result<std::string> order_from_purchase_token(const std::string& claims_json) {
     if (!product_id || !variant_id || !quantity || !quantity->is_number_integer() ||
         quantity->get<int64_t>() < 1 || quantity->get<int64_t>() > 1000000 || !amount ||
         !(amount->is_string() || amount->is_number_integer())) {
-      return make_error("invalid_value", "a line needs product and variant ids, a quantity and a total", path);
+      return make_error("invalid_value",
+                        "a line needs product and variant ids, a quantity and a total", path);
     }
     auto total_minor = parse_decimal_amount(
         amount->is_string() ? amount->get<std::string>() : std::to_string(amount->get<int64_t>()),
@@ -164,7 +168,8 @@ Result<std::string> order_from_purchase_token(const std::string& claims_json) {
                       {"quantity", units},
                       {"price", decimal_text(unit, *exponent)}};
     if (remainder > 0)
-      rest_line["discount_allocations"] = Json::array({{{"amount", decimal_text(remainder, *exponent)}}});
+      rest_line["discount_allocations"] =
+          Json::array({{{"amount", decimal_text(remainder, *exponent)}}});
     const Json* title = member(*product, "title");
     if (title && title->is_string()) rest_line["title"] = *title;
     order["line_items"].push_back(std::move(rest_line));
@@ -198,50 +203,60 @@ void PostPurchase::routes(httplib::Server& http, Guard proxy_allowed, Guard admi
     res.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type");
     res.set_header("Access-Control-Max-Age", "600");
   };
-  http.Options(R"(/post-purchase/(offer|sign-changeset))", httplib::Server::Handler([cors](const Request& req, Response& res) {
-    cors(req, res);
-    res.status = 204;
-  }));
-  http.Post("/post-purchase/offer", httplib::Server::Handler([this, cors](const Request& req, Response& res) {
-    cors(req, res);
-    offer(req, res);
-  }));
-  http.Post("/post-purchase/sign-changeset", httplib::Server::Handler([this, cors](const Request& req, Response& res) {
-    cors(req, res);
-    sign_changeset(req, res);
-  }));
+  http.Options(R"(/post-purchase/(offer|sign-changeset))",
+               httplib::Server::Handler([cors](const Request& req, Response& res) {
+                 cors(req, res);
+                 res.status = 204;
+               }));
+  http.Post("/post-purchase/offer",
+            httplib::Server::Handler([this, cors](const Request& req, Response& res) {
+              cors(req, res);
+              offer(req, res);
+            }));
+  http.Post("/post-purchase/sign-changeset",
+            httplib::Server::Handler([this, cors](const Request& req, Response& res) {
+              cors(req, res);
+              sign_changeset(req, res);
+            }));
 
   auto proxied = [this, proxy_allowed](void (PostPurchase::*method)(const Request&, Response&)) {
-    return httplib::Server::Handler([this, proxy_allowed, method](const Request& req, Response& res) {
-      if (proxy_allowed(req, res)) (this->*method)(req, res);
-    });
+    return httplib::Server::Handler(
+        [this, proxy_allowed, method](const Request& req, Response& res) {
+          if (proxy_allowed(req, res)) (this->*method)(req, res);
+        });
   };
   http.Get(R"(/apps/tiercart/orders/(\d{1,18})/edits)", proxied(&PostPurchase::edit));
   http.Post(R"(/apps/tiercart/orders/(\d{1,18})/(address|cancel))", proxied(&PostPurchase::edit));
 
   // The same edits from the customer account extension (extensions/tiercart-order-status),
   // authenticated by its session token instead of the app proxy's signature.
-  http.Options(R"(/customer-account/orders/(\d{1,18})/.*)", httplib::Server::Handler([cors](const Request& req, Response& res) {
-    cors(req, res);
-    res.set_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
-    res.status = 204;
-  }));
+  http.Options(R"(/customer-account/orders/(\d{1,18})/.*)",
+               httplib::Server::Handler([cors](const Request& req, Response& res) {
+                 cors(req, res);
+                 res.set_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+                 res.status = 204;
+               }));
   auto customer = [this, cors](void (PostPurchase::*method)(const Request&, Response&)) {
     return httplib::Server::Handler([this, cors, method](const Request& req, Response& res) {
       cors(req, res);
       (this->*method)(req, res);
     });
   };
-  http.Get(R"(/customer-account/orders/(\d{1,18})/(edits))", customer(&PostPurchase::customer_edit));
-  http.Post(R"(/customer-account/orders/(\d{1,18})/offers)", customer(&PostPurchase::customer_offers));
-  http.Post(R"(/customer-account/orders/(\d{1,18})/(address|cancel))", customer(&PostPurchase::customer_edit));
-  http.Post(R"(/customer-account/orders/(\d{1,18})/(offers)/([a-z0-9_-]{1,64}))", customer(&PostPurchase::customer_edit));
+  http.Get(R"(/customer-account/orders/(\d{1,18})/(edits))",
+           customer(&PostPurchase::customer_edit));
+  http.Post(R"(/customer-account/orders/(\d{1,18})/offers)",
+            customer(&PostPurchase::customer_offers));
+  http.Post(R"(/customer-account/orders/(\d{1,18})/(address|cancel))",
+            customer(&PostPurchase::customer_edit));
+  http.Post(R"(/customer-account/orders/(\d{1,18})/(offers)/([a-z0-9_-]{1,64}))",
+            customer(&PostPurchase::customer_edit));
 
   // The merchant's settings: validated by the core's parsers, saved, used at once.
   auto setting = [this, admin_allowed](const char* key, std::string Settings::*field,
                                        std::function<Result<bool>(const std::string&)> check) {
     return httplib::Server::Handler([=](const Request& req, Response& res) {
-      if (!admin_allowed(req, res) || body_too_large(req, res, config_.max_admin_body_bytes)) return;
+      if (!admin_allowed(req, res) || body_too_large(req, res, config_.max_admin_body_bytes))
+        return;
       auto checked = check(req.body);
       if (!checked) {
         return send_error(res, 400, checked.error().code, checked.error().message,
@@ -256,28 +271,33 @@ void PostPurchase::routes(httplib::Server& http, Guard proxy_allowed, Guard admi
       res.set_content("{\"saved\":true}", kJson);
     });
   };
-  http.Put("/admin/post-purchase/offers", setting(kOffersKey, &Settings::offers, [](const std::string& body) -> Result<bool> {
-    auto parsed = parse_offer_catalog(body);
-    if (!parsed) return parsed.error();
-    return true;
-  }));
-  http.Put("/admin/post-purchase/edit-policy", setting(kPolicyKey, &Settings::policy, [](const std::string& body) -> Result<bool> {
-    auto parsed = parse_edit_policy(body);
-    if (!parsed) return parsed.error();
-    return true;
-  }));
-  http.Put("/admin/post-purchase/address-options", setting(kAddressOptionsKey, &Settings::address_options, [](const std::string& body) -> Result<bool> {
-    auto parsed = parse_address_options(body);
-    if (!parsed) return parsed.error();
-    return true;
-  }));
+  http.Put("/admin/post-purchase/offers",
+           setting(kOffersKey, &Settings::offers, [](const std::string& body) -> Result<bool> {
+             auto parsed = parse_offer_catalog(body);
+             if (!parsed) return parsed.error();
+             return true;
+           }));
+  http.Put("/admin/post-purchase/edit-policy",
+           setting(kPolicyKey, &Settings::policy, [](const std::string& body) -> Result<bool> {
+             auto parsed = parse_edit_policy(body);
+             if (!parsed) return parsed.error();
+             return true;
+           }));
+  http.Put("/admin/post-purchase/address-options",
+           setting(kAddressOptionsKey, &Settings::address_options,
+                   [](const std::string& body) -> Result<bool> {
+                     auto parsed = parse_address_options(body);
+                     if (!parsed) return parsed.error();
+                     return true;
+                   }));
 }
 
 // --- post-purchase (Shopify's checkout) -------------------------------------------------
 
 std::optional<std::string> PostPurchase::verified_claims(const Request& req, Response& res) {
   if (config_.api_key.empty()) {
-    send_error(res, 503, "post_purchase_disabled", "no app API key is configured (TIERCART_API_KEY)");
+    send_error(res, 503, "post_purchase_disabled",
+               "no app API key is configured (TIERCART_API_KEY)");
     return std::nullopt;
   }
   const std::string header = req.get_header_value("Authorization");
@@ -293,7 +313,8 @@ std::optional<std::string> PostPurchase::verified_claims(const Request& req, Res
   check.audience = config_.api_key;
   check.require_subject = true;  // the initial purchase's reference id
   check.max_bytes = kMaxTokenBytes;
-  auto claims = jwt_verify(std::string_view(header).substr(prefix.size()), config_.app_secret, check);
+  auto claims =
+      jwt_verify(std::string_view(header).substr(prefix.size()), config_.app_secret, check);
   if (!claims) {
     send_error(res, 401, claims.error().code, claims.error().message, claims.error().path);
     return std::nullopt;
@@ -354,8 +375,8 @@ void PostPurchase::sign_changeset(const Request& req, Response& res) {
   for (const Json& candidate : offers.value("offers", Json::array()))
     if (candidate.value("id", "") == offer_id) offer = candidate;
   if (offer.is_null()) {
-    return send_error(res, 409, "offer_unavailable", "this offer is not available for this purchase",
-                      "$.offer_id");
+    return send_error(res, 409, "offer_unavailable",
+                      "this offer is not available for this purchase", "$.offer_id");
   }
   // The price the customer saw, if the client says: it must be the one recomputed here.
   if (request.contains("price")) {
@@ -365,8 +386,8 @@ void PostPurchase::sign_changeset(const Request& req, Response& res) {
                       claimed.value("currency", Json()) == actual["currency"];
     if (!same) {
       return send_error(res, 409, "price_mismatch",
-                        "the offer's price is not the one given; show the current offer",
-                        "$.price", {{"offer", offer}});
+                        "the offer's price is not the one given; show the current offer", "$.price",
+                        {{"offer", offer}});
     }
   }
 
@@ -374,10 +395,9 @@ void PostPurchase::sign_changeset(const Request& req, Response& res) {
   const std::string reference_id = claims["sub"];
   // One answer per incoming token: its jti when Shopify gives one, else a digest of it.
   const std::string token = req.get_header_value("Authorization").substr(7);
-  const std::string request_key =
-      claims.contains("jti") && claims["jti"].is_string()
-          ? "jti:" + claims["jti"].get<std::string>()
-          : "token:" + hex(hmac_sha256("tiercart-request-key", token));
+  const std::string request_key = claims.contains("jti") && claims["jti"].is_string()
+                                      ? "jti:" + claims["jti"].get<std::string>()
+                                      : "token:" + hex(hmac_sha256("tiercart-request-key", token));
 
   Json change = {{"variantID", offer["variant_id"]}, {"quantity", offer["quantity"]}};
   if (offer.contains("selling_plan_id")) {
@@ -396,12 +416,17 @@ void PostPurchase::sign_changeset(const Request& req, Response& res) {
   }
   const std::string jti = random_uuid();
   if (jti.empty()) return send_error(res, 503, "unavailable", "no random bytes for a token id");
-  const Json changeset = {{"iss", config_.api_key}, {"jti", jti}, {"iat", now_seconds()},
-                          {"sub", reference_id}, {"changes", Json::array({change})}};
-  ChangesetRecord record{request_key, reference_id, offer_id, jti,
-                         jwt_sign(changeset, config_.app_secret), now_seconds() * 1000};
+  const Json changeset = {{"iss", config_.api_key},
+                          {"jti", jti},
+                          {"iat", now_seconds()},
+                          {"sub", reference_id},
+                          {"changes", Json::array({change})}};
+  ChangesetRecord record{
+      request_key,         reference_id, offer_id, jti, jwt_sign(changeset, config_.app_secret),
+      now_seconds() * 1000};
   auto stored = store_.record_changeset(record);
-  if (!stored) return send_error(res, 503, "storage_unavailable", "the changeset could not be stored");
+  if (!stored)
+    return send_error(res, 503, "storage_unavailable", "the changeset could not be stored");
   const ChangesetRecord& kept = stored.value().record;
   if (stored.value().existing && kept.request_key == request_key && kept.offer_id != offer_id) {
     return send_error(res, 409, "token_replayed",
@@ -446,7 +471,8 @@ void PostPurchase::customer_offers(const Request& req, Response& res) {
 
 std::optional<std::string> PostPurchase::customer_shop(const Request& req, Response& res) {
   if (config_.api_key.empty()) {
-    send_error(res, 503, "post_purchase_disabled", "no app API key is configured (TIERCART_API_KEY)");
+    send_error(res, 503, "post_purchase_disabled",
+               "no app API key is configured (TIERCART_API_KEY)");
     return std::nullopt;
   }
   const std::string header = req.get_header_value("Authorization");
@@ -471,7 +497,8 @@ std::optional<std::string> PostPurchase::customer_shop(const Request& req, Respo
     send_error(res, 401, "wrong_audience", "the session token names no app", "$.aud");
     return std::nullopt;
   }
-  std::string dest = c.contains("dest") && c["dest"].is_string() ? c["dest"].get<std::string>() : "";
+  std::string dest =
+      c.contains("dest") && c["dest"].is_string() ? c["dest"].get<std::string>() : "";
   if (dest.rfind("https://", 0) == 0) dest = dest.substr(8);
   if (dest.empty() || dest.size() > 255) {
     send_error(res, 401, "missing_claim", "the session token names no shop", "$.dest");
@@ -484,7 +511,8 @@ void PostPurchase::edit_order(const std::string& shop, int64_t order_id, const s
                               const Request& req, Response& res) {
   auto verdict = store_.find_order_verdict(shop, order_id);
   if (!verdict) return send_error(res, 503, "storage_unavailable", verdict.error().message);
-  if (!verdict.value()) return send_error(res, 404, "order_not_found", "no such order for this shop");
+  if (!verdict.value())
+    return send_error(res, 404, "order_not_found", "no such order for this shop");
   auto edits = store_.list_order_edits(shop, order_id);
   if (!edits) return send_error(res, 503, "storage_unavailable", edits.error().message);
   Json order = {{"created_at", format_time(verdict.value()->received_at / 1000)}};
@@ -494,7 +522,8 @@ void PostPurchase::edit_order(const std::string& shop, int64_t order_id, const s
     if (edit.edit == "address") address = Json::parse(edit.document, nullptr, false);
   }
   const Settings current = settings();
-  if (current.policy.empty()) return send_error(res, 403, "edits_not_configured", "the shop offers no order edits");
+  if (current.policy.empty())
+    return send_error(res, 403, "edits_not_configured", "the shop offers no order edits");
   auto eligibility = edit_eligibility_json(dump(order), current.policy, format_time(now_seconds()));
   if (!eligibility) {
     return send_error(res, 500, eligibility.error().code, eligibility.error().message);
@@ -512,13 +541,16 @@ void PostPurchase::edit_order(const std::string& shop, int64_t order_id, const s
   Json answer = {{"order_id", order_id}};
   if (kind == "address") {
     auto checked = check_address_json(req.body, current.address_options);
-    if (!checked) return send_error(res, 400, checked.error().code, checked.error().message, checked.error().path);
+    if (!checked)
+      return send_error(res, 400, checked.error().code, checked.error().message,
+                        checked.error().path);
     Json check = Json::parse(checked.value(), nullptr, false);
     if (!check.value("ok", false)) {
       res.status = 422;
-      return res.set_content(dump({{"error", {{"code", "invalid_address"},
-                                              {"message", "the address has problems"},
-                                              {"problems", check["problems"]}}},
+      return res.set_content(dump({{"error",
+                                    {{"code", "invalid_address"},
+                                     {"message", "the address has problems"},
+                                     {"problems", check["problems"]}}},
                                    {"address", check["address"]}}),
                              kJson);
     }
@@ -531,7 +563,8 @@ void PostPurchase::edit_order(const std::string& shop, int64_t order_id, const s
     for (const auto& edit : edits.value()) {
       const Json done = Json::parse(edit.document, nullptr, false);
       if (edit.edit == "add_item" && done.is_object() && done.value("id", "") == offer_id) {
-        return res.set_content(dump({{"order_id", order_id}, {"offer", done}, {"duplicate", true}}), kJson);
+        return res.set_content(dump({{"order_id", order_id}, {"offer", done}, {"duplicate", true}}),
+                               kJson);
       }
     }
     const Json body = Json::parse(req.body, nullptr, false);
@@ -541,13 +574,17 @@ void PostPurchase::edit_order(const std::string& shop, int64_t order_id, const s
     auto offers_text = offers_for(dump({{"input_data", purchase}}), res);
     if (!offers_text) return;
     Json offer;
-    for (const Json& candidate : Json::parse(*offers_text, nullptr, false).value("offers", Json::array()))
+    for (const Json& candidate :
+         Json::parse(*offers_text, nullptr, false).value("offers", Json::array()))
       if (candidate.value("id", "") == offer_id) offer = candidate;
-    if (offer.is_null()) return send_error(res, 409, "offer_unavailable", "this offer is not available for this order");
-    if (!claimed.is_null() && (!claimed.is_object() || claimed.value("amount", Json()) != offer["price"]["amount"] ||
-                               claimed.value("currency", Json()) != offer["price"]["currency"])) {
-      return send_error(res, 409, "price_mismatch", "the offer's price is not the one given", "$.price",
-                        {{"offer", offer}});
+    if (offer.is_null())
+      return send_error(res, 409, "offer_unavailable",
+                        "this offer is not available for this order");
+    if (!claimed.is_null() &&
+        (!claimed.is_object() || claimed.value("amount", Json()) != offer["price"]["amount"] ||
+         claimed.value("currency", Json()) != offer["price"]["currency"])) {
+      return send_error(res, 409, "price_mismatch", "the offer's price is not the one given",
+                        "$.price", {{"offer", offer}});
     }
     document = dump(offer);
     answer["offer"] = offer;

@@ -165,8 +165,13 @@ Result<std::unique_ptr<Service>> Service::create(Config config) {
   if (!post_purchase) return post_purchase.error();
   service->post_purchase_ = std::move(post_purchase).value();
   service->post_purchase_->routes(
-      *service->http_, [s = service.get()](const httplib::Request& req, httplib::Response& res) { return s->proxy_allowed(req, res); },
-      [s = service.get()](const httplib::Request& req, httplib::Response& res) { return s->admin_allowed(req, res); });
+      *service->http_,
+      [s = service.get()](const httplib::Request& req, httplib::Response& res) {
+        return s->proxy_allowed(req, res);
+      },
+      [s = service.get()](const httplib::Request& req, httplib::Response& res) {
+        return s->admin_allowed(req, res);
+      });
   // The shop context saved by the admin API, if any.
   auto saved = service->store_->get_setting(kContextKey);
   if (!saved) return saved.error();

@@ -53,8 +53,8 @@ struct ChangesetRecord {
   std::string request_key;   // the incoming token's jti, or a digest of the whole token
   std::string reference_id;  // the initial purchase: the incoming token's `sub`
   std::string offer_id;
-  std::string jti;    // the changeset token's own jti (unique too)
-  std::string token;  // the signed changeset
+  std::string jti;         // the changeset token's own jti (unique too)
+  std::string token;       // the signed changeset
   int64_t created_at = 0;  // Unix milliseconds
 };
 
@@ -67,8 +67,8 @@ struct StoredChangeset {
 struct OrderEditRecord {
   std::string shop;
   int64_t order_id = 0;
-  std::string edit;      // "address" | "cancel"
-  std::string document;  // JSON: the normalised address, or the cancel request
+  std::string edit;        // "address" | "cancel"
+  std::string document;    // JSON: the normalised address, or the cancel request
   int64_t created_at = 0;  // Unix milliseconds
 };
 

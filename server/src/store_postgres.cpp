@@ -283,16 +283,17 @@ class PostgresStore final : public Store {
     std::lock_guard<std::mutex> lock(mutex_);
     // One statement each, outside a transaction: the insert either wins on every unique key
     // or waits for the row that beat it, which is then committed and visible to the select.
-    Rows inserted(run("INSERT INTO changesets (request_key, reference_id, offer_id, jti, token, "
-                      "created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-                      {c.request_key, c.reference_id, c.offer_id, c.jti, c.token,
-                       std::to_string(c.created_at)}));
+    Rows inserted(run(
+        "INSERT INTO changesets (request_key, reference_id, offer_id, jti, token, "
+        "created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+        {c.request_key, c.reference_id, c.offer_id, c.jti, c.token, std::to_string(c.created_at)}));
     if (!inserted.ok()) return error("insert changeset");
     if (inserted.affected() == 1) return StoredChangeset{c, false};
-    Rows rows(run("SELECT request_key, reference_id, offer_id, jti, token, created_at "
-                  "FROM changesets WHERE request_key = $1 OR (reference_id = $2 AND "
-                  "offer_id = $3) OR jti = $4 ORDER BY request_key = $1 DESC LIMIT 1",
-                  {c.request_key, c.reference_id, c.offer_id, c.jti}));
+    Rows rows(
+        run("SELECT request_key, reference_id, offer_id, jti, token, created_at "
+            "FROM changesets WHERE request_key = $1 OR (reference_id = $2 AND "
+            "offer_id = $3) OR jti = $4 ORDER BY request_key = $1 DESC LIMIT 1",
+            {c.request_key, c.reference_id, c.offer_id, c.jti}));
     if (!rows.ok() || rows.size() != 1) return error("read stored changeset");
     return StoredChangeset{{rows.text(0, 0), rows.text(0, 1), rows.text(0, 2), rows.text(0, 3),
                             rows.text(0, 4), rows.integer(0, 5)},
@@ -308,10 +309,11 @@ class PostgresStore final : public Store {
 
   Status add_order_edit(const OrderEditRecord& edit) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    Rows rows(run("INSERT INTO order_edits (shop, order_id, edit, document, created_at) "
-                  "VALUES ($1, $2, $3, $4, $5)",
-                  {edit.shop, std::to_string(edit.order_id), edit.edit, edit.document,
-                   std::to_string(edit.created_at)}));
+    Rows rows(
+        run("INSERT INTO order_edits (shop, order_id, edit, document, created_at) "
+            "VALUES ($1, $2, $3, $4, $5)",
+            {edit.shop, std::to_string(edit.order_id), edit.edit, edit.document,
+             std::to_string(edit.created_at)}));
     if (!rows.ok()) return error("insert order edit");
     return true;
   }
@@ -319,9 +321,10 @@ class PostgresStore final : public Store {
   Result<std::vector<OrderEditRecord>> list_order_edits(const std::string& shop,
                                                         int64_t order_id) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    Rows rows(run("SELECT shop, order_id, edit, document, created_at FROM order_edits "
-                  "WHERE shop = $1 AND order_id = $2 ORDER BY id",
-                  {shop, std::to_string(order_id)}));
+    Rows rows(
+        run("SELECT shop, order_id, edit, document, created_at FROM order_edits "
+            "WHERE shop = $1 AND order_id = $2 ORDER BY id",
+            {shop, std::to_string(order_id)}));
     if (!rows.ok()) return error("list order edits");
     std::vector<OrderEditRecord> edits;
     for (int row = 0; row < rows.size(); ++row) {

@@ -387,8 +387,8 @@ class SqliteStore final : public Store {
     std::vector<OrderEditRecord> edits;
     int step;
     while ((step = select.step()) == SQLITE_ROW) {
-      edits.push_back({select.text(0), select.integer(1), select.text(2), select.text(3),
-                       select.integer(4)});
+      edits.push_back(
+          {select.text(0), select.integer(1), select.text(2), select.text(3), select.integer(4)});
     }
     if (step != SQLITE_DONE) return storage_error(db_, "list order edits");
     return edits;

@@ -15,7 +15,8 @@ constexpr const char* kRfcKey =
     "AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow";
 constexpr const char* kRfcToken =
     "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9"
-    ".eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ"
+    ".eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlf"
+    "Q"
     ".dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 constexpr int64_t kRfcExp = 1300819380;
 
@@ -175,10 +176,12 @@ TEST(Jwt, RefusesMalformedTokensWithAnErrorNotACrash) {
 }
 
 TEST(Jwt, SignedClaimsVerifyBackUnchanged) {
-  const Json claims = {{"iss", "api-key"}, {"jti", random_uuid()}, {"iat", 1700000000},
-                       {"sub", "ref-1"},
-                       {"changes", Json::array({{{"type", "add_variant"}, {"variantID", 42},
-                                                 {"quantity", 1}}})}};
+  const Json claims = {
+      {"iss", "api-key"},
+      {"jti", random_uuid()},
+      {"iat", 1700000000},
+      {"sub", "ref-1"},
+      {"changes", Json::array({{{"type", "add_variant"}, {"variantID", 42}, {"quantity", 1}}})}};
   auto back = jwt_verify(jwt_sign(claims, "secret"), "secret", at(1700000000));
   ASSERT_TRUE(back);
   EXPECT_EQ(back.value(), claims);

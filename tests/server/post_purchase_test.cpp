@@ -48,25 +48,26 @@ const char* kContext = R"({
 })";
 
 Json purchase_claims(const std::string& reference = "ref-1") {
-  return {{"iss", "shopify"},
-          {"sub", reference},
-          {"iat", now()},
-          {"exp", now() + 600},
-          {"dest", kShop},
-          {"input_data",
-           {{"initialPurchase",
-             {{"referenceId", reference},
-              {"totalPriceSet",
-               {{"shopMoney", {{"amount", "240.00"}, {"currencyCode", "USD"}}},
-                {"presentmentMoney", {{"amount", "240.00"}, {"currencyCode", "USD"}}}}},
-              {"lineItems",
-               Json::array({{{"quantity", 2},
-                             {"totalPriceSet",
-                              {{"presentmentMoney", {{"amount", "240.00"}, {"currencyCode", "USD"}}}}},
-                             {"product",
-                              {{"id", 1001},
-                               {"title", "Merino Sweater"},
-                               {"variant", {{"id", "gid://shopify/ProductVariant/2001"}}}}}}})}}}}}};
+  return {
+      {"iss", "shopify"},
+      {"sub", reference},
+      {"iat", now()},
+      {"exp", now() + 600},
+      {"dest", kShop},
+      {"input_data",
+       {{"initialPurchase",
+         {{"referenceId", reference},
+          {"totalPriceSet",
+           {{"shopMoney", {{"amount", "240.00"}, {"currencyCode", "USD"}}},
+            {"presentmentMoney", {{"amount", "240.00"}, {"currencyCode", "USD"}}}}},
+          {"lineItems",
+           Json::array({{{"quantity", 2},
+                         {"totalPriceSet",
+                          {{"presentmentMoney", {{"amount", "240.00"}, {"currencyCode", "USD"}}}}},
+                         {"product",
+                          {{"id", 1001},
+                           {"title", "Merino Sweater"},
+                           {"variant", {{"id", "gid://shopify/ProductVariant/2001"}}}}}}})}}}}}};
 }
 
 class PostPurchaseRoutes : public ::testing::Test {
@@ -268,8 +269,8 @@ TEST_F(PostPurchaseRoutes, AReplayedJtiCannotAcceptASecondOffer) {
   ASSERT_EQ(fresh->status, 200) << fresh->body;
   JwtCheck check;
   check.now = now();
-  const Json change =
-      jwt_verify(parse(fresh->body)["token"].get<std::string>(), kSecret, check).value()["changes"][0];
+  const Json change = jwt_verify(parse(fresh->body)["token"].get<std::string>(), kSecret, check)
+                          .value()["changes"][0];
   EXPECT_EQ(change["discount"]["valueType"], "fixed_amount");
   EXPECT_EQ(change["discount"]["value"], 5);
 }
@@ -292,9 +293,9 @@ TEST_F(PostPurchaseRoutes, SettingsTheCoreCannotReadAreRefused) {
 
 TEST(PostPurchaseDisabled, WithoutAnApiKeyTheRoutesSayWhy) {
   TestServer server;
-  auto res = server.client()->Post("/post-purchase/offer",
-                                    {{"Authorization", "Bearer " + jwt_sign(purchase_claims(), kSecret)}},
-                                    "{}", "application/json");
+  auto res = server.client()->Post(
+      "/post-purchase/offer", {{"Authorization", "Bearer " + jwt_sign(purchase_claims(), kSecret)}},
+      "{}", "application/json");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 503);
   EXPECT_EQ(parse(res->body)["error"]["code"], "post_purchase_disabled");
@@ -328,7 +329,8 @@ const char* kGoodAddress = R"({"first_name":"Ada","last_name":" Lovelace ","addr
   "city":"Springfield","province_code":"il","zip":"627011234","country_code":"us"})";
 
 TEST_F(OrderEdits, AnAddressFixedWithinTheWindowIsNormalisedAndKept) {
-  put("/admin/post-purchase/edit-policy", R"({"window_minutes":60,"allowed":["address","cancel"]})");
+  put("/admin/post-purchase/edit-policy",
+      R"({"window_minutes":60,"allowed":["address","cancel"]})");
   auto res = edit("address", kGoodAddress);
   ASSERT_TRUE(res);
   ASSERT_EQ(res->status, 200) << res->body;
@@ -381,7 +383,8 @@ TEST_F(OrderEdits, AnEditTheMerchantDoesNotOfferIsForbidden) {
 }
 
 TEST_F(OrderEdits, ACancelledOrderCannotBeCancelledOrEditedAgain) {
-  put("/admin/post-purchase/edit-policy", R"({"window_minutes":60,"allowed":["address","cancel"]})");
+  put("/admin/post-purchase/edit-policy",
+      R"({"window_minutes":60,"allowed":["address","cancel"]})");
   auto cancelled = edit("cancel");
   ASSERT_EQ(cancelled->status, 200) << cancelled->body;
   EXPECT_EQ(parse(cancelled->body)["cancelled"], true);
@@ -434,7 +437,8 @@ class CustomerAccount : public OrderEdits {
 };
 
 TEST_F(CustomerAccount, TheSessionTokenOpensTheSameEditsAsTheAppProxy) {
-  put("/admin/post-purchase/edit-policy", R"({"window_minutes":60,"allowed":["address","add_item"]})");
+  put("/admin/post-purchase/edit-policy",
+      R"({"window_minutes":60,"allowed":["address","add_item"]})");
   auto status = call("edits");
   ASSERT_EQ(status->status, 200) << status->body;
   EXPECT_EQ(status->get_header_value("Access-Control-Allow-Origin"), "*");
@@ -476,9 +480,12 @@ TEST_F(CustomerAccount, TokensForAnotherAppExpiredOrShoplessAreRefused) {
   no_shop.erase("dest");
   Json no_exp = session();
   no_exp.erase("exp");
-  for (const auto& [claims, code] : std::vector<std::pair<Json, std::string>>{
-           {no_aud, "wrong_audience"}, {other_app, "wrong_audience"}, {session(-120), "token_expired"},
-           {no_shop, "missing_claim"}, {no_exp, "missing_claim"}}) {
+  for (const auto& [claims, code] :
+       std::vector<std::pair<Json, std::string>>{{no_aud, "wrong_audience"},
+                                                 {other_app, "wrong_audience"},
+                                                 {session(-120), "token_expired"},
+                                                 {no_shop, "missing_claim"},
+                                                 {no_exp, "missing_claim"}}) {
     auto res = call("edits", "", claims);
     EXPECT_EQ(res->status, 401) << code;
     EXPECT_EQ(parse(res->body)["error"]["code"], code);

@@ -37,7 +37,8 @@ class Storage : public ::testing::TestWithParam<std::string> {
       // Each case starts from an empty database.
       PGconn* connection = PQconnectdb(url_.c_str());
       ASSERT_EQ(PQstatus(connection), CONNECTION_OK) << PQerrorMessage(connection);
-      PQclear(PQexec(connection, "DROP TABLE IF EXISTS verdicts, programs, settings, changesets, order_edits"));
+      PQclear(PQexec(connection,
+                     "DROP TABLE IF EXISTS verdicts, programs, settings, changesets, order_edits"));
       PQfinish(connection);
     } else {
       url_ = "sqlite:" + dir_.path() + "/store.db";
@@ -198,8 +199,8 @@ TEST_P(Storage, TextIsStoredByteForByte) {
   EXPECT_EQ(found.value()->verdict, odd.verdict);
 }
 
-ChangesetRecord changeset(const std::string& key, const std::string& offer,
-                          const std::string& jti, const std::string& reference = "ref-1") {
+ChangesetRecord changeset(const std::string& key, const std::string& offer, const std::string& jti,
+                          const std::string& reference = "ref-1") {
   return {key, reference, offer, jti, "token-" + jti, 100};
 }
 
