@@ -351,8 +351,8 @@ std::string with_reward(std::string text, const std::string& reward) {
   return text;
 }
 
-std::string tier_label(const Tier& tier, const Program& program, const Context& context) {
-  const TierTexts* texts = detail::tier_texts(tier, context.locale, program.default_locale);
+std::string tier_label(const Tier& tier, const Program& program, const std::string& locale) {
+  const TierTexts* texts = detail::tier_texts(tier, locale, program.default_locale);
   return texts && !texts->label.empty() ? texts->label : tier.id;
 }
 
@@ -385,7 +385,7 @@ Result<ojson> cart_lines_discounts(const Program& program, const FunctionInput& 
   ojson candidates = ojson::array();
   for (auto& [tier_id, tier_targets] : targets) {
     const Tier* tier = find_tier(program, tier_id);
-    candidates.push_back(ojson{{"message", tier_label(*tier, program, in.context)},
+    candidates.push_back(ojson{{"message", tier_label(*tier, program, in.context.locale)},
                                {"targets", std::move(tier_targets)},
                                {"value", full_discount()}});
   }
@@ -413,7 +413,7 @@ Result<ojson> delivery_discounts(const Program& program, const FunctionInput& in
   for (const auto& id : in.delivery_groups) {
     targets.push_back(ojson{{"deliveryGroup", ojson{{"id", id}}}});
   }
-  ojson candidate{{"message", tier_label(*rewarded, program, in.context)},
+  ojson candidate{{"message", tier_label(*rewarded, program, in.context.locale)},
                   {"targets", std::move(targets)},
                   {"value", full_discount()}};
   return ojson{{"operations",
@@ -440,15 +440,29 @@ void add_unique(std::vector<std::string>& messages, std::string message) {
   }
 }
 
+// The locale a blocking message is written in: the buyer's when the program has texts in
+// that language, else the program's default, so that a sentence and the reward label it
+// quotes are in one language.
+std::string message_locale(const Program& program, const std::string& locale) {
+  const std::string language = locale.substr(0, locale.find('-'));
+  for (const auto& bar : program.bars) {
+    for (const auto& tier : bar.tiers) {
+      if (tier.texts.count(locale) || tier.texts.count(language)) return locale;
+    }
+  }
+  return program.default_locale;
+}
+
 Result<ojson> cart_validations(const Program& program, const FunctionInput& in) {
   auto verdict = validate(program, in.cart, in.context);
   if (!verdict) return verdict.error();
-  const BlockTexts& texts = block_texts(in.context.locale, program.default_locale);
+  const std::string locale = message_locale(program, in.context.locale);
+  const BlockTexts& texts = block_texts(locale, program.default_locale);
   std::vector<std::string> messages;
   for (const LineVerdict& line : verdict.value().lines) {
     if (line.earned) continue;
     const Tier* tier = line.tier_id.empty() ? nullptr : find_tier(program, line.tier_id);
-    const std::string reward = tier ? tier_label(*tier, program, in.context) : "";
+    const std::string reward = tier ? tier_label(*tier, program, locale) : "";
     if (line.reason == "quantity_exceeded" && tier) {
       add_unique(messages, with_reward(texts.too_many, reward));
     } else if ((line.reason == "below_threshold" || line.reason == "expired" ||
