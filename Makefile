@@ -65,7 +65,7 @@ test-wasm: build-native build-wasm-tests
 
 # The Function modules under Node's WASI: the fixtures of tests/function-fixtures/ (also run
 # natively by test-native), big carts against the native core, 2,000 mutated inputs.
-test-function: build-native build-function
+test-function: build-native build-function build-wasm build-web
 	@node --test tests/function/
 
 # Real Chromium (Debian's) driven by playwright-core against the demo store on 127.0.0.1.

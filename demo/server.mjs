@@ -18,6 +18,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Liquid } from 'liquidjs';
 import { createCatalog, productSvg, COLLECTION_TITLES } from './catalog.mjs';
 import { createStore, CartError, CURRENCIES, SHOP_CURRENCY, convertPrice } from './store.mjs';
+import { createCheckoutFunctions } from './function-runner.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, '..');
@@ -83,7 +84,8 @@ export async function startServer(options = {}) {
   const programFile = options.program || path.join(here, 'program.json');
   const program = readJson(programFile);
   const catalog = createCatalog();
-  const store = createStore(catalog);
+  // Gifts are free and claims checked by tiercart's Function modules (make build-function).
+  const store = createStore(catalog, { functions: createCheckoutFunctions({ program }) });
   const locales = { en: readJson(path.join(themeDir, 'locales', 'en.json')), fr: readJson(path.join(themeDir, 'locales', 'fr.json')) };
   const failures = [];
   const assetCache = new Map();
@@ -194,7 +196,7 @@ export async function startServer(options = {}) {
   async function renderPage(req, res, template, vars, status = 200) {
     const currency = req.currency;
     const locale = req.locale;
-    const cartJson = store.cartJson(req.cart, currency);
+    const cartJson = store.cartJson(req.cart, currency, locale);
     const globals = {
       shop: { name: 'Northbound Supply Co.', currency: SHOP_CURRENCY, money_format: CURRENCIES[SHOP_CURRENCY].money_format },
       cart: cartJson,
@@ -317,7 +319,7 @@ export async function startServer(options = {}) {
         const items = addItems(body);
         const added = store.add(cart, items);
         if (!ajax) return redirect(res, '/cart');
-        const json = store.cartJson(cart, req.currency);
+        const json = store.cartJson(cart, req.currency, req.locale);
         const addedItems = added.map((line) => json.items.find((i) => i.key === line.key));
         // A single id/quantity add answers with the line itself; items[] with {items}.
         return sendJson(req, res, 200, Array.isArray(body.items) ? { items: addedItems } : addedItems[0]);
@@ -326,7 +328,7 @@ export async function startServer(options = {}) {
       else if (action === '/cart/update') store.update(cart, body);
       else if (action === '/cart/clear') store.clear(cart);
       if (!ajax) return redirect(res, '/cart');
-      const json = store.cartJson(cart, req.currency);
+      const json = store.cartJson(cart, req.currency, req.locale);
       if (body.sections) json.sections = {};
       return sendJson(req, res, 200, json);
     } catch (error) {
@@ -379,7 +381,7 @@ export async function startServer(options = {}) {
       if (!product) return notFound(req, res);
       return send(req, res, 200, productSvg(product), TYPES['.svg'], { 'cache-control': 'public, max-age=300' });
     }
-    if (pathname === '/cart.js' || pathname === '/cart.json') return sendJson(req, res, 200, store.cartJson(req.cart, req.currency));
+    if (pathname === '/cart.js' || pathname === '/cart.json') return sendJson(req, res, 200, store.cartJson(req.cart, req.currency, req.locale));
     if (/^\/cart\/(add|change|update|clear)(\.js)?$/.test(pathname)) return handleCart(req, res, pathname);
     if (pathname === '/localization' && req.method === 'POST') {
       const body = await readBody(req);
@@ -421,14 +423,14 @@ export async function startServer(options = {}) {
       if (req.method === 'POST') {
         await readBody(req);
         try {
-          const order = store.checkout(req.cart, req.currency);
+          const order = store.checkout(req.cart, req.currency, req.locale);
           return redirect(res, `/orders/${order.id}`);
         } catch (error) {
           if (!(error instanceof CartError)) throw error;
           return redirect(res, `/cart?error=${encodeURIComponent(error.body.description)}`);
         }
       }
-      return renderPage(req, res, 'checkout', {});
+      return renderPage(req, res, 'checkout', { free_shipping: store.freeShipping(req.cart, req.currency, req.locale) });
     }
     if ((m = pathname.match(/^\/orders\/(\d+)(\.json)?$/))) {
       const order = store.order(m[1]);
