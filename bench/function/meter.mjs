@@ -99,7 +99,7 @@ function skipImmediates(r, op) {
 }
 
 // The metered copy of a function body's expression.
-function meterBody(body, counter) {
+function meterBody(body, counter, own = -1) {
   const r = new Reader(body);
   const out = [];
   const localGroups = r.u32();
@@ -109,7 +109,8 @@ function meterBody(body, counter) {
   }
   append(out, body.subarray(0, r.at));
   // global.get c; i64.const 1; i64.add; global.set c
-  const bump = [0x23, ...u32(counter), 0x42, 0x01, 0x7c, 0x24, ...u32(counter)];
+  let bump = [0x23, ...u32(counter), 0x42, 0x01, 0x7c, 0x24, ...u32(counter)];
+  if (own >= 0) bump = bump.concat([0x23, ...u32(own), 0x42, 0x01, 0x7c, 0x24, ...u32(own)]);
   while (r.at < body.length) {
     const start = r.at;
     const op = r.byte();
@@ -120,8 +121,9 @@ function meterBody(body, counter) {
   return out;
 }
 
-// Returns the bytes of `wasm` with every instruction metered.
-export function meter(wasm) {
+// Returns the bytes of `wasm` with every instruction metered. With `perFunction`, each
+// defined function also gets its own counter, exported as "tiercart_f<index>" (profiling).
+export function meter(wasm, { perFunction = false } = {}) {
   const bytes = new Uint8Array(wasm);
   const r = new Reader(bytes, 8);
   const sections = [];
@@ -149,7 +151,27 @@ export function meter(wasm) {
     if (s.id === 6) definedGlobals = new Reader(s.body).u32();
   }
   const counter = importedGlobals + definedGlobals;
-  const global = [0x7e, 0x01, 0x42, 0x00, 0x0b]; // mut i64 = 0
+  let importedFuncs = 0;
+  let definedFuncs = 0;
+  for (const s of sections) {
+    if (s.id === 3) definedFuncs = new Reader(s.body).u32();
+    if (s.id === 2) {
+      const ir = new Reader(s.body);
+      const n = ir.u32();
+      for (let i = 0; i < n; i++) {
+        ir.at += ir.u32();
+        ir.at += ir.u32();
+        const kind = ir.byte();
+        if (kind === 0) { ir.skipLeb(); importedFuncs += 1; }
+        else if (kind === 1) { ir.at += 1; const flags = ir.byte(); ir.skipLeb(); if (flags & 1) ir.skipLeb(); }
+        else if (kind === 2) { const flags = ir.byte(); ir.skipLeb(); if (flags & 1) ir.skipLeb(); }
+        else if (kind === 3) ir.at += 2;
+      }
+    }
+  }
+  const extra = perFunction ? definedFuncs : 0;
+  let global = [0x7e, 0x01, 0x42, 0x00, 0x0b]; // mut i64 = 0
+  for (let i = 0; i < extra; i++) global = global.concat([0x7e, 0x01, 0x42, 0x00, 0x0b]);
   const out = [...bytes.subarray(0, 8)];
   const emit = (id, body) => {
     out.push(id, ...u32(body.length));
@@ -160,17 +182,23 @@ export function meter(wasm) {
     if (s.id === 6) {
       const gr = new Reader(s.body);
       const n = gr.u32();
-      emit(6, [...u32(n + 1), ...s.body.subarray(gr.at), ...global]);
+      emit(6, [...u32(n + 1 + extra), ...s.body.subarray(gr.at), ...global]);
       addedGlobal = true;
       continue;
     }
     if (s.id === 7) {
-      if (!addedGlobal) emit(6, [1, ...global]);
+      if (!addedGlobal) emit(6, [...u32(1 + extra), ...global]);
       addedGlobal = true;
       const er = new Reader(s.body);
       const n = er.u32();
-      const name = new TextEncoder().encode('tiercart_instructions');
-      emit(7, [...u32(n + 1), ...s.body.subarray(er.at), ...u32(name.length), ...name, 0x03, ...u32(counter)]);
+      const entries = [];
+      const add = (text, index) => {
+        const name = new TextEncoder().encode(text);
+        entries.push(...u32(name.length), ...name, 0x03, ...u32(index));
+      };
+      add('tiercart_instructions', counter);
+      for (let i = 0; i < extra; i++) add(`tiercart_f${importedFuncs + i}`, counter + 1 + i);
+      emit(7, [...u32(n + 1 + extra), ...s.body.subarray(er.at), ...entries]);
       continue;
     }
     if (s.id === 10) {
@@ -179,7 +207,7 @@ export function meter(wasm) {
       const code = [...u32(n)];
       for (let i = 0; i < n; i++) {
         const size = cr.u32();
-        const metered = meterBody(cr.bytes(size), counter);
+        const metered = meterBody(cr.bytes(size), counter, perFunction ? counter + 1 + i : -1);
         append(code, u32(metered.length));
         append(code, metered);
       }

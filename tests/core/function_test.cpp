@@ -108,7 +108,12 @@ TEST(FunctionInput, OverTheSizeLimitIsRefusedBeforeParsing) {
 
 TEST(FunctionInput, MoreLinesThanTheCoreTakesIsAnError) {
   json lines = json::array();
-  for (int i = 0; i < 1001; ++i) lines.push_back({{"id", "gid://shopify/CartLine/1"}});
+  const json line = {
+      {"id", "gid://shopify/CartLine/1"},
+      {"quantity", 1},
+      {"cost", {{"amountPerQuantity", {{"amount", "1.00"}, {"currencyCode", "USD"}}}}},
+  };
+  for (int i = 0; i < 1001; ++i) lines.push_back(line);
   const json input = {{"cart", {{"lines", lines}}}};
   auto result = run_function_json(FunctionTarget::kCartLinesDiscounts, input.dump());
   ASSERT_FALSE(result.ok());

@@ -99,7 +99,7 @@ test('inputs over the limit, hostile nesting and too many lines fail cleanly', (
   const cases = [
     ['too_large', JSON.stringify({ cart: { lines: [] }, pad: 'x'.repeat(600 * 1024) })],
     ['too_deep', `{"cart":${'['.repeat(100000)}${']'.repeat(100000)}}`],
-    ['too_many', JSON.stringify({ cart: { lines: Array.from({ length: 1001 }, () => ({})) } })],
+    ['too_many', JSON.stringify(bigCart(1001))],
   ];
   for (const [code, text] of cases) {
     for (const target of Object.keys(TARGETS)) {
