@@ -21,6 +21,26 @@ constexpr int64_t kMaxQuantity = 1'000'000;
 const char* const kWhat = "function input";
 
 bool is_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+// Bytes a string may hold as they are: not '"', '\\', a control character or part of a
+// multi-byte UTF-8 sequence. A table lookup per byte is the cheapest test in Wasm.
+struct PlainTable {
+  bool plain[256] = {};
+  constexpr PlainTable() {
+    for (int c = 0x20; c < 0x80; ++c) plain[c] = c != '"' && c != '\\';
+  }
+};
+constexpr PlainTable kPlain;
+inline bool is_plain(char c) { return kPlain.plain[static_cast<unsigned char>(c)]; }
+
+// Keys are compared many times a line: by length first, then byte by byte, inline.
+inline bool same(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 int hex_value(char c) {
@@ -54,6 +74,7 @@ class Validator {
     return make_error("invalid_json", std::string(kWhat) + " is not valid JSON");
   }
   void space() {
+    if (at_ < s_.size() && static_cast<unsigned char>(s_[at_]) > ' ') return;
     const char* p = s_.data() + at_;
     const char* const end = s_.data() + s_.size();
     while (p < end && is_space(*p)) ++p;
@@ -137,11 +158,7 @@ class Validator {
       // Plain ASCII runs are most of any input: scan them with a local pointer.
       const char* p = s_.data() + at_;
       const char* const end = s_.data() + s_.size();
-      while (p < end) {
-        const auto plain = static_cast<unsigned char>(*p);
-        if (plain == '"' || plain == '\\' || plain < 0x20 || plain >= 0x80) break;
-        ++p;
-      }
+      while (p < end && is_plain(*p)) ++p;
       at_ = static_cast<std::size_t>(p - s_.data());
       if (at_ >= s_.size()) return false;
       const auto c = static_cast<unsigned char>(s_[at_]);
@@ -260,6 +277,7 @@ class Walker {
   }
 
   char peek() {
+    if (static_cast<unsigned char>(s_[at_]) > ' ') return s_[at_];
     const char* p = s_.data() + at_;
     while (is_space(*p)) ++p;
     at_ = static_cast<std::size_t>(p - s_.data());
@@ -313,10 +331,10 @@ class Walker {
     } else {
       for (;;) {
         peek();
-        frames_.back().key = read_string();
+        read_key(frames_.back());
         peek();
         ++at_;  // ':'
-        member(std::string_view(frames_.back().key));
+        member(frames_.back().key);
         if (failed()) break;
         if (peek() == '}') {
           ++at_;
@@ -338,7 +356,7 @@ class Walker {
       return false;
     }
     ++at_;
-    frames_.push_back(Frame{true, 0, std::string()});
+    frames_.push_back(Frame{true, 0, std::string_view(), std::string()});
     if (peek() == ']') {
       ++at_;
     } else {
@@ -370,6 +388,26 @@ class Walker {
       return std::nullopt;
     }
     return read_string();
+  }
+
+  // A string without escapes as a view into the input (no copy); with escapes, a copy kept
+  // in `scratch`. JSON null reads as absent; other types fail.
+  std::optional<std::string_view> view(std::string& scratch) {
+    const char c = peek();
+    if (c != '"') {
+      if (c != 'n') fail("invalid_type", "expected a string");
+      skip();
+      return std::nullopt;
+    }
+    const char* const start = s_.data() + at_ + 1;
+    const char* p = start;
+    while (is_plain(*p) || (*p != '"' && *p != '\\')) ++p;
+    if (*p == '"') {
+      at_ = static_cast<std::size_t>(p - s_.data()) + 1;
+      return std::string_view(start, static_cast<std::size_t>(p - start));
+    }
+    scratch = read_string();
+    return std::string_view(scratch);
   }
 
   std::optional<bool> boolean() {
@@ -424,16 +462,16 @@ class Walker {
   }
 
   // GraphQL's Decimal: a string ("19.99"), or a number taken at its JSON spelling.
-  std::optional<std::string> decimal() {
+  std::optional<std::string_view> decimal(std::string& scratch) {
     const char c = peek();
-    if (c == '"') return read_string();
+    if (c == '"') return view(scratch);
     if (c == 'n') {
       skip();
       return std::nullopt;
     }
     const std::size_t start = at_;
     skip();
-    if (c == '-' || is_digit(c)) return std::string(s_.substr(start, at_ - start));
+    if (c == '-' || is_digit(c)) return s_.substr(start, at_ - start);
     fail("invalid_type", "expected a decimal string");
     return std::nullopt;
   }
@@ -442,8 +480,24 @@ class Walker {
   struct Frame {
     bool array = false;
     std::size_t index = 0;
-    std::string key;
+    std::string_view key;  // into the input, or into `unescaped`
+    std::string unescaped;
   };
+
+  // A member's key, without copying it unless it has escapes (keys of Shopify's input have
+  // none): a copy per key would be most of the cost of reading a line.
+  void read_key(Frame& frame) {
+    const char* const start = s_.data() + at_ + 1;
+    const char* p = start;
+    while (is_plain(*p) || (*p != '"' && *p != '\\')) ++p;
+    if (*p == '"') {
+      frame.key = std::string_view(start, static_cast<std::size_t>(p - start));
+      at_ = static_cast<std::size_t>(p - s_.data()) + 1;
+      return;
+    }
+    frame.unescaped = read_string();
+    frame.key = frame.unescaped;
+  }
 
   void skip_string() {
     const char* p = s_.data() + at_ + 1;
@@ -459,14 +513,14 @@ class Walker {
   std::string read_string() {
     const char* const start = s_.data() + at_ + 1;
     const char* p = start;
-    while (*p != '"' && *p != '\\') ++p;
+    while (is_plain(*p) || (*p != '"' && *p != '\\')) ++p;
     at_ = static_cast<std::size_t>(p - s_.data());
     std::string out(start, static_cast<std::size_t>(p - start));
     while (s_[at_] != '"') {
       if (s_[at_] != '\\') {
         const char* const run = s_.data() + at_;
         const char* q = run;
-        while (*q != '"' && *q != '\\') ++q;
+        while (is_plain(*q) || (*q != '"' && *q != '\\')) ++q;
         out.append(run, static_cast<std::size_t>(q - run));
         at_ = static_cast<std::size_t>(q - s_.data());
         continue;
@@ -535,10 +589,9 @@ class Walker {
 };
 
 // "gid://shopify/ProductVariant/9001" -> 9001.
-std::optional<int64_t> gid_number(const std::string& gid) {
+std::optional<int64_t> gid_number(std::string_view gid) {
   const auto slash = gid.rfind('/');
-  const std::string_view digits =
-      slash == std::string::npos ? std::string_view(gid) : std::string_view(gid).substr(slash + 1);
+  const std::string_view digits = slash == std::string_view::npos ? gid : gid.substr(slash + 1);
   if (digits.empty() || digits.size() > 18) return std::nullopt;
   int64_t id = 0;
   for (char c : digits) {
@@ -569,13 +622,14 @@ class InputReader {
 
   Result<FunctionInput> read() {
     w_.members([&](std::string_view key) {
-      if (key == "cart"sv) {
+      if (same(key, "cart"sv)) {
         cart();
-      } else if (key == "discount"sv || key == "validation"sv) {
+      } else if (same(key, "discount"sv) || same(key, "validation"sv)) {
         owner();
-      } else if (key == "presentmentCurrencyRate"sv) {
-        rate_text_ = w_.decimal();
-      } else if (key == "localization"sv) {
+      } else if (same(key, "presentmentCurrencyRate"sv)) {
+        std::string scratch;
+        if (auto rate = w_.decimal(scratch)) rate_text_ = std::string(*rate);
+      } else if (same(key, "localization"sv)) {
         localization();
       } else {
         w_.skip();
@@ -605,20 +659,20 @@ class InputReader {
   void owner() {
     if (w_.is_null()) return w_.skip();
     w_.members([&](std::string_view key) {
-      if (key == "discountClasses"sv) {
+      if (same(key, "discountClasses"sv)) {
         if (w_.is_null()) return w_.skip();
         // The classes the merchant gave the discount; absent means the query did not ask.
         in_.product_class = false;
         in_.shipping_class = false;
         w_.items([&](std::size_t) {
           auto name = w_.string();
-          if (name && *name == "PRODUCT"sv) in_.product_class = true;
-          if (name && *name == "SHIPPING"sv) in_.shipping_class = true;
+          if (name && same(*name, "PRODUCT"sv)) in_.product_class = true;
+          if (name && same(*name, "SHIPPING"sv)) in_.shipping_class = true;
         });
-      } else if (key == "metafield"sv) {
+      } else if (same(key, "metafield"sv)) {
         if (w_.is_null()) return w_.skip();
         w_.members([&](std::string_view field) {
-          if (field == "value"sv) {
+          if (same(field, "value"sv)) {
             in_.program_json = w_.string();
           } else {
             w_.skip();
@@ -638,7 +692,7 @@ class InputReader {
     bool saw_lines = false;
     if (w_.is_null()) return w_.skip();
     w_.members([&](std::string_view key) {
-      if (key == "lines"sv) {
+      if (same(key, "lines"sv)) {
         saw_lines = !w_.is_null();
         if (!saw_lines) return w_.skip();
         w_.items([&](std::size_t index) {
@@ -650,28 +704,28 @@ class InputReader {
           }
           line();
         });
-      } else if (key == "cost"sv) {
+      } else if (same(key, "cost"sv)) {
         if (w_.is_null()) return w_.skip();
         w_.members([&](std::string_view field) {
-          if (field == "subtotalAmount"sv && in_.cart.items.empty()) {
+          if (same(field, "subtotalAmount"sv) && in_.cart.items.empty()) {
             money(false);
           } else {
             w_.skip();
           }
         });
-      } else if (key == "buyerIdentity"sv) {
+      } else if (same(key, "buyerIdentity"sv)) {
         if (w_.is_null()) return w_.skip();
         w_.members([&](std::string_view field) {
-          if (field != "customer"sv || w_.is_null()) return w_.skip();
+          if (!same(field, "customer"sv) || w_.is_null()) return w_.skip();
           w_.members([&](std::string_view name) {
-            if (name == "hasTags"sv) {
+            if (same(name, "hasTags"sv)) {
               in_.context.customer_tags = tags();
             } else {
               w_.skip();
             }
           });
         });
-      } else if (key == "deliveryGroups"sv) {
+      } else if (same(key, "deliveryGroups"sv)) {
         if (w_.is_null()) return w_.skip();
         in_.delivery_groups.clear();
         w_.items([&](std::size_t) { delivery_group(); });
@@ -688,11 +742,11 @@ class InputReader {
   void delivery_group() {
     std::optional<std::string> id;
     w_.members([&](std::string_view key) {
-      if (key == "id"sv) {
+      if (same(key, "id"sv)) {
         id = w_.string();
-      } else if (key == "deliveryAddress"sv && !w_.is_null()) {
+      } else if (same(key, "deliveryAddress"sv) && !w_.is_null()) {
         w_.members([&](std::string_view field) {
-          if (field == "countryCode"sv) {
+          if (same(field, "countryCode"sv)) {
             auto code = w_.string();
             if (code && delivery_country_.empty()) delivery_country_ = *code;
           } else {
@@ -710,10 +764,10 @@ class InputReader {
   void localization() {
     if (w_.is_null()) return w_.skip();
     w_.members([&](std::string_view key) {
-      if ((key != "language"sv && key != "country"sv) || w_.is_null()) return w_.skip();
-      const bool language = key == "language"sv;
+      if ((!same(key, "language"sv) && !same(key, "country"sv)) || w_.is_null()) return w_.skip();
+      const bool language = same(key, "language"sv);
       w_.members([&](std::string_view field) {
-        if (field != "isoCode"sv) return w_.skip();
+        if (!same(field, "isoCode"sv)) return w_.skip();
         auto code = w_.string();
         if (!code || code->empty()) return;
         if (language) {
@@ -736,9 +790,9 @@ class InputReader {
       std::optional<std::string> tag;
       bool has = false;
         w_.members([&](std::string_view key) {
-        if (key == "tag"sv) {
+        if (same(key, "tag"sv)) {
           tag = w_.string();
-        } else if (key == "hasTag"sv) {
+        } else if (same(key, "hasTag"sv)) {
           has = w_.boolean().value_or(false);
         } else {
           w_.skip();
@@ -758,13 +812,15 @@ class InputReader {
       if (required_here) w_.fail("missing_field", "required field is missing");
       return std::nullopt;
     }
-    std::optional<std::string> amount;
-    std::optional<std::string> code;
+    std::optional<std::string_view> amount;
+    std::optional<std::string_view> code;
+    std::string amount_scratch;
+    std::string code_scratch;
     w_.members([&](std::string_view key) {
-      if (key == "amount"sv) {
-        amount = w_.decimal();
-      } else if (key == "currencyCode"sv) {
-        code = w_.string();
+      if (same(key, "amount"sv)) {
+        amount = w_.decimal(amount_scratch);
+      } else if (same(key, "currencyCode"sv)) {
+        code = w_.view(code_scratch);
       } else {
         w_.skip();
       }
@@ -775,13 +831,13 @@ class InputReader {
     std::string& currency = in_.cart.currency;
     if (currency.empty()) {
       if (!minor_units(*code)) {
-        w_.fail_at("unknown_currency", "unknown currency \"" + *code + "\"",
+        w_.fail_at("unknown_currency", "unknown currency \"" + std::string(*code) + "\"",
                    w_.path_of("currencyCode"));
         return std::nullopt;
       }
-      currency = *code;
+      currency = std::string(*code);
     } else if (*code != currency) {
-      w_.fail_at("currency_mismatch", "amounts are in " + currency + " and " + *code,
+      w_.fail_at("currency_mismatch", "amounts are in " + currency + " and " + std::string(*code),
                  w_.path_of("currencyCode"));
       return std::nullopt;
     }
@@ -799,25 +855,27 @@ class InputReader {
     return minor.value();
   }
 
-  std::optional<int64_t> id_number(const std::optional<std::string>& gid) {
+  // A gid's number, read without copying the gid.
+  std::optional<int64_t> id_number() {
+    auto gid = w_.view(scratch_);
     if (!gid) return std::nullopt;
     auto number = gid_number(*gid);
-    if (!number) w_.fail("invalid_value", "\"" + *gid + "\" is not a Shopify id");
+    if (!number) w_.fail("invalid_value", "\"" + std::string(*gid) + "\" is not a Shopify id");
     return number;
   }
 
   void product(CartLine& line) {
     if (w_.is_null()) return w_.skip();
     w_.members([&](std::string_view key) {
-      if (key == "id"sv) {
-        line.product_id = id_number(w_.string()).value_or(0);
-      } else if (key == "productType"sv) {
+      if (same(key, "id"sv)) {
+        line.product_id = id_number().value_or(0);
+      } else if (same(key, "productType"sv)) {
         line.product_type = w_.string().value_or("");
-      } else if (key == "isGiftCard"sv) {
+      } else if (same(key, "isGiftCard"sv)) {
         line.gift_card = w_.boolean().value_or(false);
-      } else if (key == "title"sv) {
+      } else if (same(key, "title"sv)) {
         line.title = w_.string().value_or("");
-      } else if (key == "hasTags"sv) {
+      } else if (same(key, "hasTags"sv)) {
         product_tags_ = tags();
       } else {
         w_.skip();
@@ -834,50 +892,50 @@ class InputReader {
     std::optional<int64_t> total;
     product_tags_.clear();
     w_.members([&](std::string_view key) {
-      if (key == "id"sv) {
+      if (same(key, "id"sv)) {
         id = w_.string();
-      } else if (key == "quantity"sv) {
+      } else if (same(key, "quantity"sv)) {
         auto quantity = w_.integer(0, kMaxQuantity);
         saw_quantity = quantity.has_value();
         line.quantity = quantity.value_or(0);
-      } else if (key == "attribute"sv) {
+      } else if (same(key, "attribute"sv)) {
         if (w_.is_null()) return w_.skip();
         w_.members([&](std::string_view field) {
-          if (field != "value"sv) return w_.skip();
+          if (!same(field, "value"sv)) return w_.skip();
           if (auto value = w_.string()) line.properties[kGiftProperty] = *value;
         });
-      } else if (key == "cost"sv) {
+      } else if (same(key, "cost"sv)) {
         saw_cost = !w_.is_null();
         if (!saw_cost) return w_.skip();
         bool saw_unit = false;
         w_.members([&](std::string_view field) {
-          if (field == "amountPerQuantity"sv) {
+          if (same(field, "amountPerQuantity"sv)) {
             saw_unit = true;
             line.price = money(true).value_or(0);
-          } else if (field == "subtotalAmount"sv) {
+          } else if (same(field, "subtotalAmount"sv)) {
             subtotal = money(false);
-          } else if (field == "totalAmount"sv) {
+          } else if (same(field, "totalAmount"sv)) {
             total = money(false);
           } else {
             w_.skip();
           }
         });
         required(saw_unit, "amountPerQuantity");
-      } else if (key == "merchandise"sv) {
+      } else if (same(key, "merchandise"sv)) {
         if (w_.is_null()) return w_.skip();
         w_.members([&](std::string_view field) {
           // A CustomProduct has no id: it matches no selector by id and is no gift.
-          if (field == "id"sv) {
-            line.variant_id = id_number(w_.string()).value_or(0);
-          } else if (field == "requiresShipping"sv) {
+          if (same(field, "id"sv)) {
+            line.variant_id = id_number().value_or(0);
+          } else if (same(field, "requiresShipping"sv)) {
             line.requires_shipping = w_.boolean().value_or(true);
-          } else if (field == "product"sv) {
+          } else if (same(field, "product"sv)) {
             product(line);
           } else {
             w_.skip();
           }
         });
-      } else if (key == "sellingPlanAllocation"sv) {
+      } else if (same(key, "sellingPlanAllocation"sv)) {
         line.subscription = !w_.is_null();
         w_.skip();
       } else {
@@ -904,6 +962,7 @@ class InputReader {
   std::string delivery_country_;
   std::string market_country_;
   std::vector<std::string> product_tags_;
+  std::string scratch_;
 };
 
 }  // namespace
