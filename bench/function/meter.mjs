@@ -139,8 +139,11 @@ export function meter(wasm, { perFunction = false } = {}) {
       const ir = new Reader(s.body);
       const n = ir.u32();
       for (let i = 0; i < n; i++) {
-        ir.at += ir.u32();
-        ir.at += ir.u32();
+        // Module and field names; read each length before moving past it.
+        for (let name = 0; name < 2; name++) {
+          const length = ir.u32();
+          ir.at += length;
+        }
         const kind = ir.byte();
         if (kind === 0) ir.skipLeb();
         else if (kind === 1) { ir.at += 1; const flags = ir.byte(); ir.skipLeb(); if (flags & 1) ir.skipLeb(); }
@@ -159,8 +162,11 @@ export function meter(wasm, { perFunction = false } = {}) {
       const ir = new Reader(s.body);
       const n = ir.u32();
       for (let i = 0; i < n; i++) {
-        ir.at += ir.u32();
-        ir.at += ir.u32();
+        // Module and field names; read each length before moving past it.
+        for (let name = 0; name < 2; name++) {
+          const length = ir.u32();
+          ir.at += length;
+        }
         const kind = ir.byte();
         if (kind === 0) { ir.skipLeb(); importedFuncs += 1; }
         else if (kind === 1) { ir.at += 1; const flags = ir.byte(); ir.skipLeb(); if (flags & 1) ir.skipLeb(); }
