@@ -464,9 +464,11 @@ TEST_F(CustomerAccount, AnOfferIsAddedAtTheServersPriceOnce) {
   EXPECT_EQ(parse(again->body)["duplicate"], true);
   auto store = open_store("sqlite:" + server_.database());
   ASSERT_TRUE(store);
+  // Held in a local: a range-for over value() of a temporary Result would dangle.
+  const auto edits = store.value()->list_order_edits(kShop, kOrderId);
+  ASSERT_TRUE(edits);
   int adds = 0;
-  for (const auto& edit : store.value()->list_order_edits(kShop, kOrderId).value())
-    adds += edit.edit == "add_item";
+  for (const auto& edit : edits.value()) adds += edit.edit == "add_item";
   EXPECT_EQ(adds, 1);
 }
 
