@@ -6,13 +6,13 @@ FUZZ_SECONDS ?= 10
 
 .PHONY: setup build build-native build-asan build-fuzz build-wasm build-wasm-tests build-web test \
         test-native test-asan test-fuzz test-wasm test-browser test-theme demo demo-cli bench bench-wasm bench-server \
-        bench-storefront differential-wasm \
+        bench-storefront differential-wasm build-function test-function bench-function \
         format clean
 
 setup:
 	@bash scripts/setup.sh
 
-build: setup build-native build-wasm build-web
+build: setup build-native build-wasm build-web build-function
 
 build-native:
 	@cmake --preset native >/dev/null
@@ -31,6 +31,12 @@ build-wasm:
 	@cmake --preset wasm >/dev/null
 	@cmake --build --preset wasm -j $(JOBS)
 
+# The Shopify Functions: build/function/tiercart-{discount,validation}.wasm (WASI command
+# modules, one export per target; docs/function.md).
+build-function:
+	@cmake --preset function >/dev/null
+	@cmake --build --preset function -j $(JOBS)
+
 # The storefront's custom elements and styles, next to the core in the extension's assets.
 build-web:
 	@cp web/tiercart-*.js web/tiercart.css theme-extension/assets/
@@ -39,7 +45,7 @@ build-web:
 build-wasm-tests: build-wasm
 	@cmake --build --preset wasm-tests -j $(JOBS)
 
-test: setup test-native test-asan test-fuzz test-wasm test-browser test-theme
+test: setup test-native test-asan test-fuzz test-wasm test-function test-browser test-theme
 	@echo "make test: every suite passed"
 
 test-native: build-native
@@ -57,8 +63,13 @@ test-wasm: build-native build-wasm-tests
 	@ctest --preset wasm
 	@node --test tests/wasm/
 
+# The Function modules under Node's WASI: the fixtures of tests/function-fixtures/ (also run
+# natively by test-native), big carts against the native core, 2,000 mutated inputs.
+test-function: build-native build-function build-wasm build-web
+	@node --test tests/function/
+
 # Real Chromium (Debian's) driven by playwright-core against the demo store on 127.0.0.1.
-test-browser: build-native build-wasm build-web
+test-browser: build-native build-wasm build-web build-function
 	@PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 node --test tests/browser/
 
 # The theme app extension: Shopify's theme-check, the block-script gzip budget and the
@@ -76,13 +87,18 @@ demo: build
 demo-cli: build-native
 	@bash scripts/demo.sh
 
-bench: build
+bench: build build-function
 	@build/bin/tiercart_bench --benchmark_min_time=0.5
+	@node bench/function/bench.mjs
 	@node bench/wasm_bench.mjs
 	@node bench/wasm_browser_bench.mjs
 	@bash bench/server/bench.sh
 	@node bench/storefront/bench.mjs
 	@node bench/storefront/lighthouse.mjs
+
+# Function module sizes, executed Wasm instructions for carts of 1, 20, 200 and ~280 lines.
+bench-function: setup build-function
+	@node bench/function/bench.mjs
 
 # Loader and payload sizes, add-to-cart to drawer painted, Lighthouse with and without the drawer.
 bench-storefront: setup build-wasm build-web

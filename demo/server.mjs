@@ -22,6 +22,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Liquid } from 'liquidjs';
 import { createCatalog, productSvg, COLLECTION_TITLES } from './catalog.mjs';
 import { createStore, CartError, CURRENCIES, SHOP_CURRENCY, convertPrice } from './store.mjs';
+import { createCheckoutFunctions } from './function-runner.mjs';
 import { handleEditor, readExtensionLocales } from './editor.mjs';
 import { startAppServer, ordersCreatePayload, SHOP_DOMAIN } from './app-server.mjs';
 import { renderAdmin } from './admin.mjs';
@@ -90,7 +91,8 @@ export async function startServer(options = {}) {
   const programFile = options.program || path.join(here, 'program.json');
   const program = readJson(programFile);
   const catalog = createCatalog();
-  const store = createStore(catalog);
+  // Gifts are free and claims checked by tiercart's Function modules (make build-function).
+  const store = createStore(catalog, { functions: createCheckoutFunctions({ program }) });
   const locales = { en: readJson(path.join(themeDir, 'locales', 'en.json')), fr: readJson(path.join(themeDir, 'locales', 'fr.json')) };
   // Blocks translate with the extension's own locale files, as on Shopify; the theme with its own.
   const extensionLocales = readExtensionLocales(path.join(root, 'theme-extension', 'locales'));
@@ -222,7 +224,7 @@ export async function startServer(options = {}) {
   async function renderPage(req, res, template, vars, status = 200) {
     const currency = req.currency;
     const locale = req.locale;
-    const cartJson = store.cartJson(req.cart, currency);
+    const cartJson = store.cartJson(req.cart, currency, locale);
     const globals = {
       shop: { name: 'Northbound Supply Co.', currency: SHOP_CURRENCY, money_format: CURRENCIES[SHOP_CURRENCY].money_format },
       cart: cartJson,
@@ -345,7 +347,7 @@ export async function startServer(options = {}) {
         const items = addItems(body);
         const added = store.add(cart, items);
         if (!ajax) return redirect(res, '/cart');
-        const json = store.cartJson(cart, req.currency);
+        const json = store.cartJson(cart, req.currency, req.locale);
         const addedItems = added.map((line) => json.items.find((i) => i.key === line.key));
         // A single id/quantity add answers with the line itself; items[] with {items}.
         return sendJson(req, res, 200, Array.isArray(body.items) ? { items: addedItems } : addedItems[0]);
@@ -354,7 +356,7 @@ export async function startServer(options = {}) {
       else if (action === '/cart/update') store.update(cart, body);
       else if (action === '/cart/clear') store.clear(cart);
       if (!ajax) return redirect(res, '/cart');
-      const json = store.cartJson(cart, req.currency);
+      const json = store.cartJson(cart, req.currency, req.locale);
       if (body.sections) json.sections = {};
       return sendJson(req, res, 200, json);
     } catch (error) {
@@ -408,7 +410,7 @@ export async function startServer(options = {}) {
       if (!product) return notFound(req, res);
       return send(req, res, 200, productSvg(product), TYPES['.svg'], { 'cache-control': 'public, max-age=300' });
     }
-    if (pathname === '/cart.js' || pathname === '/cart.json') return sendJson(req, res, 200, store.cartJson(req.cart, req.currency));
+    if (pathname === '/cart.js' || pathname === '/cart.json') return sendJson(req, res, 200, store.cartJson(req.cart, req.currency, req.locale));
     if (/^\/cart\/(add|change|update|clear)(\.js)?$/.test(pathname)) return handleCart(req, res, pathname);
     if (pathname === '/localization' && req.method === 'POST') {
       const body = await readBody(req);
@@ -450,7 +452,7 @@ export async function startServer(options = {}) {
       if (req.method === 'POST') {
         await readBody(req);
         try {
-          const order = store.checkout(req.cart, req.currency);
+          const order = store.checkout(req.cart, req.currency, req.locale);
           await deliverOrderWebhook(order);
           return redirect(res, `/orders/${order.id}`);
         } catch (error) {
@@ -458,7 +460,7 @@ export async function startServer(options = {}) {
           return redirect(res, `/cart?error=${encodeURIComponent(error.body.description)}`);
         }
       }
-      return renderPage(req, res, 'checkout', {});
+      return renderPage(req, res, 'checkout', { free_shipping: store.freeShipping(req.cart, req.currency, req.locale) });
     }
     if (req.method === 'GET' && pathname === '/admin/apps/tiercart') {
       const html = await renderAdmin({ app, store, shop: SHOP_DOMAIN, flaggedOnly: url.searchParams.get('flagged') === 'true' });

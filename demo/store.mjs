@@ -78,7 +78,9 @@ function cleanProperties(properties) {
   return Object.keys(out).length ? out : null;
 }
 
-export function createStore(catalog) {
+// `functions`: tiercart's Shopify Functions (function-runner.mjs createCheckoutFunctions), which
+// alone make a gift line free and stop a checkout that claims an unearned reward, as on Shopify.
+export function createStore(catalog, { functions = null } = {}) {
   const carts = new Map();
   const orders = [];
   let nextOrder = 1001;
@@ -218,18 +220,39 @@ export function createStore(catalog) {
     cart.lines = [];
   }
 
-  // The cart.js document in the shopper's currency.
-  function cartJson(cart, currency) {
-    const items = cart.lines.map((line) => {
+  // The cart as tiercart's Functions are given it (the input queries' lines), in `currency`.
+  function functionCart(cart, currency, locale) {
+    const lines = cart.lines.map((line, index) => {
+      const variant = catalog.variantsById.get(line.variant_id);
+      return {
+        id: `gid://shopify/CartLine/${index + 1}`,
+        quantity: line.quantity,
+        price: convertPrice(variant.price, currency),
+        variantId: variant.id,
+        productId: variant.product.id,
+        productType: variant.product.product_type,
+        giftCard: variant.product.gift_card,
+        requiresShipping: !variant.product.gift_card,
+        claim: line.properties?._tiercart,
+      };
+    });
+    return { lines, currency, rate: CURRENCIES[currency].rate, locale, country: 'US' };
+  }
+
+  // The cart.js document in the shopper's currency. Line discounts are the discount
+  // Function's: a gift line is free only for the units the Function says it earned.
+  function cartJson(cart, currency, locale = 'en') {
+    const free = functions && cart.lines.length ? functions.lineDiscounts(functionCart(cart, currency, locale)) : {};
+    const items = cart.lines.map((line, index) => {
       const variant = catalog.variantsById.get(line.variant_id);
       const product = variant.product;
       const price = convertPrice(variant.price, currency);
       const original = price * line.quantity;
-      // Stand-in for tiercart's discount Function: gift lines are made free. (The real
-      // Function checks the claim with the core before it discounts anything.)
-      const isGift = Boolean(line.properties && '_tiercart' in line.properties);
-      const discounts = isGift ? [{ amount: original, title: 'Free gift' }] : [];
-      const lineDiscount = isGift ? original : 0;
+      const granted = free[`gid://shopify/CartLine/${index + 1}`];
+      const freeUnits = Math.min(line.quantity, granted?.quantity ?? 0);
+      const isGift = freeUnits > 0;
+      const lineDiscount = price * freeUnits;
+      const discounts = isGift ? [{ amount: lineDiscount, title: granted.message }] : [];
       const final = original - lineDiscount;
       return {
         id: variant.id,
@@ -267,7 +290,7 @@ export function createStore(catalog) {
         variant_options: [variant.title],
         options_with_values: [{ name: product.option_name || 'Title', value: variant.title }],
         line_level_discount_allocations: isGift
-          ? [{ amount: original, discount_application: { type: 'automatic', key: 'tiercart-gift', title: 'Free gift', description: 'tiercart free gift', value: '100.0', value_type: 'percentage', allocation_method: 'each', target_selection: 'explicit', target_type: 'line_item' } }]
+          ? [{ amount: lineDiscount, discount_application: { type: 'automatic', key: 'tiercart-gift', title: granted.message, description: 'tiercart free gift', value: '100.0', value_type: 'percentage', allocation_method: 'each', target_selection: 'explicit', target_type: 'line_item' } }]
           : [],
         line_level_total_discount: lineDiscount,
       };
@@ -317,9 +340,12 @@ export function createStore(catalog) {
 
   // Checkout: the cart becomes an order (REST order shape, in brief), stock is taken, the cart
   // is emptied.
-  function checkout(cart, currency) {
-    const json = cartJson(cart, currency);
+  function checkout(cart, currency, locale = 'en') {
+    const json = cartJson(cart, currency, locale);
     if (json.items.length === 0) throw badRequest('Your cart is empty');
+    // tiercart's validation Function: a claimed reward that is not earned stops checkout.
+    const blocked = functions ? functions.validate(functionCart(cart, currency, locale)) : [];
+    if (blocked.length) throw cartError(blocked.join(' '));
     for (const item of json.items) {
       const variant = catalog.variantsById.get(item.variant_id);
       if (variant.inventory !== null && variant.inventory < quantityInCart(cart, variant.id)) {
@@ -360,8 +386,15 @@ export function createStore(catalog) {
     return order;
   }
 
+  // The free-shipping discount's message when the delivery Function grants it, else null.
+  function freeShipping(cart, currency, locale = 'en') {
+    if (!functions || cart.lines.length === 0) return null;
+    return functions.deliveryDiscount(functionCart(cart, currency, locale));
+  }
+
   return {
     cartFor,
+    freeShipping,
     add,
     change,
     update,

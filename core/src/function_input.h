@@ -1,0 +1,29 @@
+// Private: a Shopify Function input read into the core's values. Shopify meters a Function
+// by the Wasm instructions it executes (11 million at most), and building a JSON tree of a
+// 100 kB cart costs several times that, so this input is read in one streaming pass that
+// keeps only what tiercart uses (docs/function.md, "Instruction budget").
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tiercart/cart.h"
+#include "tiercart/result.h"
+
+namespace tiercart::detail {
+
+struct FunctionInput {
+  std::optional<std::string> program_json;  // the metafield's value
+  Cart cart;
+  Context context;
+  std::vector<std::string> line_ids;         // GraphQL ids of cart.items, in order
+  std::vector<std::string> delivery_groups;  // GraphQL ids
+  bool product_class = true;                 // the discount may discount products
+  bool shipping_class = true;                // ... and shipping
+};
+
+Result<FunctionInput> parse_function_input(std::string_view text);
+
+}  // namespace tiercart::detail

@@ -1,0 +1,256 @@
+// Shopify Function inputs to value types, and the core's answers to Function outputs
+// (docs/function.md). The input is the JSON result of the input queries in extensions/;
+// the program is the JSON string of the discount's (or validation's) metafield.
+
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "engine.h"
+#include "function_input.h"
+#include "tiercart/function.h"
+#include "tiercart/tiercart.h"
+
+namespace tiercart {
+
+using ojson = nlohmann::ordered_json;
+
+namespace {
+
+using detail::FunctionInput;
+
+// The messages that block checkout, by language. {{reward}} is the tier's label in the
+// buyer's locale. Kept short: Shopify shows them above the order summary.
+struct BlockTexts {
+  const char* language;
+  const char* not_earned;  // below_threshold, expired, not_eligible
+  const char* too_many;    // quantity_exceeded
+  const char* unknown;     // unknown_tier, out_of_scope, price_tampered, unreadable program
+};
+
+constexpr BlockTexts kBlockTexts[] = {
+    {"en", "Your cart does not unlock {{reward}}. Remove it to check out.",
+     "Your cart holds more free items ({{reward}}) than it unlocks. Remove the extra to check "
+     "out.",
+     "A free gift in your cart is not part of any reward. Remove it to check out."},
+    {"fr", "Votre panier ne débloque pas {{reward}}. Retirez-le pour passer commande.",
+     "Votre panier contient plus d'articles offerts ({{reward}}) qu'il n'en débloque. Retirez "
+     "le surplus pour passer commande.",
+     "Un cadeau de votre panier ne correspond à aucune récompense. Retirez-le pour passer "
+     "commande."},
+    {"de", "Ihr Warenkorb schaltet {{reward}} nicht frei. Entfernen Sie den Artikel, um zur "
+           "Kasse zu gehen.",
+     "Ihr Warenkorb enthält mehr Gratisartikel ({{reward}}) als freigeschaltet. Entfernen Sie "
+     "die überzähligen, um zur Kasse zu gehen.",
+     "Ein Geschenk in Ihrem Warenkorb gehört zu keiner Prämie. Entfernen Sie es, um zur Kasse "
+     "zu gehen."},
+    {"es", "Tu carrito no desbloquea {{reward}}. Quítalo para finalizar la compra.",
+     "Tu carrito tiene más artículos gratis ({{reward}}) de los que desbloquea. Quita los que "
+     "sobran para finalizar la compra.",
+     "Un regalo de tu carrito no forma parte de ninguna recompensa. Quítalo para finalizar la "
+     "compra."},
+};
+
+// The buyer's language, then the program's default locale's, then English.
+const BlockTexts& block_texts(const std::string& locale, const std::string& default_locale) {
+  for (const std::string& wanted : {locale, default_locale}) {
+    const std::string language = wanted.substr(0, wanted.find('-'));
+    for (const auto& texts : kBlockTexts) {
+      if (language == texts.language) return texts;
+    }
+  }
+  return kBlockTexts[0];
+}
+
+std::string with_reward(std::string text, const std::string& reward) {
+  const std::string placeholder = "{{reward}}";
+  const auto at = text.find(placeholder);
+  if (at != std::string::npos) text.replace(at, placeholder.size(), reward);
+  return text;
+}
+
+std::string tier_label(const Tier& tier, const Program& program, const std::string& locale) {
+  const TierTexts* texts = detail::tier_texts(tier, locale, program.default_locale);
+  return texts && !texts->label.empty() ? texts->label : tier.id;
+}
+
+const Tier* find_tier(const Program& program, const std::string& id) {
+  for (const auto& bar : program.bars) {
+    for (const auto& tier : bar.tiers) {
+      if (tier.id == id) return &tier;
+    }
+  }
+  return nullptr;
+}
+
+ojson no_operations() { return ojson{{"operations", ojson::array()}}; }
+
+ojson full_discount() { return ojson{{"percentage", ojson{{"value", 100}}}}; }
+
+// One candidate per earned tier: its gift lines, each up to the units it earns, at 100%.
+Result<ojson> cart_lines_discounts(const Program& program, const FunctionInput& in) {
+  if (!in.product_class) return no_operations();
+  auto verdict = validate(program, in.cart, in.context);
+  if (!verdict) return verdict.error();
+  std::map<std::string, ojson> targets;  // by tier id, in a fixed order
+  for (const LineVerdict& line : verdict.value().lines) {
+    if (line.tier_id.empty() || line.earned_quantity <= 0) continue;
+    targets[line.tier_id].push_back(
+        ojson{{"cartLine",
+               ojson{{"id", in.line_ids[line.line - 1]}, {"quantity", line.earned_quantity}}}});
+  }
+  if (targets.empty()) return no_operations();
+  ojson candidates = ojson::array();
+  for (auto& [tier_id, tier_targets] : targets) {
+    const Tier* tier = find_tier(program, tier_id);
+    candidates.push_back(ojson{{"message", tier_label(*tier, program, in.context.locale)},
+                               {"targets", std::move(tier_targets)},
+                               {"value", full_discount()}});
+  }
+  return ojson{{"operations",
+                ojson::array({ojson{{"productDiscountsAdd",
+                                     ojson{{"candidates", std::move(candidates)},
+                                           {"selectionStrategy", "ALL"}}}}})}};
+}
+
+// Free shipping on every delivery group once a free_shipping tier is rewarded.
+Result<ojson> delivery_discounts(const Program& program, const FunctionInput& in) {
+  if (!in.shipping_class || in.delivery_groups.empty()) return no_operations();
+  auto assessed = detail::assess(program, in.cart, in.context);
+  if (!assessed) return assessed.error();
+  const Tier* rewarded = nullptr;
+  for (const auto& bar : assessed.value().bars) {
+    for (const auto& tier : bar.tiers) {
+      if (tier.rewarded && tier.tier->reward.type == RewardType::kFreeShipping && !rewarded) {
+        rewarded = tier.tier;
+      }
+    }
+  }
+  if (!rewarded) return no_operations();
+  ojson targets = ojson::array();
+  for (const auto& id : in.delivery_groups) {
+    targets.push_back(ojson{{"deliveryGroup", ojson{{"id", id}}}});
+  }
+  ojson candidate{{"message", tier_label(*rewarded, program, in.context.locale)},
+                  {"targets", std::move(targets)},
+                  {"value", full_discount()}};
+  return ojson{{"operations",
+                ojson::array({ojson{{"deliveryDiscountsAdd",
+                                     ojson{{"candidates", ojson::array({std::move(candidate)})},
+                                           {"selectionStrategy", "ALL"}}}}})}};
+}
+
+ojson validation_errors(const std::vector<std::string>& messages) {
+  if (messages.empty()) return no_operations();
+  ojson errors = ojson::array();
+  for (const auto& message : messages) {
+    errors.push_back(ojson{{"message", message}, {"target", "$.cart"}});
+  }
+  return ojson{{"operations",
+                ojson::array({ojson{{"validationAdd", ojson{{"errors", std::move(errors)}}}}})}};
+}
+
+// One error per distinct message, in line order: a cart of 500 forged lines still gets a
+// short output.
+void add_unique(std::vector<std::string>& messages, std::string message) {
+  if (std::find(messages.begin(), messages.end(), message) == messages.end()) {
+    messages.push_back(std::move(message));
+  }
+}
+
+// The locale a blocking message is written in: the buyer's when the program has texts in
+// that language, else the program's default, so that a sentence and the reward label it
+// quotes are in one language.
+std::string message_locale(const Program& program, const std::string& locale) {
+  const std::string language = locale.substr(0, locale.find('-'));
+  for (const auto& bar : program.bars) {
+    for (const auto& tier : bar.tiers) {
+      if (tier.texts.count(locale) || tier.texts.count(language)) return locale;
+    }
+  }
+  return program.default_locale;
+}
+
+Result<ojson> cart_validations(const Program& program, const FunctionInput& in) {
+  auto verdict = validate(program, in.cart, in.context);
+  if (!verdict) return verdict.error();
+  const std::string locale = message_locale(program, in.context.locale);
+  const BlockTexts& texts = block_texts(locale, program.default_locale);
+  std::vector<std::string> messages;
+  for (const LineVerdict& line : verdict.value().lines) {
+    if (line.earned) continue;
+    const Tier* tier = line.tier_id.empty() ? nullptr : find_tier(program, line.tier_id);
+    const std::string reward = tier ? tier_label(*tier, program, locale) : "";
+    if (line.reason == "quantity_exceeded" && tier) {
+      add_unique(messages, with_reward(texts.too_many, reward));
+    } else if ((line.reason == "below_threshold" || line.reason == "expired" ||
+                line.reason == "not_eligible") &&
+               tier) {
+      add_unique(messages, with_reward(texts.not_earned, reward));
+    } else {
+      add_unique(messages, texts.unknown);
+    }
+  }
+  return validation_errors(messages);
+}
+
+}  // namespace
+
+const char* function_export_name(FunctionTarget target) {
+  switch (target) {
+    case FunctionTarget::kCartLinesDiscounts:
+      return "cart_lines_discounts_generate_run";
+    case FunctionTarget::kDeliveryDiscounts:
+      return "cart_delivery_options_discounts_generate_run";
+    case FunctionTarget::kCartValidations:
+      return "cart_validations_generate_run";
+  }
+  return "";
+}
+
+Result<std::string> run_function_json(FunctionTarget target, std::string_view input_json,
+                                      std::string* log) {
+  auto input = detail::parse_function_input(input_json);
+  if (!input) return input.error();
+  FunctionInput& in = input.value();
+
+  std::optional<Program> program;
+  if (!in.program_json) {
+    if (log) *log += "tiercart: the metafield holds no program\n";
+  } else if (auto parsed = parse_program(*in.program_json); !parsed) {
+    if (log) *log += "tiercart: the program metafield is unusable: " + parsed.error().message;
+    if (log) *log += "\n";
+  } else {
+    program = std::move(parsed).value();
+  }
+  if (in.cart.currency.empty() && program) in.cart.currency = program->currency;
+  if (in.context.presentment_currency.empty()) in.context.presentment_currency = in.cart.currency;
+
+  Result<ojson> output = no_operations();
+  if (program) {
+    if (target == FunctionTarget::kCartLinesDiscounts) {
+      output = cart_lines_discounts(*program, in);
+    } else if (target == FunctionTarget::kDeliveryDiscounts) {
+      output = delivery_discounts(*program, in);
+    } else {
+      output = cart_validations(*program, in);
+    }
+    // The cart cannot be judged against this program (a currency without a rate, ...).
+    if (!output) {
+      if (log) *log += "tiercart: the cart cannot be judged: " + output.error().message + "\n";
+      program.reset();
+    }
+  }
+  if (!program) {
+    // Without a judgement nothing is earned: no discount, and no gift line passes checkout.
+    output = no_operations();
+    if (target == FunctionTarget::kCartValidations &&
+        std::any_of(in.cart.items.begin(), in.cart.items.end(), detail::is_gift_line)) {
+      output = validation_errors({block_texts(in.context.locale, "en").unknown});
+    }
+  }
+  return output.value().dump();
+}
+
+}  // namespace tiercart

@@ -1,0 +1,163 @@
+// tiercart's Shopify Functions run as Shopify runs them: the WebAssembly modules of
+// build/function/ (make build-function) started under WASI with the input JSON on stdin,
+// the output JSON read from stdout. The demo store prices its cart and checkout with them,
+// and tests/function/ checks them against the fixtures. docs/function.md has the contract.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { WASI } from 'node:wasi';
+
+// Each run is a fresh instance, as on Shopify, and each instance reserves gigabytes of address
+// space for its linear memory until the garbage collector frees it. Node 20 crashes (SIGSEGV)
+// after a few hundred unreclaimed instances instead of collecting them, so the runner
+// collects every so many runs itself.
+v8.setFlagsFromString('--expose-gc');
+const collectGarbage = vm.runInNewContext('gc');
+const RUNS_PER_COLLECTION = 16;
+let runs = 0;
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const FUNCTION_DIR = path.join(here, '..', 'build', 'function');
+
+export const TARGETS = {
+  'cart.lines.discounts.generate.run': { module: 'discount', export: 'cart_lines_discounts_generate_run' },
+  'cart.delivery-options.discounts.generate.run': { module: 'discount', export: 'cart_delivery_options_discounts_generate_run' },
+  'cart.validations.generate.run': { module: 'validation', export: 'cart_validations_generate_run' },
+};
+
+const compiled = new Map();
+
+// The compiled module of `name` ("discount" or "validation"), compiled once per file.
+export function functionModule(name, dir = FUNCTION_DIR) {
+  const file = path.join(dir, `tiercart-${name}.wasm`);
+  if (!compiled.has(file)) compiled.set(file, new WebAssembly.Module(fs.readFileSync(file)));
+  return compiled.get(file);
+}
+
+let scratch = null;
+
+// Runs one export of a module on `input` (a string or a value to serialize), synchronously.
+// Answers { exitCode, stdout, stderr, output, instance }: output is stdout parsed, or null.
+// A trap is thrown as the WebAssembly.RuntimeError it is: callers must never see one.
+export function runExport(module, exportName, input) {
+  scratch ??= fs.mkdtempSync(path.join(os.tmpdir(), 'tiercart-function-'));
+  runs += 1;
+  if (runs % RUNS_PER_COLLECTION === 0) collectGarbage();
+  const files = ['stdin', 'stdout', 'stderr'].map((n) => path.join(scratch, `${process.pid}.${n}`));
+  fs.writeFileSync(files[0], typeof input === 'string' ? input : JSON.stringify(input));
+  const fds = [fs.openSync(files[0], 'r'), fs.openSync(files[1], 'w+'), fs.openSync(files[2], 'w+')];
+  try {
+    const wasi = new WASI({ version: 'preview1', args: [], env: {}, stdin: fds[0], stdout: fds[1], stderr: fds[2], returnOnExit: true });
+    const instance = new WebAssembly.Instance(module, wasi.getImportObject());
+    // Shopify calls the target's export, not _start: hand WASI that export as the entry.
+    const exitCode = wasi.start({ exports: { memory: instance.exports.memory, _start: instance.exports[exportName] } });
+    const stdout = fs.readFileSync(files[1], 'utf8');
+    const stderr = fs.readFileSync(files[2], 'utf8');
+    let output = null;
+    try {
+      output = exitCode === 0 ? JSON.parse(stdout) : null;
+    } catch {
+      output = null;
+    }
+    return { exitCode: exitCode ?? 0, stdout, stderr, output, instance };
+  } finally {
+    for (const fd of fds) fs.closeSync(fd);
+  }
+}
+
+// Runs a target (its full name) on an input.
+export function runTarget(target, input, dir = FUNCTION_DIR) {
+  const { module, export: exportName } = TARGETS[target];
+  return runExport(functionModule(module, dir), exportName, input);
+}
+
+// Shopify's Decimal scalar for an amount in hundredths of a unit (the demo's money).
+export function decimal(hundredths) {
+  const sign = hundredths < 0 ? '-' : '';
+  const abs = Math.abs(hundredths);
+  return `${sign}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+// Shopify's LanguageCode for a storefront locale: "en" -> "EN", "pt-BR" -> "PT_BR".
+export const languageCode = (locale) => String(locale || 'en').replace('-', '_').toUpperCase();
+
+// The input the demo's checkout gives its Functions, shaped as the input queries in
+// extensions/ ask Shopify for it. `lines`: [{ id, quantity, price (hundredths, presentment),
+// variantId, productId, productType, giftCard, requiresShipping, claim }].
+export function functionInput({ lines, currency, rate, locale, country, program, owner = 'discount' }) {
+  const money = (amount) => ({ amount: decimal(amount), currencyCode: currency });
+  const input = {
+    cart: {
+      lines: lines.map((l) => ({
+        id: l.id,
+        quantity: l.quantity,
+        attribute: l.claim === undefined ? null : { value: l.claim },
+        cost: {
+          amountPerQuantity: money(l.price),
+          subtotalAmount: money(l.price * l.quantity),
+          totalAmount: money(l.price * l.quantity),
+        },
+        merchandise: {
+          __typename: 'ProductVariant',
+          id: `gid://shopify/ProductVariant/${l.variantId}`,
+          requiresShipping: l.requiresShipping,
+          product: { id: `gid://shopify/Product/${l.productId}`, productType: l.productType, isGiftCard: l.giftCard },
+        },
+      })),
+      cost: { subtotalAmount: money(lines.reduce((n, l) => n + l.price * l.quantity, 0)) },
+      deliveryGroups: [{ id: 'gid://shopify/CartDeliveryGroup/1', deliveryAddress: { countryCode: country } }],
+    },
+    presentmentCurrencyRate: rate,
+    localization: { language: { isoCode: languageCode(locale) }, country: { isoCode: country } },
+  };
+  const metafield = { value: JSON.stringify(program) };
+  input[owner] = owner === 'discount' ? { discountClasses: ['PRODUCT', 'SHIPPING'], metafield } : { metafield };
+  return input;
+}
+
+// The demo's checkout Functions for one program, as a merchant would install them.
+export function createCheckoutFunctions({ program, dir = FUNCTION_DIR }) {
+  const run = (target, input) => {
+    const result = runTarget(target, input, dir);
+    // A failed run applies nothing, as on Shopify; its log says why.
+    if (result.exitCode !== 0 || !result.output) {
+      if (result.stderr) process.stderr.write(`tiercart function ${target}: ${result.stderr}`);
+      return { operations: [] };
+    }
+    return result.output;
+  };
+  return {
+    // { lineId: { quantity, message } } for the units the discount makes free.
+    lineDiscounts(cart) {
+      const output = run('cart.lines.discounts.generate.run', functionInput({ ...cart, program }));
+      const free = {};
+      for (const op of output.operations) {
+        for (const candidate of op.productDiscountsAdd?.candidates ?? []) {
+          if (candidate.value?.percentage?.value !== 100) continue;
+          for (const t of candidate.targets) {
+            free[t.cartLine.id] = { quantity: t.cartLine.quantity, message: candidate.message };
+          }
+        }
+      }
+      return free;
+    },
+    // The message of the free-shipping discount, or null.
+    deliveryDiscount(cart) {
+      const output = run('cart.delivery-options.discounts.generate.run', functionInput({ ...cart, program }));
+      for (const op of output.operations) {
+        const candidate = op.deliveryDiscountsAdd?.candidates?.[0];
+        if (candidate) return candidate.message;
+      }
+      return null;
+    },
+    // The messages that block checkout (empty when it may go ahead).
+    validate(cart) {
+      const output = run('cart.validations.generate.run', functionInput({ ...cart, program, owner: 'validation' }));
+      return output.operations.flatMap((op) => (op.validationAdd?.errors ?? []).map((e) => e.message));
+    },
+  };
+}

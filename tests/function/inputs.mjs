@@ -1,0 +1,50 @@
+// Function inputs in Shopify's shape (the result of the input queries in extensions/), built
+// from the demo shop's program and catalog. Shared by the fixture writer, the big-cart tests
+// and bench/function/, so every figure is measured on inputs the tests also check.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { functionInput } from '../../demo/function-runner.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const ROOT = path.join(here, '..', '..');
+export const PROGRAM = JSON.parse(fs.readFileSync(path.join(ROOT, 'demo', 'program.json'), 'utf8'));
+export const CLAIM = (tier) => `${PROGRAM.id}@${PROGRAM.version}:${tier}`;
+
+// A paid line: a sweater (product 1001) at `price` hundredths.
+export const paid = (n, { price = 6000, quantity = 1, variantId = 2001, productId = 1001 } = {}) => ({
+  id: `gid://shopify/CartLine/${n}`,
+  quantity,
+  price,
+  variantId,
+  productId,
+  productType: 'Knitwear',
+  giftCard: false,
+  requiresShipping: true,
+});
+
+// A gift line claiming `tier` for variant `variantId`.
+export const gift = (n, tier, { variantId = 9001, productId = 8001, quantity = 1, price = 2500 } = {}) => ({
+  ...paid(n, { price, quantity, variantId, productId }),
+  productType: 'Gift',
+  claim: CLAIM(tier),
+});
+
+export function input(lines, { currency = 'USD', rate = '1.0', locale = 'en', country = 'US', owner = 'discount', program = PROGRAM } = {}) {
+  return functionInput({ lines, currency, rate, locale, country, program, owner });
+}
+
+// A cart of `count` lines: paid lines of several products, and the tote and a pick-a-gift
+// gift (both earned once the cart passes 150.00).
+export function bigCart(count, options = {}) {
+  const lines = [];
+  if (count < 3) return input(Array.from({ length: count }, (_, i) => paid(i + 1)), options);
+  for (let i = 0; lines.length < count - 2; i += 1) {
+    lines.push(paid(i + 1, { price: 1000 + (i % 7) * 250, quantity: 1 + (i % 3), variantId: 2001 + (i % 20), productId: 1001 + (i % 12) }));
+  }
+  lines.push(gift(count - 1, 'tote'));
+  lines.push(gift(count, 'pick-a-gift', { variantId: 9003, productId: 8003 }));
+  return input(lines, options);
+}

@@ -1,0 +1,113 @@
+// Writes the inputs of tests/function-fixtures/<target>/<case>.input.json. The expected
+// outputs (<case>.output.json) are golden files: written once by the native suite with
+// TIERCART_UPDATE_FIXTURES=1, reviewed by hand, then checked by both builds.
+//   node tests/function/write-fixtures.mjs
+
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { ROOT, PROGRAM, CLAIM, paid, gift, input } from './inputs.mjs';
+
+const LINES = 'cart.lines.discounts.generate.run';
+const DELIVERY = 'cart.delivery-options.discounts.generate.run';
+const VALIDATION = 'cart.validations.generate.run';
+
+const withoutProgram = (doc, owner = 'discount') => {
+  delete doc[owner].metafield;
+  return doc;
+};
+
+const cases = {
+  [LINES]: {
+    'gift-earned': input([paid(1, { quantity: 2 }), gift(2, 'tote')]),
+    'gift-below-threshold': input([paid(1), gift(2, 'tote')]),
+    'gift-exactly-at-threshold': input([paid(1, { price: 10000 }), gift(2, 'tote')]),
+    'gift-quantity-capped': input([paid(1, { quantity: 2 }), gift(2, 'tote', { quantity: 3 })]),
+    'two-tiers-two-gifts': input([paid(1, { quantity: 3 }), gift(2, 'tote'), gift(3, 'pick-a-gift', { variantId: 9002, productId: 8002 })]),
+    'second-choice-refused': input([paid(1, { quantity: 3 }), gift(2, 'pick-a-gift', { variantId: 9003, productId: 8003 }), gift(3, 'pick-a-gift', { variantId: 9004, productId: 8004 })]),
+    'gift-not-offered-by-tier': input([paid(1, { quantity: 2 }), gift(2, 'tote', { variantId: 2001, productId: 1001 })]),
+    'gift-lines-do-not-count': input([paid(1, { price: 5000 }), gift(2, 'tote', { price: 9000 })]),
+    'other-program-claim': input([paid(1, { quantity: 2 }), { ...gift(2, 'tote'), claim: 'someone-else@1:tote' }]),
+    'old-version-claim': input([paid(1, { quantity: 2 }), { ...gift(2, 'tote'), claim: `${PROGRAM.id}@0:tote` }]),
+    'eur-converted-threshold-earned': input([paid(1, { price: 9200 }), gift(2, 'tote', { price: 2300 })], { currency: 'EUR', rate: '0.92', locale: 'fr' }),
+    'eur-converted-threshold-missed': input([paid(1, { price: 9199 }), gift(2, 'tote', { price: 2300 })], { currency: 'EUR', rate: '0.92', locale: 'fr' }),
+    'eur-without-rate': (() => {
+      const doc = input([paid(1, { price: 20000 }), gift(2, 'tote')], { currency: 'EUR', rate: '0.92' });
+      delete doc.presentmentCurrencyRate;
+      return doc;
+    })(),
+    'no-program': withoutProgram(input([paid(1, { quantity: 2 }), gift(2, 'tote')])),
+    'unreadable-program': (() => {
+      const doc = input([paid(1, { quantity: 2 }), gift(2, 'tote')]);
+      doc.discount.metafield.value = '{"format": 1, "id": "broken"';
+      return doc;
+    })(),
+    'shipping-only-discount-class': (() => {
+      const doc = input([paid(1, { quantity: 2 }), gift(2, 'tote')]);
+      doc.discount.discountClasses = ['SHIPPING'];
+      return doc;
+    })(),
+    'empty-cart': input([]),
+    'error-not-json': '{"cart": {"lines": [',
+    'error-lines-not-array': { cart: { lines: {} } },
+    'error-missing-cart': { discount: { metafield: { value: JSON.stringify(PROGRAM) } } },
+    'error-bad-variant-id': (() => {
+      const doc = input([paid(1), gift(2, 'tote')]);
+      doc.cart.lines[1].merchandise.id = 'gid://shopify/ProductVariant/tote';
+      return doc;
+    })(),
+    'error-mixed-currencies': (() => {
+      const doc = input([paid(1), gift(2, 'tote')]);
+      doc.cart.lines[1].cost.amountPerQuantity.currencyCode = 'EUR';
+      return doc;
+    })(),
+    'error-negative-quantity': (() => {
+      const doc = input([paid(1), gift(2, 'tote')]);
+      doc.cart.lines[0].quantity = -2;
+      return doc;
+    })(),
+    'error-amount-not-decimal': (() => {
+      const doc = input([paid(1)]);
+      doc.cart.lines[0].cost.amountPerQuantity.amount = '12,50';
+      return doc;
+    })(),
+  },
+  [DELIVERY]: {
+    'free-shipping-earned': input([paid(1, { price: 5000 })], { locale: 'fr' }),
+    'free-shipping-not-yet': input([paid(1, { price: 4999 })]),
+    'gift-lines-do-not-count': input([paid(1, { price: 4000 }), gift(2, 'tote', { price: 2500 })]),
+    'no-delivery-groups': (() => {
+      const doc = input([paid(1, { price: 9000 })]);
+      doc.cart.deliveryGroups = [];
+      return doc;
+    })(),
+    'product-only-discount-class': (() => {
+      const doc = input([paid(1, { price: 9000 })]);
+      doc.discount.discountClasses = ['PRODUCT'];
+      return doc;
+    })(),
+  },
+  [VALIDATION]: {
+    'earned-gift-passes': input([paid(1, { quantity: 2 }), gift(2, 'tote')], { owner: 'validation' }),
+    'no-gift-passes': input([paid(1)], { owner: 'validation' }),
+    'unearned-gift-blocked-en': input([paid(1), gift(2, 'tote')], { owner: 'validation' }),
+    'unearned-gift-blocked-fr': input([paid(1), gift(2, 'tote')], { owner: 'validation', locale: 'fr' }),
+    'unearned-gift-blocked-de': input([paid(1), gift(2, 'tote')], { owner: 'validation', locale: 'de' }),
+    'unearned-gift-blocked-pt-br-falls-back': input([paid(1), gift(2, 'tote')], { owner: 'validation', locale: 'pt-BR' }),
+    'too-many-gifts-blocked': input([paid(1, { quantity: 2 }), gift(2, 'tote', { quantity: 2 })], { owner: 'validation' }),
+    'unknown-tier-blocked': input([paid(1, { quantity: 3 }), { ...gift(2, 'tote'), claim: CLAIM('platinum') }], { owner: 'validation' }),
+    'many-forged-lines-one-message': input([paid(1), ...Array.from({ length: 30 }, (_, i) => gift(i + 2, 'pick-a-gift', { variantId: 9003, productId: 8003 }))], { owner: 'validation' }),
+    'no-program-gift-blocked': withoutProgram(input([paid(1, { quantity: 2 }), gift(2, 'tote')], { owner: 'validation' }), 'validation'),
+    'no-program-no-gift-passes': withoutProgram(input([paid(1)], { owner: 'validation' }), 'validation'),
+    'error-not-json': 'null',
+  },
+};
+
+for (const [target, byName] of Object.entries(cases)) {
+  const dir = path.join(ROOT, 'tests', 'function-fixtures', target);
+  fs.mkdirSync(dir, { recursive: true });
+  for (const [name, doc] of Object.entries(byName)) {
+    const text = typeof doc === 'string' ? doc : `${JSON.stringify(doc, null, 2)}\n`;
+    fs.writeFileSync(path.join(dir, `${name}.input.json`), text);
+  }
+}
