@@ -28,7 +28,7 @@ bool is_id(const std::string& text) {
 
 // A numeric id used as an object key ("1001"): digits only, no sign or space, and small
 // enough for an int64 (Shopify ids are well below 10^18).
-std::optional<int64_t> parse_id_key(const std::string& key) {
+std::optional<int64_t> parse_id_key(std::string_view key) {
   if (key.empty() || key.size() > 18) return std::nullopt;
   int64_t id = 0;
   for (char c : key) {
@@ -96,7 +96,7 @@ std::map<std::string, int64_t> read_amounts_by_currency(ObjectReader& r, std::st
     if (amount && (*amount <= 0 || *amount > kMaxAmount)) {
       r.fail("out_of_range", "must be a positive amount in minor units", path);
     }
-    if (amount) out[it.key()] = *amount;
+    if (amount) out[std::string(it.key())] = *amount;
   }
   return out;
 }
@@ -245,7 +245,7 @@ std::map<std::string, TierTexts> read_tier_texts(ObjectReader& parent) {
     t.progress = r.string("progress").value_or("");
     t.unlocked = r.string("unlocked").value_or("");
     if (r.failed()) parent.adopt(r.error());
-    texts[it.key()] = std::move(t);
+    texts[std::string(it.key())] = std::move(t);
   }
   return texts;
 }
@@ -424,7 +424,7 @@ Result<Context> parse_context(std::string_view text) {
       for (std::size_t i = 0; i < it.value().size() && !r.failed(); ++i) {
         if (auto id = r.as_integer(it.value()[i], index_path(path, i))) ids.push_back(*id);
       }
-      context.gift_choices[it.key()] = std::move(ids);
+      context.gift_choices[std::string(it.key())] = std::move(ids);
     }
   }
   context.offer_candidates = r.integers("offer_candidates");
@@ -506,7 +506,7 @@ Result<Program> parse_program(std::string_view text) {
     if (const json* complete = br.object("complete")) {
       for (auto it = complete->begin(); it != complete->end() && !br.failed(); ++it) {
         if (auto t = br.as_string(it.value(), key_path(key_path(path, "complete"), it.key()))) {
-          bar.complete_texts[it.key()] = *t;
+          bar.complete_texts[std::string(it.key())] = *t;
         }
       }
     }
@@ -568,11 +568,11 @@ void read_properties(ObjectReader& r, std::map<std::string, std::string>& out) {
   const json* props = r.find("properties");
   if (!props) return;
   const std::string base = key_path(r.path(), "properties");
-  auto text_of = [](const json& v) {
-    return v.is_string() ? v.get_ref<const std::string&>() : v.dump();
-  };
+  auto text_of = [](const json& v) { return v.is_string() ? std::string(v.text()) : v.dump(); };
   if (props->is_object()) {
-    for (auto it = props->begin(); it != props->end(); ++it) out[it.key()] = text_of(it.value());
+    for (auto it = props->begin(); it != props->end(); ++it) {
+      out[std::string(it.key())] = text_of(it.value());
+    }
   } else if (props->is_array()) {
     for (std::size_t i = 0; i < props->size() && !r.failed(); ++i) {
       ObjectReader p((*props)[i], index_path(base, i), "order");
