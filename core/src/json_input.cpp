@@ -60,6 +60,7 @@ std::optional<std::string> read_id(ObjectReader& r, std::string_view key) {
 std::optional<std::string> read_currency(ObjectReader& r, std::string_view key, bool required) {
   auto code = r.string(key, required);
   if (!code) return std::nullopt;
+  if (minor_units(*code)) return code;  // known: no path needed
   auto known = require_currency(*code, key_path(r.path(), key));
   if (!known) {
     r.fail(known.error().code, known.error().message, known.error().path);
@@ -382,13 +383,14 @@ Result<Context> parse_context(std::string_view text) {
   context.now = read_time(r, "now");
 
   if (const json* products = r.object("products")) {
+    const ObjectReader all(*products, r, "products");
     for (auto it = products->begin(); it != products->end() && !r.failed(); ++it) {
-      const std::string path = key_path("$.products", it.key());
       const auto id = parse_id_key(it.key());
       if (!id) {
-        return make_error("invalid_value", "context: product keys are numeric product ids", path);
+        return make_error("invalid_value", "context: product keys are numeric product ids",
+                          key_path("$.products", it.key()));
       }
-      ObjectReader p(it.value(), path, "context");
+      ObjectReader p(it.value(), all, it.key());
       ProductFacts facts;
       facts.collections = p.strings("collections");
       facts.tags = p.strings("tags");
@@ -398,13 +400,14 @@ Result<Context> parse_context(std::string_view text) {
     }
   }
   if (const json* variants = r.object("variants")) {
+    const ObjectReader all(*variants, r, "variants");
     for (auto it = variants->begin(); it != variants->end() && !r.failed(); ++it) {
-      const std::string path = key_path("$.variants", it.key());
       const auto id = parse_id_key(it.key());
       if (!id) {
-        return make_error("invalid_value", "context: variant keys are numeric variant ids", path);
+        return make_error("invalid_value", "context: variant keys are numeric variant ids",
+                          key_path("$.variants", it.key()));
       }
-      ObjectReader v(it.value(), path, "context");
+      ObjectReader v(it.value(), all, it.key());
       VariantFacts facts;
       facts.available = v.integer_in("available", -kMaxQuantity, kMaxQuantity);
       facts.price = v.integer_in("price", 0, kMaxAmount);
@@ -567,7 +570,6 @@ struct AmountReader {
 void read_properties(ObjectReader& r, std::map<std::string, std::string>& out) {
   const json* props = r.find("properties");
   if (!props) return;
-  const std::string base = key_path(r.path(), "properties");
   auto text_of = [](const json& v) { return v.is_string() ? std::string(v.text()) : v.dump(); };
   if (props->is_object()) {
     for (auto it = props->begin(); it != props->end(); ++it) {
@@ -575,7 +577,8 @@ void read_properties(ObjectReader& r, std::map<std::string, std::string>& out) {
     }
   } else if (props->is_array()) {
     for (std::size_t i = 0; i < props->size() && !r.failed(); ++i) {
-      ObjectReader p((*props)[i], index_path(base, i), "order");
+      // "order" even inside a cart: errors name the form this shape comes from.
+      ObjectReader p((*props)[i], index_path(r.path_of("properties"), i), "order");
       auto name = p.string("name", /*required=*/true);
       const json* value = p.find("value");
       if (p.failed()) {
@@ -585,7 +588,7 @@ void read_properties(ObjectReader& r, std::map<std::string, std::string>& out) {
       out[*name] = value ? text_of(*value) : "";
     }
   } else {
-    r.fail("invalid_type", "expected an object or an array", base);
+    r.fail("invalid_type", "expected an object or an array", r.path_of("properties"));
   }
 }
 
@@ -606,8 +609,9 @@ Result<Cart> parse_cart(std::string_view text, const Context& context) {
                       "$.items");
   }
   const int minor = *minor_units(cart.currency);
+  cart.items.reserve(items->size());
   for (std::size_t i = 0; i < items->size(); ++i) {
-    ObjectReader li((*items)[i], index_path("$.items", i), "cart");
+    ObjectReader li((*items)[i], "$.items", i, "cart");
     AmountReader amounts{li, minor, context.cart_amounts};
     CartLine line;
     auto variant = li.integer_in("variant_id", 0, INT64_MAX);
@@ -639,8 +643,7 @@ Result<Cart> parse_cart(std::string_view text, const Context& context) {
   }
   if (const json* applications = r.array("cart_level_discount_applications")) {
     for (std::size_t i = 0; i < applications->size(); ++i) {
-      ObjectReader a((*applications)[i], index_path("$.cart_level_discount_applications", i),
-                     "cart");
+      ObjectReader a((*applications)[i], "$.cart_level_discount_applications", i, "cart");
       AmountReader amounts{a, minor, context.cart_amounts};
       cart.cart_level_discount += amounts.read("total_allocated_amount").value_or(0);
       if (a.failed()) return a.error();
@@ -652,7 +655,7 @@ Result<Cart> parse_cart(std::string_view text, const Context& context) {
   }
   if (const json* codes = r.array("discount_codes")) {
     for (std::size_t i = 0; i < codes->size(); ++i) {
-      ObjectReader c((*codes)[i], index_path("$.discount_codes", i), "cart");
+      ObjectReader c((*codes)[i], "$.discount_codes", i, "cart");
       if (auto code = c.string("code")) cart.discount_codes.push_back(*code);
       if (c.failed()) return c.error();
     }
@@ -761,7 +764,7 @@ Result<Order> parse_order(std::string_view text) {
   }
   if (const json* codes = r.array("discount_codes")) {
     for (std::size_t i = 0; i < codes->size(); ++i) {
-      ObjectReader c((*codes)[i], index_path("$.discount_codes", i), "order");
+      ObjectReader c((*codes)[i], "$.discount_codes", i, "order");
       if (auto code = c.string("code")) order.cart.discount_codes.push_back(*code);
       if (c.failed()) return c.error();
     }
@@ -772,7 +775,7 @@ Result<Order> parse_order(std::string_view text) {
     return make_error("too_many", "order: too many line items", "$.line_items");
   }
   for (std::size_t i = 0; i < items->size(); ++i) {
-    ObjectReader li((*items)[i], index_path("$.line_items", i), "order");
+    ObjectReader li((*items)[i], "$.line_items", i, "order");
     CartLine line;
     line.variant_id = li.integer_in("variant_id", 0, INT64_MAX).value_or(0);
     line.product_id = li.integer_in("product_id", 0, INT64_MAX).value_or(0);

@@ -113,7 +113,9 @@ class Parser {
         if (open_.empty()) {
           doc_.root_ = value;
           skip_space();
-          return pos_ == in_.size();
+          // nlohmann reads a NUL byte where a token starts as the end of the input (for
+          // C strings), so whatever follows one after the value is ignored there too.
+          return pos_ == in_.size() || in_[pos_] == '\0';
         }
         stack_.push_back(value);
         skip_space();
@@ -139,22 +141,17 @@ class Parser {
   // Points every container at its children, now that the nodes no longer move.
   void link() {
     Value* base = doc_.nodes_.data();
-    for (Value& node : doc_.nodes_) {
+    auto point = [&](Value& node) {
       if (node.kind_ == Value::Kind::kArray || node.kind_ == Value::Kind::kObject) {
         node.children_ = base + node.first_;
+        if (!node.sorted_) node.sorted_storage_ = doc_.sorted_.get();
       }
-    }
-    if (doc_.root_.kind_ == Value::Kind::kArray || doc_.root_.kind_ == Value::Kind::kObject) {
-      doc_.root_.children_ = base + doc_.root_.first_;
-    }
+    };
+    for (Value& node : doc_.nodes_) point(node);
+    point(doc_.root_);
   }
 
  private:
-  struct Member {
-    std::string_view key;
-    uint32_t index;
-  };
-
   static bool strictly_ascending(const Value* first, const Value* last) {
     for (const Value* i = first + 1; i < last; ++i) {
       if (!key_less((i - 1)->key_, i->key_)) return false;
@@ -184,40 +181,19 @@ class Parser {
   Value close() {
     const Open open = open_.back();
     open_.pop_back();
-    Value* first = stack_.data() + open.first;
-    Value* last = stack_.data() + stack_.size();
-    const std::size_t first_node = doc_.nodes_.size();
-    uint32_t count = static_cast<uint32_t>(last - first);
-    if (open.object && count > 1 && !strictly_ascending(first, last)) {
-      // Members in key order (nlohmann's std::map orders keys the same byte-wise way) by a
-      // stable insertion sort of (key, position) pairs (members are few), keeping the last
-      // of each run of equal keys.
-      order_.clear();
-      for (uint32_t i = 0; i < count; ++i) order_.push_back(Member{first[i].key_, i});
-      for (std::size_t i = 1; i < order_.size(); ++i) {
-        if (!key_less(order_[i].key, order_[i - 1].key)) continue;
-        const Member moving = order_[i];
-        std::size_t j = i;
-        do {
-          order_[j] = order_[j - 1];
-          --j;
-        } while (j > 0 && key_less(moving.key, order_[j - 1].key));
-        order_[j] = moving;
-      }
-      for (std::size_t i = 0; i < order_.size(); ++i) {
-        if (i + 1 < order_.size() && order_[i].key == order_[i + 1].key) continue;
-        doc_.nodes_.push_back(first[order_[i].index]);
-      }
-      count = static_cast<uint32_t>(doc_.nodes_.size() - first_node);
-    } else {
-      doc_.nodes_.insert(doc_.nodes_.end(), first, last);
-    }
+    const Value* first = stack_.data() + open.first;
+    const Value* last = stack_.data() + stack_.size();
     Value value;
     value.kind_ = open.object ? Value::Kind::kObject : Value::Kind::kArray;
-    value.count_ = count;
-    value.first_ = static_cast<uint32_t>(first_node);
+    value.count_ = static_cast<uint32_t>(last - first);
+    value.first_ = static_cast<uint32_t>(doc_.nodes_.size());
     value.text_ = in_.substr(open.start, pos_ - open.start);
     value.key_ = open.key;
+    value.sorted_ = !open.object || strictly_ascending(first, last);
+    if (!value.sorted_ && !doc_.sorted_) {
+      doc_.sorted_ = std::make_unique<std::vector<std::unique_ptr<Value[]>>>();
+    }
+    doc_.nodes_.insert(doc_.nodes_.end(), first, last);
     stack_.resize(open.first);
     return value;
   }
@@ -259,39 +235,41 @@ class Parser {
   // them (non-negative: unsigned; negative: signed; out of 64 bits: a float), and a float
   // that overflows a double is refused as nlohmann refuses it.
   bool number(Value& value) {
-    const std::size_t start = pos_;
-    const std::size_t n = in_.size();
-    auto digit = [&](std::size_t at) { return at < n && in_[at] >= '0' && in_[at] <= '9'; };
-    const bool negative = in_[pos_] == '-';
-    if (negative) ++pos_;
-    if (!digit(pos_)) return false;
+    // Local pointers: the member index would be stored and reloaded after every digit.
+    const char* const begin = in_.data() + pos_;
+    const char* const end = in_.data() + in_.size();
+    const char* p = begin;
+    auto digit = [&] { return p < end && *p >= '0' && *p <= '9'; };
+    const bool negative = *p == '-';
+    if (negative) ++p;
+    if (!digit()) return false;
     bool overflow = false;
     uint64_t magnitude = 0;
-    if (in_[pos_] == '0') {
-      ++pos_;
+    if (*p == '0') {
+      ++p;
     } else {
-      while (digit(pos_)) {
-        const auto d = static_cast<uint64_t>(in_[pos_] - '0');
+      for (; digit(); ++p) {
+        const auto d = static_cast<uint64_t>(*p - '0');
         if (magnitude > (UINT64_MAX - d) / 10) overflow = true;
         magnitude = magnitude * 10 + d;
-        ++pos_;
       }
     }
     bool is_float = false;
-    if (pos_ < n && in_[pos_] == '.') {
-      ++pos_;
-      if (!digit(pos_)) return false;
-      while (digit(pos_)) ++pos_;
+    if (p < end && *p == '.') {
+      ++p;
+      if (!digit()) return false;
+      while (digit()) ++p;
       is_float = true;
     }
-    if (pos_ < n && (in_[pos_] == 'e' || in_[pos_] == 'E')) {
-      ++pos_;
-      if (pos_ < n && (in_[pos_] == '+' || in_[pos_] == '-')) ++pos_;
-      if (!digit(pos_)) return false;
-      while (digit(pos_)) ++pos_;
+    if (p < end && (*p == 'e' || *p == 'E')) {
+      ++p;
+      if (p < end && (*p == '+' || *p == '-')) ++p;
+      if (!digit()) return false;
+      while (digit()) ++p;
       is_float = true;
     }
-    value.text_ = in_.substr(start, pos_ - start);
+    value.text_ = std::string_view(begin, static_cast<std::size_t>(p - begin));
+    pos_ += static_cast<std::size_t>(p - begin);
     if (!is_float && !overflow) {
       if (!negative) {
         value.kind_ = Value::Kind::kUnsigned;
@@ -453,7 +431,6 @@ class Parser {
   std::size_t pos_ = 0;
   std::vector<Value> stack_;
   std::vector<Open> open_;
-  std::vector<Member> order_;
 };
 
 std::optional<Document> parse_any(std::string_view text) {
@@ -481,6 +458,17 @@ Result<Document> parse_document(std::string_view text, std::string_view what) {
     }
     return make_error("invalid_json", std::string(what) + " is not valid JSON");
   }
+  // What follows a NUL byte after the value is ignored by the parse but was not by the
+  // depth scan: such a document is judged by the scan too (rare, and so cheap).
+  const std::string_view raw = doc->root().raw();
+  const std::size_t end = doc->root().is_object()
+                              ? static_cast<std::size_t>(raw.data() - text.data()) + raw.size()
+                              : 0;
+  if (text.find('\0', end) != std::string_view::npos &&
+      nesting_depth(text, kMaxDepth) > kMaxDepth) {
+    return make_error("too_deep", std::string(what) + " nests deeper than " +
+                                      std::to_string(kMaxDepth) + " levels");
+  }
   if (!doc->root().is_object()) {
     return make_error("invalid_type", std::string(what) + " must be a JSON object");
   }
@@ -491,15 +479,47 @@ const Value* Value::find(std::string_view key) const {
   if (kind_ != Kind::kObject) return nullptr;
   const Value* first = children_;
   const Value* last = children_ + count_;
-  if (count_ <= 12) {
-    for (const Value* at = first; at < last; ++at) {
-      if (at->key_.size() == key.size() && at->key_ == key) return at;
-    }
-    return nullptr;
+  if (sorted_ && count_ > 16) {
+    const Value* at = std::lower_bound(first, last, key, [](const Value& member, std::string_view k) {
+      return key_less(member.key_, k);
+    });
+    return at != last && at->key_ == key ? at : nullptr;
   }
-  const Value* at = std::lower_bound(first, last, key,
-                                     [](const Value& member, std::string_view k) { return key_less(member.key_, k); });
-  return at != last && at->key_ == key ? at : nullptr;
+  // From the last member: of a repeated key, the last value counts.
+  for (const Value* at = last; at != first;) {
+    --at;
+    if (at->key_.size() == key.size() && (key.empty() || at->key_[0] == key[0]) &&
+        at->key_ == key) {
+      return at;
+    }
+  }
+  return nullptr;
+}
+
+void Value::sort_members() const {
+  if (sorted_) return;
+  // A stable insertion sort (members are few; nlohmann's std::map orders keys the same
+  // byte-wise way), then the last of each run of equal keys.
+  auto block = std::make_unique<Value[]>(count_);
+  Value* out = block.get();
+  for (uint32_t i = 0; i < count_; ++i) {
+    const Value moving = children_[i];
+    uint32_t j = i;
+    while (j > 0 && key_less(moving.key_, out[j - 1].key_)) {
+      out[j] = out[j - 1];
+      --j;
+    }
+    out[j] = moving;
+  }
+  uint32_t kept = 0;
+  for (uint32_t i = 0; i < count_; ++i) {
+    if (i + 1 < count_ && out[i].key_ == out[i + 1].key_) continue;
+    out[kept++] = out[i];
+  }
+  children_ = block.get();
+  count_ = kept;
+  sorted_ = true;
+  sorted_storage_->push_back(std::move(block));
 }
 
 namespace {

@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,10 +47,16 @@ class Value {
   bool is_object() const { return kind_ == Kind::kObject; }
 
   // Arrays and objects: the number of elements (members); 0 for anything else.
-  std::size_t size() const { return is_array() || is_object() ? count_ : 0; }
+  std::size_t size() const {
+    if (kind_ == Kind::kObject) sort_members();
+    return is_array() || is_object() ? count_ : 0;
+  }
   bool empty() const { return size() == 0; }
   // An array's element (or an object's member value, in key order). `index < size()`.
-  const Value& operator[](std::size_t index) const { return children_[index]; }
+  const Value& operator[](std::size_t index) const {
+    if (kind_ == Kind::kObject) sort_members();
+    return children_[index];
+  }
   // An object's member, or null when absent or not an object.
   const Value* find(std::string_view key) const;
 
@@ -71,7 +78,10 @@ class Value {
    private:
     const Value* at_;
   };
-  const_iterator begin() const { return const_iterator(children_); }
+  const_iterator begin() const {
+    if (kind_ == Kind::kObject) sort_members();
+    return const_iterator(children_);
+  }
   const_iterator end() const { return const_iterator(children_ + size()); }
 
   std::string_view text() const { return is_string() ? text_ : std::string_view(); }  // decoded
@@ -89,16 +99,25 @@ class Value {
 
  private:
   friend class Parser;
+  // An object's members stay in document order until something iterates them (or asks
+  // its size): finding a field scans from the last member, so a repeated key gives its
+  // last value without any sorting. The first iteration puts a sorted copy without
+  // repeated keys in the document's storage; pointers found before stay valid. So a
+  // document is not to be read from two threads at once.
+  void sort_members() const;
+
   Kind kind_ = Kind::kNull;
   bool boolean_ = false;
-  uint32_t count_ = 0;
+  mutable bool sorted_ = false;  // objects: members in key order, no repeated keys
+  mutable uint32_t count_ = 0;
   uint32_t first_ = 0;  // while parsing: where the children are in Document::nodes_
-  const Value* children_ = nullptr;
+  mutable const Value* children_ = nullptr;
   std::string_view key_;   // the member's key, when this value is a member of an object
   std::string_view text_;  // a string's decoded text; a number's or container's source text
   union {
     int64_t integer_ = 0;
     uint64_t unsigned_;
+    std::vector<std::unique_ptr<Value[]>>* sorted_storage_;  // objects not yet sorted
   };
 };
 
@@ -132,6 +151,9 @@ class Document {
   friend class Parser;
   Value root_;
   std::vector<Value> nodes_;
+  // Sorted copies of objects' members, made when first iterated (behind a pointer, so that
+  // moving the document keeps it where the objects point).
+  std::unique_ptr<std::vector<std::unique_ptr<Value[]>>> sorted_;
   // The decoded text of strings that had escapes (rare). Reserved once to the document's
   // size, which no decoded text can pass, so that views into it stay valid.
   std::vector<char> decoded_;
