@@ -106,7 +106,7 @@ Schedule read_schedule(ObjectReader& parent) {
   Schedule schedule;
   const json* value = parent.object("schedule");
   if (!value) return schedule;
-  ObjectReader r(*value, key_path(parent.path(), "schedule"), "program");
+  ObjectReader r(*value, parent, "schedule");
   r.reject_unknown({"starts_at", "ends_at"});
   schedule.starts_at = read_time(r, "starts_at");
   schedule.ends_at = read_time(r, "ends_at");
@@ -129,7 +129,7 @@ Eligibility read_eligibility(ObjectReader& parent) {
   Eligibility eligibility;
   const json* value = parent.object("eligibility");
   if (!value) return eligibility;
-  ObjectReader r(*value, key_path(parent.path(), "eligibility"), "program");
+  ObjectReader r(*value, parent, "eligibility");
   r.reject_unknown({"customer_tags_any", "countries"});
   eligibility.customer_tags_any = r.strings("customer_tags_any");
   eligibility.countries = read_countries(r, "countries");
@@ -141,7 +141,7 @@ Selector read_selector(ObjectReader& parent, std::string_view key) {
   Selector selector;
   const json* value = parent.object(key);
   if (!value) return selector;
-  ObjectReader r(*value, key_path(parent.path(), key), "program");
+  ObjectReader r(*value, parent, key);
   r.reject_unknown({"products", "variants", "collections", "tags", "product_types"});
   selector.products = r.integers("products");
   selector.variants = r.integers("variants");
@@ -156,7 +156,7 @@ Scope read_scope(ObjectReader& parent) {
   Scope scope;
   const json* value = parent.object("scope");
   if (!value) return scope;
-  ObjectReader r(*value, key_path(parent.path(), "scope"), "program");
+  ObjectReader r(*value, parent, "scope");
   r.reject_unknown({"include", "exclude", "gift_cards", "subscriptions"});
   scope.include = read_selector(r, "include");
   scope.exclude = read_selector(r, "exclude");
@@ -170,7 +170,7 @@ Reward read_reward(ObjectReader& parent) {
   Reward reward;
   const json* value = parent.object("reward", /*required=*/true);
   if (!value) return reward;
-  ObjectReader r(*value, key_path(parent.path(), "reward"), "program");
+  ObjectReader r(*value, parent, "reward");
   auto type = r.string("type", /*required=*/true);
   if (r.failed()) {
     parent.adopt(r.error());
@@ -181,12 +181,11 @@ Reward read_reward(ObjectReader& parent) {
     r.reject_unknown({"type", "gifts", "choose", "quantity", "skip_out_of_stock", "preselect"});
     const json* gifts = r.array("gifts", /*required=*/true);
     if (gifts) {
-      const std::string base = key_path(r.path(), "gifts");
       if (gifts->empty() || gifts->size() > 20) {
-        r.fail("out_of_range", "a gift reward lists 1 to 20 gifts", base);
+        r.fail("out_of_range", "a gift reward lists 1 to 20 gifts", r.path_of("gifts"));
       }
       for (std::size_t i = 0; i < gifts->size() && !r.failed(); ++i) {
-        ObjectReader g((*gifts)[i], index_path(base, i), "program");
+        ObjectReader g((*gifts)[i], r, "gifts", i);
         g.reject_unknown({"variant_id", "product_id", "title"});
         Gift gift;
         gift.variant_id = g.integer_in("variant_id", 1, INT64_MAX, true).value_or(0);
@@ -237,9 +236,9 @@ std::map<std::string, TierTexts> read_tier_texts(ObjectReader& parent) {
   std::map<std::string, TierTexts> texts;
   const json* value = parent.object("texts");
   if (!value) return texts;
-  const std::string base = key_path(parent.path(), "texts");
+  const ObjectReader all(*value, parent, "texts");
   for (auto it = value->begin(); it != value->end() && !parent.failed(); ++it) {
-    ObjectReader r(it.value(), key_path(base, it.key()), "program");
+    ObjectReader r(it.value(), all, it.key());
     r.reject_unknown({"label", "progress", "unlocked"});
     TierTexts t;
     t.label = r.string("label").value_or("");
@@ -261,9 +260,9 @@ std::optional<Basis> read_basis(ObjectReader& r) {
   return std::nullopt;
 }
 
-Result<Tier> read_tier(const json& value, const std::string& path) {
+Result<Tier> read_tier(const json& value, const ObjectReader& bar, std::size_t index) {
   Tier tier;
-  ObjectReader r(value, path, "program");
+  ObjectReader r(value, bar, "tiers", index);
   r.reject_unknown(
       {"id", "threshold", "thresholds_by_currency", "reward", "texts", "schedule", "eligibility"});
   tier.id = read_id(r, "id").value_or("");
@@ -477,13 +476,12 @@ Result<Program> parse_program(std::string_view text) {
   std::set<std::string> bar_ids;
   std::set<std::string> tier_ids;
   for (std::size_t b = 0; b < bars->size(); ++b) {
-    const std::string path = index_path("$.bars", b);
-    ObjectReader br((*bars)[b], path, "program");
+    ObjectReader br((*bars)[b], "$.bars", b, "program");
     br.reject_unknown({"id", "metric", "basis", "stacking", "scope", "tiers", "complete"});
     Bar bar;
     bar.id = read_id(br, "id").value_or("");
     if (!br.failed() && !bar_ids.insert(bar.id).second) {
-      br.fail("duplicate_id", "bar id \"" + bar.id + "\" is used twice", key_path(path, "id"));
+      br.fail("duplicate_id", "bar id \"" + bar.id + "\" is used twice", br.path_of("id"));
     }
     if (auto metric = br.string("metric")) {
       if (*metric == "spend") {
@@ -491,7 +489,7 @@ Result<Program> parse_program(std::string_view text) {
       } else if (*metric == "quantity") {
         bar.metric = Metric::kQuantity;
       } else {
-        br.fail("invalid_value", "metric is spend or quantity", key_path(path, "metric"));
+        br.fail("invalid_value", "metric is spend or quantity", br.path_of("metric"));
       }
     }
     bar.basis = read_basis(br);
@@ -501,14 +499,13 @@ Result<Program> parse_program(std::string_view text) {
       } else if (*stacking == "highest_only") {
         bar.stacking = Stacking::kHighestOnly;
       } else {
-        br.fail("invalid_value", "stacking is cumulative or highest_only",
-                key_path(path, "stacking"));
+        br.fail("invalid_value", "stacking is cumulative or highest_only", br.path_of("stacking"));
       }
     }
     bar.scope = read_scope(br);
     if (const json* complete = br.object("complete")) {
       for (auto it = complete->begin(); it != complete->end() && !br.failed(); ++it) {
-        if (auto t = br.as_string(it.value(), key_path(key_path(path, "complete"), it.key()))) {
+        if (auto t = br.as_string(it.value(), key_path(br.path_of("complete"), it.key()))) {
           bar.complete_texts[std::string(it.key())] = *t;
         }
       }
@@ -518,21 +515,21 @@ Result<Program> parse_program(std::string_view text) {
     if (tiers->empty() || tiers->size() > kMaxTiersPerBar) {
       return make_error("too_many",
                         "program: a bar has 1 to " + std::to_string(kMaxTiersPerBar) + " tiers",
-                        key_path(path, "tiers"));
+                        br.path_of("tiers"));
     }
     for (std::size_t t = 0; t < tiers->size(); ++t) {
-      const std::string tier_path = index_path(key_path(path, "tiers"), t);
-      auto read = read_tier((*tiers)[t], tier_path);
+      auto read = read_tier((*tiers)[t], br, t);
+      auto tier_path = [&] { return index_path(br.path_of("tiers"), t); };
       if (!read) return read.error();
       Tier tier = std::move(read).value();
       if (!tier_ids.insert(tier.id).second) {
         return make_error("duplicate_id",
                           "program: tier id \"" + tier.id + "\" is used twice in the program",
-                          key_path(tier_path, "id"));
+                          key_path(tier_path(), "id"));
       }
       if (bar.metric == Metric::kQuantity && tier.threshold > kMaxQuantity) {
         return make_error("out_of_range", "program: a quantity threshold is at most 1000000",
-                          key_path(tier_path, "threshold"));
+                          key_path(tier_path(), "threshold"));
       }
       bar.tiers.push_back(std::move(tier));
     }

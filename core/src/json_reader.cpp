@@ -655,6 +655,14 @@ void ObjectReader::adopt(const Error& error) {
 
 void ObjectReader::reject_unknown(std::initializer_list<std::string_view> known) {
   if (failed()) return;
+  // Members as written first: only when one is unknown does the order matter (the error
+  // names the first unknown key in key order, as before), so only then are they sorted.
+  const bool all_known = std::all_of(value_.members().begin(), value_.members().end(),
+                                     [&](const Value& member) {
+                                       return std::find(known.begin(), known.end(),
+                                                        member.key()) != known.end();
+                                     });
+  if (all_known) return;
   for (auto it = value_.begin(); it != value_.end(); ++it) {
     if (std::find(known.begin(), known.end(), it.key()) == known.end()) {
       fail("unknown_field", "unknown field \"" + std::string(it.key()) + "\"", path_of(it.key()));
@@ -665,6 +673,14 @@ void ObjectReader::reject_unknown(std::initializer_list<std::string_view> known)
 
 void ObjectReader::reject_unknown(const std::vector<std::string_view>& known) {
   if (failed()) return;
+  // Members as written first: only when one is unknown does the order matter (the error
+  // names the first unknown key in key order, as before), so only then are they sorted.
+  const bool all_known = std::all_of(value_.members().begin(), value_.members().end(),
+                                     [&](const Value& member) {
+                                       return std::find(known.begin(), known.end(),
+                                                        member.key()) != known.end();
+                                     });
+  if (all_known) return;
   for (auto it = value_.begin(); it != value_.end(); ++it) {
     if (std::find(known.begin(), known.end(), it.key()) == known.end()) {
       fail("unknown_field", "unknown field \"" + std::string(it.key()) + "\"", path_of(it.key()));

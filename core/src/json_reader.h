@@ -84,6 +84,20 @@ class Value {
   }
   const_iterator end() const { return const_iterator(children_ + size()); }
 
+  // An object's members as held now, without sorting: document order until first iterated,
+  // repeated keys included. For checks that do not depend on order.
+  struct Members {
+    const Value* first;
+    const Value* last;
+    const Value* begin() const { return first; }
+    const Value* end() const { return last; }
+  };
+  Members members() const {
+    if (kind_ != Kind::kObject && kind_ != Kind::kArray) return Members{nullptr, nullptr};
+    return Members{children_, children_ + count_};
+  }
+  std::string_view key() const { return key_; }  // as a member of an object
+
   std::string_view text() const { return is_string() ? text_ : std::string_view(); }  // decoded
   bool boolean() const { return boolean_; }
   int64_t integer() const { return integer_; }       // kInteger
