@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 10
 
 .PHONY: setup build build-native build-asan build-fuzz build-wasm build-wasm-tests build-web test \
-        test-native test-asan test-fuzz test-wasm test-browser demo demo-cli bench bench-wasm bench-server \
+        test-native test-asan test-fuzz test-wasm test-browser test-theme demo demo-cli bench bench-wasm bench-server \
         bench-storefront differential-wasm \
         format clean
 
@@ -39,7 +39,7 @@ build-web:
 build-wasm-tests: build-wasm
 	@cmake --build --preset wasm-tests -j $(JOBS)
 
-test: setup test-native test-asan test-fuzz test-wasm test-browser
+test: setup test-native test-asan test-fuzz test-wasm test-browser test-theme
 	@echo "make test: every suite passed"
 
 test-native: build-native
@@ -58,8 +58,14 @@ test-wasm: build-native build-wasm-tests
 	@node --test tests/wasm/
 
 # Real Chromium (Debian's) driven by playwright-core against the demo store on 127.0.0.1.
-test-browser: build-wasm build-web
+test-browser: build-native build-wasm build-web
 	@PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 node --test tests/browser/
+
+# The theme app extension: Shopify's theme-check, the block-script gzip budget and the
+# platform's limits, then every block rendered with liquidjs and its program checked by the CLI
+# and the wasm core (docs/theme-extension.md).
+test-theme: build-native build-wasm build-web
+	@node --test tests/theme/
 
 # The main job: the demo store with the drawer, at http://127.0.0.1:$(PORT)/.
 PORT ?= 8080

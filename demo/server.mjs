@@ -7,6 +7,10 @@
 //
 //   node demo/server.mjs [--port 8080] [--program demo/program.json]   (listens on 127.0.0.1 only)
 //
+// Run as a command (or with `app: true`), it also starts tiercart's native server
+// (build/bin/tiercart-server) on another loopback port: every order placed at checkout is sent
+// to it as a signed orders/create webhook, and /admin/apps/tiercart lists its verdicts.
+//
 // Test hook: POST /__demo/fail?path=/cart/change.js&status=500&count=1 makes the next matching
 // requests fail (status 500, 422, 429, or "network" to drop the connection).
 
@@ -18,6 +22,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Liquid } from 'liquidjs';
 import { createCatalog, productSvg, COLLECTION_TITLES } from './catalog.mjs';
 import { createStore, CartError, CURRENCIES, SHOP_CURRENCY, convertPrice } from './store.mjs';
+import { handleEditor, readExtensionLocales } from './editor.mjs';
+import { startAppServer, ordersCreatePayload, SHOP_DOMAIN } from './app-server.mjs';
+import { renderAdmin } from './admin.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, '..');
@@ -85,11 +92,29 @@ export async function startServer(options = {}) {
   const catalog = createCatalog();
   const store = createStore(catalog);
   const locales = { en: readJson(path.join(themeDir, 'locales', 'en.json')), fr: readJson(path.join(themeDir, 'locales', 'fr.json')) };
+  // Blocks translate with the extension's own locale files, as on Shopify; the theme with its own.
+  const extensionLocales = readExtensionLocales(path.join(root, 'theme-extension', 'locales'));
   const failures = [];
   const assetCache = new Map();
+  const app = options.app
+    ? await startAppServer({ binary: options.appBinary || path.join(root, 'build', 'bin', 'tiercart-server'), program, catalog, log: (line) => console.error(line) })
+    : null;
+
+  // Shopify sends orders/create once the order exists; the demo waits for the answer so the
+  // admin page is up to date when the order status page loads. A server that is down never
+  // stops a checkout: the delivery is recorded on the order as failed.
+  async function deliverOrderWebhook(order) {
+    if (!app) return;
+    try {
+      order.webhook = await app.deliver(ordersCreatePayload(order, catalog));
+    } catch (error) {
+      order.webhook = { status: 0, error: error.message };
+      console.error(`orders/create delivery failed: ${error.message}`);
+    }
+  }
 
   const engine = new Liquid({
-    root: [path.join(themeDir, 'templates'), path.join(themeDir, 'snippets'), path.join(themeDir, 'layout')],
+    root: [path.join(themeDir, 'templates'), path.join(themeDir, 'snippets'), path.join(themeDir, 'layout'), path.join(root, 'theme-extension', 'snippets')],
     extname: '.liquid',
     strictFilters: true,
     cache: true,
@@ -113,9 +138,10 @@ export async function startServer(options = {}) {
     // Keyword arguments (`| t: count: 3`) arrive as [name, value] pairs.
     const vars = Object.fromEntries(args.filter(Array.isArray));
     const locale = this.context.getSync(['request', 'locale', 'iso_code']) || 'en';
+    const table = this.context.getSync(['tiercart_extension']) ? extensionLocales : locales;
     let value = String(key)
       .split('.')
-      .reduce((node, part) => (node && typeof node === 'object' ? node[part] : undefined), locales[locale] || locales.en);
+      .reduce((node, part) => (node && typeof node === 'object' ? node[part] : undefined), table[locale] || table.en);
     if (value === undefined) return `translation missing: ${locale}.${key}`;
     if (typeof value === 'string') value = value.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, name) => vars[name] ?? m);
     return value;
@@ -129,7 +155,9 @@ export async function startServer(options = {}) {
   const blocks = {};
   // The demo's copies of tiercart's blocks; a block of the same name in the theme extension
   // (theme-extension/blocks/) wins, so the demo renders the shipped blocks once they exist.
-  for (const file of fs.readdirSync(path.join(themeDir, 'blocks'))) {
+  const shippedDir = path.join(root, 'theme-extension', 'blocks');
+  const shippedFiles = fs.existsSync(shippedDir) ? fs.readdirSync(shippedDir) : [];
+  for (const file of new Set([...fs.readdirSync(path.join(themeDir, 'blocks')), ...shippedFiles])) {
     const shipped = path.join(root, 'theme-extension', 'blocks', file);
     const source = fs.existsSync(shipped) ? shipped : path.join(themeDir, 'blocks', file);
     const { body, schema } = splitSchema(fs.readFileSync(source, 'utf8'));
@@ -203,7 +231,7 @@ export async function startServer(options = {}) {
         available_currencies: Object.entries(CURRENCIES).map(([iso, c]) => ({ iso_code: iso, name: c.name })),
         available_languages: [{ iso_code: 'en', endonym_name: 'English' }, { iso_code: 'fr', endonym_name: 'Français' }],
       },
-      request: { locale: { iso_code: locale }, path: req.url.split('?')[0] },
+      request: { locale: { iso_code: locale }, path: req.url.split('?')[0], design_mode: Boolean(req.editor?.designMode) },
       routes: { root_url: '/', cart_url: '/cart', cart_add_url: '/cart/add', cart_change_url: '/cart/change', cart_update_url: '/cart/update' },
       collections_menu: Object.entries(COLLECTION_TITLES).filter(([h]) => ['winter', 'accessories', 'basics', 'camp', 'all'].includes(h)).map(([handle, title]) => ({ handle, title })),
       template,
@@ -214,7 +242,7 @@ export async function startServer(options = {}) {
         country: 'US',
         currency: { active: currency, rate: CURRENCIES[currency].rate },
         routes: { root: '/' },
-        designMode: false,
+        designMode: Boolean(req.editor?.designMode),
       }),
       ...vars,
     };
@@ -224,16 +252,16 @@ export async function startServer(options = {}) {
       const block = blocks[name];
       // Shopify adds the schema's javascript once per page, deferred, after the blocks.
       if (block.schema.javascript) scripts.add(block.schema.javascript);
-      return engine.render(block.template, {
-        ...globals,
-        ...extra,
-        block: { id: name, settings: block.settings },
-        app: { metafields: { tiercart: { program: program, context: tiercartContext(currency, locale) } } },
-      });
+      // App-owned metafields as Liquid sees them ({value}); the editor page may set its own.
+      const appData = req.editor?.app || { metafields: { tiercart: { program: { value: program }, context: { value: tiercartContext(currency, locale) } } } };
+      const scope = { ...globals, ...extra, tiercart_extension: true, block: { id: name, settings: req.editor?.settings?.[name] || block.settings }, app: appData };
+      // As globals too: snippets rendered with {% render %} see the global objects.
+      return engine.render(block.template, scope, { globals: scope });
     };
     globals.tiercart_inline_progress = globals.tiercart_enabled ? await renderBlock('tiercart-progress') : '';
     const content = await engine.renderFile(template, globals);
     let embed = globals.tiercart_enabled ? await renderBlock('tiercart-embed') : '';
+    for (const name of req.editor?.embeds || []) embed += await renderBlock(name);
     for (const name of scripts) embed += `\n<script src="${ASSET_PREFIX}${name}" defer></script>`;
     const html = await engine.renderFile('theme', { ...globals, content_for_layout: content, tiercart_embed: embed });
     send(req, res, status, html, TYPES['.html']);
@@ -348,6 +376,7 @@ export async function startServer(options = {}) {
     if (cookies.cart !== req.cart.token) setCookies.push(`cart=${req.cart.token}; Path=/; SameSite=Lax`);
     if (setCookies.length) res.setHeader('set-cookie', setCookies);
 
+    if (pathname.startsWith('/__demo/editor')) return handleEditor(req, res, url, { blocks, catalog, renderPage, send, notFound, extensionRoot: path.join(root, 'theme-extension') });
     // Test hook: injected failures.
     if (pathname === '/__demo/fail' && req.method === 'POST') {
       failures.push({ path: url.searchParams.get('path') || '', status: url.searchParams.get('status') || '500', count: Number(url.searchParams.get('count') || 1) });
@@ -422,6 +451,7 @@ export async function startServer(options = {}) {
         await readBody(req);
         try {
           const order = store.checkout(req.cart, req.currency);
+          await deliverOrderWebhook(order);
           return redirect(res, `/orders/${order.id}`);
         } catch (error) {
           if (!(error instanceof CartError)) throw error;
@@ -429,6 +459,10 @@ export async function startServer(options = {}) {
         }
       }
       return renderPage(req, res, 'checkout', {});
+    }
+    if (req.method === 'GET' && pathname === '/admin/apps/tiercart') {
+      const html = await renderAdmin({ app, store, shop: SHOP_DOMAIN, flaggedOnly: url.searchParams.get('flagged') === 'true' });
+      return send(req, res, 200, html, TYPES['.html'], { 'cache-control': 'no-store' });
     }
     if ((m = pathname.match(/^\/orders\/(\d+)(\.json)?$/))) {
       const order = store.order(m[1]);
@@ -458,11 +492,12 @@ export async function startServer(options = {}) {
     port: address.port,
     store,
     catalog,
+    app,
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections?.();
-      }),
+      }).then(() => app?.close()),
   };
 }
 
@@ -473,8 +508,9 @@ function argument(name, fallback) {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const port = Number(argument('port', process.env.PORT || 8080));
-  const demo = await startServer({ port, program: argument('program') });
+  const demo = await startServer({ port, program: argument('program'), app: true });
   console.log(`tiercart demo store: ${demo.url}`);
+  console.log(demo.app ? `tiercart app admin: ${demo.url}admin/apps/tiercart (server ${demo.app.url})` : 'tiercart server not built: orders are not checked (make build-native)');
   const stop = () => demo.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -9,7 +9,7 @@
 // Loaded lazily by tiercart-loader.js, which calls ready() and then open()/addFromForm()/refresh().
 
 import { CartQueue, CartRequestError, cartRequest } from './tiercart-cart.js';
-import { h, readData, safeUrl, translate } from './tiercart-util.js';
+import { h, readData, safeUrl, translate, withThemeBars } from './tiercart-util.js';
 import './tiercart-progress.js';
 
 performance.mark('tiercart:drawer-module');
@@ -63,6 +63,10 @@ export class TiercartDrawer extends HTMLElement {
     // a theme may move the element (disconnect, connect again).
     if (!this.#built) {
       this.program = readData(this, 'program');
+      if (this.dataset.programSource === 'settings') {
+        const bars = [...document.querySelectorAll('script[data-tiercart-bar]')].map((node) => [node.dataset.tiercartBar, node.textContent]);
+        this.program = withThemeBars(this.program, bars);
+      }
       // Sent to the core as text: written once, not on every evaluation.
       this.programText = this.program ? JSON.stringify(this.program) : null;
       this.baseContext = readData(this, 'context') || {};

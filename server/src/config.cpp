@@ -9,7 +9,7 @@ namespace tiercart::server {
 const char* const kConfigUsage =
     "usage: tiercart-server [--host H] [--port P] [--database URL] [--threads N]\n"
     "                       [--max-batch N] [--read-timeout-ms MS] [--write-timeout-ms MS]\n"
-    "                       [--app-secret S] [--admin-token T]\n"
+    "                       [--proxy-max-age-s S] [--app-secret S] [--admin-token T]\n"
     "Environment: TIERCART_APP_SECRET (required), TIERCART_ADMIN_TOKEN, TIERCART_DATABASE_URL\n"
     "(sqlite:PATH or postgres://...; default sqlite:tiercart.db), TIERCART_PORT, TIERCART_HOST.\n"
     "Prefer the environment for secrets: flags are visible to every user in `ps`.\n";
@@ -78,6 +78,8 @@ Result<Config> parse_config(int argc, char** argv, bool& help) {
       config.read_timeout_ms = static_cast<int>(number);
     } else if (flag == "--write-timeout-ms" && number_in(1, 600000)) {
       config.write_timeout_ms = static_cast<int>(number);
+    } else if (flag == "--proxy-max-age-s" && number_in(1, 86400)) {
+      config.proxy_max_age_s = static_cast<int>(number);
     } else {
       return make_error("invalid_config",
                         "unknown flag or bad value: " + std::string(flag) + " " + value);

@@ -25,6 +25,9 @@ struct Config {
   std::size_t max_body_bytes = 4 * 1024 * 1024;  // webhooks: the core's document limit
   std::size_t max_admin_body_bytes = 1024 * 1024;
   std::size_t max_proxy_body_bytes = 256 * 1024;  // a cart.js document
+  // An app proxy URL signed longer ago than this (or this far in the future: clocks drift)
+  // is refused, so a signed URL that leaked into a log or a referrer cannot be replayed.
+  int proxy_max_age_s = 300;
 };
 
 // `--name value` flags; TIERCART_APP_SECRET, TIERCART_ADMIN_TOKEN, TIERCART_DATABASE_URL,

@@ -107,6 +107,52 @@ void Metrics::observe_latency(double seconds) {
   latency_sum_us += static_cast<uint64_t>(seconds * 1e6);
 }
 
+Result<ShopContext> parse_shop_context(std::string_view document) {
+  auto context = parse_context(document);
+  if (!context) return context.error();
+  ShopContext shop;
+  shop.context = std::move(context).value();
+  // What an order says of itself (time, country, customer tags, currency) must come from
+  // the order, so the shop context leaves those open.
+  shop.context.now.reset();
+  shop.context.country.clear();
+  shop.context.customer_tags.clear();
+  shop.context.presentment_currency.clear();
+
+  // parse_context has accepted the document, so it is JSON within the core's limits.
+  const Json doc = Json::parse(document, nullptr, false);
+  const auto rates = doc.is_object() ? doc.find("rates") : doc.end();
+  if (!doc.is_object() || rates == doc.end() || rates->is_null()) return shop;
+  if (!rates->is_object()) {
+    return make_error("invalid_type", "context: rates must be an object", "$.rates");
+  }
+  if (shop.context.shop_currency.empty() && !rates->empty()) {
+    return make_error("missing_field", "context: rates need the shop_currency they convert from",
+                      "$.shop_currency");
+  }
+  for (const auto& [code, value] : rates->items()) {
+    const std::string path = "$.rates." + code;
+    if (!minor_units(code) || code == shop.context.shop_currency) {
+      return make_error("unknown_currency",
+                        "context: rates: not a presentment currency: " + code.substr(0, 16), path);
+    }
+    if (!value.is_string()) return make_error("invalid_type", "context: a rate is a string", path);
+    auto rate = parse_rate(value.get_ref<const std::string&>(), path);
+    if (!rate) return rate.error();
+    shop.rates.emplace(code, rate.value());
+  }
+  return shop;
+}
+
+Context ShopContext::for_currency(const std::string& currency) const {
+  const auto rate = rates.find(currency);
+  if (rate == rates.end() || context.rate) return context;
+  Context converted = context;
+  converted.rate = rate->second;
+  for (auto& [id, facts] : converted.variants) facts.price.reset();
+  return converted;
+}
+
 Result<std::unique_ptr<Service>> Service::create(Config config) {
   auto store = open_store(config.database);
   if (!store) return store.error();
@@ -118,9 +164,9 @@ Result<std::unique_ptr<Service>> Service::create(Config config) {
   auto saved = service->store_->get_setting(kContextKey);
   if (!saved) return saved.error();
   if (saved.value()) {
-    auto context = parse_context(*saved.value());
+    auto context = parse_shop_context(*saved.value());
     if (!context) return context.error();
-    service->context_ = std::make_shared<const Context>(std::move(context).value());
+    service->context_ = std::make_shared<const ShopContext>(std::move(context).value());
   }
   return service;
 }
@@ -131,7 +177,7 @@ Service::Service(Config config, std::unique_ptr<Store> store, std::unique_ptr<St
       writer_store_(std::move(writer_store)),
       committer_(std::make_unique<GroupCommitter>(*writer_store_, config_.max_batch)),
       http_(std::make_unique<httplib::Server>()),
-      context_(std::make_shared<const Context>()) {
+      context_(std::make_shared<const ShopContext>()) {
   routes();
 }
 
@@ -254,9 +300,9 @@ void Service::webhook(const Request& req, Response& res) {
   }
 
   bool storage_failed = false;
-  const auto context = shop_context();
+  const Context context = shop_context()->for_currency(order.value().cart.currency);
   const OrderVerdict verdict = judge_order(
-      order.value(), *context,
+      order.value(), context,
       [&](const std::string& id, int64_t version) { return program(id, version, storage_failed); });
   if (storage_failed) {
     ++metrics_.webhooks_failed;
@@ -321,7 +367,7 @@ std::shared_ptr<const Program> Service::program(const std::string& id, int64_t v
   return programs_.emplace(key, std::move(shared)).first->second;
 }
 
-std::shared_ptr<const Context> Service::shop_context() const {
+std::shared_ptr<const ShopContext> Service::shop_context() const {
   std::lock_guard<std::mutex> lock(context_mutex_);
   return context_;
 }
@@ -335,6 +381,17 @@ bool Service::proxy_allowed(const Request& req, Response& res) const {
   }
   if (!proxy_signature_valid(config_.app_secret, req.params)) {
     send_error(res, 401, "invalid_signature", "the app proxy signature does not match");
+    return false;
+  }
+  // Checked after the signature, so only Shopify's own timestamp is ever trusted.
+  const std::string timestamp = req.get_param_value("timestamp");
+  const bool digits = !timestamp.empty() && timestamp.size() <= 12 &&
+                      timestamp.find_first_not_of("0123456789") == std::string::npos;
+  const int64_t age = digits ? now_ms() / 1000 - std::stoll(timestamp) : 0;
+  if (!digits || age > config_.proxy_max_age_s || age < -config_.proxy_max_age_s) {
+    send_error(res, 401, "stale_request",
+               "the app proxy request is not within " + std::to_string(config_.proxy_max_age_s) +
+                   " s of the server's clock (timestamp \"" + timestamp.substr(0, 20) + "\")");
     return false;
   }
   return true;
@@ -354,9 +411,10 @@ Context storefront_context(const Context& shop) {
 
 void Service::proxy_evaluate(const Request& req, Response& res) {
   if (!proxy_allowed(req, res) || body_too_large(req, res, config_.max_proxy_body_bytes)) return;
-  const Context context = storefront_context(*shop_context());
-  auto cart = parse_cart(req.body, context);
+  const auto shop = shop_context();
+  auto cart = parse_cart(req.body, shop->context);
   if (!cart) return send_core_error(res, 400, cart.error());
+  const Context context = storefront_context(shop->for_currency(cart.value().currency));
   auto programs = store_->list_programs();
   if (!programs) return send_error(res, 503, "storage_unavailable", "programs cannot be read");
   std::string evaluations;
@@ -375,9 +433,10 @@ void Service::proxy_evaluate(const Request& req, Response& res) {
 
 void Service::proxy_check(const Request& req, Response& res) {
   if (!proxy_allowed(req, res) || body_too_large(req, res, config_.max_proxy_body_bytes)) return;
-  const Context context = storefront_context(*shop_context());
-  auto cart = parse_cart(req.body, context);
+  const auto shop = shop_context();
+  auto cart = parse_cart(req.body, shop->context);
   if (!cart) return send_core_error(res, 400, cart.error());
+  const Context context = storefront_context(shop->for_currency(cart.value().currency));
   bool storage_failed = false;
   const OrderVerdict verdict = judge_cart(
       cart.value(), context,
@@ -410,7 +469,7 @@ void Service::create_program(const Request& req, Response& res) {
   if (!admin_allowed(req, res) || body_too_large(req, res, config_.max_admin_body_bytes)) return;
   auto program = parse_program(req.body);
   if (!program) return send_core_error(res, 400, program.error());
-  const auto problems = check_program(program.value(), *shop_context());
+  const auto problems = check_program(program.value(), shop_context()->context);
   // to_json(problems) is {"ok": .., "problems": [..]}; the answer carries the list.
   Json checked = Json::parse(to_json(problems), nullptr, false);
   Json problems_json =
@@ -474,20 +533,14 @@ void Service::activate_program(const Request& req, Response& res) {
 
 void Service::put_context(const Request& req, Response& res) {
   if (!admin_allowed(req, res) || body_too_large(req, res, config_.max_admin_body_bytes)) return;
-  auto context = parse_context(req.body);
+  auto context = parse_shop_context(req.body);
   if (!context) return send_core_error(res, 400, context.error());
-  // What an order says of itself (time, country, customer tags, currency) must come from
-  // the order, so the shop context leaves those open.
-  Context shop = std::move(context).value();
-  shop.now.reset();
-  shop.country.clear();
-  shop.customer_tags.clear();
-  shop.presentment_currency.clear();
+  ShopContext shop = std::move(context).value();
   auto saved = store_->put_setting(kContextKey, req.body);
   if (!saved) return send_error(res, 503, "storage_unavailable", saved.error().message);
   {
     std::lock_guard<std::mutex> lock(context_mutex_);
-    context_ = std::make_shared<const Context>(std::move(shop));
+    context_ = std::make_shared<const ShopContext>(std::move(shop));
   }
   res.set_content("{\"saved\":true}", kJson);
 }

@@ -37,6 +37,22 @@ struct Metrics {
   void observe_latency(double seconds);
 };
 
+// The shop as the admin API last described it: one context in the shop currency, plus the
+// rate of each presentment currency the shop sells in (`"rates": {"EUR": "0.92"}` in the
+// context document, beside `shop_currency`).
+struct ShopContext {
+  Context context;
+  std::map<std::string, Rate> rates;
+
+  // The context for a cart or order paid in `currency`. In another currency than the shop's
+  // it carries that currency's rate, and no catalog prices: those are in the shop currency,
+  // and an order's presentment prices are Shopify's own (the webhook is signed).
+  Context for_currency(const std::string& currency) const;
+};
+
+// Reads the shop context document: the core's context plus the server's `rates`.
+Result<ShopContext> parse_shop_context(std::string_view document);
+
 class Service {
  public:
   // Opens the store (twice: one connection for the writer, one for everything else).
@@ -75,7 +91,7 @@ class Service {
   // `storage_failed` is set when the store could not be asked.
   std::shared_ptr<const Program> program(const std::string& id, int64_t version,
                                          bool& storage_failed);
-  std::shared_ptr<const Context> shop_context() const;
+  std::shared_ptr<const ShopContext> shop_context() const;
 
   Config config_;
   std::unique_ptr<Store> store_;
@@ -90,7 +106,7 @@ class Service {
   std::mutex programs_mutex_;
   std::map<std::pair<std::string, int64_t>, std::shared_ptr<const Program>> programs_;
   mutable std::mutex context_mutex_;
-  std::shared_ptr<const Context> context_;  // the shop's catalog facts, rates, formats
+  std::shared_ptr<const ShopContext> context_;  // the shop's catalog facts, rates, formats
 };
 
 }  // namespace tiercart::server

@@ -1,10 +1,8 @@
 // Keyboard-only shopping, axe-core on the open drawer, reduced motion, no layout shift, and
 // screenshots of the open drawer kept in build/artifacts/.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
-import { addFromProductPage, giftLines, root, saveScreenshot, serverCart, settled, setup } from './helpers.mjs';
+import { addFromProductPage, axe, giftLines, saveScreenshot, serverCart, settled, setup } from './helpers.mjs';
 
 let t;
 beforeEach(async () => {
@@ -80,14 +78,6 @@ test('keyboard only: add, open, change quantity, trap focus, Escape returns focu
   await t.page.keyboard.press('Escape');
   assert.equal(await t.page.evaluate(() => document.activeElement.id), 'cart-icon-bubble');
 });
-
-async function axe(page, selector) {
-  await page.addScriptTag({ content: fs.readFileSync(path.join(root, 'node_modules/axe-core/axe.min.js'), 'utf8') });
-  return page.evaluate(async (sel) => {
-    const result = await window.axe.run(document.querySelector(sel), { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) }));
-  }, selector);
-}
 
 test('axe-core finds no violations in the open drawer (gift, picker, offers, error)', async () => {
   await addFromProductPage(t, 'merino-crew-sweater', 2002, 2);

@@ -79,3 +79,12 @@ export function saveScreenshot(name) {
   fs.mkdirSync(artifacts, { recursive: true });
   return path.join(artifacts, `${name}.png`);
 }
+
+// axe-core's violations inside `selector` (impact and the nodes at fault), none expected.
+export async function axe(page, selector) {
+  await page.addScriptTag({ content: fs.readFileSync(path.join(root, 'node_modules/axe-core/axe.min.js'), 'utf8') });
+  return page.evaluate(async (sel) => {
+    const result = await window.axe.run(document.querySelector(sel), { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+  }, selector);
+}

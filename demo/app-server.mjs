@@ -1,0 +1,226 @@
+// The app's side of the demo: tiercart's native server (build/bin/tiercart-server) run as
+// a child process, told about the shop through its admin API, and sent a signed
+// `orders/create` webhook for every order the demo checkout places, as Shopify would.
+//
+// The app secret and admin token are drawn at random for each run and reach the server
+// through its environment only; its SQLite file lives in a temporary folder removed on close.
+
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CURRENCIES, SHOP_CURRENCY } from './store.mjs';
+
+export const SHOP_DOMAIN = 'northbound-supply.myshopify.com';
+const API_VERSION = '2025-10';
+const START_TIMEOUT_MS = 10000;
+
+// A cents integer as a REST money string: 1999 -> "19.99". Demo amounts are hundredths of
+// the unit in every currency (yen included), which the core reads exactly.
+function decimal(cents) {
+  const sign = cents < 0 ? '-' : '';
+  const abs = Math.abs(cents);
+  return `${sign}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+// A presentment amount back in the shop currency (REST payloads carry both): amount / rate,
+// halves away from zero, in integers.
+function toShop(cents, currency) {
+  const rate = CURRENCIES[currency]?.rate;
+  if (!rate || currency === SHOP_CURRENCY) return cents;
+  const [whole, fraction = ''] = rate.split('.');
+  const numerator = BigInt(whole + fraction);
+  const denominator = 10n ** BigInt(fraction.length);
+  const exact = BigInt(cents) * denominator;
+  const q = exact / numerator;
+  return Number((exact % numerator) * 2n >= numerator ? q + 1n : q);
+}
+
+function moneySet(cents, currency) {
+  return {
+    shop_money: { amount: decimal(toShop(cents, currency)), currency_code: SHOP_CURRENCY },
+    presentment_money: { amount: decimal(cents), currency_code: currency },
+  };
+}
+
+// Splits `total` over `weights` in proportion, in whole cents that add up exactly: each
+// share rounded down, the cents left over going to the first lines.
+function allocate(total, weights) {
+  const sum = weights.reduce((n, w) => n + w, 0);
+  if (sum <= 0 || total <= 0) return weights.map(() => 0);
+  const shares = weights.map((w) => Math.floor((total * w) / sum));
+  let left = total - shares.reduce((n, s) => n + s, 0);
+  for (let i = 0; left > 0 && i < shares.length; i++) {
+    if (weights[i] > 0) {
+      shares[i] += 1;
+      left -= 1;
+    }
+  }
+  return shares;
+}
+
+// The demo order in Shopify's REST `orders/create` shape (SHOPIFY.md section 7): decimal
+// strings, `*_set` twins in both currencies, properties as an array, and every discount
+// allocated to the lines it reduced (gift discounts to their line, codes across the rest).
+export function ordersCreatePayload(order, catalog) {
+  const currency = order.presentment_currency;
+  const codeTotal = (order.discount_codes || []).reduce((n, c) => n + c.amount, 0);
+  const codeShares = allocate(
+    codeTotal,
+    order.line_items.map((line) => line.final_line_price),
+  );
+  const applications = [];
+  const giftApplication = order.line_items.some((l) => l.final_line_price < l.price * l.quantity);
+  if (giftApplication) {
+    applications.push({ type: 'automatic', title: 'Free gift', value: '100.0', value_type: 'percentage', allocation_method: 'each', target_selection: 'entitled', target_type: 'line_item' });
+  }
+  for (const code of order.discount_codes || []) {
+    applications.push({ type: 'discount_code', code: code.code, value_type: 'percentage', allocation_method: 'across', target_selection: 'all', target_type: 'line_item' });
+  }
+  const codeIndex = giftApplication ? 1 : 0;
+  const lineItems = order.line_items.map((line, i) => {
+    const variant = catalog.variantsById.get(line.variant_id);
+    const allocations = [];
+    const lineDiscount = line.price * line.quantity - line.final_line_price;
+    if (lineDiscount > 0) {
+      allocations.push({ amount: decimal(toShop(lineDiscount, currency)), amount_set: moneySet(lineDiscount, currency), discount_application_index: 0 });
+    }
+    if (codeShares[i] > 0) {
+      allocations.push({ amount: decimal(toShop(codeShares[i], currency)), amount_set: moneySet(codeShares[i], currency), discount_application_index: codeIndex });
+    }
+    return {
+      id: order.id * 1000 + i + 1,
+      variant_id: line.variant_id,
+      product_id: line.product_id,
+      title: line.title,
+      variant_title: line.variant_title,
+      vendor: variant?.product.vendor ?? null,
+      quantity: line.quantity,
+      price: decimal(toShop(line.price, currency)),
+      price_set: moneySet(line.price, currency),
+      gift_card: Boolean(line.gift_card),
+      requires_shipping: Boolean(line.requires_shipping),
+      properties: line.properties,
+      discount_allocations: allocations,
+    };
+  });
+  const address = order.shipping_address || { country_code: 'US' };
+  return {
+    id: order.id,
+    admin_graphql_api_id: `gid://shopify/Order/${order.id}`,
+    name: order.name,
+    created_at: order.created_at,
+    currency: SHOP_CURRENCY,
+    presentment_currency: currency,
+    subtotal_price: decimal(toShop(order.subtotal_price, currency)),
+    subtotal_price_set: moneySet(order.subtotal_price, currency),
+    total_discounts: decimal(toShop(order.total_discounts, currency)),
+    total_discounts_set: moneySet(order.total_discounts, currency),
+    total_price: decimal(toShop(order.total_price, currency)),
+    total_price_set: moneySet(order.total_price, currency),
+    discount_applications: applications,
+    discount_codes: (order.discount_codes || []).map((c) => ({ code: c.code, amount: decimal(toShop(c.amount, currency)), type: 'percentage' })),
+    line_items: lineItems,
+    shipping_address: address,
+    tags: '',
+  };
+}
+
+// What the server needs to know of the shop (docs/server.md): catalog prices in the shop
+// currency, product facts for scopes, and the rate of each presentment currency.
+export function shopContext(catalog) {
+  const products = {};
+  for (const p of catalog.products) products[p.id] = { collections: p.collections, tags: p.tags, product_type: p.product_type };
+  const variants = {};
+  for (const [id, v] of catalog.variantsById) variants[id] = { price: v.price, product_id: v.product_id };
+  const rates = {};
+  for (const [code, info] of Object.entries(CURRENCIES)) if (code !== SHOP_CURRENCY) rates[code] = info.rate;
+  return { shop_currency: SHOP_CURRENCY, cart_amounts: 'cents', products, variants, rates };
+}
+
+// Starts the server and installs the shop's context and program. Resolves to null (and the
+// demo runs without verdicts) when the binary has not been built.
+export async function startAppServer({ binary, program, catalog, log = () => {} }) {
+  if (!binary || !fs.existsSync(binary)) return null;
+  const secret = crypto.randomBytes(32).toString('hex');
+  const adminToken = crypto.randomBytes(24).toString('hex');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiercart-demo-app-'));
+  const child = spawn(binary, ['--port', '0', '--threads', '8'], {
+    env: { ...process.env, TIERCART_APP_SECRET: secret, TIERCART_ADMIN_TOKEN: adminToken, TIERCART_DATABASE_URL: `sqlite:${path.join(dir, 'tiercart.db')}` },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stderr.on('data', (chunk) => log(String(chunk).trimEnd()));
+  // The server never outlives the demo, however the demo ends.
+  const killChild = () => child.kill('SIGKILL');
+  process.once('exit', killChild);
+  const port = await new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error('tiercart-server did not start')), START_TIMEOUT_MS);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`tiercart-server exited with ${code}`));
+    });
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const match = output.match(/listening on 127\.0\.0\.1:(\d+)/);
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    });
+  }).catch((error) => {
+    child.kill('SIGKILL');
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw error;
+  });
+  const base = `http://127.0.0.1:${port}`;
+  const admin = async (method, route, body) => {
+    const res = await fetch(base + route, {
+      method,
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = await res.json();
+    if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  await admin('PUT', '/admin/context', shopContext(catalog));
+  await admin('POST', '/admin/programs', program);
+  await admin('POST', `/admin/programs/${encodeURIComponent(program.id)}/versions/${program.version}/activate`);
+
+  return {
+    url: base,
+    // Delivers one orders/create webhook, signed over the exact bytes sent; resolves to the
+    // server's answer ({status, body}).
+    async deliver(payload, webhookId = crypto.randomUUID()) {
+      const body = JSON.stringify(payload);
+      const hmac = crypto.createHmac('sha256', secret).update(body).digest('base64');
+      const res = await fetch(`${base}/webhooks/orders/create`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-shopify-topic': 'orders/create',
+          'x-shopify-hmac-sha256': hmac,
+          'x-shopify-shop-domain': SHOP_DOMAIN,
+          'x-shopify-api-version': API_VERSION,
+          'x-shopify-webhook-id': webhookId,
+          'x-shopify-event-id': crypto.randomUUID(),
+        },
+        body,
+      });
+      return { status: res.status, body: await res.json() };
+    },
+    verdicts: (query = '') => admin('GET', `/admin/verdicts${query}`),
+    close() {
+      return new Promise((resolve) => {
+        child.once('exit', () => {
+          process.removeListener('exit', killChild);
+          fs.rmSync(dir, { recursive: true, force: true });
+          resolve();
+        });
+        child.kill('SIGTERM');
+      });
+    },
+  };
+}

@@ -1,0 +1,233 @@
+// The demo store's stand-in for Shopify's theme editor, at /__demo/editor: every tiercart block's
+// settings as a form generated from the block's {% schema %} (labels from the extension's
+// locales/en.default.schema.json), beside a live preview. Changing a setting re-renders the
+// storefront with the blocks' new settings in design mode, as the theme editor does, in the
+// preview frame only: the editor page itself is never reloaded.
+//
+//   GET /__demo/editor                     the editor page
+//   GET /__demo/editor/preview?state=JSON  the cart page as the theme editor previews it
+//
+// state: {"settings": {"<block>": {"<id>": value}}, "embeds": ["tiercart-bar-2"], "app_program": false}
+// Values are what a form gives (strings, booleans, handles); resourceSettings() turns them into
+// what Liquid sees (numbers, collection and product objects).
+
+import fs from 'node:fs';
+import path from 'node:path';
+
+// The blocks a merchant configures, in the order the editor lists them.
+const EDITABLE = ['tiercart-embed', 'tiercart-bar-2', 'tiercart-bar-3', 'tiercart-progress'];
+const OPTIONAL_EMBEDS = ['tiercart-bar-2', 'tiercart-bar-3'];
+const MAX_STATE_BYTES = 64 * 1024;
+
+// locales/*.json of the extension (not the *.schema.json ones): {en: {...}, fr: {...}}.
+export function readExtensionLocales(dir) {
+  const out = {};
+  if (!fs.existsSync(dir)) return out;
+  for (const file of fs.readdirSync(dir)) {
+    const m = /^([a-z]{2,3}(?:-[A-Za-z0-9]+)*)(\.default)?\.json$/.exec(file);
+    if (m) out[m[1]] = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+  }
+  return out;
+}
+
+const escapeHtml = (value) =>
+  String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+
+// "t:settings.tier.threshold.label" -> the English text; anything else as it is.
+function label(schemaStrings, value) {
+  if (typeof value !== 'string' || !value.startsWith('t:')) return value ?? '';
+  const text = value
+    .slice(2)
+    .split('.')
+    .reduce((node, part) => (node && typeof node === 'object' ? node[part] : undefined), schemaStrings);
+  return typeof text === 'string' ? text : value;
+}
+
+// Form values -> the values Liquid sees for each setting type (as Shopify gives them).
+export function resourceSettings(schema, values, catalog) {
+  const out = {};
+  for (const setting of schema.settings || []) {
+    if (!setting.id) continue;
+    const raw = values && Object.hasOwn(values, setting.id) ? values[setting.id] : setting.default;
+    switch (setting.type) {
+      case 'number':
+      case 'range': {
+        const n = raw === '' || raw === null || raw === undefined ? NaN : Number(raw);
+        if (Number.isFinite(n)) out[setting.id] = n;
+        break;
+      }
+      case 'checkbox':
+        out[setting.id] = raw === true || raw === 'true';
+        break;
+      case 'collection': {
+        const collection = typeof raw === 'string' && raw ? catalog.collection(raw) : null;
+        if (collection) out[setting.id] = { handle: collection.handle, title: collection.title };
+        break;
+      }
+      case 'product_list': {
+        const handles = Array.isArray(raw) ? raw.slice(0, setting.limit || 50) : [];
+        out[setting.id] = handles
+          .map((handle) => catalog.byHandle(String(handle)))
+          .filter(Boolean)
+          .map((product) => {
+            const variant = product.variants.find((v) => catalog.available(v)) || product.variants[0];
+            return { id: product.id, title: product.title, handle: product.handle, selected_or_first_available_variant: { id: variant.id } };
+          });
+        break;
+      }
+      default:
+        if (raw !== undefined && raw !== null) out[setting.id] = String(raw);
+    }
+  }
+  return out;
+}
+
+function field(block, setting, strings, catalog) {
+  const name = `${block}.${setting.id}`;
+  const id = `f-${block}-${setting.id}`;
+  const text = escapeHtml(label(strings, setting.label));
+  const info = setting.info ? `<small>${escapeHtml(label(strings, setting.info))}</small>` : '';
+  const value = setting.default ?? '';
+  let input;
+  switch (setting.type) {
+    case 'select':
+      input = `<select id="${id}" name="${name}">${setting.options
+        .map((o) => `<option value="${escapeHtml(o.value)}"${o.value === value ? ' selected' : ''}>${escapeHtml(label(strings, o.label))}</option>`)
+        .join('')}</select>`;
+      break;
+    case 'checkbox':
+      return `<p class="field field--check"><input type="checkbox" id="${id}" name="${name}"${value ? ' checked' : ''}> <label for="${id}">${text}</label>${info}</p>`;
+    case 'number':
+      input = `<input type="number" id="${id}" name="${name}" step="any" value="${escapeHtml(value)}">`;
+      break;
+    case 'range':
+      input = `<input type="range" id="${id}" name="${name}" min="${setting.min}" max="${setting.max}" step="${setting.step}" value="${escapeHtml(value)}">`;
+      break;
+    case 'color':
+      input = `<input type="color" id="${id}" name="${name}" value="${escapeHtml(value)}">`;
+      break;
+    case 'collection':
+      input = `<select id="${id}" name="${name}"><option value="">-</option>${catalog
+        .collectionHandles()
+        .map((h) => `<option value="${escapeHtml(h)}">${escapeHtml(catalog.collection(h).title)}</option>`)
+        .join('')}</select>`;
+      break;
+    case 'product_list':
+      input = `<select id="${id}" name="${name}" multiple size="4">${catalog.products
+        .map((p) => `<option value="${escapeHtml(p.handle)}">${escapeHtml(p.title)}</option>`)
+        .join('')}</select>`;
+      break;
+    default:
+      input = `<input type="text" id="${id}" name="${name}" value="${escapeHtml(value)}">`;
+  }
+  return `<p class="field"><label for="${id}">${text}</label>${input}${info}</p>`;
+}
+
+function editorPage(blocks, strings, catalog) {
+  const sections = EDITABLE.filter((name) => blocks[name]).map((name) => {
+    const { schema } = blocks[name];
+    const toggle = OPTIONAL_EMBEDS.includes(name)
+      ? `<p class="field field--check"><input type="checkbox" id="embed-${name}" data-embed="${name}"> <label for="embed-${name}">App embed on</label></p>`
+      : '';
+    const fields = schema.settings
+      .map((s) =>
+        s.type === 'header'
+          ? `<h3>${escapeHtml(label(strings, s.content))}</h3>${s.info ? `<small>${escapeHtml(label(strings, s.info))}</small>` : ''}`
+          : s.type === 'paragraph'
+            ? `<p>${escapeHtml(label(strings, s.content))}</p>`
+            : field(name, s, strings, catalog),
+      )
+      .join('\n');
+    return `<details${name === 'tiercart-embed' ? ' open' : ''} data-block="${name}"><summary>${escapeHtml(label(strings, schema.name))} <code>${name}</code> (${schema.target})</summary>${toggle}${fields}</details>`;
+  });
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Theme editor: tiercart (demo)</title>
+<style>
+  body { margin: 0; font: 14px/1.4 system-ui, sans-serif; display: grid; grid-template-columns: 22rem 1fr; height: 100vh; }
+  form { overflow-y: auto; padding: 0.75rem 1rem; border-right: 1px solid #ddd; background: #fafafa; }
+  details { border-bottom: 1px solid #ddd; padding: 0.5rem 0; }
+  summary { font-weight: 600; cursor: pointer; }
+  h3 { margin: 1rem 0 0.25rem; font-size: 0.95rem; }
+  .field { display: grid; gap: 0.2rem; margin: 0.5rem 0; }
+  .field--check { display: block; }
+  small { color: #555; display: block; }
+  iframe { width: 100%; height: 100%; border: 0; }
+</style></head>
+<body>
+<form id="editor" aria-label="tiercart settings">
+  <h1 style="font-size:1.1rem">tiercart in the theme editor</h1>
+  <p class="field field--check"><input type="checkbox" id="app-program" name="app_program"> <label for="app-program">The app holds a program (app-owned metafield)</label></p>
+  ${sections.join('\n')}
+</form>
+<iframe id="preview" name="preview" title="Preview" src="/__demo/editor/preview?state=%7B%7D"></iframe>
+<script type="module">
+  const form = document.getElementById('editor');
+  const frame = document.getElementById('preview');
+  function state() {
+    const out = { settings: {}, embeds: [], app_program: form.elements.app_program.checked };
+    for (const el of form.querySelectorAll('[name]')) {
+      const [block, id] = el.name.split('.');
+      if (!id) continue;
+      const values = (out.settings[block] ||= {});
+      if (el.type === 'checkbox') values[id] = el.checked;
+      else if (el.multiple) values[id] = [...el.selectedOptions].map((o) => o.value);
+      else values[id] = el.value;
+    }
+    for (const el of form.querySelectorAll('[data-embed]')) if (el.checked) out.embeds.push(el.dataset.embed);
+    return out;
+  }
+  let timer = 0;
+  const update = () => {
+    clearTimeout(timer);
+    // Like the theme editor: the storefront is rendered again with the new settings, the
+    // editor (this page and its form) stays as it is.
+    timer = setTimeout(() => frame.contentWindow.location.replace('/__demo/editor/preview?state=' + encodeURIComponent(JSON.stringify(state()))), 150);
+  };
+  form.addEventListener('input', update);
+  form.addEventListener('change', update);
+  form.addEventListener('submit', (event) => event.preventDefault());
+  update();
+</script>
+</body></html>`;
+}
+
+export async function handleEditor(req, res, url, api) {
+  const schemaFile = path.join(api.extensionRoot, 'locales', 'en.default.schema.json');
+  const strings = fs.existsSync(schemaFile) ? JSON.parse(fs.readFileSync(schemaFile, 'utf8')) : {};
+  const catalog = {
+    products: api.catalog.products,
+    byHandle: (h) => api.catalog.byHandle(h),
+    available: (v) => api.catalog.available(v),
+    collection: (h) => api.catalog.collection(h),
+    collectionHandles: () => [...new Set(api.catalog.products.flatMap((p) => p.collections))].filter((h) => api.catalog.collection(h)).sort(),
+  };
+  const pathname = url.pathname;
+  if (req.method === 'GET' && pathname === '/__demo/editor') {
+    return api.send(req, res, 200, editorPage(api.blocks, strings, catalog), 'text/html; charset=utf-8', { 'cache-control': 'no-store' });
+  }
+  if (req.method === 'GET' && pathname === '/__demo/editor/preview') {
+    const text = url.searchParams.get('state') || '{}';
+    let state;
+    try {
+      if (Buffer.byteLength(text) > MAX_STATE_BYTES) throw new Error('too large');
+      state = JSON.parse(text);
+      if (!state || typeof state !== 'object' || Array.isArray(state)) throw new Error('not an object');
+    } catch (error) {
+      return api.send(req, res, 400, JSON.stringify({ status: 400, message: 'Bad Request', description: `state: ${error.message}` }), 'application/json; charset=utf-8');
+    }
+    const settings = {};
+    for (const name of EDITABLE) {
+      if (api.blocks[name]) settings[name] = resourceSettings(api.blocks[name].schema, state.settings?.[name] || {}, catalog);
+    }
+    req.editor = {
+      designMode: true,
+      settings,
+      embeds: (Array.isArray(state.embeds) ? state.embeds : []).filter((name) => OPTIONAL_EMBEDS.includes(name) && api.blocks[name]),
+      // Without the app's program the blocks build one from their settings (and the context).
+      app: state.app_program ? undefined : { metafields: { tiercart: {} } },
+    };
+    return api.renderPage(req, res, 'cart', {});
+  }
+  return api.notFound(req, res);
+}

@@ -1,0 +1,118 @@
+// The demo's theme editor (/__demo/editor): the blocks' settings as a form generated from their
+// schemas beside a live preview that renders the storefront in design mode with those settings.
+// The drawer previews open with sample progress and follows every change, and the editor page
+// itself is never reloaded.
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, test } from 'node:test';
+import { setup } from './helpers.mjs';
+import { readBlock } from '../theme/render.mjs';
+
+let t;
+beforeEach(async () => {
+  t = await setup();
+});
+afterEach(async () => {
+  await t.teardown();
+});
+
+// What the preview's drawer shows, read again until `ok` accepts it (the frame navigates on
+// every change, so a read may meet a page being replaced).
+async function previewUntil(ok, what) {
+  const frame = t.page.frame({ name: 'preview' });
+  let last = null;
+  for (let i = 0; i < 150; i++) {
+    try {
+      last = await frame.evaluate(() => {
+        const drawer = document.querySelector('tiercart-drawer');
+        if (!drawer || drawer.dataset.preview !== 'sample') return null;
+        return {
+          open: drawer.hasAttribute('data-open'),
+          bars: [...drawer.querySelectorAll('.tiercart-bar')].map((bar) => ({
+            id: bar.dataset.bar,
+            message: bar.querySelector('.tiercart-bar__message').textContent,
+            value: bar.querySelector('[role=progressbar]').getAttribute('aria-valuenow'),
+            tiers: [...bar.querySelectorAll('.tiercart-bar__tiers li')].map((li) => li.textContent),
+          })),
+          notes: [...drawer.querySelectorAll('.tiercart-editor-notice')].map((n) => n.textContent),
+        };
+      });
+      if (last && ok(last)) return last;
+    } catch {
+      // The frame was navigating: read again.
+    }
+    await t.page.waitForTimeout(100);
+  }
+  assert.fail(`preview never showed ${what}; last: ${JSON.stringify(last)}`);
+}
+
+test('the form is generated from the schema, and the preview follows a threshold change without reloading the editor', async () => {
+  await t.page.goto(t.url('/__demo/editor'));
+  await t.page.evaluate(() => {
+    window.editorMarker = 'still the same page';
+  });
+  const schemaIds = readBlock('tiercart-embed').schema.settings.filter((s) => s.id).map((s) => `tiercart-embed.${s.id}`);
+  const formIds = await t.page.$$eval('details[data-block="tiercart-embed"] [name]', (nodes) => nodes.map((n) => n.name));
+  assert.deepEqual(formIds, schemaIds);
+  assert.equal(await t.page.textContent('label[for="f-tiercart-embed-t1_threshold"]'), 'Threshold');
+
+  // Defaults: free shipping at 50; the sample cart is halfway there.
+  const first = await previewUntil((p) => p.open && p.bars[0]?.tiers[0] === 'free shipping at $50.00', 'the default tier');
+  assert.equal(first.bars[0].message, "You're $25.00 away from free shipping");
+  assert.equal(first.bars[0].value, '50');
+
+  await t.page.fill('[name="tiercart-embed.t1_threshold"]', '80');
+  const changed = await previewUntil((p) => p.bars[0]?.tiers[0] === 'free shipping at $80.00', 'the new threshold');
+  assert.equal(changed.bars[0].message, "You're $40.00 away from free shipping");
+  assert.equal(changed.open, true);
+  assert.equal(await t.page.evaluate(() => window.editorMarker), 'still the same page');
+  assert.equal(await t.page.inputValue('[name="tiercart-embed.t1_threshold"]'), '80');
+  assert.deepEqual(t.errors, []);
+});
+
+test('a second tier, a bar 2 embed and a left-out tier all show in the preview', async () => {
+  await t.page.goto(t.url('/__demo/editor'));
+  await previewUntil((p) => p.bars.length === 1, 'the first bar');
+  await t.page.fill('[name="tiercart-embed.t2_threshold"]', '100');
+  await t.page.selectOption('[name="tiercart-embed.t2_reward"]', 'free_gift');
+  await t.page.selectOption('[name="tiercart-embed.t2_gifts"]', ['canvas-tote-bag']);
+  await t.page.fill('[name="tiercart-embed.t3_threshold"]', '90'); // below tier 2: left out
+  await t.page.evaluate(() => {
+    for (const d of document.querySelectorAll('details')) d.open = true;
+  });
+  await t.page.check('#embed-tiercart-bar-2');
+  await t.page.selectOption('[name="tiercart-bar-2.metric"]', 'quantity');
+  await t.page.fill('[name="tiercart-bar-2.t1_threshold"]', '4');
+  const shown = await previewUntil((p) => p.bars.length === 2 && p.bars[0].tiers.length === 2 && p.bars[1].tiers[0]?.startsWith('free shipping at 4'), 'two bars');
+  // Sample spend halfway between $50 and $100: the first tier reached.
+  assert.deepEqual(shown.bars[0].tiers, ['free shipping at $50.00', 'Canvas Tote Bag at $100.00']);
+  assert.equal(shown.bars[0].message, "You're $25.00 away from Canvas Tote Bag");
+  assert.equal(shown.bars[1].id, 'bar-2');
+  assert.deepEqual(shown.notes, ['tiercart: tier 3 is left out: its threshold must be higher than the tier before it.']);
+});
+
+test("with the app's own program the preview shows it and says the settings are not used", async () => {
+  await t.page.goto(t.url('/__demo/editor'));
+  await previewUntil((p) => p.bars.length === 1, 'the first bar');
+  await t.page.check('#app-program');
+  const shown = await previewUntil((p) => p.notes.length > 0, 'the precedence note');
+  assert.match(shown.notes[0], /the app's own program is active/);
+  assert.equal(shown.bars[0].id, 'rewards'); // demo/program.json
+});
+
+test('when the editor replaces the embed in place, the new drawer previews open with its settings', async () => {
+  await t.page.goto(t.url('/__demo/editor'));
+  await previewUntil((p) => p.open && p.bars[0]?.tiers[0] === 'free shipping at $50.00', 'the default tier');
+  const frame = t.page.frame({ name: 'preview' });
+  // As a theme editor that re-renders a block's markup instead of the page.
+  await frame.evaluate(async () => {
+    const state = { settings: { 'tiercart-embed': { t1_threshold: '70', t1_message: 'Add {{remaining}} <b>for</b> {{reward}}' } } };
+    const html = await (await fetch(`/__demo/editor/preview?state=${encodeURIComponent(JSON.stringify(state))}`)).text();
+    const fresh = new DOMParser().parseFromString(html, 'text/html').querySelector('tiercart-drawer');
+    document.querySelector('tiercart-drawer').replaceWith(document.importNode(fresh, true));
+  });
+  const shown = await previewUntil((p) => p.open && p.bars[0]?.tiers[0] === 'free shipping at $70.00', 'the re-rendered drawer');
+  // The merchant's message, markup and all, is text.
+  assert.equal(shown.bars[0].message, 'Add $35.00 <b>for</b> free shipping');
+  assert.equal(await frame.locator('tiercart-drawer').count(), 1);
+  assert.equal(await frame.locator('.tiercart-bar__message b').count(), 0);
+});

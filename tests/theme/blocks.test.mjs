@@ -1,0 +1,300 @@
+// The blocks rendered with liquidjs for many settings combinations: the program they write is
+// read and checked by the native CLI (tiercart check-program) and the wasm core, and evaluating
+// carts against it gives what the settings mean (docs/theme-extension.md).
+
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { before, describe, test } from 'node:test';
+import { renderBlock, root, scriptData } from './render.mjs';
+import { withThemeBars } from '../../web/tiercart-util.js';
+
+const cli = path.join(root, 'build', 'bin', 'tiercart');
+let core;
+
+before(async () => {
+  for (const file of [cli, path.join(root, 'theme-extension', 'assets', 'tiercart-core.wasm')]) {
+    if (!fs.existsSync(file)) throw new Error(`${file} is missing: run make build-native build-wasm`);
+  }
+  const assets = path.join(root, 'theme-extension', 'assets');
+  const { createTiercart } = await import(path.join(assets, 'tiercart.js'));
+  core = await createTiercart({ wasmBinary: fs.readFileSync(path.join(assets, 'tiercart-core.wasm')) });
+});
+
+const product = (id, title, variantId) => ({ id, title, handle: `p-${id}`, selected_or_first_available_variant: { id: variantId } });
+const TOTE = product(8001, 'Canvas Tote Bag', 9001);
+const SCARF = product(8003, 'Lambswool Scarf "Charcoal"', 9003);
+
+// What the storefront gets: the drawer's program with the bar embeds' bars merged, as the drawer
+// does it (withThemeBars, web/tiercart-util.js).
+async function themeProgram({ drawer = {}, bar2, bar3, ...options } = {}) {
+  const html = await renderBlock('tiercart-embed', { settings: drawer, ...options });
+  const [program] = scriptData(html, 'data-tiercart-program');
+  const bars = [];
+  for (const [n, settings] of [[2, bar2], [3, bar3]]) {
+    if (!settings) continue;
+    const barHtml = await renderBlock(`tiercart-bar-${n}`, { settings, ...options });
+    for (const bar of scriptData(barHtml, 'data-tiercart-bar')) bars.push([bar.value, bar.text]);
+  }
+  const source = /data-program-source="(\w+)"/.exec(html)[1];
+  const parsed = JSON.parse(program.text);
+  return { html, program: source === 'settings' ? withThemeBars(parsed, bars) : parsed, source };
+}
+
+function cliCheck(program) {
+  const run = spawnSync(cli, ['check-program', '-'], { input: JSON.stringify(program), encoding: 'utf8' });
+  return { status: run.status, result: run.stdout ? JSON.parse(run.stdout) : null, stderr: run.stderr };
+}
+
+function assertAccepted(program) {
+  const native = cliCheck(program);
+  assert.equal(native.status, 0, `check-program refused it: ${native.stdout || native.stderr} ${JSON.stringify(program)}`);
+  assert.deepEqual(native.result.problems.filter((p) => p.severity === 'error'), []);
+  const wasm = core.checkProgram(JSON.stringify(program));
+  assert.equal(wasm.ok, true, JSON.stringify(wasm));
+}
+
+// A cart.js document (cents convention). lines: {variant, product, price, quantity, discount}
+function cart(currency, lines, cartDiscount = 0) {
+  const items = lines.map((l, i) => {
+    const quantity = l.quantity ?? 1;
+    const original = l.price * quantity;
+    return { key: `k${i}`, id: l.variant, variant_id: l.variant, product_id: l.product ?? l.variant, quantity, price: l.price, original_line_price: original, final_line_price: original, properties: l.properties || {} };
+  });
+  const doc = { currency, items };
+  if (cartDiscount) doc.cart_level_discount_applications = [{ total_allocated_amount: cartDiscount }];
+  return doc;
+}
+
+const evaluate = (program, cartDoc, context = {}) => core.evaluate(JSON.stringify(program), cartDoc, { presentment_currency: cartDoc.currency, ...context });
+const tier = (evaluation, id) => evaluation.bars.flatMap((b) => b.tiers).find((t) => t.id === id);
+
+describe('money thresholds', () => {
+  test('the default tier is free shipping at 50 in the shop currency: reached at 50.00, not at 49.99', async () => {
+    const { program } = await themeProgram();
+    assertAccepted(program);
+    assert.equal(program.currency, 'USD');
+    assert.deepEqual(program.bars[0].tiers.map((t) => [t.id, t.threshold, t.reward.type]), [['bar-1-tier-1', 5000, 'free_shipping']]);
+    assert.equal(tier(evaluate(program, cart('USD', [{ variant: 1, price: 4999 }])), 'bar-1-tier-1').unlocked, false);
+    assert.equal(tier(evaluate(program, cart('USD', [{ variant: 1, price: 5000 }])), 'bar-1-tier-1').unlocked, true);
+  });
+
+  test('decimals become minor units with integer arithmetic; extra decimals are cut, not rounded', async () => {
+    const { program } = await themeProgram({ drawer: { t1_threshold: 49.99, t2_threshold: '50.5', t3_threshold: '60.999', t4_threshold: 0.1 + 0.2 + 70 } });
+    assert.deepEqual(program.bars[0].tiers.map((t) => t.threshold), [4999, 5050, 6099, 7030]);
+    assertAccepted(program);
+  });
+
+  test('a zero-decimal shop currency (JPY) keeps whole yen; a three-decimal one (KWD) gets 1000 per unit', async () => {
+    const yen = (await themeProgram({ currency: 'JPY', moneyFormat: '¥{{amount_no_decimals}}', drawer: { t1_threshold: 5000, t2_threshold: '7500.5' } })).program;
+    assert.deepEqual(yen.bars[0].tiers.map((t) => t.threshold), [5000, 7500]);
+    assertAccepted(yen);
+    // cart.js writes ¥5,000 as 500000 (cents convention).
+    assert.equal(tier(evaluate(yen, cart('JPY', [{ variant: 1, price: 500000 }])), 'bar-1-tier-1').unlocked, true);
+    assert.equal(tier(evaluate(yen, cart('JPY', [{ variant: 1, price: 499900 }])), 'bar-1-tier-1').unlocked, false);
+    const dinar = (await themeProgram({ currency: 'KWD', drawer: { t1_threshold: '1.5' } })).program;
+    assert.deepEqual(dinar.bars[0].tiers.map((t) => t.threshold), [1500]);
+    assertAccepted(dinar);
+  });
+
+  test('a gift card amount is converted the same way and reported by the evaluation', async () => {
+    const { program } = await themeProgram({ drawer: { t1_threshold: 100, t1_reward: 'gift_card', t1_amount: 12.5 } });
+    assert.deepEqual(program.bars[0].tiers[0].reward, { type: 'gift_card', amount: 1250 });
+    assertAccepted(program);
+    const evaluation = evaluate(program, cart('USD', [{ variant: 1, price: 10000 }]));
+    assert.deepEqual(evaluation.rewards.map((r) => [r.tier, r.type]), [['bar-1-tier-1', 'gift_card']]);
+  });
+});
+
+describe('rewards, scope and basis', () => {
+  test('a free gift tier offers the picked products; reaching it adds the gift line the core names', async () => {
+    const { program } = await themeProgram({ drawer: { t2_threshold: 100, t2_reward: 'free_gift', t2_gifts: [TOTE] } });
+    assertAccepted(program);
+    assert.deepEqual(program.bars[0].tiers[1].reward.gifts, [{ variant_id: 9001, product_id: 8001, title: 'Canvas Tote Bag' }]);
+    assert.equal(program.bars[0].tiers[1].texts.en.label, 'Canvas Tote Bag');
+    const below = evaluate(program, cart('USD', [{ variant: 1, price: 9999 }]));
+    assert.deepEqual(below.actions, []);
+    const reached = evaluate(program, cart('USD', [{ variant: 1, price: 10000 }]));
+    assert.deepEqual(
+      reached.actions.map((a) => [a.type, a.variant_id]),
+      [['add', 9001]],
+    );
+    assert.equal(reached.actions[0].properties._tiercart, 'theme-settings@1:bar-1-tier-2');
+  });
+
+  test('two gift products: the shopper chooses one (generic label)', async () => {
+    const { program } = await themeProgram({ drawer: { t1_reward: 'free_gift', t1_gifts: [TOTE, SCARF] } });
+    assertAccepted(program);
+    const reward = program.bars[0].tiers[0].reward;
+    assert.equal(reward.choose, 1);
+    assert.equal(reward.gifts[1].title, 'Lambswool Scarf "Charcoal"');
+    assert.equal(program.bars[0].tiers[0].texts.en.label, 'a free gift');
+  });
+
+  test('bars 2 and 3 come from their own embeds and count on their own (items, after bar 1)', async () => {
+    const { program } = await themeProgram({ bar2: { metric: 'quantity', t1_threshold: 3, t2_threshold: '5.9' }, bar3: { t1_threshold: 200, t1_reward: 'gift_card', t1_amount: 20 } });
+    assertAccepted(program);
+    assert.deepEqual(program.bars.map((b) => b.id), ['bar-1', 'bar-2', 'bar-3']);
+    assert.deepEqual(program.bars[1].tiers.map((t) => t.threshold), [3, 5]);
+    const evaluation = evaluate(program, cart('USD', [{ variant: 1, price: 1000, quantity: 3 }]));
+    assert.equal(tier(evaluation, 'bar-2-tier-1').unlocked, true);
+    assert.equal(tier(evaluation, 'bar-2-tier-2').unlocked, false);
+    assert.equal(tier(evaluation, 'bar-1-tier-1').unlocked, false); // $30.00 of $50.00
+  });
+
+  test('excluding a collection: its products do not count toward the bar', async () => {
+    const { program } = await themeProgram({ drawer: { scope: 'exclude', collection: { handle: 'winter', title: 'Winter' } } });
+    assertAccepted(program);
+    assert.deepEqual(program.bars[0].scope, { exclude: { collections: ['winter'] } });
+    const context = { products: { 11: { collections: ['winter'] }, 12: { collections: ['camp'] } } };
+    const lines = [{ variant: 1, product: 11, price: 6000 }, { variant: 2, product: 12, price: 2000 }];
+    assert.equal(evaluate(program, cart('USD', lines), context).bars[0].qualifying, 2000);
+    const only = (await themeProgram({ drawer: { scope: 'include', collection: { handle: 'winter', title: 'Winter' } } })).program;
+    assert.equal(evaluate(only, cart('USD', lines), context).bars[0].qualifying, 6000);
+  });
+
+  test('before discounts keeps a tier a discount code would take away after discounts', async () => {
+    const discounted = cart('USD', [{ variant: 1, price: 5500 }], 1000);
+    const after = (await themeProgram()).program;
+    const beforeDiscounts = (await themeProgram({ drawer: { basis: 'before_discounts' } })).program;
+    assert.equal(beforeDiscounts.basis, 'before_discounts');
+    assert.equal(tier(evaluate(after, discounted), 'bar-1-tier-1').unlocked, false);
+    assert.equal(tier(evaluate(beforeDiscounts, discounted), 'bar-1-tier-1').unlocked, true);
+  });
+});
+
+describe('texts and escaping', () => {
+  test('merchant text is JSON-escaped: quotes, backslashes and </script> survive as text', async () => {
+    const message = 'Only {{remaining}} to "{{reward}}" \\ </script><b>now</b> & more';
+    const { html, program } = await themeProgram({ drawer: { t1_message: message, complete: '</script>done' } });
+    assertAccepted(program);
+    assert.equal(program.bars[0].tiers[0].texts.en.progress, message);
+    assert.equal(program.bars[0].complete.en, '</script>done');
+    assert.ok(!/<\/script><b>/.test(html), 'merchant text closed the script element');
+    const evaluation = evaluate(program, cart('USD', [{ variant: 1, price: 1000 }]));
+    assert.equal(evaluation.bars[0].message, 'Only $40.00 to "free shipping" \\ </script><b>now</b> & more');
+  });
+
+  test('default messages and labels come from the locale of the page, in five languages', async () => {
+    const expected = { en: 'free shipping', fr: 'la livraison gratuite', de: 'kostenlosen Versand', es: 'el envío gratis', ja: '送料無料' };
+    for (const [locale, label] of Object.entries(expected)) {
+      const { html, program } = await themeProgram({ locale });
+      assertAccepted(program);
+      assert.equal(program.default_locale, locale);
+      assert.equal(program.bars[0].tiers[0].texts[locale].label, label);
+      const strings = JSON.parse(scriptData(html, 'data-tiercart-strings')[0].text);
+      assert.ok(strings.title && !strings.title.startsWith('translation missing'), locale);
+      const evaluation = evaluate(program, cart('USD', [{ variant: 1, price: 1000 }]), { locale });
+      assert.ok(evaluation.bars[0].message.includes('$40.00') && evaluation.bars[0].message.includes(label), evaluation.bars[0].message);
+    }
+  });
+});
+
+describe('precedence, editor and appearance', () => {
+  test("the app's program (metafield) wins over the settings; the bar embeds then render nothing", async () => {
+    const appProgram = JSON.parse(fs.readFileSync(path.join(root, 'examples', 'programs', 'free-shipping-and-tote.json'), 'utf8'));
+    const { html, program, source } = await themeProgram({ app: { program: appProgram }, drawer: { t1_threshold: 5 } });
+    assert.equal(source, 'app');
+    assert.deepEqual(program, appProgram);
+    const bar2 = await renderBlock('tiercart-bar-2', { settings: { t1_threshold: 10 }, app: { program: appProgram } });
+    assert.deepEqual(scriptData(bar2, 'data-tiercart-bar'), []);
+    assert.ok(!html.includes('tiercart-editor-notice'));
+    const editor = await renderBlock('tiercart-embed', { app: { program: appProgram }, designMode: true });
+    assert.match(editor, /role="note">tiercart: the app&#39;s own program is active/);
+  });
+
+  test('tiers the storefront cannot use are left out, and only the theme editor says why', async () => {
+    const drawer = { t1_threshold: 80, t2_threshold: 60, t3_threshold: 90, t3_reward: 'free_gift', t4_threshold: -5 };
+    const { html, program } = await themeProgram({ drawer });
+    assertAccepted(program);
+    assert.deepEqual(program.bars[0].tiers.map((t) => t.id), ['bar-1-tier-1']);
+    assert.ok(!html.includes('tiercart-editor-notice') && !html.includes('tiercart-preview.js'), 'editor-only markup on the storefront');
+    const editor = await renderBlock('tiercart-embed', { settings: drawer, designMode: true });
+    const notes = [...editor.matchAll(/role="note">([^<]*)</g)].map((m) => m[1]);
+    assert.equal(notes.length, 3);
+    assert.match(notes[0], /tier 2 .*higher than the tier before/);
+    assert.match(notes[1], /tier 3 .*gift product/);
+    assert.match(notes[2], /tier 4 .*positive number/);
+    assert.match(editor, /<script type="module" src="[^"]*tiercart-preview\.js"><\/script>/);
+  });
+
+  test('a bar with no usable tier: the drawer gets no program rather than an invalid one', async () => {
+    const { program } = await themeProgram({ drawer: { t1_threshold: '' } });
+    assert.equal(program, null);
+    const { program: fromBar2 } = await themeProgram({ drawer: { t1_threshold: '' }, bar2: { t1_threshold: 30 } });
+    assert.deepEqual(fromBar2.bars.map((b) => b.id), ['bar-2']);
+    assertAccepted(fromBar2);
+  });
+
+  test('appearance: colours as custom properties, left side, opening on the cart icon only', async () => {
+    const html = await renderBlock('tiercart-embed', { settings: { position: 'left', open_on: 'icon', accent_color: '#ff0000' } });
+    assert.match(html, /data-open-on-add="false"/);
+    assert.match(html, /--tiercart-accent: #ff0000;/);
+    assert.match(html, /#tiercart-drawer \.tiercart-dialog \{ inset: 0 auto 0 0;/);
+    assert.match(await renderBlock('tiercart-progress'), /data-bar=""/);
+    const inline = await renderBlock('tiercart-progress', { settings: { bar: 'bar-2', height: 96 } });
+    assert.match(inline, /data-bar="bar-2"/);
+    assert.match(inline, /min-height: 96px;/);
+  });
+
+  test('the context from Liquid describes the products in the cart for collection scopes', async () => {
+    const liquidCart = { currency: { iso_code: 'USD' }, items: [{ product_id: 11, product: { collections: [{ handle: 'winter' }], tags: ['wool'], type: 'Sweater' } }, { product_id: 11, product: { collections: [{ handle: 'winter' }], tags: [], type: '' } }] };
+    const html = await renderBlock('tiercart-embed', { cart: liquidCart });
+    const context = JSON.parse(scriptData(html, 'data-tiercart-context')[0].text);
+    assert.deepEqual(context, { shop_currency: 'USD', cart_amounts: 'cents', money_format: '${{amount}}', country: 'US', locale: 'en', products: { 11: { collections: ['winter'], tags: ['wool'], product_type: 'Sweater' } } });
+  });
+});
+
+// A small seeded generator: the same combinations on every run.
+function random(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state * 1664525 + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+test('every settings combination gives a program both builds accept (300 seeded combinations)', async () => {
+  const rand = random(20261122);
+  const pick = (list) => list[Math.floor(rand() * list.length)];
+  const thresholds = [undefined, '', 0, -5, 'abc', 1, 10, 10, 25.5, 49.99, 99.999, 100, 250, 1000000, 1000001, 1e13, '12.3.4'];
+  const barSettings = () => {
+    const s = { metric: pick(['spend', 'quantity']), scope: pick(['all', 'include', 'exclude']), collection: pick([undefined, { handle: 'winter', title: 'Winter' }]), complete: pick(['', 'Done "all" </script>']) };
+    for (let n = 1; n <= 4; n++) {
+      s[`t${n}_threshold`] = pick(thresholds);
+      s[`t${n}_reward`] = pick(['free_shipping', 'free_gift', 'gift_card']);
+      s[`t${n}_gifts`] = pick([[], [TOTE], [TOTE, SCARF]]);
+      s[`t${n}_amount`] = pick([undefined, 0, 5, 12.34, -1]);
+      s[`t${n}_message`] = pick(['', 'Go {{remaining}} \\ "x"', '<img src=x onerror=alert(1)>']);
+    }
+    return s;
+  };
+  let programs = 0;
+  for (let i = 0; i < 300; i++) {
+    const currency = pick(['USD', 'JPY', 'KWD', 'EUR']);
+    const { program } = await themeProgram({
+      currency,
+      locale: pick(['en', 'fr', 'ja']),
+      drawer: { ...barSettings(), basis: pick(['after_discounts', 'before_discounts']) },
+      bar2: rand() < 0.5 ? barSettings() : undefined,
+      bar3: rand() < 0.3 ? barSettings() : undefined,
+    });
+    if (program === null) continue;
+    programs += 1;
+    // The wasm core for every one, the native CLI for one in ten (a process each).
+    const wasm = core.checkProgram(JSON.stringify(program));
+    assert.equal(wasm.ok, true, `${JSON.stringify(wasm)} for ${JSON.stringify(program)}`);
+    if (i % 10 === 0) assertAccepted(program);
+    for (const bar of program.bars) {
+      const limit = bar.metric === 'quantity' ? 1e6 : 1e15;
+      let previous = 0;
+      for (const t of bar.tiers) {
+        assert.ok(Number.isInteger(t.threshold) && t.threshold > previous && t.threshold <= limit, JSON.stringify(bar));
+        previous = t.threshold;
+      }
+    }
+    evaluate(program, cart(currency, [{ variant: 1, price: 123456, quantity: 2 }]));
+  }
+  assert.ok(programs > 150, `only ${programs} combinations gave a program`);
+});

@@ -1,0 +1,82 @@
+// Theme editor only: the drawer embed loads this module when request.design_mode is true, never
+// on a live storefront (nothing of it costs shoppers anything). It opens the drawer with sample
+// progress: a made-up cart that reaches the first tier of the first spend and item bars and is
+// halfway to the second, evaluated by the same core. The theme editor renders the embed again
+// when a setting changes, so the preview follows the settings. Editor notes (tiers left out, the
+// app's program taking precedence) are moved into the drawer, as text.
+
+import { ready } from './tiercart-drawer.js';
+
+const SAMPLE_ID = 1;
+
+// Halfway between the first two tiers of the first bar of that metric; half the first tier
+// when the bar has one tier.
+function sampleMeasure(program, metric) {
+  const bar = (program?.bars || []).find((b) => (b.metric || 'spend') === metric);
+  if (!bar || !bar.tiers.length) return 0;
+  const [first, second] = bar.tiers.map((tier) => tier.threshold);
+  return second ? first + Math.floor((second - first) / 2) : Math.floor(first / 2);
+}
+
+// A one-line cart in the program's currency, amounts in minor units.
+export function sampleCart(program) {
+  const spend = sampleMeasure(program, 'spend');
+  const quantity = Math.max(1, sampleMeasure(program, 'quantity'));
+  const price = spend ? Math.ceil(spend / quantity) : 1000;
+  const item = { key: 'tiercart-sample', variant_id: SAMPLE_ID, product_id: SAMPLE_ID, quantity, price };
+  item.original_line_price = item.final_line_price = price * quantity;
+  return { currency: program.currency, items: [item] };
+}
+
+// The sample product belongs to every collection a bar includes (and none it excludes).
+export function sampleContext(program, baseContext, locale) {
+  const collections = new Set();
+  for (const bar of program.bars) for (const handle of bar.scope?.include?.collections || []) collections.add(handle);
+  const context = { ...baseContext, presentment_currency: program.currency, cart_amounts: 'minor_units', locale: locale || baseContext.locale };
+  delete context.rate;
+  context.products = { ...(baseContext.products || {}), [SAMPLE_ID]: { collections: [...collections], tags: [] } };
+  return context;
+}
+
+let core = null;
+
+async function previewDrawer(drawer) {
+  await drawer.ready();
+  const notes = document.querySelectorAll('.tiercart-editor-notice');
+  if (notes.length) drawer.progress.before(...notes);
+  drawer.open();
+  if (!drawer.programText) return;
+  if (!core) {
+    const { createTiercart } = await import(new URL('tiercart.js', import.meta.url).href);
+    core = await createTiercart();
+  }
+  const cart = sampleCart(drawer.program);
+  const context = sampleContext(drawer.program, drawer.baseContext || {}, window.Shopify?.locale);
+  const show = () => {
+    if (!drawer.isConnected) return;
+    try {
+      drawer.progress.update(core.evaluate(drawer.programText, cart, context), drawer.strings);
+      drawer.dataset.preview = 'sample';
+    } catch (error) {
+      console.warn('tiercart preview:', error.code, error.path, error.message);
+    }
+  };
+  show();
+  // The drawer renders the real (editor) cart after each sync; the sample goes back on top.
+  document.addEventListener('tiercart:evaluation', () => setTimeout(show, 0));
+}
+
+async function preview() {
+  const first = await ready();
+  if (first) previewDrawer(first);
+  // The editor may also replace the embed's markup in place: preview the new drawer the same way.
+  new MutationObserver((records) => {
+    for (const record of records) {
+      for (const node of record.addedNodes) {
+        if (node instanceof HTMLElement && node.localName === 'tiercart-drawer') previewDrawer(node);
+      }
+    }
+  }).observe(document.body, { childList: true, subtree: true });
+}
+
+if (window.Shopify?.designMode) preview();
