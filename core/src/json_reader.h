@@ -10,11 +10,17 @@
 // as std::map<std::string> does) and a repeated key keeps its last value. The differential
 // fuzz harness fuzz/fuzz_json_reader.cpp holds it to that.
 //
-// For callers written against nlohmann::json: `json` is now this tree. It keeps the
-// accessors the parsers use (is_*, size, empty, operator[], find, begin/end, dump, get_ref,
-// get<>) with two differences: an object iterator's key() is a std::string_view, and
-// find() returns a pointer (null when absent). The tree views the document's text:
-// keep the text alive while the tree is used.
+// For callers written against nlohmann::json (interface changes, kept small):
+//  - `detail::json` is now this tree (detail::Value). It keeps the accessors the parsers
+//    use: is_*(), size(), empty(), operator[](index), begin()/end() with it.key() and
+//    it.value(), dump() (byte for byte nlohmann's), get<bool|int64_t|uint64_t|std::string>().
+//  - it.key() is a std::string_view (wrap it in std::string for a map key or a `+`).
+//  - find(key) returns a pointer, null when absent; get_ref<const std::string&>() is gone:
+//    text() gives a string's content as a std::string_view.
+//  - parse_document returns a Document (it converts to `const json&`); the tree views the
+//    document's text: keep the text alive while the tree is used.
+//  - ObjectReader is not copyable; it gained constructors that make the path only for an
+//    error (prefer them in loops), path_of(key) and text(key).
 #pragma once
 
 #include <cstdint>
