@@ -1,7 +1,7 @@
-// Private: a Shopify Function input read into the core's values. Shopify meters a Function
-// by the Wasm instructions it executes (11 million at most), and building a JSON tree of a
-// 100 kB cart costs several times that, so this input is read in one streaming pass that
-// keeps only what tiercart uses (docs/function.md, "Instruction budget").
+// Private: a Shopify Function input read into the core's values, through the core's one JSON
+// reader (json_reader.h) and a single walk of its tree that keeps only what tiercart uses.
+// Shopify meters a Function by the Wasm instructions it executes (11 million at most):
+// docs/function.md, "Instruction budget".
 #pragma once
 
 #include <optional>
