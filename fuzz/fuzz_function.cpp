@@ -1,6 +1,6 @@
 // libFuzzer: any bytes as a Shopify Function input give an output or an error for every
-// target, never a crash. The input reader walks raw text it has validated, so this is where a
-// mistake in either pass would show.
+// target, never a crash: the walk from the core's JSON tree into the Function's values,
+// the decisions and the output writer, on inputs no fixture thought of.
 #include <cstddef>
 #include <cstdint>
 #include <string>
