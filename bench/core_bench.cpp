@@ -82,8 +82,54 @@ void BM_ValidateCart(benchmark::State& state) {
   state.SetLabel(std::to_string(lines) + " lines");
 }
 
+// The stages of one evaluate_json, each alone: where the time of a request goes.
+void BM_StageParseProgram(benchmark::State& state) {
+  for (auto _ : state) {
+    auto program = tiercart::parse_program(kProgram);
+    if (!program) state.SkipWithError(program.error().message.c_str());
+    benchmark::DoNotOptimize(program);
+  }
+}
+
+void BM_StageParseContext(benchmark::State& state) {
+  const std::string context = make_context(static_cast<int>(state.range(0)));
+  for (auto _ : state) {
+    auto parsed = tiercart::parse_context(context);
+    if (!parsed) state.SkipWithError(parsed.error().message.c_str());
+    benchmark::DoNotOptimize(parsed);
+  }
+}
+
+void BM_StageParseCart(benchmark::State& state) {
+  const std::string cart = make_cart(static_cast<int>(state.range(0)));
+  const tiercart::Context context;
+  for (auto _ : state) {
+    auto parsed = tiercart::parse_cart(cart, context);
+    if (!parsed) state.SkipWithError(parsed.error().message.c_str());
+    benchmark::DoNotOptimize(parsed);
+  }
+}
+
+// evaluate() and to_json() on values already parsed.
+void BM_StageEvaluateAndWrite(benchmark::State& state) {
+  const int lines = static_cast<int>(state.range(0));
+  const auto program = tiercart::parse_program(kProgram);
+  const auto context = tiercart::parse_context(make_context(lines));
+  const auto cart = tiercart::parse_cart(make_cart(lines), context.value());
+  for (auto _ : state) {
+    auto evaluation = tiercart::evaluate(program.value(), cart.value(), context.value());
+    if (!evaluation) state.SkipWithError(evaluation.error().message.c_str());
+    auto text = tiercart::to_json(evaluation.value());
+    benchmark::DoNotOptimize(text);
+  }
+}
+
 }  // namespace
 
 BENCHMARK(BM_Evaluate)->Arg(1)->Arg(20)->Arg(250);
 BENCHMARK(BM_ValidateCart)->Arg(1)->Arg(20)->Arg(250);
+BENCHMARK(BM_StageParseProgram);
+BENCHMARK(BM_StageParseContext)->Arg(20);
+BENCHMARK(BM_StageParseCart)->Arg(20);
+BENCHMARK(BM_StageEvaluateAndWrite)->Arg(20);
 BENCHMARK_MAIN();

@@ -14,10 +14,19 @@ bool contains(const std::vector<int64_t>& list, int64_t value) {
 }
 
 // Shopify compares tags and product types without regard to case.
+// lower(a) == lower(b) without making either: this runs for every line and tag.
+bool equal_folded(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  auto fold = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (fold(a[i]) != fold(b[i])) return false;
+  }
+  return true;
+}
+
 bool contains_folded(const std::vector<std::string>& list, const std::string& value) {
-  const std::string folded = lower(value);
   return std::any_of(list.begin(), list.end(),
-                     [&](const std::string& item) { return lower(item) == folded; });
+                     [&](const std::string& item) { return equal_folded(item, value); });
 }
 
 bool any_shared(const std::vector<std::string>& a, const std::vector<std::string>& b, bool fold) {

@@ -28,7 +28,7 @@ bool is_id(const std::string& text) {
 
 // A numeric id used as an object key ("1001"): digits only, no sign or space, and small
 // enough for an int64 (Shopify ids are well below 10^18).
-std::optional<int64_t> parse_id_key(const std::string& key) {
+std::optional<int64_t> parse_id_key(std::string_view key) {
   if (key.empty() || key.size() > 18) return std::nullopt;
   int64_t id = 0;
   for (char c : key) {
@@ -60,6 +60,7 @@ std::optional<std::string> read_id(ObjectReader& r, std::string_view key) {
 std::optional<std::string> read_currency(ObjectReader& r, std::string_view key, bool required) {
   auto code = r.string(key, required);
   if (!code) return std::nullopt;
+  if (minor_units(*code)) return code;  // known: no path needed
   auto known = require_currency(*code, key_path(r.path(), key));
   if (!known) {
     r.fail(known.error().code, known.error().message, known.error().path);
@@ -96,7 +97,7 @@ std::map<std::string, int64_t> read_amounts_by_currency(ObjectReader& r, std::st
     if (amount && (*amount <= 0 || *amount > kMaxAmount)) {
       r.fail("out_of_range", "must be a positive amount in minor units", path);
     }
-    if (amount) out[it.key()] = *amount;
+    if (amount) out[std::string(it.key())] = *amount;
   }
   return out;
 }
@@ -105,7 +106,7 @@ Schedule read_schedule(ObjectReader& parent) {
   Schedule schedule;
   const json* value = parent.object("schedule");
   if (!value) return schedule;
-  ObjectReader r(*value, key_path(parent.path(), "schedule"), "program");
+  ObjectReader r(*value, parent, "schedule");
   r.reject_unknown({"starts_at", "ends_at"});
   schedule.starts_at = read_time(r, "starts_at");
   schedule.ends_at = read_time(r, "ends_at");
@@ -128,7 +129,7 @@ Eligibility read_eligibility(ObjectReader& parent) {
   Eligibility eligibility;
   const json* value = parent.object("eligibility");
   if (!value) return eligibility;
-  ObjectReader r(*value, key_path(parent.path(), "eligibility"), "program");
+  ObjectReader r(*value, parent, "eligibility");
   r.reject_unknown({"customer_tags_any", "countries"});
   eligibility.customer_tags_any = r.strings("customer_tags_any");
   eligibility.countries = read_countries(r, "countries");
@@ -140,7 +141,7 @@ Selector read_selector(ObjectReader& parent, std::string_view key) {
   Selector selector;
   const json* value = parent.object(key);
   if (!value) return selector;
-  ObjectReader r(*value, key_path(parent.path(), key), "program");
+  ObjectReader r(*value, parent, key);
   r.reject_unknown({"products", "variants", "collections", "tags", "product_types"});
   selector.products = r.integers("products");
   selector.variants = r.integers("variants");
@@ -155,7 +156,7 @@ Scope read_scope(ObjectReader& parent) {
   Scope scope;
   const json* value = parent.object("scope");
   if (!value) return scope;
-  ObjectReader r(*value, key_path(parent.path(), "scope"), "program");
+  ObjectReader r(*value, parent, "scope");
   r.reject_unknown({"include", "exclude", "gift_cards", "subscriptions"});
   scope.include = read_selector(r, "include");
   scope.exclude = read_selector(r, "exclude");
@@ -169,7 +170,7 @@ Reward read_reward(ObjectReader& parent) {
   Reward reward;
   const json* value = parent.object("reward", /*required=*/true);
   if (!value) return reward;
-  ObjectReader r(*value, key_path(parent.path(), "reward"), "program");
+  ObjectReader r(*value, parent, "reward");
   auto type = r.string("type", /*required=*/true);
   if (r.failed()) {
     parent.adopt(r.error());
@@ -180,12 +181,11 @@ Reward read_reward(ObjectReader& parent) {
     r.reject_unknown({"type", "gifts", "choose", "quantity", "skip_out_of_stock", "preselect"});
     const json* gifts = r.array("gifts", /*required=*/true);
     if (gifts) {
-      const std::string base = key_path(r.path(), "gifts");
       if (gifts->empty() || gifts->size() > 20) {
-        r.fail("out_of_range", "a gift reward lists 1 to 20 gifts", base);
+        r.fail("out_of_range", "a gift reward lists 1 to 20 gifts", r.path_of("gifts"));
       }
       for (std::size_t i = 0; i < gifts->size() && !r.failed(); ++i) {
-        ObjectReader g((*gifts)[i], index_path(base, i), "program");
+        ObjectReader g((*gifts)[i], r, "gifts", i);
         g.reject_unknown({"variant_id", "product_id", "title"});
         Gift gift;
         gift.variant_id = g.integer_in("variant_id", 1, INT64_MAX, true).value_or(0);
@@ -236,16 +236,16 @@ std::map<std::string, TierTexts> read_tier_texts(ObjectReader& parent) {
   std::map<std::string, TierTexts> texts;
   const json* value = parent.object("texts");
   if (!value) return texts;
-  const std::string base = key_path(parent.path(), "texts");
+  const ObjectReader all(*value, parent, "texts");
   for (auto it = value->begin(); it != value->end() && !parent.failed(); ++it) {
-    ObjectReader r(it.value(), key_path(base, it.key()), "program");
+    ObjectReader r(it.value(), all, it.key());
     r.reject_unknown({"label", "progress", "unlocked"});
     TierTexts t;
     t.label = r.string("label").value_or("");
     t.progress = r.string("progress").value_or("");
     t.unlocked = r.string("unlocked").value_or("");
     if (r.failed()) parent.adopt(r.error());
-    texts[it.key()] = std::move(t);
+    texts[std::string(it.key())] = std::move(t);
   }
   return texts;
 }
@@ -260,9 +260,9 @@ std::optional<Basis> read_basis(ObjectReader& r) {
   return std::nullopt;
 }
 
-Result<Tier> read_tier(const json& value, const std::string& path) {
+Result<Tier> read_tier(const json& value, const ObjectReader& bar, std::size_t index) {
   Tier tier;
-  ObjectReader r(value, path, "program");
+  ObjectReader r(value, bar, "tiers", index);
   r.reject_unknown(
       {"id", "threshold", "thresholds_by_currency", "reward", "texts", "schedule", "eligibility"});
   tier.id = read_id(r, "id").value_or("");
@@ -382,13 +382,14 @@ Result<Context> parse_context(std::string_view text) {
   context.now = read_time(r, "now");
 
   if (const json* products = r.object("products")) {
+    const ObjectReader all(*products, r, "products");
     for (auto it = products->begin(); it != products->end() && !r.failed(); ++it) {
-      const std::string path = key_path("$.products", it.key());
       const auto id = parse_id_key(it.key());
       if (!id) {
-        return make_error("invalid_value", "context: product keys are numeric product ids", path);
+        return make_error("invalid_value", "context: product keys are numeric product ids",
+                          key_path("$.products", it.key()));
       }
-      ObjectReader p(it.value(), path, "context");
+      ObjectReader p(it.value(), all, it.key());
       ProductFacts facts;
       facts.collections = p.strings("collections");
       facts.tags = p.strings("tags");
@@ -398,13 +399,14 @@ Result<Context> parse_context(std::string_view text) {
     }
   }
   if (const json* variants = r.object("variants")) {
+    const ObjectReader all(*variants, r, "variants");
     for (auto it = variants->begin(); it != variants->end() && !r.failed(); ++it) {
-      const std::string path = key_path("$.variants", it.key());
       const auto id = parse_id_key(it.key());
       if (!id) {
-        return make_error("invalid_value", "context: variant keys are numeric variant ids", path);
+        return make_error("invalid_value", "context: variant keys are numeric variant ids",
+                          key_path("$.variants", it.key()));
       }
-      ObjectReader v(it.value(), path, "context");
+      ObjectReader v(it.value(), all, it.key());
       VariantFacts facts;
       facts.available = v.integer_in("available", -kMaxQuantity, kMaxQuantity);
       facts.price = v.integer_in("price", 0, kMaxAmount);
@@ -424,7 +426,7 @@ Result<Context> parse_context(std::string_view text) {
       for (std::size_t i = 0; i < it.value().size() && !r.failed(); ++i) {
         if (auto id = r.as_integer(it.value()[i], index_path(path, i))) ids.push_back(*id);
       }
-      context.gift_choices[it.key()] = std::move(ids);
+      context.gift_choices[std::string(it.key())] = std::move(ids);
     }
   }
   context.offer_candidates = r.integers("offer_candidates");
@@ -474,13 +476,12 @@ Result<Program> parse_program(std::string_view text) {
   std::set<std::string> bar_ids;
   std::set<std::string> tier_ids;
   for (std::size_t b = 0; b < bars->size(); ++b) {
-    const std::string path = index_path("$.bars", b);
-    ObjectReader br((*bars)[b], path, "program");
+    ObjectReader br((*bars)[b], "$.bars", b, "program");
     br.reject_unknown({"id", "metric", "basis", "stacking", "scope", "tiers", "complete"});
     Bar bar;
     bar.id = read_id(br, "id").value_or("");
     if (!br.failed() && !bar_ids.insert(bar.id).second) {
-      br.fail("duplicate_id", "bar id \"" + bar.id + "\" is used twice", key_path(path, "id"));
+      br.fail("duplicate_id", "bar id \"" + bar.id + "\" is used twice", br.path_of("id"));
     }
     if (auto metric = br.string("metric")) {
       if (*metric == "spend") {
@@ -488,7 +489,7 @@ Result<Program> parse_program(std::string_view text) {
       } else if (*metric == "quantity") {
         bar.metric = Metric::kQuantity;
       } else {
-        br.fail("invalid_value", "metric is spend or quantity", key_path(path, "metric"));
+        br.fail("invalid_value", "metric is spend or quantity", br.path_of("metric"));
       }
     }
     bar.basis = read_basis(br);
@@ -498,15 +499,14 @@ Result<Program> parse_program(std::string_view text) {
       } else if (*stacking == "highest_only") {
         bar.stacking = Stacking::kHighestOnly;
       } else {
-        br.fail("invalid_value", "stacking is cumulative or highest_only",
-                key_path(path, "stacking"));
+        br.fail("invalid_value", "stacking is cumulative or highest_only", br.path_of("stacking"));
       }
     }
     bar.scope = read_scope(br);
     if (const json* complete = br.object("complete")) {
       for (auto it = complete->begin(); it != complete->end() && !br.failed(); ++it) {
-        if (auto t = br.as_string(it.value(), key_path(key_path(path, "complete"), it.key()))) {
-          bar.complete_texts[it.key()] = *t;
+        if (auto t = br.as_string(it.value(), key_path(br.path_of("complete"), it.key()))) {
+          bar.complete_texts[std::string(it.key())] = *t;
         }
       }
     }
@@ -515,21 +515,21 @@ Result<Program> parse_program(std::string_view text) {
     if (tiers->empty() || tiers->size() > kMaxTiersPerBar) {
       return make_error("too_many",
                         "program: a bar has 1 to " + std::to_string(kMaxTiersPerBar) + " tiers",
-                        key_path(path, "tiers"));
+                        br.path_of("tiers"));
     }
     for (std::size_t t = 0; t < tiers->size(); ++t) {
-      const std::string tier_path = index_path(key_path(path, "tiers"), t);
-      auto read = read_tier((*tiers)[t], tier_path);
+      auto read = read_tier((*tiers)[t], br, t);
+      auto tier_path = [&] { return index_path(br.path_of("tiers"), t); };
       if (!read) return read.error();
       Tier tier = std::move(read).value();
       if (!tier_ids.insert(tier.id).second) {
         return make_error("duplicate_id",
                           "program: tier id \"" + tier.id + "\" is used twice in the program",
-                          key_path(tier_path, "id"));
+                          key_path(tier_path(), "id"));
       }
       if (bar.metric == Metric::kQuantity && tier.threshold > kMaxQuantity) {
         return make_error("out_of_range", "program: a quantity threshold is at most 1000000",
-                          key_path(tier_path, "threshold"));
+                          key_path(tier_path(), "threshold"));
       }
       bar.tiers.push_back(std::move(tier));
     }
@@ -567,15 +567,15 @@ struct AmountReader {
 void read_properties(ObjectReader& r, std::map<std::string, std::string>& out) {
   const json* props = r.find("properties");
   if (!props) return;
-  const std::string base = key_path(r.path(), "properties");
-  auto text_of = [](const json& v) {
-    return v.is_string() ? v.get_ref<const std::string&>() : v.dump();
-  };
+  auto text_of = [](const json& v) { return v.is_string() ? std::string(v.text()) : v.dump(); };
   if (props->is_object()) {
-    for (auto it = props->begin(); it != props->end(); ++it) out[it.key()] = text_of(it.value());
+    for (auto it = props->begin(); it != props->end(); ++it) {
+      out[std::string(it.key())] = text_of(it.value());
+    }
   } else if (props->is_array()) {
     for (std::size_t i = 0; i < props->size() && !r.failed(); ++i) {
-      ObjectReader p((*props)[i], index_path(base, i), "order");
+      // "order" even inside a cart: errors name the form this shape comes from.
+      ObjectReader p((*props)[i], index_path(r.path_of("properties"), i), "order");
       auto name = p.string("name", /*required=*/true);
       const json* value = p.find("value");
       if (p.failed()) {
@@ -585,7 +585,7 @@ void read_properties(ObjectReader& r, std::map<std::string, std::string>& out) {
       out[*name] = value ? text_of(*value) : "";
     }
   } else {
-    r.fail("invalid_type", "expected an object or an array", base);
+    r.fail("invalid_type", "expected an object or an array", r.path_of("properties"));
   }
 }
 
@@ -606,8 +606,9 @@ Result<Cart> parse_cart(std::string_view text, const Context& context) {
                       "$.items");
   }
   const int minor = *minor_units(cart.currency);
+  cart.items.reserve(items->size());
   for (std::size_t i = 0; i < items->size(); ++i) {
-    ObjectReader li((*items)[i], index_path("$.items", i), "cart");
+    ObjectReader li((*items)[i], "$.items", i, "cart");
     AmountReader amounts{li, minor, context.cart_amounts};
     CartLine line;
     auto variant = li.integer_in("variant_id", 0, INT64_MAX);
@@ -639,8 +640,7 @@ Result<Cart> parse_cart(std::string_view text, const Context& context) {
   }
   if (const json* applications = r.array("cart_level_discount_applications")) {
     for (std::size_t i = 0; i < applications->size(); ++i) {
-      ObjectReader a((*applications)[i], index_path("$.cart_level_discount_applications", i),
-                     "cart");
+      ObjectReader a((*applications)[i], "$.cart_level_discount_applications", i, "cart");
       AmountReader amounts{a, minor, context.cart_amounts};
       cart.cart_level_discount += amounts.read("total_allocated_amount").value_or(0);
       if (a.failed()) return a.error();
@@ -652,7 +652,7 @@ Result<Cart> parse_cart(std::string_view text, const Context& context) {
   }
   if (const json* codes = r.array("discount_codes")) {
     for (std::size_t i = 0; i < codes->size(); ++i) {
-      ObjectReader c((*codes)[i], index_path("$.discount_codes", i), "cart");
+      ObjectReader c((*codes)[i], "$.discount_codes", i, "cart");
       if (auto code = c.string("code")) cart.discount_codes.push_back(*code);
       if (c.failed()) return c.error();
     }
@@ -761,7 +761,7 @@ Result<Order> parse_order(std::string_view text) {
   }
   if (const json* codes = r.array("discount_codes")) {
     for (std::size_t i = 0; i < codes->size(); ++i) {
-      ObjectReader c((*codes)[i], index_path("$.discount_codes", i), "order");
+      ObjectReader c((*codes)[i], "$.discount_codes", i, "order");
       if (auto code = c.string("code")) order.cart.discount_codes.push_back(*code);
       if (c.failed()) return c.error();
     }
@@ -772,7 +772,7 @@ Result<Order> parse_order(std::string_view text) {
     return make_error("too_many", "order: too many line items", "$.line_items");
   }
   for (std::size_t i = 0; i < items->size(); ++i) {
-    ObjectReader li((*items)[i], index_path("$.line_items", i), "order");
+    ObjectReader li((*items)[i], "$.line_items", i, "order");
     CartLine line;
     line.variant_id = li.integer_in("variant_id", 0, INT64_MAX).value_or(0);
     line.product_id = li.integer_in("product_id", 0, INT64_MAX).value_or(0);

@@ -1,7 +1,12 @@
-// Value types to JSON, and the JSON-in/JSON-out entry points. Keys keep a fixed order
-// (ordered_json) so that every build prints the same bytes for the same input.
+// Value types to JSON, and the JSON-in/JSON-out entry points. Keys keep a fixed order so
+// that every build prints the same bytes for the same input.
 
+#include <algorithm>
+#include <charconv>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string_view>
+#include <type_traits>
 
 #include "json_reader.h"
 #include "tiercart/tiercart.h"
@@ -56,14 +61,123 @@ const char* action_type_name(ActionType type) {
   return "add";
 }
 
-ojson optional_text(const std::optional<std::string>& text) {
-  return text ? ojson(*text) : ojson(nullptr);
-}
+// A compact JSON writer for the core's outputs. It prints exactly what building an
+// nlohmann::ordered_json and calling dump() printed before (the fixtures hold it to that),
+// without the tree: keys in the order written, integers in decimal, and strings escaped as
+// nlohmann escapes them. Plain printable ASCII is copied as it is; any other string goes
+// through nlohmann's own serializer, which also prints invalid UTF-8 from a cart (a
+// product title, a property) as U+FFFD instead of failing: the output must always be
+// produced.
+class Writer {
+ public:
+  explicit Writer(std::size_t expected) { out_.reserve(expected); }
 
-// Serialises invalid UTF-8 from a cart (a product title, a property) as U+FFFD instead of
-// failing: the output must always be produced.
-std::string dump(const ojson& value) {
-  return value.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  Writer& begin_object() {
+    separate();
+    out_ += '{';
+    push();
+    return *this;
+  }
+  Writer& end_object() {
+    out_ += '}';
+    --depth_;
+    return *this;
+  }
+  Writer& begin_array() {
+    separate();
+    out_ += '[';
+    push();
+    return *this;
+  }
+  Writer& end_array() {
+    out_ += ']';
+    --depth_;
+    return *this;
+  }
+  // A key the core itself names: plain ASCII, written as it is.
+  Writer& key(std::string_view name) {
+    separate();
+    out_ += '"';
+    out_ += name;
+    out_ += "\":";
+    after_key_ = true;
+    return *this;
+  }
+  Writer& text(std::string_view value) {
+    separate();
+    const bool plain = std::all_of(value.begin(), value.end(), [](char c) {
+      return c >= 0x20 && c < 0x7F && c != '"' && c != '\\';
+    });
+    if (plain) {
+      out_ += '"';
+      out_ += value;
+      out_ += '"';
+    } else {
+      out_ += ojson(std::string(value))
+                  .dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    }
+    return *this;
+  }
+  Writer& optional_text(const std::optional<std::string>& value) {
+    if (!value) {
+      separate();
+      out_ += "null";
+      return *this;
+    }
+    return text(*value);
+  }
+  Writer& number(int64_t value) {
+    separate();
+    char buffer[24];
+    auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+    (void)ec;  // 24 characters always hold an int64
+    out_.append(buffer, end);
+    return *this;
+  }
+  Writer& boolean(bool value) {
+    separate();
+    out_ += value ? "true" : "false";
+    return *this;
+  }
+  template <typename T>
+  Writer& field(std::string_view name, const T& value) {
+    key(name);
+    if constexpr (std::is_same_v<T, bool>) {
+      return boolean(value);
+    } else if constexpr (std::is_integral_v<T>) {
+      return number(static_cast<int64_t>(value));
+    } else if constexpr (std::is_same_v<T, std::optional<std::string>>) {
+      return optional_text(value);
+    } else {
+      return text(value);
+    }
+  }
+  std::string take() { return std::move(out_); }
+
+ private:
+  void separate() {
+    if (after_key_) {
+      after_key_ = false;
+      return;
+    }
+    if (depth_ > 0) {
+      if (!first_[depth_]) out_ += ',';
+      first_[depth_] = false;
+    }
+  }
+  void push() {
+    ++depth_;
+    first_[depth_] = true;
+  }
+
+  std::string out_;
+  bool first_[8] = {};  // the core's outputs nest 5 levels at most
+  int depth_ = 0;
+  bool after_key_ = false;
+};
+
+void write_program(Writer& w, const std::string& id, int64_t version) {
+  w.key("program").begin_object().field("id", id).field("version", version).end_object();
 }
 
 }  // namespace
@@ -73,141 +187,163 @@ const char* version() { return TIERCART_VERSION; }
 std::string to_json(const Evaluation& evaluation) {
   const int minor = minor_units(evaluation.currency).value_or(2);
   auto money = [&](int64_t amount) { return format_money(amount, minor, evaluation.money_format); };
-  ojson out;
-  out["program"] = {{"id", evaluation.program_id}, {"version", evaluation.program_version}};
-  out["currency"] = evaluation.currency;
-  out["minor_units"] = minor;
-  ojson bars = ojson::array();
+  Writer w(1024 + 512 * evaluation.bars.size() + 256 * evaluation.actions.size() +
+           256 * evaluation.offers.size());
+  w.begin_object();
+  write_program(w, evaluation.program_id, evaluation.program_version);
+  w.field("currency", evaluation.currency).field("minor_units", minor);
+  w.key("bars").begin_array();
   for (const auto& bar : evaluation.bars) {
     const bool spend = bar.metric == Metric::kSpend;
     auto shown = [&](int64_t value) { return spend ? money(value) : std::to_string(value); };
-    ojson tiers = ojson::array();
+    w.begin_object()
+        .field("id", bar.id)
+        .field("metric", metric_name(bar.metric))
+        .field("qualifying", bar.qualifying)
+        .field("qualifying_formatted", shown(bar.qualifying))
+        .field("reached_tier", bar.reached_tier)
+        .field("next_tier", bar.next_tier)
+        .field("remaining", bar.remaining)
+        .field("remaining_formatted", shown(bar.remaining))
+        .field("progress_bp", bar.progress_bp)
+        .field("message", bar.message);
+    w.key("tiers").begin_array();
     for (const auto& tier : bar.tiers) {
-      tiers.push_back({{"id", tier.id},
-                       {"threshold", tier.threshold},
-                       {"threshold_formatted", shown(tier.threshold)},
-                       {"position_bp", tier.position_bp},
-                       {"unlocked", tier.unlocked},
-                       {"availability", availability_name(tier.availability)},
-                       {"label", tier.label}});
+      w.begin_object()
+          .field("id", tier.id)
+          .field("threshold", tier.threshold)
+          .field("threshold_formatted", shown(tier.threshold))
+          .field("position_bp", tier.position_bp)
+          .field("unlocked", tier.unlocked)
+          .field("availability", availability_name(tier.availability))
+          .field("label", tier.label)
+          .end_object();
     }
-    bars.push_back({{"id", bar.id},
-                    {"metric", metric_name(bar.metric)},
-                    {"qualifying", bar.qualifying},
-                    {"qualifying_formatted", shown(bar.qualifying)},
-                    {"reached_tier", optional_text(bar.reached_tier)},
-                    {"next_tier", optional_text(bar.next_tier)},
-                    {"remaining", bar.remaining},
-                    {"remaining_formatted", shown(bar.remaining)},
-                    {"progress_bp", bar.progress_bp},
-                    {"message", bar.message},
-                    {"tiers", std::move(tiers)}});
+    w.end_array().end_object();
   }
-  out["bars"] = std::move(bars);
-  ojson rewards = ojson::array();
+  w.end_array();
+  w.key("rewards").begin_array();
   for (const auto& reward : evaluation.rewards) {
-    ojson r = {{"bar", reward.bar_id},
-               {"tier", reward.tier_id},
-               {"type", reward_type_name(reward.type)},
-               {"label", reward.label}};
+    w.begin_object()
+        .field("bar", reward.bar_id)
+        .field("tier", reward.tier_id)
+        .field("type", reward_type_name(reward.type))
+        .field("label", reward.label);
     if (reward.type == RewardType::kFreeGift) {
-      ojson options = ojson::array();
+      w.key("options").begin_array();
       for (const auto& option : reward.options) {
-        options.push_back({{"variant_id", option.variant_id},
-                           {"product_id", option.product_id},
-                           {"title", option.title},
-                           {"available", option.available}});
+        w.begin_object()
+            .field("variant_id", option.variant_id)
+            .field("product_id", option.product_id)
+            .field("title", option.title)
+            .field("available", option.available)
+            .end_object();
       }
-      r["options"] = std::move(options);
-      r["chosen"] = reward.chosen;
-      r["choose"] = reward.choose;
-      r["quantity"] = reward.quantity;
-      r["choice_required"] = reward.choice_required;
+      w.end_array();
+      w.key("chosen").begin_array();
+      for (int64_t variant : reward.chosen) w.number(variant);
+      w.end_array();
+      w.field("choose", reward.choose)
+          .field("quantity", reward.quantity)
+          .field("choice_required", reward.choice_required);
     } else if (reward.type == RewardType::kGiftCard ||
                (reward.type == RewardType::kOrderDiscount && reward.percent == 0)) {
-      r["amount"] = reward.amount;
-      r["amount_formatted"] = money(reward.amount);
-      r["currency"] = reward.currency;
+      w.field("amount", reward.amount)
+          .field("amount_formatted", money(reward.amount))
+          .field("currency", reward.currency);
     } else if (reward.type == RewardType::kOrderDiscount) {
-      r["percent"] = reward.percent;
+      w.field("percent", reward.percent);
     }
-    rewards.push_back(std::move(r));
+    w.end_object();
   }
-  out["rewards"] = std::move(rewards);
-  ojson actions = ojson::array();
+  w.end_array();
+  w.key("actions").begin_array();
   for (const auto& action : evaluation.actions) {
-    ojson a = {{"type", action_type_name(action.type)},
-               {"tier", action.tier_id},
-               {"variant_id", action.variant_id},
-               {"quantity", action.quantity}};
+    w.begin_object()
+        .field("type", action_type_name(action.type))
+        .field("tier", action.tier_id)
+        .field("variant_id", action.variant_id)
+        .field("quantity", action.quantity);
     if (action.type == ActionType::kAdd) {
-      a["properties"] = {{kGiftProperty, action.property}};
+      w.key("properties").begin_object().field(kGiftProperty, action.property).end_object();
     } else {
-      a["key"] = action.key;
-      a["line"] = action.line;
+      w.field("key", action.key).field("line", action.line);
     }
-    a["reason"] = action.reason;
-    actions.push_back(std::move(a));
+    w.field("reason", action.reason).end_object();
   }
-  out["actions"] = std::move(actions);
-  ojson offers = ojson::array();
+  w.end_array();
+  w.key("offers").begin_array();
   for (const auto& offer : evaluation.offers) {
-    offers.push_back({{"bar", offer.bar_id},
-                      {"tier", offer.tier_id},
-                      {"variant_id", offer.variant_id},
-                      {"product_id", offer.product_id},
-                      {"title", offer.title},
-                      {"price", offer.price},
-                      {"price_formatted", money(offer.price)},
-                      {"reaches_tier", offer.reaches_tier}});
+    w.begin_object()
+        .field("bar", offer.bar_id)
+        .field("tier", offer.tier_id)
+        .field("variant_id", offer.variant_id)
+        .field("product_id", offer.product_id)
+        .field("title", offer.title)
+        .field("price", offer.price)
+        .field("price_formatted", money(offer.price))
+        .field("reaches_tier", offer.reaches_tier)
+        .end_object();
   }
-  out["offers"] = std::move(offers);
-  return dump(out);
+  w.end_array();
+  w.end_object();
+  return w.take();
 }
 
 std::string to_json(const Verdict& verdict) {
-  ojson out;
-  out["program"] = {{"id", verdict.program_id}, {"version", verdict.program_version}};
-  out["earned"] = verdict.earned;
-  ojson lines = ojson::array();
+  Writer w(256 + 256 * verdict.lines.size());
+  w.begin_object();
+  write_program(w, verdict.program_id, verdict.program_version);
+  w.field("earned", verdict.earned);
+  w.key("lines").begin_array();
   for (const auto& line : verdict.lines) {
-    ojson l = {{"line", line.line},
-               {"variant_id", line.variant_id},
-               {"tier", line.tier_id},
-               {"earned", line.earned},
-               {"claimed_quantity", line.claimed_quantity},
-               {"earned_quantity", line.earned_quantity}};
-    if (!line.earned) {
-      l["reason"] = line.reason;
-      l["message"] = line.message;
-    }
-    lines.push_back(std::move(l));
+    w.begin_object()
+        .field("line", line.line)
+        .field("variant_id", line.variant_id)
+        .field("tier", line.tier_id)
+        .field("earned", line.earned)
+        .field("claimed_quantity", line.claimed_quantity)
+        .field("earned_quantity", line.earned_quantity);
+    if (!line.earned) w.field("reason", line.reason).field("message", line.message);
+    w.end_object();
   }
-  out["lines"] = std::move(lines);
-  out["tags"] = verdict.tags;
-  return dump(out);
+  w.end_array();
+  w.key("tags").begin_array();
+  for (const auto& tag : verdict.tags) w.text(tag);
+  w.end_array();
+  w.end_object();
+  return w.take();
 }
 
 std::string to_json(const std::vector<Problem>& problems) {
-  bool ok = true;
-  ojson list = ojson::array();
+  const bool ok = std::none_of(problems.begin(), problems.end(),
+                               [](const Problem& problem) { return problem.severity == "error"; });
+  Writer w(64 + 256 * problems.size());
+  w.begin_object().field("ok", ok);
+  w.key("problems").begin_array();
   for (const auto& problem : problems) {
-    if (problem.severity == "error") ok = false;
-    list.push_back({{"severity", problem.severity},
-                    {"code", problem.code},
-                    {"message", problem.message},
-                    {"path", problem.path}});
+    w.begin_object()
+        .field("severity", problem.severity)
+        .field("code", problem.code)
+        .field("message", problem.message)
+        .field("path", problem.path)
+        .end_object();
   }
-  ojson out;
-  out["ok"] = ok;
-  out["problems"] = std::move(list);
-  return dump(out);
+  w.end_array().end_object();
+  return w.take();
 }
 
 std::string to_json(const Error& error) {
-  ojson out;
-  out["error"] = {{"code", error.code}, {"message", error.message}, {"path", error.path}};
-  return dump(out);
+  Writer w(64 + error.message.size() + error.path.size());
+  w.begin_object();
+  w.key("error")
+      .begin_object()
+      .field("code", error.code)
+      .field("message", error.message)
+      .field("path", error.path)
+      .end_object();
+  w.end_object();
+  return w.take();
 }
 
 Result<std::string> format_cart_money(int64_t value, std::string_view currency,

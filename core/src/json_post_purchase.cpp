@@ -136,7 +136,7 @@ std::optional<OfferDiscount> read_discount(ObjectReader& parent) {
         if (amount && (*amount <= 0 || *amount > kMaxAmount)) {
           r.fail("out_of_range", "must be a positive amount in minor units", path);
         }
-        if (amount) discount.amounts_by_currency[it.key()] = *amount;
+        if (amount) discount.amounts_by_currency[std::string(it.key())] = *amount;
       }
     }
   } else {
@@ -298,7 +298,7 @@ Result<EditPolicy> parse_edit_policy(std::string_view text) {
       if (minutes && (*minutes < 0 || *minutes > kMaxWindowMinutes)) {
         r.fail("out_of_range", "a window is 0 to 43200 minutes", path);
       }
-      if (minutes) policy.window_minutes_by_edit[it.key()] = *minutes;
+      if (minutes) policy.window_minutes_by_edit[std::string(it.key())] = *minutes;
     }
   }
   if (r.failed()) return r.error();

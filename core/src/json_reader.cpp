@@ -1,6 +1,9 @@
 #include "json_reader.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
 
 #include "tiercart/tiercart.h"
 
@@ -36,34 +39,548 @@ int nesting_depth(std::string_view text, int limit) {
   return deepest;
 }
 
+// Bytes a string may hold as they are: printable ASCII but the quote and the backslash.
+constexpr auto kPlain = [] {
+  struct Table {
+    bool at[256] = {};
+    constexpr bool operator[](unsigned char c) const { return at[c]; }
+  } table;
+  for (int c = 0x20; c < 0x80; ++c) table.at[c] = c != '"' && c != '\\';
+  return table;
+}();
+
+// std::string's order (byte-wise, as unsigned char), inline: keys differ early.
+inline bool key_less(std::string_view a, std::string_view b) {
+  const std::size_t n = a.size() < b.size() ? a.size() : b.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[i]);
+  }
+  return a.size() < b.size();
+}
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
 }  // namespace
 
-Result<json> parse_document(std::string_view text, std::string_view what) {
-  const std::string name(what);
+// One pass over the text without recursion: the values of the containers still open wait
+// on `stack_`; when a container closes, its children move as one block to the document's
+// nodes (so that an array's elements and an object's members sit side by side), the
+// object's members sorted by key with repeated keys dropped but the last.
+class Parser {
+ public:
+  Parser(std::string_view in, Document& doc) : in_(in), doc_(doc) {
+    // About one value per 16 bytes of a typical cart: most documents never grow the nodes.
+    doc_.nodes_.reserve(in.size() / 16 + 8);
+    stack_.reserve(64);
+  }
+
+  bool run() {
+    if (in_.size() >= 3 && static_cast<unsigned char>(in_[0]) == 0xEF &&
+        static_cast<unsigned char>(in_[1]) == 0xBB && static_cast<unsigned char>(in_[2]) == 0xBF) {
+      pos_ = 3;
+    }
+    std::string_view key;  // the key of the next value, inside an object
+    for (;;) {
+      skip_space();
+      if (pos_ >= in_.size()) return false;
+      const char c = in_[pos_];
+      Value value;
+      if (c == '{' || c == '[') {
+        const bool object = c == '{';
+        if (open_.size() >= static_cast<std::size_t>(kMaxDepth)) return false;
+        open_.push_back(Open{object, stack_.size(), pos_, key});
+        ++pos_;
+        skip_space();
+        if (pos_ < in_.size() && in_[pos_] == (object ? '}' : ']')) {
+          ++pos_;
+          value = close();
+        } else {
+          key = {};
+          if (object && !read_key(key)) return false;
+          continue;
+        }
+      } else {
+        if (!scalar(value)) return false;
+        value.key_ = key;
+      }
+      // Attach the value; close every container that ends right after it.
+      for (;;) {
+        if (open_.empty()) {
+          doc_.root_ = value;
+          skip_space();
+          // nlohmann reads a NUL byte where a token starts as the end of the input (for
+          // C strings), so whatever follows one after the value is ignored there too.
+          return pos_ == in_.size() || in_[pos_] == '\0';
+        }
+        stack_.push_back(value);
+        skip_space();
+        if (pos_ >= in_.size()) return false;
+        const bool object = open_.back().object;
+        const char next = in_[pos_];
+        if (next == ',') {
+          ++pos_;
+          key = {};
+          if (object) {
+            skip_space();
+            if (!read_key(key)) return false;
+          }
+          break;
+        }
+        if (next != (object ? '}' : ']')) return false;
+        ++pos_;
+        value = close();
+      }
+    }
+  }
+
+  // Points every container at its children, now that the nodes no longer move.
+  void link() {
+    Value* base = doc_.nodes_.data();
+    auto point = [&](Value& node) {
+      if (node.kind_ == Value::Kind::kArray || node.kind_ == Value::Kind::kObject) {
+        node.children_ = base + node.first_;
+        if (!node.sorted_) node.sorted_storage_ = doc_.sorted_.get();
+      }
+    };
+    for (Value& node : doc_.nodes_) point(node);
+    point(doc_.root_);
+  }
+
+ private:
+  static bool strictly_ascending(const Value* first, const Value* last) {
+    for (const Value* i = first + 1; i < last; ++i) {
+      if (!key_less((i - 1)->key_, i->key_)) return false;
+    }
+    return true;
+  }
+
+  struct Open {
+    bool object;
+    std::size_t first;  // where its children start on stack_
+    std::size_t start;  // where it starts in the text
+    std::string_view key;
+  };
+
+  void skip_space() {
+    const char* data = in_.data();
+    const std::size_t n = in_.size();
+    std::size_t at = pos_;
+    while (at < n) {
+      const char c = data[at];
+      if (c != ' ' && c != '\n' && c != '\r' && c != '\t') break;
+      ++at;
+    }
+    pos_ = at;
+  }
+
+  Value close() {
+    const Open open = open_.back();
+    open_.pop_back();
+    const Value* first = stack_.data() + open.first;
+    const Value* last = stack_.data() + stack_.size();
+    Value value;
+    value.kind_ = open.object ? Value::Kind::kObject : Value::Kind::kArray;
+    value.count_ = static_cast<uint32_t>(last - first);
+    value.first_ = static_cast<uint32_t>(doc_.nodes_.size());
+    value.text_ = in_.substr(open.start, pos_ - open.start);
+    value.key_ = open.key;
+    value.sorted_ = !open.object || strictly_ascending(first, last);
+    if (!value.sorted_ && !doc_.sorted_) {
+      doc_.sorted_ = std::make_unique<std::vector<std::unique_ptr<Value[]>>>();
+    }
+    doc_.nodes_.insert(doc_.nodes_.end(), first, last);
+    stack_.resize(open.first);
+    return value;
+  }
+
+  bool read_key(std::string_view& key) {
+    if (pos_ >= in_.size() || in_[pos_] != '"' || !string(key)) return false;
+    skip_space();
+    if (pos_ >= in_.size() || in_[pos_] != ':') return false;
+    ++pos_;
+    return true;
+  }
+
+  bool literal(std::string_view word) {
+    if (in_.compare(pos_, word.size(), word) != 0) return false;
+    pos_ += word.size();
+    return true;
+  }
+
+  bool scalar(Value& value) {
+    switch (in_[pos_]) {
+      case '"':
+        value.kind_ = Value::Kind::kString;
+        return string(value.text_);
+      case 't':
+        value.kind_ = Value::Kind::kBoolean;
+        value.boolean_ = true;
+        return literal("true");
+      case 'f':
+        value.kind_ = Value::Kind::kBoolean;
+        return literal("false");
+      case 'n':
+        return literal("null");
+      default:
+        return number(value);
+    }
+  }
+
+  // -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?  Integers are kept as nlohmann keeps
+  // them (non-negative: unsigned; negative: signed; out of 64 bits: a float), and a float
+  // that overflows a double is refused as nlohmann refuses it.
+  bool number(Value& value) {
+    // Local pointers: the member index would be stored and reloaded after every digit.
+    const char* const begin = in_.data() + pos_;
+    const char* const end = in_.data() + in_.size();
+    const char* p = begin;
+    auto digit = [&] { return p < end && *p >= '0' && *p <= '9'; };
+    const bool negative = *p == '-';
+    if (negative) ++p;
+    if (!digit()) return false;
+    bool overflow = false;
+    uint64_t magnitude = 0;
+    if (*p == '0') {
+      ++p;
+    } else {
+      for (; digit(); ++p) {
+        const auto d = static_cast<uint64_t>(*p - '0');
+        if (magnitude > (UINT64_MAX - d) / 10) overflow = true;
+        magnitude = magnitude * 10 + d;
+      }
+    }
+    bool is_float = false;
+    if (p < end && *p == '.') {
+      ++p;
+      if (!digit()) return false;
+      while (digit()) ++p;
+      is_float = true;
+    }
+    if (p < end && (*p == 'e' || *p == 'E')) {
+      ++p;
+      if (p < end && (*p == '+' || *p == '-')) ++p;
+      if (!digit()) return false;
+      while (digit()) ++p;
+      is_float = true;
+    }
+    value.text_ = std::string_view(begin, static_cast<std::size_t>(p - begin));
+    pos_ += static_cast<std::size_t>(p - begin);
+    if (!is_float && !overflow) {
+      if (!negative) {
+        value.kind_ = Value::Kind::kUnsigned;
+        value.unsigned_ = magnitude;
+        return true;
+      }
+      if (magnitude <= uint64_t{1} << 63) {
+        value.kind_ = Value::Kind::kInteger;
+        value.integer_ = magnitude == uint64_t{1} << 63 ? INT64_MIN : -static_cast<int64_t>(magnitude);
+        return true;
+      }
+    }
+    value.kind_ = Value::Kind::kFloat;
+    const std::string copy(value.text_);
+    return std::isfinite(std::strtod(copy.c_str(), nullptr));
+  }
+
+  // Length of the valid UTF-8 sequence (RFC 3629: no overlong forms, no surrogates, nothing
+  // past U+10FFFF) of 2 to 4 bytes at pos_, or 0.
+  std::size_t multibyte() const {
+    const auto at = [&](std::size_t i) -> unsigned {
+      return pos_ + i < in_.size() ? static_cast<unsigned char>(in_[pos_ + i]) : 0u;
+    };
+    const auto tail = [&](std::size_t i) { return at(i) >= 0x80 && at(i) <= 0xBF; };
+    const unsigned c = at(0);
+    if (c >= 0xC2 && c <= 0xDF) return tail(1) ? 2 : 0;
+    if (c == 0xE0) return at(1) >= 0xA0 && at(1) <= 0xBF && tail(2) ? 3 : 0;
+    if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) return tail(1) && tail(2) ? 3 : 0;
+    if (c == 0xED) return at(1) >= 0x80 && at(1) <= 0x9F && tail(2) ? 3 : 0;
+    if (c == 0xF0) return at(1) >= 0x90 && at(1) <= 0xBF && tail(2) && tail(3) ? 4 : 0;
+    if (c >= 0xF1 && c <= 0xF3) return tail(1) && tail(2) && tail(3) ? 4 : 0;
+    if (c == 0xF4) return at(1) >= 0x80 && at(1) <= 0x8F && tail(2) && tail(3) ? 4 : 0;
+    return 0;
+  }
+
+  bool hex4(uint32_t& out) {
+    if (pos_ + 4 > in_.size()) return false;
+    out = 0;
+    for (std::size_t i = 0; i < 4; ++i) {
+      const int d = hex_digit(in_[pos_ + i]);
+      if (d < 0) return false;
+      out = out * 16 + static_cast<uint32_t>(d);
+    }
+    pos_ += 4;
+    return true;
+  }
+
+  void put(char c) { doc_.decoded_.push_back(c); }
+
+  // One escape after the backslash at pos_, decoded onto the end of decoded_.
+  bool escape() {
+    ++pos_;
+    if (pos_ >= in_.size()) return false;
+    const char c = in_[pos_++];
+    switch (c) {
+      case '"':
+      case '\\':
+      case '/':
+        put(c);
+        return true;
+      case 'b':
+        put('\b');
+        return true;
+      case 'f':
+        put('\f');
+        return true;
+      case 'n':
+        put('\n');
+        return true;
+      case 'r':
+        put('\r');
+        return true;
+      case 't':
+        put('\t');
+        return true;
+      case 'u':
+        break;
+      default:
+        return false;
+    }
+    uint32_t code = 0;
+    if (!hex4(code)) return false;
+    if (code >= 0xDC00 && code <= 0xDFFF) return false;  // a low surrogate alone
+    if (code >= 0xD800 && code <= 0xDBFF) {
+      uint32_t low = 0;
+      if (pos_ + 2 > in_.size() || in_[pos_] != '\\' || in_[pos_ + 1] != 'u') return false;
+      pos_ += 2;
+      if (!hex4(low) || low < 0xDC00 || low > 0xDFFF) return false;
+      code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+    }
+    if (code < 0x80) {
+      put(static_cast<char>(code));
+    } else if (code < 0x800) {
+      put(static_cast<char>(0xC0 | (code >> 6)));
+      put(static_cast<char>(0x80 | (code & 0x3F)));
+    } else if (code < 0x10000) {
+      put(static_cast<char>(0xE0 | (code >> 12)));
+      put(static_cast<char>(0x80 | ((code >> 6) & 0x3F)));
+      put(static_cast<char>(0x80 | (code & 0x3F)));
+    } else {
+      put(static_cast<char>(0xF0 | (code >> 18)));
+      put(static_cast<char>(0x80 | ((code >> 12) & 0x3F)));
+      put(static_cast<char>(0x80 | ((code >> 6) & 0x3F)));
+      put(static_cast<char>(0x80 | (code & 0x3F)));
+    }
+    return true;
+  }
+
+  // The string at pos_ (on its opening quote). Its text is a view of the document when it
+  // has no escapes, else of its decoded copy.
+  bool string(std::string_view& out) {
+    const std::size_t start = ++pos_;
+    const std::size_t n = in_.size();
+    bool decoding = false;
+    std::size_t decoded_start = 0;
+    for (;;) {
+      if (!decoding) {
+        // A local index: stores to the member would be reloaded after every byte read.
+        const char* data = in_.data();
+        std::size_t at = pos_;
+        while (at < n && kPlain[static_cast<unsigned char>(data[at])]) ++at;
+        pos_ = at;
+      }
+      if (pos_ >= n) return false;
+      const auto c = static_cast<unsigned char>(in_[pos_]);
+      if (c == '"') break;
+      if (c < 0x20) return false;
+      if (c == '\\') {
+        if (!decoding) {
+          if (doc_.decoded_.capacity() == 0) doc_.decoded_.reserve(in_.size());
+          decoding = true;
+          decoded_start = doc_.decoded_.size();
+          doc_.decoded_.insert(doc_.decoded_.end(), in_.begin() + static_cast<std::ptrdiff_t>(start),
+                               in_.begin() + static_cast<std::ptrdiff_t>(pos_));
+        }
+        if (!escape()) return false;
+        continue;
+      }
+      std::size_t length = 1;
+      if (c >= 0x80) {
+        length = multibyte();
+        if (length == 0) return false;
+      }
+      if (decoding) {
+        doc_.decoded_.insert(doc_.decoded_.end(), in_.begin() + static_cast<std::ptrdiff_t>(pos_),
+                             in_.begin() + static_cast<std::ptrdiff_t>(pos_ + length));
+      }
+      pos_ += length;
+    }
+    out = decoding ? std::string_view(doc_.decoded_.data() + decoded_start,
+                                      doc_.decoded_.size() - decoded_start)
+                   : in_.substr(start, pos_ - start);
+    ++pos_;
+    return true;
+  }
+
+  std::string_view in_;
+  Document& doc_;
+  std::size_t pos_ = 0;
+  std::vector<Value> stack_;
+  std::vector<Open> open_;
+};
+
+std::optional<Document> parse_any(std::string_view text) {
+  Document doc;
+  Parser parser(text, doc);
+  if (!parser.run()) return std::nullopt;
+  parser.link();
+  return doc;
+}
+
+Result<Document> parse_document(std::string_view text, std::string_view what) {
   if (text.size() > kMaxDocumentBytes) {
-    return make_error("too_large", name + " is " + std::to_string(text.size()) +
+    return make_error("too_large", std::string(what) + " is " + std::to_string(text.size()) +
                                        " bytes; the limit is " + std::to_string(kMaxDocumentBytes));
   }
-  if (nesting_depth(text, kMaxDepth) > kMaxDepth) {
-    return make_error("too_deep",
-                      name + " nests deeper than " + std::to_string(kMaxDepth) + " levels");
+  // The parser stops at the depth limit itself. Nesting is still judged before validity
+  // (a too-deep document is too_deep even when it is also invalid), so a failed parse asks
+  // the depth scan which of the two it was; a valid document is exactly as deep as it
+  // parsed.
+  auto doc = parse_any(text);
+  if (!doc) {
+    if (nesting_depth(text, kMaxDepth) > kMaxDepth) {
+      return make_error("too_deep", std::string(what) + " nests deeper than " +
+                                        std::to_string(kMaxDepth) + " levels");
+    }
+    return make_error("invalid_json", std::string(what) + " is not valid JSON");
   }
-  json value = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-  if (value.is_discarded()) {
-    return make_error("invalid_json", name + " is not valid JSON");
+  // What follows a NUL byte after the value is ignored by the parse but was not by the
+  // depth scan: such a document is judged by the scan too (rare, and so cheap).
+  const std::string_view raw = doc->root().raw();
+  const std::size_t end = doc->root().is_object()
+                              ? static_cast<std::size_t>(raw.data() - text.data()) + raw.size()
+                              : 0;
+  if (text.find('\0', end) != std::string_view::npos &&
+      nesting_depth(text, kMaxDepth) > kMaxDepth) {
+    return make_error("too_deep", std::string(what) + " nests deeper than " +
+                                      std::to_string(kMaxDepth) + " levels");
   }
-  if (!value.is_object()) {
-    return make_error("invalid_type", name + " must be a JSON object");
+  if (!doc->root().is_object()) {
+    return make_error("invalid_type", std::string(what) + " must be a JSON object");
   }
-  return value;
+  return std::move(*doc);
+}
+
+const Value* Value::find(std::string_view key) const {
+  if (kind_ != Kind::kObject) return nullptr;
+  const Value* first = children_;
+  const Value* last = children_ + count_;
+  if (sorted_ && count_ > 16) {
+    const Value* at = std::lower_bound(first, last, key, [](const Value& member, std::string_view k) {
+      return key_less(member.key_, k);
+    });
+    return at != last && at->key_ == key ? at : nullptr;
+  }
+  // From the last member: of a repeated key, the last value counts.
+  for (const Value* at = last; at != first;) {
+    --at;
+    if (at->key_.size() == key.size() && (key.empty() || at->key_[0] == key[0]) &&
+        at->key_ == key) {
+      return at;
+    }
+  }
+  return nullptr;
+}
+
+void Value::sort_members() const {
+  if (sorted_) return;
+  // A stable insertion sort (members are few; nlohmann's std::map orders keys the same
+  // byte-wise way), then the last of each run of equal keys.
+  auto block = std::make_unique<Value[]>(count_);
+  Value* out = block.get();
+  for (uint32_t i = 0; i < count_; ++i) {
+    const Value moving = children_[i];
+    uint32_t j = i;
+    while (j > 0 && key_less(moving.key_, out[j - 1].key_)) {
+      out[j] = out[j - 1];
+      --j;
+    }
+    out[j] = moving;
+  }
+  uint32_t kept = 0;
+  for (uint32_t i = 0; i < count_; ++i) {
+    if (i + 1 < count_ && out[i].key_ == out[i + 1].key_) continue;
+    out[kept++] = out[i];
+  }
+  children_ = block.get();
+  count_ = kept;
+  sorted_ = true;
+  sorted_storage_->push_back(std::move(block));
+}
+
+namespace {
+
+// The same value as nlohmann::json, for printing it exactly as nlohmann prints it. Depth
+// is bounded by parse_document's limit.
+nlohmann::json to_nlohmann(const Value& value) {
+  switch (value.kind()) {
+    case Value::Kind::kNull:
+      return nullptr;
+    case Value::Kind::kBoolean:
+      return value.boolean();
+    case Value::Kind::kInteger:
+      return value.integer();
+    case Value::Kind::kUnsigned:
+      return value.unsigned_integer();
+    case Value::Kind::kFloat:
+      return std::strtod(std::string(value.raw()).c_str(), nullptr);
+    case Value::Kind::kString:
+      return std::string(value.text());
+    case Value::Kind::kArray: {
+      nlohmann::json out = nlohmann::json::array();
+      for (const Value& element : value) out.push_back(to_nlohmann(element));
+      return out;
+    }
+    case Value::Kind::kObject: {
+      nlohmann::json out = nlohmann::json::object();
+      for (auto it = value.begin(); it != value.end(); ++it) {
+        out[std::string(it.key())] = to_nlohmann(it.value());
+      }
+      return out;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::string Value::dump() const {
+  switch (kind_) {
+    case Kind::kNull:
+      return "null";
+    case Kind::kBoolean:
+      return boolean_ ? "true" : "false";
+    case Kind::kInteger:
+      return std::to_string(integer_);
+    case Kind::kUnsigned:
+      return std::to_string(unsigned_);
+    default:
+      return to_nlohmann(*this).dump();
+  }
 }
 
 std::string key_path(const std::string& parent, std::string_view key) {
-  std::string path = parent;
+  std::string path;
   const bool plain = !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
            c == '-';
   });
+  path.reserve(parent.size() + key.size() + 4);
+  path = parent;
   if (plain) {
     path += '.';
     path += key;
@@ -83,63 +600,141 @@ std::string index_path(const std::string& parent, std::size_t index) {
 }
 
 ObjectReader::ObjectReader(const json& value, std::string path, std::string_view what)
-    : value_(value), path_(std::move(path)), what_(what) {
-  if (!value_.is_object()) {
-    fail("invalid_type", "expected an object", path_);
+    : value_(value), path_(std::move(path)), path_made_(true), what_(what) {
+  if (!value_.is_object()) fail("invalid_type", "expected an object", path_);
+}
+
+ObjectReader::ObjectReader(const json& value, const ObjectReader& parent, std::string_view key)
+    : value_(value), parent_(&parent), key_(key), what_(parent.what_) {
+  if (!value_.is_object()) fail("invalid_type", "expected an object", path());
+}
+
+ObjectReader::ObjectReader(const json& value, std::string_view base, std::size_t index,
+                           std::string_view what)
+    : value_(value), base_(base), index_(index), what_(what) {
+  if (!value_.is_object()) fail("invalid_type", "expected an object", path());
+}
+
+ObjectReader::ObjectReader(const json& value, const ObjectReader& parent, std::string_view key,
+                           std::size_t index)
+    : value_(value), parent_(&parent), key_(key), index_(index), what_(parent.what_) {
+  if (!value_.is_object()) fail("invalid_type", "expected an object", path());
+}
+
+const std::string& ObjectReader::path() const {
+  if (!path_made_) {
+    path_ = parent_ ? parent_->path() : std::string(base_);
+    if (!key_.empty()) path_ = key_path(path_, key_);
+    if (index_ != static_cast<std::size_t>(-1)) path_ = index_path(path_, index_);
+    path_made_ = true;
   }
+  return path_;
+}
+
+std::string ObjectReader::element_path(std::string_view key, std::size_t index) const {
+  std::string path = key_path(this->path(), key);
+  if (index != static_cast<std::size_t>(-1)) path = index_path(path, index);
+  return path;
 }
 
 void ObjectReader::fail(std::string code, const std::string& message, std::string path) {
   if (error_) return;
-  error_ = Error{std::move(code), what_ + ": " + path + ": " + message, std::move(path)};
+  std::string text;
+  text.reserve(what_.size() + path.size() + message.size() + 4);
+  text += what_;
+  text += ": ";
+  text += path;
+  text += ": ";
+  text += message;
+  error_ = Error{std::move(code), std::move(text), std::move(path)};
 }
 
 void ObjectReader::adopt(const Error& error) {
   if (!error_) error_ = error;
 }
 
-void ObjectReader::reject_unknown(const std::vector<std::string_view>& known) {
+void ObjectReader::reject_unknown(std::initializer_list<std::string_view> known) {
   if (failed()) return;
+  // Members as written first: only when one is unknown does the order matter (the error
+  // names the first unknown key in key order, as before), so only then are they sorted.
+  const bool all_known = std::all_of(value_.members().begin(), value_.members().end(),
+                                     [&](const Value& member) {
+                                       return std::find(known.begin(), known.end(),
+                                                        member.key()) != known.end();
+                                     });
+  if (all_known) return;
   for (auto it = value_.begin(); it != value_.end(); ++it) {
     if (std::find(known.begin(), known.end(), it.key()) == known.end()) {
-      fail("unknown_field", "unknown field \"" + it.key() + "\"", key_path(path_, it.key()));
+      fail("unknown_field", "unknown field \"" + std::string(it.key()) + "\"", path_of(it.key()));
+      return;
+    }
+  }
+}
+
+void ObjectReader::reject_unknown(const std::vector<std::string_view>& known) {
+  if (failed()) return;
+  // Members as written first: only when one is unknown does the order matter (the error
+  // names the first unknown key in key order, as before), so only then are they sorted.
+  const bool all_known = std::all_of(value_.members().begin(), value_.members().end(),
+                                     [&](const Value& member) {
+                                       return std::find(known.begin(), known.end(),
+                                                        member.key()) != known.end();
+                                     });
+  if (all_known) return;
+  for (auto it = value_.begin(); it != value_.end(); ++it) {
+    if (std::find(known.begin(), known.end(), it.key()) == known.end()) {
+      fail("unknown_field", "unknown field \"" + std::string(it.key()) + "\"", path_of(it.key()));
       return;
     }
   }
 }
 
 const json* ObjectReader::find(std::string_view key) const {
-  if (failed() || !value_.is_object()) return nullptr;
-  auto it = value_.find(key);
-  if (it == value_.end() || it->is_null()) return nullptr;
-  return &*it;
+  if (failed()) return nullptr;
+  const json* found = value_.find(key);
+  if (!found || found->is_null()) return nullptr;
+  return found;
 }
 
-const json* ObjectReader::typed(std::string_view key, bool required,
-                                bool (json::*is)() const noexcept, const char* type_name) {
+const json* ObjectReader::typed(std::string_view key, bool required, Value::Kind kind,
+                                const char* type_name) {
   const json* found = find(key);
   if (!found) {
-    if (required && !failed()) {
-      fail("missing_field", "required field is missing", key_path(path_, key));
-    }
+    if (required && !failed()) fail("missing_field", "required field is missing", path_of(key));
     return nullptr;
   }
-  if (!(found->*is)()) {
-    fail("invalid_type", std::string("expected ") + type_name, key_path(path_, key));
+  if (found->kind() != kind) {
+    fail("invalid_type", std::string("expected ") + type_name, path_of(key));
     return nullptr;
   }
   return found;
 }
 
+std::optional<int64_t> ObjectReader::integer_at(const json& value, std::string_view key,
+                                                std::size_t index) {
+  if (failed()) return std::nullopt;
+  if (value.is_number_unsigned()) {
+    if (value.unsigned_integer() > static_cast<uint64_t>(INT64_MAX)) {
+      fail("out_of_range", "integer is too large", element_path(key, index));
+      return std::nullopt;
+    }
+    return static_cast<int64_t>(value.unsigned_integer());
+  }
+  if (value.kind() == Value::Kind::kInteger) return value.integer();
+  fail("invalid_type", "expected an integer", element_path(key, index));
+  return std::nullopt;
+}
+
 std::optional<int64_t> ObjectReader::as_integer(const json& value, const std::string& path) {
   if (failed()) return std::nullopt;
-  if (value.is_number_integer()) {
-    if (value.is_number_unsigned() && value.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
+  if (value.is_number_unsigned()) {
+    if (value.unsigned_integer() > static_cast<uint64_t>(INT64_MAX)) {
       fail("out_of_range", "integer is too large", path);
       return std::nullopt;
     }
-    return value.get<int64_t>();
+    return static_cast<int64_t>(value.unsigned_integer());
   }
+  if (value.kind() == Value::Kind::kInteger) return value.integer();
   fail("invalid_type", "expected an integer", path);
   return std::nullopt;
 }
@@ -150,18 +745,16 @@ std::optional<std::string> ObjectReader::as_string(const json& value, const std:
     fail("invalid_type", "expected a string", path);
     return std::nullopt;
   }
-  return value.get_ref<const std::string&>();
+  return std::string(value.text());
 }
 
 std::optional<int64_t> ObjectReader::integer(std::string_view key, bool required) {
   const json* found = find(key);
   if (!found) {
-    if (required && !failed()) {
-      fail("missing_field", "required field is missing", key_path(path_, key));
-    }
+    if (required && !failed()) fail("missing_field", "required field is missing", path_of(key));
     return std::nullopt;
   }
-  return as_integer(*found, key_path(path_, key));
+  return integer_at(*found, key, static_cast<std::size_t>(-1));
 }
 
 std::optional<int64_t> ObjectReader::integer_in(std::string_view key, int64_t min, int64_t max,
@@ -171,39 +764,50 @@ std::optional<int64_t> ObjectReader::integer_in(std::string_view key, int64_t mi
     fail(*value < 0 && min >= 0 ? "negative_value" : "out_of_range",
          "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " +
              std::to_string(*value),
-         key_path(path_, key));
+         path_of(key));
     return std::nullopt;
   }
   return value;
 }
 
-std::optional<std::string> ObjectReader::string(std::string_view key, bool required) {
-  const json* found = typed(key, required, &json::is_string, "a string");
+std::optional<std::string_view> ObjectReader::text(std::string_view key, bool required) {
+  const json* found = typed(key, required, Value::Kind::kString, "a string");
   if (!found) return std::nullopt;
-  return found->get_ref<const std::string&>();
+  return found->text();
+}
+
+std::optional<std::string> ObjectReader::string(std::string_view key, bool required) {
+  const json* found = typed(key, required, Value::Kind::kString, "a string");
+  if (!found) return std::nullopt;
+  return std::string(found->text());
 }
 
 std::optional<bool> ObjectReader::boolean(std::string_view key) {
-  const json* found = typed(key, false, &json::is_boolean, "true or false");
+  const json* found = typed(key, false, Value::Kind::kBoolean, "true or false");
   if (!found) return std::nullopt;
-  return found->get<bool>();
+  return found->boolean();
 }
 
 const json* ObjectReader::object(std::string_view key, bool required) {
-  return typed(key, required, &json::is_object, "an object");
+  return typed(key, required, Value::Kind::kObject, "an object");
 }
 
 const json* ObjectReader::array(std::string_view key, bool required) {
-  return typed(key, required, &json::is_array, "an array");
+  return typed(key, required, Value::Kind::kArray, "an array");
 }
 
 std::vector<std::string> ObjectReader::strings(std::string_view key) {
   std::vector<std::string> out;
   const json* list = array(key);
   if (!list) return out;
-  const std::string base = key_path(path_, key);
-  for (std::size_t i = 0; i < list->size() && !failed(); ++i) {
-    if (auto text = as_string((*list)[i], index_path(base, i))) out.push_back(*text);
+  out.reserve(list->size());
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const json& element = (*list)[i];
+    if (!element.is_string()) {
+      fail("invalid_type", "expected a string", element_path(key, i));
+      break;
+    }
+    out.emplace_back(element.text());
   }
   return out;
 }
@@ -212,9 +816,9 @@ std::vector<int64_t> ObjectReader::integers(std::string_view key) {
   std::vector<int64_t> out;
   const json* list = array(key);
   if (!list) return out;
-  const std::string base = key_path(path_, key);
+  out.reserve(list->size());
   for (std::size_t i = 0; i < list->size() && !failed(); ++i) {
-    if (auto number = as_integer((*list)[i], index_path(base, i))) out.push_back(*number);
+    if (auto number = integer_at((*list)[i], key, i)) out.push_back(*number);
   }
   return out;
 }
