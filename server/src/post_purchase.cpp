@@ -446,30 +446,49 @@ void PostPurchase::sign_changeset(const Request& req, Response& res) {
 // received_at) and the edits made here (a cancel sets cancelled_at).
 void PostPurchase::edit(const Request& req, Response& res) {
   if (body_too_large(req, res, config_.max_proxy_body_bytes)) return;
+  auto caller = proxy_caller(req, res);
+  if (!caller) return;
   const std::string kind = req.method == "GET" ? "" : std::string(req.matches[2]);
-  edit_order(req.get_param_value("shop"), std::stoll(req.matches[1]), kind, req, res);
+  edit_order(*caller, std::stoll(req.matches[1]), kind, req, res);
 }
 
 void PostPurchase::customer_edit(const Request& req, Response& res) {
   if (body_too_large(req, res, config_.max_proxy_body_bytes)) return;
-  auto shop = customer_shop(req, res);
-  if (!shop) return;
+  auto caller = customer_caller(req, res);
+  if (!caller) return;
   const std::string what = req.matches[2];
   const std::string kind = what == "edits" ? "" : what == "offers" ? "add_item" : what;
-  edit_order(*shop, std::stoll(req.matches[1]), kind, req, res);
+  edit_order(*caller, std::stoll(req.matches[1]), kind, req, res);
 }
 
 void PostPurchase::customer_offers(const Request& req, Response& res) {
   if (body_too_large(req, res, config_.max_proxy_body_bytes)) return;
-  auto shop = customer_shop(req, res);
-  if (!shop) return;
+  auto caller = customer_caller(req, res);
+  if (!caller) return;
+  // The offers come from the purchase in the body, but they are offers for this order:
+  // only its customer sees them, like every other route under the order.
+  if (!owned_order(*caller, std::stoll(req.matches[1]), res)) return;
   const Json body = Json::parse(req.body, nullptr, false);
   auto offers = offers_for(dump({{"input_data", body.is_object() ? body : Json::object()}}), res);
   if (!offers) return;
   res.set_content(*offers, kJson);
 }
 
-std::optional<std::string> PostPurchase::customer_shop(const Request& req, Response& res) {
+std::optional<PostPurchase::Caller> PostPurchase::proxy_caller(const Request& req,
+                                                               Response& res) {
+  // Shopify signs logged_in_customer_id with the other parameters (the guard checked the
+  // signature), so it is the signed-in customer; it is empty when the shopper is signed out.
+  const auto customer = shopify_id(Json(req.get_param_value("logged_in_customer_id")));
+  if (!customer) {
+    send_error(res, 401, "login_required", "sign in to the account that placed this order",
+               "logged_in_customer_id");
+    return std::nullopt;
+  }
+  return Caller{req.get_param_value("shop"), *customer};
+}
+
+std::optional<PostPurchase::Caller> PostPurchase::customer_caller(const Request& req,
+                                                                  Response& res) {
   if (config_.api_key.empty()) {
     send_error(res, 503, "post_purchase_disabled",
                "no app API key is configured (TIERCART_API_KEY)");
@@ -504,18 +523,45 @@ std::optional<std::string> PostPurchase::customer_shop(const Request& req, Respo
     send_error(res, 401, "missing_claim", "the session token names no shop", "$.dest");
     return std::nullopt;
   }
-  return dest;
+  // `sub` is the signed-in customer ("gid://shopify/Customer/<id>"); Shopify leaves it out
+  // when no customer is signed in (or the app may not read customer data).
+  const std::string customer_prefix = "gid://shopify/Customer/";
+  const std::string sub =
+      c.contains("sub") && c["sub"].is_string() ? c["sub"].get<std::string>() : "";
+  const auto customer = sub.rfind(customer_prefix, 0) == 0 ? shopify_id(Json(sub)) : std::nullopt;
+  if (!customer) {
+    send_error(res, 401, "login_required", "the session token names no signed-in customer",
+               "$.sub");
+    return std::nullopt;
+  }
+  return Caller{dest, *customer};
 }
 
-void PostPurchase::edit_order(const std::string& shop, int64_t order_id, const std::string& kind,
+std::optional<VerdictRecord> PostPurchase::owned_order(const Caller& caller, int64_t order_id,
+                                                       Response& res) {
+  auto verdict = store_.find_order_verdict(caller.shop, order_id);
+  if (!verdict) {
+    send_error(res, 503, "storage_unavailable", verdict.error().message);
+    return std::nullopt;
+  }
+  // A guest checkout (no customer) and an order stored before customers were recorded have
+  // no owner to match: they cannot be edited here.
+  const auto& found = verdict.value();
+  if (!found || !found->customer_id || *found->customer_id != caller.customer_id) {
+    send_error(res, 404, "order_not_found", "no such order for this customer");
+    return std::nullopt;
+  }
+  return *found;
+}
+
+void PostPurchase::edit_order(const Caller& caller, int64_t order_id, const std::string& kind,
                               const Request& req, Response& res) {
-  auto verdict = store_.find_order_verdict(shop, order_id);
-  if (!verdict) return send_error(res, 503, "storage_unavailable", verdict.error().message);
-  if (!verdict.value())
-    return send_error(res, 404, "order_not_found", "no such order for this shop");
+  const std::string& shop = caller.shop;
+  auto verdict = owned_order(caller, order_id, res);
+  if (!verdict) return;
   auto edits = store_.list_order_edits(shop, order_id);
   if (!edits) return send_error(res, 503, "storage_unavailable", edits.error().message);
-  Json order = {{"created_at", format_time(verdict.value()->received_at / 1000)}};
+  Json order = {{"created_at", format_time(verdict->received_at / 1000)}};
   Json address;
   for (const auto& edit : edits.value()) {
     if (edit.edit == "cancel") order["cancelled_at"] = format_time(edit.created_at / 1000);

@@ -49,9 +49,21 @@ class PostPurchase {
   // The customer account extension's routes: the shop comes from its session token.
   void customer_edit(const httplib::Request& req, httplib::Response& res);
   void customer_offers(const httplib::Request& req, httplib::Response& res);
-  std::optional<std::string> customer_shop(const httplib::Request& req, httplib::Response& res);
+  // Who calls: the shop and the signed-in customer, from a verified request.
+  struct Caller {
+    std::string shop;
+    int64_t customer_id = 0;
+  };
+  // The app proxy's shop and `logged_in_customer_id`; the customer account extension's
+  // session token (dest, sub). Or an answer already sent (401 login_required when signed out).
+  std::optional<Caller> proxy_caller(const httplib::Request& req, httplib::Response& res);
+  std::optional<Caller> customer_caller(const httplib::Request& req, httplib::Response& res);
+  // The order's orders/create verdict when `caller` placed it; otherwise 404 order_not_found
+  // (the same answer as no such order, so order ids cannot be probed) and nullopt.
+  std::optional<VerdictRecord> owned_order(const Caller& caller, int64_t order_id,
+                                           httplib::Response& res);
   // kind: "" (what may change), "address", "cancel" or "add_item" (an offer, matches[3]).
-  void edit_order(const std::string& shop, int64_t order_id, const std::string& kind,
+  void edit_order(const Caller& caller, int64_t order_id, const std::string& kind,
                   const httplib::Request& req, httplib::Response& res);
 
   // The verified claims of the Authorization bearer token, or an answer already sent.

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <nlohmann/json.hpp>
 
 #include "judge.h"
@@ -54,6 +55,24 @@ bool body_too_large(const Request& req, Response& res, std::size_t limit) {
 }
 
 // A JSON document stored by us: embed it as JSON, not as a string.
+// Who placed the order: the webhook's `customer.id`, nullopt for a guest checkout. The core's
+// Order does not carry it, so it is read here; the callback keeps only the top-level
+// `customer` member, so the rest of the order is scanned but never built.
+std::optional<int64_t> order_customer_id(const std::string& body) {
+  const Json::parser_callback_t only_customer = [](int depth, Json::parse_event_t event,
+                                                   Json& parsed) {
+    return !(event == Json::parse_event_t::key && depth == 1 && parsed != "customer");
+  };
+  const Json order = Json::parse(body, only_customer, false);
+  if (!order.is_object()) return std::nullopt;
+  auto customer = order.find("customer");
+  if (customer == order.end() || !customer->is_object()) return std::nullopt;
+  auto id = customer->find("id");
+  if (id == customer->end() || !id->is_number_integer()) return std::nullopt;
+  const int64_t value = id->get<int64_t>();
+  return value > 0 ? std::optional<int64_t>(value) : std::nullopt;
+}
+
 Json stored_json(const std::string& text) {
   Json value = Json::parse(text, nullptr, false);
   return value.is_discarded() ? Json(text) : value;
@@ -329,6 +348,7 @@ void Service::webhook(const Request& req, Response& res) {
   record.verdict = verdict.json;
   record.tags = json_strings(verdict.tags);
   record.received_at = now_ms();
+  record.customer_id = order_customer_id(req.body);
   // Only once the verdict is durable does Shopify hear 200; a crash before that leaves the
   // delivery unanswered and Shopify retries it.
   auto stored = committer_ ? committer_->submit(std::move(record))

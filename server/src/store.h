@@ -26,6 +26,9 @@ struct VerdictRecord {
   std::string verdict;      // the order's verdict document (JSON)
   std::string tags;         // JSON array of the order tags to apply
   int64_t received_at = 0;  // Unix milliseconds
+  // The order's `customer.id`: who may edit the order (docs/server.md, "Order edits").
+  // Empty for a guest checkout, and for rows stored before the column existed.
+  std::optional<int64_t> customer_id;
 };
 
 struct StoredVerdict {
@@ -118,7 +121,8 @@ class Store {
 };
 
 // "postgres://..." or "postgresql://..." opens PostgreSQL; "sqlite:PATH" or a plain PATH
-// opens (and creates) an SQLite file. The schema is created when missing.
+// opens (and creates) an SQLite file. The schema is created when missing, and a database
+// from an earlier version gains the columns added since (verdicts.customer_id).
 Result<std::unique_ptr<Store>> open_store(const std::string& url);
 Result<std::unique_ptr<Store>> open_sqlite(const std::string& path);
 Result<std::unique_ptr<Store>> open_postgres(const std::string& url);

@@ -21,8 +21,12 @@ CREATE TABLE IF NOT EXISTS verdicts (
   earned      INTEGER NOT NULL,
   verdict     TEXT NOT NULL,
   tags        TEXT NOT NULL,
-  received_at BIGINT NOT NULL
+  received_at BIGINT NOT NULL,
+  customer_id BIGINT
 );
+-- A database from before verdicts.customer_id gains the column (NULL in old rows: no one may
+-- edit those orders); IF NOT EXISTS leaves a current one alone.
+ALTER TABLE verdicts ADD COLUMN IF NOT EXISTS customer_id BIGINT;
 CREATE INDEX IF NOT EXISTS verdicts_flagged_first ON verdicts (earned, received_at DESC);
 CREATE TABLE IF NOT EXISTS programs (
   id         TEXT NOT NULL,
@@ -58,7 +62,7 @@ CREATE INDEX IF NOT EXISTS order_edits_by_order ON order_edits (shop, order_id, 
 )sql";
 
 constexpr const char* kVerdictColumns =
-    "webhook_id, shop, order_id, earned, verdict, tags, received_at";
+    "webhook_id, shop, order_id, earned, verdict, tags, received_at, customer_id";
 
 // A query result that clears itself.
 class Rows {
@@ -79,6 +83,7 @@ class Rows {
   int64_t integer(int row, int column) const {
     return std::strtoll(PQgetvalue(result_, row, column), nullptr, 10);
   }
+  bool null(int row, int column) const { return PQgetisnull(result_, row, column) != 0; }
   int affected() const { return std::atoi(PQcmdTuples(result_)); }
 
  private:
@@ -94,6 +99,7 @@ VerdictRecord read_verdict(const Rows& rows, int row) {
   record.verdict = rows.text(row, 4);
   record.tags = rows.text(row, 5);
   record.received_at = rows.integer(row, 6);
+  if (!rows.null(row, 7)) record.customer_id = rows.integer(row, 7);
   return record;
 }
 
@@ -120,7 +126,7 @@ class PostgresStore final : public Store {
     if (batch.empty()) return std::vector<StoredVerdict>();
     // Parameters are text; libpq keeps pointers, so the strings live in `values`.
     std::vector<std::string> values;
-    values.reserve(batch.size() * 7);
+    values.reserve(batch.size() * 8);
     std::string insert = std::string("INSERT INTO verdicts (") + kVerdictColumns + ") VALUES ";
     for (std::size_t i = 0; i < batch.size(); ++i) {
       const VerdictRecord& r = batch[i];
@@ -129,7 +135,8 @@ class PostgresStore final : public Store {
       for (int c = 1; c <= 7; ++c) {
         insert += (c > 1 ? ", $" : "$") + std::to_string(base + c);
       }
-      insert += ")";
+      // Parameters are all text here: an empty one is a guest's missing customer, NULL.
+      insert += ", NULLIF($" + std::to_string(base + 8) + ", '')::bigint)";
       values.push_back(r.webhook_id);
       values.push_back(r.shop);
       values.push_back(std::to_string(r.order_id));
@@ -137,6 +144,7 @@ class PostgresStore final : public Store {
       values.push_back(r.verdict);
       values.push_back(r.tags);
       values.push_back(std::to_string(r.received_at));
+      values.push_back(r.customer_id ? std::to_string(*r.customer_id) : std::string());
     }
     // DO NOTHING (unlike DO UPDATE) accepts the same key twice in one statement: the first
     // row wins, which is the order in which the deliveries were queued.

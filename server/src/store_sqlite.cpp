@@ -5,6 +5,8 @@
 #include <sqlite3.h>
 
 #include <mutex>
+#include <optional>
+#include <string>
 
 #include "store.h"
 
@@ -19,7 +21,8 @@ CREATE TABLE IF NOT EXISTS verdicts (
   earned      INTEGER NOT NULL,
   verdict     TEXT NOT NULL,
   tags        TEXT NOT NULL,
-  received_at INTEGER NOT NULL
+  received_at INTEGER NOT NULL,
+  customer_id INTEGER
 );
 CREATE INDEX IF NOT EXISTS verdicts_flagged_first ON verdicts (earned, received_at DESC);
 CREATE TABLE IF NOT EXISTS programs (
@@ -72,6 +75,10 @@ class Statement {
     sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
   }
   void bind(int i, int64_t value) { sqlite3_bind_int64(stmt_, i, value); }
+  void bind(int i, const std::optional<int64_t>& value) {
+    if (value) bind(i, *value);
+    else sqlite3_bind_null(stmt_, i);
+  }
   int step() { return sqlite3_step(stmt_); }
   void reset() {
     sqlite3_reset(stmt_);
@@ -83,13 +90,17 @@ class Statement {
                 : std::string();
   }
   int64_t integer(int column) const { return sqlite3_column_int64(stmt_, column); }
+  std::optional<int64_t> nullable_integer(int column) const {
+    if (sqlite3_column_type(stmt_, column) == SQLITE_NULL) return std::nullopt;
+    return integer(column);
+  }
 
  private:
   sqlite3_stmt* stmt_ = nullptr;
 };
 
 constexpr const char* kVerdictColumns =
-    "webhook_id, shop, order_id, earned, verdict, tags, received_at";
+    "webhook_id, shop, order_id, earned, verdict, tags, received_at, customer_id";
 
 VerdictRecord read_verdict(const Statement& row) {
   VerdictRecord record;
@@ -100,6 +111,7 @@ VerdictRecord read_verdict(const Statement& row) {
   record.verdict = row.text(4);
   record.tags = row.text(5);
   record.received_at = row.integer(6);
+  record.customer_id = row.nullable_integer(7);
   return record;
 }
 
@@ -129,7 +141,7 @@ class SqliteStore final : public Store {
     std::vector<StoredVerdict> stored;
     stored.reserve(batch.size());
     const std::string insert_sql = std::string("INSERT INTO verdicts (") + kVerdictColumns +
-                                   ") VALUES ($1, $2, $3, $4, $5, $6, $7) "
+                                   ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
                                    "ON CONFLICT (webhook_id) DO NOTHING";
     const std::string select_sql =
         std::string("SELECT ") + kVerdictColumns + " FROM verdicts WHERE webhook_id = $1";
@@ -147,6 +159,7 @@ class SqliteStore final : public Store {
       insert.bind(5, record.verdict);
       insert.bind(6, record.tags);
       insert.bind(7, record.received_at);
+      insert.bind(8, record.customer_id);
       if (insert.step() != SQLITE_DONE) {
         Error error = storage_error(db_, "insert verdict");
         exec("ROLLBACK");
@@ -420,6 +433,14 @@ class SqliteStore final : public Store {
     return sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
   }
 
+  // A database from before verdicts.customer_id gains the column (NULL in old rows: no one
+  // may edit those orders). "duplicate column" means it is there already: a current database,
+  // or another process that added it first.
+  bool add_missing_columns() {
+    if (exec("ALTER TABLE verdicts ADD COLUMN customer_id INTEGER")) return true;
+    return std::string(sqlite3_errmsg(db_)).find("duplicate column") != std::string::npos;
+  }
+
  private:
   std::mutex mutex_;
   sqlite3* db_;
@@ -441,7 +462,7 @@ Result<std::unique_ptr<Store>> open_sqlite(const std::string& path) {
   // (a restart racing a slow shutdown) waits rather than failing.
   sqlite3_busy_timeout(db, 5000);
   if (!store->exec("PRAGMA journal_mode = WAL") || !store->exec("PRAGMA synchronous = FULL") ||
-      !store->exec(kSchema)) {
+      !store->exec(kSchema) || !store->add_missing_columns()) {
     return storage_error(db, "prepare " + path);
   }
   return std::unique_ptr<Store>(std::move(store));

@@ -22,7 +22,7 @@ const SERVER = process.env.TIERCART_SERVER || path.join(root, 'build/bin/tiercar
 const b64url = (data) => Buffer.from(data).toString('base64url');
 function sessionToken() {
   const now = Math.floor(Date.now() / 1000);
-  const input = `${b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${b64url(JSON.stringify({ iss: `https://${SHOP}/admin`, dest: `https://${SHOP}`, aud: API_KEY, sub: 'gid://shopify/Customer/1', iat: now, exp: now + 60 }))}`;
+  const input = `${b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${b64url(JSON.stringify({ iss: `https://${SHOP}/admin`, dest: `https://${SHOP}`, aud: API_KEY, sub: `gid://shopify/Customer/${ORDER.customer.id}`, iat: now, exp: now + 60 }))}`;
   return `${input}.${crypto.createHmac('sha256', SECRET).update(input).digest('base64url')}`;
 }
 

@@ -16,6 +16,8 @@ namespace {
 constexpr const char* kApiKey = "test-api-key";
 constexpr const char* kShop = "northbound-supply.myshopify.com";
 constexpr int64_t kOrderId = 6102845530210;  // examples/orders/orders-create-earned.json
+constexpr const char* kCustomerId = "6109845530";  // its customer.id: the order's owner
+constexpr const char* kOtherCustomerId = "6109845562";
 
 int64_t now() {
   return std::chrono::duration_cast<std::chrono::seconds>(
@@ -92,16 +94,18 @@ class PostPurchaseRoutes : public ::testing::Test {
 
   std::string token(const Json& claims = purchase_claims()) { return jwt_sign(claims, kSecret); }
 
-  TestServer server_{[] {
+  static Config config(const std::string& database = "") {
     Config config;
     config.app_secret = kSecret;
     config.admin_token = kAdminToken;
     config.api_key = kApiKey;
     config.port = 0;
     config.threads = 16;
-    config.database = "";
+    config.database = database;
     return config;
-  }()};
+  }
+
+  TestServer server_{config()};
   std::unique_ptr<httplib::Client> http_ = server_.client();
 };
 
@@ -312,16 +316,20 @@ class OrderEdits : public PostPurchaseRoutes {
     ASSERT_EQ(res->status, 200) << res->body;
   }
 
+  // A request through the app proxy, signed as Shopify signs it; `customer` is
+  // logged_in_customer_id (empty: the shopper is signed out).
   httplib::Result edit(const std::string& what, const std::string& body = "{}",
-                       int64_t order_id = kOrderId) {
+                       int64_t order_id = kOrderId, const std::string& customer = kCustomerId,
+                       httplib::Client* client = nullptr) {
     const httplib::Params params = {{"shop", kShop},
-                                    {"logged_in_customer_id", "115310627314723954"},
+                                    {"logged_in_customer_id", customer},
                                     {"path_prefix", "/apps/tiercart"},
                                     {"timestamp", std::to_string(now())}};
     const std::string path = "/apps/tiercart/orders/" + std::to_string(order_id) + "/" + what +
                              "?" + signed_proxy_query(params);
-    if (what == "edits") return http_->Get(path.c_str());
-    return http_->Post(path.c_str(), body, "application/json");
+    httplib::Client& http = client ? *client : *http_;
+    if (what == "edits") return http.Get(path.c_str());
+    return http.Post(path.c_str(), body, "application/json");
   }
 };
 
@@ -409,6 +417,63 @@ TEST_F(OrderEdits, UnknownOrdersUnsignedRequestsAndNoPolicyAreRefused) {
   EXPECT_EQ(parse(no_policy->body)["error"]["code"], "edits_not_configured");
 }
 
+TEST_F(OrderEdits, AnotherCustomersOrderIsAnsweredAsIfItDidNotExist) {
+  put("/admin/post-purchase/edit-policy",
+      R"({"window_minutes":60,"allowed":["address","cancel"]})");
+  const std::string missing = edit("edits", "{}", 42)->body;
+  for (const char* what : {"edits", "address", "cancel"}) {
+    auto res = edit(what, kGoodAddress, kOrderId, kOtherCustomerId);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 404) << what;
+    EXPECT_EQ(res->body, missing) << what;  // nothing tells a real order from a guessed id
+  }
+  // Nothing changed: the owner still sees an order with no address and not cancelled.
+  const Json owner = parse(edit("edits")->body);
+  EXPECT_FALSE(owner.contains("shipping_address"));
+  EXPECT_EQ(owner["eligibility"]["allowed"], Json::array({"address", "cancel"}));
+}
+
+TEST_F(OrderEdits, ASignedOutShopperIsAskedToSignIn) {
+  put("/admin/post-purchase/edit-policy",
+      R"({"window_minutes":60,"allowed":["address","cancel"]})");
+  for (const char* what : {"edits", "address", "cancel"}) {
+    for (const char* customer : {"", "not-an-id"}) {
+      auto res = edit(what, kGoodAddress, kOrderId, customer);
+      ASSERT_TRUE(res);
+      EXPECT_EQ(res->status, 401) << what;
+      EXPECT_EQ(parse(res->body)["error"]["code"], "login_required") << res->body;
+    }
+  }
+  EXPECT_EQ(edit("cancel")->status, 200);  // the owner, signed in, still can
+}
+
+TEST_F(OrderEdits, AGuestCheckoutCannotBeEditedThroughTheProxy) {
+  put("/admin/post-purchase/edit-policy",
+      R"({"window_minutes":60,"allowed":["address","cancel"]})");
+  Json guest = example_json("orders/orders-create-earned.json");
+  guest.erase("customer");
+  guest["id"] = 6102845530999;
+  auto stored = post_webhook(*http_, guest.dump(), "wh-guest");
+  ASSERT_EQ(stored->status, 200) << stored->body;
+  for (const char* customer : {kCustomerId, kOtherCustomerId}) {
+    auto res = edit("cancel", "{}", 6102845530999, customer);
+    EXPECT_EQ(res->status, 404) << customer;
+    EXPECT_EQ(parse(res->body)["error"]["code"], "order_not_found");
+  }
+}
+
+TEST_F(OrderEdits, TheOrdersOwnerIsKnownAfterARestart) {
+  put("/admin/post-purchase/edit-policy",
+      R"({"window_minutes":60,"allowed":["address","cancel"]})");
+  server_.service().stop();
+  TestServer again(config(server_.database()));
+  auto http = again.client();
+  EXPECT_EQ(edit("edits", "{}", kOrderId, kOtherCustomerId, http.get())->status, 404);
+  auto owner = edit("address", kGoodAddress, kOrderId, kCustomerId, http.get());
+  ASSERT_TRUE(owner);
+  EXPECT_EQ(owner->status, 200) << owner->body;
+}
+
 // --- the customer account extension's routes (session token) ---------------------------
 
 class CustomerAccount : public OrderEdits {
@@ -417,7 +482,7 @@ class CustomerAccount : public OrderEdits {
     return {{"iss", std::string("https://") + kShop + "/admin"},
             {"dest", std::string("https://") + kShop},
             {"aud", kApiKey},
-            {"sub", "gid://shopify/Customer/115310627314723954"},
+            {"sub", std::string("gid://shopify/Customer/") + kCustomerId},
             {"iat", now()},
             {"exp", now() + expires_in}};
   }
@@ -495,6 +560,34 @@ TEST_F(CustomerAccount, TokensForAnotherAppExpiredOrShoplessAreRefused) {
   Json other_shop = session();
   other_shop["dest"] = "another-shop.myshopify.com";
   EXPECT_EQ(call("edits", "", other_shop)->status, 404);  // not this shop's order
+}
+
+TEST_F(CustomerAccount, OnlyTheCustomerWhoPlacedTheOrderMayEditIt) {
+  put("/admin/post-purchase/edit-policy",
+      R"({"window_minutes":60,"allowed":["address","cancel","add_item"]})");
+  Json other = session();
+  other["sub"] = std::string("gid://shopify/Customer/") + kOtherCustomerId;
+  for (const char* what : {"edits", "address", "cancel", "offers", "offers/scarf"}) {
+    auto res = call(what, what == std::string("address") ? kGoodAddress : purchase(), other);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 404) << what;
+    EXPECT_EQ(parse(res->body)["error"]["code"], "order_not_found") << what;
+  }
+  Json signed_out = session();
+  signed_out.erase("sub");
+  Json not_a_customer = session();
+  not_a_customer["sub"] = "gid://shopify/StaffMember/" + std::string(kCustomerId);
+  for (const Json& claims : {signed_out, not_a_customer}) {
+    auto res = call("cancel", "{}", claims);
+    EXPECT_EQ(res->status, 401);
+    EXPECT_EQ(parse(res->body)["error"]["code"], "login_required");
+    EXPECT_EQ(parse(res->body)["error"]["path"], "$.sub");
+  }
+  // Nothing was stored by the refused calls; the owner's own cancel goes through.
+  auto owner = call("edits");
+  ASSERT_EQ(owner->status, 200) << owner->body;
+  EXPECT_FALSE(parse(owner->body).contains("shipping_address"));
+  EXPECT_EQ(call("cancel", "{}")->status, 200);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 // loopback for ctest's server.storage.postgres) and skip otherwise.
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
+#include <sqlite3.h>
 
 #include <cstdlib>
 #include <set>
@@ -50,6 +51,23 @@ class Storage : public ::testing::TestWithParam<std::string> {
     auto store = open_store(url_);
     EXPECT_TRUE(store) << (store ? "" : store.error().message);
     return store ? std::move(store).value() : nullptr;
+  }
+
+  // Runs SQL straight on the backend's database, outside the Store (an older schema).
+  void raw_sql(const std::string& sql) {
+    if (GetParam() == "Postgres") {
+      PGconn* connection = PQconnectdb(url_.c_str());
+      PGresult* result = PQexec(connection, sql.c_str());
+      EXPECT_EQ(PQresultStatus(result), PGRES_COMMAND_OK) << PQerrorMessage(connection);
+      PQclear(result);
+      PQfinish(connection);
+    } else {
+      sqlite3* db = nullptr;
+      ASSERT_EQ(sqlite3_open(url_.substr(7).c_str(), &db), SQLITE_OK);
+      EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
+          << sqlite3_errmsg(db);
+      sqlite3_close(db);
+    }
   }
 
   std::vector<StoredVerdict> record(Store& store, const std::vector<VerdictRecord>& batch) {
@@ -280,6 +298,50 @@ TEST_P(Storage, OrderVerdictIsTheFirstStoredForThatShopAndOrder) {
   EXPECT_EQ(found.value()->webhook_id, "wh-1");
   EXPECT_FALSE(store_->find_order_verdict("other.myshopify.com", 42).value().has_value());
   EXPECT_FALSE(store_->find_order_verdict("northbound-supply.myshopify.com", 43).value());
+}
+
+TEST_P(Storage, TheOrdersCustomerIsKeptAndAGuestHasNone) {
+  VerdictRecord customer = verdict("wh-1", true, 10);
+  customer.customer_id = 6109845530;
+  VerdictRecord guest = verdict("wh-2", true, 20);
+  record(*store_, {customer, guest});
+  store_.reset();
+  auto reopened = open();
+  ASSERT_TRUE(reopened);
+  auto found = reopened->find_order_verdict("northbound-supply.myshopify.com", 1010);
+  ASSERT_TRUE(found && found.value());
+  EXPECT_EQ(found.value()->customer_id, std::optional<int64_t>(6109845530));
+  auto by_webhook = reopened->find_verdict("wh-2");
+  ASSERT_TRUE(by_webhook && by_webhook.value());
+  EXPECT_FALSE(by_webhook.value()->customer_id.has_value());
+  // A duplicate delivery answers with the stored record, customer included.
+  const auto again = record(*reopened, {customer});
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_TRUE(again[0].duplicate);
+  EXPECT_EQ(again[0].record.customer_id, std::optional<int64_t>(6109845530));
+}
+
+TEST_P(Storage, ADatabaseFromBeforeCustomerIdsGainsTheColumnOnOpen) {
+  store_.reset();
+  // The verdicts table as earlier versions created it, with one order in it.
+  raw_sql(
+      "DROP TABLE verdicts; CREATE TABLE verdicts (webhook_id TEXT PRIMARY KEY, shop TEXT NOT "
+      "NULL, order_id BIGINT NOT NULL, earned INTEGER NOT NULL, verdict TEXT NOT NULL, tags "
+      "TEXT NOT NULL, received_at BIGINT NOT NULL); INSERT INTO verdicts VALUES ('wh-old', "
+      "'northbound-supply.myshopify.com', 77, 1, '{}', '[]', 5)");
+  store_ = open();
+  ASSERT_TRUE(store_);
+  auto old = store_->find_order_verdict("northbound-supply.myshopify.com", 77);
+  ASSERT_TRUE(old && old.value()) << (old ? "" : old.error().message);
+  EXPECT_FALSE(old.value()->customer_id.has_value());  // no owner known: not editable
+  VerdictRecord fresh = verdict("wh-new", true, 30);
+  fresh.customer_id = 42;
+  record(*store_, {fresh});
+  // Opening again finds the column there and leaves it be.
+  store_.reset();
+  store_ = open();
+  ASSERT_TRUE(store_);
+  EXPECT_EQ(store_->find_verdict("wh-new").value()->customer_id, std::optional<int64_t>(42));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, Storage, ::testing::Values("Sqlite", "Postgres"),
