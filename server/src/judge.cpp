@@ -5,15 +5,10 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "responses.h"
+
 namespace tiercart::server {
 namespace {
-
-using Json = nlohmann::json;
-
-std::string dump(const Json& value) {
-  // Under JSON_NOEXCEPTION a throw is an abort: replace invalid UTF-8 instead.
-  return value.dump(-1, ' ', false, Json::error_handler_t::replace);
-}
 
 // A verdict for claims naming a program version this store does not have. Written in the
 // core's verdict shape so that clients read one format.

@@ -5,20 +5,15 @@
 
 #include <cstdio>
 
+#include "responses.h"
 #include "signature.h"
 
 namespace tiercart::server {
 namespace {
 
-using Json = nlohmann::json;
-
 bool is_base64url(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
          c == '_';
-}
-
-std::string dump(const Json& value) {
-  return value.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 // A NumericDate claim (RFC 7519 section 2): a JSON number of seconds. Fractions are allowed

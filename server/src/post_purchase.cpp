@@ -2,10 +2,10 @@
 
 #include <httplib.h>
 
-#include <chrono>
 #include <nlohmann/json.hpp>
 
 #include "jwt.h"
+#include "responses.h"
 #include "signature.h"
 #include "tiercart/money.h"
 #include "tiercart/post_purchase.h"
@@ -13,43 +13,15 @@
 namespace tiercart::server {
 namespace {
 
-using Json = nlohmann::json;
 using httplib::Request;
 using httplib::Response;
 
-constexpr const char* kJson = "application/json";
 constexpr const char* kOffersKey = "post_purchase.offers";
 constexpr const char* kPolicyKey = "post_purchase.edit_policy";
 constexpr const char* kAddressOptionsKey = "post_purchase.address_options";
-constexpr const char* kContextKey = "context";  // the shop context of PUT /admin/context
 // Shopify's token carries the whole initial purchase: larger than a session token.
 constexpr std::size_t kMaxTokenBytes = 64 * 1024;
 constexpr std::size_t kMaxLineItems = 1000;
-
-std::string dump(const Json& value) {
-  return value.dump(-1, ' ', false, Json::error_handler_t::replace);
-}
-
-int64_t now_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-void send_error(Response& res, int status, const std::string& code, const std::string& message,
-                const std::string& path = "", Json extra = Json::object()) {
-  Json error = {{"code", code}, {"message", message}};
-  if (!path.empty()) error["path"] = path;
-  for (auto& [key, value] : extra.items()) error[key] = value;
-  res.status = status;
-  res.set_content(dump({{"error", error}}), kJson);
-}
-
-bool body_too_large(const Request& req, Response& res, std::size_t limit) {
-  if (req.body.size() <= limit) return false;
-  send_error(res, 413, "too_large", "the body is over " + std::to_string(limit) + " bytes");
-  return true;
-}
 
 // A Shopify id as the post-purchase input gives it: a number, a numeric string or a GraphQL
 // global id ("gid://shopify/ProductVariant/42").
@@ -474,8 +446,7 @@ void PostPurchase::customer_offers(const Request& req, Response& res) {
   res.set_content(*offers, kJson);
 }
 
-std::optional<PostPurchase::Caller> PostPurchase::proxy_caller(const Request& req,
-                                                               Response& res) {
+std::optional<PostPurchase::Caller> PostPurchase::proxy_caller(const Request& req, Response& res) {
   // Shopify signs logged_in_customer_id with the other parameters (the guard checked the
   // signature), so it is the signed-in customer; it is empty when the shopper is signed out.
   const auto customer = shopify_id(Json(req.get_param_value("logged_in_customer_id")));

@@ -6,52 +6,24 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "judge.h"
 #include "post_purchase.h"
+#include "responses.h"
 #include "signature.h"
 
 namespace tiercart::server {
 namespace {
 
-using Json = nlohmann::json;
 using httplib::Request;
 using httplib::Response;
 
-constexpr const char* kJson = "application/json";
 constexpr std::size_t kMaxWebhookIdBytes = 256;
-constexpr const char* kContextKey = "context";
-
-std::string dump(const Json& value) {
-  return value.dump(-1, ' ', false, Json::error_handler_t::replace);
-}
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-void send_error(Response& res, int status, const std::string& code, const std::string& message,
-                const std::string& path = "") {
-  Json error = {{"code", code}, {"message", message}};
-  if (!path.empty()) error["path"] = path;
-  res.status = status;
-  res.set_content(dump({{"error", error}}), kJson);
-}
 
 void send_core_error(Response& res, int status, const Error& error) {
   send_error(res, status, error.code, error.message, error.path);
-}
-
-// A body over its route's limit. The server-wide limit (the largest, for webhooks) is
-// enforced by httplib before a handler runs; smaller ones are checked here.
-bool body_too_large(const Request& req, Response& res, std::size_t limit) {
-  if (req.body.size() <= limit) return false;
-  send_error(res, 413, "too_large", "the body is over " + std::to_string(limit) + " bytes");
-  return true;
 }
 
 // A JSON document stored by us: embed it as JSON, not as a string.
