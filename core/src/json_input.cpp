@@ -13,6 +13,7 @@ using detail::index_path;
 using detail::json;
 using detail::key_path;
 using detail::ObjectReader;
+using detail::read_amounts_by_currency;
 
 namespace {
 
@@ -78,28 +79,6 @@ std::optional<int64_t> read_time(ObjectReader& r, std::string_view key) {
     return std::nullopt;
   }
   return time.value();
-}
-
-// {"EUR": 4500, "JPY": 7000}: explicit amounts per currency.
-std::map<std::string, int64_t> read_amounts_by_currency(ObjectReader& r, std::string_view key) {
-  std::map<std::string, int64_t> out;
-  const json* map = r.object(key);
-  if (!map) return out;
-  const std::string base = key_path(r.path(), key);
-  for (auto it = map->begin(); it != map->end() && !r.failed(); ++it) {
-    const std::string path = key_path(base, it.key());
-    auto known = require_currency(it.key(), path);
-    if (!known) {
-      r.fail(known.error().code, known.error().message, path);
-      break;
-    }
-    auto amount = r.as_integer(it.value(), path);
-    if (amount && (*amount <= 0 || *amount > kMaxAmount)) {
-      r.fail("out_of_range", "must be a positive amount in minor units", path);
-    }
-    if (amount) out[std::string(it.key())] = *amount;
-  }
-  return out;
 }
 
 Schedule read_schedule(ObjectReader& parent) {

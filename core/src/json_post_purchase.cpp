@@ -123,22 +123,7 @@ std::optional<OfferDiscount> read_discount(ObjectReader& parent) {
              key_path(r.path(), "value"));
     }
     discount.amount = r.integer_in("amount", 1, kMaxAmount, /*required=*/true).value_or(0);
-    if (const json* map = r.object("amounts_by_currency")) {
-      const std::string base = key_path(r.path(), "amounts_by_currency");
-      for (auto it = map->begin(); it != map->end() && !r.failed(); ++it) {
-        const std::string path = key_path(base, it.key());
-        auto known = require_currency(it.key(), path);
-        if (!known) {
-          r.fail(known.error().code, known.error().message, path);
-          break;
-        }
-        auto amount = r.as_integer(it.value(), path);
-        if (amount && (*amount <= 0 || *amount > kMaxAmount)) {
-          r.fail("out_of_range", "must be a positive amount in minor units", path);
-        }
-        if (amount) discount.amounts_by_currency[std::string(it.key())] = *amount;
-      }
-    }
+    discount.amounts_by_currency = detail::read_amounts_by_currency(r, "amounts_by_currency");
   } else {
     r.fail("invalid_value", "discount type is \"percentage\" or \"fixed_amount\"",
            key_path(r.path(), "type"));

@@ -278,7 +278,8 @@ class Parser {
       }
       if (magnitude <= uint64_t{1} << 63) {
         value.kind_ = Value::Kind::kInteger;
-        value.integer_ = magnitude == uint64_t{1} << 63 ? INT64_MIN : -static_cast<int64_t>(magnitude);
+        value.integer_ =
+            magnitude == uint64_t{1} << 63 ? INT64_MIN : -static_cast<int64_t>(magnitude);
         return true;
       }
     }
@@ -402,7 +403,8 @@ class Parser {
           if (doc_.decoded_.capacity() == 0) doc_.decoded_.reserve(in_.size());
           decoding = true;
           decoded_start = doc_.decoded_.size();
-          doc_.decoded_.insert(doc_.decoded_.end(), in_.begin() + static_cast<std::ptrdiff_t>(start),
+          doc_.decoded_.insert(doc_.decoded_.end(),
+                               in_.begin() + static_cast<std::ptrdiff_t>(start),
                                in_.begin() + static_cast<std::ptrdiff_t>(pos_));
         }
         if (!escape()) return false;
@@ -461,9 +463,8 @@ Result<Document> parse_document(std::string_view text, std::string_view what) {
   // What follows a NUL byte after the value is ignored by the parse but was not by the
   // depth scan: such a document is judged by the scan too (rare, and so cheap).
   const std::string_view raw = doc->root().raw();
-  const std::size_t end = doc->root().is_object()
-                              ? static_cast<std::size_t>(raw.data() - text.data()) + raw.size()
-                              : 0;
+  const std::size_t end =
+      doc->root().is_object() ? static_cast<std::size_t>(raw.data() - text.data()) + raw.size() : 0;
   if (text.find('\0', end) != std::string_view::npos &&
       nesting_depth(text, kMaxDepth) > kMaxDepth) {
     return make_error("too_deep", std::string(what) + " nests deeper than " +
@@ -480,9 +481,9 @@ const Value* Value::find(std::string_view key) const {
   const Value* first = children_;
   const Value* last = children_ + count_;
   if (sorted_ && count_ > 16) {
-    const Value* at = std::lower_bound(first, last, key, [](const Value& member, std::string_view k) {
-      return key_less(member.key_, k);
-    });
+    const Value* at = std::lower_bound(
+        first, last, key,
+        [](const Value& member, std::string_view k) { return key_less(member.key_, k); });
     return at != last && at->key_ == key ? at : nullptr;
   }
   // From the last member: of a repeated key, the last value counts.
@@ -657,11 +658,10 @@ void ObjectReader::reject_unknown(std::initializer_list<std::string_view> known)
   if (failed()) return;
   // Members as written first: only when one is unknown does the order matter (the error
   // names the first unknown key in key order, as before), so only then are they sorted.
-  const bool all_known = std::all_of(value_.members().begin(), value_.members().end(),
-                                     [&](const Value& member) {
-                                       return std::find(known.begin(), known.end(),
-                                                        member.key()) != known.end();
-                                     });
+  const bool all_known =
+      std::all_of(value_.members().begin(), value_.members().end(), [&](const Value& member) {
+        return std::find(known.begin(), known.end(), member.key()) != known.end();
+      });
   if (all_known) return;
   for (auto it = value_.begin(); it != value_.end(); ++it) {
     if (std::find(known.begin(), known.end(), it.key()) == known.end()) {
@@ -675,11 +675,10 @@ void ObjectReader::reject_unknown(const std::vector<std::string_view>& known) {
   if (failed()) return;
   // Members as written first: only when one is unknown does the order matter (the error
   // names the first unknown key in key order, as before), so only then are they sorted.
-  const bool all_known = std::all_of(value_.members().begin(), value_.members().end(),
-                                     [&](const Value& member) {
-                                       return std::find(known.begin(), known.end(),
-                                                        member.key()) != known.end();
-                                     });
+  const bool all_known =
+      std::all_of(value_.members().begin(), value_.members().end(), [&](const Value& member) {
+        return std::find(known.begin(), known.end(), member.key()) != known.end();
+      });
   if (all_known) return;
   for (auto it = value_.begin(); it != value_.end(); ++it) {
     if (std::find(known.begin(), known.end(), it.key()) == known.end()) {
@@ -819,6 +818,28 @@ std::vector<int64_t> ObjectReader::integers(std::string_view key) {
   out.reserve(list->size());
   for (std::size_t i = 0; i < list->size() && !failed(); ++i) {
     if (auto number = integer_at((*list)[i], key, i)) out.push_back(*number);
+  }
+  return out;
+}
+
+// {"EUR": 4500, "JPY": 7000}: explicit amounts per currency.
+std::map<std::string, int64_t> read_amounts_by_currency(ObjectReader& r, std::string_view key) {
+  std::map<std::string, int64_t> out;
+  const json* map = r.object(key);
+  if (!map) return out;
+  const std::string base = key_path(r.path(), key);
+  for (auto it = map->begin(); it != map->end() && !r.failed(); ++it) {
+    const std::string path = key_path(base, it.key());
+    auto known = require_currency(it.key(), path);
+    if (!known) {
+      r.fail(known.error().code, known.error().message, path);
+      break;
+    }
+    auto amount = r.as_integer(it.value(), path);
+    if (amount && (*amount <= 0 || *amount > kMaxAmount)) {
+      r.fail("out_of_range", "must be a positive amount in minor units", path);
+    }
+    if (amount) out[std::string(it.key())] = *amount;
   }
   return out;
 }

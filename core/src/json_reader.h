@@ -25,6 +25,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -37,7 +38,16 @@ namespace tiercart::detail {
 
 class Value {
  public:
-  enum class Kind : uint8_t { kNull, kBoolean, kInteger, kUnsigned, kFloat, kString, kArray, kObject };
+  enum class Kind : uint8_t {
+    kNull,
+    kBoolean,
+    kInteger,
+    kUnsigned,
+    kFloat,
+    kString,
+    kArray,
+    kObject
+  };
 
   Kind kind() const { return kind_; }
   bool is_null() const { return kind_ == Kind::kNull; }
@@ -106,7 +116,7 @@ class Value {
 
   std::string_view text() const { return is_string() ? text_ : std::string_view(); }  // decoded
   bool boolean() const { return boolean_; }
-  int64_t integer() const { return integer_; }       // kInteger
+  int64_t integer() const { return integer_; }             // kInteger
   uint64_t unsigned_integer() const { return unsigned_; }  // kUnsigned
   // Numbers, arrays, objects: the source text.
   std::string_view raw() const { return is_string() ? std::string_view() : text_; }
@@ -264,6 +274,10 @@ class ObjectReader {
 };
 
 // Upper-case ASCII, for currency and country codes.
+// `key` as a map of ISO 4217 codes to positive amounts in minor units
+// ({"EUR": 4500, "JPY": 7000}); empty when absent. Errors go to `r`.
+std::map<std::string, int64_t> read_amounts_by_currency(ObjectReader& r, std::string_view key);
+
 std::string upper(std::string_view text);
 // Lower-case ASCII, for tags and product types compared as Shopify compares them.
 std::string lower(std::string_view text);
