@@ -10,7 +10,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CURRENCIES, SHOP_CURRENCY } from './store.mjs';
+import { CURRENCIES, SHOP_CURRENCY, divRound, rateParts } from './store.mjs';
 
 export const SHOP_DOMAIN = 'northbound-supply.myshopify.com';
 const API_VERSION = '2025-10';
@@ -25,16 +25,12 @@ function decimal(cents) {
 }
 
 // A presentment amount back in the shop currency (REST payloads carry both): amount / rate,
-// halves away from zero, in integers.
+// halves away from zero, in integers (the inverse of the store's convertPrice).
 function toShop(cents, currency) {
   const rate = CURRENCIES[currency]?.rate;
   if (!rate || currency === SHOP_CURRENCY) return cents;
-  const [whole, fraction = ''] = rate.split('.');
-  const numerator = BigInt(whole + fraction);
-  const denominator = 10n ** BigInt(fraction.length);
-  const exact = BigInt(cents) * denominator;
-  const q = exact / numerator;
-  return Number((exact % numerator) * 2n >= numerator ? q + 1n : q);
+  const { numerator, denominator } = rateParts(rate);
+  return Number(divRound(BigInt(cents) * denominator, numerator));
 }
 
 function moneySet(cents, currency) {

@@ -23,12 +23,12 @@ export const DISCOUNT_CODES = {
 };
 
 // value x rate with the rate read exactly as a decimal string; halves away from zero.
-function rateParts(rate) {
+export function rateParts(rate) {
   const [whole, fraction = ''] = String(rate).split('.');
   return { numerator: BigInt(whole + fraction), denominator: 10n ** BigInt(fraction.length) };
 }
 
-function divRound(numerator, denominator) {
+export function divRound(numerator, denominator) {
   const q = numerator / denominator;
   const r = numerator % denominator;
   return r * 2n >= denominator ? q + 1n : q;
