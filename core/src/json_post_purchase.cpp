@@ -19,6 +19,21 @@ using ojson = nlohmann::ordered_json;
 
 namespace {
 
+// An address's fields as Shopify's REST address names them, in the order they are written.
+const std::pair<const char*, std::string Address::*> kAddressFields[] = {
+    {"first_name", &Address::first_name},
+    {"last_name", &Address::last_name},
+    {"company", &Address::company},
+    {"address1", &Address::address1},
+    {"address2", &Address::address2},
+    {"city", &Address::city},
+    {"province", &Address::province},
+    {"province_code", &Address::province_code},
+    {"zip", &Address::zip},
+    {"country_code", &Address::country_code},
+    {"country", &Address::country},
+    {"phone", &Address::phone}};
+
 constexpr std::size_t kMaxAddressField = 255;
 constexpr int64_t kMaxWindowMinutes = 43200;
 constexpr int64_t kMaxOfferQuantity = 100;
@@ -295,19 +310,8 @@ Result<Address> parse_address(std::string_view text) {
   if (!doc) return doc.error();
   ObjectReader r(doc.value(), "$", "address");
   Address a;
-  const std::pair<const char*, std::string*> fields[] = {{"first_name", &a.first_name},
-                                                         {"last_name", &a.last_name},
-                                                         {"company", &a.company},
-                                                         {"address1", &a.address1},
-                                                         {"address2", &a.address2},
-                                                         {"city", &a.city},
-                                                         {"province", &a.province},
-                                                         {"province_code", &a.province_code},
-                                                         {"zip", &a.zip},
-                                                         {"country_code", &a.country_code},
-                                                         {"country", &a.country},
-                                                         {"phone", &a.phone}};
-  for (const auto& [key, out] : fields) {
+  for (const auto& [key, member] : kAddressFields) {
+    std::string* out = &(a.*member);
     *out = r.string(key).value_or("");
     if (out->size() > kMaxAddressField) {
       r.fail("too_large", "at most 255 bytes", key_path("$", key));
@@ -444,20 +448,8 @@ Result<std::string> check_address_json(std::string_view address_json,
   out["ok"] = check.ok;
   ojson fields = ojson::object();
   const Address& a = check.address;
-  const std::pair<const char*, const std::string*> order[] = {{"first_name", &a.first_name},
-                                                              {"last_name", &a.last_name},
-                                                              {"company", &a.company},
-                                                              {"address1", &a.address1},
-                                                              {"address2", &a.address2},
-                                                              {"city", &a.city},
-                                                              {"province", &a.province},
-                                                              {"province_code", &a.province_code},
-                                                              {"zip", &a.zip},
-                                                              {"country_code", &a.country_code},
-                                                              {"country", &a.country},
-                                                              {"phone", &a.phone}};
-  for (const auto& [key, value] : order) {
-    if (!value->empty()) fields[key] = *value;
+  for (const auto& [key, member] : kAddressFields) {
+    if (!(a.*member).empty()) fields[key] = a.*member;
   }
   out["address"] = std::move(fields);
   out["problems"] = ojson::array();
