@@ -736,6 +736,7 @@ Result<Order> parse_order(std::string_view text) {
   if (const json* customer = r.object("customer")) {
     ObjectReader c(*customer, "$.customer", "order");
     order.customer_tags = split_tags(c.string("tags").value_or(""));
+    order.customer_id = c.integer_in("id", 1, INT64_MAX);
     if (c.failed()) return c.error();
   }
   if (const json* codes = r.array("discount_codes")) {

@@ -110,8 +110,8 @@ OrderVerdict judge(int64_t order_id, const Cart& cart, const Context& context,
 
 }  // namespace
 
-OrderVerdict judge_order(const Order& order, const Context& context, const ProgramLookup& lookup) {
-  return judge(order.id, order.cart, with_order(context, order), lookup);
+OrderVerdict judge_order(const Order& order, Context context, const ProgramLookup& lookup) {
+  return judge(order.id, order.cart, with_order(std::move(context), order), lookup);
 }
 
 OrderVerdict judge_cart(const Cart& cart, const Context& context, const ProgramLookup& lookup) {

@@ -26,8 +26,9 @@ struct OrderVerdict {
   std::string json;
 };
 
-// `context` is the shop's (catalog, rates); the order fills in time, country and tags.
-OrderVerdict judge_order(const Order& order, const Context& context, const ProgramLookup& lookup);
+// `context` is the shop's (catalog, rates); the order fills in time, country and tags. Taken
+// by value so that a context made for this order is completed in place, not copied again.
+OrderVerdict judge_order(const Order& order, Context context, const ProgramLookup& lookup);
 
 // For the app proxy's pre-check: the same, on a cart.
 OrderVerdict judge_cart(const Cart& cart, const Context& context, const ProgramLookup& lookup);

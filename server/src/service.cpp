@@ -27,24 +27,6 @@ void send_core_error(Response& res, int status, const Error& error) {
 }
 
 // A JSON document stored by us: embed it as JSON, not as a string.
-// Who placed the order: the webhook's `customer.id`, nullopt for a guest checkout. The core's
-// Order does not carry it, so it is read here; the callback keeps only the top-level
-// `customer` member, so the rest of the order is scanned but never built.
-std::optional<int64_t> order_customer_id(const std::string& body) {
-  const Json::parser_callback_t only_customer = [](int depth, Json::parse_event_t event,
-                                                   Json& parsed) {
-    return !(event == Json::parse_event_t::key && depth == 1 && parsed != "customer");
-  };
-  const Json order = Json::parse(body, only_customer, false);
-  if (!order.is_object()) return std::nullopt;
-  auto customer = order.find("customer");
-  if (customer == order.end() || !customer->is_object()) return std::nullopt;
-  auto id = customer->find("id");
-  if (id == customer->end() || !id->is_number_integer()) return std::nullopt;
-  const int64_t value = id->get<int64_t>();
-  return value > 0 ? std::optional<int64_t>(value) : std::nullopt;
-}
-
 Json stored_json(const std::string& text) {
   Json value = Json::parse(text, nullptr, false);
   return value.is_discarded() ? Json(text) : value;
@@ -303,9 +285,8 @@ void Service::webhook(const Request& req, Response& res) {
   }
 
   bool storage_failed = false;
-  const Context context = shop_context()->for_currency(order.value().cart.currency);
   const OrderVerdict verdict = judge_order(
-      order.value(), context,
+      order.value(), shop_context()->for_currency(order.value().cart.currency),
       [&](const std::string& id, int64_t version) { return program(id, version, storage_failed); });
   if (storage_failed) {
     ++metrics_.webhooks_failed;
@@ -320,7 +301,7 @@ void Service::webhook(const Request& req, Response& res) {
   record.verdict = verdict.json;
   record.tags = json_strings(verdict.tags);
   record.received_at = now_ms();
-  record.customer_id = order_customer_id(req.body);
+  record.customer_id = order.value().customer_id;
   // Only once the verdict is durable does Shopify hear 200; a crash before that leaves the
   // delivery unanswered and Shopify retries it.
   auto stored = committer_ ? committer_->submit(std::move(record))

@@ -552,6 +552,7 @@ TEST(OrderParsing, ReadsTheFieldsOfAnOrder) {
   EXPECT_EQ(order.created_at, 1795270467);  // 2026-11-21T14:14:27Z
   EXPECT_EQ(order.country, "CA");
   EXPECT_EQ(order.customer_tags, (std::vector<std::string>{"VIP", "newsletter", "wholesale"}));
+  EXPECT_EQ(order.customer_id, std::optional<int64_t>(6109845530));
   EXPECT_EQ(order.cart.discount_codes, (std::vector<std::string>{"WELCOME15"}));
   ASSERT_EQ(order.cart.items.size(), 1u);
   const CartLine& line = order.cart.items[0];
@@ -758,6 +759,12 @@ TEST(OrderParsing, RejectsWrongTypesWithTheirPaths) {
   tags["customer"]["tags"] = json::array({"VIP"});
   EXPECT_TRUE(FailsWith(ParseOrder(tags), "invalid_type", "$.customer.tags"));
 
+  json customer = OrderJson();
+  customer["customer"]["id"] = "6109845530";
+  EXPECT_TRUE(FailsWith(ParseOrder(customer), "invalid_type", "$.customer.id"));
+  customer["customer"]["id"] = 0;
+  EXPECT_TRUE(FailsWith(ParseOrder(customer), "out_of_range", "$.customer.id"));
+
   json country = OrderJson();
   country["shipping_address"]["country_code"] = 124;
   EXPECT_TRUE(FailsWith(ParseOrder(country), "invalid_type", "$.shipping_address.country_code"));
@@ -781,6 +788,7 @@ TEST(OrderParsing, LeavesWhatTheOrderDoesNotSayEmpty) {
   EXPECT_FALSE(parsed.value().created_at.has_value());
   EXPECT_EQ(parsed.value().country, "");
   EXPECT_TRUE(parsed.value().customer_tags.empty());
+  EXPECT_FALSE(parsed.value().customer_id.has_value());  // a guest checkout
 }
 
 TEST(OrderParsing, ReadsTheEarnedExampleOrder) {

@@ -44,6 +44,9 @@ struct Order {
   std::optional<int64_t> created_at;
   std::string country;  // shipping address country code
   std::vector<std::string> customer_tags;
+  // Who placed it (`customer.id`); nullopt for a guest checkout. The core does not judge by
+  // it; the server keeps it to know whose order an edit request may touch.
+  std::optional<int64_t> customer_id;
 };
 Result<Order> parse_order(std::string_view json);
 
