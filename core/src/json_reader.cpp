@@ -118,7 +118,8 @@ class Parser {
       skip_space();
       if (pos_ >= in_.size()) return false;
       const char c = in_[pos_];
-      Value value;
+      // Each value is made in place on top of stack_ (a container by close()), not copied
+      // there from a local.
       if (c == '{' || c == '[') {
         const bool object = c == '{';
         if (open_.size() >= static_cast<std::size_t>(kMaxDepth)) return false;
@@ -127,26 +128,26 @@ class Parser {
         skip_space();
         if (pos_ < in_.size() && in_[pos_] == (object ? '}' : ']')) {
           ++pos_;
-          value = close();
+          close();
         } else {
           key = {};
           if (object && !read_key(key)) return false;
           continue;
         }
       } else {
+        Value& value = stack_.emplace_back();
         if (!scalar(value)) return false;
         value.key_ = key;
       }
       // Attach the value; close every container that ends right after it.
       for (;;) {
         if (open_.empty()) {
-          doc_.root_ = value;
+          doc_.root_ = stack_.back();
           skip_space();
           // nlohmann reads a NUL byte where a token starts as the end of the input (for
           // C strings), so whatever follows one after the value is ignored there too.
           return pos_ == in_.size() || in_[pos_] == '\0';
         }
-        stack_.push_back(value);
         skip_space();
         if (pos_ >= in_.size()) return false;
         const bool object = open_.back().object;
@@ -162,7 +163,7 @@ class Parser {
         }
         if (next != (object ? '}' : ']')) return false;
         ++pos_;
-        value = close();
+        close();
       }
     }
   }
@@ -195,39 +196,46 @@ class Parser {
     std::string_view key;
   };
 
-  void skip_space() {
+  void skip_space_run() {
     const char* data = in_.data();
     const std::size_t n = in_.size();
     std::size_t at = pos_;
     while (at < n) {
       const char c = data[at];
-      // Most calls find a token at once: one compare says so for every byte above ' '.
-      if (static_cast<unsigned char>(c) > ' ' || (c != ' ' && c != '\n' && c != '\r' && c != '\t')) {
-        break;
-      }
+      if (c != ' ' && c != '\n' && c != '\r' && c != '\t') break;
       ++at;
     }
     pos_ = at;
   }
 
-  Value close() {
+  // Ends the innermost open container: its children move from the top of stack_ to the
+  // document's nodes, and the container takes their place there.
+  void close() {
     const Open open = open_.back();
     open_.pop_back();
     const Value* first = stack_.data() + open.first;
     const Value* last = stack_.data() + stack_.size();
-    Value value;
-    value.kind_ = open.object ? Value::Kind::kObject : Value::Kind::kArray;
-    value.count_ = static_cast<uint32_t>(last - first);
-    value.first_ = static_cast<uint32_t>(doc_.nodes_.size());
-    value.text_ = in_.substr(open.start, pos_ - open.start);
-    value.key_ = open.key;
-    value.sorted_ = !open.object || strictly_ascending(first, last);
-    if (!value.sorted_ && !doc_.sorted_) {
+    const auto count = static_cast<uint32_t>(last - first);
+    const bool sorted = !open.object || strictly_ascending(first, last);
+    if (!sorted && !doc_.sorted_) {
       doc_.sorted_ = std::make_unique<std::vector<std::unique_ptr<Value[]>>>();
     }
+    const auto at = static_cast<uint32_t>(doc_.nodes_.size());
     doc_.nodes_.insert(doc_.nodes_.end(), first, last);
     stack_.resize(open.first);
-    return value;
+    Value& value = stack_.emplace_back();
+    value.kind_ = open.object ? Value::Kind::kObject : Value::Kind::kArray;
+    value.count_ = count;
+    value.first_ = at;
+    value.text_ = in_.substr(open.start, pos_ - open.start);
+    value.key_ = open.key;
+    value.sorted_ = sorted;
+  }
+
+  // Most calls find a token at once: one compare says so.
+  void skip_space() {
+    if (pos_ < in_.size() && static_cast<unsigned char>(in_[pos_]) > ' ') return;
+    skip_space_run();
   }
 
   bool read_key(std::string_view& key) {
