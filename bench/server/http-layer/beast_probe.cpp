@@ -1,8 +1,9 @@
 // The webhook work behind Boost.Beast on Asio: asynchronous accept, read and write over
 // HTTP/1.1 keep-alive, T threads for all connections. Each thread runs its own io_context
 // and a connection stays on the one it was accepted to, so no strand is needed; the
-// streams and timers name that concrete executor type rather than asio::any_io_executor,
-// whose type erasure cost a quarter more CPU per request in a first version. With
+// streams and timers name that concrete executor type rather than asio::any_io_executor
+// (a first version with one shared io_context, strands and any_io_executor took 116 µs of
+// CPU a request against 100 with this layout, before the read buffer below). With
 // --commit-wait-ms the answer is written after an asio::steady_timer, so a connection waiting
 // for its "commit" holds no thread, unlike httplib's blocked worker.
 //
