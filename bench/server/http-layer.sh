@@ -35,11 +35,16 @@ cmake --build "$build" -j2 >/dev/null
 
 work="$(mktemp -d /tmp/tiercart-http-layer-XXXXXX)"
 pid=""
+wrk_pid=""
 cleanup() {
-  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  for started in $wrk_pid $pid; do
+    kill "$started" 2>/dev/null || true
+    wait "$started" 2>/dev/null || true
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 export TIERCART_APP_SECRET="bench-secret"
 body="$root/examples/orders/orders-create-earned.json"
@@ -83,8 +88,13 @@ run_one() {
   local ticks_before
   ticks_before="$(awk '{print $14 + $15}' "/proc/$pid/stat")"
   export BENCH_RUN="$probe-$wait_ms-$$-$RANDOM"
-  result="$(timeout 120 wrk -t"$wrk_threads" -c"$connections" -d"$duration" --timeout 5s \
-    -s "$root/bench/server/webhook.lua" "$url" | grep '^RESULT')"
+  # In the background, so that an interrupted run stops wrk as well as the probe.
+  timeout 120 wrk -t"$wrk_threads" -c"$connections" -d"$duration" --timeout 5s \
+    -s "$root/bench/server/webhook.lua" "$url" >"$work/wrk" &
+  wrk_pid=$!
+  wait "$wrk_pid"
+  wrk_pid=""
+  result="$(grep '^RESULT' "$work/wrk")"
   after="$(switches "$pid")"
   local ticks requests
   ticks="$(awk -v b="$ticks_before" '{print $14 + $15 - b}' "/proc/$pid/stat")"
