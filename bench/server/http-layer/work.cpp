@@ -2,7 +2,6 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -28,8 +27,6 @@ bool read_file(const std::string& path, std::string& out) {
 Answer error(int status, const std::string& code, const std::string& message) {
   return {status, server::dump({{"error", {{"code", code}, {"message", message}}}})};
 }
-
-int64_t epoch_ms() { return server::now_ms(); }
 
 }  // namespace
 
@@ -104,7 +101,7 @@ Answer handle_webhook(const Work& work, std::string_view signature, std::string_
                    ",\"order_id\":" + std::to_string(verdict.order_id) +
                    ",\"earned\":" + (verdict.earned ? "true" : "false") +
                    ",\"tags\":" + server::json_strings(verdict.tags) +
-                   ",\"received_at\":" + std::to_string(epoch_ms()) +
+                   ",\"received_at\":" + std::to_string(server::now_ms()) +
                    ",\"verdict\":" + verdict.json + ",\"duplicate\":false}"};
 }
 
