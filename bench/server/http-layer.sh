@@ -36,6 +36,7 @@ cmake --build "$build" -j2 >/dev/null
 work="$(mktemp -d /tmp/tiercart-http-layer-XXXXXX)"
 pid=""
 wrk_pid=""
+runs=0
 cleanup() {
   for started in $wrk_pid $pid; do
     kill "$started" 2>/dev/null || true
@@ -62,11 +63,15 @@ switches() {
 # load it for $duration, read its CPU time and context switches, stop it.
 run_one() {
   local probe="$1" threads="$2" wait_ms="$3" port=""
+  # A fresh file per run: reading a reused one could find the previous probe's port
+  # before the new one has truncated it.
+  runs=$((runs + 1))
+  local out="$work/out-$runs"
   (cd "$root" && exec "$build/$probe" --threads "$threads" --commit-wait-ms "$wait_ms") \
-    >"$work/out" 2>"$work/err" &
+    >"$out" 2>"$work/err" &
   pid=$!
   for _ in $(seq 100); do
-    port="$(sed -n 's/.* listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$work/out" 2>/dev/null || true)"
+    port="$(sed -n 's/.* listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$out" 2>/dev/null || true)"
     [ -n "$port" ] && break
     sleep 0.1
   done
