@@ -6,7 +6,7 @@ FUZZ_SECONDS ?= 10
 
 .PHONY: setup build build-native build-asan build-fuzz build-wasm build-wasm-tests build-web test \
         test-native test-asan test-fuzz test-wasm test-browser test-theme demo demo-cli bench bench-wasm bench-server \
-        bench-storefront differential-wasm build-function test-function bench-function \
+        bench-storefront bench-http-layer differential-wasm build-function test-function bench-function \
         build-extension test-extension bench-post-purchase \
         format clean
 
@@ -121,6 +121,11 @@ bench-storefront: setup build-wasm build-web
 # Webhook validations/s and p50/p99 at 64 connections, SQLite then PostgreSQL (DURATION=10s).
 bench-server: setup build-native
 	@bash bench/server/bench.sh
+
+# The server's HTTP layer chosen by measurement: cpp-httplib against Boost.Beast doing the same
+# webhook work without storage (needs libboost-dev, a bench-only package; not part of bench).
+bench-http-layer: setup
+	@bash bench/server/http-layer.sh
 
 # POST /post-purchase/offer p50/p99 on loopback (1 then 8 keep-alive clients, REQUESTS=2000).
 bench-post-purchase: setup build-native
