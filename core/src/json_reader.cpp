@@ -329,6 +329,7 @@ class Parser {
         }
       }
     }
+    const auto integer_digits = p - digits;  // before the point
     bool is_float = false;
     if (p < end && *p == '.') {
       ++p;
@@ -336,7 +337,6 @@ class Parser {
       while (digit()) ++p;
       is_float = true;
     }
-    const auto integer_digits = p - digits;  // before the point
     bool exponent = false;
     if (p < end && (*p == 'e' || *p == 'E')) {
       exponent = true;

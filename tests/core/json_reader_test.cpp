@@ -71,6 +71,8 @@ TEST(JsonReader, AgreesWithNlohmannAtTheEdgesOfItsFastPaths) {
       same(std::string("[") + sign + "1" + std::string(308, '0') + fraction + "]");  // 1e308
       same(std::string("[") + sign + "2" + std::string(308, '0') + fraction + "]");  // > max
       same(std::string("[") + sign + "1" + std::string(400, '0') + fraction + "]");
+      same(std::string("[") + sign + "1" + std::string(300, '0') + fraction + std::string(20, '5') +
+           "]");
       same(std::string("[") + sign + "1" + fraction + "e308]");
       same(std::string("[") + sign + "1" + fraction + "e309]");
     }
