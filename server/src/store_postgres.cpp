@@ -59,6 +59,15 @@ CREATE TABLE IF NOT EXISTS order_edits (
   created_at BIGINT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS order_edits_by_order ON order_edits (shop, order_id, id);
+CREATE INDEX IF NOT EXISTS verdicts_by_customer ON verdicts (shop, customer_id);
+CREATE TABLE IF NOT EXISTS data_requests (
+  shop        TEXT NOT NULL,
+  request_id  BIGINT NOT NULL,
+  customer_id BIGINT,
+  orders      TEXT NOT NULL,
+  received_at BIGINT NOT NULL,
+  PRIMARY KEY (shop, request_id)
+);
 )sql";
 
 constexpr const char* kVerdictColumns =
@@ -352,6 +361,100 @@ class PostgresStore final : public Store {
     if (!rows.ok()) return error("find order verdict");
     if (rows.size() == 0) return std::optional<VerdictRecord>();
     return std::optional<VerdictRecord>(read_verdict(rows, 0));
+  }
+
+  Result<Erasure> erase_customer(const std::string& shop, std::optional<int64_t> customer_id,
+                                 const std::vector<int64_t>& orders) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    // Parameters are text: an empty customer id is NULL, which matches no row.
+    const std::vector<std::string> values = {
+        shop, customer_id ? std::to_string(*customer_id) : std::string(), ids_to_json(orders)};
+    constexpr const char* kOrders = "(SELECT jsonb_array_elements_text($3::jsonb)::bigint)";
+    const std::string customer = "NULLIF($2, '')::bigint";
+    // Edits first: the customer's orders are found through the ids the verdicts still hold.
+    const std::string statements[] = {
+        std::string("DELETE FROM order_edits WHERE shop = $1 AND (order_id IN ") + kOrders +
+            " OR order_id IN (SELECT order_id FROM verdicts WHERE shop = $1 AND customer_id = " +
+            customer + "))",
+        "UPDATE verdicts SET customer_id = NULL WHERE shop = $1 AND customer_id IS NOT NULL "
+        "AND (customer_id = " +
+            customer + " OR order_id IN " + kOrders + ")",
+        "DELETE FROM data_requests WHERE shop = $1 AND customer_id = " + customer,
+    };
+    if (!command("BEGIN")) return rollback("begin");
+    int64_t changed[3] = {0, 0, 0};
+    for (int i = 0; i < 3; ++i) {
+      // The last statement names no order ids, and PostgreSQL refuses a parameter it
+      // cannot type, so it gets the first two only.
+      Rows rows(run(statements[i],
+                    i < 2 ? values : std::vector<std::string>(values.begin(), values.begin() + 2)));
+      if (!rows.ok()) return rollback("erase customer");
+      changed[i] = rows.affected();
+    }
+    if (!command("COMMIT")) return rollback("commit");
+    return Erasure{changed[1], changed[0], changed[2]};
+  }
+
+  Result<Erasure> erase_shop(const std::string& shop) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const char* statements[] = {"DELETE FROM verdicts WHERE shop = $1",
+                                "DELETE FROM order_edits WHERE shop = $1",
+                                "DELETE FROM data_requests WHERE shop = $1"};
+    if (!command("BEGIN")) return rollback("begin");
+    int64_t changed[3] = {0, 0, 0};
+    for (int i = 0; i < 3; ++i) {
+      Rows rows(run(statements[i], {shop}));
+      if (!rows.ok()) return rollback("erase shop");
+      changed[i] = rows.affected();
+    }
+    if (!command("COMMIT")) return rollback("commit");
+    return Erasure{changed[0], changed[1], changed[2]};
+  }
+
+  Result<bool> add_data_request(const DataRequestRecord& request) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Rows rows(
+        run("INSERT INTO data_requests (shop, request_id, customer_id, orders, "
+            "received_at) VALUES ($1, $2, NULLIF($3, '')::bigint, $4, $5) "
+            "ON CONFLICT DO NOTHING",
+            {request.shop, std::to_string(request.request_id),
+             request.customer_id ? std::to_string(*request.customer_id) : std::string(),
+             ids_to_json(request.orders), std::to_string(request.received_at)}));
+    if (!rows.ok()) return error("insert data request");
+    return rows.affected() == 1;
+  }
+
+  Result<std::vector<DataRequestRecord>> list_data_requests(int limit) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Rows rows(
+        run("SELECT shop, request_id, customer_id, orders, received_at FROM "
+            "data_requests ORDER BY received_at DESC, request_id DESC LIMIT $1",
+            {std::to_string(limit)}));
+    if (!rows.ok()) return error("list data requests");
+    std::vector<DataRequestRecord> requests;
+    for (int row = 0; row < rows.size(); ++row) {
+      DataRequestRecord request{rows.text(row, 0), rows.integer(row, 1), std::nullopt,
+                                ids_from_json(rows.text(row, 3)), rows.integer(row, 4)};
+      if (!rows.null(row, 2)) request.customer_id = rows.integer(row, 2);
+      requests.push_back(std::move(request));
+    }
+    return requests;
+  }
+
+  Result<std::vector<VerdictRecord>> customer_verdicts(
+      const std::string& shop, std::optional<int64_t> customer_id,
+      const std::vector<int64_t>& orders) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Rows rows(run(
+        std::string("SELECT ") + kVerdictColumns +
+            " FROM verdicts WHERE shop = $1 AND (customer_id = NULLIF($2, '')::bigint"
+            " OR order_id IN (SELECT jsonb_array_elements_text($3::jsonb)::bigint))"
+            " ORDER BY received_at",
+        {shop, customer_id ? std::to_string(*customer_id) : std::string(), ids_to_json(orders)}));
+    if (!rows.ok()) return error("customer verdicts");
+    std::vector<VerdictRecord> verdicts;
+    for (int row = 0; row < rows.size(); ++row) verdicts.push_back(read_verdict(rows, row));
+    return verdicts;
   }
 
   Result<std::optional<std::string>> get_setting(const std::string& key) override {
