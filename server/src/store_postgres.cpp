@@ -4,6 +4,7 @@
 // that were already there.
 #include <libpq-fe.h>
 
+#include <array>
 #include <map>
 #include <mutex>
 #include <set>
@@ -367,48 +368,39 @@ class PostgresStore final : public Store {
                                  const std::vector<int64_t>& orders) override {
     std::lock_guard<std::mutex> lock(mutex_);
     // Parameters are text: an empty customer id is NULL, which matches no row.
-    const std::vector<std::string> values = {
-        shop, customer_id ? std::to_string(*customer_id) : std::string(), ids_to_json(orders)};
+    const std::string customer_text = customer_id ? std::to_string(*customer_id) : "";
+    const std::vector<std::string> all = {shop, customer_text, ids_to_json(orders)};
     constexpr const char* kOrders = "(SELECT jsonb_array_elements_text($3::jsonb)::bigint)";
     const std::string customer = "NULLIF($2, '')::bigint";
     // Edits first: the customer's orders are found through the ids the verdicts still hold.
-    const std::string statements[] = {
-        std::string("DELETE FROM order_edits WHERE shop = $1 AND (order_id IN ") + kOrders +
-            " OR order_id IN (SELECT order_id FROM verdicts WHERE shop = $1 AND customer_id = " +
-            customer + "))",
-        "UPDATE verdicts SET customer_id = NULL WHERE shop = $1 AND customer_id IS NOT NULL "
-        "AND (customer_id = " +
-            customer + " OR order_id IN " + kOrders + ")",
-        "DELETE FROM data_requests WHERE shop = $1 AND customer_id = " + customer,
-    };
-    if (!command("BEGIN")) return rollback("begin");
-    int64_t changed[3] = {0, 0, 0};
-    for (int i = 0; i < 3; ++i) {
-      // The last statement names no order ids, and PostgreSQL refuses a parameter it
-      // cannot type, so it gets the first two only.
-      Rows rows(run(statements[i],
-                    i < 2 ? values : std::vector<std::string>(values.begin(), values.begin() + 2)));
-      if (!rows.ok()) return rollback("erase customer");
-      changed[i] = rows.affected();
-    }
-    if (!command("COMMIT")) return rollback("commit");
-    return Erasure{changed[1], changed[0], changed[2]};
+    // The last statement names no order ids, and PostgreSQL refuses a parameter it cannot
+    // type, so it gets the first two only.
+    auto changed = change_in_one_transaction(
+        {Step{"DELETE FROM order_edits WHERE shop = $1 AND (order_id IN " + std::string(kOrders) +
+                  " OR order_id IN (SELECT order_id FROM verdicts WHERE shop = $1 AND "
+                  "customer_id = " +
+                  customer + "))",
+              all},
+         Step{"UPDATE verdicts SET customer_id = NULL WHERE shop = $1 AND customer_id IS NOT "
+              "NULL AND (customer_id = " +
+                  customer + " OR order_id IN " + kOrders + ")",
+              all},
+         Step{"DELETE FROM data_requests WHERE shop = $1 AND customer_id = " + customer,
+              {shop, customer_text}}},
+        "erase customer");
+    if (!changed) return changed.error();
+    return Erasure{changed.value()[1], changed.value()[0], changed.value()[2]};
   }
 
   Result<Erasure> erase_shop(const std::string& shop) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    const char* statements[] = {"DELETE FROM verdicts WHERE shop = $1",
-                                "DELETE FROM order_edits WHERE shop = $1",
-                                "DELETE FROM data_requests WHERE shop = $1"};
-    if (!command("BEGIN")) return rollback("begin");
-    int64_t changed[3] = {0, 0, 0};
-    for (int i = 0; i < 3; ++i) {
-      Rows rows(run(statements[i], {shop}));
-      if (!rows.ok()) return rollback("erase shop");
-      changed[i] = rows.affected();
-    }
-    if (!command("COMMIT")) return rollback("commit");
-    return Erasure{changed[0], changed[1], changed[2]};
+    auto changed =
+        change_in_one_transaction({Step{"DELETE FROM verdicts WHERE shop = $1", {shop}},
+                                   Step{"DELETE FROM order_edits WHERE shop = $1", {shop}},
+                                   Step{"DELETE FROM data_requests WHERE shop = $1", {shop}}},
+                                  "erase shop");
+    if (!changed) return changed.error();
+    return Erasure{changed.value()[0], changed.value()[1], changed.value()[2]};
   }
 
   Result<bool> add_data_request(const DataRequestRecord& request) override {
@@ -469,6 +461,25 @@ class PostgresStore final : public Store {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!command("SELECT 1")) return error("ping");
     return true;
+  }
+
+  // One statement and its parameters.
+  struct Step {
+    std::string sql;
+    std::vector<std::string> values;
+  };
+  // Runs three statements in one transaction; the rows each changed. All or nothing.
+  Result<std::array<int64_t, 3>> change_in_one_transaction(const std::array<Step, 3>& steps,
+                                                           const char* what) {
+    std::array<int64_t, 3> changed{};
+    if (!command("BEGIN")) return rollback("begin");
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      Rows rows(run(steps[i].sql, steps[i].values));
+      if (!rows.ok()) return rollback(what);
+      changed[i] = rows.affected();
+    }
+    if (!command("COMMIT")) return rollback("commit");
+    return changed;
   }
 
   bool command(const char* sql) {

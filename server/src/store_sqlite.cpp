@@ -4,6 +4,8 @@
 // webhook (docs/server.md, "Durability").
 #include <sqlite3.h>
 
+#include <array>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -438,63 +440,33 @@ class SqliteStore final : public Store {
     std::lock_guard<std::mutex> lock(mutex_);
     const std::string ids = ids_to_json(orders);
     // ?N, not $N: SQLite numbers `$N` parameters by first appearance, and these statements
-    // name them out of order.
-    // Edits first: the customer's orders are found through the ids the verdicts still hold.
-    const char* statements[] = {
-        "DELETE FROM order_edits WHERE shop = ?1 AND (order_id IN (SELECT value FROM "
-        "json_each(?3)) OR order_id IN (SELECT order_id FROM verdicts WHERE shop = ?1 AND "
-        "customer_id = ?2))",
-        "UPDATE verdicts SET customer_id = NULL WHERE shop = ?1 AND customer_id IS NOT NULL "
-        "AND (customer_id = ?2 OR order_id IN (SELECT value FROM json_each(?3)))",
-        "DELETE FROM data_requests WHERE shop = ?1 AND customer_id = ?2",
-    };
-    int64_t changed[3] = {0, 0, 0};
-    if (!exec("BEGIN IMMEDIATE")) return storage_error(db_, "begin");
-    for (int i = 0; i < 3; ++i) {
-      Statement statement(db_, statements[i]);
-      if (statement) {
-        statement.bind(1, shop);
-        statement.bind(2, customer_id);
-        statement.bind(3, ids);
-      }
-      if (!statement || statement.step() != SQLITE_DONE) {
-        Error error = storage_error(db_, "erase customer");
-        exec("ROLLBACK");
-        return error;
-      }
-      changed[i] = sqlite3_changes(db_);
-    }
-    if (!exec("COMMIT")) {
-      Error error = storage_error(db_, "commit");
-      exec("ROLLBACK");
-      return error;
-    }
-    return Erasure{changed[1], changed[0], changed[2]};
+    // name them out of order. Edits first: the customer's orders are found through the ids
+    // the verdicts still hold.
+    auto changed = change_in_one_transaction(
+        {"DELETE FROM order_edits WHERE shop = ?1 AND (order_id IN (SELECT value FROM "
+         "json_each(?3)) OR order_id IN (SELECT order_id FROM verdicts WHERE shop = ?1 AND "
+         "customer_id = ?2))",
+         "UPDATE verdicts SET customer_id = NULL WHERE shop = ?1 AND customer_id IS NOT NULL "
+         "AND (customer_id = ?2 OR order_id IN (SELECT value FROM json_each(?3)))",
+         "DELETE FROM data_requests WHERE shop = ?1 AND customer_id = ?2"},
+        [&](Statement& statement) {
+          statement.bind(1, shop);
+          statement.bind(2, customer_id);
+          statement.bind(3, ids);
+        },
+        "erase customer");
+    if (!changed) return changed.error();
+    return Erasure{changed.value()[1], changed.value()[0], changed.value()[2]};
   }
 
   Result<Erasure> erase_shop(const std::string& shop) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    const char* statements[] = {"DELETE FROM verdicts WHERE shop = ?1",
-                                "DELETE FROM order_edits WHERE shop = ?1",
-                                "DELETE FROM data_requests WHERE shop = ?1"};
-    int64_t changed[3] = {0, 0, 0};
-    if (!exec("BEGIN IMMEDIATE")) return storage_error(db_, "begin");
-    for (int i = 0; i < 3; ++i) {
-      Statement statement(db_, statements[i]);
-      if (statement) statement.bind(1, shop);
-      if (!statement || statement.step() != SQLITE_DONE) {
-        Error error = storage_error(db_, "erase shop");
-        exec("ROLLBACK");
-        return error;
-      }
-      changed[i] = sqlite3_changes(db_);
-    }
-    if (!exec("COMMIT")) {
-      Error error = storage_error(db_, "commit");
-      exec("ROLLBACK");
-      return error;
-    }
-    return Erasure{changed[0], changed[1], changed[2]};
+    auto changed = change_in_one_transaction(
+        {"DELETE FROM verdicts WHERE shop = ?1", "DELETE FROM order_edits WHERE shop = ?1",
+         "DELETE FROM data_requests WHERE shop = ?1"},
+        [&](Statement& s) { s.bind(1, shop); }, "erase shop");
+    if (!changed) return changed.error();
+    return Erasure{changed.value()[0], changed.value()[1], changed.value()[2]};
   }
 
   Result<bool> add_data_request(const DataRequestRecord& request) override {
@@ -552,6 +524,31 @@ class SqliteStore final : public Store {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!exec("SELECT 1")) return storage_error(db_, "ping");
     return true;
+  }
+
+  // Runs three statements, each bound by `bind`, in one write transaction; the rows each
+  // changed. All or nothing.
+  Result<std::array<int64_t, 3>> change_in_one_transaction(
+      const std::array<const char*, 3>& statements, const std::function<void(Statement&)>& bind,
+      const char* what) {
+    std::array<int64_t, 3> changed{};
+    if (!exec("BEGIN IMMEDIATE")) return storage_error(db_, "begin");
+    for (std::size_t i = 0; i < statements.size(); ++i) {
+      Statement statement(db_, statements[i]);
+      if (statement) bind(statement);
+      if (!statement || statement.step() != SQLITE_DONE) {
+        Error error = storage_error(db_, what);
+        exec("ROLLBACK");
+        return error;
+      }
+      changed[i] = sqlite3_changes(db_);
+    }
+    if (!exec("COMMIT")) {
+      Error error = storage_error(db_, "commit");
+      exec("ROLLBACK");
+      return error;
+    }
+    return changed;
   }
 
   bool exec(const char* sql) {
