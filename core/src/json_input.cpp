@@ -169,7 +169,7 @@ Reward read_reward(ObjectReader& parent) {
         Gift gift;
         gift.variant_id = g.integer_in("variant_id", 1, INT64_MAX, true).value_or(0);
         gift.product_id = g.integer_in("product_id", 0, INT64_MAX).value_or(0);
-        gift.title = g.string("title").value_or("");
+        gift.title = g.text("title").value_or(std::string_view());
         if (g.failed()) r.adopt(g.error());
         reward.gifts.push_back(std::move(gift));
       }
@@ -220,9 +220,9 @@ std::map<std::string, TierTexts> read_tier_texts(ObjectReader& parent) {
     ObjectReader r(it.value(), all, it.key());
     r.reject_unknown({"label", "progress", "unlocked"});
     TierTexts t;
-    t.label = r.string("label").value_or("");
-    t.progress = r.string("progress").value_or("");
-    t.unlocked = r.string("unlocked").value_or("");
+    t.label = r.text("label").value_or(std::string_view());
+    t.progress = r.text("progress").value_or(std::string_view());
+    t.unlocked = r.text("unlocked").value_or(std::string_view());
     if (r.failed()) parent.adopt(r.error());
     texts[std::string(it.key())] = std::move(t);
   }
@@ -348,7 +348,7 @@ Result<Context> parse_context(std::string_view text) {
     }
     context.cart_amounts = *parsed;
   }
-  context.money_format = r.string("money_format").value_or("");
+  context.money_format = r.text("money_format").value_or(std::string_view());
   if (auto country = r.string("country")) {
     context.country = detail::upper(*country);
     if (!context.country.empty() && !is_country(context.country)) {
@@ -372,9 +372,11 @@ Result<Context> parse_context(std::string_view text) {
       ProductFacts facts;
       facts.collections = p.strings("collections");
       facts.tags = p.strings("tags");
-      facts.product_type = p.string("product_type").value_or("");
+      facts.product_type = p.text("product_type").value_or(std::string_view());
       if (p.failed()) return p.error();
-      context.products[*id] = std::move(facts);
+      // Keys iterate in text order, numeric order for ids of one length: the end is usually
+      // the place, and a hint that is right saves the search down the tree.
+      context.products.insert_or_assign(context.products.end(), *id, std::move(facts));
     }
   }
   if (const json* variants = r.object("variants")) {
@@ -390,7 +392,7 @@ Result<Context> parse_context(std::string_view text) {
       facts.available = v.integer_in("available", -kMaxQuantity, kMaxQuantity);
       facts.price = v.integer_in("price", 0, kMaxAmount);
       facts.product_id = v.integer_in("product_id", 0, INT64_MAX).value_or(0);
-      facts.title = v.string("title").value_or("");
+      facts.title = v.text("title").value_or(std::string_view());
       if (v.failed()) return v.error();
       context.variants[*id] = std::move(facts);
     }
@@ -594,7 +596,7 @@ Result<Cart> parse_cart(std::string_view text, const Context& context) {
     if (!variant && !li.failed()) variant = li.integer_in("id", 0, INT64_MAX, /*required=*/true);
     line.variant_id = variant.value_or(0);
     line.product_id = li.integer_in("product_id", 0, INT64_MAX).value_or(0);
-    line.key = li.string("key").value_or("");
+    line.key = li.text("key").value_or(std::string_view());
     line.quantity = li.integer_in("quantity", 0, kMaxQuantity, /*required=*/true).value_or(0);
     read_properties(li, line.properties);
     line.price = amounts.read("price", /*required=*/true).value_or(0);
@@ -611,9 +613,9 @@ Result<Cart> parse_cart(std::string_view text, const Context& context) {
     line.gift_card = li.boolean("gift_card").value_or(false);
     line.requires_shipping = li.boolean("requires_shipping").value_or(true);
     line.subscription = li.find("selling_plan_allocation") != nullptr;
-    line.product_type = li.string("product_type").value_or("");
-    line.vendor = li.string("vendor").value_or("");
-    line.title = li.string("title").value_or("");
+    line.product_type = li.text("product_type").value_or(std::string_view());
+    line.vendor = li.text("vendor").value_or(std::string_view());
+    line.title = li.text("title").value_or(std::string_view());
     if (li.failed()) return li.error();
     cart.items.push_back(std::move(line));
   }
@@ -780,8 +782,8 @@ Result<Order> parse_order(std::string_view text) {
     line.final_line_price = std::max<int64_t>(0, line.original_line_price - discounts);
     line.gift_card = li.boolean("gift_card").value_or(false);
     line.requires_shipping = li.boolean("requires_shipping").value_or(true);
-    line.vendor = li.string("vendor").value_or("");
-    line.title = li.string("title").value_or("");
+    line.vendor = li.text("vendor").value_or(std::string_view());
+    line.title = li.text("title").value_or(std::string_view());
     if (li.failed()) return li.error();
     order.cart.items.push_back(std::move(line));
   }

@@ -106,7 +106,7 @@ std::optional<OfferDiscount> read_discount(ObjectReader& parent) {
   r.reject_unknown({"type", "value", "amount", "amounts_by_currency", "title"});
   OfferDiscount discount;
   auto type = r.string("type", /*required=*/true);
-  discount.title = r.string("title").value_or("");
+  discount.title = r.text("title").value_or(std::string_view());
   if (r.failed()) {
     parent.adopt(r.error());
     return std::nullopt;
@@ -176,8 +176,8 @@ Result<OfferRule> read_offer(const json& value, const std::string& path) {
   }
   rule.variant_id = r.integer_in("variant_id", 1, INT64_MAX, /*required=*/true).value_or(0);
   rule.quantity = r.integer_in("quantity", 1, kMaxOfferQuantity).value_or(1);
-  rule.title = r.string("title").value_or("");
-  rule.reason = r.string("reason").value_or("");
+  rule.title = r.text("title").value_or(std::string_view());
+  rule.reason = r.text("reason").value_or(std::string_view());
   rule.priority = r.integer_in("priority", -1000, 1000).value_or(0);
   rule.when = read_trigger(r);
   rule.discount = read_discount(r);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "tiercart/tiercart.h"
@@ -49,6 +50,34 @@ constexpr auto kPlain = [] {
   return table;
 }();
 
+// Where the run of plain bytes (kPlain) starting at `at` ends. Eight bytes at a time while
+// eight remain: a word with no quote, backslash, control byte or byte >= 0x80 is skipped in
+// about a dozen instructions instead of eight table look-ups. A byte's high bit is set in
+// the sum below when it is one of those (byte - 1 wraps for the quote and backslash, byte -
+// 0x20 for control bytes; bytes >= 0x80 carry theirs); a borrow can only flag bytes above a
+// true match, so the lowest flagged byte is exact.
+inline std::size_t plain_run(const char* data, std::size_t at, std::size_t n) {
+  constexpr uint64_t kOnes = 0x0101010101010101u;
+  constexpr uint64_t kHigh = 0x8080808080808080u;
+  for (; at + 8 <= n; at += 8) {
+    uint64_t word;
+    std::memcpy(&word, data + at, 8);
+    const uint64_t quote = word ^ (kOnes * '"');
+    const uint64_t backslash = word ^ (kOnes * '\\');
+    const uint64_t flagged =
+        ((quote - kOnes) | (backslash - kOnes) | (word - kOnes * 0x20) | word) & kHigh;
+    if (flagged != 0) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+      return at + static_cast<std::size_t>(__builtin_ctzll(flagged) / 8);
+#else
+      break;
+#endif
+    }
+  }
+  while (at < n && kPlain[static_cast<unsigned char>(data[at])]) ++at;
+  return at;
+}
+
 // std::string's order (byte-wise, as unsigned char), inline: keys differ early.
 inline bool key_less(std::string_view a, std::string_view b) {
   const std::size_t n = a.size() < b.size() ? a.size() : b.size();
@@ -56,6 +85,20 @@ inline bool key_less(std::string_view a, std::string_view b) {
     if (a[i] != b[i]) return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[i]);
   }
   return a.size() < b.size();
+}
+
+// a[0, n) == b[0, n) for keys, which are mostly 8 to 16 bytes: two overlapping word
+// compares instead of a call to memcmp.
+inline bool same_bytes(const char* a, const char* b, std::size_t n) {
+  if (n >= 8 && n <= 16) {
+    uint64_t a0, b0, a1, b1;
+    std::memcpy(&a0, a, 8);
+    std::memcpy(&b0, b, 8);
+    std::memcpy(&a1, a + n - 8, 8);
+    std::memcpy(&b1, b + n - 8, 8);
+    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+  }
+  return std::memcmp(a, b, n) == 0;
 }
 
 int hex_digit(char c) {
@@ -89,7 +132,8 @@ class Parser {
       skip_space();
       if (pos_ >= in_.size()) return false;
       const char c = in_[pos_];
-      Value value;
+      // Each value is made in place on top of stack_ (a container by close()), not copied
+      // there from a local.
       if (c == '{' || c == '[') {
         const bool object = c == '{';
         if (open_.size() >= static_cast<std::size_t>(kMaxDepth)) return false;
@@ -98,26 +142,26 @@ class Parser {
         skip_space();
         if (pos_ < in_.size() && in_[pos_] == (object ? '}' : ']')) {
           ++pos_;
-          value = close();
+          close();
         } else {
           key = {};
           if (object && !read_key(key)) return false;
           continue;
         }
       } else {
+        Value& value = stack_.emplace_back();
         if (!scalar(value)) return false;
         value.key_ = key;
       }
       // Attach the value; close every container that ends right after it.
       for (;;) {
         if (open_.empty()) {
-          doc_.root_ = value;
+          doc_.root_ = stack_.back();
           skip_space();
           // nlohmann reads a NUL byte where a token starts as the end of the input (for
           // C strings), so whatever follows one after the value is ignored there too.
           return pos_ == in_.size() || in_[pos_] == '\0';
         }
-        stack_.push_back(value);
         skip_space();
         if (pos_ >= in_.size()) return false;
         const bool object = open_.back().object;
@@ -133,7 +177,7 @@ class Parser {
         }
         if (next != (object ? '}' : ']')) return false;
         ++pos_;
-        value = close();
+        close();
       }
     }
   }
@@ -166,11 +210,26 @@ class Parser {
     std::string_view key;
   };
 
-  void skip_space() {
+  // Pretty-printed documents (webhooks) are largely indentation: runs of spaces are passed
+  // eight at a time, the other white space a byte at a time.
+  void skip_space_run() {
     const char* data = in_.data();
     const std::size_t n = in_.size();
     std::size_t at = pos_;
-    while (at < n) {
+    for (;;) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+      while (at + 8 <= n) {
+        uint64_t word;
+        std::memcpy(&word, data + at, 8);
+        const uint64_t other = word ^ 0x2020202020202020u;  // zero bytes: spaces
+        if (other != 0) {
+          at += static_cast<std::size_t>(__builtin_ctzll(other) / 8);
+          break;
+        }
+        at += 8;
+      }
+#endif
+      if (at >= n) break;
       const char c = data[at];
       if (c != ' ' && c != '\n' && c != '\r' && c != '\t') break;
       ++at;
@@ -178,24 +237,34 @@ class Parser {
     pos_ = at;
   }
 
-  Value close() {
+  // Ends the innermost open container: its children move from the top of stack_ to the
+  // document's nodes, and the container takes their place there.
+  void close() {
     const Open open = open_.back();
     open_.pop_back();
     const Value* first = stack_.data() + open.first;
     const Value* last = stack_.data() + stack_.size();
-    Value value;
-    value.kind_ = open.object ? Value::Kind::kObject : Value::Kind::kArray;
-    value.count_ = static_cast<uint32_t>(last - first);
-    value.first_ = static_cast<uint32_t>(doc_.nodes_.size());
-    value.text_ = in_.substr(open.start, pos_ - open.start);
-    value.key_ = open.key;
-    value.sorted_ = !open.object || strictly_ascending(first, last);
-    if (!value.sorted_ && !doc_.sorted_) {
+    const auto count = static_cast<uint32_t>(last - first);
+    const bool sorted = !open.object || strictly_ascending(first, last);
+    if (!sorted && !doc_.sorted_) {
       doc_.sorted_ = std::make_unique<std::vector<std::unique_ptr<Value[]>>>();
     }
+    const auto at = static_cast<uint32_t>(doc_.nodes_.size());
     doc_.nodes_.insert(doc_.nodes_.end(), first, last);
     stack_.resize(open.first);
-    return value;
+    Value& value = stack_.emplace_back();
+    value.kind_ = open.object ? Value::Kind::kObject : Value::Kind::kArray;
+    value.count_ = count;
+    value.first_ = at;
+    value.text_ = in_.substr(open.start, pos_ - open.start);
+    value.key_ = open.key;
+    value.sorted_ = sorted;
+  }
+
+  // Most calls find a token at once: one compare says so.
+  void skip_space() {
+    if (pos_ < in_.size() && static_cast<unsigned char>(in_[pos_]) > ' ') return;
+    skip_space_run();
   }
 
   bool read_key(std::string_view& key) {
@@ -239,21 +308,28 @@ class Parser {
     const char* const begin = in_.data() + pos_;
     const char* const end = in_.data() + in_.size();
     const char* p = begin;
-    auto digit = [&] { return p < end && *p >= '0' && *p <= '9'; };
+    auto digit = [&] { return p < end && static_cast<unsigned char>(*p - '0') < 10; };
     const bool negative = *p == '-';
     if (negative) ++p;
     if (!digit()) return false;
     bool overflow = false;
     uint64_t magnitude = 0;
+    const char* const digits = p;
     if (*p == '0') {
       ++p;
     } else {
-      for (; digit(); ++p) {
-        const auto d = static_cast<uint64_t>(*p - '0');
-        if (magnitude > (UINT64_MAX - d) / 10) overflow = true;
-        magnitude = magnitude * 10 + d;
+      for (; digit(); ++p) magnitude = magnitude * 10 + static_cast<uint64_t>(*p - '0');
+      // 19 digits always fit 64 bits; only longer runs need the careful second look.
+      if (p - digits > 19) {
+        magnitude = 0;
+        for (const char* d = digits; d < p; ++d) {
+          const auto v = static_cast<uint64_t>(*d - '0');
+          if (magnitude > (UINT64_MAX - v) / 10) overflow = true;
+          magnitude = magnitude * 10 + v;
+        }
       }
     }
+    const auto integer_digits = p - digits;  // before the point
     bool is_float = false;
     if (p < end && *p == '.') {
       ++p;
@@ -261,7 +337,9 @@ class Parser {
       while (digit()) ++p;
       is_float = true;
     }
+    bool exponent = false;
     if (p < end && (*p == 'e' || *p == 'E')) {
+      exponent = true;
       ++p;
       if (p < end && (*p == '+' || *p == '-')) ++p;
       if (!digit()) return false;
@@ -284,6 +362,9 @@ class Parser {
       }
     }
     value.kind_ = Value::Kind::kFloat;
+    // Without an exponent, up to 308 digits before the point stay below 10^308, under the
+    // largest double: such a float cannot overflow, and needs no strtod to say so.
+    if (!exponent && integer_digits <= 308) return true;
     const std::string copy(value.text_);
     return std::isfinite(std::strtod(copy.c_str(), nullptr));
   }
@@ -380,20 +461,28 @@ class Parser {
   }
 
   // The string at pos_ (on its opening quote). Its text is a view of the document when it
-  // has no escapes, else of its decoded copy.
+  // has no escapes, else of its decoded copy. Most strings (keys above all) are plain ASCII
+  // up to the closing quote: they are done here; the rest continue in string_rest.
   bool string(std::string_view& out) {
-    const std::size_t start = ++pos_;
+    const std::size_t start = pos_ + 1;
+    const std::size_t at = plain_run(in_.data(), start, in_.size());
+    if (at < in_.size() && in_[at] == '"') {
+      out = std::string_view(in_.data() + start, at - start);
+      pos_ = at + 1;
+      return true;
+    }
+    pos_ = at;
+    return string_rest(start, out);
+  }
+
+  // A string's remainder from pos_ (its plain start already passed): escapes, UTF-8
+  // sequences, errors. Out of line, so that the common case above stays small and inlined.
+  __attribute__((noinline)) bool string_rest(std::size_t start, std::string_view& out) {
     const std::size_t n = in_.size();
     bool decoding = false;
     std::size_t decoded_start = 0;
     for (;;) {
-      if (!decoding) {
-        // A local index: stores to the member would be reloaded after every byte read.
-        const char* data = in_.data();
-        std::size_t at = pos_;
-        while (at < n && kPlain[static_cast<unsigned char>(data[at])]) ++at;
-        pos_ = at;
-      }
+      if (!decoding) pos_ = plain_run(in_.data(), pos_, n);
       if (pos_ >= n) return false;
       const auto c = static_cast<unsigned char>(in_[pos_]);
       if (c == '"') break;
@@ -490,7 +579,7 @@ const Value* Value::find(std::string_view key) const {
   for (const Value* at = last; at != first;) {
     --at;
     if (at->key_.size() == key.size() && (key.empty() || at->key_[0] == key[0]) &&
-        at->key_ == key) {
+        same_bytes(at->key_.data(), key.data(), key.size())) {
       return at;
     }
   }

@@ -38,6 +38,47 @@ TEST(JsonReader, AcceptsAndRefusesWhatNlohmannDoes) {
   }
 }
 
+// The reader scans strings and indentation eight bytes at a time and skips strtod for
+// floats that cannot overflow: bytes that end a plain run at every place in a word, long
+// white space, and numbers at the 64-bit and double limits must come out as nlohmann has them.
+TEST(JsonReader, AgreesWithNlohmannAtTheEdgesOfItsFastPaths) {
+  auto same = [](const std::string& text) {
+    auto ours = parse_any(text);
+    auto theirs = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
+    ASSERT_EQ(ours.has_value(), !theirs.is_discarded()) << text;
+    if (ours) EXPECT_EQ(ours->root().dump(), theirs.dump()) << text;
+  };
+  const std::vector<std::string> specials = {"\"", "\\", "\\n", "\\u00e9", "\x01", "\x1f",
+                                             "\x7f", "\xC3\xA9", "\xFF", "\xE2\x82\xAC"};
+  for (std::size_t before = 0; before < 18; ++before) {
+    for (const auto& special : specials) {
+      same("[\"" + std::string(before, 'a') + special + std::string(17 - before, 'b') + "\"]");
+      same("{\"" + std::string(before, 'k') + special + "\":1}");
+    }
+    same("{" + std::string(before, ' ') + "\"a\"\n\t\r " + std::string(17 - before, ' ') + ":" +
+         std::string(before, '\t') + "[ 1 ,\n" + std::string(before + 9, ' ') + "2]" +
+         std::string(before, ' ') + "}" + std::string(before, ' '));
+  }
+  same(std::string(40, ' '));
+  for (const char* sign : {"", "-"}) {
+    for (const std::string digits :
+         {"9999999999999999999", "18446744073709551615", "18446744073709551616",
+          "9223372036854775808", "9223372036854775809", "99999999999999999999"}) {
+      same(std::string("[") + sign + digits + "]");
+    }
+    for (const std::string fraction : {"", ".5"}) {
+      same(std::string("[") + sign + "1" + std::string(307, '9') + fraction + "]");  // < 1e308
+      same(std::string("[") + sign + "1" + std::string(308, '0') + fraction + "]");  // 1e308
+      same(std::string("[") + sign + "2" + std::string(308, '0') + fraction + "]");  // > max
+      same(std::string("[") + sign + "1" + std::string(400, '0') + fraction + "]");
+      same(std::string("[") + sign + "1" + std::string(300, '0') + fraction + std::string(20, '5') +
+           "]");
+      same(std::string("[") + sign + "1" + fraction + "e308]");
+      same(std::string("[") + sign + "1" + fraction + "e309]");
+    }
+  }
+}
+
 TEST(JsonReader, IgnoresWhatFollowsANulByteAfterTheValue) {
   const std::string text("{\"a\":1}\0{{{", 11);
   ASSERT_TRUE(accepts(text));
