@@ -4,6 +4,8 @@
 
 #include <chrono>
 
+#include "store.h"
+
 namespace tiercart::server {
 
 std::string dump(const Json& value) {
@@ -25,6 +27,18 @@ void send_error(httplib::Response& res, int status, const std::string& code,
   for (const auto& [key, value] : extra.items()) error[key] = value;
   res.status = status;
   res.set_content(dump({{"error", error}}), kJson);
+}
+
+Json stored_json(const std::string& text) {
+  Json value = Json::parse(text, nullptr, false);
+  return value.is_discarded() ? Json(text) : value;
+}
+
+Json verdict_json(const VerdictRecord& record) {
+  return {{"webhook_id", record.webhook_id},       {"shop", record.shop},
+          {"order_id", record.order_id},           {"earned", record.earned},
+          {"tags", stored_json(record.tags)},      {"received_at", record.received_at},
+          {"verdict", stored_json(record.verdict)}};
 }
 
 bool body_too_large(const httplib::Request& req, httplib::Response& res, std::size_t limit) {

@@ -31,6 +31,13 @@ void send_error(httplib::Response& res, int status, const std::string& code,
                 const std::string& message, const std::string& path = "",
                 const Json& extra = Json::object());
 
+// A JSON document stored by us (a verdict, tags, a program), embedded as JSON rather than as
+// a string; text that is not JSON stays a string.
+Json stored_json(const std::string& text);
+// A stored verdict as the admin API lists it.
+struct VerdictRecord;
+Json verdict_json(const VerdictRecord& record);
+
 // A body over its route's limit gets 413 `too_large`; true when it was answered. The
 // server-wide limit (the largest, for webhooks) is enforced by httplib before a handler
 // runs; each route's smaller one is checked with this.

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "compliance.h"
 #include "judge.h"
 #include "post_purchase.h"
 #include "responses.h"
@@ -26,17 +27,18 @@ void send_core_error(Response& res, int status, const Error& error) {
   send_error(res, status, error.code, error.message, error.path);
 }
 
-// A JSON document stored by us: embed it as JSON, not as a string.
-Json stored_json(const std::string& text) {
-  Json value = Json::parse(text, nullptr, false);
-  return value.is_discarded() ? Json(text) : value;
-}
-
-Json verdict_json(const VerdictRecord& record) {
-  return {{"webhook_id", record.webhook_id},       {"shop", record.shop},
-          {"order_id", record.order_id},           {"earned", record.earned},
-          {"tags", stored_json(record.tags)},      {"received_at", record.received_at},
-          {"verdict", stored_json(record.verdict)}};
+// `?limit=` of the admin lists: 1..1000, `limit` unchanged when absent; false when answered 400.
+bool read_limit(const Request& req, Response& res, int& limit) {
+  if (!req.has_param("limit")) return true;
+  const std::string text = req.get_param_value("limit");
+  if (text.empty() || text.size() > 4 ||
+      text.find_first_not_of("0123456789") != std::string::npos || std::stoi(text) < 1 ||
+      std::stoi(text) > 1000) {
+    send_error(res, 400, "invalid_value", "limit must be 1..1000", "limit");
+    return false;
+  }
+  limit = std::stoi(text);
+  return true;
 }
 
 Json program_summary(const ProgramRecord& program) {
@@ -217,6 +219,10 @@ void Service::routes() {
         [this, method](const Request& req, Response& res) { (this->*method)(req, res); });
   };
   http.Post("/webhooks/orders/create", to(&Service::webhook));
+  http.Post("/webhooks/compliance", to(&Service::compliance_webhook));
+  for (const char* topic : kComplianceTopics) {
+    http.Post(std::string("/webhooks/") + topic, to(&Service::compliance_webhook));
+  }
   http.Post("/apps/tiercart/evaluate", to(&Service::proxy_evaluate));
   http.Post("/apps/tiercart/check", to(&Service::proxy_check));
   http.Post("/admin/programs", to(&Service::create_program));
@@ -227,6 +233,7 @@ void Service::routes() {
             to(&Service::activate_program));
   http.Put("/admin/context", to(&Service::put_context));
   http.Get("/admin/verdicts", to(&Service::list_verdicts));
+  http.Get("/admin/data-requests", to(&Service::list_data_requests));
   http.Get("/metrics", to(&Service::metrics_text));
   http.Get("/healthz", to(&Service::healthz));
 }
@@ -260,18 +267,24 @@ void Service::stop() {
 
 // --- webhooks ---------------------------------------------------------------------------
 
-void Service::webhook(const Request& req, Response& res) {
-  const auto started = std::chrono::steady_clock::now();
+bool Service::signed_by_shopify(const Request& req, Response& res) {
   const std::string signature = req.get_header_value("X-Shopify-Hmac-Sha256");
   if (signature.empty()) {
     ++metrics_.webhooks_unauthorized;
-    return send_error(res, 401, "missing_signature", "X-Shopify-Hmac-Sha256 is missing");
+    send_error(res, 401, "missing_signature", "X-Shopify-Hmac-Sha256 is missing");
+    return false;
   }
   if (!webhook_signature_valid(config_.app_secret, req.body, signature)) {
     ++metrics_.webhooks_unauthorized;
-    return send_error(res, 401, "invalid_signature",
-                      "X-Shopify-Hmac-Sha256 does not match the body");
+    send_error(res, 401, "invalid_signature", "X-Shopify-Hmac-Sha256 does not match the body");
+    return false;
   }
+  return true;
+}
+
+void Service::webhook(const Request& req, Response& res) {
+  const auto started = std::chrono::steady_clock::now();
+  if (!signed_by_shopify(req, res)) return;
   const std::string webhook_id = req.get_header_value("X-Shopify-Webhook-Id");
   if (webhook_id.empty() || webhook_id.size() > kMaxWebhookIdBytes) {
     ++metrics_.webhooks_invalid;
@@ -330,6 +343,39 @@ void Service::webhook(const Request& req, Response& res) {
       kJson);
   metrics_.observe_latency(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+}
+
+// The three privacy topics share one handler: at `/webhooks/compliance` the topic is the
+// X-Shopify-Topic header (one URL for all three, as an app's configuration may give), at
+// `/webhooks/customers/redact` and its siblings it is the path.
+void Service::compliance_webhook(const Request& req, Response& res) {
+  if (!signed_by_shopify(req, res)) return;
+  std::string topic = req.get_header_value("X-Shopify-Topic");
+  const std::string prefix = "/webhooks/";
+  if (req.path != "/webhooks/compliance") {
+    const std::string from_path = req.path.substr(prefix.size());
+    if (!topic.empty() && topic != from_path) {
+      return send_error(res, 400, "topic_mismatch",
+                        "X-Shopify-Topic " + topic + " was sent to " + req.path);
+    }
+    topic = from_path;
+  }
+  const ComplianceAnswer answer = handle_compliance(
+      *store_, topic, req.get_header_value("X-Shopify-Shop-Domain"), req.body, now_ms());
+  for (std::size_t i = 0; i < std::size(kComplianceTopics); ++i) {
+    if (answer.status == 200 && topic == kComplianceTopics[i]) ++metrics_.compliance_handled[i];
+  }
+  res.status = answer.status;
+  res.set_content(answer.body, kJson);
+}
+
+void Service::list_data_requests(const Request& req, Response& res) {
+  if (!admin_allowed(req, res)) return;
+  int limit = 100;
+  if (!read_limit(req, res, limit)) return;
+  auto body = data_requests_json(*store_, limit);
+  if (!body) return send_error(res, 503, "storage_unavailable", body.error().message);
+  res.set_content(body.value(), kJson);
 }
 
 std::shared_ptr<const Program> Service::program(const std::string& id, int64_t version,
@@ -535,15 +581,7 @@ void Service::list_verdicts(const Request& req, Response& res) {
   VerdictQuery query;
   const std::string flagged = req.get_param_value("flagged");
   query.flagged_only = flagged == "1" || flagged == "true";
-  if (req.has_param("limit")) {
-    const std::string limit = req.get_param_value("limit");
-    if (limit.empty() || limit.size() > 4 ||
-        limit.find_first_not_of("0123456789") != std::string::npos || std::stoi(limit) < 1 ||
-        std::stoi(limit) > 1000) {
-      return send_error(res, 400, "invalid_value", "limit must be 1..1000", "limit");
-    }
-    query.limit = std::stoi(limit);
-  }
+  if (!read_limit(req, res, query.limit)) return;
   auto verdicts = store_->list_verdicts(query);
   if (!verdicts) return send_error(res, 503, "storage_unavailable", verdicts.error().message);
   Json list = Json::array();
@@ -564,6 +602,12 @@ void Service::metrics_text(const Request& req, Response& res) {
   line("tiercart_webhooks_total{outcome=\"unauthorized\"}", metrics_.webhooks_unauthorized);
   line("tiercart_webhooks_total{outcome=\"invalid\"}", metrics_.webhooks_invalid);
   line("tiercart_webhooks_total{outcome=\"failed\"}", metrics_.webhooks_failed);
+  out += "# HELP tiercart_compliance_webhooks_total Privacy webhooks handled, by topic.\n";
+  out += "# TYPE tiercart_compliance_webhooks_total counter\n";
+  for (std::size_t i = 0; i < std::size(kComplianceTopics); ++i) {
+    line(std::string("tiercart_compliance_webhooks_total{topic=\"") + kComplianceTopics[i] + "\"}",
+         metrics_.compliance_handled[i]);
+  }
   out += "# HELP tiercart_verdicts_flagged_total Stored verdicts with a claim not earned.\n";
   out += "# TYPE tiercart_verdicts_flagged_total counter\n";
   line("tiercart_verdicts_flagged_total", metrics_.verdicts_flagged);

@@ -31,6 +31,8 @@ struct Metrics {
   std::atomic<uint64_t> webhooks_stored{0}, webhooks_duplicate{0}, webhooks_unauthorized{0},
       webhooks_invalid{0}, webhooks_failed{0}, verdicts_flagged{0};
   std::atomic<uint64_t> responses_2xx{0}, responses_4xx{0}, responses_5xx{0};
+  // customers/data_request, customers/redact, shop/redact (kComplianceTopics' order).
+  std::atomic<uint64_t> compliance_handled[3] = {};
   // Webhook handling time, signature check to response, in cumulative buckets.
   static constexpr double kBuckets[] = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0};
   static constexpr int kBucketCount = sizeof(kBuckets) / sizeof(kBuckets[0]);
@@ -74,7 +76,11 @@ class Service {
   Service(Config config, std::unique_ptr<Store> store, std::unique_ptr<Store> writer_store);
   void routes();
 
+  // Answers 401 (and counts it) unless X-Shopify-Hmac-Sha256 signs the body.
+  bool signed_by_shopify(const httplib::Request& req, httplib::Response& res);
   void webhook(const httplib::Request& req, httplib::Response& res);
+  void compliance_webhook(const httplib::Request& req, httplib::Response& res);
+  void list_data_requests(const httplib::Request& req, httplib::Response& res);
   void proxy_evaluate(const httplib::Request& req, httplib::Response& res);
   void proxy_check(const httplib::Request& req, httplib::Response& res);
   void create_program(const httplib::Request& req, httplib::Response& res);

@@ -75,6 +75,23 @@ struct OrderEditRecord {
   int64_t created_at = 0;  // Unix milliseconds
 };
 
+// A customers/data_request from Shopify: the merchant must be given what the app holds on
+// this customer (docs/server.md, "Customer data").
+struct DataRequestRecord {
+  std::string shop;
+  int64_t request_id = 0;  // data_request.id
+  std::optional<int64_t> customer_id;
+  std::vector<int64_t> orders;  // orders_requested
+  int64_t received_at = 0;      // Unix milliseconds
+};
+
+// What an erasure touched.
+struct Erasure {
+  int64_t verdicts = 0;     // rows changed (customers/redact) or deleted (shop/redact)
+  int64_t order_edits = 0;  // rows deleted
+  int64_t data_requests = 0;
+};
+
 // Ok is Result<bool>'s value when there is nothing else to say.
 using Status = Result<bool>;
 
@@ -117,8 +134,31 @@ class Store {
   virtual Result<std::optional<VerdictRecord>> find_order_verdict(const std::string& shop,
                                                                   int64_t order_id) = 0;
 
+  // Privacy requests (Shopify's mandatory compliance webhooks), each in one transaction.
+  // customers/redact: the customer's orders (by customer id) and `orders` keep their verdicts,
+  // which hold only ids of orders, variants and tiers and are the merchant's record of what
+  // was earned, but lose the customer id; their edits (addresses) are deleted.
+  virtual Result<Erasure> erase_customer(const std::string& shop,
+                                         std::optional<int64_t> customer_id,
+                                         const std::vector<int64_t>& orders) = 0;
+  // shop/redact: every verdict, order edit and data request of the shop.
+  virtual Result<Erasure> erase_shop(const std::string& shop) = 0;
+  // Stored once per (shop, request id); false when it was stored before.
+  virtual Result<bool> add_data_request(const DataRequestRecord& request) = 0;
+  // Newest first.
+  virtual Result<std::vector<DataRequestRecord>> list_data_requests(int limit) = 0;
+  // The verdicts of the customer's orders (by customer id) and of `orders`, oldest first.
+  virtual Result<std::vector<VerdictRecord>> customer_verdicts(
+      const std::string& shop, std::optional<int64_t> customer_id,
+      const std::vector<int64_t>& orders) = 0;
+
   virtual Status ping() = 0;
 };
+
+// Order ids as the stores keep them in one column or parameter: a JSON array ("[1,2]"),
+// which SQLite's json_each and PostgreSQL's jsonb read.
+std::string ids_to_json(const std::vector<int64_t>& ids);
+std::vector<int64_t> ids_from_json(const std::string& text);
 
 // "postgres://..." or "postgresql://..." opens PostgreSQL; "sqlite:PATH" or a plain PATH
 // opens (and creates) an SQLite file. The schema is created when missing, and a database

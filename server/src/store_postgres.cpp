@@ -4,6 +4,7 @@
 // that were already there.
 #include <libpq-fe.h>
 
+#include <array>
 #include <map>
 #include <mutex>
 #include <set>
@@ -59,6 +60,15 @@ CREATE TABLE IF NOT EXISTS order_edits (
   created_at BIGINT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS order_edits_by_order ON order_edits (shop, order_id, id);
+CREATE INDEX IF NOT EXISTS verdicts_by_customer ON verdicts (shop, customer_id);
+CREATE TABLE IF NOT EXISTS data_requests (
+  shop        TEXT NOT NULL,
+  request_id  BIGINT NOT NULL,
+  customer_id BIGINT,
+  orders      TEXT NOT NULL,
+  received_at BIGINT NOT NULL,
+  PRIMARY KEY (shop, request_id)
+);
 )sql";
 
 constexpr const char* kVerdictColumns =
@@ -354,6 +364,91 @@ class PostgresStore final : public Store {
     return std::optional<VerdictRecord>(read_verdict(rows, 0));
   }
 
+  Result<Erasure> erase_customer(const std::string& shop, std::optional<int64_t> customer_id,
+                                 const std::vector<int64_t>& orders) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    // Parameters are text: an empty customer id is NULL, which matches no row.
+    const std::string customer_text = customer_id ? std::to_string(*customer_id) : "";
+    const std::vector<std::string> all = {shop, customer_text, ids_to_json(orders)};
+    constexpr const char* kOrders = "(SELECT jsonb_array_elements_text($3::jsonb)::bigint)";
+    const std::string customer = "NULLIF($2, '')::bigint";
+    // Edits first: the customer's orders are found through the ids the verdicts still hold.
+    // The last statement names no order ids, and PostgreSQL refuses a parameter it cannot
+    // type, so it gets the first two only.
+    auto changed = change_in_one_transaction(
+        {Step{"DELETE FROM order_edits WHERE shop = $1 AND (order_id IN " + std::string(kOrders) +
+                  " OR order_id IN (SELECT order_id FROM verdicts WHERE shop = $1 AND "
+                  "customer_id = " +
+                  customer + "))",
+              all},
+         Step{"UPDATE verdicts SET customer_id = NULL WHERE shop = $1 AND customer_id IS NOT "
+              "NULL AND (customer_id = " +
+                  customer + " OR order_id IN " + kOrders + ")",
+              all},
+         Step{"DELETE FROM data_requests WHERE shop = $1 AND customer_id = " + customer,
+              {shop, customer_text}}},
+        "erase customer");
+    if (!changed) return changed.error();
+    return Erasure{changed.value()[1], changed.value()[0], changed.value()[2]};
+  }
+
+  Result<Erasure> erase_shop(const std::string& shop) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto changed =
+        change_in_one_transaction({Step{"DELETE FROM verdicts WHERE shop = $1", {shop}},
+                                   Step{"DELETE FROM order_edits WHERE shop = $1", {shop}},
+                                   Step{"DELETE FROM data_requests WHERE shop = $1", {shop}}},
+                                  "erase shop");
+    if (!changed) return changed.error();
+    return Erasure{changed.value()[0], changed.value()[1], changed.value()[2]};
+  }
+
+  Result<bool> add_data_request(const DataRequestRecord& request) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Rows rows(
+        run("INSERT INTO data_requests (shop, request_id, customer_id, orders, "
+            "received_at) VALUES ($1, $2, NULLIF($3, '')::bigint, $4, $5) "
+            "ON CONFLICT DO NOTHING",
+            {request.shop, std::to_string(request.request_id),
+             request.customer_id ? std::to_string(*request.customer_id) : std::string(),
+             ids_to_json(request.orders), std::to_string(request.received_at)}));
+    if (!rows.ok()) return error("insert data request");
+    return rows.affected() == 1;
+  }
+
+  Result<std::vector<DataRequestRecord>> list_data_requests(int limit) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Rows rows(
+        run("SELECT shop, request_id, customer_id, orders, received_at FROM "
+            "data_requests ORDER BY received_at DESC, request_id DESC LIMIT $1",
+            {std::to_string(limit)}));
+    if (!rows.ok()) return error("list data requests");
+    std::vector<DataRequestRecord> requests;
+    for (int row = 0; row < rows.size(); ++row) {
+      DataRequestRecord request{rows.text(row, 0), rows.integer(row, 1), std::nullopt,
+                                ids_from_json(rows.text(row, 3)), rows.integer(row, 4)};
+      if (!rows.null(row, 2)) request.customer_id = rows.integer(row, 2);
+      requests.push_back(std::move(request));
+    }
+    return requests;
+  }
+
+  Result<std::vector<VerdictRecord>> customer_verdicts(
+      const std::string& shop, std::optional<int64_t> customer_id,
+      const std::vector<int64_t>& orders) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Rows rows(run(
+        std::string("SELECT ") + kVerdictColumns +
+            " FROM verdicts WHERE shop = $1 AND (customer_id = NULLIF($2, '')::bigint"
+            " OR order_id IN (SELECT jsonb_array_elements_text($3::jsonb)::bigint))"
+            " ORDER BY received_at",
+        {shop, customer_id ? std::to_string(*customer_id) : std::string(), ids_to_json(orders)}));
+    if (!rows.ok()) return error("customer verdicts");
+    std::vector<VerdictRecord> verdicts;
+    for (int row = 0; row < rows.size(); ++row) verdicts.push_back(read_verdict(rows, row));
+    return verdicts;
+  }
+
   Result<std::optional<std::string>> get_setting(const std::string& key) override {
     std::lock_guard<std::mutex> lock(mutex_);
     Rows rows(run("SELECT value FROM settings WHERE key = $1", {key}));
@@ -366,6 +461,25 @@ class PostgresStore final : public Store {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!command("SELECT 1")) return error("ping");
     return true;
+  }
+
+  // One statement and its parameters.
+  struct Step {
+    std::string sql;
+    std::vector<std::string> values;
+  };
+  // Runs three statements in one transaction; the rows each changed. All or nothing.
+  Result<std::array<int64_t, 3>> change_in_one_transaction(const std::array<Step, 3>& steps,
+                                                           const char* what) {
+    std::array<int64_t, 3> changed{};
+    if (!command("BEGIN")) return rollback("begin");
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      Rows rows(run(steps[i].sql, steps[i].values));
+      if (!rows.ok()) return rollback(what);
+      changed[i] = rows.affected();
+    }
+    if (!command("COMMIT")) return rollback("commit");
+    return changed;
   }
 
   bool command(const char* sql) {

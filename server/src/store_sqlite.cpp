@@ -4,6 +4,8 @@
 // webhook (docs/server.md, "Durability").
 #include <sqlite3.h>
 
+#include <array>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -56,6 +58,14 @@ CREATE TABLE IF NOT EXISTS order_edits (
   created_at INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS order_edits_by_order ON order_edits (shop, order_id, id);
+CREATE TABLE IF NOT EXISTS data_requests (
+  shop        TEXT NOT NULL,
+  request_id  INTEGER NOT NULL,
+  customer_id INTEGER,
+  orders      TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  PRIMARY KEY (shop, request_id)
+);
 )sql";
 
 Error storage_error(sqlite3* db, const std::string& what) {
@@ -76,8 +86,10 @@ class Statement {
   }
   void bind(int i, int64_t value) { sqlite3_bind_int64(stmt_, i, value); }
   void bind(int i, const std::optional<int64_t>& value) {
-    if (value) bind(i, *value);
-    else sqlite3_bind_null(stmt_, i);
+    if (value)
+      bind(i, *value);
+    else
+      sqlite3_bind_null(stmt_, i);
   }
   int step() { return sqlite3_step(stmt_); }
   void reset() {
@@ -423,10 +435,120 @@ class SqliteStore final : public Store {
     return std::optional<VerdictRecord>(read_verdict(select));
   }
 
+  Result<Erasure> erase_customer(const std::string& shop, std::optional<int64_t> customer_id,
+                                 const std::vector<int64_t>& orders) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const std::string ids = ids_to_json(orders);
+    // ?N, not $N: SQLite numbers `$N` parameters by first appearance, and these statements
+    // name them out of order. Edits first: the customer's orders are found through the ids
+    // the verdicts still hold.
+    auto changed = change_in_one_transaction(
+        {"DELETE FROM order_edits WHERE shop = ?1 AND (order_id IN (SELECT value FROM "
+         "json_each(?3)) OR order_id IN (SELECT order_id FROM verdicts WHERE shop = ?1 AND "
+         "customer_id = ?2))",
+         "UPDATE verdicts SET customer_id = NULL WHERE shop = ?1 AND customer_id IS NOT NULL "
+         "AND (customer_id = ?2 OR order_id IN (SELECT value FROM json_each(?3)))",
+         "DELETE FROM data_requests WHERE shop = ?1 AND customer_id = ?2"},
+        [&](Statement& statement) {
+          statement.bind(1, shop);
+          statement.bind(2, customer_id);
+          statement.bind(3, ids);
+        },
+        "erase customer");
+    if (!changed) return changed.error();
+    return Erasure{changed.value()[1], changed.value()[0], changed.value()[2]};
+  }
+
+  Result<Erasure> erase_shop(const std::string& shop) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto changed = change_in_one_transaction(
+        {"DELETE FROM verdicts WHERE shop = ?1", "DELETE FROM order_edits WHERE shop = ?1",
+         "DELETE FROM data_requests WHERE shop = ?1"},
+        [&](Statement& s) { s.bind(1, shop); }, "erase shop");
+    if (!changed) return changed.error();
+    return Erasure{changed.value()[0], changed.value()[1], changed.value()[2]};
+  }
+
+  Result<bool> add_data_request(const DataRequestRecord& request) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Statement insert(db_,
+                     "INSERT INTO data_requests (shop, request_id, customer_id, orders, "
+                     "received_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING");
+    if (!insert) return storage_error(db_, "prepare");
+    insert.bind(1, request.shop);
+    insert.bind(2, request.request_id);
+    insert.bind(3, request.customer_id);
+    insert.bind(4, ids_to_json(request.orders));
+    insert.bind(5, request.received_at);
+    if (insert.step() != SQLITE_DONE) return storage_error(db_, "insert data request");
+    return sqlite3_changes(db_) == 1;
+  }
+
+  Result<std::vector<DataRequestRecord>> list_data_requests(int limit) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Statement select(db_,
+                     "SELECT shop, request_id, customer_id, orders, received_at FROM "
+                     "data_requests ORDER BY received_at DESC, request_id DESC LIMIT ?1");
+    if (!select) return storage_error(db_, "prepare");
+    select.bind(1, int64_t{limit});
+    std::vector<DataRequestRecord> requests;
+    int step;
+    while ((step = select.step()) == SQLITE_ROW) {
+      requests.push_back({select.text(0), select.integer(1), select.nullable_integer(2),
+                          ids_from_json(select.text(3)), select.integer(4)});
+    }
+    if (step != SQLITE_DONE) return storage_error(db_, "list data requests");
+    return requests;
+  }
+
+  Result<std::vector<VerdictRecord>> customer_verdicts(
+      const std::string& shop, std::optional<int64_t> customer_id,
+      const std::vector<int64_t>& orders) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const std::string sql = std::string("SELECT ") + kVerdictColumns +
+                            " FROM verdicts WHERE shop = ?1 AND (customer_id = ?2 OR order_id "
+                            "IN (SELECT value FROM json_each(?3))) ORDER BY received_at";
+    Statement select(db_, sql.c_str());
+    if (!select) return storage_error(db_, "prepare");
+    select.bind(1, shop);
+    select.bind(2, customer_id);
+    select.bind(3, ids_to_json(orders));
+    std::vector<VerdictRecord> verdicts;
+    int step;
+    while ((step = select.step()) == SQLITE_ROW) verdicts.push_back(read_verdict(select));
+    if (step != SQLITE_DONE) return storage_error(db_, "customer verdicts");
+    return verdicts;
+  }
+
   Status ping() override {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!exec("SELECT 1")) return storage_error(db_, "ping");
     return true;
+  }
+
+  // Runs three statements, each bound by `bind`, in one write transaction; the rows each
+  // changed. All or nothing.
+  Result<std::array<int64_t, 3>> change_in_one_transaction(
+      const std::array<const char*, 3>& statements, const std::function<void(Statement&)>& bind,
+      const char* what) {
+    std::array<int64_t, 3> changed{};
+    if (!exec("BEGIN IMMEDIATE")) return storage_error(db_, "begin");
+    for (std::size_t i = 0; i < statements.size(); ++i) {
+      Statement statement(db_, statements[i]);
+      if (statement) bind(statement);
+      if (!statement || statement.step() != SQLITE_DONE) {
+        Error error = storage_error(db_, what);
+        exec("ROLLBACK");
+        return error;
+      }
+      changed[i] = sqlite3_changes(db_);
+    }
+    if (!exec("COMMIT")) {
+      Error error = storage_error(db_, "commit");
+      exec("ROLLBACK");
+      return error;
+    }
+    return changed;
   }
 
   bool exec(const char* sql) {
@@ -436,9 +558,13 @@ class SqliteStore final : public Store {
   // A database from before verdicts.customer_id gains the column (NULL in old rows: no one
   // may edit those orders). "duplicate column" means it is there already: a current database,
   // or another process that added it first.
+  // The index on the column comes after it.
   bool add_missing_columns() {
-    if (exec("ALTER TABLE verdicts ADD COLUMN customer_id INTEGER")) return true;
-    return std::string(sqlite3_errmsg(db_)).find("duplicate column") != std::string::npos;
+    if (!exec("ALTER TABLE verdicts ADD COLUMN customer_id INTEGER") &&
+        std::string(sqlite3_errmsg(db_)).find("duplicate column") == std::string::npos) {
+      return false;
+    }
+    return exec("CREATE INDEX IF NOT EXISTS verdicts_by_customer ON verdicts (shop, customer_id)");
   }
 
  private:
@@ -466,15 +592,6 @@ Result<std::unique_ptr<Store>> open_sqlite(const std::string& path) {
     return storage_error(db, "prepare " + path);
   }
   return std::unique_ptr<Store>(std::move(store));
-}
-
-Result<std::unique_ptr<Store>> open_store(const std::string& url) {
-  if (url.rfind("postgres://", 0) == 0 || url.rfind("postgresql://", 0) == 0) {
-    return open_postgres(url);
-  }
-  if (url.rfind("sqlite:", 0) == 0) return open_sqlite(url.substr(7));
-  if (url.empty()) return make_error("invalid_config", "no database given");
-  return open_sqlite(url);
 }
 
 }  // namespace tiercart::server

@@ -39,7 +39,8 @@ class Storage : public ::testing::TestWithParam<std::string> {
       PGconn* connection = PQconnectdb(url_.c_str());
       ASSERT_EQ(PQstatus(connection), CONNECTION_OK) << PQerrorMessage(connection);
       PQclear(PQexec(connection,
-                     "DROP TABLE IF EXISTS verdicts, programs, settings, changesets, order_edits"));
+                     "DROP TABLE IF EXISTS verdicts, programs, settings, changesets, order_edits, "
+                     "data_requests"));
       PQfinish(connection);
     } else {
       url_ = "sqlite:" + dir_.path() + "/store.db";
@@ -343,6 +344,119 @@ TEST_P(Storage, ADatabaseFromBeforeCustomerIdsGainsTheColumnOnOpen) {
   ASSERT_TRUE(store_);
   EXPECT_EQ(store_->find_verdict("wh-new").value()->customer_id, std::optional<int64_t>(42));
 }
+
+// Privacy requests. Two customers of one shop and an order of another shop with the same id:
+// each erasure touches exactly what it names.
+class StoragePrivacy : public Storage {
+ protected:
+  static constexpr const char* kShop = "northbound-supply.myshopify.com";
+  static constexpr const char* kOtherShop = "other.myshopify.com";
+
+  void SetUp() override {
+    Storage::SetUp();
+    if (IsSkipped() || !store_) return;
+    VerdictRecord alice_1 = verdict("wh-a1", true, 1);  // order 1001
+    alice_1.customer_id = 501;
+    VerdictRecord alice_2 = verdict("wh-a2", false, 2);  // order 1002
+    alice_2.customer_id = 501;
+    VerdictRecord bob = verdict("wh-b", true, 3);  // order 1003
+    bob.customer_id = 502;
+    VerdictRecord guest = verdict("wh-g", true, 4);      // order 1004, no customer
+    VerdictRecord elsewhere = verdict("wh-x", true, 1);  // order 1001 of another shop
+    elsewhere.shop = kOtherShop;
+    elsewhere.customer_id = 501;
+    record(*store_, {alice_1, alice_2, bob, guest, elsewhere});
+    for (const auto& [shop, order] : std::vector<std::pair<std::string, int64_t>>{
+             {kShop, 1001}, {kShop, 1002}, {kShop, 1003}, {kShop, 1004}, {kOtherShop, 1001}}) {
+      ASSERT_TRUE(
+          store_->add_order_edit({shop, order, "address", R"({"address1":"1 Main St"})", 10}));
+    }
+  }
+
+  std::size_t edits(const std::string& shop, int64_t order) {
+    return store_->list_order_edits(shop, order).value().size();
+  }
+  std::optional<int64_t> customer_of(const std::string& webhook_id) {
+    return store_->find_verdict(webhook_id).value()->customer_id;
+  }
+};
+
+TEST_P(StoragePrivacy, ACustomerRedactionForgetsTheCustomerAndTheirAddressesOnly) {
+  // Alice's orders by her id, and the guest order 1004 named by id.
+  auto erased = store_->erase_customer(kShop, 501, {1004});
+  ASSERT_TRUE(erased) << erased.error().message;
+  EXPECT_EQ(erased.value().verdicts, 2);  // 1004 had no customer to forget
+  EXPECT_EQ(erased.value().order_edits, 3);
+  EXPECT_FALSE(customer_of("wh-a1").has_value());
+  EXPECT_FALSE(customer_of("wh-a2").has_value());
+  EXPECT_EQ(edits(kShop, 1001), 0u);
+  EXPECT_EQ(edits(kShop, 1002), 0u);
+  EXPECT_EQ(edits(kShop, 1004), 0u);
+  // The verdicts themselves stay, flagged one included.
+  EXPECT_FALSE(store_->find_verdict("wh-a2").value()->earned);
+  // Bob and the other shop's customer of the same id are untouched.
+  EXPECT_EQ(customer_of("wh-b"), std::optional<int64_t>(502));
+  EXPECT_EQ(edits(kShop, 1003), 1u);
+  EXPECT_EQ(customer_of("wh-x"), std::optional<int64_t>(501));
+  EXPECT_EQ(edits(kOtherShop, 1001), 1u);
+  // Shopify may send it again: nothing left to change.
+  auto again = store_->erase_customer(kShop, 501, {1004});
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again.value().verdicts, 0);
+  EXPECT_EQ(again.value().order_edits, 0);
+}
+
+TEST_P(StoragePrivacy, ARedactionByOrderIdsAloneReachesOnlyThoseOrders) {
+  auto erased = store_->erase_customer(kShop, std::nullopt, {1003});
+  ASSERT_TRUE(erased) << erased.error().message;
+  EXPECT_EQ(erased.value().verdicts, 1);
+  EXPECT_FALSE(customer_of("wh-b").has_value());
+  EXPECT_EQ(edits(kShop, 1003), 0u);
+  EXPECT_EQ(customer_of("wh-a1"), std::optional<int64_t>(501));
+  EXPECT_EQ(edits(kShop, 1001), 1u);
+}
+
+TEST_P(StoragePrivacy, AShopRedactionDeletesEverythingOfThatShopAndNothingElse) {
+  ASSERT_TRUE(store_->add_data_request({kShop, 9, 501, {1001}, 20}));
+  auto erased = store_->erase_shop(kShop);
+  ASSERT_TRUE(erased) << erased.error().message;
+  EXPECT_EQ(erased.value().verdicts, 4);
+  EXPECT_EQ(erased.value().order_edits, 4);
+  EXPECT_EQ(erased.value().data_requests, 1);
+  EXPECT_FALSE(store_->find_verdict("wh-a1").value().has_value());
+  EXPECT_EQ(edits(kShop, 1001), 0u);
+  EXPECT_TRUE(store_->list_data_requests(10).value().empty());
+  EXPECT_TRUE(store_->find_verdict("wh-x").value().has_value());
+  EXPECT_EQ(edits(kOtherShop, 1001), 1u);
+}
+
+TEST_P(StoragePrivacy, ADataRequestIsStoredOnceAndFindsTheCustomersVerdicts) {
+  auto first = store_->add_data_request({kShop, 9, 501, {1003}, 20});
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_TRUE(first.value());
+  EXPECT_FALSE(store_->add_data_request({kShop, 9, 501, {1003}, 30}).value());  // a retry
+  ASSERT_TRUE(store_->add_data_request({kShop, 10, std::nullopt, {}, 40}));
+  auto requests = store_->list_data_requests(10);
+  ASSERT_TRUE(requests) << requests.error().message;
+  ASSERT_EQ(requests.value().size(), 2u);
+  EXPECT_EQ(requests.value()[0].request_id, 10);  // newest first
+  EXPECT_FALSE(requests.value()[0].customer_id.has_value());
+  EXPECT_EQ(requests.value()[1].customer_id, std::optional<int64_t>(501));
+  EXPECT_EQ(requests.value()[1].orders, (std::vector<int64_t>{1003}));
+  EXPECT_EQ(requests.value()[1].received_at, 20);
+  // Alice's two orders by her id, plus order 1003 asked for by id; not the other shop's.
+  auto verdicts = store_->customer_verdicts(kShop, 501, {1003});
+  ASSERT_TRUE(verdicts) << verdicts.error().message;
+  std::vector<std::string> ids;
+  for (const auto& v : verdicts.value()) ids.push_back(v.webhook_id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"wh-a1", "wh-a2", "wh-b"}));
+  // A redaction of the customer also drops their data requests.
+  EXPECT_EQ(store_->erase_customer(kShop, 501, {}).value().data_requests, 1);
+  EXPECT_EQ(store_->list_data_requests(10).value().size(), 1u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoragePrivacy, ::testing::Values("Sqlite", "Postgres"),
+                         [](const auto& info) { return info.param; });
 
 INSTANTIATE_TEST_SUITE_P(Backends, Storage, ::testing::Values("Sqlite", "Postgres"),
                          [](const auto& info) { return info.param; });
