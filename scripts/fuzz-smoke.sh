@@ -7,7 +7,7 @@ seconds=${1:-10}
 bin=build/fuzz/bin
 work=build/fuzz/corpus
 total=0
-for entry in context program cart order evaluate function offers edit_window address json_reader; do
+for entry in context program cart order evaluate function offers edit_window address json_reader json_writer; do
   corpus=$work/$entry
   mkdir -p "$corpus"
   case $entry in
@@ -17,6 +17,7 @@ for entry in context program cart order evaluate function offers edit_window add
     order) seeds=(examples/orders) ;;
     function) seeds=(tests/function-fixtures/*/) ;;
     json_reader) seeds=(examples/contexts examples/programs examples/carts examples/orders) ;;
+    json_writer) seeds=(examples/carts) ;;
     evaluate)
       # Seeds for the combined harness: program, cart and context joined by NUL bytes.
       for program in examples/programs/*.json; do

@@ -4,21 +4,21 @@
 
 #include <algorithm>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <set>
+#include <utility>
 
 #include "engine.h"
 #include "function_input.h"
+#include "json_writer.h"
 #include "tiercart/function.h"
 #include "tiercart/tiercart.h"
 
 namespace tiercart {
 
-using ojson = nlohmann::ordered_json;
-
 namespace {
 
 using detail::FunctionInput;
+using detail::Writer;
 
 // The messages that block checkout, by language. {{reward}} is the tier's label in the
 // buyer's locale. Kept short: Shopify shows them above the order summary.
@@ -84,38 +84,50 @@ const Tier* find_tier(const Program& program, const std::string& id) {
   return nullptr;
 }
 
-ojson no_operations() { return ojson{{"operations", ojson::array()}}; }
+// The outputs are written as Shopify's schema names them, keys in a fixed order.
+std::string no_operations() { return R"({"operations":[]})"; }
 
-ojson full_discount() { return ojson{{"percentage", ojson{{"value", 100}}}}; }
+// {"value":{"percentage":{"value":100}}}: a target's whole price.
+void write_full_discount(Writer& w) {
+  w.key("value").begin_object().key("percentage").begin_object().field("value", 100);
+  w.end_object().end_object();
+}
 
 // One candidate per earned tier: its gift lines, each up to the units it earns, at 100%.
-Result<ojson> cart_lines_discounts(const Program& program, const FunctionInput& in) {
+Result<std::string> cart_lines_discounts(const Program& program, const FunctionInput& in) {
   if (!in.product_class) return no_operations();
   auto verdict = validate(program, in.cart, in.context);
   if (!verdict) return verdict.error();
-  std::map<std::string, ojson> targets;  // by tier id, in a fixed order
+  // By tier id, in a fixed order: (1-based line, units earned).
+  std::map<std::string, std::vector<std::pair<int, int64_t>>> targets;
   for (const LineVerdict& line : verdict.value().lines) {
     if (line.tier_id.empty() || line.earned_quantity <= 0) continue;
-    targets[line.tier_id].push_back(
-        ojson{{"cartLine",
-               ojson{{"id", in.line_ids[line.line - 1]}, {"quantity", line.earned_quantity}}}});
+    targets[line.tier_id].emplace_back(line.line, line.earned_quantity);
   }
   if (targets.empty()) return no_operations();
-  ojson candidates = ojson::array();
-  for (auto& [tier_id, tier_targets] : targets) {
+  Writer w(256 + 128 * verdict.value().lines.size());
+  w.begin_object().key("operations").begin_array();
+  w.begin_object().key("productDiscountsAdd").begin_object().key("candidates").begin_array();
+  for (const auto& [tier_id, tier_targets] : targets) {
     const Tier* tier = find_tier(program, tier_id);
-    candidates.push_back(ojson{{"message", tier_label(*tier, program, in.context.locale)},
-                               {"targets", std::move(tier_targets)},
-                               {"value", full_discount()}});
+    w.begin_object().field("message", tier_label(*tier, program, in.context.locale));
+    w.key("targets").begin_array();
+    for (const auto& [line, quantity] : tier_targets) {
+      w.begin_object().key("cartLine").begin_object();
+      w.field("id", in.line_ids[line - 1]).field("quantity", quantity);
+      w.end_object().end_object();
+    }
+    w.end_array();
+    write_full_discount(w);
+    w.end_object();
   }
-  return ojson{{"operations",
-                ojson::array({ojson{{"productDiscountsAdd",
-                                     ojson{{"candidates", std::move(candidates)},
-                                           {"selectionStrategy", "ALL"}}}}})}};
+  w.end_array().field("selectionStrategy", "ALL").end_object().end_object();
+  w.end_array().end_object();
+  return w.take();
 }
 
 // Free shipping on every delivery group once a free_shipping tier is rewarded.
-Result<ojson> delivery_discounts(const Program& program, const FunctionInput& in) {
+Result<std::string> delivery_discounts(const Program& program, const FunctionInput& in) {
   if (!in.shipping_class || in.delivery_groups.empty()) return no_operations();
   auto assessed = detail::assess(program, in.cart, in.context);
   if (!assessed) return assessed.error();
@@ -128,27 +140,33 @@ Result<ojson> delivery_discounts(const Program& program, const FunctionInput& in
     }
   }
   if (!rewarded) return no_operations();
-  ojson targets = ojson::array();
+  Writer w(256 + 64 * in.delivery_groups.size());
+  w.begin_object().key("operations").begin_array();
+  w.begin_object().key("deliveryDiscountsAdd").begin_object().key("candidates").begin_array();
+  w.begin_object().field("message", tier_label(*rewarded, program, in.context.locale));
+  w.key("targets").begin_array();
   for (const auto& id : in.delivery_groups) {
-    targets.push_back(ojson{{"deliveryGroup", ojson{{"id", id}}}});
+    w.begin_object().key("deliveryGroup").begin_object().field("id", id).end_object().end_object();
   }
-  ojson candidate{{"message", tier_label(*rewarded, program, in.context.locale)},
-                  {"targets", std::move(targets)},
-                  {"value", full_discount()}};
-  return ojson{{"operations",
-                ojson::array({ojson{{"deliveryDiscountsAdd",
-                                     ojson{{"candidates", ojson::array({std::move(candidate)})},
-                                           {"selectionStrategy", "ALL"}}}}})}};
+  w.end_array();
+  write_full_discount(w);
+  w.end_object();
+  w.end_array().field("selectionStrategy", "ALL").end_object().end_object();
+  w.end_array().end_object();
+  return w.take();
 }
 
-ojson validation_errors(const std::vector<std::string>& messages) {
+std::string validation_errors(const std::vector<std::string>& messages) {
   if (messages.empty()) return no_operations();
-  ojson errors = ojson::array();
+  Writer w(128 + 192 * messages.size());
+  w.begin_object().key("operations").begin_array();
+  w.begin_object().key("validationAdd").begin_object().key("errors").begin_array();
   for (const auto& message : messages) {
-    errors.push_back(ojson{{"message", message}, {"target", "$.cart"}});
+    w.begin_object().field("message", message).field("target", "$.cart").end_object();
   }
-  return ojson{{"operations",
-                ojson::array({ojson{{"validationAdd", ojson{{"errors", std::move(errors)}}}}})}};
+  w.end_array().end_object().end_object();
+  w.end_array().end_object();
+  return w.take();
 }
 
 // One error per distinct message, in line order: a cart of 500 forged lines still gets a
@@ -172,7 +190,7 @@ std::string message_locale(const Program& program, const std::string& locale) {
   return program.default_locale;
 }
 
-Result<ojson> cart_validations(const Program& program, const FunctionInput& in) {
+Result<std::string> cart_validations(const Program& program, const FunctionInput& in) {
   auto verdict = validate(program, in.cart, in.context);
   if (!verdict) return verdict.error();
   const std::string locale = message_locale(program, in.context.locale);
@@ -227,7 +245,7 @@ Result<std::string> run_function_json(FunctionTarget target, std::string_view in
   if (in.cart.currency.empty() && program) in.cart.currency = program->currency;
   if (in.context.presentment_currency.empty()) in.context.presentment_currency = in.cart.currency;
 
-  Result<ojson> output = no_operations();
+  Result<std::string> output = no_operations();
   if (program) {
     if (target == FunctionTarget::kCartLinesDiscounts) {
       output = cart_lines_discounts(*program, in);
@@ -250,7 +268,7 @@ Result<std::string> run_function_json(FunctionTarget target, std::string_view in
       output = validation_errors({block_texts(in.context.locale, "en").unknown});
     }
   }
-  return output.value().dump();
+  return std::move(output).value();
 }
 
 }  // namespace tiercart

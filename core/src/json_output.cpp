@@ -2,20 +2,17 @@
 // that every build prints the same bytes for the same input.
 
 #include <algorithm>
-#include <charconv>
-#include <nlohmann/json.hpp>
-#include <optional>
 #include <string_view>
-#include <type_traits>
 
 #include "json_reader.h"
+#include "json_writer.h"
 #include "tiercart/tiercart.h"
 
 namespace tiercart {
 
-using ojson = nlohmann::ordered_json;
-
 namespace {
+
+using detail::Writer;
 
 const char* metric_name(Metric metric) {
   return metric == Metric::kQuantity ? "quantity" : "spend";
@@ -60,121 +57,6 @@ const char* action_type_name(ActionType type) {
   }
   return "add";
 }
-
-// A compact JSON writer for the core's outputs. It prints exactly what building an
-// nlohmann::ordered_json and calling dump() printed before (the fixtures hold it to that),
-// without the tree: keys in the order written, integers in decimal, and strings escaped as
-// nlohmann escapes them. Plain printable ASCII is copied as it is; any other string goes
-// through nlohmann's own serializer, which also prints invalid UTF-8 from a cart (a
-// product title, a property) as U+FFFD instead of failing: the output must always be
-// produced.
-class Writer {
- public:
-  explicit Writer(std::size_t expected) { out_.reserve(expected); }
-
-  Writer& begin_object() {
-    separate();
-    out_ += '{';
-    push();
-    return *this;
-  }
-  Writer& end_object() {
-    out_ += '}';
-    --depth_;
-    return *this;
-  }
-  Writer& begin_array() {
-    separate();
-    out_ += '[';
-    push();
-    return *this;
-  }
-  Writer& end_array() {
-    out_ += ']';
-    --depth_;
-    return *this;
-  }
-  // A key the core itself names: plain ASCII, written as it is.
-  Writer& key(std::string_view name) {
-    separate();
-    out_ += '"';
-    out_ += name;
-    out_ += "\":";
-    after_key_ = true;
-    return *this;
-  }
-  Writer& text(std::string_view value) {
-    separate();
-    const bool plain = std::all_of(value.begin(), value.end(), [](char c) {
-      return c >= 0x20 && c < 0x7F && c != '"' && c != '\\';
-    });
-    if (plain) {
-      out_ += '"';
-      out_ += value;
-      out_ += '"';
-    } else {
-      out_ += ojson(std::string(value))
-                  .dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-    }
-    return *this;
-  }
-  Writer& optional_text(const std::optional<std::string>& value) {
-    if (!value) {
-      separate();
-      out_ += "null";
-      return *this;
-    }
-    return text(*value);
-  }
-  Writer& number(int64_t value) {
-    separate();
-    char buffer[24];
-    auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
-    (void)ec;  // 24 characters always hold an int64
-    out_.append(buffer, end);
-    return *this;
-  }
-  Writer& boolean(bool value) {
-    separate();
-    out_ += value ? "true" : "false";
-    return *this;
-  }
-  template <typename T>
-  Writer& field(std::string_view name, const T& value) {
-    key(name);
-    if constexpr (std::is_same_v<T, bool>) {
-      return boolean(value);
-    } else if constexpr (std::is_integral_v<T>) {
-      return number(static_cast<int64_t>(value));
-    } else if constexpr (std::is_same_v<T, std::optional<std::string>>) {
-      return optional_text(value);
-    } else {
-      return text(value);
-    }
-  }
-  std::string take() { return std::move(out_); }
-
- private:
-  void separate() {
-    if (after_key_) {
-      after_key_ = false;
-      return;
-    }
-    if (depth_ > 0) {
-      if (!first_[depth_]) out_ += ',';
-      first_[depth_] = false;
-    }
-  }
-  void push() {
-    ++depth_;
-    first_[depth_] = true;
-  }
-
-  std::string out_;
-  bool first_[8] = {};  // the core's outputs nest 5 levels at most
-  int depth_ = 0;
-  bool after_key_ = false;
-};
 
 void write_program(Writer& w, const std::string& id, int64_t version) {
   w.key("program").begin_object().field("id", id).field("version", version).end_object();

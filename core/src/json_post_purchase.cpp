@@ -1,12 +1,12 @@
 // The post-purchase JSON boundary: offer catalogs, edit policies, addresses and the order's
 // state in; offers, eligibility and address checks out. Keys keep a fixed order
-// (ordered_json) so every build prints the same bytes. Shapes: docs/post-purchase.md.
+// (json_writer.h) so every build prints the same bytes. Shapes: docs/post-purchase.md.
 
 #include <algorithm>
-#include <nlohmann/json.hpp>
 #include <set>
 
 #include "json_reader.h"
+#include "json_writer.h"
 #include "tiercart/post_purchase.h"
 
 namespace tiercart {
@@ -15,7 +15,7 @@ using detail::index_path;
 using detail::json;
 using detail::key_path;
 using detail::ObjectReader;
-using ojson = nlohmann::ordered_json;
+using detail::Writer;
 
 namespace {
 
@@ -37,10 +37,6 @@ const std::pair<const char*, std::string Address::*> kAddressFields[] = {
 constexpr std::size_t kMaxAddressField = 255;
 constexpr int64_t kMaxWindowMinutes = 43200;
 constexpr int64_t kMaxOfferQuantity = 100;
-
-std::string dump(const ojson& value) {
-  return value.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-}
 
 bool blank(std::string_view text) {
   return std::all_of(text.begin(), text.end(),
@@ -209,8 +205,9 @@ Result<OfferRule> read_offer(const json& value, const std::string& path) {
   return rule;
 }
 
-ojson money_json(const Money& money) {
-  return ojson{{"amount", money.amount}, {"currency", money.currency}};
+void write_money(Writer& w, std::string_view key, const Money& money) {
+  w.key(key).begin_object().field("amount", money.amount).field("currency", money.currency);
+  w.end_object();
 }
 
 }  // namespace
@@ -367,38 +364,48 @@ Result<std::string> select_offers_json(std::string_view order_json, std::string_
   if (!selection) return selection.error();
   const int minor = minor_units(currency).value_or(2);
 
-  ojson out;
-  out["currency"] = currency;
-  out["suppressed"] =
-      selection.value().suppressed.empty() ? ojson(nullptr) : ojson(selection.value().suppressed);
-  out["offers"] = ojson::array();
-  for (const auto& offer : selection.value().offers) {
-    ojson o;
-    o["id"] = offer.id;
-    o["kind"] = std::string(offer_kind_name(offer.kind));
-    o["variant_id"] = offer.variant_id;
-    o["product_id"] = offer.product_id;
-    o["quantity"] = offer.quantity;
-    o["title"] = offer.title;
-    o["reason"] = offer.reason;
-    o["price"] = money_json(offer.price);
-    o["original_price"] = money_json(offer.original_price);
+  const OfferSelection& chosen = selection.value();
+  Writer w(256 + 512 * chosen.offers.size() + 64 * chosen.skipped.size());
+  w.begin_object().field("currency", currency);
+  w.key("suppressed");
+  if (chosen.suppressed.empty()) {
+    w.null();
+  } else {
+    w.text(chosen.suppressed);
+  }
+  w.key("offers").begin_array();
+  for (const auto& offer : chosen.offers) {
+    w.begin_object()
+        .field("id", offer.id)
+        .field("kind", offer_kind_name(offer.kind))
+        .field("variant_id", offer.variant_id)
+        .field("product_id", offer.product_id)
+        .field("quantity", offer.quantity)
+        .field("title", offer.title)
+        .field("reason", offer.reason);
+    write_money(w, "price", offer.price);
+    write_money(w, "original_price", offer.original_price);
     if (offer.discount) {
       const bool percentage = offer.discount->type == DiscountType::kPercentage;
-      o["discount"] = {{"value_type", percentage ? "percentage" : "fixed_amount"},
-                       {"value", percentage ? offer.discount->percentage_text
-                                            : decimal_text(offer.discount_amount, minor)},
-                       {"title", offer.discount->title},
-                       {"amount", offer.discount_amount}};
+      w.key("discount")
+          .begin_object()
+          .field("value_type", percentage ? "percentage" : "fixed_amount")
+          .field("value", percentage ? offer.discount->percentage_text
+                                     : decimal_text(offer.discount_amount, minor))
+          .field("title", offer.discount->title)
+          .field("amount", offer.discount_amount)
+          .end_object();
     }
-    if (offer.selling_plan_id) o["selling_plan_id"] = *offer.selling_plan_id;
-    out["offers"].push_back(std::move(o));
+    if (offer.selling_plan_id) w.field("selling_plan_id", *offer.selling_plan_id);
+    w.end_object();
   }
-  out["skipped"] = ojson::array();
-  for (const auto& skipped : selection.value().skipped) {
-    out["skipped"].push_back({{"id", skipped.id}, {"code", skipped.code}});
+  w.end_array();
+  w.key("skipped").begin_array();
+  for (const auto& skipped : chosen.skipped) {
+    w.begin_object().field("id", skipped.id).field("code", skipped.code).end_object();
   }
-  return dump(out);
+  w.end_array().end_object();
+  return w.take();
 }
 
 Result<std::string> edit_eligibility_json(std::string_view order_json, std::string_view policy_json,
@@ -416,24 +423,31 @@ Result<std::string> edit_eligibility_json(std::string_view order_json, std::stri
   if (!clock) return clock.error();
   const EditEligibility result = edit_eligibility(status.value(), policy.value(), clock.value());
 
-  ojson out;
-  out["editable"] = result.editable;
-  out["until"] = format_time(result.until);
-  out["seconds_left"] = result.seconds_left;
-  out["allowed"] = ojson::array();
-  for (EditKind kind : result.allowed) out["allowed"].push_back(std::string(edit_kind_name(kind)));
-  out["deadlines"] = ojson::object();
+  Writer w(512 + 128 * result.refused.size());
+  w.begin_object()
+      .field("editable", result.editable)
+      .field("until", format_time(result.until))
+      .field("seconds_left", result.seconds_left);
+  w.key("allowed").begin_array();
+  for (EditKind kind : result.allowed) w.text(edit_kind_name(kind));
+  w.end_array();
+  // result.allowed holds each edit once: each is one key.
+  w.key("deadlines").begin_object();
   for (EditKind kind : result.allowed) {
     const std::string name(edit_kind_name(kind));
-    out["deadlines"][name] = format_time(result.deadlines.at(name));
+    w.field(name, format_time(result.deadlines.at(name)));
   }
-  out["refused"] = ojson::array();
+  w.end_object();
+  w.key("refused").begin_array();
   for (const auto& refused : result.refused) {
-    out["refused"].push_back({{"edit", std::string(edit_kind_name(refused.edit))},
-                              {"code", refused.code},
-                              {"message", refused.message}});
+    w.begin_object()
+        .field("edit", edit_kind_name(refused.edit))
+        .field("code", refused.code)
+        .field("message", refused.message)
+        .end_object();
   }
-  return dump(out);
+  w.end_array().end_object();
+  return w.take();
 }
 
 Result<std::string> check_address_json(std::string_view address_json,
@@ -444,20 +458,25 @@ Result<std::string> check_address_json(std::string_view address_json,
   if (!options) return options.error();
   const AddressCheck check = tiercart::check_address(address.value(), options.value());
 
-  ojson out;
-  out["ok"] = check.ok;
-  ojson fields = ojson::object();
+  Writer w(512 + 256 * check.problems.size());
+  w.begin_object().field("ok", check.ok);
+  w.key("address").begin_object();
   const Address& a = check.address;
   for (const auto& [key, member] : kAddressFields) {
-    if (!(a.*member).empty()) fields[key] = a.*member;
+    if (!(a.*member).empty()) w.field(key, a.*member);
   }
-  out["address"] = std::move(fields);
-  out["problems"] = ojson::array();
+  w.end_object();
+  w.key("problems").begin_array();
   for (const auto& p : check.problems) {
-    out["problems"].push_back(
-        {{"field", p.field}, {"code", p.code}, {"severity", p.severity}, {"message", p.message}});
+    w.begin_object()
+        .field("field", p.field)
+        .field("code", p.code)
+        .field("severity", p.severity)
+        .field("message", p.message)
+        .end_object();
   }
-  return dump(out);
+  w.end_array().end_object();
+  return w.take();
 }
 
 }  // namespace tiercart

@@ -4,8 +4,8 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
-#include <nlohmann/json.hpp>
 
+#include "json_writer.h"
 #include "tiercart/tiercart.h"
 
 namespace tiercart::detail {
@@ -614,53 +614,51 @@ void Value::sort_members() const {
 
 namespace {
 
-// The same value as nlohmann::json, for printing it exactly as nlohmann prints it. Depth
-// is bounded by parse_document's limit.
-nlohmann::json to_nlohmann(const Value& value) {
+// Prints a value as nlohmann::json's dump() printed it: objects in their iteration order
+// (byte-wise by key, the last of a repeated key, as nlohmann's std::map held them), floats
+// from their source text read as a double. Depth is bounded by parse_document's limit.
+void write_value(Writer& w, const Value& value) {
   switch (value.kind()) {
     case Value::Kind::kNull:
-      return nullptr;
+      w.null();
+      return;
     case Value::Kind::kBoolean:
-      return value.boolean();
+      w.boolean(value.boolean());
+      return;
     case Value::Kind::kInteger:
-      return value.integer();
+      w.number(value.integer());
+      return;
     case Value::Kind::kUnsigned:
-      return value.unsigned_integer();
+      w.unsigned_number(value.unsigned_integer());
+      return;
     case Value::Kind::kFloat:
-      return std::strtod(std::string(value.raw()).c_str(), nullptr);
+      w.floating(std::strtod(std::string(value.raw()).c_str(), nullptr));
+      return;
     case Value::Kind::kString:
-      return std::string(value.text());
-    case Value::Kind::kArray: {
-      nlohmann::json out = nlohmann::json::array();
-      for (const Value& element : value) out.push_back(to_nlohmann(element));
-      return out;
-    }
-    case Value::Kind::kObject: {
-      nlohmann::json out = nlohmann::json::object();
+      w.text(value.text());
+      return;
+    case Value::Kind::kArray:
+      w.begin_array();
+      for (const Value& element : value) write_value(w, element);
+      w.end_array();
+      return;
+    case Value::Kind::kObject:
+      w.begin_object();
       for (auto it = value.begin(); it != value.end(); ++it) {
-        out[std::string(it.key())] = to_nlohmann(it.value());
+        w.key(it.key());
+        write_value(w, it.value());
       }
-      return out;
-    }
+      w.end_object();
+      return;
   }
-  return nullptr;
 }
 
 }  // namespace
 
 std::string Value::dump() const {
-  switch (kind_) {
-    case Kind::kNull:
-      return "null";
-    case Kind::kBoolean:
-      return boolean_ ? "true" : "false";
-    case Kind::kInteger:
-      return std::to_string(integer_);
-    case Kind::kUnsigned:
-      return std::to_string(unsigned_);
-    default:
-      return to_nlohmann(*this).dump();
-  }
+  Writer w;
+  write_value(w, *this);
+  return w.take();
 }
 
 std::string key_path(const std::string& parent, std::string_view key) {

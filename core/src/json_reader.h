@@ -124,7 +124,8 @@ class Value {
   // nlohmann-compatible conveniences for the parsers' code.
   template <typename T>
   T get() const;
-  // Compact JSON, byte for byte what nlohmann::json::dump() prints for the same value.
+  // Compact JSON, byte for byte what nlohmann::json::dump() printed for the same value
+  // (json_writer.h).
   std::string dump() const;
 
  private:

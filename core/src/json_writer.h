@@ -1,0 +1,129 @@
+// Private: the core's one JSON writer. Every JSON text the core prints (evaluations,
+// verdicts, post-purchase answers, Function outputs, detail::Value::dump) goes through it.
+//
+// It prints compact JSON byte for byte as nlohmann::ordered_json's dump() printed it before
+// (the golden fixtures hold the outputs to that; fuzz/fuzz_json_writer.cpp holds the string
+// escaping to it on arbitrary bytes): keys in the order written, integers in decimal, no
+// spaces. It exists so that the WebAssembly modules carry no JSON tree or serializer
+// library (docs/function.md: the Function modules' size is capped).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+namespace tiercart::detail {
+
+// Appends `text` as a JSON string, quotes included. '"', '\\' and the C0 controls are
+// escaped (\b \f \n \r \t, else \u00xx in lower-case hex); DEL and valid UTF-8 are copied as
+// they are. Text that is not valid UTF-8 (a product title or a property from a cart) is
+// still printed: each invalid sequence, that is a lone byte that cannot start one or the
+// longest start of a sequence that cannot be completed, becomes one U+FFFD, so that an
+// output is always produced.
+void append_json_string(std::string& out, std::string_view text);
+
+// A double as nlohmann prints one: Grisu2 digits (they read back to the same double),
+// plain notation for decimal exponents -4 < n <= 15 ("1.0", "0.001", "1e+16" beyond),
+// "null" for infinities and NaN.
+void append_json_double(std::string& out, double value);
+
+class Writer {
+ public:
+  explicit Writer(std::size_t expected = 0) { out_.reserve(expected); }
+
+  Writer& begin_object() {
+    separate();
+    out_ += '{';
+    push();
+    return *this;
+  }
+  Writer& end_object() {
+    out_ += '}';
+    --depth_;
+    return *this;
+  }
+  Writer& begin_array() {
+    separate();
+    out_ += '[';
+    push();
+    return *this;
+  }
+  Writer& end_array() {
+    out_ += ']';
+    --depth_;
+    return *this;
+  }
+  // A key the core itself names (plain ASCII) is copied as it is; any other key, one read
+  // from input, is escaped like a string value.
+  Writer& key(std::string_view name);
+  Writer& text(std::string_view value) {
+    separate();
+    append_json_string(out_, value);
+    return *this;
+  }
+  Writer& optional_text(const std::optional<std::string>& value) {
+    if (!value) return null();
+    return text(*value);
+  }
+  Writer& number(int64_t value);
+  Writer& unsigned_number(uint64_t value);
+  Writer& floating(double value) {
+    separate();
+    append_json_double(out_, value);
+    return *this;
+  }
+  Writer& boolean(bool value) {
+    separate();
+    out_ += value ? "true" : "false";
+    return *this;
+  }
+  Writer& null() {
+    separate();
+    out_ += "null";
+    return *this;
+  }
+  template <typename T>
+  Writer& field(std::string_view name, const T& value) {
+    key(name);
+    if constexpr (std::is_same_v<T, bool>) {
+      return boolean(value);
+    } else if constexpr (std::is_integral_v<T>) {
+      return number(static_cast<int64_t>(value));
+    } else if constexpr (std::is_same_v<T, std::optional<std::string>>) {
+      return optional_text(value);
+    } else if constexpr (std::is_same_v<T, std::optional<int64_t>>) {
+      return value ? number(*value) : null();
+    } else {
+      return text(value);
+    }
+  }
+  const std::string& str() const { return out_; }
+  std::string take() { return std::move(out_); }
+
+ private:
+  void separate() {
+    if (after_key_) {
+      after_key_ = false;
+      return;
+    }
+    if (depth_ > 0) {
+      if (!first_[depth_]) out_ += ',';
+      first_[depth_] = false;
+    }
+  }
+  void push() {
+    ++depth_;
+    first_[depth_] = true;
+  }
+
+  std::string out_;
+  // Value::dump nests as deep as parse_document allows (kMaxDepth, 64); the core's own
+  // outputs nest 9 levels at most (a Function's discount candidates).
+  bool first_[80] = {};
+  int depth_ = 0;
+  bool after_key_ = false;
+};
+
+}  // namespace tiercart::detail
