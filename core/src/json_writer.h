@@ -109,19 +109,22 @@ class Writer {
       return;
     }
     if (depth_ > 0) {
-      if (!first_[depth_]) out_ += ',';
-      first_[depth_] = false;
+      const int level = depth_ < kDepths ? depth_ : kDepths - 1;
+      if (!first_[level]) out_ += ',';
+      first_[level] = false;
     }
   }
   void push() {
     ++depth_;
-    first_[depth_] = true;
+    first_[depth_ < kDepths ? depth_ : kDepths - 1] = true;
   }
 
-  std::string out_;
   // Value::dump nests as deep as parse_document allows (kMaxDepth, 64); the core's own
-  // outputs nest 9 levels at most (a Function's discount candidates).
-  bool first_[80] = {};
+  // outputs nest 9 levels at most (a Function's discount candidates). Deeper nesting is not
+  // produced; were it ever, the commas would be wrong, never memory outside the array.
+  static constexpr int kDepths = 80;
+  std::string out_;
+  bool first_[kDepths] = {};
   int depth_ = 0;
   bool after_key_ = false;
 };
