@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <string_view>
 #include <utility>
 
 #include "engine.h"
@@ -39,8 +40,9 @@ constexpr BlockTexts kBlockTexts[] = {
      "le surplus pour passer commande.",
      "Un cadeau de votre panier ne correspond à aucune récompense. Retirez-le pour passer "
      "commande."},
-    {"de", "Ihr Warenkorb schaltet {{reward}} nicht frei. Entfernen Sie den Artikel, um zur "
-           "Kasse zu gehen.",
+    {"de",
+     "Ihr Warenkorb schaltet {{reward}} nicht frei. Entfernen Sie den Artikel, um zur "
+     "Kasse zu gehen.",
      "Ihr Warenkorb enthält mehr Gratisartikel ({{reward}}) als freigeschaltet. Entfernen Sie "
      "die überzähligen, um zur Kasse zu gehen.",
      "Ein Geschenk in Ihrem Warenkorb gehört zu keiner Prämie. Entfernen Sie es, um zur Kasse "
@@ -87,10 +89,24 @@ const Tier* find_tier(const Program& program, const std::string& id) {
 // The outputs are written as Shopify's schema names them, keys in a fixed order.
 std::string no_operations() { return R"({"operations":[]})"; }
 
-// {"value":{"percentage":{"value":100}}}: a target's whole price.
-void write_full_discount(Writer& w) {
+// {"operations":[{"<operation>":{"candidates":[...],"selectionStrategy":"ALL"}}]}, around
+// the candidates written between the two calls.
+void begin_candidates(Writer& w, std::string_view operation) {
+  w.begin_object().key("operations").begin_array();
+  w.begin_object().key(operation).begin_object().key("candidates").begin_array();
+}
+void end_candidates(Writer& w) {
+  w.end_array().field("selectionStrategy", "ALL").end_object().end_object();
+  w.end_array().end_object();
+}
+
+// Closes a candidate's targets and gives them their whole price off:
+// ...],"value":{"percentage":{"value":100}}}
+void end_targets_at_full_price_off(Writer& w) {
+  w.end_array();
   w.key("value").begin_object().key("percentage").begin_object().field("value", 100);
   w.end_object().end_object();
+  w.end_object();
 }
 
 // One candidate per earned tier: its gift lines, each up to the units it earns, at 100%.
@@ -106,8 +122,7 @@ Result<std::string> cart_lines_discounts(const Program& program, const FunctionI
   }
   if (targets.empty()) return no_operations();
   Writer w(256 + 128 * verdict.value().lines.size());
-  w.begin_object().key("operations").begin_array();
-  w.begin_object().key("productDiscountsAdd").begin_object().key("candidates").begin_array();
+  begin_candidates(w, "productDiscountsAdd");
   for (const auto& [tier_id, tier_targets] : targets) {
     const Tier* tier = find_tier(program, tier_id);
     w.begin_object().field("message", tier_label(*tier, program, in.context.locale));
@@ -117,12 +132,9 @@ Result<std::string> cart_lines_discounts(const Program& program, const FunctionI
       w.field("id", in.line_ids[line - 1]).field("quantity", quantity);
       w.end_object().end_object();
     }
-    w.end_array();
-    write_full_discount(w);
-    w.end_object();
+    end_targets_at_full_price_off(w);
   }
-  w.end_array().field("selectionStrategy", "ALL").end_object().end_object();
-  w.end_array().end_object();
+  end_candidates(w);
   return w.take();
 }
 
@@ -141,18 +153,14 @@ Result<std::string> delivery_discounts(const Program& program, const FunctionInp
   }
   if (!rewarded) return no_operations();
   Writer w(256 + 64 * in.delivery_groups.size());
-  w.begin_object().key("operations").begin_array();
-  w.begin_object().key("deliveryDiscountsAdd").begin_object().key("candidates").begin_array();
+  begin_candidates(w, "deliveryDiscountsAdd");
   w.begin_object().field("message", tier_label(*rewarded, program, in.context.locale));
   w.key("targets").begin_array();
   for (const auto& id : in.delivery_groups) {
     w.begin_object().key("deliveryGroup").begin_object().field("id", id).end_object().end_object();
   }
-  w.end_array();
-  write_full_discount(w);
-  w.end_object();
-  w.end_array().field("selectionStrategy", "ALL").end_object().end_object();
-  w.end_array().end_object();
+  end_targets_at_full_price_off(w);
+  end_candidates(w);
   return w.take();
 }
 
