@@ -7,6 +7,7 @@
 
 #include "json_writer.h"
 #include "tiercart/tiercart.h"
+#include "utf8.h"
 
 namespace tiercart::detail {
 
@@ -369,22 +370,10 @@ class Parser {
     return std::isfinite(std::strtod(copy.c_str(), nullptr));
   }
 
-  // Length of the valid UTF-8 sequence (RFC 3629: no overlong forms, no surrogates, nothing
-  // past U+10FFFF) of 2 to 4 bytes at pos_, or 0.
+  // Length of the valid UTF-8 sequence of 2 to 4 bytes at pos_, or 0.
   std::size_t multibyte() const {
-    const auto at = [&](std::size_t i) -> unsigned {
-      return pos_ + i < in_.size() ? static_cast<unsigned char>(in_[pos_ + i]) : 0u;
-    };
-    const auto tail = [&](std::size_t i) { return at(i) >= 0x80 && at(i) <= 0xBF; };
-    const unsigned c = at(0);
-    if (c >= 0xC2 && c <= 0xDF) return tail(1) ? 2 : 0;
-    if (c == 0xE0) return at(1) >= 0xA0 && at(1) <= 0xBF && tail(2) ? 3 : 0;
-    if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) return tail(1) && tail(2) ? 3 : 0;
-    if (c == 0xED) return at(1) >= 0x80 && at(1) <= 0x9F && tail(2) ? 3 : 0;
-    if (c == 0xF0) return at(1) >= 0x90 && at(1) <= 0xBF && tail(2) && tail(3) ? 4 : 0;
-    if (c >= 0xF1 && c <= 0xF3) return tail(1) && tail(2) && tail(3) ? 4 : 0;
-    if (c == 0xF4) return at(1) >= 0x80 && at(1) <= 0x8F && tail(2) && tail(3) ? 4 : 0;
-    return 0;
+    std::size_t length = 0;
+    return utf8_valid_prefix(in_.substr(pos_), length) == length ? length : 0;
   }
 
   bool hex4(uint32_t& out) {

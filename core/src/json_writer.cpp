@@ -4,32 +4,14 @@
 #include <cmath>
 #include <nlohmann/detail/conversions/to_chars.hpp>
 
+#include "utf8.h"
+
 namespace tiercart::detail {
 
 namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
 constexpr char kReplacement[] = "\xEF\xBF\xBD";  // U+FFFD in UTF-8
-
-// The bytes a well-formed UTF-8 sequence starting with `lead` may have second (Unicode,
-// table 3-7: no overlong forms, no surrogates, nothing above U+10FFFF) and its length;
-// 0 for a byte that starts no sequence.
-int sequence_length(unsigned char lead, unsigned char& low, unsigned char& high) {
-  low = 0x80;
-  high = 0xBF;
-  if (lead >= 0xC2 && lead <= 0xDF) return 2;
-  if (lead >= 0xE0 && lead <= 0xEF) {
-    if (lead == 0xE0) low = 0xA0;
-    if (lead == 0xED) high = 0x9F;
-    return 3;
-  }
-  if (lead >= 0xF0 && lead <= 0xF4) {
-    if (lead == 0xF0) low = 0x90;
-    if (lead == 0xF4) high = 0x8F;
-    return 4;
-  }
-  return 0;
-}
 
 }  // namespace
 
@@ -81,30 +63,22 @@ void append_json_string(std::string& out, std::string_view text) {
       ++i;
       continue;
     }
-    unsigned char low = 0;
-    unsigned char high = 0;
-    const int length = sequence_length(c, low, high);
+    // An ill-formed part (a byte that starts nothing, or a sequence's start up to the first
+    // byte that does not fit, which is read again as the start of what follows) becomes one
+    // U+FFFD.
+    std::size_t length = 0;
+    const std::size_t valid = utf8_valid_prefix(text.substr(i), length);
     if (length == 0) {
       out += kReplacement;
       ++i;
       continue;
     }
-    // The sequence's continuation bytes; the first that does not fit ends the invalid
-    // part (which becomes one U+FFFD) and is read again as the start of what follows.
-    int valid = 1;
-    while (valid < length && i + valid < size) {
-      const unsigned char next = static_cast<unsigned char>(text[i + valid]);
-      if (next < low || next > high) break;
-      low = 0x80;
-      high = 0xBF;
-      ++valid;
-    }
     if (valid == length) {
-      out.append(text.data() + i, static_cast<std::size_t>(length));
+      out.append(text.data() + i, length);
     } else {
       out += kReplacement;
     }
-    i += static_cast<std::size_t>(valid);
+    i += valid;
   }
   out += '"';
 }
