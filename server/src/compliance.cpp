@@ -15,9 +15,7 @@ constexpr std::size_t kMaxOrderIds = 10000;
 
 ComplianceAnswer error_answer(int status, const std::string& code, const std::string& message,
                               const std::string& path = "") {
-  Json error = {{"code", code}, {"message", message}};
-  if (!path.empty()) error["path"] = path;
-  return {status, dump({{"error", error}})};
+  return {status, error_body(code, message, path)};
 }
 
 bool positive_id(const Json& value) {

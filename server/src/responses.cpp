@@ -20,13 +20,18 @@ int64_t now_ms() {
 
 int64_t now_seconds() { return now_ms() / 1000; }
 
-void send_error(httplib::Response& res, int status, const std::string& code,
-                const std::string& message, const std::string& path, const Json& extra) {
+std::string error_body(const std::string& code, const std::string& message, const std::string& path,
+                       const Json& extra) {
   Json error = {{"code", code}, {"message", message}};
   if (!path.empty()) error["path"] = path;
   for (const auto& [key, value] : extra.items()) error[key] = value;
+  return dump({{"error", error}});
+}
+
+void send_error(httplib::Response& res, int status, const std::string& code,
+                const std::string& message, const std::string& path, const Json& extra) {
   res.status = status;
-  res.set_content(dump({{"error", error}}), kJson);
+  res.set_content(error_body(code, message, path, extra), kJson);
 }
 
 Json stored_json(const std::string& text) {

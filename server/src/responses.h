@@ -26,7 +26,10 @@ std::string dump(const Json& value);
 int64_t now_ms();
 int64_t now_seconds();
 
-// `{"error": {code, message, path?, ...extra}}` with `status`.
+// `{"error": {code, message, path?, ...extra}}`: every error answer's body.
+std::string error_body(const std::string& code, const std::string& message,
+                       const std::string& path = "", const Json& extra = Json::object());
+// That body with `status`.
 void send_error(httplib::Response& res, int status, const std::string& code,
                 const std::string& message, const std::string& path = "",
                 const Json& extra = Json::object());
