@@ -8,7 +8,7 @@ FUZZ_SECONDS ?= 10
         test-native test-asan test-fuzz test-wasm test-browser test-theme demo demo-cli bench bench-wasm bench-server \
         bench-storefront bench-http-layer differential-wasm build-function test-function bench-function \
         build-extension test-extension bench-post-purchase \
-        format clean
+        format format-check clean
 
 setup:
 	@bash scripts/setup.sh
@@ -51,7 +51,7 @@ build-extension: setup
 build-wasm-tests: build-wasm
 	@cmake --build --preset wasm-tests -j $(JOBS)
 
-test: setup test-native test-asan test-fuzz test-wasm test-function test-browser test-theme test-extension
+test: setup format-check test-native test-asan test-fuzz test-wasm test-function test-browser test-theme test-extension
 	@echo "make test: every suite passed"
 
 test-native: build-native
@@ -142,8 +142,19 @@ COUNT ?= 100000
 differential-wasm: setup build-native build-wasm
 	@node tests/wasm/differential.mjs --count $(COUNT)
 
-format:
-	@clang-format -i $$(git ls-files '*.cpp' '*.h')
+# One style, checked by make test (format-check): clang-format for C++, Prettier (120 columns)
+# for JavaScript.
+CXX_SOURCES = $$(git ls-files '*.cpp' '*.h')
+JS_SOURCES = $$(git ls-files '*.js' '*.mjs' '*.ts')
+
+format: setup
+	@clang-format -i $(CXX_SOURCES)
+	@npx prettier --log-level warn --write $(JS_SOURCES)
+
+format-check: setup
+	@clang-format --dry-run -Werror $(CXX_SOURCES)
+	@npx prettier --log-level warn --check $(JS_SOURCES)
+	@echo "format-check: C++ and JavaScript are formatted"
 
 clean:
 	@rm -rf build

@@ -39,9 +39,7 @@ function sizes() {
 
 async function main() {
   console.log('wasm module: size (theme-extension/assets/)');
-  console.log(
-    `  ${'file'.padEnd(20)} ${'raw'.padStart(10)} ${'gzip -9'.padStart(10)} ${'brotli 11'.padStart(10)}`,
-  );
+  console.log(`  ${'file'.padEnd(20)} ${'raw'.padStart(10)} ${'gzip -9'.padStart(10)} ${'brotli 11'.padStart(10)}`);
   const rows = sizes();
   for (const row of rows) {
     console.log(

@@ -103,10 +103,7 @@ async function main() {
     { stdio: 'ignore', detached: true },
   );
   const exited = new Promise((resolve) => browser.on('exit', resolve));
-  const timeout = setTimeout(
-    () => finish({ error: `no results after ${kTimeoutMs / 1000} s` }),
-    kTimeoutMs,
-  );
+  const timeout = setTimeout(() => finish({ error: `no results after ${kTimeoutMs / 1000} s` }), kTimeoutMs);
   const report = await results;
   clearTimeout(timeout);
   try {
@@ -125,16 +122,10 @@ async function main() {
   }
   const ms = (value) => `${value < 0.1 ? value.toFixed(3) : value.toFixed(2)} ms`;
   const version = /Chrome\/([\d.]+)/.exec(report.userAgent)?.[1] ?? '?';
-  console.log(
-    `\nwasm module in headless Chromium ${version}${report.isolated ? '' : ' (timer resolution 0.1 ms)'}`,
-  );
-  console.log(
-    `  cold start (fetch from localhost, compile, instantiate, first evaluation): ${ms(report.cold)}`,
-  );
+  console.log(`\nwasm module in headless Chromium ${version}${report.isolated ? '' : ' (timer resolution 0.1 ms)'}`);
+  console.log(`  cold start (fetch from localhost, compile, instantiate, first evaluation): ${ms(report.cold)}`);
   for (const [lines, r] of Object.entries(report.latency)) {
-    console.log(
-      `  evaluate ${String(lines).padStart(3)} lines: p50 ${ms(r.p50)}  p99 ${ms(r.p99)}  (${r.runs} runs)`,
-    );
+    console.log(`  evaluate ${String(lines).padStart(3)} lines: p50 ${ms(r.p50)}  p99 ${ms(r.p99)}  (${r.runs} runs)`);
   }
 }
 

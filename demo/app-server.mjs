@@ -69,10 +69,25 @@ export function ordersCreatePayload(order, catalog) {
   const applications = [];
   const giftApplication = order.line_items.some((l) => l.final_line_price < l.price * l.quantity);
   if (giftApplication) {
-    applications.push({ type: 'automatic', title: 'Free gift', value: '100.0', value_type: 'percentage', allocation_method: 'each', target_selection: 'entitled', target_type: 'line_item' });
+    applications.push({
+      type: 'automatic',
+      title: 'Free gift',
+      value: '100.0',
+      value_type: 'percentage',
+      allocation_method: 'each',
+      target_selection: 'entitled',
+      target_type: 'line_item',
+    });
   }
   for (const code of order.discount_codes || []) {
-    applications.push({ type: 'discount_code', code: code.code, value_type: 'percentage', allocation_method: 'across', target_selection: 'all', target_type: 'line_item' });
+    applications.push({
+      type: 'discount_code',
+      code: code.code,
+      value_type: 'percentage',
+      allocation_method: 'across',
+      target_selection: 'all',
+      target_type: 'line_item',
+    });
   }
   const codeIndex = giftApplication ? 1 : 0;
   const lineItems = order.line_items.map((line, i) => {
@@ -80,10 +95,18 @@ export function ordersCreatePayload(order, catalog) {
     const allocations = [];
     const lineDiscount = line.price * line.quantity - line.final_line_price;
     if (lineDiscount > 0) {
-      allocations.push({ amount: decimal(toShop(lineDiscount, currency)), amount_set: moneySet(lineDiscount, currency), discount_application_index: 0 });
+      allocations.push({
+        amount: decimal(toShop(lineDiscount, currency)),
+        amount_set: moneySet(lineDiscount, currency),
+        discount_application_index: 0,
+      });
     }
     if (codeShares[i] > 0) {
-      allocations.push({ amount: decimal(toShop(codeShares[i], currency)), amount_set: moneySet(codeShares[i], currency), discount_application_index: codeIndex });
+      allocations.push({
+        amount: decimal(toShop(codeShares[i], currency)),
+        amount_set: moneySet(codeShares[i], currency),
+        discount_application_index: codeIndex,
+      });
     }
     return {
       id: order.id * 1000 + i + 1,
@@ -116,7 +139,11 @@ export function ordersCreatePayload(order, catalog) {
     total_price: decimal(toShop(order.total_price, currency)),
     total_price_set: moneySet(order.total_price, currency),
     discount_applications: applications,
-    discount_codes: (order.discount_codes || []).map((c) => ({ code: c.code, amount: decimal(toShop(c.amount, currency)), type: 'percentage' })),
+    discount_codes: (order.discount_codes || []).map((c) => ({
+      code: c.code,
+      amount: decimal(toShop(c.amount, currency)),
+      type: 'percentage',
+    })),
     line_items: lineItems,
     shipping_address: address,
     tags: '',
@@ -127,7 +154,8 @@ export function ordersCreatePayload(order, catalog) {
 // currency, product facts for scopes, and the rate of each presentment currency.
 export function shopContext(catalog) {
   const products = {};
-  for (const p of catalog.products) products[p.id] = { collections: p.collections, tags: p.tags, product_type: p.product_type };
+  for (const p of catalog.products)
+    products[p.id] = { collections: p.collections, tags: p.tags, product_type: p.product_type };
   const variants = {};
   for (const [id, v] of catalog.variantsById) variants[id] = { price: v.price, product_id: v.product_id };
   const rates = {};
@@ -143,7 +171,12 @@ export async function startAppServer({ binary, program, catalog, log = () => {} 
   const adminToken = crypto.randomBytes(24).toString('hex');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiercart-demo-app-'));
   const child = spawn(binary, ['--port', '0', '--threads', '8'], {
-    env: { ...process.env, TIERCART_APP_SECRET: secret, TIERCART_ADMIN_TOKEN: adminToken, TIERCART_DATABASE_URL: `sqlite:${path.join(dir, 'tiercart.db')}` },
+    env: {
+      ...process.env,
+      TIERCART_APP_SECRET: secret,
+      TIERCART_ADMIN_TOKEN: adminToken,
+      TIERCART_DATABASE_URL: `sqlite:${path.join(dir, 'tiercart.db')}`,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stderr.on('data', (chunk) => log(String(chunk).trimEnd()));

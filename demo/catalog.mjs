@@ -8,9 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const facts = JSON.parse(
-  fs.readFileSync(path.join(here, '..', 'examples', 'contexts', 'catalog.json'), 'utf8'),
-);
+const facts = JSON.parse(fs.readFileSync(path.join(here, '..', 'examples', 'contexts', 'catalog.json'), 'utf8'));
 
 // id -> [handle, option name, description, colour]
 const PRODUCTS = {
@@ -77,7 +75,7 @@ export function createCatalog() {
           price: v.price,
           sku: `NB-${vid}`,
           // null: stock not tracked (the gift card).
-          inventory: vid in STOCK_OVERRIDES ? STOCK_OVERRIDES[vid] : v.available ?? null,
+          inventory: vid in STOCK_OVERRIDES ? STOCK_OVERRIDES[vid] : (v.available ?? null),
           productTitle,
         };
       });
@@ -112,9 +110,7 @@ export function createCatalog() {
     byHandle: (handle) => products.find((p) => p.handle === handle),
     collection(handle) {
       if (!(handle in COLLECTION_TITLES)) return null;
-      const items = products.filter(
-        (p) => !p.is_gift && (handle === 'all' || p.collections.includes(handle)),
-      );
+      const items = products.filter((p) => !p.is_gift && (handle === 'all' || p.collections.includes(handle)));
       return { handle, title: COLLECTION_TITLES[handle], products: items, url: `/collections/${handle}` };
     },
     available(variant) {

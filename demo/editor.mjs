@@ -31,7 +31,10 @@ export function readExtensionLocales(dir) {
 }
 
 const escapeHtml = (value) =>
-  String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+  String(value ?? '').replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c],
+  );
 
 // "t:settings.tier.threshold.label" -> the English text; anything else as it is.
 function label(schemaStrings, value) {
@@ -71,7 +74,12 @@ export function resourceSettings(schema, values, catalog) {
           .filter(Boolean)
           .map((product) => {
             const variant = product.variants.find((v) => catalog.available(v)) || product.variants[0];
-            return { id: product.id, title: product.title, handle: product.handle, selected_or_first_available_variant: { id: variant.id } };
+            return {
+              id: product.id,
+              title: product.title,
+              handle: product.handle,
+              selected_or_first_available_variant: { id: variant.id },
+            };
           });
         break;
       }
@@ -92,7 +100,10 @@ function field(block, setting, strings, catalog) {
   switch (setting.type) {
     case 'select':
       input = `<select id="${id}" name="${name}">${setting.options
-        .map((o) => `<option value="${escapeHtml(o.value)}"${o.value === value ? ' selected' : ''}>${escapeHtml(label(strings, o.label))}</option>`)
+        .map(
+          (o) =>
+            `<option value="${escapeHtml(o.value)}"${o.value === value ? ' selected' : ''}>${escapeHtml(label(strings, o.label))}</option>`,
+        )
         .join('')}</select>`;
       break;
     case 'checkbox':
@@ -200,11 +211,14 @@ export async function handleEditor(req, res, url, api) {
     byHandle: (h) => api.catalog.byHandle(h),
     available: (v) => api.catalog.available(v),
     collection: (h) => api.catalog.collection(h),
-    collectionHandles: () => [...new Set(api.catalog.products.flatMap((p) => p.collections))].filter((h) => api.catalog.collection(h)).sort(),
+    collectionHandles: () =>
+      [...new Set(api.catalog.products.flatMap((p) => p.collections))].filter((h) => api.catalog.collection(h)).sort(),
   };
   const pathname = url.pathname;
   if (req.method === 'GET' && pathname === '/__demo/editor') {
-    return api.send(req, res, 200, editorPage(api.blocks, strings, catalog), 'text/html; charset=utf-8', { 'cache-control': 'no-store' });
+    return api.send(req, res, 200, editorPage(api.blocks, strings, catalog), 'text/html; charset=utf-8', {
+      'cache-control': 'no-store',
+    });
   }
   if (req.method === 'GET' && pathname === '/__demo/editor/preview') {
     const text = url.searchParams.get('state') || '{}';
@@ -214,16 +228,25 @@ export async function handleEditor(req, res, url, api) {
       state = JSON.parse(text);
       if (!state || typeof state !== 'object' || Array.isArray(state)) throw new Error('not an object');
     } catch (error) {
-      return api.send(req, res, 400, JSON.stringify({ status: 400, message: 'Bad Request', description: `state: ${error.message}` }), 'application/json; charset=utf-8');
+      return api.send(
+        req,
+        res,
+        400,
+        JSON.stringify({ status: 400, message: 'Bad Request', description: `state: ${error.message}` }),
+        'application/json; charset=utf-8',
+      );
     }
     const settings = {};
     for (const name of EDITABLE) {
-      if (api.blocks[name]) settings[name] = resourceSettings(api.blocks[name].schema, state.settings?.[name] || {}, catalog);
+      if (api.blocks[name])
+        settings[name] = resourceSettings(api.blocks[name].schema, state.settings?.[name] || {}, catalog);
     }
     req.editor = {
       designMode: true,
       settings,
-      embeds: (Array.isArray(state.embeds) ? state.embeds : []).filter((name) => OPTIONAL_EMBEDS.includes(name) && api.blocks[name]),
+      embeds: (Array.isArray(state.embeds) ? state.embeds : []).filter(
+        (name) => OPTIONAL_EMBEDS.includes(name) && api.blocks[name],
+      ),
       // Without the app's program the blocks build one from their settings (and the context).
       app: state.app_program ? undefined : { metafields: { tiercart: {} } },
     };

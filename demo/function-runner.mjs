@@ -25,7 +25,10 @@ export const FUNCTION_DIR = path.join(here, '..', 'build', 'function');
 
 export const TARGETS = {
   'cart.lines.discounts.generate.run': { module: 'discount', export: 'cart_lines_discounts_generate_run' },
-  'cart.delivery-options.discounts.generate.run': { module: 'discount', export: 'cart_delivery_options_discounts_generate_run' },
+  'cart.delivery-options.discounts.generate.run': {
+    module: 'discount',
+    export: 'cart_delivery_options_discounts_generate_run',
+  },
   'cart.validations.generate.run': { module: 'validation', export: 'cart_validations_generate_run' },
 };
 
@@ -51,7 +54,15 @@ export function runExport(module, exportName, input) {
   fs.writeFileSync(files[0], typeof input === 'string' ? input : JSON.stringify(input));
   const fds = [fs.openSync(files[0], 'r'), fs.openSync(files[1], 'w+'), fs.openSync(files[2], 'w+')];
   try {
-    const wasi = new WASI({ version: 'preview1', args: [], env: {}, stdin: fds[0], stdout: fds[1], stderr: fds[2], returnOnExit: true });
+    const wasi = new WASI({
+      version: 'preview1',
+      args: [],
+      env: {},
+      stdin: fds[0],
+      stdout: fds[1],
+      stderr: fds[2],
+      returnOnExit: true,
+    });
     const instance = new WebAssembly.Instance(module, wasi.getImportObject());
     // Shopify calls the target's export, not _start: hand WASI that export as the entry.
     const exitCode = wasi.start({ exports: { memory: instance.exports.memory, _start: instance.exports[exportName] } });
@@ -83,7 +94,10 @@ export function decimal(hundredths) {
 }
 
 // Shopify's LanguageCode for a storefront locale: "en" -> "EN", "pt-BR" -> "PT_BR".
-export const languageCode = (locale) => String(locale || 'en').replace('-', '_').toUpperCase();
+export const languageCode = (locale) =>
+  String(locale || 'en')
+    .replace('-', '_')
+    .toUpperCase();
 
 // The input the demo's checkout gives its Functions, shaped as the input queries in
 // extensions/ ask Shopify for it. `lines`: [{ id, quantity, price (hundredths, presentment),

@@ -45,12 +45,17 @@ export function createPostPurchase({ core, catalog, store, convertPrice, currenc
   function context(currency) {
     const variants = {};
     for (const v of catalog.variantsById.values()) {
-      const entry = { price: convertPrice(v.price, currency), product_id: v.product_id, title: v.title === 'Default Title' ? v.product.title : `${v.product.title} - ${v.title}` };
+      const entry = {
+        price: convertPrice(v.price, currency),
+        product_id: v.product_id,
+        title: v.title === 'Default Title' ? v.product.title : `${v.product.title} - ${v.title}`,
+      };
       if (v.inventory !== null) entry.available = v.inventory;
       variants[v.id] = entry;
     }
     const products = {};
-    for (const p of catalog.products) products[p.id] = { collections: p.collections, tags: p.tags, product_type: p.product_type };
+    for (const p of catalog.products)
+      products[p.id] = { collections: p.collections, tags: p.tags, product_type: p.product_type };
     return { shop_currency: 'USD', cart_amounts: 'cents', rate: currencies[currency]?.rate, products, variants };
   }
 
@@ -98,11 +103,14 @@ export function createPostPurchase({ core, catalog, store, convertPrice, currenc
   }
 
   function accept(order, offerId, body) {
-    const done = accepted(order).find((l) => l.properties.some((p) => p.name === OFFER_PROPERTY && p.value === offerId));
+    const done = accepted(order).find((l) =>
+      l.properties.some((p) => p.name === OFFER_PROPERTY && p.value === offerId),
+    );
     // The same acceptance twice adds nothing: the page may retry after a lost answer.
     if (done) return { order, line: done, duplicate: true };
     const offer = selectOffers(order).offers.find((o) => o.id === offerId);
-    if (!offer) throw new PostPurchaseError(409, 'offer_unavailable', 'This offer is no longer available for your order.');
+    if (!offer)
+      throw new PostPurchaseError(409, 'offer_unavailable', 'This offer is no longer available for your order.');
     const claimed = body?.price;
     if (claimed && (claimed.amount !== offer.price.amount || claimed.currency !== offer.price.currency)) {
       throw new PostPurchaseError(409, 'price_mismatch', 'The price of this offer has changed.', { offer });
@@ -135,8 +143,11 @@ export function createPostPurchase({ core, catalog, store, convertPrice, currenc
     const window = eligibility(order, now);
     if (!window.allowed.includes('address')) {
       const refused = window.refused.find((r) => r.edit === 'address') || { code: 'not_allowed', message: '' };
-      if (refused.code === 'window_closed') throw new PostPurchaseError(409, 'edit_window_closed', refused.message, { until: window.until });
-      throw new PostPurchaseError(refused.code === 'not_allowed' ? 403 : 409, 'edit_refused', refused.message, { reason: refused.code });
+      if (refused.code === 'window_closed')
+        throw new PostPurchaseError(409, 'edit_window_closed', refused.message, { until: window.until });
+      throw new PostPurchaseError(refused.code === 'not_allowed' ? 403 : 409, 'edit_refused', refused.message, {
+        reason: refused.code,
+      });
     }
     let check;
     try {
@@ -144,7 +155,8 @@ export function createPostPurchase({ core, catalog, store, convertPrice, currenc
     } catch (error) {
       throw new PostPurchaseError(400, error.code || 'invalid_value', error.message, { path: error.path });
     }
-    if (!check.ok) throw new PostPurchaseError(422, 'invalid_address', 'The address has problems.', { problems: check.problems });
+    if (!check.ok)
+      throw new PostPurchaseError(422, 'invalid_address', 'The address has problems.', { problems: check.problems });
     order.shipping_address = check.address;
     return { shipping_address: check.address, problems: check.problems, until: window.until };
   }
@@ -172,7 +184,8 @@ export function createPostPurchase({ core, catalog, store, convertPrice, currenc
       }
     } catch (error) {
       if (error instanceof PostPurchaseError) sendJson(req, res, error.status, error.body);
-      else if (error?.status === 400) sendJson(req, res, 400, { error: { code: 'bad_request', message: 'Invalid JSON' } });
+      else if (error?.status === 400)
+        sendJson(req, res, 400, { error: { code: 'bad_request', message: 'Invalid JSON' } });
       else throw error;
     }
     return true;

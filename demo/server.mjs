@@ -94,14 +94,22 @@ export async function startServer(options = {}) {
   const catalog = createCatalog();
   // Gifts are free and claims checked by tiercart's Function modules (make build-function).
   const store = createStore(catalog, { functions: createCheckoutFunctions({ program }) });
-  const locales = { en: readJson(path.join(themeDir, 'locales', 'en.json')), fr: readJson(path.join(themeDir, 'locales', 'fr.json')) };
+  const locales = {
+    en: readJson(path.join(themeDir, 'locales', 'en.json')),
+    fr: readJson(path.join(themeDir, 'locales', 'fr.json')),
+  };
   // Blocks translate with the extension's own locale files, as on Shopify; the theme with its own.
   const extensionLocales = readExtensionLocales(path.join(root, 'theme-extension', 'locales'));
   const failures = [];
   const assetCache = new Map();
   const postPurchase = createPostPurchase({ core, catalog, store, convertPrice, currencies: CURRENCIES });
   const app = options.app
-    ? await startAppServer({ binary: options.appBinary || path.join(root, 'build', 'bin', 'tiercart-server'), program, catalog, log: (line) => console.error(line) })
+    ? await startAppServer({
+        binary: options.appBinary || path.join(root, 'build', 'bin', 'tiercart-server'),
+        program,
+        catalog,
+        log: (line) => console.error(line),
+      })
     : null;
 
   // Shopify sends orders/create once the order exists; the demo waits for the answer so the
@@ -118,7 +126,12 @@ export async function startServer(options = {}) {
   }
 
   const engine = new Liquid({
-    root: [path.join(themeDir, 'templates'), path.join(themeDir, 'snippets'), path.join(themeDir, 'layout'), path.join(root, 'theme-extension', 'snippets')],
+    root: [
+      path.join(themeDir, 'templates'),
+      path.join(themeDir, 'snippets'),
+      path.join(themeDir, 'layout'),
+      path.join(root, 'theme-extension', 'snippets'),
+    ],
     extname: '.liquid',
     strictFilters: true,
     cache: true,
@@ -127,9 +140,12 @@ export async function startServer(options = {}) {
     parse(token, remain) {
       this.tpls = [];
       const stream = this.liquid.parser.parseStream(remain);
-      stream.on('tag:endschema', () => stream.stop()).on('template', () => {}).on('end', () => {
-        throw new Error('schema tag not closed');
-      });
+      stream
+        .on('tag:endschema', () => stream.stop())
+        .on('template', () => {})
+        .on('end', () => {
+          throw new Error('schema tag not closed');
+        });
       stream.start();
     },
     *render() {},
@@ -151,7 +167,12 @@ export async function startServer(options = {}) {
     return value;
   });
   // Safe inside <script type="application/json">: no "</script>" can close the element.
-  engine.registerFilter('json', (value) => JSON.stringify(value ?? null).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026'));
+  engine.registerFilter('json', (value) =>
+    JSON.stringify(value ?? null)
+      .replace(/</g, '\\u003c')
+      .replace(/>/g, '\\u003e')
+      .replace(/&/g, '\\u0026'),
+  );
   engine.registerFilter('asset_url', (name) => `${ASSET_PREFIX}${name}`);
   engine.registerFilter('theme_asset_url', (name) => `/cdn/shop/t/1/assets/${name}`);
   engine.registerFilter('product_url', (handle) => `/products/${handle}`);
@@ -165,7 +186,9 @@ export async function startServer(options = {}) {
     const shipped = path.join(root, 'theme-extension', 'blocks', file);
     const source = fs.existsSync(shipped) ? shipped : path.join(themeDir, 'blocks', file);
     const { body, schema } = splitSchema(fs.readFileSync(source, 'utf8'));
-    const settings = Object.fromEntries((schema.settings || []).filter((s) => 'default' in s).map((s) => [s.id, s.default]));
+    const settings = Object.fromEntries(
+      (schema.settings || []).filter((s) => 'default' in s).map((s) => [s.id, s.default]),
+    );
     blocks[file.replace(/\.liquid$/, '')] = { template: engine.parse(body), schema, settings };
   }
 
@@ -199,18 +222,24 @@ export async function startServer(options = {}) {
   // (stock, presentment price, title) for gifts and offer candidates.
   function tiercartContext(currency, locale) {
     const giftIds = new Set();
-    for (const bar of program.bars) for (const tier of bar.tiers) for (const gift of tier.reward.gifts || []) giftIds.add(gift.variant_id);
+    for (const bar of program.bars)
+      for (const tier of bar.tiers) for (const gift of tier.reward.gifts || []) giftIds.add(gift.variant_id);
     const offerCandidates = [2022, 2015, 2007, 2006, 2012];
     const variants = {};
     for (const id of [...giftIds, ...offerCandidates]) {
       const v = catalog.variantsById.get(id);
       if (!v) continue;
-      const entry = { price: convertPrice(v.price, currency), product_id: v.product_id, title: v.title === 'Default Title' ? v.product.title : `${v.product.title} - ${v.title}` };
+      const entry = {
+        price: convertPrice(v.price, currency),
+        product_id: v.product_id,
+        title: v.title === 'Default Title' ? v.product.title : `${v.product.title} - ${v.title}`,
+      };
       if (v.inventory !== null) entry.available = v.inventory;
       variants[id] = entry;
     }
     const products = {};
-    for (const p of catalog.products) products[p.id] = { collections: p.collections, tags: p.tags, product_type: p.product_type };
+    for (const p of catalog.products)
+      products[p.id] = { collections: p.collections, tags: p.tags, product_type: p.product_type };
     return {
       shop_currency: SHOP_CURRENCY,
       cart_amounts: 'cents',
@@ -228,16 +257,35 @@ export async function startServer(options = {}) {
     const locale = req.locale;
     const cartJson = store.cartJson(req.cart, currency, locale);
     const globals = {
-      shop: { name: 'Northbound Supply Co.', currency: SHOP_CURRENCY, money_format: CURRENCIES[SHOP_CURRENCY].money_format },
+      shop: {
+        name: 'Northbound Supply Co.',
+        currency: SHOP_CURRENCY,
+        money_format: CURRENCIES[SHOP_CURRENCY].money_format,
+      },
       cart: cartJson,
       localization: {
         currency: { iso_code: currency },
         available_currencies: Object.entries(CURRENCIES).map(([iso, c]) => ({ iso_code: iso, name: c.name })),
-        available_languages: [{ iso_code: 'en', endonym_name: 'English' }, { iso_code: 'fr', endonym_name: 'Français' }],
+        available_languages: [
+          { iso_code: 'en', endonym_name: 'English' },
+          { iso_code: 'fr', endonym_name: 'Français' },
+        ],
       },
-      request: { locale: { iso_code: locale }, path: req.url.split('?')[0], design_mode: Boolean(req.editor?.designMode) },
-      routes: { root_url: '/', cart_url: '/cart', cart_add_url: '/cart/add', cart_change_url: '/cart/change', cart_update_url: '/cart/update' },
-      collections_menu: Object.entries(COLLECTION_TITLES).filter(([h]) => ['winter', 'accessories', 'basics', 'camp', 'all'].includes(h)).map(([handle, title]) => ({ handle, title })),
+      request: {
+        locale: { iso_code: locale },
+        path: req.url.split('?')[0],
+        design_mode: Boolean(req.editor?.designMode),
+      },
+      routes: {
+        root_url: '/',
+        cart_url: '/cart',
+        cart_add_url: '/cart/add',
+        cart_change_url: '/cart/change',
+        cart_update_url: '/cart/update',
+      },
+      collections_menu: Object.entries(COLLECTION_TITLES)
+        .filter(([h]) => ['winter', 'accessories', 'basics', 'camp', 'all'].includes(h))
+        .map(([handle, title]) => ({ handle, title })),
       template,
       tiercart_enabled: !req.query.has('tiercart_off'),
       shopify_json: JSON.stringify({
@@ -257,8 +305,18 @@ export async function startServer(options = {}) {
       // Shopify adds the schema's javascript once per page, deferred, after the blocks.
       if (block.schema.javascript) scripts.add(block.schema.javascript);
       // App-owned metafields as Liquid sees them ({value}); the editor page may set its own.
-      const appData = req.editor?.app || { metafields: { tiercart: { program: { value: program }, context: { value: tiercartContext(currency, locale) } } } };
-      const scope = { ...globals, ...extra, tiercart_extension: true, block: { id: name, settings: req.editor?.settings?.[name] || block.settings }, app: appData };
+      const appData = req.editor?.app || {
+        metafields: {
+          tiercart: { program: { value: program }, context: { value: tiercartContext(currency, locale) } },
+        },
+      };
+      const scope = {
+        ...globals,
+        ...extra,
+        tiercart_extension: true,
+        block: { id: name, settings: req.editor?.settings?.[name] || block.settings },
+        app: appData,
+      };
       // As globals too: snippets rendered with {% render %} see the global objects.
       return engine.render(block.template, scope, { globals: scope });
     };
@@ -313,7 +371,8 @@ export async function startServer(options = {}) {
   }
 
   function notFound(req, res) {
-    if (req.url.includes('.js')) return sendJson(req, res, 404, { status: 404, message: 'Not Found', description: 'Not Found' });
+    if (req.url.includes('.js'))
+      return sendJson(req, res, 404, { status: 404, message: 'Not Found', description: 'Not Found' });
     return renderPage(req, res, '404', {}, 404);
   }
 
@@ -380,10 +439,22 @@ export async function startServer(options = {}) {
     if (cookies.cart !== req.cart.token) setCookies.push(`cart=${req.cart.token}; Path=/; SameSite=Lax`);
     if (setCookies.length) res.setHeader('set-cookie', setCookies);
 
-    if (pathname.startsWith('/__demo/editor')) return handleEditor(req, res, url, { blocks, catalog, renderPage, send, notFound, extensionRoot: path.join(root, 'theme-extension') });
+    if (pathname.startsWith('/__demo/editor'))
+      return handleEditor(req, res, url, {
+        blocks,
+        catalog,
+        renderPage,
+        send,
+        notFound,
+        extensionRoot: path.join(root, 'theme-extension'),
+      });
     // Test hook: injected failures.
     if (pathname === '/__demo/fail' && req.method === 'POST') {
-      failures.push({ path: url.searchParams.get('path') || '', status: url.searchParams.get('status') || '500', count: Number(url.searchParams.get('count') || 1) });
+      failures.push({
+        path: url.searchParams.get('path') || '',
+        status: url.searchParams.get('status') || '500',
+        count: Number(url.searchParams.get('count') || 1),
+      });
       return sendJson(req, res, 200, { ok: true });
     }
     const failure = failures.find((f) => f.count > 0 && pathname === f.path);
@@ -391,8 +462,18 @@ export async function startServer(options = {}) {
       failure.count -= 1;
       if (failure.status === 'network') return req.socket.destroy();
       const status = Number(failure.status);
-      if (status === 422) return sendJson(req, res, 422, { status: 422, message: 'Cart Error', description: 'The product is no longer available.' });
-      if (status === 429) return sendJson(req, res, 429, { status: 429, message: 'Too Many Requests', description: 'Too many attempts. Please try again later.' });
+      if (status === 422)
+        return sendJson(req, res, 422, {
+          status: 422,
+          message: 'Cart Error',
+          description: 'The product is no longer available.',
+        });
+      if (status === 429)
+        return sendJson(req, res, 429, {
+          status: 429,
+          message: 'Too Many Requests',
+          description: 'Too many attempts. Please try again later.',
+        });
       return send(req, res, status, '<!doctype html><title>Error</title><h1>Something went wrong</h1>', TYPES['.html']);
     }
 
@@ -405,14 +486,17 @@ export async function startServer(options = {}) {
       const name = pathname.slice('/cdn/shop/t/1/assets/'.length);
       const file = path.join(themeDir, 'assets', name);
       if (!/^[\w.-]+$/.test(name) || !fs.existsSync(file)) return notFound(req, res);
-      return send(req, res, 200, fs.readFileSync(file), TYPES[path.extname(name)] || 'application/octet-stream', { 'cache-control': 'public, max-age=300' });
+      return send(req, res, 200, fs.readFileSync(file), TYPES[path.extname(name)] || 'application/octet-stream', {
+        'cache-control': 'public, max-age=300',
+      });
     }
     if (pathname.startsWith('/images/') && pathname.endsWith('.svg')) {
       const product = catalog.byHandle(pathname.slice(8, -4));
       if (!product) return notFound(req, res);
       return send(req, res, 200, productSvg(product), TYPES['.svg'], { 'cache-control': 'public, max-age=300' });
     }
-    if (pathname === '/cart.js' || pathname === '/cart.json') return sendJson(req, res, 200, store.cartJson(req.cart, req.currency, req.locale));
+    if (pathname === '/cart.js' || pathname === '/cart.json')
+      return sendJson(req, res, 200, store.cartJson(req.cart, req.currency, req.locale));
     if (/^\/cart\/(add|change|update|clear)(\.js)?$/.test(pathname)) return handleCart(req, res, pathname);
     if (pathname === '/localization' && req.method === 'POST') {
       const body = await readBody(req);
@@ -421,30 +505,43 @@ export async function startServer(options = {}) {
       if (CURRENCIES[code]) cookie.push(`currency=${code}; Path=/; SameSite=Lax`);
       if (locales[body.locale_code]) cookie.push(`locale=${body.locale_code}; Path=/; SameSite=Lax`);
       const back = String(body.return_to || '/');
-      return redirect(res, back.startsWith('/') && !back.startsWith('//') ? back : '/', { 'set-cookie': [...setCookies, ...cookie] });
+      return redirect(res, back.startsWith('/') && !back.startsWith('//') ? back : '/', {
+        'set-cookie': [...setCookies, ...cookie],
+      });
     }
     if (pathname.startsWith('/discount/')) {
       store.update(req.cart, { discount: pathname.slice('/discount/'.length) });
       return redirect(res, url.searchParams.get('redirect') || '/cart');
     }
     if (req.method === 'GET' && pathname === '/') {
-      return renderPage(req, res, 'index', { featured: catalog.collection('all').products.slice(0, 8).map((p) => productDrop(p, req.currency)) });
+      return renderPage(req, res, 'index', {
+        featured: catalog
+          .collection('all')
+          .products.slice(0, 8)
+          .map((p) => productDrop(p, req.currency)),
+      });
     }
     if (req.method === 'GET' && pathname === '/collections') {
-      return renderPage(req, res, 'list-collections', { collection_list: Object.keys(COLLECTION_TITLES).map((h) => catalog.collection(h)) });
+      return renderPage(req, res, 'list-collections', {
+        collection_list: Object.keys(COLLECTION_TITLES).map((h) => catalog.collection(h)),
+      });
     }
     let m;
     if (req.method === 'GET' && (m = pathname.match(/^\/collections\/([\w-]+)$/))) {
       const collection = catalog.collection(m[1]);
       if (!collection) return notFound(req, res);
-      return renderPage(req, res, 'collection', { collection: { ...collection, products: collection.products.map((p) => productDrop(p, req.currency)) } });
+      return renderPage(req, res, 'collection', {
+        collection: { ...collection, products: collection.products.map((p) => productDrop(p, req.currency)) },
+      });
     }
     if (req.method === 'GET' && (m = pathname.match(/^\/products\/([\w-]+)(\.js)?$/))) {
       const product = catalog.byHandle(m[1]);
       if (!product) return notFound(req, res);
       const drop = productDrop(product, req.currency);
       if (m[2]) return sendJson(req, res, 200, { ...drop, variants: drop.variants });
-      const selected = drop.variants.find((v) => v.id === Number(url.searchParams.get('variant'))) || drop.selected_or_first_available_variant;
+      const selected =
+        drop.variants.find((v) => v.id === Number(url.searchParams.get('variant'))) ||
+        drop.selected_or_first_available_variant;
       return renderPage(req, res, 'product', { product: { ...drop, selected_variant: selected } });
     }
     if (req.method === 'GET' && pathname === '/cart') {
@@ -462,11 +559,18 @@ export async function startServer(options = {}) {
           return redirect(res, `/cart?error=${encodeURIComponent(error.body.description)}`);
         }
       }
-      return renderPage(req, res, 'checkout', { free_shipping: store.freeShipping(req.cart, req.currency, req.locale) });
+      return renderPage(req, res, 'checkout', {
+        free_shipping: store.freeShipping(req.cart, req.currency, req.locale),
+      });
     }
     if (await postPurchase.handle(req, res, pathname, { readBody, sendJson })) return;
     if (req.method === 'GET' && pathname === '/admin/apps/tiercart') {
-      const html = await renderAdmin({ app, store, shop: SHOP_DOMAIN, flaggedOnly: url.searchParams.get('flagged') === 'true' });
+      const html = await renderAdmin({
+        app,
+        store,
+        shop: SHOP_DOMAIN,
+        flaggedOnly: url.searchParams.get('flagged') === 'true',
+      });
       return send(req, res, 200, html, TYPES['.html'], { 'cache-control': 'no-store' });
     }
     if ((m = pathname.match(/^\/orders\/(\d+)(\.json)?$/))) {
@@ -515,7 +619,11 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const port = Number(argument('port', process.env.PORT || 8080));
   const demo = await startServer({ port, program: argument('program'), app: true });
   console.log(`tiercart demo store: ${demo.url}`);
-  console.log(demo.app ? `tiercart app admin: ${demo.url}admin/apps/tiercart (server ${demo.app.url})` : 'tiercart server not built: orders are not checked (make build-native)');
+  console.log(
+    demo.app
+      ? `tiercart app admin: ${demo.url}admin/apps/tiercart (server ${demo.app.url})`
+      : 'tiercart server not built: orders are not checked (make build-native)',
+  );
   const stop = () => demo.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -56,10 +56,8 @@ export class CartError extends Error {
   }
 }
 
-const cartError = (description, status = 422) =>
-  new CartError(status, { status, message: 'Cart Error', description });
-const badRequest = (description) =>
-  new CartError(400, { status: 'bad_request', message: 'Bad Request', description });
+const cartError = (description, status = 422) => new CartError(status, { status, message: 'Cart Error', description });
+const badRequest = (description) => new CartError(400, { status: 'bad_request', message: 'Bad Request', description });
 const notFound = () => new CartError(404, { status: 404, message: 'Cart Error', description: 'Cannot find variant' });
 
 function lineKey(variantId, properties) {
@@ -109,7 +107,8 @@ export function createStore(catalog, { functions = null } = {}) {
   // POST cart/add.js: each item added in turn, as Shopify does; a sold-out or over-stock item
   // stops with the documented 422 answer (earlier items stay added).
   function add(cart, items) {
-    if (!Array.isArray(items) || items.length === 0) throw badRequest('Parameter Missing or Invalid: Required parameter missing or invalid: items');
+    if (!Array.isArray(items) || items.length === 0)
+      throw badRequest('Parameter Missing or Invalid: Required parameter missing or invalid: items');
     const added = [];
     for (const item of items) {
       const variant = catalog.variantsById.get(Number(item.id));
@@ -181,9 +180,7 @@ export function createStore(catalog, { functions = null } = {}) {
   // POST cart/update.js: {updates: {key|variantId: qty} or [qty by line], note, attributes, discount}.
   function update(cart, { updates, note, attributes, discount }) {
     if (updates) {
-      const entries = Array.isArray(updates)
-        ? updates.map((q, i) => [cart.lines[i]?.key, q])
-        : Object.entries(updates);
+      const entries = Array.isArray(updates) ? updates.map((q, i) => [cart.lines[i]?.key, q]) : Object.entries(updates);
       for (const [id, quantity] of entries) {
         const text = String(id);
         let target = text.includes(':')
@@ -290,7 +287,22 @@ export function createStore(catalog, { functions = null } = {}) {
         variant_options: [variant.title],
         options_with_values: [{ name: product.option_name || 'Title', value: variant.title }],
         line_level_discount_allocations: isGift
-          ? [{ amount: lineDiscount, discount_application: { type: 'automatic', key: 'tiercart-gift', title: granted.message, description: 'tiercart free gift', value: '100.0', value_type: 'percentage', allocation_method: 'each', target_selection: 'explicit', target_type: 'line_item' } }]
+          ? [
+              {
+                amount: lineDiscount,
+                discount_application: {
+                  type: 'automatic',
+                  key: 'tiercart-gift',
+                  title: granted.message,
+                  description: 'tiercart free gift',
+                  value: '100.0',
+                  value_type: 'percentage',
+                  allocation_method: 'each',
+                  target_selection: 'explicit',
+                  target_type: 'line_item',
+                },
+              },
+            ]
           : [],
         line_level_total_discount: lineDiscount,
       };
@@ -374,12 +386,23 @@ export function createStore(catalog, { functions = null } = {}) {
         requires_shipping: i.requires_shipping,
         properties: Object.entries(i.properties || {}).map(([name, value]) => ({ name, value })),
       })),
-      discount_codes: json.cart_level_discount_applications.map((a) => ({ code: a.key, amount: a.total_allocated_amount })),
+      discount_codes: json.cart_level_discount_applications.map((a) => ({
+        code: a.key,
+        amount: a.total_allocated_amount,
+      })),
       subtotal_price: json.items_subtotal_price,
       total_discounts: json.total_discount,
       total_price: json.total_price,
       // The demo checkout asks for no address: every order ships to the demo customer.
-      shipping_address: { first_name: 'Robin', last_name: 'Hale', address1: '12 Harbor Road', city: 'Portland', province_code: 'ME', zip: '04101', country_code: 'US' },
+      shipping_address: {
+        first_name: 'Robin',
+        last_name: 'Hale',
+        address1: '12 Harbor Road',
+        city: 'Portland',
+        province_code: 'ME',
+        zip: '04101',
+        country_code: 'US',
+      },
     };
     nextOrder += 1;
     orders.push(order);

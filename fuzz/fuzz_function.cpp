@@ -10,9 +10,9 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  for (auto target : {tiercart::FunctionTarget::kCartLinesDiscounts,
-                      tiercart::FunctionTarget::kDeliveryDiscounts,
-                      tiercart::FunctionTarget::kCartValidations}) {
+  for (auto target :
+       {tiercart::FunctionTarget::kCartLinesDiscounts, tiercart::FunctionTarget::kDeliveryDiscounts,
+        tiercart::FunctionTarget::kCartValidations}) {
     std::string log;
     tiercart::run_function_json(target, text, &log);
   }

@@ -13,7 +13,15 @@ export const entry = path.join(root, 'extensions', 'tiercart-order-status', 'src
 export const outfile = path.join(root, 'build', 'extensions', 'tiercart-order-status', 'OrderStatus.js');
 
 export async function buildExtension() {
-  await build({ entryPoints: [entry], bundle: true, minify: true, format: 'esm', target: 'es2020', outfile, logLevel: 'silent' });
+  await build({
+    entryPoints: [entry],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    target: 'es2020',
+    outfile,
+    logLevel: 'silent',
+  });
   const code = fs.readFileSync(outfile);
   return {
     code,
@@ -25,5 +33,7 @@ export async function buildExtension() {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const size = await buildExtension();
-  console.log(`extension bundle ${path.relative(root, outfile)}: ${size.raw} B raw, ${size.gzip} B gzip, ${size.brotli} B brotli (limit 65536 B compressed)`);
+  console.log(
+    `extension bundle ${path.relative(root, outfile)}: ${size.raw} B raw, ${size.gzip} B gzip, ${size.brotli} B brotli (limit 65536 B compressed)`,
+  );
 }

@@ -241,8 +241,7 @@ export class Tiercart {
    * the core. `cartAmounts` as in the context ("cents" by default). Throws TiercartError
    * (`invalid_amount` for a non-integer, `unknown_currency`).
    */
-  formatMoney(amount: number, currency: string, moneyFormat?: string,
-              cartAmounts?: 'cents' | 'minor_units'): string;
+  formatMoney(amount: number, currency: string, moneyFormat?: string, cartAmounts?: 'cents' | 'minor_units'): string;
 }
 
 export interface TiercartOptions {

@@ -24,11 +24,7 @@ function documentText(value, name) {
   try {
     text = JSON.stringify(value);
   } catch (cause) {
-    throw new TiercartError(
-      'invalid_json',
-      `${name} cannot be written as JSON: ${cause.message}`,
-      '$',
-    );
+    throw new TiercartError('invalid_json', `${name} cannot be written as JSON: ${cause.message}`, '$');
   }
   return typeof text === 'string' ? text : '';
 }
@@ -100,9 +96,7 @@ export class Tiercart {
   }
 
   checkProgramJson(program, context) {
-    return unwrap(
-      this.core.checkProgram(documentText(program, 'program'), documentText(context, 'context')),
-    );
+    return unwrap(this.core.checkProgram(documentText(program, 'program'), documentText(context, 'context')));
   }
 
   // After the order (docs/post-purchase.md): offers for the post-purchase page, with prices
@@ -133,23 +127,18 @@ export class Tiercart {
   // `now`: an ISO 8601 string or a Date.
   editEligibilityJson(order, policy, now) {
     const time = now instanceof Date ? now.toISOString() : now == null ? '' : String(now);
-    return unwrap(
-      this.core.editEligibility(documentText(order, 'order'), documentText(policy, 'policy'), time),
-    );
+    return unwrap(this.core.editEligibility(documentText(order, 'order'), documentText(policy, 'policy'), time));
   }
 
   checkAddressJson(address, options) {
-    return unwrap(
-      this.core.checkAddress(documentText(address, 'address'), documentText(options, 'options')),
-    );
+    return unwrap(this.core.checkAddress(documentText(address, 'address'), documentText(options, 'options')));
   }
 
   // An amount as cart.js gives it (an integer; `cartAmounts` "cents" or "minor_units", as in
   // the context) written with the store's money_format, by the core's one formatter.
   formatMoney(amount, currency, moneyFormat = '', cartAmounts = 'cents') {
     return JSON.parse(
-      unwrap(this.core.formatMoney(Number(amount), String(currency), String(moneyFormat),
-                                   String(cartAmounts))),
+      unwrap(this.core.formatMoney(Number(amount), String(currency), String(moneyFormat), String(cartAmounts))),
     );
   }
 

@@ -42,7 +42,13 @@ export async function cartRequest(path, body) {
     data = null;
   }
   if (!response.ok) {
-    const text = data && (typeof data.description === 'string' ? data.description : typeof data.message === 'string' ? data.message : null);
+    const text =
+      data &&
+      (typeof data.description === 'string'
+        ? data.description
+        : typeof data.message === 'string'
+          ? data.message
+          : null);
     throw new CartRequestError(response.status, text);
   }
   if (data === null) throw new CartRequestError(response.status, null);

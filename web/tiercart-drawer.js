@@ -27,7 +27,8 @@ const cssPromise = new Promise((resolve) => {
 const GIFT_PROPERTY = '_tiercart';
 
 // Gives the main thread back to the page (input, rendering) between two pieces of work.
-const yieldToMain = () => (globalThis.scheduler?.yield ? globalThis.scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0)));
+const yieldToMain = () =>
+  globalThis.scheduler?.yield ? globalThis.scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0));
 const MAX_SYNC_ROUNDS = 4;
 
 // Dawn's pub/sub (pubsub.js, constants.js): `subscribe`/`publish` are global functions and
@@ -64,7 +65,10 @@ export class TiercartDrawer extends HTMLElement {
     if (!this.#built) {
       this.program = readData(this, 'program');
       if (this.dataset.programSource === 'settings') {
-        const bars = [...document.querySelectorAll('script[data-tiercart-bar]')].map((node) => [node.dataset.tiercartBar, node.textContent]);
+        const bars = [...document.querySelectorAll('script[data-tiercart-bar]')].map((node) => [
+          node.dataset.tiercartBar,
+          node.textContent,
+        ]);
         this.program = withThemeBars(this.program, bars);
       }
       // Sent to the core as text: written once, not on every evaluation.
@@ -111,32 +115,64 @@ export class TiercartDrawer extends HTMLElement {
     this.#built = true;
     const s = (key) => this.t(key);
     this.status = h('div', { class: 'tiercart-visually-hidden', role: 'status', 'aria-live': 'polite' });
-    this.closeButton = h('button', { type: 'button', class: 'tiercart-close', 'aria-label': s('close'), onclick: () => this.close() }, '×');
+    this.closeButton = h(
+      'button',
+      { type: 'button', class: 'tiercart-close', 'aria-label': s('close'), onclick: () => this.close() },
+      '×',
+    );
     this.progress = h('tiercart-progress', { class: 'tiercart-progress' });
     this.rewards = h('div', { class: 'tiercart-rewards' });
     this.error = h('p', { class: 'tiercart-error', role: 'alert' });
     this.lines = h('ul', { class: 'tiercart-lines', 'aria-label': s('title') });
     this.emptyText = h('p', { class: 'tiercart-empty', hidden: true }, s('empty'));
     this.offers = h('div', { class: 'tiercart-offers' });
-    this.discountInput = h('input', { id: 'tiercart-discount', name: 'discount', autocomplete: 'off', class: 'tiercart-discount__input' });
+    this.discountInput = h('input', {
+      id: 'tiercart-discount',
+      name: 'discount',
+      autocomplete: 'off',
+      class: 'tiercart-discount__input',
+    });
     this.discountCodes = h('ul', { class: 'tiercart-discount__codes' });
     const discountForm = h(
       'form',
       { class: 'tiercart-discount', onsubmit: (event) => this.#applyDiscount(event) },
       h('label', { for: 'tiercart-discount' }, s('discount')),
-      h('div', { class: 'tiercart-discount__row' }, this.discountInput, h('button', { type: 'submit', class: 'tiercart-button tiercart-button--secondary' }, s('apply'))),
+      h(
+        'div',
+        { class: 'tiercart-discount__row' },
+        this.discountInput,
+        h('button', { type: 'submit', class: 'tiercart-button tiercart-button--secondary' }, s('apply')),
+      ),
       this.discountCodes,
     );
     this.subtotal = h('span', { class: 'tiercart-subtotal__amount' });
-    this.checkout = h('a', { class: 'tiercart-button tiercart-checkout', href: `${window.Shopify?.routes?.root || '/'}checkout` }, s('checkout'));
+    this.checkout = h(
+      'a',
+      { class: 'tiercart-button tiercart-checkout', href: `${window.Shopify?.routes?.root || '/'}checkout` },
+      s('checkout'),
+    );
     this.dialog = h(
       'dialog',
       { class: 'tiercart-dialog', 'aria-labelledby': 'tiercart-title', 'aria-busy': 'false' },
       h(
         'div',
         { class: 'tiercart-panel' },
-        h('div', { class: 'tiercart-header' }, h('h2', { id: 'tiercart-title', class: 'tiercart-title' }, s('title')), this.closeButton),
-        h('div', { class: 'tiercart-body' }, this.error, this.progress, this.rewards, this.lines, this.emptyText, this.offers),
+        h(
+          'div',
+          { class: 'tiercart-header' },
+          h('h2', { id: 'tiercart-title', class: 'tiercart-title' }, s('title')),
+          this.closeButton,
+        ),
+        h(
+          'div',
+          { class: 'tiercart-body' },
+          this.error,
+          this.progress,
+          this.rewards,
+          this.lines,
+          this.emptyText,
+          this.offers,
+        ),
         h(
           'div',
           { class: 'tiercart-footer' },
@@ -172,8 +208,14 @@ export class TiercartDrawer extends HTMLElement {
         // nor the first real sync, is a long task blocking the page.
         const warmUps = [
           (core) => core.checkProgram(this.programText),
-          (core) => core.evaluate(this.programText, { currency: this.baseContext.shop_currency || 'USD', items: [] }, null),
-          (core) => core.evaluate(this.programText, { currency: this.baseContext.shop_currency || 'USD', items: [] }, { ...this.baseContext, presentment_currency: this.baseContext.shop_currency }),
+          (core) =>
+            core.evaluate(this.programText, { currency: this.baseContext.shop_currency || 'USD', items: [] }, null),
+          (core) =>
+            core.evaluate(
+              this.programText,
+              { currency: this.baseContext.shop_currency || 'USD', items: [] },
+              { ...this.baseContext, presentment_currency: this.baseContext.shop_currency },
+            ),
         ];
         for (const warmUp of warmUps) {
           await yieldToMain();
@@ -218,9 +260,11 @@ export class TiercartDrawer extends HTMLElement {
 
   #trapFocus(event) {
     if (event.key !== 'Tab') return;
-    const focusable = [...this.dialog.querySelectorAll('a[href], button:not([disabled]), input:not([disabled]), select, textarea, [tabindex]:not([tabindex="-1"])')].filter(
-      (node) => node.offsetParent !== null || node === document.activeElement,
-    );
+    const focusable = [
+      ...this.dialog.querySelectorAll(
+        'a[href], button:not([disabled]), input:not([disabled]), select, textarea, [tabindex]:not([tabindex="-1"])',
+      ),
+    ].filter((node) => node.offsetParent !== null || node === document.activeElement);
     if (!focusable.length) return;
     const first = focusable[0];
     const last = focusable[focusable.length - 1];
@@ -335,7 +379,13 @@ export class TiercartDrawer extends HTMLElement {
     if (action.type === 'add') {
       return cartRequest('cart/add.js', {
         // The core writes the line's properties ({_tiercart: "<program>@<version>:<tier>"}).
-        items: [{ id: action.variant_id, quantity: action.quantity, properties: action.properties || { [GIFT_PROPERTY]: action.property } }],
+        items: [
+          {
+            id: action.variant_id,
+            quantity: action.quantity,
+            properties: action.properties || { [GIFT_PROPERTY]: action.property },
+          },
+        ],
       });
     }
     const quantity = action.type === 'remove' ? 0 : action.quantity;
@@ -380,7 +430,9 @@ export class TiercartDrawer extends HTMLElement {
     event.preventDefault();
     const code = this.discountInput.value.trim();
     if (!code) return;
-    const codes = (this.cart?.discount_codes || []).map((d) => d.code).filter((c) => c.toUpperCase() !== code.toUpperCase());
+    const codes = (this.cart?.discount_codes || [])
+      .map((d) => d.code)
+      .filter((c) => c.toUpperCase() !== code.toUpperCase());
     this.discountInput.value = '';
     return this.#mutate(() => cartRequest('cart/update.js', { discount: [...codes, code].join(',') }));
   }
@@ -428,9 +480,14 @@ export class TiercartDrawer extends HTMLElement {
     this.#renderOffers(evaluation);
     this.#announce(evaluation);
     window.tiercart = { ...(window.tiercart || {}), lastEvaluation: { evaluation, strings: this.strings } };
-    document.dispatchEvent(new CustomEvent('tiercart:evaluation', { detail: { evaluation, strings: this.strings, source: 'tiercart' } }));
-    document.dispatchEvent(new CustomEvent('tiercart:cart-updated', { detail: { cart: this.cart, source: 'tiercart' } }));
-    for (const node of document.querySelectorAll('[data-tiercart-count]')) node.textContent = String(this.cart.item_count);
+    document.dispatchEvent(
+      new CustomEvent('tiercart:evaluation', { detail: { evaluation, strings: this.strings, source: 'tiercart' } }),
+    );
+    document.dispatchEvent(
+      new CustomEvent('tiercart:cart-updated', { detail: { cart: this.cart, source: 'tiercart' } }),
+    );
+    for (const node of document.querySelectorAll('[data-tiercart-count]'))
+      node.textContent = String(this.cart.item_count);
     this.dawn?.publish(this.dawn.cartUpdate, { source: 'tiercart', cartData: this.cart });
     this.dataset.ready = '';
   }
@@ -452,7 +509,17 @@ export class TiercartDrawer extends HTMLElement {
           'li',
           { class: 'tiercart-discount__code', 'data-applicable': String(d.applicable !== false) },
           h('span', {}, this.t(d.applicable === false ? 'discount_invalid' : 'discount_applied', { code: d.code })),
-          h('button', { type: 'button', class: 'tiercart-link', 'data-focus-key': `code:${d.code}`, 'aria-label': this.t('remove_discount', { code: d.code }), onclick: () => this.#removeDiscount(d.code) }, '×'),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'tiercart-link',
+              'data-focus-key': `code:${d.code}`,
+              'aria-label': this.t('remove_discount', { code: d.code }),
+              onclick: () => this.#removeDiscount(d.code),
+            },
+            '×',
+          ),
         ),
       ),
     );
@@ -468,11 +535,28 @@ export class TiercartDrawer extends HTMLElement {
     }
     const image = safeUrl(item.featured_image?.url || item.image);
     const controls = gift
-      ? h('p', { class: 'tiercart-line__gift' }, h('span', { class: 'tiercart-badge' }, this.t('free_gift')), h('span', { class: 'tiercart-line__fixed', 'aria-hidden': 'true' }, `× ${item.quantity}`), h('span', { class: 'tiercart-visually-hidden' }, `${this.t('gift_locked')} (${item.quantity})`))
+      ? h(
+          'p',
+          { class: 'tiercart-line__gift' },
+          h('span', { class: 'tiercart-badge' }, this.t('free_gift')),
+          h('span', { class: 'tiercart-line__fixed', 'aria-hidden': 'true' }, `× ${item.quantity}`),
+          h('span', { class: 'tiercart-visually-hidden' }, `${this.t('gift_locked')} (${item.quantity})`),
+        )
       : h(
           'div',
           { class: 'tiercart-stepper' },
-          h('button', { type: 'button', class: 'tiercart-stepper__button', 'data-action': 'decrease', 'data-focus-key': `${item.key}:decrease`, 'aria-label': this.t('decrease', { title: item.title }), onclick: () => this.#step(item.key, -1) }, '−'),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'tiercart-stepper__button',
+              'data-action': 'decrease',
+              'data-focus-key': `${item.key}:decrease`,
+              'aria-label': this.t('decrease', { title: item.title }),
+              onclick: () => this.#step(item.key, -1),
+            },
+            '−',
+          ),
           h('input', {
             type: 'number',
             min: '0',
@@ -492,17 +576,47 @@ export class TiercartDrawer extends HTMLElement {
               if (Number.isInteger(quantity) && quantity >= 0) this.setQuantity(item.key, quantity);
             },
           }),
-          h('button', { type: 'button', class: 'tiercart-stepper__button', 'data-action': 'increase', 'data-focus-key': `${item.key}:increase`, 'aria-label': this.t('increase', { title: item.title }), onclick: () => this.#step(item.key, 1) }, '+'),
-          h('button', { type: 'button', class: 'tiercart-link tiercart-remove', 'data-focus-key': `${item.key}:remove`, 'aria-label': this.t('remove', { title: item.title }), onclick: () => this.setQuantity(item.key, 0) }, this.t('remove', { title: '' }).trim() || '×'),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'tiercart-stepper__button',
+              'data-action': 'increase',
+              'data-focus-key': `${item.key}:increase`,
+              'aria-label': this.t('increase', { title: item.title }),
+              onclick: () => this.#step(item.key, 1),
+            },
+            '+',
+          ),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'tiercart-link tiercart-remove',
+              'data-focus-key': `${item.key}:remove`,
+              'aria-label': this.t('remove', { title: item.title }),
+              onclick: () => this.setQuantity(item.key, 0),
+            },
+            this.t('remove', { title: '' }).trim() || '×',
+          ),
         );
     return h(
       'li',
-      { class: 'tiercart-line', 'data-key': item.key, 'data-variant': item.variant_id, 'data-gift': gift ? 'true' : 'false' },
-      image ? h('img', { src: image, alt: '', width: '64', height: '64', loading: 'lazy', class: 'tiercart-line__image' }) : h('span'),
+      {
+        class: 'tiercart-line',
+        'data-key': item.key,
+        'data-variant': item.variant_id,
+        'data-gift': gift ? 'true' : 'false',
+      },
+      image
+        ? h('img', { src: image, alt: '', width: '64', height: '64', loading: 'lazy', class: 'tiercart-line__image' })
+        : h('span'),
       h(
         'div',
         { class: 'tiercart-line__info' },
-        safeUrl(item.url) ? h('a', { href: safeUrl(item.url), class: 'tiercart-line__title' }, title) : h('span', { class: 'tiercart-line__title' }, title),
+        safeUrl(item.url)
+          ? h('a', { href: safeUrl(item.url), class: 'tiercart-line__title' }, title)
+          : h('span', { class: 'tiercart-line__title' }, title),
         ...details.map((text) => h('p', { class: 'tiercart-line__detail' }, text)),
         controls,
       ),
@@ -521,9 +635,17 @@ export class TiercartDrawer extends HTMLElement {
     const list = h(
       'ul',
       { class: 'tiercart-rewards__list' },
-      ...rewards.map((reward) => h('li', { class: 'tiercart-reward', 'data-tier': reward.tier, 'data-type': reward.type }, this.t('unlocked', { reward: reward.label }))),
+      ...rewards.map((reward) =>
+        h(
+          'li',
+          { class: 'tiercart-reward', 'data-tier': reward.tier, 'data-type': reward.type },
+          this.t('unlocked', { reward: reward.label }),
+        ),
+      ),
     );
-    const pickers = rewards.filter((reward) => reward.type === 'free_gift' && (reward.options || []).length > 1).map((reward) => this.#picker(reward));
+    const pickers = rewards
+      .filter((reward) => reward.type === 'free_gift' && (reward.options || []).length > 1)
+      .map((reward) => this.#picker(reward));
     this.rewards.replaceChildren(...(rewards.length ? [list] : []), ...pickers);
   }
 
@@ -574,10 +696,24 @@ export class TiercartDrawer extends HTMLElement {
                     'span',
                     { class: 'tiercart-offer__title' },
                     offer.title,
-                    h('span', { class: 'tiercart-offer__note' }, this.t(offer.reaches_tier ? 'offer_unlocks' : 'offer_closer', { reward: tierLabel(offer.tier) })),
+                    h(
+                      'span',
+                      { class: 'tiercart-offer__note' },
+                      this.t(offer.reaches_tier ? 'offer_unlocks' : 'offer_closer', { reward: tierLabel(offer.tier) }),
+                    ),
                   ),
                   h('span', { class: 'tiercart-offer__price' }, offer.price_formatted || ''),
-                  h('button', { type: 'button', class: 'tiercart-button tiercart-button--secondary', 'data-focus-key': `offer:${offer.variant_id}`, 'aria-label': this.t('add_offer', { title: offer.title }), onclick: () => this.addItems([{ id: offer.variant_id, quantity: 1 }]) }, this.t('add_offer', { title: '' }).trim()),
+                  h(
+                    'button',
+                    {
+                      type: 'button',
+                      class: 'tiercart-button tiercart-button--secondary',
+                      'data-focus-key': `offer:${offer.variant_id}`,
+                      'aria-label': this.t('add_offer', { title: offer.title }),
+                      onclick: () => this.addItems([{ id: offer.variant_id, quantity: 1 }]),
+                    },
+                    this.t('add_offer', { title: '' }).trim(),
+                  ),
                 ),
               ),
             ),
@@ -592,7 +728,9 @@ export class TiercartDrawer extends HTMLElement {
     for (const bar of evaluation?.bars || []) for (const tier of bar.tiers) if (tier.unlocked) unlocked.add(tier.id);
     if (this.#announced) {
       const labels = [];
-      for (const bar of evaluation?.bars || []) for (const tier of bar.tiers) if (tier.unlocked && !this.#announced.has(tier.id)) labels.push(this.t('unlocked', { reward: tier.label }));
+      for (const bar of evaluation?.bars || [])
+        for (const tier of bar.tiers)
+          if (tier.unlocked && !this.#announced.has(tier.id)) labels.push(this.t('unlocked', { reward: tier.label }));
       if (labels.length) this.status.textContent = labels.join(' ');
     }
     this.#announced = unlocked;

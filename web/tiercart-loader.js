@@ -73,7 +73,8 @@
   for (const name of ['pointerdown', 'keydown', 'touchstart']) {
     addEventListener(name, warm, { once: true, passive: true, capture: true });
   }
-  const idle = () => (window.requestIdleCallback ? requestIdleCallback(warm, { timeout: 5000 }) : setTimeout(warm, 2000));
+  const idle = () =>
+    window.requestIdleCallback ? requestIdleCallback(warm, { timeout: 5000 }) : setTimeout(warm, 2000);
   if (document.readyState === 'complete') idle();
   else addEventListener('load', idle, { once: true });
   if (window.Shopify?.designMode) load().then((element) => element.open());

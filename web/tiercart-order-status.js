@@ -65,10 +65,13 @@ export class TiercartOrderStatus extends HTMLElement {
       this.strings = readData(this, 'strings') || {};
     }
     this.#build();
-    loadCore().then((core) => {
-      this.core = core;
-      this.#renderOffers();
-    }, () => {});
+    loadCore().then(
+      (core) => {
+        this.core = core;
+        this.#renderOffers();
+      },
+      () => {},
+    );
   }
 
   disconnectedCallback() {
@@ -90,13 +93,23 @@ export class TiercartOrderStatus extends HTMLElement {
     this.replaceChildren();
     this.status = h('p', { class: 'tiercart-os__status', role: 'status', 'aria-live': 'polite', 'data-status': '' });
     this.offersList = h('ul', { class: 'tiercart-os__offers', role: 'list' });
-    this.offersSection = h('section', { class: 'tiercart-os__section', 'aria-labelledby': 'tiercart-os-offers' },
-      h('h2', { id: 'tiercart-os-offers' }, this.t('offers_title')), this.offersList);
+    this.offersSection = h(
+      'section',
+      { class: 'tiercart-os__section', 'aria-labelledby': 'tiercart-os-offers' },
+      h('h2', { id: 'tiercart-os-offers' }, this.t('offers_title')),
+      this.offersList,
+    );
     this.windowText = h('p', { class: 'tiercart-os__countdown', 'data-countdown': '' });
     this.windowAnnounce = h('p', { class: 'tiercart-visually-hidden', role: 'status', 'aria-live': 'polite' });
     this.form = this.#buildForm();
-    this.editSection = h('section', { class: 'tiercart-os__section', 'aria-labelledby': 'tiercart-os-edit' },
-      h('h2', { id: 'tiercart-os-edit' }, this.t('window_title')), this.windowText, this.windowAnnounce, this.form);
+    this.editSection = h(
+      'section',
+      { class: 'tiercart-os__section', 'aria-labelledby': 'tiercart-os-edit' },
+      h('h2', { id: 'tiercart-os-edit' }, this.t('window_title')),
+      this.windowText,
+      this.windowAnnounce,
+      this.form,
+    );
     this.append(this.offersSection, this.editSection, this.status);
     this.#renderOffers();
     this.#startCountdown();
@@ -111,20 +124,41 @@ export class TiercartOrderStatus extends HTMLElement {
       const price = this.money(offer.price.amount);
       const button = added
         ? h('button', { class: 'button tiercart-os__add', type: 'button', disabled: true }, this.t('added'))
-        : h('button', { class: 'button tiercart-os__add', type: 'button', 'aria-describedby': `tiercart-os-offer-${offer.id}`, 'data-offer': offer.id }, this.t('add'));
+        : h(
+            'button',
+            {
+              class: 'button tiercart-os__add',
+              type: 'button',
+              'aria-describedby': `tiercart-os-offer-${offer.id}`,
+              'data-offer': offer.id,
+            },
+            this.t('add'),
+          );
       if (!added) button.addEventListener('click', () => this.#accept(offer, button));
-      const was = offer.original_price && offer.original_price.amount !== offer.price.amount ? this.money(offer.original_price.amount) : null;
-      return h('li', { class: 'tiercart-os__offer', 'data-offer-id': offer.id },
+      const was =
+        offer.original_price && offer.original_price.amount !== offer.price.amount
+          ? this.money(offer.original_price.amount)
+          : null;
+      return h(
+        'li',
+        { class: 'tiercart-os__offer', 'data-offer-id': offer.id },
         h('p', { class: 'tiercart-os__offer-title', id: `tiercart-os-offer-${offer.id}` }, offer.title),
         offer.reason ? h('p', { class: 'tiercart-os__reason' }, offer.reason) : null,
         offer.discount?.title ? h('p', { class: 'tiercart-os__discount' }, offer.discount.title) : null,
-        h('p', { class: 'tiercart-os__price' },
+        h(
+          'p',
+          { class: 'tiercart-os__price' },
           h('span', { 'data-offer-price': '' }, price),
           was ? h('s', { class: 'tiercart-os__was', 'aria-hidden': 'true' }, was) : null,
-          was ? h('span', { class: 'tiercart-visually-hidden' }, this.t('regular_price', { price: was })) : null),
-        button);
+          was ? h('span', { class: 'tiercart-visually-hidden' }, this.t('regular_price', { price: was })) : null,
+        ),
+        button,
+      );
     };
-    this.offersList.replaceChildren(...[...this.#added.values()].map((offer) => item(offer, true)), ...offers.map((offer) => item(offer, false)));
+    this.offersList.replaceChildren(
+      ...[...this.#added.values()].map((offer) => item(offer, true)),
+      ...offers.map((offer) => item(offer, false)),
+    );
   }
 
   async #accept(offer, button) {
@@ -133,14 +167,18 @@ export class TiercartOrderStatus extends HTMLElement {
     button.textContent = this.t('adding');
     try {
       // The price the customer saw goes along only to be compared: the server prices the line.
-      const { ok, json } = await postJson(new URL(offer.id, new URL(this.data.endpoints.accept, location.href)).href, { price: offer.price });
+      const { ok, json } = await postJson(new URL(offer.id, new URL(this.data.endpoints.accept, location.href)).href, {
+        price: offer.price,
+      });
       if (ok) {
         const price = this.money(offer.price.amount);
         this.#added.set(offer.id, offer);
         if (json.offers) this.data.offers = json.offers;
         this.#renderOffers();
         this.offersList.querySelector(`[data-offer-id="${CSS.escape(offer.id)}"] button`)?.focus();
-        const total = this.core ? this.core.formatMoney(json.total_price, this.data.currency, this.data.money_format || '', 'cents') : String(json.total_price);
+        const total = this.core
+          ? this.core.formatMoney(json.total_price, this.data.currency, this.data.money_format || '', 'cents')
+          : String(json.total_price);
         this.#say(this.t('added_status', { title: offer.title, price, total }));
         this.dispatchEvent(new CustomEvent('tiercart:order-updated', { bubbles: true, detail: json }));
         return;
@@ -173,7 +211,8 @@ export class TiercartOrderStatus extends HTMLElement {
     const eligibility = this.data.eligibility || {};
     const until = eligibility.deadlines?.address || null;
     // Measured from this page's clock: seconds_left is the server's view at render time.
-    this.#deadline = until && eligibility.allowed?.includes('address') ? Date.now() + eligibility.seconds_left * 1000 : 0;
+    this.#deadline =
+      until && eligibility.allowed?.includes('address') ? Date.now() + eligibility.seconds_left * 1000 : 0;
     clearInterval(this.#timer);
     this.#tick();
     if (this.#deadline) this.#timer = setInterval(() => this.#tick(), 1000);
@@ -207,13 +246,23 @@ export class TiercartOrderStatus extends HTMLElement {
 
   #buildForm() {
     const address = this.data.shipping_address || {};
-    const form = h('form', { class: 'tiercart-os__form', novalidate: true, 'aria-labelledby': 'tiercart-os-address' },
-      h('h3', { id: 'tiercart-os-address' }, this.t('address_title')));
+    const form = h(
+      'form',
+      { class: 'tiercart-os__form', novalidate: true, 'aria-labelledby': 'tiercart-os-address' },
+      h('h3', { id: 'tiercart-os-address' }, this.t('address_title')),
+    );
     this.inputs = {};
     this.errors = {};
     for (const field of FIELDS) {
       const id = `tiercart-os-${field}`;
-      const input = h('input', { id, name: field, type: 'text', autocomplete: AUTOCOMPLETE[field], value: address[field] || '', 'aria-describedby': `${id}-error` });
+      const input = h('input', {
+        id,
+        name: field,
+        type: 'text',
+        autocomplete: AUTOCOMPLETE[field],
+        value: address[field] || '',
+        'aria-describedby': `${id}-error`,
+      });
       const error = h('p', { id: `${id}-error`, class: 'tiercart-os__field-error', 'data-error-for': field });
       input.addEventListener('input', () => {
         this.#touched.add(field);

@@ -32,7 +32,12 @@ export function sampleCart(program) {
 export function sampleContext(program, baseContext, locale) {
   const collections = new Set();
   for (const bar of program.bars) for (const handle of bar.scope?.include?.collections || []) collections.add(handle);
-  const context = { ...baseContext, presentment_currency: program.currency, cart_amounts: 'minor_units', locale: locale || baseContext.locale };
+  const context = {
+    ...baseContext,
+    presentment_currency: program.currency,
+    cart_amounts: 'minor_units',
+    locale: locale || baseContext.locale,
+  };
   delete context.rate;
   context.products = { ...(baseContext.products || {}), [SAMPLE_ID]: { collections: [...collections], tags: [] } };
   return context;

@@ -38,7 +38,11 @@ export class TiercartProgress extends HTMLElement {
       { class: 'tiercart-bar__track', role: 'progressbar', 'aria-valuemin': '0', 'aria-valuemax': '100' },
       h('div', { class: 'tiercart-bar__fill' }),
       ...bar.tiers.map((tier) =>
-        h('span', { class: 'tiercart-bar__marker', 'aria-hidden': 'true', style: `inset-inline-start: ${tier.position_bp / 100}%` }),
+        h('span', {
+          class: 'tiercart-bar__marker',
+          'aria-hidden': 'true',
+          style: `inset-inline-start: ${tier.position_bp / 100}%`,
+        }),
       ),
     );
     const list = h('ol', { class: 'tiercart-bar__tiers' }, ...bar.tiers.map(() => h('li')));

@@ -19,7 +19,12 @@ const metered = {};
 for (const name of ['discount', 'validation']) {
   const bytes = fs.readFileSync(path.join(FUNCTION_DIR, `tiercart-${name}.wasm`));
   const gz = zlib.gzipSync(bytes, { level: 9 }).length;
-  const verdict = bytes.length > 256000 ? 'OVER the 256 kB limit' : bytes.length > 128000 ? 'under the limit, over the 128 kB aim' : 'within the aim';
+  const verdict =
+    bytes.length > 256000
+      ? 'OVER the 256 kB limit'
+      : bytes.length > 128000
+        ? 'under the limit, over the 128 kB aim'
+        : 'within the aim';
   console.log(`  tiercart-${name}.wasm  ${kb(bytes.length)} raw  ${kb(gz)} gzip  (${verdict})`);
   metered[name] = new WebAssembly.Module(meter(bytes));
 }
@@ -35,6 +40,8 @@ for (const [target, { module, export: exportName }] of Object.entries(TARGETS)) 
     const count = Number(run.instance.exports.tiercart_instructions.value);
     const memory = run.instance.exports.memory.buffer.byteLength;
     const budget = lines >= 200 ? (count > 11e6 ? '  OVER 11M' : count > 2e6 ? '  (over the 2M aim)' : '') : '';
-    console.log(`    ${String(lines).padStart(4)} lines ${kb(input.length).padStart(9)} input  ${count.toLocaleString('en-US').padStart(12)} instructions  ${String(memory / 1024).padStart(5)} KiB memory${budget}`);
+    console.log(
+      `    ${String(lines).padStart(4)} lines ${kb(input.length).padStart(9)} input  ${count.toLocaleString('en-US').padStart(12)} instructions  ${String(memory / 1024).padStart(5)} KiB memory${budget}`,
+    );
   }
 }

@@ -86,11 +86,16 @@ function skipImmediates(r, op) {
     r.at += 8;
   } else if (op === 0xfc) {
     const sub = r.u32();
-    if (sub === 8) { r.skipLeb(); r.at += 1; }
-    else if (sub === 9 || sub === 13 || sub === 15 || sub === 16 || sub === 17) r.skipLeb();
+    if (sub === 8) {
+      r.skipLeb();
+      r.at += 1;
+    } else if (sub === 9 || sub === 13 || sub === 15 || sub === 16 || sub === 17) r.skipLeb();
     else if (sub === 10) r.at += 2;
     else if (sub === 11) r.at += 1;
-    else if (sub === 12 || sub === 14) { r.skipLeb(); r.skipLeb(); }
+    else if (sub === 12 || sub === 14) {
+      r.skipLeb();
+      r.skipLeb();
+    }
   } else if (op === 0xfd) {
     throw new Error('SIMD instructions are not metered');
   } else if (op > 0xc4 && op !== 0xd1) {
@@ -146,9 +151,19 @@ export function meter(wasm, { perFunction = false } = {}) {
         }
         const kind = ir.byte();
         if (kind === 0) ir.skipLeb();
-        else if (kind === 1) { ir.at += 1; const flags = ir.byte(); ir.skipLeb(); if (flags & 1) ir.skipLeb(); }
-        else if (kind === 2) { const flags = ir.byte(); ir.skipLeb(); if (flags & 1) ir.skipLeb(); }
-        else if (kind === 3) { ir.at += 2; importedGlobals += 1; }
+        else if (kind === 1) {
+          ir.at += 1;
+          const flags = ir.byte();
+          ir.skipLeb();
+          if (flags & 1) ir.skipLeb();
+        } else if (kind === 2) {
+          const flags = ir.byte();
+          ir.skipLeb();
+          if (flags & 1) ir.skipLeb();
+        } else if (kind === 3) {
+          ir.at += 2;
+          importedGlobals += 1;
+        }
       }
     }
     if (s.id === 6) definedGlobals = new Reader(s.body).u32();
@@ -168,10 +183,19 @@ export function meter(wasm, { perFunction = false } = {}) {
           ir.at += length;
         }
         const kind = ir.byte();
-        if (kind === 0) { ir.skipLeb(); importedFuncs += 1; }
-        else if (kind === 1) { ir.at += 1; const flags = ir.byte(); ir.skipLeb(); if (flags & 1) ir.skipLeb(); }
-        else if (kind === 2) { const flags = ir.byte(); ir.skipLeb(); if (flags & 1) ir.skipLeb(); }
-        else if (kind === 3) ir.at += 2;
+        if (kind === 0) {
+          ir.skipLeb();
+          importedFuncs += 1;
+        } else if (kind === 1) {
+          ir.at += 1;
+          const flags = ir.byte();
+          ir.skipLeb();
+          if (flags & 1) ir.skipLeb();
+        } else if (kind === 2) {
+          const flags = ir.byte();
+          ir.skipLeb();
+          if (flags & 1) ir.skipLeb();
+        } else if (kind === 3) ir.at += 2;
       }
     }
   }

@@ -16,8 +16,14 @@ const names = new Map();
 {
   let at = 8;
   const leb = () => {
-    let r = 0, s = 0, b;
-    do { b = bytes[at++]; r += (b & 0x7f) * 2 ** s; s += 7; } while (b & 0x80);
+    let r = 0,
+      s = 0,
+      b;
+    do {
+      b = bytes[at++];
+      r += (b & 0x7f) * 2 ** s;
+      s += 7;
+    } while (b & 0x80);
     return r;
   };
   while (at < bytes.length) {
@@ -58,5 +64,7 @@ const rows = Object.entries(run.instance.exports)
   .sort((a, b) => b[1] - a[1]);
 console.log(`${total.toLocaleString('en-US')} instructions, exit ${run.exitCode}`);
 for (const [index, count] of rows.slice(0, 30)) {
-  console.log(`[${index}] ${count.toLocaleString('en-US').padStart(12)} ${(100 * count / total).toFixed(1).padStart(5)}%  ${names.get(index) ?? index}`);
+  console.log(
+    `[${index}] ${count.toLocaleString('en-US').padStart(12)} ${((100 * count) / total).toFixed(1).padStart(5)}%  ${names.get(index) ?? index}`,
+  );
 }

@@ -41,11 +41,21 @@ try {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
   const request = (method, route, headers, body) =>
     new Promise((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port, method, path: route, headers: { 'Content-Type': 'application/json', ...headers }, agent }, (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() }));
-      });
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port,
+          method,
+          path: route,
+          headers: { 'Content-Type': 'application/json', ...headers },
+          agent,
+        },
+        (res) => {
+          const chunks = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() }));
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -53,21 +63,40 @@ try {
   // The demo shop's catalog and context: six offers, the whole product catalog's facts.
   const offers = fs.readFileSync(path.join(root, 'examples', 'offers', 'northbound.json'), 'utf8');
   const context = JSON.parse(fs.readFileSync(path.join(root, 'examples', 'contexts', 'catalog.json'), 'utf8'));
-  for (const [route, body] of [['/admin/context', JSON.stringify(context)], ['/admin/post-purchase/offers', offers]]) {
+  for (const [route, body] of [
+    ['/admin/context', JSON.stringify(context)],
+    ['/admin/post-purchase/offers', offers],
+  ]) {
     const res = await request('PUT', route, { Authorization: `Bearer ${ADMIN}` }, body);
     if (res.status !== 200) throw new Error(`${route}: ${res.status} ${res.body}`);
   }
   const now = Math.floor(Date.now() / 1000);
   const claims = {
-    iss: 'shopify', sub: 'bench-ref', iat: now, exp: now + 3600,
-    input_data: { initialPurchase: {
-      referenceId: 'bench-ref',
-      totalPriceSet: { presentmentMoney: { amount: '227.00', currencyCode: 'USD' }, shopMoney: { amount: '227.00', currencyCode: 'USD' } },
-      lineItems: [
-        { quantity: 1, product: { id: 1001, variant: { id: 2001 } }, totalPriceSet: { presentmentMoney: { amount: '89.00', currencyCode: 'USD' } } },
-        { quantity: 1, product: { id: 1002, variant: { id: 2004 } }, totalPriceSet: { presentmentMoney: { amount: '138.00', currencyCode: 'USD' } } },
-      ],
-    } },
+    iss: 'shopify',
+    sub: 'bench-ref',
+    iat: now,
+    exp: now + 3600,
+    input_data: {
+      initialPurchase: {
+        referenceId: 'bench-ref',
+        totalPriceSet: {
+          presentmentMoney: { amount: '227.00', currencyCode: 'USD' },
+          shopMoney: { amount: '227.00', currencyCode: 'USD' },
+        },
+        lineItems: [
+          {
+            quantity: 1,
+            product: { id: 1001, variant: { id: 2001 } },
+            totalPriceSet: { presentmentMoney: { amount: '89.00', currencyCode: 'USD' } },
+          },
+          {
+            quantity: 1,
+            product: { id: 1002, variant: { id: 2004 } },
+            totalPriceSet: { presentmentMoney: { amount: '138.00', currencyCode: 'USD' } },
+          },
+        ],
+      },
+    },
   };
   const input = `${Buffer.from('{"alg":"HS256","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
   const token = `${input}.${crypto.createHmac('sha256', SECRET).update(input).digest('base64url')}`;
@@ -96,10 +125,14 @@ try {
     return { n: times.length, p50: percentile(times, 50), p99: percentile(times, 99), rate: times.length / seconds };
   }
   await run(1); // warm-up: caches, connections
-  console.log(`tiercart-server post-purchase offer latency on 127.0.0.1 (${offered} offers from a 6-offer catalog, JWT verified each time), ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(2)}`);
+  console.log(
+    `tiercart-server post-purchase offer latency on 127.0.0.1 (${offered} offers from a 6-offer catalog, JWT verified each time), ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(2)}`,
+  );
   for (const clients of [1, 8]) {
     const r = await run(clients);
-    console.log(`  ${clients} client${clients > 1 ? 's' : ' '}: ${r.n} requests, p50 ${r.p50.toFixed(3)} ms, p99 ${r.p99.toFixed(3)} ms, ${Math.round(r.rate)} requests/s`);
+    console.log(
+      `  ${clients} client${clients > 1 ? 's' : ' '}: ${r.n} requests, p50 ${r.p50.toFixed(3)} ms, p99 ${r.p99.toFixed(3)} ms, ${Math.round(r.rate)} requests/s`,
+    );
   }
   agent.destroy();
 } finally {

@@ -34,7 +34,9 @@ const ASSETS = [
 
 function sizes() {
   console.log('Storefront payload (bytes)');
-  console.log(`  ${'file'.padEnd(24)} ${'when'.padEnd(9)} ${'raw'.padStart(8)} ${'gzip'.padStart(8)} ${'brotli'.padStart(8)}`);
+  console.log(
+    `  ${'file'.padEnd(24)} ${'when'.padEnd(9)} ${'raw'.padStart(8)} ${'gzip'.padStart(8)} ${'brotli'.padStart(8)}`,
+  );
   const total = { raw: 0, gz: 0, br: 0 };
   let loaderGz = 0;
   for (const [dir, name, when] of ASSETS) {
@@ -47,11 +49,17 @@ function sizes() {
     const row = { raw: data.length, gz: gzip(data), br: brotli(data) };
     if (name === 'tiercart-loader.js') loaderGz = row.gz;
     for (const k of Object.keys(total)) total[k] += row[k];
-    console.log(`  ${name.padEnd(24)} ${when.padEnd(9)} ${String(row.raw).padStart(8)} ${String(row.gz).padStart(8)} ${String(row.br).padStart(8)}`);
+    console.log(
+      `  ${name.padEnd(24)} ${when.padEnd(9)} ${String(row.raw).padStart(8)} ${String(row.gz).padStart(8)} ${String(row.br).padStart(8)}`,
+    );
   }
-  console.log(`  ${'total'.padEnd(24)} ${''.padEnd(9)} ${String(total.raw).padStart(8)} ${String(total.gz).padStart(8)} ${String(total.br).padStart(8)}`);
+  console.log(
+    `  ${'total'.padEnd(24)} ${''.padEnd(9)} ${String(total.raw).padStart(8)} ${String(total.gz).padStart(8)} ${String(total.br).padStart(8)}`,
+  );
   console.log(`loader gzip: ${loaderGz} bytes (budget 10000: ${loaderGz <= 10000 ? 'ok' : 'OVER'})`);
-  console.log(`total storefront payload, brotli: ${total.br} bytes (${(total.br / 1024).toFixed(1)} KiB), of which up front: ${brotli(fs.readFileSync(path.join(root, 'web/tiercart-loader.js')))} bytes`);
+  console.log(
+    `total storefront payload, brotli: ${total.br} bytes (${(total.br / 1024).toFixed(1)} KiB), of which up front: ${brotli(fs.readFileSync(path.join(root, 'web/tiercart-loader.js')))} bytes`,
+  );
   return loaderGz <= 10000;
 }
 
@@ -68,7 +76,11 @@ async function measureAdd(page, variant) {
     const painted = new Promise((resolve) => {
       const check = () => {
         const list = drawerLines();
-        if (list && list.querySelector(`[data-variant="${variantId}"]`) && document.querySelector('tiercart-drawer').dialog.open) {
+        if (
+          list &&
+          list.querySelector(`[data-variant="${variantId}"]`) &&
+          document.querySelector('tiercart-drawer').dialog.open
+        ) {
           requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now())));
           return true;
         }
@@ -82,7 +94,10 @@ async function measureAdd(page, variant) {
     const clicked = performance.now();
     document.querySelector('.product-form').requestSubmit();
     const paintedAt = await painted;
-    const add = performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/cart/add.js')).pop();
+    const add = performance
+      .getEntriesByType('resource')
+      .filter((e) => e.name.endsWith('/cart/add.js'))
+      .pop();
     return { fromResponse: paintedAt - add.responseEnd, fromClick: paintedAt - clicked };
   }, variant);
 }
@@ -116,7 +131,9 @@ async function timings() {
     await store.close();
   }
   const show = (label, values) =>
-    console.log(`${label}: median ${percentile(values, 50).toFixed(1)} ms, p95 ${percentile(values, 95).toFixed(1)} ms (${values.length} runs)`);
+    console.log(
+      `${label}: median ${percentile(values, 50).toFixed(1)} ms, p95 ${percentile(values, 95).toFixed(1)} ms (${values.length} runs)`,
+    );
   console.log('Drawer latency (headless Chromium, local demo store)');
   show('  add.js response -> drawer painted (warm)', warm);
   show('  click -> drawer painted, cold (loads drawer + wasm core)', cold);

@@ -26,17 +26,34 @@ const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiercart-lighthouse-'
 const chrome = await chromeLauncher.launch({
   chromePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
   userDataDir,
-  chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  chromeFlags: [
+    '--headless=new',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 const results = {};
 try {
   for (const [name, route] of PAGES) {
-    for (const [variant, suffix] of [['without', '?tiercart_off=1'], ['with', '']]) {
+    for (const [variant, suffix] of [
+      ['without', '?tiercart_off=1'],
+      ['with', ''],
+    ]) {
       const scores = [];
       const tbt = [];
       for (let i = 0; i < RUNS; i++) {
         const url = new URL(route + suffix, store.url).href;
-        const { lhr } = await lighthouse(url, { port: chrome.port, onlyCategories: ['performance'], output: 'json', logLevel: 'error' });
+        const { lhr } = await lighthouse(url, {
+          port: chrome.port,
+          onlyCategories: ['performance'],
+          output: 'json',
+          logLevel: 'error',
+        });
         scores.push(Math.round(lhr.categories.performance.score * 100));
         tbt.push(lhr.audits['total-blocking-time'].numericValue);
       }
@@ -57,8 +74,12 @@ for (const [name, , weight] of PAGES) {
   const withDrawer = results[`${name}:with`];
   weightedWith += (withDrawer.score * weight) / 100;
   weightedWithout += (without.score * weight) / 100;
-  console.log(`  ${name.padEnd(11)} without ${String(without.score).padStart(3)}  with ${String(withDrawer.score).padStart(3)}  (TBT ${without.tbt.toFixed(0)} / ${withDrawer.tbt.toFixed(0)} ms, weight ${weight}%)`);
+  console.log(
+    `  ${name.padEnd(11)} without ${String(without.score).padStart(3)}  with ${String(withDrawer.score).padStart(3)}  (TBT ${without.tbt.toFixed(0)} / ${withDrawer.tbt.toFixed(0)} ms, weight ${weight}%)`,
+  );
 }
 const cost = weightedWithout - weightedWith;
-console.log(`  weighted    without ${weightedWithout.toFixed(1)}  with ${weightedWith.toFixed(1)}  cost ${cost.toFixed(1)} points (budget 2: ${cost <= 2 ? 'ok' : 'OVER'})`);
+console.log(
+  `  weighted    without ${weightedWithout.toFixed(1)}  with ${weightedWith.toFixed(1)}  cost ${cost.toFixed(1)} points (budget 2: ${cost <= 2 ? 'ok' : 'OVER'})`,
+);
 process.exit(cost <= 2 ? 0 : 1);

@@ -223,7 +223,9 @@ class InputReader {
       }
     });
     if (w_.failed()) return w_.error();
-    if (!saw_cart_) return make_error("missing_field", "function input: $.cart: required field is missing", "$.cart");
+    if (!saw_cart_)
+      return make_error("missing_field", "function input: $.cart: required field is missing",
+                        "$.cart");
     if (rate_text_) {
       auto parsed = parse_rate(*rate_text_, "$.presentmentCurrencyRate");
       if (!parsed) return parsed.error();

@@ -15,7 +15,12 @@ afterEach(async () => {
 const active = (page) =>
   page.evaluate(() => {
     const el = document.activeElement;
-    return { tag: el.tagName, cls: el.className, label: el.getAttribute('aria-label') || el.textContent.trim(), inDialog: Boolean(el.closest('dialog')) };
+    return {
+      tag: el.tagName,
+      cls: el.className,
+      label: el.getAttribute('aria-label') || el.textContent.trim(),
+      inDialog: Boolean(el.closest('dialog')),
+    };
   });
 
 async function tabTo(page, predicate, limit = 60) {
@@ -111,7 +116,9 @@ test('reduced motion: no transition on the drawer or the bar', async () => {
   await t.page.emulateMedia({ reducedMotion: 'reduce' });
   await addFromProductPage(t, 'trail-socks-3-pack', 2008);
   const durations = await t.page.evaluate(() =>
-    ['.tiercart-dialog', '.tiercart-bar__fill'].map((s) => getComputedStyle(document.querySelector(`tiercart-drawer ${s}`)).transitionDuration),
+    ['.tiercart-dialog', '.tiercart-bar__fill'].map(
+      (s) => getComputedStyle(document.querySelector(`tiercart-drawer ${s}`)).transitionDuration,
+    ),
   );
   assert.deepEqual(durations, ['0s', '0s']);
 });

@@ -22,7 +22,11 @@ async function checkout(page, url) {
 
 const rows = (page) =>
   page.$$eval('tbody tr[data-order-id]', (trs) =>
-    trs.map((tr) => ({ order: Number(tr.dataset.orderId), earned: tr.dataset.earned === 'true', why: tr.cells[2].textContent.trim() })),
+    trs.map((tr) => ({
+      order: Number(tr.dataset.orderId),
+      earned: tr.dataset.earned === 'true',
+      why: tr.cells[2].textContent.trim(),
+    })),
   );
 
 test('an order placed at checkout reaches the server, signed, and is listed as earned', async () => {
@@ -60,11 +64,20 @@ test('a forged gift claim is flagged with its reason and listed before earned or
 
   await t.page.goto(t.url('/admin/apps/tiercart'));
   const listed = await rows(t.page);
-  assert.deepEqual(listed.map((r) => [r.order, r.earned]), [[earnedId + 1, false], [earnedId, true]]);
+  assert.deepEqual(
+    listed.map((r) => [r.order, r.earned]),
+    [
+      [earnedId + 1, false],
+      [earnedId, true],
+    ],
+  );
   assert.match(listed[0].why, /below_threshold/);
 
   await t.page.click('text=Flagged only');
-  assert.deepEqual((await rows(t.page)).map((r) => r.order), [earnedId + 1]);
+  assert.deepEqual(
+    (await rows(t.page)).map((r) => r.order),
+    [earnedId + 1],
+  );
 });
 
 test('an order paid in euros is judged at the euro rate the server was given', async () => {

@@ -26,8 +26,15 @@ test('EUR shopper sees converted, correctly formatted thresholds', async () => {
 
   const tiers = await t.page.locator('tiercart-drawer .tiercart-bar__tiers li').allTextContents();
   // $50, $100, $150 at 0.92: €46,00, €92,00, €138,00 (never "$", never USD cents).
-  assert.deepEqual(tiers, ['free shipping at €46,00', 'a free canvas tote at €92,00', 'a second gift of your choice at €138,00']);
-  assert.equal(await t.page.locator('tiercart-drawer .tiercart-bar__message').textContent(), 'Spend €10,12 more for a free canvas tote');
+  assert.deepEqual(tiers, [
+    'free shipping at €46,00',
+    'a free canvas tote at €92,00',
+    'a second gift of your choice at €138,00',
+  ]);
+  assert.equal(
+    await t.page.locator('tiercart-drawer .tiercart-bar__message').textContent(),
+    'Spend €10,12 more for a free canvas tote',
+  );
   assert.equal(await t.page.locator('tiercart-drawer .tiercart-line__price').first().textContent(), '€81,88');
   assert.equal(await t.page.locator('tiercart-drawer .tiercart-subtotal__amount').textContent(), '€81,88');
   assert.doesNotMatch(await t.page.locator('tiercart-drawer').innerText(), /\$/);
@@ -37,7 +44,10 @@ test('EUR shopper sees converted, correctly formatted thresholds', async () => {
   await settled(t.page);
   const cart = await serverCart(t.page);
   assert.equal(cart.currency, 'EUR');
-  assert.deepEqual(giftLines(cart).map((l) => l.variant_id), [9001]);
+  assert.deepEqual(
+    giftLines(cart).map((l) => l.variant_id),
+    [9001],
+  );
   assert.equal(await t.page.locator('tiercart-drawer .tiercart-subtotal__amount').textContent(), '€163,76');
   assert.equal(await t.page.locator('tiercart-drawer .tiercart-bar__track').getAttribute('aria-valuenow'), '100');
 });

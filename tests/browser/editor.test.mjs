@@ -50,13 +50,20 @@ test('the form is generated from the schema, and the preview follows a threshold
   await t.page.evaluate(() => {
     window.editorMarker = 'still the same page';
   });
-  const schemaIds = readBlock('tiercart-embed').schema.settings.filter((s) => s.id).map((s) => `tiercart-embed.${s.id}`);
-  const formIds = await t.page.$$eval('details[data-block="tiercart-embed"] [name]', (nodes) => nodes.map((n) => n.name));
+  const schemaIds = readBlock('tiercart-embed')
+    .schema.settings.filter((s) => s.id)
+    .map((s) => `tiercart-embed.${s.id}`);
+  const formIds = await t.page.$$eval('details[data-block="tiercart-embed"] [name]', (nodes) =>
+    nodes.map((n) => n.name),
+  );
   assert.deepEqual(formIds, schemaIds);
   assert.equal(await t.page.textContent('label[for="f-tiercart-embed-t1_threshold"]'), 'Threshold');
 
   // Defaults: free shipping at 50; the sample cart is halfway there.
-  const first = await previewUntil((p) => p.open && p.bars[0]?.tiers[0] === 'free shipping at $50.00', 'the default tier');
+  const first = await previewUntil(
+    (p) => p.open && p.bars[0]?.tiers[0] === 'free shipping at $50.00',
+    'the default tier',
+  );
   assert.equal(first.bars[0].message, "You're $25.00 away from free shipping");
   assert.equal(first.bars[0].value, '50');
 
@@ -82,12 +89,17 @@ test('a second tier, a bar 2 embed and a left-out tier all show in the preview',
   await t.page.check('#embed-tiercart-bar-2');
   await t.page.selectOption('[name="tiercart-bar-2.metric"]', 'quantity');
   await t.page.fill('[name="tiercart-bar-2.t1_threshold"]', '4');
-  const shown = await previewUntil((p) => p.bars.length === 2 && p.bars[0].tiers.length === 2 && p.bars[1].tiers[0]?.startsWith('free shipping at 4'), 'two bars');
+  const shown = await previewUntil(
+    (p) => p.bars.length === 2 && p.bars[0].tiers.length === 2 && p.bars[1].tiers[0]?.startsWith('free shipping at 4'),
+    'two bars',
+  );
   // Sample spend halfway between $50 and $100: the first tier reached.
   assert.deepEqual(shown.bars[0].tiers, ['free shipping at $50.00', 'Canvas Tote Bag at $100.00']);
   assert.equal(shown.bars[0].message, "You're $25.00 away from Canvas Tote Bag");
   assert.equal(shown.bars[1].id, 'bar-2');
-  assert.deepEqual(shown.notes, ['tiercart: tier 3 is left out: its threshold must be higher than the tier before it.']);
+  assert.deepEqual(shown.notes, [
+    'tiercart: tier 3 is left out: its threshold must be higher than the tier before it.',
+  ]);
 });
 
 test("with the app's own program the preview shows it and says the settings are not used", async () => {
@@ -105,12 +117,19 @@ test('when the editor replaces the embed in place, the new drawer previews open 
   const frame = t.page.frame({ name: 'preview' });
   // As a theme editor that re-renders a block's markup instead of the page.
   await frame.evaluate(async () => {
-    const state = { settings: { 'tiercart-embed': { t1_threshold: '70', t1_message: 'Add {{remaining}} <b>for</b> {{reward}}' } } };
-    const html = await (await fetch(`/__demo/editor/preview?state=${encodeURIComponent(JSON.stringify(state))}`)).text();
+    const state = {
+      settings: { 'tiercart-embed': { t1_threshold: '70', t1_message: 'Add {{remaining}} <b>for</b> {{reward}}' } },
+    };
+    const html = await (
+      await fetch(`/__demo/editor/preview?state=${encodeURIComponent(JSON.stringify(state))}`)
+    ).text();
     const fresh = new DOMParser().parseFromString(html, 'text/html').querySelector('tiercart-drawer');
     document.querySelector('tiercart-drawer').replaceWith(document.importNode(fresh, true));
   });
-  const shown = await previewUntil((p) => p.open && p.bars[0]?.tiers[0] === 'free shipping at $70.00', 'the re-rendered drawer');
+  const shown = await previewUntil(
+    (p) => p.open && p.bars[0]?.tiers[0] === 'free shipping at $70.00',
+    'the re-rendered drawer',
+  );
   // The merchant's message, markup and all, is text.
   assert.equal(shown.bars[0].message, 'Add $35.00 <b>for</b> free shipping');
   assert.equal(await frame.locator('tiercart-drawer').count(), 1);

@@ -13,9 +13,13 @@ afterEach(async () => {
 });
 
 const failNext = (path, status, count = 1) =>
-  t.page.evaluate(({ path, status, count }) => fetch(`/__demo/fail?path=${path}&status=${status}&count=${count}`, { method: 'POST' }), { path, status, count });
+  t.page.evaluate(
+    ({ path, status, count }) => fetch(`/__demo/fail?path=${path}&status=${status}&count=${count}`, { method: 'POST' }),
+    { path, status, count },
+  );
 const error = () => t.page.locator('tiercart-drawer .tiercart-error');
-const quantityShown = (variant) => t.page.locator(`tiercart-drawer .tiercart-line[data-variant="${variant}"] input`).inputValue();
+const quantityShown = (variant) =>
+  t.page.locator(`tiercart-drawer .tiercart-line[data-variant="${variant}"] input`).inputValue();
 
 test('a 500 on change.js is shown and the quantity rolls back', async () => {
   await addFromProductPage(t, 'merino-crew-sweater', 2002, 1);
@@ -46,7 +50,7 @@ test("a 422 shows the store's own error text", async () => {
   assert.equal(await quantityShown(2002), '1');
 });
 
-test('adding a sold-out variant shows Shopify\'s answer and changes nothing', async () => {
+test("adding a sold-out variant shows Shopify's answer and changes nothing", async () => {
   await addFromProductPage(t, 'merino-crew-sweater', 2002, 1);
   // The jacket's L is sold out: post it the way a theme's quick-add would.
   await t.page.evaluate(() => document.querySelector('tiercart-drawer').addItems([{ id: 2005, quantity: 1 }]));
@@ -66,15 +70,23 @@ test('a network failure while the gift is added leaves a consistent cart', async
   let cart = await serverCart(t.page);
   assert.equal(cart.items.find((i) => i.variant_id === 2002).quantity, 2);
   // What the drawer shows is what the store holds.
-  const shown = await t.page.locator('tiercart-drawer .tiercart-line').evaluateAll((nodes) => nodes.map((n) => Number(n.dataset.variant)));
-  assert.deepEqual(shown, cart.items.map((i) => i.variant_id));
+  const shown = await t.page
+    .locator('tiercart-drawer .tiercart-line')
+    .evaluateAll((nodes) => nodes.map((n) => Number(n.dataset.variant)));
+  assert.deepEqual(
+    shown,
+    cart.items.map((i) => i.variant_id),
+  );
   assert.deepEqual(giftLines(cart), []);
   // Back online, the next sync adds the gift, once.
   await t.page.unroute('**/cart/add.js');
   await t.page.evaluate(() => document.querySelector('tiercart-drawer').refresh());
   await settled(t.page);
   cart = await serverCart(t.page);
-  assert.deepEqual(giftLines(cart).map((l) => [l.variant_id, l.quantity]), [[9001, 1]]);
+  assert.deepEqual(
+    giftLines(cart).map((l) => [l.variant_id, l.quantity]),
+    [[9001, 1]],
+  );
 });
 
 test('a request the browser aborts is reported as a network error', async () => {

@@ -18,7 +18,10 @@ test('the shopper picks a gift; a sold-out option cannot be picked; a new pick r
   assert.equal(await picker.locator('input[value="9003"]').isDisabled(), true);
   assert.match(await picker.locator('label[for$="-9003"]').textContent(), /\(sold out\)$/);
   // Only the tote so far: nothing is added before the shopper picks.
-  assert.deepEqual(giftLines(await serverCart(t.page)).map((l) => l.variant_id), [9001]);
+  assert.deepEqual(
+    giftLines(await serverCart(t.page)).map((l) => l.variant_id),
+    [9001],
+  );
 
   await picker.locator('input[value="9002"]').check();
   await settled(t.page);
@@ -49,12 +52,16 @@ test('20 rapid clicks leave exactly the right gift lines', async () => {
   const line = t.page.locator('tiercart-drawer .tiercart-line[data-variant="2002"]');
   // 20 clicks on "+" without waiting: 1 -> 21 sweaters, crossing the tote and the pick tiers.
   await t.page.evaluate(() => {
-    for (let i = 0; i < 20; i++) document.querySelector('tiercart-drawer .tiercart-line[data-variant="2002"] [data-action=increase]').click();
+    for (let i = 0; i < 20; i++)
+      document.querySelector('tiercart-drawer .tiercart-line[data-variant="2002"] [data-action=increase]').click();
   });
   await settled(t.page);
   let cart = await serverCart(t.page);
   assert.equal(cart.items.find((i) => i.variant_id === 2002).quantity, 21);
-  assert.deepEqual(giftLines(cart).map((l) => [l.variant_id, l.quantity]), [[9001, 1]]);
+  assert.deepEqual(
+    giftLines(cart).map((l) => [l.variant_id, l.quantity]),
+    [[9001, 1]],
+  );
   assert.equal(await line.locator('input').inputValue(), '21');
 
   // Pick a gift, then 20 fast clicks down: below every tier, no gift line left.
@@ -62,7 +69,8 @@ test('20 rapid clicks leave exactly the right gift lines', async () => {
   await settled(t.page);
   assert.equal(giftLines(await serverCart(t.page)).length, 2);
   await t.page.evaluate(() => {
-    for (let i = 0; i < 20; i++) document.querySelector('tiercart-drawer .tiercart-line[data-variant="2002"] [data-action=decrease]').click();
+    for (let i = 0; i < 20; i++)
+      document.querySelector('tiercart-drawer .tiercart-line[data-variant="2002"] [data-action=decrease]').click();
   });
   await settled(t.page);
   cart = await serverCart(t.page);
@@ -79,5 +87,13 @@ test('20 rapid clicks leave exactly the right gift lines', async () => {
   cart = await serverCart(t.page);
   assert.equal(cart.items.find((i) => i.variant_id === 2002).quantity, 21);
   // The earlier pick (pins) comes back with the tier: one line each, quantity 1.
-  assert.deepEqual(giftLines(cart).map((l) => [l.variant_id, l.quantity]).sort(), [[9001, 1], [9004, 1]]);
+  assert.deepEqual(
+    giftLines(cart)
+      .map((l) => [l.variant_id, l.quantity])
+      .sort(),
+    [
+      [9001, 1],
+      [9004, 1],
+    ],
+  );
 });

@@ -18,7 +18,15 @@ export async function launch() {
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     viewport: { width: 1280, height: 800 },
   });
   return {
@@ -60,7 +68,12 @@ export const giftLines = (cart) => cart.items.filter((i) => i.properties && '_ti
 export async function settled(page) {
   await page.waitForFunction(() => {
     const drawer = document.querySelector('tiercart-drawer');
-    return drawer && drawer.hasAttribute('data-ready') && drawer.queue.waiting === 0 && drawer.dialog.getAttribute('aria-busy') === 'false';
+    return (
+      drawer &&
+      drawer.hasAttribute('data-ready') &&
+      drawer.queue.waiting === 0 &&
+      drawer.dialog.getAttribute('aria-busy') === 'false'
+    );
   });
   await page.evaluate(() => document.querySelector('tiercart-drawer').queue.idle());
 }
@@ -85,6 +98,10 @@ export async function axe(page, selector) {
   await page.addScriptTag({ content: fs.readFileSync(path.join(root, 'node_modules/axe-core/axe.min.js'), 'utf8') });
   return page.evaluate(async (sel) => {
     const result = await window.axe.run(document.querySelector(sel), { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      nodes: v.nodes.map((n) => n.target.join(' ')),
+    }));
   }, selector);
 }

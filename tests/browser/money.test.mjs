@@ -38,6 +38,12 @@ test('without a store format, the currency default is used', () => {
 
 test('no floating point: large amounts keep every digit, fractions are refused', () => {
   assert.equal(core.formatMoney(900719925474099, 'USD', '${{amount}}'), '$9,007,199,254,740.99');
-  assert.throws(() => core.formatMoney(10.5, 'USD'), (e) => e instanceof TiercartError && e.code === 'invalid_amount');
-  assert.throws(() => core.formatMoney(100, 'XYZ'), (e) => e instanceof TiercartError && e.code === 'unknown_currency');
+  assert.throws(
+    () => core.formatMoney(10.5, 'USD'),
+    (e) => e instanceof TiercartError && e.code === 'invalid_amount',
+  );
+  assert.throws(
+    () => core.formatMoney(100, 'XYZ'),
+    (e) => e instanceof TiercartError && e.code === 'unknown_currency',
+  );
 });

@@ -21,7 +21,11 @@ const SOCKS = 2007; // offered with knitwear at $3 off (examples/offers/northbou
 async function checkout() {
   await t.page.goto(t.url('/'));
   await t.page.evaluate(() =>
-    fetch('/cart/add.js', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ id: 2001, quantity: 1 }) }).then((r) => r.json()),
+    fetch('/cart/add.js', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ id: 2001, quantity: 1 }),
+    }).then((r) => r.json()),
   );
   await t.page.goto(t.url('/checkout'));
   await t.page.click('form[action="/checkout"] button[type=submit]');
@@ -30,7 +34,14 @@ async function checkout() {
   return Number(t.page.url().match(/\/orders\/(\d+)$/)[1]);
 }
 
-const serverOrder = (id) => t.page.evaluate((orderId) => fetch(`/orders/${orderId}.json`).then((r) => r.json()).then((b) => b.order), id);
+const serverOrder = (id) =>
+  t.page.evaluate(
+    (orderId) =>
+      fetch(`/orders/${orderId}.json`)
+        .then((r) => r.json())
+        .then((b) => b.order),
+    id,
+  );
 
 async function axe(page, selector) {
   await page.addScriptTag({ content: fs.readFileSync(path.join(root, 'node_modules/axe-core/axe.min.js'), 'utf8') });
@@ -51,24 +62,44 @@ test('checkout, then the order page offers a line that one click adds at the pri
   assert.deepEqual(t.errors, []);
 
   // A page that claims another price is refused and nothing is added.
-  const tampered = await t.page.evaluate((orderId) =>
-    fetch(`/orders/${orderId}/offers/socks-with-knitwear`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ price: { amount: 1, currency: 'USD' } }) }).then(async (r) => ({ status: r.status, body: await r.json() })), id);
+  const tampered = await t.page.evaluate(
+    (orderId) =>
+      fetch(`/orders/${orderId}/offers/socks-with-knitwear`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ price: { amount: 1, currency: 'USD' } }),
+      }).then(async (r) => ({ status: r.status, body: await r.json() })),
+    id,
+  );
   assert.equal(tampered.status, 409);
   assert.equal(tampered.body.error.code, 'price_mismatch');
   assert.equal((await serverOrder(id)).line_items.length, 1);
 
   await card.locator('button').click();
-  await t.page.waitForFunction(() => /was added/.test(document.querySelector('tiercart-order-status [data-status]').textContent));
+  await t.page.waitForFunction(() =>
+    /was added/.test(document.querySelector('tiercart-order-status [data-status]').textContent),
+  );
   const order = await serverOrder(id);
   const added = order.line_items.find((l) => l.variant_id === SOCKS);
   assert.ok(added, 'the socks are a line of the order');
   assert.equal(added.final_line_price, expectedCents);
-  assert.equal(order.total_price, order.line_items.reduce((n, l) => n + l.final_line_price, 0));
+  assert.equal(
+    order.total_price,
+    order.line_items.reduce((n, l) => n + l.final_line_price, 0),
+  );
   assert.equal(await card.locator('button').textContent(), 'Added');
   assert.equal(await card.locator('button').isDisabled(), true);
 
   // Clicking again (a retry) adds nothing; the order page lists the new line.
-  const again = await t.page.evaluate((orderId) => fetch(`/orders/${orderId}/offers/socks-with-knitwear`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' }).then((r) => r.json()), id);
+  const again = await t.page.evaluate(
+    (orderId) =>
+      fetch(`/orders/${orderId}/offers/socks-with-knitwear`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{}',
+      }).then((r) => r.json()),
+    id,
+  );
   assert.equal(again.duplicate, true);
   assert.equal((await serverOrder(id)).line_items.filter((l) => l.variant_id === SOCKS).length, 1);
   await t.page.reload();
@@ -84,7 +115,10 @@ test('the edit window counts down and the address is checked as typed, then save
   // The ticking text is not a live region (it would be read out every second); the
   // announcements live in their own polite status element.
   assert.equal(await countdown.getAttribute('aria-live'), null);
-  await t.page.waitForFunction((before) => document.querySelector('tiercart-order-status [data-countdown]').textContent !== before, first);
+  await t.page.waitForFunction(
+    (before) => document.querySelector('tiercart-order-status [data-countdown]').textContent !== before,
+    first,
+  );
 
   const zip = t.page.getByLabel('ZIP or postal code');
   assert.equal(await zip.inputValue(), '04101');
@@ -105,15 +139,31 @@ test('the edit window counts down and the address is checked as typed, then save
   assert.equal(await zip.getAttribute('aria-invalid'), null);
   await t.page.getByLabel('City').fill('  South   Portland ');
   await t.page.getByRole('button', { name: 'Save address' }).click();
-  await t.page.waitForFunction(() => /address was updated/.test(document.querySelector('tiercart-order-status [data-status]').textContent));
+  await t.page.waitForFunction(() =>
+    /address was updated/.test(document.querySelector('tiercart-order-status [data-status]').textContent),
+  );
   const saved = (await serverOrder(id)).shipping_address;
   assert.equal(saved.zip, '04102');
   assert.equal(saved.city, 'South Portland'); // normalised by the core
   assert.equal(await t.page.getByLabel('City').inputValue(), 'South Portland');
 
   // The store refuses what the page would have refused: a bad zip sent directly.
-  const refused = await t.page.evaluate((orderId) =>
-    fetch(`/orders/${orderId}/address`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ last_name: 'Hale', address1: '1 Main St', city: 'Portland', province_code: 'ME', zip: '999', country_code: 'US' }) }).then(async (r) => ({ status: r.status, body: await r.json() })), id);
+  const refused = await t.page.evaluate(
+    (orderId) =>
+      fetch(`/orders/${orderId}/address`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          last_name: 'Hale',
+          address1: '1 Main St',
+          city: 'Portland',
+          province_code: 'ME',
+          zip: '999',
+          country_code: 'US',
+        }),
+      }).then(async (r) => ({ status: r.status, body: await r.json() })),
+    id,
+  );
   assert.equal(refused.status, 422);
   assert.equal(refused.body.error.problems[0].field, 'zip');
   assert.deepEqual(t.errors, []);
@@ -126,10 +176,27 @@ test('past the edit window the store refuses the change and the page says so', a
   order.created_at = new Date(Date.now() - 31 * 60 * 1000).toISOString();
   await t.page.reload();
   await t.page.waitForSelector('tiercart-order-status [data-countdown]');
-  assert.equal(await t.page.locator('tiercart-order-status [data-countdown]').textContent(), 'Your order can no longer be changed.');
+  assert.equal(
+    await t.page.locator('tiercart-order-status [data-countdown]').textContent(),
+    'Your order can no longer be changed.',
+  );
   assert.equal(await t.page.locator('tiercart-order-status form').isHidden(), true);
-  const refused = await t.page.evaluate((orderId) =>
-    fetch(`/orders/${orderId}/address`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ last_name: 'Hale', address1: '1 Main St', city: 'Portland', province_code: 'ME', zip: '04102', country_code: 'US' }) }).then(async (r) => ({ status: r.status, body: await r.json() })), id);
+  const refused = await t.page.evaluate(
+    (orderId) =>
+      fetch(`/orders/${orderId}/address`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          last_name: 'Hale',
+          address1: '1 Main St',
+          city: 'Portland',
+          province_code: 'ME',
+          zip: '04102',
+          country_code: 'US',
+        }),
+      }).then(async (r) => ({ status: r.status, body: await r.json() })),
+    id,
+  );
   assert.equal(refused.status, 409);
   assert.equal(refused.body.error.code, 'edit_window_closed');
   assert.equal((await serverOrder(id)).shipping_address.zip, '04101');

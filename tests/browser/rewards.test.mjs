@@ -22,8 +22,14 @@ test('adding products moves the bar, unlocks tiers and adds the gift once', asyn
 
   await addFromProductPage(t, 'merino-crew-sweater', 2002);
   assert.equal(await bar(t.page).getAttribute('aria-valuenow'), '71');
-  assert.equal(await bar(t.page).getAttribute('aria-valuetext'), 'Spend $43.00 more to pick a second gift of your choice');
-  assert.equal(await t.page.locator('tiercart-drawer .tiercart-bar__tiers li[data-tier="tote"]').getAttribute('data-unlocked'), 'true');
+  assert.equal(
+    await bar(t.page).getAttribute('aria-valuetext'),
+    'Spend $43.00 more to pick a second gift of your choice',
+  );
+  assert.equal(
+    await t.page.locator('tiercart-drawer .tiercart-bar__tiers li[data-tier="tote"]').getAttribute('data-unlocked'),
+    'true',
+  );
   // The live region names the reward just unlocked.
   assert.match(await t.page.locator('tiercart-drawer [role=status]').textContent(), /a free canvas tote/);
 
@@ -71,7 +77,10 @@ test('a discount code that drops the subtotal below a tier removes its gift', as
   // $107.00 - 15% = $90.95: $9.05 short of the tote.
   assert.equal(await message(t.page).textContent(), 'Spend $9.05 more for a free canvas tote');
   assert.equal(await t.page.locator('tiercart-drawer .tiercart-subtotal__amount').textContent(), '$90.95');
-  assert.match(await t.page.locator('tiercart-drawer .tiercart-discount__codes').textContent(), /Code WELCOME15 applied/);
+  assert.match(
+    await t.page.locator('tiercart-drawer .tiercart-discount__codes').textContent(),
+    /Code WELCOME15 applied/,
+  );
   // Removing the code brings the tote back.
   await t.page.click('tiercart-drawer .tiercart-discount__code button');
   await settled(t.page);
@@ -86,9 +95,16 @@ test('a discount code entered on the cart page removes the gift there too', asyn
   await t.page.fill('#CartDiscount', 'WELCOME15');
   await t.page.click('.discount-form button');
   // The drawer syncs on idle, removes the tote; the theme shows the new cart.
-  await t.page.waitForFunction(() => document.querySelector('tiercart-drawer')?.hasAttribute('data-ready') && !document.querySelector('.cart-table .badge'));
+  await t.page.waitForFunction(
+    () =>
+      document.querySelector('tiercart-drawer')?.hasAttribute('data-ready') &&
+      !document.querySelector('.cart-table .badge'),
+  );
   assert.deepEqual(giftLines(await serverCart(t.page)), []);
-  assert.match(await t.page.locator('.tiercart-inline .tiercart-bar__message').textContent(), /Spend \$9\.05 more for a free canvas tote/);
+  assert.match(
+    await t.page.locator('.tiercart-inline .tiercart-bar__message').textContent(),
+    /Spend \$9\.05 more for a free canvas tote/,
+  );
 });
 
 test('an offer in the drawer brings the cart to the next tier', async () => {

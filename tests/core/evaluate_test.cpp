@@ -483,8 +483,8 @@ TEST(Messages, TheCompleteTextWaitsWhileATierIsOutOfReachRatherThanReached) {
        "reward":{"type":"order_discount","percent":5}}]}]})";
   EXPECT_EQ(evaluate(program, cart(line(2001, 1, 5000)))["bars"][0]["message"],
             "free shipping unlocked");
-  EXPECT_EQ(evaluate(program, cart(line(2001, 1, 5000)), R"({"customer_tags":["VIP"]})")
-                ["bars"][0]["message"],
+  EXPECT_EQ(evaluate(program, cart(line(2001, 1, 5000)),
+                     R"({"customer_tags":["VIP"]})")["bars"][0]["message"],
             "Everything unlocked!");
 }
 

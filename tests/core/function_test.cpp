@@ -74,15 +74,14 @@ TEST_P(FunctionFixture, GivesTheExpectedOutput) {
   EXPECT_EQ(output, expected) << c.target << "/" << c.name << "\noutput: " << output.dump();
 }
 
-INSTANTIATE_TEST_SUITE_P(Golden, FunctionFixture, ::testing::ValuesIn(all_cases()),
-                         [](const auto& info) {
-                           std::string name = info.param.target + "_" + info.param.name;
-                           std::replace_if(
-                               name.begin(), name.end(),
-                               [](char ch) { return !std::isalnum(static_cast<unsigned char>(ch)); },
-                               '_');
-                           return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Golden, FunctionFixture, ::testing::ValuesIn(all_cases()), [](const auto& info) {
+      std::string name = info.param.target + "_" + info.param.name;
+      std::replace_if(
+          name.begin(), name.end(),
+          [](char ch) { return !std::isalnum(static_cast<unsigned char>(ch)); }, '_');
+      return name;
+    });
 
 TEST(FunctionFixtures, EveryTargetHasCases) {
   for (const auto& [target, function] : kTargets) {

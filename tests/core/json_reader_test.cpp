@@ -26,13 +26,46 @@ bool nlohmann_accepts(std::string_view text) {
 }
 
 TEST(JsonReader, AcceptsAndRefusesWhatNlohmannDoes) {
-  const std::vector<std::string> cases = {
-      "{}", "[]", "0", "-0", "1.5e3", "1E+2", " \t\r\n{ } ", "\"a\\u00e9\\ud83d\\ude00\"",
-      "\xEF\xBB\xBF{}", "01", "1.", ".5", "-", "+1", "1e", "[1,]", "{,}",
-      "{\"a\" 1}", "[1 2]", "\"\\ud83d\"", "\"\\ude00\"", "\"\\x\"", "\"tab\there\"",
-      "\"\xC0\x80\"", "\"\xED\xA0\x80\"", "\"\xF4\x90\x80\x80\"", "\"\xE2\x82\"", "1e400",
-      "-1e400", "1e-400", "18446744073709551616", "nul", "true false", "{\"a\":1}}", "\xEF\xBB",
-      "", "   ", "[", "/* c */ {}", "{\"a\":[1,{\"b\":null}]}"};
+  const std::vector<std::string> cases = {"{}",
+                                          "[]",
+                                          "0",
+                                          "-0",
+                                          "1.5e3",
+                                          "1E+2",
+                                          " \t\r\n{ } ",
+                                          "\"a\\u00e9\\ud83d\\ude00\"",
+                                          "\xEF\xBB\xBF{}",
+                                          "01",
+                                          "1.",
+                                          ".5",
+                                          "-",
+                                          "+1",
+                                          "1e",
+                                          "[1,]",
+                                          "{,}",
+                                          "{\"a\" 1}",
+                                          "[1 2]",
+                                          "\"\\ud83d\"",
+                                          "\"\\ude00\"",
+                                          "\"\\x\"",
+                                          "\"tab\there\"",
+                                          "\"\xC0\x80\"",
+                                          "\"\xED\xA0\x80\"",
+                                          "\"\xF4\x90\x80\x80\"",
+                                          "\"\xE2\x82\"",
+                                          "1e400",
+                                          "-1e400",
+                                          "1e-400",
+                                          "18446744073709551616",
+                                          "nul",
+                                          "true false",
+                                          "{\"a\":1}}",
+                                          "\xEF\xBB",
+                                          "",
+                                          "   ",
+                                          "[",
+                                          "/* c */ {}",
+                                          "{\"a\":[1,{\"b\":null}]}"};
   for (const auto& text : cases) {
     EXPECT_EQ(accepts(text), nlohmann_accepts(text)) << text;
   }
@@ -48,8 +81,8 @@ TEST(JsonReader, AgreesWithNlohmannAtTheEdgesOfItsFastPaths) {
     ASSERT_EQ(ours.has_value(), !theirs.is_discarded()) << text;
     if (ours) EXPECT_EQ(ours->root().dump(), theirs.dump()) << text;
   };
-  const std::vector<std::string> specials = {"\"", "\\", "\\n", "\\u00e9", "\x01", "\x1f",
-                                             "\x7f", "\xC3\xA9", "\xFF", "\xE2\x82\xAC"};
+  const std::vector<std::string> specials = {"\"",   "\\",   "\\n",      "\\u00e9", "\x01",
+                                             "\x1f", "\x7f", "\xC3\xA9", "\xFF",    "\xE2\x82\xAC"};
   for (std::size_t before = 0; before < 18; ++before) {
     for (const auto& special : specials) {
       same("[\"" + std::string(before, 'a') + special + std::string(17 - before, 'b') + "\"]");
@@ -107,7 +140,8 @@ TEST(JsonReader, DecodesEscapesAndSurrogatePairs) {
 }
 
 TEST(JsonReader, KeepsIntegerKindsAsNlohmannDoes) {
-  auto doc = parse_any("[1, -1, 18446744073709551615, -9223372036854775808, 1.0, 99999999999999999999]");
+  auto doc =
+      parse_any("[1, -1, 18446744073709551615, -9223372036854775808, 1.0, 99999999999999999999]");
   ASSERT_TRUE(doc);
   const Value& root = doc->root();
   EXPECT_TRUE(root[0].is_number_unsigned());

@@ -76,8 +76,7 @@ TEST(Claims, AVariantTheTierDoesNotOfferIsOutOfScope) {
 }
 
 TEST(Claims, AnUnknownTierOrAWrongVersionOrAMalformedClaimIsUnknown) {
-  for (const char* claim :
-       {"spring@3:nope", "spring@2:tote", "garbage", "spring@3:ship"}) {
+  for (const char* claim : {"spring@3:nope", "spring@2:tote", "garbage", "spring@3:ship"}) {
     const auto verdict = validate(paid(2001, 1, 20000) + "," + gift(9001, 1, claim));
     ASSERT_EQ(verdict.lines.size(), 1u) << claim;
     EXPECT_EQ(verdict.lines[0].reason, "unknown_tier") << claim;
@@ -91,9 +90,8 @@ TEST(Claims, AnotherProgramsGiftIsLeftToThatProgram) {
 }
 
 TEST(Claims, ASubscriptionBelowTheCatalogPriceIsNotTampering) {
-  const std::string subscription =
-      R"({"variant_id":2001,"product_id":1,"quantity":1,"price":9000,)"
-      R"("selling_plan_allocation":{"selling_plan":{"id":7}}})";
+  const std::string subscription = R"({"variant_id":2001,"product_id":1,"quantity":1,"price":9000,)"
+                                   R"("selling_plan_allocation":{"selling_plan":{"id":7}}})";
   EXPECT_TRUE(validate(subscription, R"({"variants":{"2001":{"price":10000}}})").earned);
 }
 

@@ -3,7 +3,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildExtension } from '../../scripts/build-extension.mjs';
-import { formatLeft, minorToDecimal, numericId, problemsByField, purchaseFromLines } from '../../extensions/tiercart-order-status/src/logic.js';
+import {
+  formatLeft,
+  minorToDecimal,
+  numericId,
+  problemsByField,
+  purchaseFromLines,
+} from '../../extensions/tiercart-order-status/src/logic.js';
 
 const LIMIT = 64 * 1024;
 
@@ -26,13 +32,21 @@ test('global ids become the numbers the server routes take', () => {
 test("the order's lines are sent in the shape of Shopify's initial purchase", () => {
   const purchase = purchaseFromLines(
     [
-      { quantity: 2, merchandise: { id: 'gid://shopify/ProductVariant/2001', product: { id: 'gid://shopify/Product/1001' } }, cost: { totalAmount: { amount: '178.00', currencyCode: 'USD' } } },
+      {
+        quantity: 2,
+        merchandise: { id: 'gid://shopify/ProductVariant/2001', product: { id: 'gid://shopify/Product/1001' } },
+        cost: { totalAmount: { amount: '178.00', currencyCode: 'USD' } },
+      },
       { quantity: 1, merchandise: null },
     ],
     'USD',
   );
   assert.deepEqual(purchase.initialPurchase.lineItems, [
-    { quantity: 2, product: { id: '1001', variant: { id: '2001' } }, totalPriceSet: { presentmentMoney: { amount: '178.00', currencyCode: 'USD' } } },
+    {
+      quantity: 2,
+      product: { id: '1001', variant: { id: '2001' } },
+      totalPriceSet: { presentmentMoney: { amount: '178.00', currencyCode: 'USD' } },
+    },
   ]);
   assert.equal(purchase.initialPurchase.totalPriceSet.presentmentMoney.currencyCode, 'USD');
 });

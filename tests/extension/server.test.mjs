@@ -43,15 +43,40 @@ before(async () => {
     server.on('exit', (code) => reject(new Error(`tiercart-server exited with ${code}`)));
   });
   base = `http://127.0.0.1:${port}`;
-  const admin = (p, body) => fetch(base + p, { method: 'PUT', headers: { Authorization: `Bearer ${ADMIN}` }, body: JSON.stringify(body) }).then((r) => assert.equal(r.status, 200, p));
-  await admin('/admin/context', { shop_currency: 'USD', cart_amounts: 'minor_units', variants: { 7001: { price: 1800, product_id: 3001, title: 'Merino Scarf' } } });
-  await admin('/admin/post-purchase/offers', { format: 1, currency: 'USD', offers: [{ id: 'scarf', kind: 'complementary', variant_id: 7001, when: { product_ids: [1001] }, discount: { type: 'percentage', value: '15', title: '15% off' }, reason: 'Goes with your sweater' }] });
+  const admin = (p, body) =>
+    fetch(base + p, { method: 'PUT', headers: { Authorization: `Bearer ${ADMIN}` }, body: JSON.stringify(body) }).then(
+      (r) => assert.equal(r.status, 200, p),
+    );
+  await admin('/admin/context', {
+    shop_currency: 'USD',
+    cart_amounts: 'minor_units',
+    variants: { 7001: { price: 1800, product_id: 3001, title: 'Merino Scarf' } },
+  });
+  await admin('/admin/post-purchase/offers', {
+    format: 1,
+    currency: 'USD',
+    offers: [
+      {
+        id: 'scarf',
+        kind: 'complementary',
+        variant_id: 7001,
+        when: { product_ids: [1001] },
+        discount: { type: 'percentage', value: '15', title: '15% off' },
+        reason: 'Goes with your sweater',
+      },
+    ],
+  });
   await admin('/admin/post-purchase/edit-policy', { window_minutes: 30, allowed: ['address', 'add_item'] });
   // The order reaches the server through its orders/create webhook, as in production.
   const body = JSON.stringify(ORDER);
   const hook = await fetch(`${base}/webhooks/orders/create`, {
     method: 'POST',
-    headers: { 'X-Shopify-Hmac-Sha256': crypto.createHmac('sha256', SECRET).update(body).digest('base64'), 'X-Shopify-Webhook-Id': 'wh-ext', 'X-Shopify-Shop-Domain': SHOP, 'Content-Type': 'application/json' },
+    headers: {
+      'X-Shopify-Hmac-Sha256': crypto.createHmac('sha256', SECRET).update(body).digest('base64'),
+      'X-Shopify-Webhook-Id': 'wh-ext',
+      'X-Shopify-Shop-Domain': SHOP,
+      'Content-Type': 'application/json',
+    },
     body,
   });
   assert.equal(hook.status, 200);
@@ -64,7 +89,9 @@ after(() => {
 
 test('the extension shows server-priced offers, the countdown, and saves an address the server accepts', async () => {
   const { code } = await buildExtension();
-  const strings = JSON.parse(fs.readFileSync(path.join(root, 'extensions/tiercart-order-status/locales/en.default.json'), 'utf8'));
+  const strings = JSON.parse(
+    fs.readFileSync(path.join(root, 'extensions/tiercart-order-status/locales/en.default.json'), 'utf8'),
+  );
   const browser = await launch();
   try {
     const page = browser.context.pages()[0] || (await browser.context.newPage());
@@ -77,12 +104,21 @@ test('the extension shows server-priced offers, the countdown, and saves an addr
           settings: { value: { server_url: base } },
           order: { value: { id: `gid://shopify/Order/${orderId}`, name: '#1001' } },
           localization: { currency: { value: { isoCode: 'USD' } } },
-          lines: { value: [{ quantity: 1, merchandise: { id: 'gid://shopify/ProductVariant/2001', product: { id: 'gid://shopify/Product/1001' } }, cost: { totalAmount: { amount: '89.00', currencyCode: 'USD' } } }] },
+          lines: {
+            value: [
+              {
+                quantity: 1,
+                merchandise: { id: 'gid://shopify/ProductVariant/2001', product: { id: 'gid://shopify/Product/1001' } },
+                cost: { totalAmount: { amount: '89.00', currencyCode: 'USD' } },
+              },
+            ],
+          },
           shippingAddress: { value: null },
           sessionToken: { get: async () => token },
           i18n: {
             translate: (key, vars = {}) => (strings[key] || key).replace(/\{\{(\w+)\}\}/g, (m, n) => vars[n] ?? m),
-            formatCurrency: (n, { currency }) => new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(n),
+            formatCurrency: (n, { currency }) =>
+              new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(n),
           },
         };
         const module = await import(URL.createObjectURL(new Blob([code], { type: 'text/javascript' })));
@@ -104,15 +140,22 @@ test('the extension shows server-priced offers, the countdown, and saves an addr
       set('zip', '041');
       set('country_code', 'US');
     });
-    const click = (label) => page.evaluate((l) => [...document.querySelectorAll('s-button')].find((b) => b.textContent === l).click(), label);
+    const click = (label) =>
+      page.evaluate((l) => [...document.querySelectorAll('s-button')].find((b) => b.textContent === l).click(), label);
     await click('Save address');
     await page.waitForFunction(() => document.querySelector('s-text-field[name=zip]').getAttribute('error'));
-    assert.equal(await page.evaluate(() => document.querySelector('s-text-field[name=zip]').getAttribute('error')), strings.error_invalid_postal_code);
+    assert.equal(
+      await page.evaluate(() => document.querySelector('s-text-field[name=zip]').getAttribute('error')),
+      strings.error_invalid_postal_code,
+    );
 
     await page.evaluate(() => (document.querySelector('s-text-field[name=zip]').value = '04101'));
     await click('Save address');
     await page.waitForFunction(() => /address was updated/.test(document.body.innerText));
-    assert.equal(await page.evaluate(() => document.querySelector('s-text-field[name=zip]').hasAttribute('error')), false);
+    assert.equal(
+      await page.evaluate(() => document.querySelector('s-text-field[name=zip]').hasAttribute('error')),
+      false,
+    );
 
     await click('Add to order');
     await page.waitForFunction(() => /was added to your order for \$15\.30/.test(document.body.innerText));
@@ -121,7 +164,9 @@ test('the extension shows server-priced offers, the countdown, and saves an addr
     await browser.close();
   }
   // What the server now holds for the order: the address, normalised.
-  const edits = await fetch(`${base}/customer-account/orders/${ORDER.id}/edits`, { headers: { Authorization: `Bearer ${sessionToken()}` } }).then((r) => r.json());
+  const edits = await fetch(`${base}/customer-account/orders/${ORDER.id}/edits`, {
+    headers: { Authorization: `Bearer ${sessionToken()}` },
+  }).then((r) => r.json());
   assert.equal(edits.shipping_address.zip, '04101');
   assert.equal(edits.shipping_address.last_name, 'Hale');
 });

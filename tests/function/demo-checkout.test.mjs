@@ -21,7 +21,9 @@ function shopper(cookies = {}) {
       method,
       redirect: 'manual',
       headers: {
-        cookie: Object.entries(jar).map(([k, v]) => `${k}=${v}`).join('; '),
+        cookie: Object.entries(jar)
+          .map(([k, v]) => `${k}=${v}`)
+          .join('; '),
         ...(json ? { 'content-type': 'application/json' } : {}),
       },
       body: json ? JSON.stringify(json) : method === 'POST' ? '' : undefined,
@@ -74,7 +76,10 @@ test('the blocking message is in the shopper’s language', async () => {
   const go = shopper({ locale: 'fr' });
   await go('/cart/add.js', { method: 'POST', json: { items: [SWEATER(1), TOTE] } });
   const placed = await go('/checkout', { method: 'POST' });
-  assert.match(decodeURIComponent(placed.headers.get('location')), /Votre panier ne débloque pas un tote bag en toile offert/);
+  assert.match(
+    decodeURIComponent(placed.headers.get('location')),
+    /Votre panier ne débloque pas un tote bag en toile offert/,
+  );
 });
 
 test('two totes claimed where one is earned: one unit free, checkout blocked', async () => {

@@ -43,7 +43,10 @@ function native(target, text) {
 
 for (const target of Object.keys(TARGETS)) {
   const dir = path.join(FIXTURES, target);
-  const names = fs.readdirSync(dir).filter((f) => f.endsWith('.input.json')).map((f) => f.slice(0, -'.input.json'.length));
+  const names = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.input.json'))
+    .map((f) => f.slice(0, -'.input.json'.length));
   test(`${target}: every fixture gives its output.json`, () => {
     assert.ok(names.length >= 5);
     for (const name of names) {
@@ -64,9 +67,13 @@ for (const target of Object.keys(TARGETS)) {
 test('the modules are WASI command modules with one export per target, under 256 kB', () => {
   for (const [target, { module, export: name }] of Object.entries(TARGETS)) {
     const mod = functionModule(module);
-    assert.ok(WebAssembly.Module.exports(mod).some((e) => e.name === name && e.kind === 'function'), `${target} exported`);
+    assert.ok(
+      WebAssembly.Module.exports(mod).some((e) => e.name === name && e.kind === 'function'),
+      `${target} exported`,
+    );
     assert.ok(WebAssembly.Module.exports(mod).some((e) => e.name === '_start'));
-    for (const i of WebAssembly.Module.imports(mod)) assert.equal(i.module, 'wasi_snapshot_preview1', `import ${i.module}.${i.name}`);
+    for (const i of WebAssembly.Module.imports(mod))
+      assert.equal(i.module, 'wasi_snapshot_preview1', `import ${i.module}.${i.name}`);
   }
   for (const name of ['discount', 'validation']) {
     const size = fs.statSync(path.join(FUNCTION_DIR, `tiercart-${name}.wasm`)).size;
@@ -89,10 +96,13 @@ test('carts of 200 to 1,000 lines: the same answer as the native core', () => {
   // Both gifts of the 200-line cart are earned and made free, one unit each.
   const out = runTarget('cart.lines.discounts.generate.run', bigCart(200)).output;
   const targets = out.operations[0].productDiscountsAdd.candidates.flatMap((c) => c.targets);
-  assert.deepEqual(targets.map((t) => t.cartLine).sort((a, b) => a.id.localeCompare(b.id)), [
-    { id: 'gid://shopify/CartLine/199', quantity: 1 },
-    { id: 'gid://shopify/CartLine/200', quantity: 1 },
-  ]);
+  assert.deepEqual(
+    targets.map((t) => t.cartLine).sort((a, b) => a.id.localeCompare(b.id)),
+    [
+      { id: 'gid://shopify/CartLine/199', quantity: 1 },
+      { id: 'gid://shopify/CartLine/200', quantity: 1 },
+    ],
+  );
 });
 
 test('inputs over the limit, hostile nesting and too many lines fail cleanly', () => {
@@ -116,7 +126,9 @@ test('2,000 mutated inputs: an acceptable output or a clean failure, never a tra
     seed = (seed * 1103515245 + 12345) % 2147483648;
     return seed % n;
   };
-  const base = JSON.stringify(input([paid(1, { quantity: 2 }), gift(2, 'tote'), gift(3, 'pick-a-gift', { variantId: 9003, productId: 8003 })]));
+  const base = JSON.stringify(
+    input([paid(1, { quantity: 2 }), gift(2, 'tote'), gift(3, 'pick-a-gift', { variantId: 9003, productId: 8003 })]),
+  );
   const alphabet = '{}[]",:0123456789.-eE truefalsnul\\/u"';
   const targets = Object.keys(TARGETS);
   for (let i = 0; i < 2000; i += 1) {
@@ -141,5 +153,8 @@ test('2,000 mutated inputs: an acceptable output or a clean failure, never a tra
 
 test('the native runner exists (make build-native)', () => {
   assert.ok(fs.existsSync(NATIVE), NATIVE);
-  assert.match(execFileSync(NATIVE, ['cart.lines.discounts.generate.run'], { input: '{"cart":{"lines":[]}}', encoding: 'utf8' }), /"operations":\[\]/);
+  assert.match(
+    execFileSync(NATIVE, ['cart.lines.discounts.generate.run'], { input: '{"cart":{"lines":[]}}', encoding: 'utf8' }),
+    /"operations":\[\]/,
+  );
 });

@@ -32,7 +32,10 @@ export const gift = (n, tier, { variantId = 9001, productId = 8001, quantity = 1
   claim: CLAIM(tier),
 });
 
-export function input(lines, { currency = 'USD', rate = '1.0', locale = 'en', country = 'US', owner = 'discount', program = PROGRAM } = {}) {
+export function input(
+  lines,
+  { currency = 'USD', rate = '1.0', locale = 'en', country = 'US', owner = 'discount', program = PROGRAM } = {},
+) {
   return functionInput({ lines, currency, rate, locale, country, program, owner });
 }
 
@@ -40,9 +43,20 @@ export function input(lines, { currency = 'USD', rate = '1.0', locale = 'en', co
 // gift (both earned once the cart passes 150.00).
 export function bigCart(count, options = {}) {
   const lines = [];
-  if (count < 3) return input(Array.from({ length: count }, (_, i) => paid(i + 1)), options);
+  if (count < 3)
+    return input(
+      Array.from({ length: count }, (_, i) => paid(i + 1)),
+      options,
+    );
   for (let i = 0; lines.length < count - 2; i += 1) {
-    lines.push(paid(i + 1, { price: 1000 + (i % 7) * 250, quantity: 1 + (i % 3), variantId: 2001 + (i % 20), productId: 1001 + (i % 12) }));
+    lines.push(
+      paid(i + 1, {
+        price: 1000 + (i % 7) * 250,
+        quantity: 1 + (i % 3),
+        variantId: 2001 + (i % 20),
+        productId: 1001 + (i % 12),
+      }),
+    );
   }
   lines.push(gift(count - 1, 'tote'));
   lines.push(gift(count, 'pick-a-gift', { variantId: 9003, productId: 8003 }));

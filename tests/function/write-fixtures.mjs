@@ -23,14 +23,33 @@ const cases = {
     'gift-below-threshold': input([paid(1), gift(2, 'tote')]),
     'gift-exactly-at-threshold': input([paid(1, { price: 10000 }), gift(2, 'tote')]),
     'gift-quantity-capped': input([paid(1, { quantity: 2 }), gift(2, 'tote', { quantity: 3 })]),
-    'two-tiers-two-gifts': input([paid(1, { quantity: 3 }), gift(2, 'tote'), gift(3, 'pick-a-gift', { variantId: 9002, productId: 8002 })]),
-    'second-choice-refused': input([paid(1, { quantity: 3 }), gift(2, 'pick-a-gift', { variantId: 9003, productId: 8003 }), gift(3, 'pick-a-gift', { variantId: 9004, productId: 8004 })]),
-    'gift-not-offered-by-tier': input([paid(1, { quantity: 2 }), gift(2, 'tote', { variantId: 2001, productId: 1001 })]),
+    'two-tiers-two-gifts': input([
+      paid(1, { quantity: 3 }),
+      gift(2, 'tote'),
+      gift(3, 'pick-a-gift', { variantId: 9002, productId: 8002 }),
+    ]),
+    'second-choice-refused': input([
+      paid(1, { quantity: 3 }),
+      gift(2, 'pick-a-gift', { variantId: 9003, productId: 8003 }),
+      gift(3, 'pick-a-gift', { variantId: 9004, productId: 8004 }),
+    ]),
+    'gift-not-offered-by-tier': input([
+      paid(1, { quantity: 2 }),
+      gift(2, 'tote', { variantId: 2001, productId: 1001 }),
+    ]),
     'gift-lines-do-not-count': input([paid(1, { price: 5000 }), gift(2, 'tote', { price: 9000 })]),
     'other-program-claim': input([paid(1, { quantity: 2 }), { ...gift(2, 'tote'), claim: 'someone-else@1:tote' }]),
     'old-version-claim': input([paid(1, { quantity: 2 }), { ...gift(2, 'tote'), claim: `${PROGRAM.id}@0:tote` }]),
-    'eur-converted-threshold-earned': input([paid(1, { price: 9200 }), gift(2, 'tote', { price: 2300 })], { currency: 'EUR', rate: '0.92', locale: 'fr' }),
-    'eur-converted-threshold-missed': input([paid(1, { price: 9199 }), gift(2, 'tote', { price: 2300 })], { currency: 'EUR', rate: '0.92', locale: 'fr' }),
+    'eur-converted-threshold-earned': input([paid(1, { price: 9200 }), gift(2, 'tote', { price: 2300 })], {
+      currency: 'EUR',
+      rate: '0.92',
+      locale: 'fr',
+    }),
+    'eur-converted-threshold-missed': input([paid(1, { price: 9199 }), gift(2, 'tote', { price: 2300 })], {
+      currency: 'EUR',
+      rate: '0.92',
+      locale: 'fr',
+    }),
     'eur-without-rate': (() => {
       const doc = input([paid(1, { price: 20000 }), gift(2, 'tote')], { currency: 'EUR', rate: '0.92' });
       delete doc.presentmentCurrencyRate;
@@ -93,11 +112,27 @@ const cases = {
     'unearned-gift-blocked-en': input([paid(1), gift(2, 'tote')], { owner: 'validation' }),
     'unearned-gift-blocked-fr': input([paid(1), gift(2, 'tote')], { owner: 'validation', locale: 'fr' }),
     'unearned-gift-blocked-de': input([paid(1), gift(2, 'tote')], { owner: 'validation', locale: 'de' }),
-    'unearned-gift-blocked-pt-br-falls-back': input([paid(1), gift(2, 'tote')], { owner: 'validation', locale: 'pt-BR' }),
-    'too-many-gifts-blocked': input([paid(1, { quantity: 2 }), gift(2, 'tote', { quantity: 2 })], { owner: 'validation' }),
-    'unknown-tier-blocked': input([paid(1, { quantity: 3 }), { ...gift(2, 'tote'), claim: CLAIM('platinum') }], { owner: 'validation' }),
-    'many-forged-lines-one-message': input([paid(1), ...Array.from({ length: 30 }, (_, i) => gift(i + 2, 'pick-a-gift', { variantId: 9003, productId: 8003 }))], { owner: 'validation' }),
-    'no-program-gift-blocked': withoutProgram(input([paid(1, { quantity: 2 }), gift(2, 'tote')], { owner: 'validation' }), 'validation'),
+    'unearned-gift-blocked-pt-br-falls-back': input([paid(1), gift(2, 'tote')], {
+      owner: 'validation',
+      locale: 'pt-BR',
+    }),
+    'too-many-gifts-blocked': input([paid(1, { quantity: 2 }), gift(2, 'tote', { quantity: 2 })], {
+      owner: 'validation',
+    }),
+    'unknown-tier-blocked': input([paid(1, { quantity: 3 }), { ...gift(2, 'tote'), claim: CLAIM('platinum') }], {
+      owner: 'validation',
+    }),
+    'many-forged-lines-one-message': input(
+      [
+        paid(1),
+        ...Array.from({ length: 30 }, (_, i) => gift(i + 2, 'pick-a-gift', { variantId: 9003, productId: 8003 })),
+      ],
+      { owner: 'validation' },
+    ),
+    'no-program-gift-blocked': withoutProgram(
+      input([paid(1, { quantity: 2 }), gift(2, 'tote')], { owner: 'validation' }),
+      'validation',
+    ),
     'no-program-no-gift-passes': withoutProgram(input([paid(1)], { owner: 'validation' }), 'validation'),
     'error-not-json': 'null',
   },

@@ -15,7 +15,7 @@ namespace {
 
 constexpr const char* kApiKey = "test-api-key";
 constexpr const char* kShop = "northbound-supply.myshopify.com";
-constexpr int64_t kOrderId = 6102845530210;  // examples/orders/orders-create-earned.json
+constexpr int64_t kOrderId = 6102845530210;        // examples/orders/orders-create-earned.json
 constexpr const char* kCustomerId = "6109845530";  // its customer.id: the order's owner
 constexpr const char* kOtherCustomerId = "6109845562";
 

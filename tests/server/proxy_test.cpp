@@ -35,8 +35,9 @@ class Proxy : public ::testing::Test {
 };
 
 TEST_F(Proxy, RequestsWithoutASignatureAre401) {
-  auto res = post("evaluate", example("carts/below-tote.json"),
-                  "shop=northbound-supply.myshopify.com&timestamp=" + proxy_params().find("timestamp")->second);
+  auto res = post(
+      "evaluate", example("carts/below-tote.json"),
+      "shop=northbound-supply.myshopify.com&timestamp=" + proxy_params().find("timestamp")->second);
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 401);
   EXPECT_EQ(parse(res->body)["error"]["code"], "missing_signature");
@@ -101,7 +102,8 @@ TEST_F(Proxy, EvaluateAnswersEveryActiveProgramForTheCart) {
 }
 
 TEST_F(Proxy, CheckAcceptsAnEarnedGiftClaim) {
-  auto res = post("check", example("carts/with-tote-gift.json"), signed_proxy_query(proxy_params()));
+  auto res =
+      post("check", example("carts/with-tote-gift.json"), signed_proxy_query(proxy_params()));
   ASSERT_TRUE(res);
   ASSERT_EQ(res->status, 200) << res->body;
   EXPECT_EQ(parse(res->body)["earned"], true);

@@ -22,7 +22,12 @@ before(async () => {
   core = await createTiercart({ wasmBinary: fs.readFileSync(path.join(assets, 'tiercart-core.wasm')) });
 });
 
-const product = (id, title, variantId) => ({ id, title, handle: `p-${id}`, selected_or_first_available_variant: { id: variantId } });
+const product = (id, title, variantId) => ({
+  id,
+  title,
+  handle: `p-${id}`,
+  selected_or_first_available_variant: { id: variantId },
+});
 const TOTE = product(8001, 'Canvas Tote Bag', 9001);
 const SCARF = product(8003, 'Lambswool Scarf "Charcoal"', 9003);
 
@@ -32,7 +37,10 @@ async function themeProgram({ drawer = {}, bar2, bar3, ...options } = {}) {
   const html = await renderBlock('tiercart-embed', { settings: drawer, ...options });
   const [program] = scriptData(html, 'data-tiercart-program');
   const bars = [];
-  for (const [n, settings] of [[2, bar2], [3, bar3]]) {
+  for (const [n, settings] of [
+    [2, bar2],
+    [3, bar3],
+  ]) {
     if (!settings) continue;
     const barHtml = await renderBlock(`tiercart-bar-${n}`, { settings, ...options });
     for (const bar of scriptData(barHtml, 'data-tiercart-bar')) bars.push([bar.value, bar.text]);
@@ -49,8 +57,15 @@ function cliCheck(program) {
 
 function assertAccepted(program) {
   const native = cliCheck(program);
-  assert.equal(native.status, 0, `check-program refused it: ${native.stdout || native.stderr} ${JSON.stringify(program)}`);
-  assert.deepEqual(native.result.problems.filter((p) => p.severity === 'error'), []);
+  assert.equal(
+    native.status,
+    0,
+    `check-program refused it: ${native.stdout || native.stderr} ${JSON.stringify(program)}`,
+  );
+  assert.deepEqual(
+    native.result.problems.filter((p) => p.severity === 'error'),
+    [],
+  );
   const wasm = core.checkProgram(JSON.stringify(program));
   assert.equal(wasm.ok, true, JSON.stringify(wasm));
 }
@@ -60,14 +75,25 @@ function cart(currency, lines, cartDiscount = 0) {
   const items = lines.map((l, i) => {
     const quantity = l.quantity ?? 1;
     const original = l.price * quantity;
-    return { key: `k${i}`, id: l.variant, variant_id: l.variant, product_id: l.product ?? l.variant, quantity, price: l.price, original_line_price: original, final_line_price: original, properties: l.properties || {} };
+    return {
+      key: `k${i}`,
+      id: l.variant,
+      variant_id: l.variant,
+      product_id: l.product ?? l.variant,
+      quantity,
+      price: l.price,
+      original_line_price: original,
+      final_line_price: original,
+      properties: l.properties || {},
+    };
   });
   const doc = { currency, items };
   if (cartDiscount) doc.cart_level_discount_applications = [{ total_allocated_amount: cartDiscount }];
   return doc;
 }
 
-const evaluate = (program, cartDoc, context = {}) => core.evaluate(JSON.stringify(program), cartDoc, { presentment_currency: cartDoc.currency, ...context });
+const evaluate = (program, cartDoc, context = {}) =>
+  core.evaluate(JSON.stringify(program), cartDoc, { presentment_currency: cartDoc.currency, ...context });
 const tier = (evaluation, id) => evaluation.bars.flatMap((b) => b.tiers).find((t) => t.id === id);
 
 describe('money thresholds', () => {
@@ -75,26 +101,46 @@ describe('money thresholds', () => {
     const { program } = await themeProgram();
     assertAccepted(program);
     assert.equal(program.currency, 'USD');
-    assert.deepEqual(program.bars[0].tiers.map((t) => [t.id, t.threshold, t.reward.type]), [['bar-1-tier-1', 5000, 'free_shipping']]);
+    assert.deepEqual(
+      program.bars[0].tiers.map((t) => [t.id, t.threshold, t.reward.type]),
+      [['bar-1-tier-1', 5000, 'free_shipping']],
+    );
     assert.equal(tier(evaluate(program, cart('USD', [{ variant: 1, price: 4999 }])), 'bar-1-tier-1').unlocked, false);
     assert.equal(tier(evaluate(program, cart('USD', [{ variant: 1, price: 5000 }])), 'bar-1-tier-1').unlocked, true);
   });
 
   test('decimals become minor units with integer arithmetic; extra decimals are cut, not rounded', async () => {
-    const { program } = await themeProgram({ drawer: { t1_threshold: 49.99, t2_threshold: '50.5', t3_threshold: '60.999', t4_threshold: 0.1 + 0.2 + 70 } });
-    assert.deepEqual(program.bars[0].tiers.map((t) => t.threshold), [4999, 5050, 6099, 7030]);
+    const { program } = await themeProgram({
+      drawer: { t1_threshold: 49.99, t2_threshold: '50.5', t3_threshold: '60.999', t4_threshold: 0.1 + 0.2 + 70 },
+    });
+    assert.deepEqual(
+      program.bars[0].tiers.map((t) => t.threshold),
+      [4999, 5050, 6099, 7030],
+    );
     assertAccepted(program);
   });
 
   test('a zero-decimal shop currency (JPY) keeps whole yen; a three-decimal one (KWD) gets 1000 per unit', async () => {
-    const yen = (await themeProgram({ currency: 'JPY', moneyFormat: '¥{{amount_no_decimals}}', drawer: { t1_threshold: 5000, t2_threshold: '7500.5' } })).program;
-    assert.deepEqual(yen.bars[0].tiers.map((t) => t.threshold), [5000, 7500]);
+    const yen = (
+      await themeProgram({
+        currency: 'JPY',
+        moneyFormat: '¥{{amount_no_decimals}}',
+        drawer: { t1_threshold: 5000, t2_threshold: '7500.5' },
+      })
+    ).program;
+    assert.deepEqual(
+      yen.bars[0].tiers.map((t) => t.threshold),
+      [5000, 7500],
+    );
     assertAccepted(yen);
     // cart.js writes ¥5,000 as 500000 (cents convention).
     assert.equal(tier(evaluate(yen, cart('JPY', [{ variant: 1, price: 500000 }])), 'bar-1-tier-1').unlocked, true);
     assert.equal(tier(evaluate(yen, cart('JPY', [{ variant: 1, price: 499900 }])), 'bar-1-tier-1').unlocked, false);
     const dinar = (await themeProgram({ currency: 'KWD', drawer: { t1_threshold: '1.5' } })).program;
-    assert.deepEqual(dinar.bars[0].tiers.map((t) => t.threshold), [1500]);
+    assert.deepEqual(
+      dinar.bars[0].tiers.map((t) => t.threshold),
+      [1500],
+    );
     assertAccepted(dinar);
   });
 
@@ -103,7 +149,10 @@ describe('money thresholds', () => {
     assert.deepEqual(program.bars[0].tiers[0].reward, { type: 'gift_card', amount: 1250 });
     assertAccepted(program);
     const evaluation = evaluate(program, cart('USD', [{ variant: 1, price: 10000 }]));
-    assert.deepEqual(evaluation.rewards.map((r) => [r.tier, r.type]), [['bar-1-tier-1', 'gift_card']]);
+    assert.deepEqual(
+      evaluation.rewards.map((r) => [r.tier, r.type]),
+      [['bar-1-tier-1', 'gift_card']],
+    );
   });
 });
 
@@ -111,7 +160,9 @@ describe('rewards, scope and basis', () => {
   test('a free gift tier offers the picked products; reaching it adds the gift line the core names', async () => {
     const { program } = await themeProgram({ drawer: { t2_threshold: 100, t2_reward: 'free_gift', t2_gifts: [TOTE] } });
     assertAccepted(program);
-    assert.deepEqual(program.bars[0].tiers[1].reward.gifts, [{ variant_id: 9001, product_id: 8001, title: 'Canvas Tote Bag' }]);
+    assert.deepEqual(program.bars[0].tiers[1].reward.gifts, [
+      { variant_id: 9001, product_id: 8001, title: 'Canvas Tote Bag' },
+    ]);
     assert.equal(program.bars[0].tiers[1].texts.en.label, 'Canvas Tote Bag');
     const below = evaluate(program, cart('USD', [{ variant: 1, price: 9999 }]));
     assert.deepEqual(below.actions, []);
@@ -133,10 +184,19 @@ describe('rewards, scope and basis', () => {
   });
 
   test('bars 2 and 3 come from their own embeds and count on their own (items, after bar 1)', async () => {
-    const { program } = await themeProgram({ bar2: { metric: 'quantity', t1_threshold: 3, t2_threshold: '5.9' }, bar3: { t1_threshold: 200, t1_reward: 'gift_card', t1_amount: 20 } });
+    const { program } = await themeProgram({
+      bar2: { metric: 'quantity', t1_threshold: 3, t2_threshold: '5.9' },
+      bar3: { t1_threshold: 200, t1_reward: 'gift_card', t1_amount: 20 },
+    });
     assertAccepted(program);
-    assert.deepEqual(program.bars.map((b) => b.id), ['bar-1', 'bar-2', 'bar-3']);
-    assert.deepEqual(program.bars[1].tiers.map((t) => t.threshold), [3, 5]);
+    assert.deepEqual(
+      program.bars.map((b) => b.id),
+      ['bar-1', 'bar-2', 'bar-3'],
+    );
+    assert.deepEqual(
+      program.bars[1].tiers.map((t) => t.threshold),
+      [3, 5],
+    );
     const evaluation = evaluate(program, cart('USD', [{ variant: 1, price: 1000, quantity: 3 }]));
     assert.equal(tier(evaluation, 'bar-2-tier-1').unlocked, true);
     assert.equal(tier(evaluation, 'bar-2-tier-2').unlocked, false);
@@ -144,13 +204,20 @@ describe('rewards, scope and basis', () => {
   });
 
   test('excluding a collection: its products do not count toward the bar', async () => {
-    const { program } = await themeProgram({ drawer: { scope: 'exclude', collection: { handle: 'winter', title: 'Winter' } } });
+    const { program } = await themeProgram({
+      drawer: { scope: 'exclude', collection: { handle: 'winter', title: 'Winter' } },
+    });
     assertAccepted(program);
     assert.deepEqual(program.bars[0].scope, { exclude: { collections: ['winter'] } });
     const context = { products: { 11: { collections: ['winter'] }, 12: { collections: ['camp'] } } };
-    const lines = [{ variant: 1, product: 11, price: 6000 }, { variant: 2, product: 12, price: 2000 }];
+    const lines = [
+      { variant: 1, product: 11, price: 6000 },
+      { variant: 2, product: 12, price: 2000 },
+    ];
     assert.equal(evaluate(program, cart('USD', lines), context).bars[0].qualifying, 2000);
-    const only = (await themeProgram({ drawer: { scope: 'include', collection: { handle: 'winter', title: 'Winter' } } })).program;
+    const only = (
+      await themeProgram({ drawer: { scope: 'include', collection: { handle: 'winter', title: 'Winter' } } })
+    ).program;
     assert.equal(evaluate(only, cart('USD', lines), context).bars[0].qualifying, 6000);
   });
 
@@ -177,7 +244,13 @@ describe('texts and escaping', () => {
   });
 
   test('default messages and labels come from the locale of the page, in five languages', async () => {
-    const expected = { en: 'free shipping', fr: 'la livraison gratuite', de: 'kostenlosen Versand', es: 'el envío gratis', ja: '送料無料' };
+    const expected = {
+      en: 'free shipping',
+      fr: 'la livraison gratuite',
+      de: 'kostenlosen Versand',
+      es: 'el envío gratis',
+      ja: '送料無料',
+    };
     for (const [locale, label] of Object.entries(expected)) {
       const { html, program } = await themeProgram({ locale });
       assertAccepted(program);
@@ -186,14 +259,19 @@ describe('texts and escaping', () => {
       const strings = JSON.parse(scriptData(html, 'data-tiercart-strings')[0].text);
       assert.ok(strings.title && !strings.title.startsWith('translation missing'), locale);
       const evaluation = evaluate(program, cart('USD', [{ variant: 1, price: 1000 }]), { locale });
-      assert.ok(evaluation.bars[0].message.includes('$40.00') && evaluation.bars[0].message.includes(label), evaluation.bars[0].message);
+      assert.ok(
+        evaluation.bars[0].message.includes('$40.00') && evaluation.bars[0].message.includes(label),
+        evaluation.bars[0].message,
+      );
     }
   });
 });
 
 describe('precedence, editor and appearance', () => {
   test("the app's program (metafield) wins over the settings; the bar embeds then render nothing", async () => {
-    const appProgram = JSON.parse(fs.readFileSync(path.join(root, 'examples', 'programs', 'free-shipping-and-tote.json'), 'utf8'));
+    const appProgram = JSON.parse(
+      fs.readFileSync(path.join(root, 'examples', 'programs', 'free-shipping-and-tote.json'), 'utf8'),
+    );
     const { html, program, source } = await themeProgram({ app: { program: appProgram }, drawer: { t1_threshold: 5 } });
     assert.equal(source, 'app');
     assert.deepEqual(program, appProgram);
@@ -208,8 +286,14 @@ describe('precedence, editor and appearance', () => {
     const drawer = { t1_threshold: 80, t2_threshold: 60, t3_threshold: 90, t3_reward: 'free_gift', t4_threshold: -5 };
     const { html, program } = await themeProgram({ drawer });
     assertAccepted(program);
-    assert.deepEqual(program.bars[0].tiers.map((t) => t.id), ['bar-1-tier-1']);
-    assert.ok(!html.includes('tiercart-editor-notice') && !html.includes('tiercart-preview.js'), 'editor-only markup on the storefront');
+    assert.deepEqual(
+      program.bars[0].tiers.map((t) => t.id),
+      ['bar-1-tier-1'],
+    );
+    assert.ok(
+      !html.includes('tiercart-editor-notice') && !html.includes('tiercart-preview.js'),
+      'editor-only markup on the storefront',
+    );
     const editor = await renderBlock('tiercart-embed', { settings: drawer, designMode: true });
     const notes = [...editor.matchAll(/role="note">([^<]*)</g)].map((m) => m[1]);
     assert.equal(notes.length, 3);
@@ -223,12 +307,17 @@ describe('precedence, editor and appearance', () => {
     const { program } = await themeProgram({ drawer: { t1_threshold: '' } });
     assert.equal(program, null);
     const { program: fromBar2 } = await themeProgram({ drawer: { t1_threshold: '' }, bar2: { t1_threshold: 30 } });
-    assert.deepEqual(fromBar2.bars.map((b) => b.id), ['bar-2']);
+    assert.deepEqual(
+      fromBar2.bars.map((b) => b.id),
+      ['bar-2'],
+    );
     assertAccepted(fromBar2);
   });
 
   test('appearance: colours as custom properties, left side, opening on the cart icon only', async () => {
-    const html = await renderBlock('tiercart-embed', { settings: { position: 'left', open_on: 'icon', accent_color: '#ff0000' } });
+    const html = await renderBlock('tiercart-embed', {
+      settings: { position: 'left', open_on: 'icon', accent_color: '#ff0000' },
+    });
     assert.match(html, /data-open-on-add="false"/);
     assert.match(html, /--tiercart-accent: #ff0000;/);
     assert.match(html, /#tiercart-drawer \.tiercart-dialog \{ inset: 0 auto 0 0;/);
@@ -239,10 +328,23 @@ describe('precedence, editor and appearance', () => {
   });
 
   test('the context from Liquid describes the products in the cart for collection scopes', async () => {
-    const liquidCart = { currency: { iso_code: 'USD' }, items: [{ product_id: 11, product: { collections: [{ handle: 'winter' }], tags: ['wool'], type: 'Sweater' } }, { product_id: 11, product: { collections: [{ handle: 'winter' }], tags: [], type: '' } }] };
+    const liquidCart = {
+      currency: { iso_code: 'USD' },
+      items: [
+        { product_id: 11, product: { collections: [{ handle: 'winter' }], tags: ['wool'], type: 'Sweater' } },
+        { product_id: 11, product: { collections: [{ handle: 'winter' }], tags: [], type: '' } },
+      ],
+    };
     const html = await renderBlock('tiercart-embed', { cart: liquidCart });
     const context = JSON.parse(scriptData(html, 'data-tiercart-context')[0].text);
-    assert.deepEqual(context, { shop_currency: 'USD', cart_amounts: 'cents', money_format: '${{amount}}', country: 'US', locale: 'en', products: { 11: { collections: ['winter'], tags: ['wool'], product_type: 'Sweater' } } });
+    assert.deepEqual(context, {
+      shop_currency: 'USD',
+      cart_amounts: 'cents',
+      money_format: '${{amount}}',
+      country: 'US',
+      locale: 'en',
+      products: { 11: { collections: ['winter'], tags: ['wool'], product_type: 'Sweater' } },
+    });
   });
 });
 
@@ -258,9 +360,32 @@ function random(seed) {
 test('every settings combination gives a program both builds accept (300 seeded combinations)', async () => {
   const rand = random(20261122);
   const pick = (list) => list[Math.floor(rand() * list.length)];
-  const thresholds = [undefined, '', 0, -5, 'abc', 1, 10, 10, 25.5, 49.99, 99.999, 100, 250, 1000000, 1000001, 1e13, '12.3.4'];
+  const thresholds = [
+    undefined,
+    '',
+    0,
+    -5,
+    'abc',
+    1,
+    10,
+    10,
+    25.5,
+    49.99,
+    99.999,
+    100,
+    250,
+    1000000,
+    1000001,
+    1e13,
+    '12.3.4',
+  ];
   const barSettings = () => {
-    const s = { metric: pick(['spend', 'quantity']), scope: pick(['all', 'include', 'exclude']), collection: pick([undefined, { handle: 'winter', title: 'Winter' }]), complete: pick(['', 'Done "all" </script>']) };
+    const s = {
+      metric: pick(['spend', 'quantity']),
+      scope: pick(['all', 'include', 'exclude']),
+      collection: pick([undefined, { handle: 'winter', title: 'Winter' }]),
+      complete: pick(['', 'Done "all" </script>']),
+    };
     for (let n = 1; n <= 4; n++) {
       s[`t${n}_threshold`] = pick(thresholds);
       s[`t${n}_reward`] = pick(['free_shipping', 'free_gift', 'gift_card']);

@@ -18,19 +18,25 @@ const readJson = (file) => JSON.parse(fs.readFileSync(file, 'utf8'));
 const localeFiles = () => fs.readdirSync(path.join(extension, 'locales'));
 
 function leaves(node, prefix = '') {
-  return Object.entries(node).flatMap(([key, value]) => (value && typeof value === 'object' ? leaves(value, `${prefix}${key}.`) : [`${prefix}${key}`]));
+  return Object.entries(node).flatMap(([key, value]) =>
+    value && typeof value === 'object' ? leaves(value, `${prefix}${key}.`) : [`${prefix}${key}`],
+  );
 }
 
 function assetsBuilt() {
   for (const name of ['tiercart-loader.js', 'tiercart-preview.js', 'tiercart-core.wasm']) {
-    if (!fs.existsSync(path.join(extension, 'assets', name))) throw new Error(`theme-extension/assets/${name} is missing: run make build-wasm build-web`);
+    if (!fs.existsSync(path.join(extension, 'assets', name)))
+      throw new Error(`theme-extension/assets/${name} is missing: run make build-wasm build-web`);
   }
 }
 
 test('theme-check (app extension checks) reports nothing: no error, no warning', async () => {
   assetsBuilt();
   const offenses = await check(extension);
-  const shown = offenses.map((o) => `${o.severity === 0 ? 'error' : 'warning'} ${o.check} ${o.uri.split('/theme-extension/')[1]}:${o.start?.line}: ${o.message}`);
+  const shown = offenses.map(
+    (o) =>
+      `${o.severity === 0 ? 'error' : 'warning'} ${o.check} ${o.uri.split('/theme-extension/')[1]}:${o.start?.line}: ${o.message}`,
+  );
   assert.deepEqual(shown, []);
 });
 
@@ -40,9 +46,15 @@ test('theme-check does fail an extension whose block script is over 10,000 bytes
   const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'tiercart-extension-'));
   try {
     fs.cpSync(extension, copy, { recursive: true });
-    fs.writeFileSync(path.join(copy, 'assets', 'tiercart-heavy.js'), `// ${crypto.randomBytes(15000).toString('hex')}\n`);
+    fs.writeFileSync(
+      path.join(copy, 'assets', 'tiercart-heavy.js'),
+      `// ${crypto.randomBytes(15000).toString('hex')}\n`,
+    );
     const block = path.join(copy, 'blocks', 'tiercart-progress.liquid');
-    fs.writeFileSync(block, fs.readFileSync(block, 'utf8').replace('"javascript": "tiercart-loader.js"', '"javascript": "tiercart-heavy.js"'));
+    fs.writeFileSync(
+      block,
+      fs.readFileSync(block, 'utf8').replace('"javascript": "tiercart-loader.js"', '"javascript": "tiercart-heavy.js"'),
+    );
     const offenses = await check(copy);
     const errors = offenses.filter((o) => o.severity === 0).map((o) => o.check);
     assert.deepEqual(errors, ['AssetSizeAppBlockJavaScript']);
@@ -54,7 +66,9 @@ test('theme-check does fail an extension whose block script is over 10,000 bytes
 test('the JavaScript referenced by each block schema is at most 10,000 bytes gzipped', () => {
   assetsBuilt();
   const bySize = Object.fromEntries(sizes().map((s) => [s.name, s]));
-  const referenced = new Set(blockFiles().flatMap((file) => [readBlock(file.replace(/\.liquid$/, '')).schema.javascript].flat().filter(Boolean)));
+  const referenced = new Set(
+    blockFiles().flatMap((file) => [readBlock(file.replace(/\.liquid$/, '')).schema.javascript].flat().filter(Boolean)),
+  );
   assert.deepEqual([...referenced], ['tiercart-loader.js']);
   for (const name of referenced) {
     // Default gzip level: a little larger than level 9, so the budget is not flattered.
@@ -72,9 +86,12 @@ test("the extension stays inside Shopify's limits: files, blocks, locales, Liqui
   assert.ok(blockFiles().length <= 30);
   const locales = localeFiles();
   assert.ok(locales.length <= 100);
-  for (const file of locales) assert.ok(fs.statSync(path.join(extension, 'locales', file)).size <= 15 * 1024, `${file} over 15 KB`);
+  for (const file of locales)
+    assert.ok(fs.statSync(path.join(extension, 'locales', file)).size <= 15 * 1024, `${file} over 15 KB`);
   let liquid = 0;
-  for (const dir of ['blocks', 'snippets']) for (const file of fs.readdirSync(path.join(extension, dir))) liquid += fs.statSync(path.join(extension, dir, file)).size;
+  for (const dir of ['blocks', 'snippets'])
+    for (const file of fs.readdirSync(path.join(extension, dir)))
+      liquid += fs.statSync(path.join(extension, dir, file)).size;
   assert.ok(liquid <= 100 * 1024, `${liquid} bytes of Liquid`);
   for (const { name, raw } of sizes()) if (name.endsWith('.css')) assert.ok(raw <= 100 * 1000, name);
 });
@@ -85,7 +102,12 @@ test('every block: a name under 25 characters in every language, at most 40 sett
     const { schema } = readBlock(file.replace(/\.liquid$/, ''));
     for (const localeFile of schemaLocales) {
       const strings = readJson(path.join(extension, 'locales', localeFile));
-      const name = schema.name.startsWith('t:') ? schema.name.slice(2).split('.').reduce((n, k) => n?.[k], strings) : schema.name;
+      const name = schema.name.startsWith('t:')
+        ? schema.name
+            .slice(2)
+            .split('.')
+            .reduce((n, k) => n?.[k], strings)
+        : schema.name;
       assert.ok(typeof name === 'string' && name.length < 25, `${file} in ${localeFile}: ${name}`);
     }
     const ids = schema.settings.filter((s) => s.id).map((s) => s.id);
@@ -95,7 +117,22 @@ test('every block: a name under 25 characters in every language, at most 40 sett
 });
 
 test('the three bar blocks share one set of bar settings (the snippet reads the same ids)', () => {
-  const barPart = (settings) => settings.filter((s) => s.id && !['open_on', 'position', 'accent_color', 'accent_text_color', 'background_color', 'text_color', 'basis'].includes(s.id)).map(({ id, type, options, limit }) => ({ id, type, options, limit }));
+  const barPart = (settings) =>
+    settings
+      .filter(
+        (s) =>
+          s.id &&
+          ![
+            'open_on',
+            'position',
+            'accent_color',
+            'accent_text_color',
+            'background_color',
+            'text_color',
+            'basis',
+          ].includes(s.id),
+      )
+      .map(({ id, type, options, limit }) => ({ id, type, options, limit }));
   const drawer = barPart(readBlock('tiercart-embed').schema.settings);
   assert.equal(drawer.length, 24);
   for (const n of [2, 3]) assert.deepEqual(barPart(readBlock(`tiercart-bar-${n}`).schema.settings), drawer);
@@ -114,7 +151,11 @@ test('locales: five languages, each with every key of the English files, every u
     assert.deepEqual(keys, file.endsWith('.schema.json') ? schemaKeys : storefront, file);
   }
   // Keys the Liquid and the schemas use.
-  const liquid = ['blocks', 'snippets'].flatMap((dir) => fs.readdirSync(path.join(extension, dir)).map((f) => fs.readFileSync(path.join(extension, dir, f), 'utf8'))).join('\n');
+  const liquid = ['blocks', 'snippets']
+    .flatMap((dir) =>
+      fs.readdirSync(path.join(extension, dir)).map((f) => fs.readFileSync(path.join(extension, dir, f), 'utf8')),
+    )
+    .join('\n');
   for (const [, key] of liquid.matchAll(/'([\w.]+)' \| t\b/g)) {
     assert.ok(storefront.includes(key) || storefront.some((k) => k.startsWith(`${key}.`)), `storefront key ${key}`);
   }

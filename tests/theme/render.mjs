@@ -31,7 +31,12 @@ function lookup(table, key) {
     .reduce((node, part) => (node && typeof node === 'object' ? node[part] : undefined), table);
 }
 
-const engine = new Liquid({ root: [path.join(extension, 'snippets')], extname: '.liquid', strictFilters: true, cache: true });
+const engine = new Liquid({
+  root: [path.join(extension, 'snippets')],
+  extname: '.liquid',
+  strictFilters: true,
+  cache: true,
+});
 const parsed = new Map();
 engine.registerTag('schema', {
   parse(token, remain) {
@@ -49,18 +54,36 @@ engine.registerFilter('t', function (key, ...args) {
   return typeof value === 'string' ? value.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, name) => vars[name] ?? m) : value;
 });
 // Shopify's json filter, safe inside <script>: no "</script>" can close the element.
-engine.registerFilter('json', (value) => JSON.stringify(value ?? null).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026'));
+engine.registerFilter('json', (value) =>
+  JSON.stringify(value ?? null)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026'),
+);
 engine.registerFilter('asset_url', (name) => `/cdn/shop/extensions/tiercart/assets/${name}`);
 
 // Renders one block. settings: block.settings (defaults from the schema filled in), shop:
 // {currency, money_format}, locale, designMode, app: {program, context} metafield values, cart.
-export async function renderBlock(name, { settings = {}, currency = 'USD', moneyFormat = '${{amount}}', locale = 'en', designMode = false, app = {}, cart = { items: [] } } = {}) {
+export async function renderBlock(
+  name,
+  {
+    settings = {},
+    currency = 'USD',
+    moneyFormat = '${{amount}}',
+    locale = 'en',
+    designMode = false,
+    app = {},
+    cart = { items: [] },
+  } = {},
+) {
   if (!parsed.has(name)) {
     const { body, schema } = readBlock(name);
     parsed.set(name, { template: engine.parse(body), schema });
   }
   const { template, schema } = parsed.get(name);
-  const defaults = Object.fromEntries((schema.settings || []).filter((s) => 'default' in s).map((s) => [s.id, s.default]));
+  const defaults = Object.fromEntries(
+    (schema.settings || []).filter((s) => 'default' in s).map((s) => [s.id, s.default]),
+  );
   const metafields = {};
   for (const [key, value] of Object.entries(app)) metafields[key] = { value };
   const scope = {

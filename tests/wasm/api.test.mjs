@@ -8,10 +8,8 @@ import { before, describe, it } from 'node:test';
 
 import { fixturesDir, loadTiercart } from './support.mjs';
 
-const read = (name) =>
-  JSON.parse(fs.readFileSync(path.join(fixturesDir, `${name}.input.json`), 'utf8'));
-const expected = (name) =>
-  JSON.parse(fs.readFileSync(path.join(fixturesDir, `${name}.expected.json`), 'utf8'));
+const read = (name) => JSON.parse(fs.readFileSync(path.join(fixturesDir, `${name}.input.json`), 'utf8'));
+const expected = (name) => JSON.parse(fs.readFileSync(path.join(fixturesDir, `${name}.expected.json`), 'utf8'));
 
 describe('the tiercart module', () => {
   let tiercart;
@@ -31,11 +29,7 @@ describe('the tiercart module', () => {
 
   it('gives the same answer for JSON text as for objects', () => {
     const { program, cart, context } = read('tote-below');
-    const fromText = tiercart.evaluateJson(
-      JSON.stringify(program),
-      JSON.stringify(cart),
-      JSON.stringify(context),
-    );
+    const fromText = tiercart.evaluateJson(JSON.stringify(program), JSON.stringify(cart), JSON.stringify(context));
     assert.equal(typeof fromText, 'string');
     assert.deepStrictEqual(JSON.parse(fromText), tiercart.evaluate(program, cart, context));
   });
@@ -44,10 +38,7 @@ describe('the tiercart module', () => {
     const { program } = read('tote-below');
     const cart = { currency: 'USD', items: [] };
     assert.deepStrictEqual(tiercart.evaluate(program, cart), tiercart.evaluate(program, cart, ''));
-    assert.deepStrictEqual(
-      tiercart.evaluate(program, cart, null),
-      tiercart.evaluate(program, cart),
-    );
+    assert.deepStrictEqual(tiercart.evaluate(program, cart, null), tiercart.evaluate(program, cart));
   });
 
   it('validates claimed gift lines in a cart and in an order', () => {

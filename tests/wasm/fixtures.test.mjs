@@ -32,9 +32,7 @@ describe('golden fixtures', () => {
       const fixture = native.get(name);
       const output = rawOutput(tiercart, fixture.command, fixture);
       assert.equal(output, fixture.output);
-      const expected = JSON.parse(
-        fs.readFileSync(path.join(fixturesDir, `${name}.expected.json`), 'utf8'),
-      );
+      const expected = JSON.parse(fs.readFileSync(path.join(fixturesDir, `${name}.expected.json`), 'utf8'));
       assert.deepStrictEqual(JSON.parse(output), expected);
     });
   }

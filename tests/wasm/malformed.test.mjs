@@ -38,9 +38,7 @@ function fixture(name) {
 
 const base = fixture('tote-below');
 {
-  const order = JSON.parse(
-    fs.readFileSync(path.join(fixturesDir, 'order-earned.input.json'), 'utf8'),
-  );
+  const order = JSON.parse(fs.readFileSync(path.join(fixturesDir, 'order-earned.input.json'), 'utf8'));
   base.order = JSON.stringify(order.order);
   base.orderProgram = JSON.stringify(order.program);
 }
@@ -67,8 +65,7 @@ const kinds = [
   },
   function corrupted(r, text) {
     const chars = [...text];
-    for (let n = r.int(1, 8); n > 0; n -= 1)
-      chars[r.int(0, chars.length - 1)] = r.pick([...garbage]);
+    for (let n = r.int(1, 8); n > 0; n -= 1) chars[r.int(0, chars.length - 1)] = r.pick([...garbage]);
     return chars.join('');
   },
   function randomCodeUnits(r) {
@@ -134,8 +131,7 @@ const kinds = [
       node = r.pick(children);
     }
     const keys = Object.keys(node);
-    node[keys.length && r.int(0, 3) ? r.pick(keys) : r.pick(['extra', 'id', 'items', 'bars'])] =
-      value;
+    node[keys.length && r.int(0, 3) ? r.pick(keys) : r.pick(['extra', 'id', 'items', 'bars'])] = value;
     return JSON.stringify(document);
   },
   function hugeNumbers(r, text) {
@@ -182,9 +178,7 @@ function malformedCall(r, i) {
     second: command === 'validateOrder' ? base.order : base.cart,
     context: base.context,
   };
-  let target = r.pick(
-    command === 'checkProgram' ? ['program', 'context'] : ['program', 'second', 'context'],
-  );
+  let target = r.pick(command === 'checkProgram' ? ['program', 'context'] : ['program', 'second', 'context']);
   if (kind.name === 'tooManyLines') target = command === 'checkProgram' ? 'program' : 'second';
   docs[target] = kind(r, docs[target]);
   return { kind: kind.name, command, target, docs };

@@ -9,10 +9,8 @@ import { before, describe, it } from 'node:test';
 
 import { fixturesDir, loadTiercart } from './support.mjs';
 
-const read = (name) =>
-  JSON.parse(fs.readFileSync(path.join(fixturesDir, `${name}.input.json`), 'utf8'));
-const expected = (name) =>
-  JSON.parse(fs.readFileSync(path.join(fixturesDir, `${name}.expected.json`), 'utf8'));
+const read = (name) => JSON.parse(fs.readFileSync(path.join(fixturesDir, `${name}.input.json`), 'utf8'));
+const expected = (name) => JSON.parse(fs.readFileSync(path.join(fixturesDir, `${name}.expected.json`), 'utf8'));
 
 describe('post-purchase calls', () => {
   let tiercart;
@@ -63,8 +61,7 @@ describe('post-purchase calls', () => {
     const { order, offers, context } = read('post-offers-coffee-and-sweater');
     assert.throws(
       () => tiercart.selectOffers(order, { ...offers, format: 2 }, context),
-      (error) => error instanceof TiercartError && error.code === 'unsupported_format' &&
-        error.path === '$.format',
+      (error) => error instanceof TiercartError && error.code === 'unsupported_format' && error.path === '$.format',
     );
     assert.throws(
       () => tiercart.editEligibility(order, { window_minutes: 60, allowed: [] }, ''),
@@ -72,17 +69,13 @@ describe('post-purchase calls', () => {
     );
     assert.throws(
       () => tiercart.checkAddress({ zip: 12345 }),
-      (error) => error instanceof TiercartError && error.code === 'invalid_type' &&
-        error.path === '$.zip',
+      (error) => error instanceof TiercartError && error.code === 'invalid_type' && error.path === '$.zip',
     );
     assert.throws(
       () => tiercart.checkAddress('{"zip":'),
       (error) => error instanceof TiercartError && error.code === 'invalid_json',
     );
-    assert.deepStrictEqual(
-      tiercart.selectOffers(order, offers, context),
-      expected('post-offers-coffee-and-sweater'),
-    );
+    assert.deepStrictEqual(tiercart.selectOffers(order, offers, context), expected('post-offers-coffee-and-sweater'));
   });
 
   it('survives 3,000 malformed post-purchase documents and answers as before', () => {
@@ -107,7 +100,8 @@ describe('post-purchase calls', () => {
         }
         case 2: // a value of another type where a field belongs
           return text.replace(/"[a-z_]+":\s*("[^"]*"|\d+|true|false)/, (m) =>
-            m.replace(/:.*/, `:${['[]', '{}', 'null', '1e999', '-1', '"x"'][int(6)]}`));
+            m.replace(/:.*/, `:${['[]', '{}', 'null', '1e999', '-1', '"x"'][int(6)]}`),
+          );
         case 3:
           return Array.from({ length: int(40) }, () => garbage[int(garbage.length)]).join('');
         default:
@@ -136,8 +130,11 @@ describe('post-purchase calls', () => {
             tiercart.selectOffersJson(pick('order'), pick('offers'), pick('context'));
             break;
           case 1:
-            tiercart.editEligibilityJson(pick('editOrder'), pick('policy'),
-              int(4) === 0 ? mutate(editCase.now) : editCase.now);
+            tiercart.editEligibilityJson(
+              pick('editOrder'),
+              pick('policy'),
+              int(4) === 0 ? mutate(editCase.now) : editCase.now,
+            );
             break;
           default:
             tiercart.checkAddressJson(pick('address'), pick('options'));

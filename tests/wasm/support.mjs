@@ -10,8 +10,7 @@ import { fileURLToPath } from 'node:url';
 const root = new URL('../../', import.meta.url);
 export const assets = new URL('theme-extension/assets/', root);
 export const fixturesDir = fileURLToPath(new URL('tests/fixtures/', root));
-export const casesTool =
-  process.env.TIERCART_CASES ?? fileURLToPath(new URL('build/bin/tiercart_cases', root));
+export const casesTool = process.env.TIERCART_CASES ?? fileURLToPath(new URL('build/bin/tiercart_cases', root));
 
 function need(path, hint) {
   if (!fs.existsSync(path)) throw new Error(`${path} is missing: run ${hint} first`);

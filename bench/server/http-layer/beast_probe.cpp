@@ -8,10 +8,10 @@
 // for its "commit" holds no thread, unlike httplib's blocked worker.
 //
 //   beast_probe [--port P] [--threads T (2)] [--commit-wait-ms W (0)]
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
@@ -67,10 +67,9 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->body_limit(kMaxBodyBytes);
     stream_.expires_after(kTimeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                       self->on_read(ec);
-                     });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
 
   void on_read(beast::error_code ec) {
@@ -92,9 +91,9 @@ class Session : public std::enable_shared_from_this<Session> {
       return found == req.end() ? std::string_view()
                                 : std::string_view(found->value().data(), found->value().size());
     };
-    auto result = tiercart::probe::handle_webhook(
-        *settings_.work, header("X-Shopify-Hmac-Sha256"), header("X-Shopify-Webhook-Id"),
-        header("X-Shopify-Shop-Domain"), req.body());
+    auto result = tiercart::probe::handle_webhook(*settings_.work, header("X-Shopify-Hmac-Sha256"),
+                                                  header("X-Shopify-Webhook-Id"),
+                                                  header("X-Shopify-Shop-Domain"), req.body());
     if (result.status == 200 && settings_.commit_wait.count() > 0) {
       // The thread goes back to the loop; the answer leaves when the timer fires.
       auto pending = std::make_shared<tiercart::probe::Answer>(std::move(result));
@@ -149,11 +148,11 @@ struct Loops {
 
 void accept(Acceptor& acceptor, Loops& loops, const Settings& settings) {
   asio::io_context& target = *loops.contexts[loops.next++ % loops.contexts.size()];
-  acceptor.async_accept(target, [&acceptor, &loops, &settings](beast::error_code ec,
-                                                               Socket socket) {
-    if (!ec) std::make_shared<Session>(std::move(socket), settings)->start();
-    if (acceptor.is_open()) accept(acceptor, loops, settings);
-  });
+  acceptor.async_accept(target,
+                        [&acceptor, &loops, &settings](beast::error_code ec, Socket socket) {
+                          if (!ec) std::make_shared<Session>(std::move(socket), settings)->start();
+                          if (acceptor.is_open()) accept(acceptor, loops, settings);
+                        });
 }
 
 }  // namespace

@@ -47,18 +47,18 @@ int main(int argc, char** argv) {
   const int threads = flags.threads;
   http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   const auto wait = std::chrono::milliseconds(flags.commit_wait_ms);
-  http.Post("/webhooks/orders/create",
-            httplib::Server::Handler([&work, wait](const httplib::Request& req,
-                                                   httplib::Response& res) {
-              auto answer = tiercart::probe::handle_webhook(
-                  *work, req.get_header_value("X-Shopify-Hmac-Sha256"),
-                  req.get_header_value("X-Shopify-Webhook-Id"),
-                  req.get_header_value("X-Shopify-Shop-Domain"), req.body);
-              // Only a judged webhook would be stored, so only it waits for the commit.
-              if (answer.status == 200 && wait.count() > 0) std::this_thread::sleep_for(wait);
-              res.status = answer.status;
-              res.set_content(answer.body, "application/json");
-            }));
+  http.Post(
+      "/webhooks/orders/create",
+      httplib::Server::Handler([&work, wait](const httplib::Request& req, httplib::Response& res) {
+        auto answer = tiercart::probe::handle_webhook(
+            *work, req.get_header_value("X-Shopify-Hmac-Sha256"),
+            req.get_header_value("X-Shopify-Webhook-Id"),
+            req.get_header_value("X-Shopify-Shop-Domain"), req.body);
+        // Only a judged webhook would be stored, so only it waits for the commit.
+        if (answer.status == 200 && wait.count() > 0) std::this_thread::sleep_for(wait);
+        res.status = answer.status;
+        res.set_content(answer.body, "application/json");
+      }));
 
   int port = flags.port;
   if (port == 0) {

@@ -90,8 +90,7 @@ Answer handle_webhook(const Work& work, std::string_view signature, std::string_
   // The context is copied per order, as the server's for_currency() does for one currency.
   const server::OrderVerdict verdict = server::judge_order(
       order.value(), work.context, [&work](const std::string& id, int64_t version) {
-        return id == work.program->id && version == work.program->version ? work.program
-                                                                            : nullptr;
+        return id == work.program->id && version == work.program->version ? work.program : nullptr;
       });
   // The real answer's shape (Service::webhook), with duplicate always false: nothing is stored.
   const std::string id(webhook_id);

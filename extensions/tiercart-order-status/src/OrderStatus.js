@@ -62,7 +62,9 @@ export default async function extension() {
         const button = el('s-button', { variant: 'primary' }, t('add'));
         button.addEventListener('click', async () => {
           button.setAttribute('loading', '');
-          const { ok, json } = await call(`offers/${offer.id}`, { ...purchase(), price: offer.price }).catch(() => ({ ok: false }));
+          const { ok, json } = await call(`offers/${offer.id}`, { ...purchase(), price: offer.price }).catch(() => ({
+            ok: false,
+          }));
           button.removeAttribute('loading');
           if (ok) {
             button.setAttribute('disabled', '');
@@ -76,12 +78,18 @@ export default async function extension() {
             say(t(json?.error?.code === 'offer_unavailable' ? 'unavailable' : 'failed'), 'critical');
           }
         });
-        return el('s-stack', { direction: 'inline', gap: 'base', 'align-items': 'center' },
-          el('s-stack', { gap: 'small-100' },
+        return el(
+          's-stack',
+          { direction: 'inline', gap: 'base', 'align-items': 'center' },
+          el(
+            's-stack',
+            { gap: 'small-100' },
             el('s-text', { type: 'strong' }, offer.title),
             offer.reason ? el('s-text', { color: 'subdued' }, offer.reason) : null,
-            el('s-text', {}, money(offer.price.amount))),
-          button);
+            el('s-text', {}, money(offer.price.amount)),
+          ),
+          button,
+        );
       }),
     );
   };

@@ -22,7 +22,9 @@ export function purchaseFromLines(lines, currency) {
         .map((line) => ({
           quantity: line.quantity,
           product: { id: numericId(line.merchandise.product.id), variant: { id: numericId(line.merchandise.id) } },
-          totalPriceSet: { presentmentMoney: { amount: String(line.cost?.totalAmount?.amount ?? '0'), currencyCode: currency } },
+          totalPriceSet: {
+            presentmentMoney: { amount: String(line.cost?.totalAmount?.amount ?? '0'), currencyCode: currency },
+          },
         })),
     },
   };
