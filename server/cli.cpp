@@ -25,6 +25,7 @@ constexpr const char* kUsage =
     "  tiercart offers --order O --offers F [--context X]\n"
     "  tiercart edit-window --order O --policy P --now TIME\n"
     "  tiercart check-address A [--options O]\n"
+    "  tiercart currencies\n"
     "  tiercart --version\n"
     "Files are JSON; '-' reads stdin. Exit 0 ok, 1 rejected (a claim, a program, an\n"
     "order no longer editable, an address with errors), 2 bad input.\n";
@@ -252,6 +253,24 @@ int check_address(const Args& args) {
   return tiercart::check_address(parsed.value(), parsed_options.value()).ok ? kOk : kRejected;
 }
 
+// The core's ISO 4217 table as one JSON object, {"AED":2,...}: the source that other
+// languages' helpers are generated from.
+int currencies(const Args& args) {
+  if (!args.options.empty() || !args.positional.empty()) {
+    return bad_input("currencies takes no arguments");
+  }
+  std::string json = "{";
+  for (const auto& entry : tiercart::currency_table()) {
+    if (json.size() > 1) json += ',';
+    json += '"';
+    json += entry.code;
+    json += "\":";
+    json += std::to_string(entry.minor_units);
+  }
+  print(json + "}");
+  return kOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -272,5 +291,6 @@ int main(int argc, char** argv) {
   if (args.command == "offers") return offers(args);
   if (args.command == "edit-window") return edit_window(args);
   if (args.command == "check-address") return check_address(args);
+  if (args.command == "currencies") return currencies(args);
   return bad_input("unknown command " + args.command + " (see tiercart --help)");
 }

@@ -24,17 +24,12 @@ using detail::UInt128;
 // ---------------------------------------------------------------------------------------
 // Currency table
 
-struct CurrencyExponent {
-  std::string_view code;
-  int minor_units;
-};
-
 // ISO 4217 List One, alphabetic, with the codes whose minor unit is "N.A." (precious
 // metals, XDR, XSU, XUA, test and bond-market units) left out: they never price a cart.
 // Recently withdrawn codes (ANG, CUC, HRK, SLL, ZWL) stay in so that stored orders and
 // late webhooks in those currencies still parse. Sorted so lookup is a binary search and
 // the table is constant-initialised: no code runs at start-up.
-constexpr CurrencyExponent kCurrencies[] = {
+constexpr CurrencyMinorUnits kCurrencies[] = {
     {"AED", 2}, {"AFN", 2}, {"ALL", 2}, {"AMD", 2}, {"ANG", 2}, {"AOA", 2}, {"ARS", 2}, {"AUD", 2},
     {"AWG", 2}, {"AZN", 2}, {"BAM", 2}, {"BBD", 2}, {"BDT", 2}, {"BGN", 2}, {"BHD", 3}, {"BIF", 0},
     {"BMD", 2}, {"BND", 2}, {"BOB", 2}, {"BOV", 2}, {"BRL", 2}, {"BSD", 2}, {"BTN", 2}, {"BWP", 2},
@@ -289,11 +284,15 @@ constexpr DefaultFormat kDefaultFormats[] = {
 // -----------------------------------------------------------------------------------------
 // Currencies
 
+std::vector<CurrencyMinorUnits> currency_table() {
+  return {std::begin(kCurrencies), std::end(kCurrencies)};
+}
+
 std::optional<int> minor_units(std::string_view currency) {
   const auto* end = std::end(kCurrencies);
   const auto* found = std::lower_bound(
       std::begin(kCurrencies), end, currency,
-      [](const CurrencyExponent& entry, std::string_view code) { return entry.code < code; });
+      [](const CurrencyMinorUnits& entry, std::string_view code) { return entry.code < code; });
   if (found == end || found->code != currency) return std::nullopt;
   return found->minor_units;
 }

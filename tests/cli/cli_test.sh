@@ -412,5 +412,13 @@ expect_refused "check-address: unknown options are refused" unknown_field \
   <(echo '{"po_box":false}') check-address "$examples/addresses/us.json" --options -
 expect_bad_input "check-address: takes one address file" "$nothing" check-address
 
+expect_ok "currencies prints the core's ISO 4217 table" "$nothing" currencies
+if json_says 'd["USD"] == 2 and d["JPY"] == 0 and d["KWD"] == 3 and d["CLF"] == 4 and list(d) == sorted(d)'; then
+  ok "currencies: one exponent per code, sorted by code"
+else
+  not_ok "currencies: one exponent per code, sorted by code" "$(head -c 300 "$work/out")"
+fi
+expect_bad_input "currencies takes no arguments" "$nothing" currencies --extra 1
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -68,6 +68,15 @@ TEST(MinorUnits, ListsEveryThreeDecimalCurrency) {
   }
 }
 
+TEST(CurrencyTable, IsSortedAndAgreesWithTheLookup) {
+  const auto table = currency_table();
+  ASSERT_GT(table.size(), 150u);
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    if (i > 0) EXPECT_LT(table[i - 1].code, table[i].code);
+    EXPECT_EQ(minor_units(table[i].code), table[i].minor_units) << table[i].code;
+  }
+}
+
 TEST(MinorUnits, ReturnsNothingForUnknownOrMalformedCodes) {
   EXPECT_EQ(minor_units("ABC"), std::nullopt);
   EXPECT_EQ(minor_units(""), std::nullopt);

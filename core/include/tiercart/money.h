@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "tiercart/result.h"
 
@@ -25,6 +26,14 @@ struct Money {
 // Number of decimal digits of the currency's minor unit (USD 2, JPY 0, KWD 3),
 // or nothing for a code the table does not know.
 std::optional<int> minor_units(std::string_view currency);
+
+// The whole table, sorted by code: what consumers in other languages are generated from
+// (`tiercart currencies` prints it), so that no other table of exponents is kept by hand.
+struct CurrencyMinorUnits {
+  std::string_view code;
+  int minor_units;
+};
+std::vector<CurrencyMinorUnits> currency_table();
 
 // Validates a currency code against the table: error "unknown_currency" at `path`.
 Result<int> require_currency(std::string_view currency, const std::string& path);
