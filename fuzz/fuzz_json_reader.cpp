@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "json_reader.h"
+#include "json/reader.h"
 #include "tiercart/tiercart.h"
 
 namespace {

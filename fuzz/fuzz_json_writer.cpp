@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "json_writer.h"
+#include "json/writer.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

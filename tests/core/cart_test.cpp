@@ -897,7 +897,7 @@ TEST(ContextParsing, ReadsEveryField) {
   EXPECT_EQ(context.variants.at(2002).title, "Merino Crew Sweater - M");
   EXPECT_FALSE(context.variants.at(2013).available.has_value()) << "stock not tracked";
   EXPECT_EQ(context.gift_choices.at("pick-a-gift"), (std::vector<int64_t>{9004, 9002}));
-  EXPECT_EQ(context.offer_candidates, (std::vector<int64_t>{2022, 2015}));
+  EXPECT_EQ(context.suggestion_candidates, (std::vector<int64_t>{2022, 2015}));
 }
 
 TEST(ContextParsing, ReadsAnEmptyOrBlankDocumentAsTheDefaultContext) {
@@ -917,7 +917,7 @@ TEST(ContextParsing, ReadsAnEmptyOrBlankDocumentAsTheDefaultContext) {
     EXPECT_TRUE(context.products.empty());
     EXPECT_TRUE(context.variants.empty());
     EXPECT_TRUE(context.gift_choices.empty());
-    EXPECT_TRUE(context.offer_candidates.empty());
+    EXPECT_TRUE(context.suggestion_candidates.empty());
   }
 }
 

@@ -3,12 +3,12 @@
 // as U+FFFD, and the writer's structure. fuzz/fuzz_json_writer.cpp compares the escaping
 // with nlohmann on random bytes; these are the cases worth naming.
 // The private header by its path: the wasm build of this suite has no core/src include.
-#include "../../core/src/json_writer.h"
-
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 #include <string>
+
+#include "json/writer.h"
 
 namespace {
 

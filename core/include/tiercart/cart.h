@@ -85,11 +85,23 @@ struct Context {
   // The shopper's gift choice per tier id (variant ids), from the gift picker.
   std::map<std::string, std::vector<int64_t>> gift_choices;
   // Products the drawer may suggest to reach the next tier.
-  std::vector<int64_t> offer_candidates;  // variant ids, described in `variants`
+  std::vector<int64_t> suggestion_candidates;  // JSON "offer_candidates": variant ids in `variants`
 };
 
-// Parses an ISO 8601 UTC or offset time ("2026-11-21T12:00:00Z", "...+01:00") into Unix
-// seconds. Error "invalid_time" at `path`.
-Result<int64_t> parse_time(std::string_view text, const std::string& path);
+// An orders/create webhook payload (REST order) brought to the cart shape, with what the
+// order says of its context.
+struct Order {
+  int64_t id = 0;
+  Cart cart;  // amounts in the presentment currency
+  std::optional<int64_t> created_at;
+  std::string country;  // shipping address country code
+  std::vector<std::string> customer_tags;
+  // Who placed it (`customer.id`); nullopt for a guest checkout. The core does not judge by
+  // it; the server keeps it to know whose order an edit request may touch.
+  std::optional<int64_t> customer_id;
+};
+
+// Fills what the context leaves open from the order (time, country, tags).
+Context with_order(Context context, const Order& order);
 
 }  // namespace tiercart

@@ -77,8 +77,10 @@ struct CartAction {
   std::string reason;    // why: "tier_unlocked", "tier_lost", "quantity_exceeded", ...
 };
 
-// A product that would bring the cart to a bar's next tier for the least extra spend.
-struct Offer {
+// An in-cart suggestion: a product that would bring the cart to a bar's next tier for the
+// least extra spend. (Not a post-purchase offer: those are after_purchase's OfferRule and
+// SelectedOffer.) In the evaluation's JSON it is listed under "offers".
+struct Suggestion {
   std::string bar_id;
   std::string tier_id;
   int64_t variant_id = 0;
@@ -96,7 +98,7 @@ struct Evaluation {
   std::vector<BarStatus> bars;
   std::vector<EarnedReward> rewards;
   std::vector<CartAction> actions;
-  std::vector<Offer> offers;
+  std::vector<Suggestion> suggestions;  // JSON: "offers"
 };
 
 // Evaluates `cart` against `program`. Errors: "unknown_currency", "missing_rate" (the cart's

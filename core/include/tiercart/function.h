@@ -1,6 +1,6 @@
 // The core as a Shopify Function: the input of a Function target (the JSON result of its
 // GraphQL input query) becomes a Program, a Cart and a Context; the core's verdict becomes
-// the target's output operations. The wasm modules in wasm/function/ and the native tests
+// the target's output operations. The wasm modules in function/ and the native tests
 // call these same entry points, so a checkout is priced by the decision validate() makes
 // on the server. Nothing here throws; bad input comes back as an Error.
 #pragma once

@@ -96,7 +96,7 @@ struct OfferCatalog {
   std::vector<OfferRule> offers;
 };
 
-// (tiercart::Offer is the drawer's next-tier suggestion; this is its post-purchase kin.)
+// (tiercart::Suggestion is the drawer's next-tier product; this is the post-purchase offer.)
 // One offer as the post-purchase page and Shopify's changeset need it. Amounts are minor
 // units of the order's presentment currency and cover all `quantity` units.
 struct PostPurchaseOffer {
@@ -220,8 +220,5 @@ Result<std::string> edit_eligibility_json(std::string_view order_json, std::stri
 // `options_json` may be empty.
 Result<std::string> check_address_json(std::string_view address_json,
                                        std::string_view options_json);
-
-// Unix seconds as "2026-11-21T12:00:00Z".
-std::string format_time(int64_t unix_seconds);
 
 }  // namespace tiercart

@@ -16,6 +16,7 @@
 #include "tiercart/money.h"
 #include "tiercart/program.h"
 #include "tiercart/result.h"
+#include "tiercart/time.h"
 #include "tiercart/validate.h"
 
 namespace tiercart {
@@ -36,22 +37,8 @@ Result<Program> parse_program(std::string_view json);
 // A cart.js document; integer amounts read as `context.cart_amounts` says.
 Result<Cart> parse_cart(std::string_view json, const Context& context);
 
-// An orders/create webhook payload (REST order) brought to the cart shape, with what the
-// order says of its context.
-struct Order {
-  int64_t id = 0;
-  Cart cart;  // amounts in the presentment currency
-  std::optional<int64_t> created_at;
-  std::string country;  // shipping address country code
-  std::vector<std::string> customer_tags;
-  // Who placed it (`customer.id`); nullopt for a guest checkout. The core does not judge by
-  // it; the server keeps it to know whose order an edit request may touch.
-  std::optional<int64_t> customer_id;
-};
+// An orders/create webhook payload (REST order) as an Order (tiercart/cart.h).
 Result<Order> parse_order(std::string_view json);
-
-// Fills what the context leaves open from the order (time, country, tags).
-Context with_order(Context context, const Order& order);
 
 std::vector<Problem> check_program(const Program& program, const Context& context);
 

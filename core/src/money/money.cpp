@@ -13,7 +13,7 @@
 #include <string>
 #include <string_view>
 
-#include "int128.h"
+#include "money/int128.h"
 
 namespace tiercart {
 namespace {

@@ -10,17 +10,7 @@
 // as std::map<std::string> does) and a repeated key keeps its last value. The differential
 // fuzz harness fuzz/fuzz_json_reader.cpp holds it to that.
 //
-// For callers written against nlohmann::json (interface changes, kept small):
-//  - `detail::json` is now this tree (detail::Value). It keeps the accessors the parsers
-//    use: is_*(), size(), empty(), operator[](index), begin()/end() with it.key() and
-//    it.value(), dump() (byte for byte nlohmann's), get<bool|int64_t|uint64_t|std::string>().
-//  - it.key() is a std::string_view (wrap it in std::string for a map key or a `+`).
-//  - find(key) returns a pointer, null when absent; get_ref<const std::string&>() is gone:
-//    text() gives a string's content as a std::string_view.
-//  - parse_document returns a Document (it converts to `const json&`); the tree views the
-//    document's text: keep the text alive while the tree is used.
-//  - ObjectReader is not copyable; it gained constructors that make the path only for an
-//    error (prefer them in loops), path_of(key) and text(key).
+// The tree views the document's text: keep the text alive while the tree is used.
 #pragma once
 
 #include <cstdint>
@@ -121,11 +111,8 @@ class Value {
   // Numbers, arrays, objects: the source text.
   std::string_view raw() const { return is_string() ? std::string_view() : text_; }
 
-  // nlohmann-compatible conveniences for the parsers' code.
-  template <typename T>
-  T get() const;
   // Compact JSON, byte for byte what nlohmann::json::dump() printed for the same value
-  // (json_writer.h).
+  // (json/writer.h).
   std::string dump() const;
 
  private:
@@ -152,31 +139,11 @@ class Value {
   };
 };
 
-template <>
-inline bool Value::get<bool>() const {
-  return boolean_;
-}
-template <>
-inline int64_t Value::get<int64_t>() const {
-  return kind_ == Kind::kUnsigned ? static_cast<int64_t>(unsigned_) : integer_;
-}
-template <>
-inline uint64_t Value::get<uint64_t>() const {
-  return kind_ == Kind::kUnsigned ? unsigned_ : static_cast<uint64_t>(integer_);
-}
-template <>
-inline std::string Value::get<std::string>() const {
-  return std::string(text_);
-}
-
-using json = Value;
-
 // A parsed document: owns the tree (and the decoded text of strings that had escapes);
 // views the text it was parsed from.
 class Document {
  public:
   const Value& root() const { return root_; }
-  operator const Value&() const { return root_; }  // NOLINT: reads like the old json value
 
  private:
   friend class Parser;
@@ -209,14 +176,14 @@ std::string index_path(const std::string& parent, std::size_t index);
 // that parent, which must outlive it.
 class ObjectReader {
  public:
-  ObjectReader(const json& value, std::string path, std::string_view what);
+  ObjectReader(const Value& value, std::string path, std::string_view what);
   // The object at `parent`'s field `key`.
-  ObjectReader(const json& value, const ObjectReader& parent, std::string_view key);
+  ObjectReader(const Value& value, const ObjectReader& parent, std::string_view key);
   // Element `index` of the array at `base` (a path such as "$.items"; it must outlive the
   // reader, as a string literal does).
-  ObjectReader(const json& value, std::string_view base, std::size_t index, std::string_view what);
+  ObjectReader(const Value& value, std::string_view base, std::size_t index, std::string_view what);
   // Element `index` of the array at `parent`'s field `key`.
-  ObjectReader(const json& value, const ObjectReader& parent, std::string_view key,
+  ObjectReader(const Value& value, const ObjectReader& parent, std::string_view key,
                std::size_t index);
 
   ObjectReader(const ObjectReader&) = delete;
@@ -235,7 +202,7 @@ class ObjectReader {
   void reject_unknown(std::initializer_list<std::string_view> known);
   void reject_unknown(const std::vector<std::string_view>& known);
 
-  const json* find(std::string_view key) const;  // null when absent or JSON null
+  const Value* find(std::string_view key) const;  // null when absent or JSON null
   bool has(std::string_view key) const { return find(key) != nullptr; }
 
   // Each reads `key`; `required` fields that are absent fail with "missing_field".
@@ -247,22 +214,22 @@ class ObjectReader {
   std::optional<std::string_view> text(std::string_view key, bool required = false);
   std::optional<bool> boolean(std::string_view key);
   // An object or array child, for nested readers; fails on the wrong type.
-  const json* object(std::string_view key, bool required = false);
-  const json* array(std::string_view key, bool required = false);
+  const Value* object(std::string_view key, bool required = false);
+  const Value* array(std::string_view key, bool required = false);
   std::vector<std::string> strings(std::string_view key);
   std::vector<int64_t> integers(std::string_view key);
 
   // Reading an element that is not itself a field of this object (array items, map values).
-  std::optional<int64_t> as_integer(const json& value, const std::string& path);
-  std::optional<std::string> as_string(const json& value, const std::string& path);
+  std::optional<int64_t> as_integer(const Value& value, const std::string& path);
+  std::optional<std::string> as_string(const Value& value, const std::string& path);
 
  private:
-  const json* typed(std::string_view key, bool required, Value::Kind kind, const char* type_name);
+  const Value* typed(std::string_view key, bool required, Value::Kind kind, const char* type_name);
   // as_integer with the path made only on failure: `key`, then `index` when not npos.
-  std::optional<int64_t> integer_at(const json& value, std::string_view key, std::size_t index);
+  std::optional<int64_t> integer_at(const Value& value, std::string_view key, std::size_t index);
   std::string element_path(std::string_view key, std::size_t index) const;
 
-  const json& value_;
+  const Value& value_;
   // The path: `path_` once made; before that, parent's path (or `base_`) + key_ + [index_].
   const ObjectReader* parent_ = nullptr;
   std::string_view base_;

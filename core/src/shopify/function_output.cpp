@@ -8,9 +8,9 @@
 #include <string_view>
 #include <utility>
 
-#include "engine.h"
-#include "function_input.h"
-#include "json_writer.h"
+#include "json/writer.h"
+#include "rewards/assess.h"
+#include "shopify/function_input.h"
 #include "tiercart/function.h"
 #include "tiercart/tiercart.h"
 

@@ -1,13 +1,13 @@
-#include "json_reader.h"
+#include "json/reader.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
 
-#include "json_writer.h"
+#include "json/utf8.h"
+#include "json/writer.h"
 #include "tiercart/tiercart.h"
-#include "utf8.h"
 
 namespace tiercart::detail {
 
@@ -676,23 +676,23 @@ std::string index_path(const std::string& parent, std::size_t index) {
   return parent + "[" + std::to_string(index) + "]";
 }
 
-ObjectReader::ObjectReader(const json& value, std::string path, std::string_view what)
+ObjectReader::ObjectReader(const Value& value, std::string path, std::string_view what)
     : value_(value), path_(std::move(path)), path_made_(true), what_(what) {
   if (!value_.is_object()) fail("invalid_type", "expected an object", path_);
 }
 
-ObjectReader::ObjectReader(const json& value, const ObjectReader& parent, std::string_view key)
+ObjectReader::ObjectReader(const Value& value, const ObjectReader& parent, std::string_view key)
     : value_(value), parent_(&parent), key_(key), what_(parent.what_) {
   if (!value_.is_object()) fail("invalid_type", "expected an object", path());
 }
 
-ObjectReader::ObjectReader(const json& value, std::string_view base, std::size_t index,
+ObjectReader::ObjectReader(const Value& value, std::string_view base, std::size_t index,
                            std::string_view what)
     : value_(value), base_(base), index_(index), what_(what) {
   if (!value_.is_object()) fail("invalid_type", "expected an object", path());
 }
 
-ObjectReader::ObjectReader(const json& value, const ObjectReader& parent, std::string_view key,
+ObjectReader::ObjectReader(const Value& value, const ObjectReader& parent, std::string_view key,
                            std::size_t index)
     : value_(value), parent_(&parent), key_(key), index_(index), what_(parent.what_) {
   if (!value_.is_object()) fail("invalid_type", "expected an object", path());
@@ -764,16 +764,16 @@ void ObjectReader::reject_unknown(const std::vector<std::string_view>& known) {
   }
 }
 
-const json* ObjectReader::find(std::string_view key) const {
+const Value* ObjectReader::find(std::string_view key) const {
   if (failed()) return nullptr;
-  const json* found = value_.find(key);
+  const Value* found = value_.find(key);
   if (!found || found->is_null()) return nullptr;
   return found;
 }
 
-const json* ObjectReader::typed(std::string_view key, bool required, Value::Kind kind,
-                                const char* type_name) {
-  const json* found = find(key);
+const Value* ObjectReader::typed(std::string_view key, bool required, Value::Kind kind,
+                                 const char* type_name) {
+  const Value* found = find(key);
   if (!found) {
     if (required && !failed()) fail("missing_field", "required field is missing", path_of(key));
     return nullptr;
@@ -785,7 +785,7 @@ const json* ObjectReader::typed(std::string_view key, bool required, Value::Kind
   return found;
 }
 
-std::optional<int64_t> ObjectReader::integer_at(const json& value, std::string_view key,
+std::optional<int64_t> ObjectReader::integer_at(const Value& value, std::string_view key,
                                                 std::size_t index) {
   if (failed()) return std::nullopt;
   if (value.is_number_unsigned()) {
@@ -800,7 +800,7 @@ std::optional<int64_t> ObjectReader::integer_at(const json& value, std::string_v
   return std::nullopt;
 }
 
-std::optional<int64_t> ObjectReader::as_integer(const json& value, const std::string& path) {
+std::optional<int64_t> ObjectReader::as_integer(const Value& value, const std::string& path) {
   if (failed()) return std::nullopt;
   if (value.is_number_unsigned()) {
     if (value.unsigned_integer() > static_cast<uint64_t>(INT64_MAX)) {
@@ -814,7 +814,7 @@ std::optional<int64_t> ObjectReader::as_integer(const json& value, const std::st
   return std::nullopt;
 }
 
-std::optional<std::string> ObjectReader::as_string(const json& value, const std::string& path) {
+std::optional<std::string> ObjectReader::as_string(const Value& value, const std::string& path) {
   if (failed()) return std::nullopt;
   if (!value.is_string()) {
     fail("invalid_type", "expected a string", path);
@@ -824,7 +824,7 @@ std::optional<std::string> ObjectReader::as_string(const json& value, const std:
 }
 
 std::optional<int64_t> ObjectReader::integer(std::string_view key, bool required) {
-  const json* found = find(key);
+  const Value* found = find(key);
   if (!found) {
     if (required && !failed()) fail("missing_field", "required field is missing", path_of(key));
     return std::nullopt;
@@ -846,38 +846,38 @@ std::optional<int64_t> ObjectReader::integer_in(std::string_view key, int64_t mi
 }
 
 std::optional<std::string_view> ObjectReader::text(std::string_view key, bool required) {
-  const json* found = typed(key, required, Value::Kind::kString, "a string");
+  const Value* found = typed(key, required, Value::Kind::kString, "a string");
   if (!found) return std::nullopt;
   return found->text();
 }
 
 std::optional<std::string> ObjectReader::string(std::string_view key, bool required) {
-  const json* found = typed(key, required, Value::Kind::kString, "a string");
+  const Value* found = typed(key, required, Value::Kind::kString, "a string");
   if (!found) return std::nullopt;
   return std::string(found->text());
 }
 
 std::optional<bool> ObjectReader::boolean(std::string_view key) {
-  const json* found = typed(key, false, Value::Kind::kBoolean, "true or false");
+  const Value* found = typed(key, false, Value::Kind::kBoolean, "true or false");
   if (!found) return std::nullopt;
   return found->boolean();
 }
 
-const json* ObjectReader::object(std::string_view key, bool required) {
+const Value* ObjectReader::object(std::string_view key, bool required) {
   return typed(key, required, Value::Kind::kObject, "an object");
 }
 
-const json* ObjectReader::array(std::string_view key, bool required) {
+const Value* ObjectReader::array(std::string_view key, bool required) {
   return typed(key, required, Value::Kind::kArray, "an array");
 }
 
 std::vector<std::string> ObjectReader::strings(std::string_view key) {
   std::vector<std::string> out;
-  const json* list = array(key);
+  const Value* list = array(key);
   if (!list) return out;
   out.reserve(list->size());
   for (std::size_t i = 0; i < list->size(); ++i) {
-    const json& element = (*list)[i];
+    const Value& element = (*list)[i];
     if (!element.is_string()) {
       fail("invalid_type", "expected a string", element_path(key, i));
       break;
@@ -889,7 +889,7 @@ std::vector<std::string> ObjectReader::strings(std::string_view key) {
 
 std::vector<int64_t> ObjectReader::integers(std::string_view key) {
   std::vector<int64_t> out;
-  const json* list = array(key);
+  const Value* list = array(key);
   if (!list) return out;
   out.reserve(list->size());
   for (std::size_t i = 0; i < list->size() && !failed(); ++i) {
@@ -901,7 +901,7 @@ std::vector<int64_t> ObjectReader::integers(std::string_view key) {
 // {"EUR": 4500, "JPY": 7000}: explicit amounts per currency.
 std::map<std::string, int64_t> read_amounts_by_currency(ObjectReader& r, std::string_view key) {
   std::map<std::string, int64_t> out;
-  const json* map = r.object(key);
+  const Value* map = r.object(key);
   if (!map) return out;
   const std::string base = key_path(r.path(), key);
   for (auto it = map->begin(); it != map->end() && !r.failed(); ++it) {

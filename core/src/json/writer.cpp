@@ -1,10 +1,10 @@
-#include "json_writer.h"
+#include "json/writer.h"
 
 #include <charconv>
 #include <cmath>
 #include <nlohmann/detail/conversions/to_chars.hpp>
 
-#include "utf8.h"
+#include "json/utf8.h"
 
 namespace tiercart::detail {
 

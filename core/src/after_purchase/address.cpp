@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "json_reader.h"
+#include "json/reader.h"
 #include "tiercart/post_purchase.h"
 
 namespace tiercart {

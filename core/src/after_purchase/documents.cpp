@@ -1,20 +1,21 @@
 // The post-purchase JSON boundary: offer catalogs, edit policies, addresses and the order's
 // state in; offers, eligibility and address checks out. Keys keep a fixed order
-// (json_writer.h) so every build prints the same bytes. Shapes: docs/post-purchase.md.
+// (json/writer.h) so every build prints the same bytes. Shapes: docs/post-purchase.md.
 
 #include <algorithm>
 #include <set>
 
-#include "json_reader.h"
-#include "json_writer.h"
+#include "json/reader.h"
+#include "json/writer.h"
 #include "tiercart/post_purchase.h"
+#include "tiercart/time.h"
 
 namespace tiercart {
 
 using detail::index_path;
-using detail::json;
 using detail::key_path;
 using detail::ObjectReader;
+using detail::Value;
 using detail::Writer;
 
 namespace {
@@ -83,7 +84,7 @@ std::string decimal_text(int64_t amount, int minor) {
 
 OfferTrigger read_trigger(ObjectReader& parent) {
   OfferTrigger when;
-  const json* value = parent.object("when");
+  const Value* value = parent.object("when");
   if (!value) return when;
   ObjectReader r(*value, key_path(parent.path(), "when"), "offers");
   r.reject_unknown({"product_ids", "variant_ids", "collections", "tags"});
@@ -96,7 +97,7 @@ OfferTrigger read_trigger(ObjectReader& parent) {
 }
 
 std::optional<OfferDiscount> read_discount(ObjectReader& parent) {
-  const json* value = parent.object("discount");
+  const Value* value = parent.object("discount");
   if (!value) return std::nullopt;
   ObjectReader r(*value, key_path(parent.path(), "discount"), "offers");
   r.reject_unknown({"type", "value", "amount", "amounts_by_currency", "title"});
@@ -146,7 +147,7 @@ std::optional<OfferDiscount> read_discount(ObjectReader& parent) {
   return discount;
 }
 
-Result<OfferRule> read_offer(const json& value, const std::string& path) {
+Result<OfferRule> read_offer(const Value& value, const std::string& path) {
   ObjectReader r(value, path, "offers");
   r.reject_unknown({"id", "kind", "variant_id", "quantity", "when", "bundle_product_ids",
                     "selling_plan_id", "discount", "title", "reason", "priority"});
@@ -181,7 +182,7 @@ Result<OfferRule> read_offer(const json& value, const std::string& path) {
 
   const bool bundle = rule.kind == OfferKind::kBundle;
   if (bundle) {
-    const json* members = r.array("bundle_product_ids", /*required=*/true);
+    const Value* members = r.array("bundle_product_ids", /*required=*/true);
     if (members && (members->size() < 2 || members->size() > 20)) {
       r.fail("invalid_value", "a bundle has 2 to 20 products",
              key_path(path, "bundle_product_ids"));
@@ -215,7 +216,7 @@ void write_money(Writer& w, std::string_view key, const Money& money) {
 Result<OfferCatalog> parse_offer_catalog(std::string_view text) {
   auto doc = detail::parse_document(text, "offers");
   if (!doc) return doc.error();
-  ObjectReader r(doc.value(), "$", "offers");
+  ObjectReader r(doc.value().root(), "$", "offers");
   r.reject_unknown({"format", "currency", "max_offers", "max_share_percent", "offers"});
   OfferCatalog catalog;
   auto format = r.integer("format", /*required=*/true);
@@ -231,7 +232,7 @@ Result<OfferCatalog> parse_offer_catalog(std::string_view text) {
   catalog.max_offers =
       static_cast<int>(r.integer_in("max_offers", 1, kMaxOffersShown).value_or(kDefaultMaxOffers));
   catalog.max_share_percent = r.integer_in("max_share_percent", 1, 1000);
-  const json* offers = r.array("offers", /*required=*/true);
+  const Value* offers = r.array("offers", /*required=*/true);
   if (r.failed()) return r.error();
   if (offers->size() > kMaxOffersInCatalog) {
     return make_error("too_many", "offers: at most 200 offers in a catalog", "$.offers");
@@ -253,7 +254,7 @@ Result<OfferCatalog> parse_offer_catalog(std::string_view text) {
 Result<OrderStatus> parse_order_status(std::string_view text) {
   auto doc = detail::parse_document(text, "order");
   if (!doc) return doc.error();
-  ObjectReader r(doc.value(), "$", "order");
+  ObjectReader r(doc.value().root(), "$", "order");
   OrderStatus status;
   status.created_at = read_time(r, "created_at");
   status.financial_status = detail::lower(r.string("financial_status").value_or(""));
@@ -266,7 +267,7 @@ Result<OrderStatus> parse_order_status(std::string_view text) {
 Result<EditPolicy> parse_edit_policy(std::string_view text) {
   auto doc = detail::parse_document(text, "policy");
   if (!doc) return doc.error();
-  ObjectReader r(doc.value(), "$", "policy");
+  ObjectReader r(doc.value().root(), "$", "policy");
   r.reject_unknown({"window_minutes", "allowed", "window_minutes_by_edit"});
   EditPolicy policy;
   policy.window_minutes =
@@ -284,7 +285,7 @@ Result<EditPolicy> parse_edit_policy(std::string_view text) {
       policy.allowed.push_back(*kind);
     }
   }
-  if (const json* windows = r.object("window_minutes_by_edit")) {
+  if (const Value* windows = r.object("window_minutes_by_edit")) {
     for (auto it = windows->begin(); it != windows->end() && !r.failed(); ++it) {
       const std::string path = key_path("$.window_minutes_by_edit", it.key());
       if (!parse_edit_kind(it.key())) {
@@ -305,7 +306,7 @@ Result<EditPolicy> parse_edit_policy(std::string_view text) {
 Result<Address> parse_address(std::string_view text) {
   auto doc = detail::parse_document(text, "address");
   if (!doc) return doc.error();
-  ObjectReader r(doc.value(), "$", "address");
+  ObjectReader r(doc.value().root(), "$", "address");
   Address a;
   for (const auto& [key, member] : kAddressFields) {
     std::string* out = &(a.*member);
@@ -323,9 +324,9 @@ Result<AddressOptions> parse_address_options(std::string_view text) {
   if (blank(text)) return options;
   auto doc = detail::parse_document(text, "options");
   if (!doc) return doc.error();
-  ObjectReader r(doc.value(), "$", "options");
+  ObjectReader r(doc.value().root(), "$", "options");
   r.reject_unknown({"shipping_method", "countries"});
-  if (const json* method = r.object("shipping_method")) {
+  if (const Value* method = r.object("shipping_method")) {
     // Other keys of a shipping method (its title, code) are welcome and ignored.
     ObjectReader m(*method, "$.shipping_method", "options");
     options.po_box_allowed = m.boolean("po_box");

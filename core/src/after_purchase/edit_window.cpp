@@ -6,6 +6,7 @@
 #include <string>
 
 #include "tiercart/post_purchase.h"
+#include "tiercart/time.h"
 
 namespace tiercart {
 
@@ -91,47 +92,6 @@ EditEligibility edit_eligibility(const OrderStatus& order, const EditPolicy& pol
   }
   result.editable = !result.allowed.empty();
   return result;
-}
-
-std::string format_time(int64_t unix_seconds) {
-  // Civil date from days since 1970-01-01 (proleptic Gregorian), the inverse of parse_time.
-  int64_t days = unix_seconds / 86400;
-  int64_t rest = unix_seconds % 86400;
-  if (rest < 0) {
-    rest += 86400;
-    --days;
-  }
-  days += 719468;
-  const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const int64_t day_of_era = days - era * 146097;
-  const int64_t year_of_era =
-      (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-  const int64_t day_of_year =
-      day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-  const int64_t month_from_march = (5 * day_of_year + 2) / 153;
-  const int64_t day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
-  const int64_t month = month_from_march < 10 ? month_from_march + 3 : month_from_march - 9;
-  const int64_t year = year_of_era + era * 400 + (month <= 2 ? 1 : 0);
-  // Written by hand rather than with snprintf, which would pull printf into the wasm module.
-  std::string text;
-  auto two = [&](int64_t value) {
-    text += static_cast<char>('0' + value / 10);
-    text += static_cast<char>('0' + value % 10);
-  };
-  std::string digits = std::to_string(year < 0 ? -year : year);
-  if (digits.size() < 4) digits.insert(0, 4 - digits.size(), '0');
-  text = (year < 0 ? "-" : "") + digits + "-";
-  two(month);
-  text += '-';
-  two(day);
-  text += 'T';
-  two(rest / 3600);
-  text += ':';
-  two(rest / 60 % 60);
-  text += ':';
-  two(rest % 60);
-  text += 'Z';
-  return text;
 }
 
 }  // namespace tiercart

@@ -1,5 +1,5 @@
 // Private: a Shopify Function input read into the core's values, through the core's one JSON
-// reader (json_reader.h) and a single walk of its tree that keeps only what tiercart uses.
+// reader (json/reader.h) and a single walk of its tree that keeps only what tiercart uses.
 // Shopify meters a Function by the Wasm instructions it executes (11 million at most):
 // docs/function.md, "Instruction budget".
 #pragma once

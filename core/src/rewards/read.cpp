@@ -4,16 +4,17 @@
 #include <algorithm>
 #include <set>
 
-#include "json_reader.h"
+#include "json/reader.h"
 #include "tiercart/tiercart.h"
+#include "tiercart/time.h"
 
 namespace tiercart {
 
 using detail::index_path;
-using detail::json;
 using detail::key_path;
 using detail::ObjectReader;
 using detail::read_amounts_by_currency;
+using detail::Value;
 
 namespace {
 
@@ -83,7 +84,7 @@ std::optional<int64_t> read_time(ObjectReader& r, std::string_view key) {
 
 Schedule read_schedule(ObjectReader& parent) {
   Schedule schedule;
-  const json* value = parent.object("schedule");
+  const Value* value = parent.object("schedule");
   if (!value) return schedule;
   ObjectReader r(*value, parent, "schedule");
   r.reject_unknown({"starts_at", "ends_at"});
@@ -106,7 +107,7 @@ std::vector<std::string> read_countries(ObjectReader& r, std::string_view key) {
 
 Eligibility read_eligibility(ObjectReader& parent) {
   Eligibility eligibility;
-  const json* value = parent.object("eligibility");
+  const Value* value = parent.object("eligibility");
   if (!value) return eligibility;
   ObjectReader r(*value, parent, "eligibility");
   r.reject_unknown({"customer_tags_any", "countries"});
@@ -118,7 +119,7 @@ Eligibility read_eligibility(ObjectReader& parent) {
 
 Selector read_selector(ObjectReader& parent, std::string_view key) {
   Selector selector;
-  const json* value = parent.object(key);
+  const Value* value = parent.object(key);
   if (!value) return selector;
   ObjectReader r(*value, parent, key);
   r.reject_unknown({"products", "variants", "collections", "tags", "product_types"});
@@ -133,7 +134,7 @@ Selector read_selector(ObjectReader& parent, std::string_view key) {
 
 Scope read_scope(ObjectReader& parent) {
   Scope scope;
-  const json* value = parent.object("scope");
+  const Value* value = parent.object("scope");
   if (!value) return scope;
   ObjectReader r(*value, parent, "scope");
   r.reject_unknown({"include", "exclude", "gift_cards", "subscriptions"});
@@ -147,7 +148,7 @@ Scope read_scope(ObjectReader& parent) {
 
 Reward read_reward(ObjectReader& parent) {
   Reward reward;
-  const json* value = parent.object("reward", /*required=*/true);
+  const Value* value = parent.object("reward", /*required=*/true);
   if (!value) return reward;
   ObjectReader r(*value, parent, "reward");
   auto type = r.string("type", /*required=*/true);
@@ -158,7 +159,7 @@ Reward read_reward(ObjectReader& parent) {
   if (*type == "free_gift") {
     reward.type = RewardType::kFreeGift;
     r.reject_unknown({"type", "gifts", "choose", "quantity", "skip_out_of_stock", "preselect"});
-    const json* gifts = r.array("gifts", /*required=*/true);
+    const Value* gifts = r.array("gifts", /*required=*/true);
     if (gifts) {
       if (gifts->empty() || gifts->size() > 20) {
         r.fail("out_of_range", "a gift reward lists 1 to 20 gifts", r.path_of("gifts"));
@@ -213,7 +214,7 @@ Reward read_reward(ObjectReader& parent) {
 
 std::map<std::string, TierTexts> read_tier_texts(ObjectReader& parent) {
   std::map<std::string, TierTexts> texts;
-  const json* value = parent.object("texts");
+  const Value* value = parent.object("texts");
   if (!value) return texts;
   const ObjectReader all(*value, parent, "texts");
   for (auto it = value->begin(); it != value->end() && !parent.failed(); ++it) {
@@ -239,7 +240,7 @@ std::optional<Basis> read_basis(ObjectReader& r) {
   return std::nullopt;
 }
 
-Result<Tier> read_tier(const json& value, const ObjectReader& bar, std::size_t index) {
+Result<Tier> read_tier(const Value& value, const ObjectReader& bar, std::size_t index) {
   Tier tier;
   ObjectReader r(value, bar, "tiers", index);
   r.reject_unknown(
@@ -264,64 +265,6 @@ std::optional<int64_t> line_total(int64_t price, int64_t quantity) {
 
 }  // namespace
 
-Result<int64_t> parse_time(std::string_view text, const std::string& path) {
-  // YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)
-  auto bad = [&] {
-    return make_error(
-        "invalid_time",
-        "\"" + std::string(text) + "\" is not an ISO 8601 time such as 2026-11-21T12:00:00Z", path);
-  };
-  auto digits = [&](std::size_t at, std::size_t count, int& out) {
-    if (at + count > text.size()) return false;
-    out = 0;
-    for (std::size_t i = at; i < at + count; ++i) {
-      if (text[i] < '0' || text[i] > '9') return false;
-      out = out * 10 + (text[i] - '0');
-    }
-    return true;
-  };
-  int year, month, day, hour, minute, second;
-  if (!digits(0, 4, year) || text.size() < 20 || text[4] != '-' || !digits(5, 2, month) ||
-      text[7] != '-' || !digits(8, 2, day) || (text[10] != 'T' && text[10] != ' ') ||
-      !digits(11, 2, hour) || text[13] != ':' || !digits(14, 2, minute) || text[16] != ':' ||
-      !digits(17, 2, second)) {
-    return bad();
-  }
-  std::size_t at = 19;
-  if (at < text.size() && text[at] == '.') {
-    ++at;
-    const std::size_t start = at;
-    while (at < text.size() && text[at] >= '0' && text[at] <= '9') ++at;
-    if (at == start) return bad();
-  }
-  int offset_seconds = 0;
-  if (at < text.size() && text[at] == 'Z' && at + 1 == text.size()) {
-    // UTC
-  } else if (at + 6 == text.size() && (text[at] == '+' || text[at] == '-') && text[at + 3] == ':') {
-    int oh, om;
-    if (!digits(at + 1, 2, oh) || !digits(at + 4, 2, om) || oh > 23 || om > 59) return bad();
-    offset_seconds = (oh * 3600 + om * 60) * (text[at] == '+' ? 1 : -1);
-  } else {
-    return bad();
-  }
-  static constexpr int kDaysIn[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  if (month < 1 || month > 12 || day < 1 || day > kDaysIn[month - 1] ||
-      (month == 2 && day == 29 && !leap) || hour > 23 || minute > 59 || second > 60) {
-    return bad();
-  }
-  // Days since 1970-01-01 in the proleptic Gregorian calendar, counting years from March
-  // so that the leap day falls at the end of a year.
-  const int y = year - (month <= 2 ? 1 : 0);
-  const int era = y / 400;
-  const int year_of_era = y - era * 400;
-  const int month_from_march = (month + 9) % 12;
-  const int day_of_year = (153 * month_from_march + 2) / 5 + day - 1;
-  const int day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-  const int64_t days = static_cast<int64_t>(era) * 146097 + day_of_era - 719468;
-  return days * 86400 + int64_t{hour} * 3600 + int64_t{minute} * 60 + second - offset_seconds;
-}
-
 Result<Context> parse_context(std::string_view text) {
   Context context;
   if (std::all_of(text.begin(), text.end(),
@@ -330,7 +273,7 @@ Result<Context> parse_context(std::string_view text) {
   }
   auto doc = detail::parse_document(text, "context");
   if (!doc) return doc.error();
-  ObjectReader r(doc.value(), "$", "context");
+  ObjectReader r(doc.value().root(), "$", "context");
   if (auto code = read_currency(r, "presentment_currency", false)) {
     context.presentment_currency = *code;
   }
@@ -360,7 +303,7 @@ Result<Context> parse_context(std::string_view text) {
   if (auto locale = r.string("locale"); locale && !locale->empty()) context.locale = *locale;
   context.now = read_time(r, "now");
 
-  if (const json* products = r.object("products")) {
+  if (const Value* products = r.object("products")) {
     const ObjectReader all(*products, r, "products");
     for (auto it = products->begin(); it != products->end() && !r.failed(); ++it) {
       const auto id = parse_id_key(it.key());
@@ -379,7 +322,7 @@ Result<Context> parse_context(std::string_view text) {
       context.products.insert_or_assign(context.products.end(), *id, std::move(facts));
     }
   }
-  if (const json* variants = r.object("variants")) {
+  if (const Value* variants = r.object("variants")) {
     const ObjectReader all(*variants, r, "variants");
     for (auto it = variants->begin(); it != variants->end() && !r.failed(); ++it) {
       const auto id = parse_id_key(it.key());
@@ -397,7 +340,7 @@ Result<Context> parse_context(std::string_view text) {
       context.variants[*id] = std::move(facts);
     }
   }
-  if (const json* choices = r.object("gift_choices")) {
+  if (const Value* choices = r.object("gift_choices")) {
     for (auto it = choices->begin(); it != choices->end() && !r.failed(); ++it) {
       const std::string path = key_path("$.gift_choices", it.key());
       if (!it.value().is_array()) {
@@ -410,7 +353,7 @@ Result<Context> parse_context(std::string_view text) {
       context.gift_choices[std::string(it.key())] = std::move(ids);
     }
   }
-  context.offer_candidates = r.integers("offer_candidates");
+  context.suggestion_candidates = r.integers("offer_candidates");
   if (r.failed()) return r.error();
   return context;
 }
@@ -419,7 +362,7 @@ Result<Program> parse_program(std::string_view text) {
   auto doc = detail::parse_document(text, "program");
   if (!doc) return doc.error();
   Program program;
-  ObjectReader r(doc.value(), "$", "program");
+  ObjectReader r(doc.value().root(), "$", "program");
   r.reject_unknown({"format", "id", "version", "currency", "basis", "rounding", "default_locale",
                     "schedule", "eligibility", "bars"});
   auto format = r.integer("format", /*required=*/true);
@@ -448,7 +391,7 @@ Result<Program> parse_program(std::string_view text) {
   }
   program.schedule = read_schedule(r);
   program.eligibility = read_eligibility(r);
-  const json* bars = r.array("bars", /*required=*/true);
+  const Value* bars = r.array("bars", /*required=*/true);
   if (r.failed()) return r.error();
   if (bars->empty() || bars->size() > kMaxBars) {
     return make_error(
@@ -484,14 +427,14 @@ Result<Program> parse_program(std::string_view text) {
       }
     }
     bar.scope = read_scope(br);
-    if (const json* complete = br.object("complete")) {
+    if (const Value* complete = br.object("complete")) {
       for (auto it = complete->begin(); it != complete->end() && !br.failed(); ++it) {
         if (auto t = br.as_string(it.value(), key_path(br.path_of("complete"), it.key()))) {
           bar.complete_texts[std::string(it.key())] = *t;
         }
       }
     }
-    const json* tiers = br.array("tiers", /*required=*/true);
+    const Value* tiers = br.array("tiers", /*required=*/true);
     if (br.failed()) return br.error();
     if (tiers->empty() || tiers->size() > kMaxTiersPerBar) {
       return make_error("too_many",
@@ -546,9 +489,9 @@ struct AmountReader {
 
 // Line properties: an object in cart.js, an array of {name, value} in orders.
 void read_properties(ObjectReader& r, std::map<std::string, std::string>& out) {
-  const json* props = r.find("properties");
+  const Value* props = r.find("properties");
   if (!props) return;
-  auto text_of = [](const json& v) { return v.is_string() ? std::string(v.text()) : v.dump(); };
+  auto text_of = [](const Value& v) { return v.is_string() ? std::string(v.text()) : v.dump(); };
   if (props->is_object()) {
     for (auto it = props->begin(); it != props->end(); ++it) {
       out[std::string(it.key())] = text_of(it.value());
@@ -558,7 +501,7 @@ void read_properties(ObjectReader& r, std::map<std::string, std::string>& out) {
       // "order" even inside a cart: errors name the form this shape comes from.
       ObjectReader p((*props)[i], index_path(r.path_of("properties"), i), "order");
       auto name = p.string("name", /*required=*/true);
-      const json* value = p.find("value");
+      const Value* value = p.find("value");
       if (p.failed()) {
         r.adopt(p.error());
         return;
@@ -575,10 +518,10 @@ void read_properties(ObjectReader& r, std::map<std::string, std::string>& out) {
 Result<Cart> parse_cart(std::string_view text, const Context& context) {
   auto doc = detail::parse_document(text, "cart");
   if (!doc) return doc.error();
-  ObjectReader r(doc.value(), "$", "cart");
+  ObjectReader r(doc.value().root(), "$", "cart");
   Cart cart;
   cart.currency = read_currency(r, "currency", /*required=*/true).value_or("");
-  const json* items = r.array("items", /*required=*/true);
+  const Value* items = r.array("items", /*required=*/true);
   if (r.failed()) return r.error();
   if (items->size() > kMaxCartLines) {
     return make_error("too_many",
@@ -619,7 +562,7 @@ Result<Cart> parse_cart(std::string_view text, const Context& context) {
     if (li.failed()) return li.error();
     cart.items.push_back(std::move(line));
   }
-  if (const json* applications = r.array("cart_level_discount_applications")) {
+  if (const Value* applications = r.array("cart_level_discount_applications")) {
     for (std::size_t i = 0; i < applications->size(); ++i) {
       ObjectReader a((*applications)[i], "$.cart_level_discount_applications", i, "cart");
       AmountReader amounts{a, minor, context.cart_amounts};
@@ -631,7 +574,7 @@ Result<Cart> parse_cart(std::string_view text, const Context& context) {
       }
     }
   }
-  if (const json* codes = r.array("discount_codes")) {
+  if (const Value* codes = r.array("discount_codes")) {
     for (std::size_t i = 0; i < codes->size(); ++i) {
       ObjectReader c((*codes)[i], "$.discount_codes", i, "cart");
       if (auto code = c.string("code")) cart.discount_codes.push_back(*code);
@@ -661,10 +604,10 @@ std::optional<int64_t> read_order_amount(ObjectReader& r, std::string_view field
              key_path(r.path(), std::string(field) + "_set"));
       return std::nullopt;
     }
-    if (const json* set = r.object(std::string(field) + "_set")) {
+    if (const Value* set = r.object(std::string(field) + "_set")) {
       const std::string set_path = key_path(r.path(), std::string(field) + "_set");
       ObjectReader s(*set, set_path, "order");
-      if (const json* money = s.object("presentment_money", true)) {
+      if (const Value* money = s.object("presentment_money", true)) {
         ObjectReader m(*money, key_path(set_path, "presentment_money"), "order");
         text = m.string("amount", true);
         path = key_path(m.path(), "amount");
@@ -674,7 +617,7 @@ std::optional<int64_t> read_order_amount(ObjectReader& r, std::string_view field
     }
   }
   if (!text && !r.failed()) {
-    const json* value = r.find(field);
+    const Value* value = r.find(field);
     path = key_path(r.path(), field);
     if (value && value->is_number_integer()) {
       // Some payload producers send integers; accept them as whole units.
@@ -722,7 +665,7 @@ std::vector<std::string> split_tags(const std::string& text) {
 Result<Order> parse_order(std::string_view text) {
   auto doc = detail::parse_document(text, "order");
   if (!doc) return doc.error();
-  ObjectReader r(doc.value(), "$", "order");
+  ObjectReader r(doc.value().root(), "$", "order");
   Order order;
   order.id = r.integer_in("id", 0, INT64_MAX).value_or(0);
   const std::string shop_currency = read_currency(r, "currency", /*required=*/true).value_or("");
@@ -730,25 +673,25 @@ Result<Order> parse_order(std::string_view text) {
   const bool presentment = currency != shop_currency;
   order.cart.currency = currency;
   if (auto created = read_time(r, "created_at")) order.created_at = *created;
-  if (const json* address = r.object("shipping_address")) {
+  if (const Value* address = r.object("shipping_address")) {
     ObjectReader a(*address, "$.shipping_address", "order");
     order.country = detail::upper(a.string("country_code").value_or(""));
     if (a.failed()) return a.error();
   }
-  if (const json* customer = r.object("customer")) {
+  if (const Value* customer = r.object("customer")) {
     ObjectReader c(*customer, "$.customer", "order");
     order.customer_tags = split_tags(c.string("tags").value_or(""));
     order.customer_id = c.integer_in("id", 1, INT64_MAX);
     if (c.failed()) return c.error();
   }
-  if (const json* codes = r.array("discount_codes")) {
+  if (const Value* codes = r.array("discount_codes")) {
     for (std::size_t i = 0; i < codes->size(); ++i) {
       ObjectReader c((*codes)[i], "$.discount_codes", i, "order");
       if (auto code = c.string("code")) order.cart.discount_codes.push_back(*code);
       if (c.failed()) return c.error();
     }
   }
-  const json* items = r.array("line_items", /*required=*/true);
+  const Value* items = r.array("line_items", /*required=*/true);
   if (r.failed()) return r.error();
   if (items->size() > kMaxCartLines) {
     return make_error("too_many", "order: too many line items", "$.line_items");
@@ -768,7 +711,7 @@ Result<Order> parse_order(std::string_view text) {
     }
     line.original_line_price = total.value_or(0);
     int64_t discounts = 0;
-    if (const json* allocations = li.array("discount_allocations")) {
+    if (const Value* allocations = li.array("discount_allocations")) {
       const std::string base = key_path(li.path(), "discount_allocations");
       for (std::size_t a = 0; a < allocations->size() && !li.failed(); ++a) {
         ObjectReader ar((*allocations)[a], index_path(base, a), "order");

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <set>
 
-#include "engine.h"
-#include "int128.h"
+#include "money/int128.h"
+#include "rewards/assess.h"
 
 namespace tiercart {
 
@@ -232,10 +232,10 @@ void reconcile_gifts(const TierState& state, const Program& program, const Conte
 
 // For each bar with a next tier, the candidate that reaches it for the least extra spend;
 // when none reaches it, the one that comes closest.
-std::vector<Offer> pick_offers(const Cart& cart, const Context& context,
-                               const Assessment& assessment) {
-  std::vector<Offer> offers;
-  if (context.offer_candidates.empty()) return offers;
+std::vector<Suggestion> pick_suggestions(const Cart& cart, const Context& context,
+                                         const Assessment& assessment) {
+  std::vector<Suggestion> suggestions;
+  if (context.suggestion_candidates.empty()) return suggestions;
   std::set<int64_t> in_cart;
   for (const auto& line : cart.items) {
     if (!detail::is_gift_line(line)) in_cart.insert(line.variant_id);
@@ -244,8 +244,8 @@ std::vector<Offer> pick_offers(const Cart& cart, const Context& context,
     if (state.next < 0) continue;
     const TierState& next = state.tiers[state.next];
     const int64_t remaining = next.threshold - state.qualifying;
-    std::optional<Offer> best;
-    for (int64_t variant : context.offer_candidates) {
+    std::optional<Suggestion> best;
+    for (int64_t variant : context.suggestion_candidates) {
       if (in_cart.count(variant)) continue;
       auto facts = context.variants.find(variant);
       if (facts == context.variants.end()) continue;
@@ -258,24 +258,24 @@ std::vector<Offer> pick_offers(const Cart& cart, const Context& context,
       probe.product_id = facts->second.product_id;
       if (!detail::counts_toward(*state.bar, probe, context)) continue;
       const int64_t gain = state.bar->metric == Metric::kQuantity ? 1 : *price;
-      Offer offer;
-      offer.bar_id = state.bar->id;
-      offer.tier_id = next.tier->id;
-      offer.variant_id = variant;
-      offer.product_id = facts->second.product_id;
-      offer.title = facts->second.title;
-      offer.price = *price;
-      offer.reaches_tier = gain >= remaining;
-      auto better = [&](const Offer& a, const Offer& b) {
+      Suggestion suggestion;
+      suggestion.bar_id = state.bar->id;
+      suggestion.tier_id = next.tier->id;
+      suggestion.variant_id = variant;
+      suggestion.product_id = facts->second.product_id;
+      suggestion.title = facts->second.title;
+      suggestion.price = *price;
+      suggestion.reaches_tier = gain >= remaining;
+      auto better = [&](const Suggestion& a, const Suggestion& b) {
         if (a.reaches_tier != b.reaches_tier) return a.reaches_tier;
         if (a.price != b.price) return a.reaches_tier ? a.price < b.price : a.price > b.price;
         return a.variant_id < b.variant_id;
       };
-      if (!best || better(offer, *best)) best = offer;
+      if (!best || better(suggestion, *best)) best = suggestion;
     }
-    if (best) offers.push_back(*best);
+    if (best) suggestions.push_back(*best);
   }
-  return offers;
+  return suggestions;
 }
 
 }  // namespace
@@ -363,7 +363,7 @@ Result<Evaluation> evaluate(const Program& program, const Cart& cart, const Cont
   for (auto& action : adjustments) {
     if (action.type == ActionType::kAdd) evaluation.actions.push_back(std::move(action));
   }
-  evaluation.offers = pick_offers(cart, context, assessment);
+  evaluation.suggestions = pick_suggestions(cart, context, assessment);
   return evaluation;
 }
 

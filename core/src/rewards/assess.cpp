@@ -1,9 +1,9 @@
-#include "engine.h"
+#include "rewards/assess.h"
 
 #include <algorithm>
 
-#include "int128.h"
-#include "json_reader.h"
+#include "json/reader.h"
+#include "money/int128.h"
 
 namespace tiercart::detail {
 

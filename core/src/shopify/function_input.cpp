@@ -1,15 +1,15 @@
-// The Function input through the core's one JSON reader (json_reader.h): parse_document
+// The Function input through the core's one JSON reader (json/reader.h): parse_document
 // checks that it is JSON (the same accept/reject rules as every other document the core
 // reads) and builds the tree in one pass; this file then walks the tree once, reading the
 // fields tiercart uses into the core's values. Errors carry the same codes, messages and
 // JSON paths as the rest of the core's readers (docs/errors.md).
 
-#include "function_input.h"
+#include "shopify/function_input.h"
 
 #include <algorithm>
 #include <cstdint>
 
-#include "json_reader.h"
+#include "json/reader.h"
 #include "tiercart/function.h"
 #include "tiercart/tiercart.h"
 

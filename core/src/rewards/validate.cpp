@@ -4,7 +4,7 @@
 #include <map>
 #include <set>
 
-#include "engine.h"
+#include "rewards/assess.h"
 
 namespace tiercart {
 

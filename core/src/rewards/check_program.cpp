@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <set>
 
-#include "engine.h"
-#include "json_reader.h"
+#include "json/reader.h"
+#include "rewards/assess.h"
 #include "tiercart/tiercart.h"
 
 namespace tiercart {

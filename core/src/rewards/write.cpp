@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <string_view>
 
-#include "json_reader.h"
-#include "json_writer.h"
+#include "json/reader.h"
+#include "json/writer.h"
 #include "tiercart/tiercart.h"
 
 namespace tiercart {
@@ -70,7 +70,7 @@ std::string to_json(const Evaluation& evaluation) {
   const int minor = minor_units(evaluation.currency).value_or(2);
   auto money = [&](int64_t amount) { return format_money(amount, minor, evaluation.money_format); };
   Writer w(1024 + 512 * evaluation.bars.size() + 256 * evaluation.actions.size() +
-           256 * evaluation.offers.size());
+           256 * evaluation.suggestions.size());
   w.begin_object();
   write_program(w, evaluation.program_id, evaluation.program_version);
   w.field("currency", evaluation.currency).field("minor_units", minor);
@@ -155,16 +155,16 @@ std::string to_json(const Evaluation& evaluation) {
   }
   w.end_array();
   w.key("offers").begin_array();
-  for (const auto& offer : evaluation.offers) {
+  for (const auto& suggestion : evaluation.suggestions) {
     w.begin_object()
-        .field("bar", offer.bar_id)
-        .field("tier", offer.tier_id)
-        .field("variant_id", offer.variant_id)
-        .field("product_id", offer.product_id)
-        .field("title", offer.title)
-        .field("price", offer.price)
-        .field("price_formatted", money(offer.price))
-        .field("reaches_tier", offer.reaches_tier)
+        .field("bar", suggestion.bar_id)
+        .field("tier", suggestion.tier_id)
+        .field("variant_id", suggestion.variant_id)
+        .field("product_id", suggestion.product_id)
+        .field("title", suggestion.title)
+        .field("price", suggestion.price)
+        .field("price_formatted", money(suggestion.price))
+        .field("reaches_tier", suggestion.reaches_tier)
         .end_object();
   }
   w.end_array();

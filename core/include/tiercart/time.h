@@ -1,0 +1,21 @@
+// Time: the one place where the core reads and writes points in time. Shopify's documents
+// carry ISO 8601 texts ("2026-11-21T12:00:00Z", "2025-10-07T09:50:26+02:00"); the core holds
+// Unix seconds, so that schedules, edit windows and countdowns compare integers.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "tiercart/result.h"
+
+namespace tiercart {
+
+// Parses an ISO 8601 UTC or offset time ("2026-11-21T12:00:00Z", "...+01:00") into Unix
+// seconds. Error "invalid_time" at `path`.
+Result<int64_t> parse_time(std::string_view text, const std::string& path);
+
+// Unix seconds as "2026-11-21T12:00:00Z".
+std::string format_time(int64_t unix_seconds);
+
+}  // namespace tiercart
