@@ -1,6 +1,8 @@
 // tiercart: the core on the command line. JSON on stdout; exit 0 ok, 1 a claim or a program
 // rejected, 2 bad input (one line on stderr). Inputs are files or "-" for stdin.
 
+#include "tiercart/tiercart.h"
+
 #include <cstdio>
 #include <cstring>
 #include <map>
@@ -8,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "tiercart/json_writer.h"
 #include "tiercart/post_purchase.h"
-#include "tiercart/tiercart.h"
 
 namespace {
 
@@ -247,10 +249,9 @@ int check_address(const Args& args) {
   if (!parsed) return report(parsed.error());
   auto parsed_options = tiercart::parse_address_options(options);
   if (!parsed_options) return report(parsed_options.error());
-  auto result = tiercart::check_address_json(address, options);
-  if (!result) return report(result.error());
-  print(result.value());
-  return tiercart::check_address(parsed.value(), parsed_options.value()).ok ? kOk : kRejected;
+  const auto check = tiercart::check_address(parsed.value(), parsed_options.value());
+  print(tiercart::to_json(check));
+  return check.ok ? kOk : kRejected;
 }
 
 // The core's ISO 4217 table as one JSON object, {"AED":2,...}: the source that other
@@ -259,15 +260,10 @@ int currencies(const Args& args) {
   if (!args.options.empty() || !args.positional.empty()) {
     return bad_input("currencies takes no arguments");
   }
-  std::string json = "{";
-  for (const auto& entry : tiercart::currency_table()) {
-    if (json.size() > 1) json += ',';
-    json += '"';
-    json += entry.code;
-    json += "\":";
-    json += std::to_string(entry.minor_units);
-  }
-  print(json + "}");
+  tiercart::JsonWriter w(2048);
+  w.begin_object();
+  for (const auto& entry : tiercart::currency_table()) w.field(entry.code, entry.minor_units);
+  print(w.end_object().take());
   return kOk;
 }
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "json/writer.h"
+#include "tiercart/json_writer.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
@@ -17,10 +17,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   const auto replace = ordered_json::error_handler_t::replace;
 
   std::string ours;
-  tiercart::detail::append_json_string(ours, text);
+  tiercart::append_json_string(ours, text);
   if (ours != ordered_json(text).dump(-1, ' ', false, replace)) __builtin_trap();
 
-  tiercart::detail::Writer writer;
+  tiercart::JsonWriter writer;
   writer.begin_object().key(text).begin_array().text(text).number(-7).end_array().end_object();
   ordered_json expected = ordered_json::object();
   expected[text] = ordered_json::array({text, -7});

@@ -60,7 +60,7 @@ std::optional<ComplianceAnswer> read_orders(const Json& payload, const char* key
   return std::nullopt;
 }
 
-Json erasure_json(const Erasure& erased) {
+Json erasure_counts(const Erasure& erased) {
   return {{"verdicts", erased.verdicts},
           {"order_edits", erased.order_edits},
           {"data_requests", erased.data_requests}};
@@ -95,11 +95,11 @@ ComplianceAnswer handle_compliance(Store& store, const std::string& topic,
     if (auto bad = read_orders(payload, "orders_to_redact", orders)) return *bad;
     auto erased = store.erase_customer(shop, customer_id, orders);
     if (!erased) return error_answer(503, "storage_unavailable", erased.error().message);
-    answer["erased"] = erasure_json(erased.value());
+    answer["erased"] = erasure_counts(erased.value());
   } else if (topic == "shop/redact") {
     auto erased = store.erase_shop(shop);
     if (!erased) return error_answer(503, "storage_unavailable", erased.error().message);
-    answer["erased"] = erasure_json(erased.value());
+    answer["erased"] = erasure_counts(erased.value());
   } else if (topic == "customers/data_request") {
     DataRequestRecord request;
     request.shop = shop;
@@ -125,40 +125,45 @@ ComplianceAnswer handle_compliance(Store& store, const std::string& topic,
   return {200, dump(answer)};
 }
 
-Result<std::string> data_requests_json(Store& store, int limit) {
+Result<std::string> data_requests_answer(Store& store, int limit) {
   auto requests = store.list_data_requests(limit);
   if (!requests) return requests.error();
-  Json list = Json::array();
+  JsonWriter w(1024);
+  w.begin_object().key("data_requests").begin_array();
   for (const DataRequestRecord& request : requests.value()) {
     auto verdicts = store.customer_verdicts(request.shop, request.customer_id, request.orders);
     if (!verdicts) return verdicts.error();
+    w.begin_object()
+        .field("shop", request.shop)
+        .field("request_id", request.request_id)
+        .field("customer_id", request.customer_id);
+    w.key("orders_requested").begin_array();
+    for (int64_t order : request.orders) w.number(order);
+    w.end_array();
+    w.field("received_at", request.received_at);
     // The edits of every order the request covers: those asked for and those found.
     std::set<int64_t> order_ids(request.orders.begin(), request.orders.end());
-    Json verdict_list = Json::array();
+    w.key("verdicts").begin_array();
     for (const VerdictRecord& verdict : verdicts.value()) {
       order_ids.insert(verdict.order_id);
-      verdict_list.push_back(verdict_json(verdict));
+      write_verdict(w, verdict);
     }
-    Json edits = Json::array();
+    w.end_array();
+    w.key("order_edits").begin_array();
     for (int64_t order_id : order_ids) {
       auto found = store.list_order_edits(request.shop, order_id);
       if (!found) return found.error();
       for (const OrderEditRecord& edit : found.value()) {
-        edits.push_back({{"order_id", edit.order_id},
-                         {"edit", edit.edit},
-                         {"document", stored_json(edit.document)},
-                         {"created_at", edit.created_at}});
+        // An edit's document is JSON the server stored from the core's answer.
+        w.begin_object().field("order_id", edit.order_id).field("edit", edit.edit);
+        w.key("document").raw(edit.document);
+        w.field("created_at", edit.created_at).end_object();
       }
     }
-    list.push_back({{"shop", request.shop},
-                    {"request_id", request.request_id},
-                    {"customer_id", request.customer_id ? Json(*request.customer_id) : Json()},
-                    {"orders_requested", request.orders},
-                    {"received_at", request.received_at},
-                    {"verdicts", std::move(verdict_list)},
-                    {"order_edits", std::move(edits)}});
+    w.end_array().end_object();
   }
-  return dump({{"data_requests", std::move(list)}});
+  w.end_array().end_object();
+  return w.take();
 }
 
 }  // namespace tiercart::server

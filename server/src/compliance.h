@@ -30,6 +30,6 @@ ComplianceAnswer handle_compliance(Store& store, const std::string& topic,
 
 // GET /admin/data-requests: the newest requests, each with what the store holds of that
 // customer now (verdicts of their orders and the edits of those orders).
-Result<std::string> data_requests_json(Store& store, int limit);
+Result<std::string> data_requests_answer(Store& store, int limit);
 
 }  // namespace tiercart::server

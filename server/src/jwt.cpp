@@ -74,7 +74,7 @@ std::string jwt_sign_texts(std::string_view header_json, std::string_view payloa
 }
 
 std::string jwt_sign(const Json& claims, std::string_view secret) {
-  return jwt_sign_texts(R"({"alg":"HS256","typ":"JWT"})", dump(claims), secret);
+  return jwt_sign_texts(kJwtHeader, dump(claims), secret);
 }
 
 Result<Json> jwt_verify(std::string_view token, std::string_view secret, const JwtCheck& check) {

@@ -38,7 +38,9 @@ Result<nlohmann::json> jwt_verify(std::string_view token, std::string_view secre
 // header.payload.signature over the exact JSON texts given (known vectors need their bytes).
 std::string jwt_sign_texts(std::string_view header_json, std::string_view payload_json,
                            std::string_view secret);
-// {"alg":"HS256","typ":"JWT"} over `claims` serialised compactly.
+// The header of every token this server signs.
+inline constexpr std::string_view kJwtHeader = R"({"alg":"HS256","typ":"JWT"})";
+// kJwtHeader over `claims` serialised compactly.
 std::string jwt_sign(const nlohmann::json& claims, std::string_view secret);
 
 // 128 random bits from OpenSSL as a UUID (version 4) string, for `jti`.

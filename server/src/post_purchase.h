@@ -1,10 +1,12 @@
 // After the order, on the server: Shopify's post-purchase offer page and the customer's
-// self-service edits. Offers are recomputed natively by the core (select_offers_json) from
-// the order Shopify signed into its token, never priced from what a client sends; an
-// accepted offer becomes a changeset token signed with the app secret, stored so that the
-// same acceptance always gets the same answer. Address changes and cancels arrive through
-// the app proxy and are checked against the merchant's edit window and the address rules.
-// docs/server.md, "Post-purchase and order edits", gives the routes and their answers.
+// self-service edits. Offers are recomputed natively by the core (select_offers) from the
+// purchase Shopify signed into its token, never priced from what a client sends; an accepted
+// offer becomes a changeset token signed with the app secret, stored so that the same
+// acceptance always gets the same answer. Address changes and cancels arrive through the app
+// proxy (or the customer account extension) and are checked against the merchant's edit
+// window and the address rules. post_purchase.cpp holds the routes and settings, offers.cpp
+// the offers and changesets, order_edits.cpp the edits. docs/server.md, "Post-purchase and
+// order edits", gives the routes and their answers.
 #pragma once
 
 #include <functional>
@@ -14,8 +16,9 @@
 #include <string>
 
 #include "config.h"
+#include "responses.h"
 #include "store.h"
-#include "tiercart/result.h"
+#include "tiercart/post_purchase.h"
 
 namespace httplib {
 class Server;
@@ -24,10 +27,6 @@ struct Response;
 }  // namespace httplib
 
 namespace tiercart::server {
-
-// Shopify's token for the initial purchase, as a REST order the core reads (amounts in the
-// presentment currency). Exposed for tests: line totals must survive exactly.
-Result<std::string> order_from_purchase_token(const std::string& claims_json);
 
 class PostPurchase {
  public:
@@ -42,13 +41,20 @@ class PostPurchase {
  private:
   PostPurchase(const Config& config, Store& store) : config_(config), store_(store) {}
 
+  // offers.cpp
   void offer(const httplib::Request& req, httplib::Response& res);
   void sign_changeset(const httplib::Request& req, httplib::Response& res);
+  void customer_offers(const httplib::Request& req, httplib::Response& res);
+  // The verified claims of the Authorization bearer token, or an answer already sent.
+  std::optional<Json> verified_claims(const httplib::Request& req, httplib::Response& res);
+  // The offers for a purchase, or an answer already sent (404 when no catalog is set).
+  std::optional<OfferSelection> offers_for(const Order& purchase, httplib::Response& res);
+
+  // order_edits.cpp
   // GET .../edits: what may still change; POST .../address or .../cancel: the change.
   void edit(const httplib::Request& req, httplib::Response& res);
   // The customer account extension's routes: the shop comes from its session token.
   void customer_edit(const httplib::Request& req, httplib::Response& res);
-  void customer_offers(const httplib::Request& req, httplib::Response& res);
   // Who calls: the shop and the signed-in customer, from a verified request.
   struct Caller {
     std::string shop;
@@ -66,15 +72,11 @@ class PostPurchase {
   void edit_order(const Caller& caller, int64_t order_id, const std::string& kind,
                   const httplib::Request& req, httplib::Response& res);
 
-  // The verified claims of the Authorization bearer token, or an answer already sent.
-  std::optional<std::string> verified_claims(const httplib::Request& req, httplib::Response& res);
-  // The offers for the token's purchase: select_offers_json's answer, or an answer sent.
-  std::optional<std::string> offers_for(const std::string& claims_json, httplib::Response& res);
-
+  // The merchant's settings, as the core read them when they were saved.
   struct Settings {
-    std::string offers;           // the offer catalog (docs/post-purchase.md 1.1)
-    std::string policy;           // the edit policy (2)
-    std::string address_options;  // check_address options (3)
+    std::shared_ptr<const OfferCatalog> offers;  // docs/post-purchase.md 1.1
+    std::shared_ptr<const EditPolicy> policy;    // 2
+    AddressOptions address_options;              // 3
   };
   Settings settings() const;
 
@@ -83,5 +85,9 @@ class PostPurchase {
   mutable std::mutex settings_mutex_;
   Settings settings_;
 };
+
+// Whether a price a client says it showed (`{"amount": minor units, "currency": "USD"}`) is
+// the offer's price as the core computed it now.
+bool same_price(const Json& claimed, const Money& price);
 
 }  // namespace tiercart::server

@@ -12,6 +12,12 @@ std::string dump(const Json& value) {
   return value.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
+std::string json_text(std::string_view text) {
+  std::string out;
+  append_json_string(out, text);
+  return out;
+}
+
 int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -21,29 +27,36 @@ int64_t now_ms() {
 int64_t now_seconds() { return now_ms() / 1000; }
 
 std::string error_body(const std::string& code, const std::string& message, const std::string& path,
-                       const Json& extra) {
-  Json error = {{"code", code}, {"message", message}};
-  if (!path.empty()) error["path"] = path;
-  for (const auto& [key, value] : extra.items()) error[key] = value;
-  return dump({{"error", error}});
+                       const ErrorMembers& extra) {
+  JsonWriter w(128 + message.size());
+  w.begin_object().key("error").begin_object().field("code", code).field("message", message);
+  if (!path.empty()) w.field("path", path);
+  for (const auto& [key, value] : extra) w.key(key).raw(value);
+  w.end_object().end_object();
+  return w.take();
 }
 
 void send_error(httplib::Response& res, int status, const std::string& code,
-                const std::string& message, const std::string& path, const Json& extra) {
+                const std::string& message, const std::string& path, const ErrorMembers& extra) {
   res.status = status;
   res.set_content(error_body(code, message, path, extra), kJson);
 }
 
-Json stored_json(const std::string& text) {
-  Json value = Json::parse(text, nullptr, false);
-  return value.is_discarded() ? Json(text) : value;
+void send_core_error(httplib::Response& res, int status, const Error& error) {
+  send_error(res, status, error.code, error.message, error.path);
 }
 
-Json verdict_json(const VerdictRecord& record) {
-  return {{"webhook_id", record.webhook_id},       {"shop", record.shop},
-          {"order_id", record.order_id},           {"earned", record.earned},
-          {"tags", stored_json(record.tags)},      {"received_at", record.received_at},
-          {"verdict", stored_json(record.verdict)}};
+// The stored verdict and tags are JSON the server wrote from the core's verdict.
+void write_verdict(JsonWriter& w, const VerdictRecord& record) {
+  w.begin_object()
+      .field("webhook_id", record.webhook_id)
+      .field("shop", record.shop)
+      .field("order_id", record.order_id)
+      .field("earned", record.earned);
+  w.key("tags").raw(record.tags);
+  w.field("received_at", record.received_at);
+  w.key("verdict").raw(record.verdict);
+  w.end_object();
 }
 
 bool body_too_large(const httplib::Request& req, httplib::Response& res, std::size_t limit) {

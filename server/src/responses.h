@@ -1,11 +1,19 @@
-// Shared by the server's routes: JSON without aborts, JSON error answers, body limits and
-// the wall clock. One definition each, so every route answers errors the same way.
+// Shared by the server's routes: JSON error answers, body limits and the wall clock. One
+// definition each, so every route answers errors the same way. Answers are written with the
+// core's JsonWriter, which embeds the core's documents (and those stored from them) as they
+// are: the server never parses a document the core wrote.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "tiercart/json_writer.h"
+#include "tiercart/result.h"
 
 namespace httplib {
 struct Request;
@@ -14,32 +22,40 @@ struct Response;
 
 namespace tiercart::server {
 
+// nlohmann/json reads what arrives over HTTP (webhook payloads, request bodies, a JWT's
+// parts); nothing else in the server is parsed.
 using Json = nlohmann::json;
 
 inline constexpr const char* kJson = "application/json";
 // The setting under which PUT /admin/context stores the shop context.
 inline constexpr const char* kContextKey = "context";
 
-// Compact JSON. Under JSON_NOEXCEPTION a throw is an abort: invalid UTF-8 is replaced instead.
+// Compact JSON of a value the server built. Under JSON_NOEXCEPTION a throw is an abort:
+// invalid UTF-8 is replaced instead.
 std::string dump(const Json& value);
+
+// A JSON string (quotes included), invalid UTF-8 replaced.
+std::string json_text(std::string_view text);
 
 int64_t now_ms();
 int64_t now_seconds();
 
+// Members added to an error answer: a key and its value as JSON text.
+using ErrorMembers = std::vector<std::pair<std::string, std::string>>;
+
 // `{"error": {code, message, path?, ...extra}}`: every error answer's body.
 std::string error_body(const std::string& code, const std::string& message,
-                       const std::string& path = "", const Json& extra = Json::object());
+                       const std::string& path = "", const ErrorMembers& extra = {});
 // That body with `status`.
 void send_error(httplib::Response& res, int status, const std::string& code,
                 const std::string& message, const std::string& path = "",
-                const Json& extra = Json::object());
+                const ErrorMembers& extra = {});
+// A core error (code, message, JSON path) with `status`.
+void send_core_error(httplib::Response& res, int status, const Error& error);
 
-// A JSON document stored by us (a verdict, tags, a program), embedded as JSON rather than as
-// a string; text that is not JSON stays a string.
-Json stored_json(const std::string& text);
 // A stored verdict as the admin API lists it.
 struct VerdictRecord;
-Json verdict_json(const VerdictRecord& record);
+void write_verdict(JsonWriter& w, const VerdictRecord& record);
 
 // A body over its route's limit gets 413 `too_large`; true when it was answered. The
 // server-wide limit (the largest, for webhooks) is enforced by httplib before a handler

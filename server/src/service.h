@@ -1,5 +1,7 @@
 // The HTTP service: routes, signature checks, limits and the glue between the core, the
-// group-commit writer and the store. One Service is one server; tests start it in-process
+// group-commit writer and the store. Its routes live in one file per group: webhooks.cpp,
+// app_proxy.cpp, admin.cpp, metrics.cpp; post-purchase offers and order edits in
+// post_purchase.h. One Service is one server; tests start it in-process
 // on an ephemeral port, main.cpp runs it until SIGTERM.
 #pragma once
 
@@ -41,21 +43,10 @@ struct Metrics {
   void observe_latency(double seconds);
 };
 
-// The shop as the admin API last described it: one context in the shop currency, plus the
-// rate of each presentment currency the shop sells in (`"rates": {"EUR": "0.92"}` in the
-// context document, beside `shop_currency`).
-struct ShopContext {
-  Context context;
-  std::map<std::string, Rate> rates;
-
-  // The context for a cart or order paid in `currency`. In another currency than the shop's
-  // it carries that currency's rate, and no catalog prices: those are in the shop currency,
-  // and an order's presentment prices are Shopify's own (the webhook is signed).
-  Context for_currency(const std::string& currency) const;
-};
-
-// Reads the shop context document: the core's context plus the server's `rates`.
-Result<ShopContext> parse_shop_context(std::string_view document);
+// Reads the shop context document (the core's context, with the rates of the other
+// currencies the shop sells in) and clears what must come from each order: time, country,
+// customer tags and presentment currency.
+Result<Context> parse_shop_context(std::string_view document);
 
 class Service {
  public:
@@ -99,7 +90,7 @@ class Service {
   // `storage_failed` is set when the store could not be asked.
   std::shared_ptr<const Program> program(const std::string& id, int64_t version,
                                          bool& storage_failed);
-  std::shared_ptr<const ShopContext> shop_context() const;
+  std::shared_ptr<const Context> shop_context() const;
 
   Config config_;
   std::unique_ptr<Store> store_;
@@ -115,7 +106,7 @@ class Service {
   std::mutex programs_mutex_;
   std::map<std::pair<std::string, int64_t>, std::shared_ptr<const Program>> programs_;
   mutable std::mutex context_mutex_;
-  std::shared_ptr<const ShopContext> context_;  // the shop's catalog facts, rates, formats
+  std::shared_ptr<const Context> context_;  // the shop's catalog facts, rates, formats
 };
 
 }  // namespace tiercart::server

@@ -6,7 +6,7 @@
 
 namespace tiercart::server {
 
-std::string ids_to_json(const std::vector<int64_t>& ids) {
+std::string ids_to_text(const std::vector<int64_t>& ids) {
   std::string text = "[";
   for (std::size_t i = 0; i < ids.size(); ++i) {
     if (i) text += ',';
@@ -15,8 +15,8 @@ std::string ids_to_json(const std::vector<int64_t>& ids) {
   return text + "]";
 }
 
-std::vector<int64_t> ids_from_json(const std::string& text) {
-  // Only ever reads what ids_to_json wrote: integers between brackets and commas.
+std::vector<int64_t> ids_from_text(const std::string& text) {
+  // Only ever reads what ids_to_text wrote: integers between brackets and commas.
   std::vector<int64_t> ids;
   const char* p = text.c_str();
   while (*p) {

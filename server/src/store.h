@@ -157,8 +157,8 @@ class Store {
 
 // Order ids as the stores keep them in one column or parameter: a JSON array ("[1,2]"),
 // which SQLite's json_each and PostgreSQL's jsonb read.
-std::string ids_to_json(const std::vector<int64_t>& ids);
-std::vector<int64_t> ids_from_json(const std::string& text);
+std::string ids_to_text(const std::vector<int64_t>& ids);
+std::vector<int64_t> ids_from_text(const std::string& text);
 
 // "postgres://..." or "postgresql://..." opens PostgreSQL; "sqlite:PATH" or a plain PATH
 // opens (and creates) an SQLite file. The schema is created when missing, and a database

@@ -369,7 +369,7 @@ class PostgresStore final : public Store {
     std::lock_guard<std::mutex> lock(mutex_);
     // Parameters are text: an empty customer id is NULL, which matches no row.
     const std::string customer_text = customer_id ? std::to_string(*customer_id) : "";
-    const std::vector<std::string> all = {shop, customer_text, ids_to_json(orders)};
+    const std::vector<std::string> all = {shop, customer_text, ids_to_text(orders)};
     constexpr const char* kOrders = "(SELECT jsonb_array_elements_text($3::jsonb)::bigint)";
     const std::string customer = "NULLIF($2, '')::bigint";
     // Edits first: the customer's orders are found through the ids the verdicts still hold.
@@ -411,7 +411,7 @@ class PostgresStore final : public Store {
             "ON CONFLICT DO NOTHING",
             {request.shop, std::to_string(request.request_id),
              request.customer_id ? std::to_string(*request.customer_id) : std::string(),
-             ids_to_json(request.orders), std::to_string(request.received_at)}));
+             ids_to_text(request.orders), std::to_string(request.received_at)}));
     if (!rows.ok()) return error("insert data request");
     return rows.affected() == 1;
   }
@@ -426,7 +426,7 @@ class PostgresStore final : public Store {
     std::vector<DataRequestRecord> requests;
     for (int row = 0; row < rows.size(); ++row) {
       DataRequestRecord request{rows.text(row, 0), rows.integer(row, 1), std::nullopt,
-                                ids_from_json(rows.text(row, 3)), rows.integer(row, 4)};
+                                ids_from_text(rows.text(row, 3)), rows.integer(row, 4)};
       if (!rows.null(row, 2)) request.customer_id = rows.integer(row, 2);
       requests.push_back(std::move(request));
     }
@@ -442,7 +442,7 @@ class PostgresStore final : public Store {
             " FROM verdicts WHERE shop = $1 AND (customer_id = NULLIF($2, '')::bigint"
             " OR order_id IN (SELECT jsonb_array_elements_text($3::jsonb)::bigint))"
             " ORDER BY received_at",
-        {shop, customer_id ? std::to_string(*customer_id) : std::string(), ids_to_json(orders)}));
+        {shop, customer_id ? std::to_string(*customer_id) : std::string(), ids_to_text(orders)}));
     if (!rows.ok()) return error("customer verdicts");
     std::vector<VerdictRecord> verdicts;
     for (int row = 0; row < rows.size(); ++row) verdicts.push_back(read_verdict(rows, row));

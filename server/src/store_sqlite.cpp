@@ -438,7 +438,7 @@ class SqliteStore final : public Store {
   Result<Erasure> erase_customer(const std::string& shop, std::optional<int64_t> customer_id,
                                  const std::vector<int64_t>& orders) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    const std::string ids = ids_to_json(orders);
+    const std::string ids = ids_to_text(orders);
     // ?N, not $N: SQLite numbers `$N` parameters by first appearance, and these statements
     // name them out of order. Edits first: the customer's orders are found through the ids
     // the verdicts still hold.
@@ -478,7 +478,7 @@ class SqliteStore final : public Store {
     insert.bind(1, request.shop);
     insert.bind(2, request.request_id);
     insert.bind(3, request.customer_id);
-    insert.bind(4, ids_to_json(request.orders));
+    insert.bind(4, ids_to_text(request.orders));
     insert.bind(5, request.received_at);
     if (insert.step() != SQLITE_DONE) return storage_error(db_, "insert data request");
     return sqlite3_changes(db_) == 1;
@@ -495,7 +495,7 @@ class SqliteStore final : public Store {
     int step;
     while ((step = select.step()) == SQLITE_ROW) {
       requests.push_back({select.text(0), select.integer(1), select.nullable_integer(2),
-                          ids_from_json(select.text(3)), select.integer(4)});
+                          ids_from_text(select.text(3)), select.integer(4)});
     }
     if (step != SQLITE_DONE) return storage_error(db_, "list data requests");
     return requests;
@@ -512,7 +512,7 @@ class SqliteStore final : public Store {
     if (!select) return storage_error(db_, "prepare");
     select.bind(1, shop);
     select.bind(2, customer_id);
-    select.bind(3, ids_to_json(orders));
+    select.bind(3, ids_to_text(orders));
     std::vector<VerdictRecord> verdicts;
     int step;
     while ((step = select.step()) == SQLITE_ROW) verdicts.push_back(read_verdict(select));

@@ -3,17 +3,17 @@
 // as U+FFFD, and the writer's structure. fuzz/fuzz_json_writer.cpp compares the escaping
 // with nlohmann on random bytes; these are the cases worth naming.
 // The private header by its path: the wasm build of this suite has no core/src include.
+#include "tiercart/json_writer.h"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "json/writer.h"
-
 namespace {
 
-using tiercart::detail::append_json_string;
-using tiercart::detail::Writer;
+using tiercart::append_json_string;
+using tiercart::JsonWriter;
 
 std::string written(std::string_view text) {
   std::string out;
@@ -82,7 +82,7 @@ TEST(JsonWriter, ReplacesEachInvalidSequenceWithOneReplacementCharacter) {
 }
 
 TEST(JsonWriter, SeparatesMembersAndElementsWithCommas) {
-  Writer w;
+  JsonWriter w;
   w.begin_object().field("a", 1).key("list").begin_array();
   w.number(-2).text("x").boolean(false).null();
   w.begin_object().end_object().begin_array().end_array();
@@ -92,8 +92,17 @@ TEST(JsonWriter, SeparatesMembersAndElementsWithCommas) {
   EXPECT_EQ(w.take(), R"({"a":1,"list":[-2,"x",false,null,{},[]],"none":null,"some":5})");
 }
 
+TEST(JsonWriter, EmbedsAWrittenDocumentAsItIs) {
+  JsonWriter inner;
+  inner.begin_object().field("ok", true).end_object();
+  JsonWriter w;
+  w.begin_object().field("id", 7).key("check").raw(inner.str()).key("list").begin_array();
+  w.raw("[1,2]").raw("{}").end_array().end_object();
+  EXPECT_EQ(w.take(), R"({"id":7,"check":{"ok":true},"list":[[1,2],{}]})");
+}
+
 TEST(JsonWriter, EscapesKeysReadFromInput) {
-  Writer w;
+  JsonWriter w;
   w.begin_object().field("a\"\n", true).end_object();
   EXPECT_EQ(w.take(), "{\"a\\\"\\n\":true}");
 }
@@ -101,11 +110,11 @@ TEST(JsonWriter, EscapesKeysReadFromInput) {
 TEST(JsonWriter, PrintsNumbersAsNlohmannDoes) {
   const double doubles[] = {1.0, -0.0, 0.001, 0.0001, 1e15, 1e16, 1.5e-7, 19.99, 1e300, 5e-324};
   for (double value : doubles) {
-    Writer w;
+    JsonWriter w;
     w.floating(value);
     EXPECT_EQ(w.str(), nlohmann::json(value).dump()) << value;
   }
-  Writer w;
+  JsonWriter w;
   w.begin_array().floating(1.0).floating(1e16).floating(1.5e-7).unsigned_number(UINT64_MAX);
   w.number(INT64_MIN).end_array();
   EXPECT_EQ(w.take(), "[1.0,1e+16,1.5e-07,18446744073709551615,-9223372036854775808]");

@@ -77,6 +77,18 @@ TEST(CurrencyTable, IsSortedAndAgreesWithTheLookup) {
   }
 }
 
+TEST(DecimalText, WritesMinorUnitsAsTheCurrencyHasThem) {
+  EXPECT_EQ(decimal_text(1530, 2), "15.30");
+  EXPECT_EQ(decimal_text(5, 2), "0.05");
+  EXPECT_EQ(decimal_text(-5, 2), "-0.05");
+  EXPECT_EQ(decimal_text(500, 0), "500");
+  EXPECT_EQ(decimal_text(12345, 3), "12.345");
+  EXPECT_EQ(decimal_text(INT64_MIN, 2), "-92233720368547758.08");
+  auto back = parse_decimal_amount(decimal_text(1999, 2), "USD", "$");
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back.value(), 1999);
+}
+
 TEST(MinorUnits, ReturnsNothingForUnknownOrMalformedCodes) {
   EXPECT_EQ(minor_units("ABC"), std::nullopt);
   EXPECT_EQ(minor_units(""), std::nullopt);

@@ -302,6 +302,70 @@ TEST(OfferSelectionJson, FixedDiscountValueIsADecimalStringOfTheOrderCurrency) {
   EXPECT_EQ(json["offers"][0]["price"]["amount"], 550);
 }
 
+PostPurchaseOffer DiscountedOffer(DiscountType type) {
+  PostPurchaseOffer offer;
+  offer.id = "mug";
+  offer.variant_id = 5;
+  offer.product_id = 6;
+  offer.quantity = 2;
+  offer.title = "Mug";
+  offer.price = {1550, "USD"};
+  offer.original_price = {2000, "USD"};
+  OfferDiscount discount;
+  discount.type = type;
+  discount.title = "Yours for less";
+  if (type == DiscountType::kPercentage) {
+    discount.percentage = Rate{225, 1};
+    discount.percentage_text = "22.50";
+  } else {
+    discount.amount = 450;
+  }
+  offer.discount = discount;
+  offer.discount_amount = 450;
+  return offer;
+}
+
+TEST(OfferDocument, ReadsBackWhatItWrote) {
+  for (DiscountType type : {DiscountType::kPercentage, DiscountType::kFixedAmount}) {
+    const std::string written = to_json(DiscountedOffer(type));
+    auto read = parse_post_purchase_offer(written);
+    ASSERT_TRUE(read.ok()) << read.error().message;
+    EXPECT_EQ(read.value().id, "mug");
+    EXPECT_EQ(read.value().price.amount, 1550);
+    EXPECT_EQ(to_json(read.value()), written);
+  }
+  EXPECT_TRUE(FailsWith(parse_post_purchase_offer(R"({"id":"x"})"), "missing_field", "$.kind"));
+}
+
+TEST(Changeset, AddsTheVariantWithItsDiscountAsANumber) {
+  EXPECT_EQ(changeset_change(DiscountedOffer(DiscountType::kPercentage)),
+            R"({"type":"add_variant","variantID":5,"quantity":2,)"
+            R"("discount":{"value":22.5,"valueType":"percentage","title":"Yours for less"}})");
+  EXPECT_EQ(changeset_change(DiscountedOffer(DiscountType::kFixedAmount)),
+            R"({"type":"add_variant","variantID":5,"quantity":2,)"
+            R"("discount":{"value":4.50,"valueType":"fixed_amount","title":"Yours for less"}})");
+  PostPurchaseOffer subscription = DiscountedOffer(DiscountType::kPercentage);
+  subscription.discount.reset();
+  subscription.selling_plan_id = 77;
+  EXPECT_EQ(changeset_change(subscription),
+            R"({"type":"add_subscription","sellingPlanId":77,"variantID":5,"quantity":2})");
+}
+
+TEST(OfferSelectionJson, IsTheTypedSelectionWritten) {
+  const std::string order =
+      R"({"currency":"USD","line_items":[{"variant_id":1,"product_id":2,"quantity":1,"price":"40.00"}]})";
+  const std::string catalog =
+      R"({"format":1,"currency":"USD","offers":[{"id":"o","kind":"complementary","variant_id":5}]})";
+  const std::string context =
+      R"({"cart_amounts":"minor_units","variants":{"5":{"price":1000,"product_id":6}}})";
+  auto selection =
+      select_offers(parse_order(order).value(), OrderStatus{}, parse_offer_catalog(catalog).value(),
+                    parse_context(context).value());
+  ASSERT_TRUE(selection.ok());
+  EXPECT_EQ(selection.value().currency, "USD");
+  EXPECT_EQ(select_offers_json(order, catalog, context).value(), to_json(selection.value()));
+}
+
 TEST(OfferCatalogParsing, RefusesUnknownFieldsWithTheirPath) {
   EXPECT_TRUE(FailsWith(parse_offer_catalog(R"({"format":1,"currency":"USD","offers":[
       {"id":"a","kind":"complementary","variant_id":1,"priorty":3}]})"),

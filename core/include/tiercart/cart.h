@@ -74,6 +74,9 @@ struct Context {
   std::string presentment_currency;  // defaults to the cart's currency
   std::string shop_currency;         // defaults to the program's currency
   std::optional<Rate> rate;          // presentment units per shop unit; needed when they differ
+  // The rate of each other currency the shop sells in (JSON "rates": {"EUR": "0.92"}), for a
+  // shop's context that serves carts and orders in several currencies: for_currency() picks.
+  std::map<std::string, Rate> rates;
   CartAmounts cart_amounts = CartAmounts::kCents;
   std::string money_format;  // Shopify money_format template; default per currency when empty
   std::string country;       // ISO 3166-1 alpha-2, upper case; may be empty
@@ -103,5 +106,11 @@ struct Order {
 
 // Fills what the context leaves open from the order (time, country, tags).
 Context with_order(Context context, const Order& order);
+
+// The shop's context for a cart or order paid in `currency`. In a currency of `rates` it
+// carries that rate and no catalog prices: those are in the shop currency, and the cart's or
+// order's own prices are Shopify's. Otherwise (the shop currency, a rate already set, or a
+// currency with no rate) it is the context as it is.
+Context for_currency(const Context& shop, const std::string& currency);
 
 }  // namespace tiercart

@@ -77,6 +77,10 @@ int64_t round_amount(int64_t amount, int minor_units, Rounding rounding);
 Result<int64_t> parse_decimal_amount(std::string_view text, std::string_view currency,
                                      const std::string& path);
 
+// Minor units as the decimal text Shopify's REST payloads and changesets use: "15.30" for
+// 1530 cents, "500" for 500 yen, "-0.05" for -5 cents. The inverse of parse_decimal_amount.
+std::string decimal_text(int64_t amount, int minor_units);
+
 // How integer amounts in a cart.js payload relate to the currency. Shopify's money
 // filter treats every amount as cents (two digits) whatever the currency; whether cart.js
 // does the same for zero-decimal currencies is unconfirmed, so the context says which.

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "tiercart/cart.h"
+#include "tiercart/json_writer.h"
 #include "tiercart/money.h"
 #include "tiercart/result.h"
 #include "tiercart/tiercart.h"
@@ -124,6 +125,7 @@ struct SkippedOffer {
 };
 
 struct OfferSelection {
+  std::string currency;  // the order's presentment currency, of every amount below
   // Set when no offer may be shown for this order at all: "gift_card_order",
   // "cancelled_order", "empty_order". Offers is then empty.
   std::string suppressed;
@@ -209,7 +211,41 @@ Address normalise_address(const Address& address);
 AddressCheck check_address(const Address& address, const AddressOptions& options);
 
 // ---------------------------------------------------------------------------------------
-// JSON in, JSON out (docs/post-purchase.md gives every shape).
+// Shopify's post-purchase input (shopify/purchase_token.cpp)
+
+// A Shopify id as its newer APIs give one: digits, or a GraphQL global id
+// ("gid://shopify/ProductVariant/42"). Nothing unless positive and at most 18 digits.
+std::optional<int64_t> parse_shopify_id(std::string_view text);
+// The purchase in the claims of the token Shopify signs for the post-purchase page
+// (`input_data.initialPurchase`), as an Order in its presentment currency: each line's total
+// becomes a unit price rounded up and the remainder a line discount, to the minor unit.
+Result<Order> parse_purchase_token(std::string_view claims_json);
+// The same purchase as the customer account extension sends it: `{"initialPurchase": ..}`.
+Result<Order> parse_initial_purchase(std::string_view input_json);
+
+// Shopify's changeset change for an accepted offer: {"type":"add_variant" (or
+// "add_subscription" with "sellingPlanId"),"variantID","quantity","discount"?}, the discount's
+// value a JSON number.
+std::string changeset_change(const PostPurchaseOffer& offer);
+
+// ---------------------------------------------------------------------------------------
+// Documents out (docs/post-purchase.md gives every shape). The server embeds them in its
+// answers as they are.
+
+std::string to_json(const OfferSelection& selection);
+// The members of to_json(selection) written into an object `w` has open, for an answer that
+// adds its own (the server's post-purchase answer adds the purchase's reference id).
+void write_members(JsonWriter& w, const OfferSelection& selection);
+std::string to_json(const PostPurchaseOffer& offer);
+// An offer as to_json wrote it (one the server stored with an order edit).
+Result<PostPurchaseOffer> parse_post_purchase_offer(std::string_view json);
+std::string to_json(const EditEligibility& eligibility);
+std::string to_json(const Address& address);  // the non-empty fields
+std::string to_json(const std::vector<AddressProblem>& problems);
+std::string to_json(const AddressCheck& check);
+
+// ---------------------------------------------------------------------------------------
+// JSON in, JSON out, for bindings that only move documents (the CLI, the wasm module).
 
 // `context_json` may be empty.
 Result<std::string> select_offers_json(std::string_view order_json, std::string_view offers_json,

@@ -13,6 +13,7 @@
 
 #include "tiercart/cart.h"
 #include "tiercart/evaluate.h"
+#include "tiercart/json_writer.h"
 #include "tiercart/money.h"
 #include "tiercart/program.h"
 #include "tiercart/result.h"
@@ -44,7 +45,9 @@ std::vector<Problem> check_program(const Program& program, const Context& contex
 
 std::string to_json(const Evaluation& evaluation);
 std::string to_json(const Verdict& verdict);
-std::string to_json(const std::vector<Problem>& problems);
+std::string to_json(const std::vector<Problem>& problems);  // {"ok":..,"problems":[..]}
+// The list of to_json(problems) alone, written where `w` expects a value.
+void write_problems(JsonWriter& w, const std::vector<Problem>& problems);
 std::string to_json(const Error& error);
 
 // Formats an amount as cart.js gives it (an integer read as `mode` says) in `currency`, with

@@ -3,12 +3,14 @@
 // shopper's browser ran, and tags the orders whose rewards were not earned.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "tiercart/cart.h"
 #include "tiercart/evaluate.h"
 #include "tiercart/program.h"
+#include "tiercart/result.h"
 
 namespace tiercart {
 
@@ -32,6 +34,9 @@ struct Verdict {
   bool earned = true;              // every claim holds
   std::vector<LineVerdict> lines;  // one per claiming or tampered line
   std::vector<std::string> tags;   // order tags to apply
+  // Set when the program could not judge the cart at all (judge.h: a currency with no rate);
+  // `earned` is then false and `lines` empty.
+  std::optional<Error> error;
 };
 
 // Validates the claims of `cart` (gift lines naming a tier, prices against the catalog in

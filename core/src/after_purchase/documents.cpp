@@ -6,7 +6,7 @@
 #include <set>
 
 #include "json/reader.h"
-#include "json/writer.h"
+#include "tiercart/json_writer.h"
 #include "tiercart/post_purchase.h"
 #include "tiercart/time.h"
 
@@ -16,7 +16,6 @@ using detail::index_path;
 using detail::key_path;
 using detail::ObjectReader;
 using detail::Value;
-using detail::Writer;
 
 namespace {
 
@@ -68,18 +67,6 @@ std::optional<EditKind> parse_edit_kind(std::string_view name) {
     if (edit_kind_name(kind) == name) return kind;
   }
   return std::nullopt;
-}
-
-// Minor units as the decimal string Shopify's changeset takes ("4.50", "500" for yen).
-std::string decimal_text(int64_t amount, int minor) {
-  std::string digits = std::to_string(amount < 0 ? -amount : amount);
-  if (minor > 0) {
-    if (digits.size() <= static_cast<std::size_t>(minor)) {
-      digits.insert(0, static_cast<std::size_t>(minor) + 1 - digits.size(), '0');
-    }
-    digits.insert(digits.size() - static_cast<std::size_t>(minor), ".");
-  }
-  return amount < 0 ? "-" + digits : digits;
 }
 
 OfferTrigger read_trigger(ObjectReader& parent) {
@@ -206,7 +193,7 @@ Result<OfferRule> read_offer(const Value& value, const std::string& path) {
   return rule;
 }
 
-void write_money(Writer& w, std::string_view key, const Money& money) {
+void write_money(JsonWriter& w, std::string_view key, const Money& money) {
   w.key(key).begin_object().field("amount", money.amount).field("currency", money.currency);
   w.end_object();
 }
@@ -344,87 +331,66 @@ Result<AddressOptions> parse_address_options(std::string_view text) {
   return options;
 }
 
-Result<std::string> select_offers_json(std::string_view order_json, std::string_view offers_json,
-                                       std::string_view context_json) {
-  auto order = parse_order(order_json);
-  if (!order) return order.error();
-  auto status = parse_order_status(order_json);
-  if (!status) return status.error();
-  auto catalog = parse_offer_catalog(offers_json);
-  if (!catalog) return catalog.error();
-  auto context = parse_context(context_json);
-  if (!context) return context.error();
-  const std::string& currency = order.value().cart.currency;
-  if (!context.value().presentment_currency.empty() &&
-      context.value().presentment_currency != currency) {
-    return make_error("currency_mismatch",
-                      "context: presentment_currency is not the order's currency",
-                      "$.presentment_currency");
-  }
-  auto selection = select_offers(order.value(), status.value(), catalog.value(), context.value());
-  if (!selection) return selection.error();
-  const int minor = minor_units(currency).value_or(2);
+// ---------------------------------------------------------------------------------------
+// Documents out
 
-  const OfferSelection& chosen = selection.value();
-  Writer w(256 + 512 * chosen.offers.size() + 64 * chosen.skipped.size());
-  w.begin_object().field("currency", currency);
-  w.key("suppressed");
-  if (chosen.suppressed.empty()) {
-    w.null();
-  } else {
-    w.text(chosen.suppressed);
+std::string to_json(const PostPurchaseOffer& offer) {
+  JsonWriter w(512);
+  w.begin_object()
+      .field("id", offer.id)
+      .field("kind", offer_kind_name(offer.kind))
+      .field("variant_id", offer.variant_id)
+      .field("product_id", offer.product_id)
+      .field("quantity", offer.quantity)
+      .field("title", offer.title)
+      .field("reason", offer.reason);
+  write_money(w, "price", offer.price);
+  write_money(w, "original_price", offer.original_price);
+  if (offer.discount) {
+    const bool percentage = offer.discount->type == DiscountType::kPercentage;
+    const int minor = minor_units(offer.price.currency).value_or(2);
+    w.key("discount")
+        .begin_object()
+        .field("value_type", percentage ? "percentage" : "fixed_amount")
+        .field("value", percentage ? offer.discount->percentage_text
+                                   : decimal_text(offer.discount_amount, minor))
+        .field("title", offer.discount->title)
+        .field("amount", offer.discount_amount)
+        .end_object();
   }
-  w.key("offers").begin_array();
-  for (const auto& offer : chosen.offers) {
-    w.begin_object()
-        .field("id", offer.id)
-        .field("kind", offer_kind_name(offer.kind))
-        .field("variant_id", offer.variant_id)
-        .field("product_id", offer.product_id)
-        .field("quantity", offer.quantity)
-        .field("title", offer.title)
-        .field("reason", offer.reason);
-    write_money(w, "price", offer.price);
-    write_money(w, "original_price", offer.original_price);
-    if (offer.discount) {
-      const bool percentage = offer.discount->type == DiscountType::kPercentage;
-      w.key("discount")
-          .begin_object()
-          .field("value_type", percentage ? "percentage" : "fixed_amount")
-          .field("value", percentage ? offer.discount->percentage_text
-                                     : decimal_text(offer.discount_amount, minor))
-          .field("title", offer.discount->title)
-          .field("amount", offer.discount_amount)
-          .end_object();
-    }
-    if (offer.selling_plan_id) w.field("selling_plan_id", *offer.selling_plan_id);
-    w.end_object();
-  }
-  w.end_array();
-  w.key("skipped").begin_array();
-  for (const auto& skipped : chosen.skipped) {
-    w.begin_object().field("id", skipped.id).field("code", skipped.code).end_object();
-  }
-  w.end_array().end_object();
+  if (offer.selling_plan_id) w.field("selling_plan_id", *offer.selling_plan_id);
+  w.end_object();
   return w.take();
 }
 
-Result<std::string> edit_eligibility_json(std::string_view order_json, std::string_view policy_json,
-                                          std::string_view now) {
-  auto status = parse_order_status(order_json);
-  if (!status) return status.error();
-  if (!status.value().created_at) {
-    return make_error("missing_field", "order: $.created_at: required field is missing",
-                      "$.created_at");
-  }
-  auto policy = parse_edit_policy(policy_json);
-  if (!policy) return policy.error();
-  if (blank(now)) return make_error("missing_field", "now: the current time is required", "$");
-  auto clock = parse_time(now, "$");
-  if (!clock) return clock.error();
-  const EditEligibility result = edit_eligibility(status.value(), policy.value(), clock.value());
+std::string to_json(const OfferSelection& selection) {
+  JsonWriter w(256 + 512 * selection.offers.size() + 64 * selection.skipped.size());
+  w.begin_object();
+  write_members(w, selection);
+  w.end_object();
+  return w.take();
+}
 
-  Writer w(512 + 128 * result.refused.size());
+void write_members(JsonWriter& w, const OfferSelection& selection) {
+  w.field("currency", selection.currency);
+  w.key("suppressed");
+  if (selection.suppressed.empty()) {
+    w.null();
+  } else {
+    w.text(selection.suppressed);
+  }
+  w.key("offers").begin_array();
+  for (const auto& offer : selection.offers) w.raw(to_json(offer));
+  w.end_array();
+  w.key("skipped").begin_array();
+  for (const auto& skipped : selection.skipped) {
+    w.begin_object().field("id", skipped.id).field("code", skipped.code).end_object();
+  }
+  w.end_array();
+}
+
+std::string to_json(const EditEligibility& result) {
+  JsonWriter w(512 + 128 * result.refused.size());
   w.begin_object()
       .field("editable", result.editable)
       .field("until", format_time(result.until))
@@ -451,24 +417,20 @@ Result<std::string> edit_eligibility_json(std::string_view order_json, std::stri
   return w.take();
 }
 
-Result<std::string> check_address_json(std::string_view address_json,
-                                       std::string_view options_json) {
-  auto address = parse_address(address_json);
-  if (!address) return address.error();
-  auto options = parse_address_options(options_json);
-  if (!options) return options.error();
-  const AddressCheck check = tiercart::check_address(address.value(), options.value());
-
-  Writer w(512 + 256 * check.problems.size());
-  w.begin_object().field("ok", check.ok);
-  w.key("address").begin_object();
-  const Address& a = check.address;
+std::string to_json(const Address& address) {
+  JsonWriter w(512);
+  w.begin_object();
   for (const auto& [key, member] : kAddressFields) {
-    if (!(a.*member).empty()) w.field(key, a.*member);
+    if (!(address.*member).empty()) w.field(key, address.*member);
   }
   w.end_object();
-  w.key("problems").begin_array();
-  for (const auto& p : check.problems) {
+  return w.take();
+}
+
+std::string to_json(const std::vector<AddressProblem>& problems) {
+  JsonWriter w(16 + 256 * problems.size());
+  w.begin_array();
+  for (const auto& p : problems) {
     w.begin_object()
         .field("field", p.field)
         .field("code", p.code)
@@ -476,8 +438,124 @@ Result<std::string> check_address_json(std::string_view address_json,
         .field("message", p.message)
         .end_object();
   }
-  w.end_array().end_object();
+  w.end_array();
   return w.take();
+}
+
+std::string to_json(const AddressCheck& check) {
+  JsonWriter w(512 + 256 * check.problems.size());
+  w.begin_object().field("ok", check.ok);
+  w.key("address").raw(to_json(check.address));
+  w.key("problems").raw(to_json(check.problems));
+  w.end_object();
+  return w.take();
+}
+
+Result<PostPurchaseOffer> parse_post_purchase_offer(std::string_view text) {
+  auto doc = detail::parse_document(text, "offer");
+  if (!doc) return doc.error();
+  ObjectReader r(doc.value().root(), "$", "offer");
+  PostPurchaseOffer offer;
+  offer.id = r.string("id", /*required=*/true).value_or("");
+  if (auto kind = r.string("kind", /*required=*/true)) {
+    bool known = false;
+    for (OfferKind k : {OfferKind::kComplementary, OfferKind::kBundle, OfferKind::kSubscription}) {
+      if (offer_kind_name(k) == *kind) {
+        offer.kind = k;
+        known = true;
+      }
+    }
+    if (!known) r.fail("invalid_value", "not an offer kind", "$.kind");
+  }
+  offer.variant_id = r.integer_in("variant_id", 1, INT64_MAX, /*required=*/true).value_or(0);
+  offer.product_id = r.integer_in("product_id", 0, INT64_MAX).value_or(0);
+  offer.quantity = r.integer_in("quantity", 1, kMaxOfferQuantity, /*required=*/true).value_or(1);
+  offer.title = r.string("title").value_or("");
+  offer.reason = r.string("reason").value_or("");
+  for (auto [key, money] :
+       {std::pair{"price", &offer.price}, std::pair{"original_price", &offer.original_price}}) {
+    const Value* value = r.object(key, /*required=*/true);
+    if (!value) break;
+    ObjectReader m(*value, r, key);
+    money->amount = m.integer_in("amount", -kMaxAmount, kMaxAmount, true).value_or(0);
+    money->currency = m.string("currency", true).value_or("");
+    if (m.failed()) return m.error();
+  }
+  if (const Value* value = r.object("discount")) {
+    ObjectReader d(*value, r, "discount");
+    OfferDiscount discount;
+    const auto type = d.string("value_type", /*required=*/true);
+    const auto shown = d.string("value", /*required=*/true);
+    discount.title = d.string("title").value_or("");
+    offer.discount_amount = d.integer_in("amount", 0, kMaxAmount, /*required=*/true).value_or(0);
+    if (d.failed()) return d.error();
+    if (*type == "percentage") {
+      auto rate = parse_rate(*shown, d.path_of("value"));
+      if (!rate) return rate.error();
+      discount.percentage = rate.value();
+      discount.percentage_text = *shown;
+    } else if (*type == "fixed_amount") {
+      discount.type = DiscountType::kFixedAmount;
+      discount.amount = offer.discount_amount;
+    } else {
+      return make_error("invalid_value", "offer: value_type is percentage or fixed_amount",
+                        d.path_of("value_type"));
+    }
+    offer.discount = std::move(discount);
+  }
+  offer.selling_plan_id = r.integer_in("selling_plan_id", 1, INT64_MAX);
+  if (r.failed()) return r.error();
+  return offer;
+}
+
+// ---------------------------------------------------------------------------------------
+// JSON in, JSON out
+
+Result<std::string> select_offers_json(std::string_view order_json, std::string_view offers_json,
+                                       std::string_view context_json) {
+  auto order = parse_order(order_json);
+  if (!order) return order.error();
+  auto status = parse_order_status(order_json);
+  if (!status) return status.error();
+  auto catalog = parse_offer_catalog(offers_json);
+  if (!catalog) return catalog.error();
+  auto context = parse_context(context_json);
+  if (!context) return context.error();
+  const std::string& currency = order.value().cart.currency;
+  if (!context.value().presentment_currency.empty() &&
+      context.value().presentment_currency != currency) {
+    return make_error("currency_mismatch",
+                      "context: presentment_currency is not the order's currency",
+                      "$.presentment_currency");
+  }
+  auto selection = select_offers(order.value(), status.value(), catalog.value(), context.value());
+  if (!selection) return selection.error();
+  return to_json(selection.value());
+}
+
+Result<std::string> edit_eligibility_json(std::string_view order_json, std::string_view policy_json,
+                                          std::string_view now) {
+  auto status = parse_order_status(order_json);
+  if (!status) return status.error();
+  if (!status.value().created_at) {
+    return make_error("missing_field", "order: $.created_at: required field is missing",
+                      "$.created_at");
+  }
+  auto policy = parse_edit_policy(policy_json);
+  if (!policy) return policy.error();
+  if (blank(now)) return make_error("missing_field", "now: the current time is required", "$");
+  auto clock = parse_time(now, "$");
+  if (!clock) return clock.error();
+  return to_json(edit_eligibility(status.value(), policy.value(), clock.value()));
+}
+
+Result<std::string> check_address_json(std::string_view address_json,
+                                       std::string_view options_json) {
+  auto address = parse_address(address_json);
+  if (!address) return address.error();
+  auto options = parse_address_options(options_json);
+  if (!options) return options.error();
+  return to_json(tiercart::check_address(address.value(), options.value()));
 }
 
 }  // namespace tiercart

@@ -93,6 +93,7 @@ Result<OfferSelection> select_offers(const Order& order, const OrderStatus& stat
                                      const OfferCatalog& catalog, const Context& context) {
   OfferSelection selection;
   const std::string& currency = order.cart.currency;
+  selection.currency = currency;
   const auto minor = minor_units(currency);
   if (!minor) return make_error("unknown_currency", "unknown order currency", "$.currency");
 

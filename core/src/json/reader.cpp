@@ -6,7 +6,7 @@
 #include <cstring>
 
 #include "json/utf8.h"
-#include "json/writer.h"
+#include "tiercart/json_writer.h"
 #include "tiercart/tiercart.h"
 
 namespace tiercart::detail {
@@ -606,7 +606,7 @@ namespace {
 // Prints a value as nlohmann::json's dump() printed it: objects in their iteration order
 // (byte-wise by key, the last of a repeated key, as nlohmann's std::map held them), floats
 // from their source text read as a double. Depth is bounded by parse_document's limit.
-void write_value(Writer& w, const Value& value) {
+void write_value(JsonWriter& w, const Value& value) {
   switch (value.kind()) {
     case Value::Kind::kNull:
       w.null();
@@ -645,7 +645,7 @@ void write_value(Writer& w, const Value& value) {
 }  // namespace
 
 std::string Value::dump() const {
-  Writer w;
+  JsonWriter w;
   write_value(w, *this);
   return w.take();
 }

@@ -1,12 +1,11 @@
-#include "json/writer.h"
-
 #include <charconv>
 #include <cmath>
 #include <nlohmann/detail/conversions/to_chars.hpp>
 
 #include "json/utf8.h"
+#include "tiercart/json_writer.h"
 
-namespace tiercart::detail {
+namespace tiercart {
 
 namespace {
 
@@ -67,7 +66,7 @@ void append_json_string(std::string& out, std::string_view text) {
     // byte that does not fit, which is read again as the start of what follows) becomes one
     // U+FFFD.
     std::size_t length = 0;
-    const std::size_t valid = utf8_valid_prefix(text.substr(i), length);
+    const std::size_t valid = detail::utf8_valid_prefix(text.substr(i), length);
     if (length == 0) {
       out += kReplacement;
       ++i;
@@ -96,7 +95,7 @@ void append_json_double(std::string& out, double value) {
   out.append(buffer, end);
 }
 
-Writer& Writer::key(std::string_view name) {
+JsonWriter& JsonWriter::key(std::string_view name) {
   separate();
   append_json_string(out_, name);
   out_ += ':';
@@ -104,7 +103,7 @@ Writer& Writer::key(std::string_view name) {
   return *this;
 }
 
-Writer& Writer::number(int64_t value) {
+JsonWriter& JsonWriter::number(int64_t value) {
   separate();
   char buffer[24];
   auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
@@ -113,7 +112,7 @@ Writer& Writer::number(int64_t value) {
   return *this;
 }
 
-Writer& Writer::unsigned_number(uint64_t value) {
+JsonWriter& JsonWriter::unsigned_number(uint64_t value) {
   separate();
   char buffer[24];
   auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
@@ -122,4 +121,4 @@ Writer& Writer::unsigned_number(uint64_t value) {
   return *this;
 }
 
-}  // namespace tiercart::detail
+}  // namespace tiercart

@@ -462,6 +462,19 @@ Result<int64_t> parse_decimal_amount(std::string_view text, std::string_view cur
 // -----------------------------------------------------------------------------------------
 // cart.js amounts
 
+std::string decimal_text(int64_t amount, int minor_units) {
+  // The magnitude as unsigned, so that the most negative amount has one too.
+  const uint64_t magnitude =
+      amount < 0 ? uint64_t{0} - static_cast<uint64_t>(amount) : static_cast<uint64_t>(amount);
+  std::string digits = std::to_string(magnitude);
+  const auto minor = static_cast<std::size_t>(ClampMinorUnits(minor_units));
+  if (minor > 0) {
+    if (digits.size() <= minor) digits.insert(0, minor + 1 - digits.size(), '0');
+    digits.insert(digits.size() - minor, ".");
+  }
+  return amount < 0 ? "-" + digits : digits;
+}
+
 std::optional<CartAmounts> parse_cart_amounts(std::string_view name) {
   if (name == "cents") return CartAmounts::kCents;
   if (name == "minor_units") return CartAmounts::kMinorUnits;

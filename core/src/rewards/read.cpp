@@ -283,6 +283,30 @@ Result<Context> parse_context(std::string_view text) {
     if (!parsed) return parsed.error();
     context.rate = parsed.value();
   }
+  if (const Value* rates = r.find("rates")) {
+    if (!rates->is_object()) {
+      return make_error("invalid_type", "context: rates must be an object", "$.rates");
+    }
+    if (context.shop_currency.empty() && !rates->empty()) {
+      return make_error("missing_field", "context: rates need the shop_currency they convert from",
+                        "$.shop_currency");
+    }
+    for (auto it = rates->begin(); it != rates->end(); ++it) {
+      const std::string code(it.key());
+      const std::string path = key_path("$.rates", code);
+      if (!minor_units(code) || code == context.shop_currency) {
+        return make_error("unknown_currency",
+                          "context: rates: not a presentment currency: " + code.substr(0, 16),
+                          path);
+      }
+      if (!it.value().is_string()) {
+        return make_error("invalid_type", "context: a rate is a string", path);
+      }
+      auto rate = parse_rate(it.value().text(), path);
+      if (!rate) return rate.error();
+      context.rates.emplace(code, rate.value());
+    }
+  }
   if (auto mode = r.string("cart_amounts")) {
     auto parsed = parse_cart_amounts(*mode);
     if (!parsed) {
@@ -732,6 +756,15 @@ Result<Order> parse_order(std::string_view text) {
   }
   if (r.failed()) return r.error();
   return order;
+}
+
+Context for_currency(const Context& shop, const std::string& currency) {
+  const auto rate = shop.rates.find(currency);
+  if (rate == shop.rates.end() || shop.rate) return shop;
+  Context converted = shop;
+  converted.rate = rate->second;
+  for (auto& [id, facts] : converted.variants) facts.price.reset();
+  return converted;
 }
 
 Context with_order(Context context, const Order& order) {

@@ -5,14 +5,13 @@
 #include <string_view>
 
 #include "json/reader.h"
-#include "json/writer.h"
+#include "tiercart/json_writer.h"
+#include "tiercart/judge.h"
 #include "tiercart/tiercart.h"
 
 namespace tiercart {
 
 namespace {
-
-using detail::Writer;
 
 const char* metric_name(Metric metric) {
   return metric == Metric::kQuantity ? "quantity" : "spend";
@@ -58,7 +57,7 @@ const char* action_type_name(ActionType type) {
   return "add";
 }
 
-void write_program(Writer& w, const std::string& id, int64_t version) {
+void write_program(JsonWriter& w, const std::string& id, int64_t version) {
   w.key("program").begin_object().field("id", id).field("version", version).end_object();
 }
 
@@ -69,8 +68,8 @@ const char* version() { return TIERCART_VERSION; }
 std::string to_json(const Evaluation& evaluation) {
   const int minor = minor_units(evaluation.currency).value_or(2);
   auto money = [&](int64_t amount) { return format_money(amount, minor, evaluation.money_format); };
-  Writer w(1024 + 512 * evaluation.bars.size() + 256 * evaluation.actions.size() +
-           256 * evaluation.suggestions.size());
+  JsonWriter w(1024 + 512 * evaluation.bars.size() + 256 * evaluation.actions.size() +
+               256 * evaluation.suggestions.size());
   w.begin_object();
   write_program(w, evaluation.program_id, evaluation.program_version);
   w.field("currency", evaluation.currency).field("minor_units", minor);
@@ -173,7 +172,7 @@ std::string to_json(const Evaluation& evaluation) {
 }
 
 std::string to_json(const Verdict& verdict) {
-  Writer w(256 + 256 * verdict.lines.size());
+  JsonWriter w(256 + 256 * verdict.lines.size());
   w.begin_object();
   write_program(w, verdict.program_id, verdict.program_version);
   w.field("earned", verdict.earned);
@@ -190,6 +189,14 @@ std::string to_json(const Verdict& verdict) {
     w.end_object();
   }
   w.end_array();
+  if (verdict.error) {
+    w.key("error")
+        .begin_object()
+        .field("code", verdict.error->code)
+        .field("message", verdict.error->message)
+        .field("path", verdict.error->path)
+        .end_object();
+  }
   w.key("tags").begin_array();
   for (const auto& tag : verdict.tags) w.text(tag);
   w.end_array();
@@ -197,12 +204,33 @@ std::string to_json(const Verdict& verdict) {
   return w.take();
 }
 
+std::string to_json(const OrderVerdict& verdict) {
+  std::vector<std::string> verdicts;
+  std::size_t size = 128;
+  for (const auto& one : verdict.verdicts) size += (verdicts.emplace_back(to_json(one))).size();
+  JsonWriter w(size);
+  w.begin_object().field("order_id", verdict.order_id).field("earned", verdict.earned);
+  w.key("tags").begin_array();
+  for (const auto& tag : verdict.tags) w.text(tag);
+  w.end_array();
+  w.key("verdicts").begin_array();
+  for (const auto& one : verdicts) w.raw(one);
+  w.end_array().end_object();
+  return w.take();
+}
+
 std::string to_json(const std::vector<Problem>& problems) {
   const bool ok = std::none_of(problems.begin(), problems.end(),
                                [](const Problem& problem) { return problem.severity == "error"; });
-  Writer w(64 + 256 * problems.size());
+  JsonWriter w(64 + 256 * problems.size());
   w.begin_object().field("ok", ok);
-  w.key("problems").begin_array();
+  write_problems(w.key("problems"), problems);
+  w.end_object();
+  return w.take();
+}
+
+void write_problems(JsonWriter& w, const std::vector<Problem>& problems) {
+  w.begin_array();
   for (const auto& problem : problems) {
     w.begin_object()
         .field("severity", problem.severity)
@@ -211,12 +239,11 @@ std::string to_json(const std::vector<Problem>& problems) {
         .field("path", problem.path)
         .end_object();
   }
-  w.end_array().end_object();
-  return w.take();
+  w.end_array();
 }
 
 std::string to_json(const Error& error) {
-  Writer w(64 + error.message.size() + error.path.size());
+  JsonWriter w(64 + error.message.size() + error.path.size());
   w.begin_object();
   w.key("error")
       .begin_object()

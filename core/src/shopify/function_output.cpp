@@ -8,10 +8,10 @@
 #include <string_view>
 #include <utility>
 
-#include "json/writer.h"
 #include "rewards/assess.h"
 #include "shopify/function_input.h"
 #include "tiercart/function.h"
+#include "tiercart/json_writer.h"
 #include "tiercart/tiercart.h"
 
 namespace tiercart {
@@ -19,7 +19,6 @@ namespace tiercart {
 namespace {
 
 using detail::FunctionInput;
-using detail::Writer;
 
 // The messages that block checkout, by language. {{reward}} is the tier's label in the
 // buyer's locale. Kept short: Shopify shows them above the order summary.
@@ -91,18 +90,18 @@ std::string no_operations() { return R"({"operations":[]})"; }
 
 // {"operations":[{"<operation>":{"candidates":[...],"selectionStrategy":"ALL"}}]}, around
 // the candidates written between the two calls.
-void begin_candidates(Writer& w, std::string_view operation) {
+void begin_candidates(JsonWriter& w, std::string_view operation) {
   w.begin_object().key("operations").begin_array();
   w.begin_object().key(operation).begin_object().key("candidates").begin_array();
 }
-void end_candidates(Writer& w) {
+void end_candidates(JsonWriter& w) {
   w.end_array().field("selectionStrategy", "ALL").end_object().end_object();
   w.end_array().end_object();
 }
 
 // Closes a candidate's targets and gives them their whole price off:
 // ...],"value":{"percentage":{"value":100}}}
-void end_targets_at_full_price_off(Writer& w) {
+void end_targets_at_full_price_off(JsonWriter& w) {
   w.end_array();
   w.key("value").begin_object().key("percentage").begin_object().field("value", 100);
   w.end_object().end_object();
@@ -121,7 +120,7 @@ Result<std::string> cart_lines_discounts(const Program& program, const FunctionI
     targets[line.tier_id].emplace_back(line.line, line.earned_quantity);
   }
   if (targets.empty()) return no_operations();
-  Writer w(256 + 128 * verdict.value().lines.size());
+  JsonWriter w(256 + 128 * verdict.value().lines.size());
   begin_candidates(w, "productDiscountsAdd");
   for (const auto& [tier_id, tier_targets] : targets) {
     const Tier* tier = find_tier(program, tier_id);
@@ -152,7 +151,7 @@ Result<std::string> delivery_discounts(const Program& program, const FunctionInp
     }
   }
   if (!rewarded) return no_operations();
-  Writer w(256 + 64 * in.delivery_groups.size());
+  JsonWriter w(256 + 64 * in.delivery_groups.size());
   begin_candidates(w, "deliveryDiscountsAdd");
   w.begin_object().field("message", tier_label(*rewarded, program, in.context.locale));
   w.key("targets").begin_array();
@@ -166,7 +165,7 @@ Result<std::string> delivery_discounts(const Program& program, const FunctionInp
 
 std::string validation_errors(const std::vector<std::string>& messages) {
   if (messages.empty()) return no_operations();
-  Writer w(128 + 192 * messages.size());
+  JsonWriter w(128 + 192 * messages.size());
   w.begin_object().key("operations").begin_array();
   w.begin_object().key("validationAdd").begin_object().key("errors").begin_array();
   for (const auto& message : messages) {

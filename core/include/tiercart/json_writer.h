@@ -1,5 +1,6 @@
-// Private: the core's one JSON writer. Every JSON text the core prints (evaluations,
-// verdicts, post-purchase answers, Function outputs, detail::Value::dump) goes through it.
+// The one JSON writer: every JSON text the core prints (evaluations, verdicts, post-purchase
+// answers, Function outputs) goes through it, and so do the server's answers, which embed the
+// core's documents as they are (raw) instead of parsing them back.
 //
 // It prints compact JSON byte for byte as nlohmann::ordered_json's dump() printed it before
 // (the golden fixtures hold the outputs to that; fuzz/fuzz_json_writer.cpp holds the string
@@ -14,7 +15,7 @@
 #include <string_view>
 #include <type_traits>
 
-namespace tiercart::detail {
+namespace tiercart {
 
 // Appends `text` as a JSON string, quotes included. '"', '\\' and the C0 controls are
 // escaped (\b \f \n \r \t, else \u00xx in lower-case hex); DEL and valid UTF-8 are copied as
@@ -29,63 +30,63 @@ void append_json_string(std::string& out, std::string_view text);
 // "null" for infinities and NaN.
 void append_json_double(std::string& out, double value);
 
-class Writer {
+class JsonWriter {
  public:
-  explicit Writer(std::size_t expected = 0) { out_.reserve(expected); }
+  explicit JsonWriter(std::size_t expected = 0) { out_.reserve(expected); }
 
-  Writer& begin_object() {
+  JsonWriter& begin_object() {
     separate();
     out_ += '{';
     push();
     return *this;
   }
-  Writer& end_object() {
+  JsonWriter& end_object() {
     out_ += '}';
     --depth_;
     return *this;
   }
-  Writer& begin_array() {
+  JsonWriter& begin_array() {
     separate();
     out_ += '[';
     push();
     return *this;
   }
-  Writer& end_array() {
+  JsonWriter& end_array() {
     out_ += ']';
     --depth_;
     return *this;
   }
   // A key the core itself names (plain ASCII) is copied as it is; any other key, one read
   // from input, is escaped like a string value.
-  Writer& key(std::string_view name);
-  Writer& text(std::string_view value) {
+  JsonWriter& key(std::string_view name);
+  JsonWriter& text(std::string_view value) {
     separate();
     append_json_string(out_, value);
     return *this;
   }
-  Writer& optional_text(const std::optional<std::string>& value) {
+  JsonWriter& optional_text(const std::optional<std::string>& value) {
     if (!value) return null();
     return text(*value);
   }
-  Writer& number(int64_t value);
-  Writer& unsigned_number(uint64_t value);
-  Writer& floating(double value) {
+  JsonWriter& number(int64_t value);
+  JsonWriter& unsigned_number(uint64_t value);
+  JsonWriter& floating(double value) {
     separate();
     append_json_double(out_, value);
     return *this;
   }
-  Writer& boolean(bool value) {
+  JsonWriter& boolean(bool value) {
     separate();
     out_ += value ? "true" : "false";
     return *this;
   }
-  Writer& null() {
+  JsonWriter& null() {
     separate();
     out_ += "null";
     return *this;
   }
   template <typename T>
-  Writer& field(std::string_view name, const T& value) {
+  JsonWriter& field(std::string_view name, const T& value) {
     key(name);
     if constexpr (std::is_same_v<T, bool>) {
       return boolean(value);
@@ -98,6 +99,13 @@ class Writer {
     } else {
       return text(value);
     }
+  }
+  // A JSON text written elsewhere by this writer (a document the core answered with, one
+  // stored from it), copied as it is: its bytes are trusted to be JSON.
+  JsonWriter& raw(std::string_view json) {
+    separate();
+    out_ += json;
+    return *this;
   }
   const std::string& str() const { return out_; }
   std::string take() { return std::move(out_); }
@@ -129,4 +137,4 @@ class Writer {
   bool after_key_ = false;
 };
 
-}  // namespace tiercart::detail
+}  // namespace tiercart

@@ -1,0 +1,87 @@
+// The app proxy (Shopify forwards /apps/tiercart/... from the storefront, signed): the
+// storefront's evaluation of a cart by the shop's active programs, and the pre-check that
+// judges a cart as a webhook would judge its order.
+#include <httplib.h>
+
+#include "responses.h"
+#include "service.h"
+#include "signature.h"
+#include "tiercart/judge.h"
+
+namespace tiercart::server {
+
+using httplib::Request;
+using httplib::Response;
+
+bool Service::proxy_allowed(const Request& req, Response& res) const {
+  if (!req.has_param("signature")) {
+    send_error(res, 401, "missing_signature", "the app proxy signature is missing");
+    return false;
+  }
+  if (!proxy_signature_valid(config_.app_secret, req.params)) {
+    send_error(res, 401, "invalid_signature", "the app proxy signature does not match");
+    return false;
+  }
+  // Checked after the signature, so only Shopify's own timestamp is ever trusted.
+  const std::string timestamp = req.get_param_value("timestamp");
+  const bool digits = !timestamp.empty() && timestamp.size() <= 12 &&
+                      timestamp.find_first_not_of("0123456789") == std::string::npos;
+  const int64_t age = digits ? now_ms() / 1000 - std::stoll(timestamp) : 0;
+  if (!digits || age > config_.proxy_max_age_s || age < -config_.proxy_max_age_s) {
+    send_error(res, 401, "stale_request",
+               "the app proxy request is not within " + std::to_string(config_.proxy_max_age_s) +
+                   " s of the server's clock (timestamp \"" + timestamp.substr(0, 20) + "\")");
+    return false;
+  }
+  return true;
+}
+
+namespace {
+
+// The storefront's context: the shop's, at the real time (schedules), for the cart's
+// own currency.
+Context storefront_context(const Context& shop) {
+  Context context = shop;
+  context.now = now_ms() / 1000;
+  return context;
+}
+
+}  // namespace
+
+void Service::proxy_evaluate(const Request& req, Response& res) {
+  if (!proxy_allowed(req, res) || body_too_large(req, res, config_.max_proxy_body_bytes)) return;
+  const auto shop = shop_context();
+  auto cart = parse_cart(req.body, *shop);
+  if (!cart) return send_core_error(res, 400, cart.error());
+  const Context context = storefront_context(for_currency(*shop, cart.value().currency));
+  auto programs = store_->list_programs();
+  if (!programs) return send_error(res, 503, "storage_unavailable", "programs cannot be read");
+  JsonWriter w(1024);
+  w.begin_object().key("evaluations").begin_array();
+  for (const auto& stored : programs.value()) {
+    if (!stored.active) continue;
+    bool storage_failed = false;
+    auto program = this->program(stored.id, stored.version, storage_failed);
+    if (!program) continue;
+    auto evaluation = evaluate(*program, cart.value(), context);
+    if (!evaluation) return send_core_error(res, 400, evaluation.error());
+    w.raw(to_json(evaluation.value()));
+  }
+  res.set_content(w.end_array().end_object().take(), kJson);
+}
+
+void Service::proxy_check(const Request& req, Response& res) {
+  if (!proxy_allowed(req, res) || body_too_large(req, res, config_.max_proxy_body_bytes)) return;
+  const auto shop = shop_context();
+  auto cart = parse_cart(req.body, *shop);
+  if (!cart) return send_core_error(res, 400, cart.error());
+  const Context context = storefront_context(for_currency(*shop, cart.value().currency));
+  bool storage_failed = false;
+  const OrderVerdict verdict = judge_cart(
+      cart.value(), context,
+      [&](const std::string& id, int64_t version) { return program(id, version, storage_failed); });
+  if (storage_failed) return send_error(res, 503, "storage_unavailable", "programs cannot be read");
+  res.set_content(to_json(verdict), kJson);
+}
+
+}  // namespace tiercart::server

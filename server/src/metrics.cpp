@@ -1,0 +1,86 @@
+// What an operator watches: GET /metrics (Prometheus text: webhooks by outcome, privacy
+// webhooks, flagged verdicts, responses by class, group commits, webhook latency) and
+// GET /healthz (the store answers).
+#include <httplib.h>
+
+#include <cstdio>
+
+#include "compliance.h"
+#include "responses.h"
+#include "service.h"
+
+namespace tiercart::server {
+
+using httplib::Request;
+using httplib::Response;
+
+void Metrics::observe_latency(double seconds) {
+  int bucket = 0;
+  while (bucket < kBucketCount && seconds > kBuckets[bucket]) ++bucket;
+  ++latency_buckets[bucket];
+  ++latency_count;
+  latency_sum_us += static_cast<uint64_t>(seconds * 1e6);
+}
+
+void Service::metrics_text(const Request& req, Response& res) {
+  if (!admin_allowed(req, res)) return;
+  std::string out;
+  auto line = [&out](const std::string& name, uint64_t value) {
+    out += name + " " + std::to_string(value) + "\n";
+  };
+  out += "# HELP tiercart_webhooks_total orders/create deliveries by outcome.\n";
+  out += "# TYPE tiercart_webhooks_total counter\n";
+  line("tiercart_webhooks_total{outcome=\"stored\"}", metrics_.webhooks_stored);
+  line("tiercart_webhooks_total{outcome=\"duplicate\"}", metrics_.webhooks_duplicate);
+  line("tiercart_webhooks_total{outcome=\"unauthorized\"}", metrics_.webhooks_unauthorized);
+  line("tiercart_webhooks_total{outcome=\"invalid\"}", metrics_.webhooks_invalid);
+  line("tiercart_webhooks_total{outcome=\"failed\"}", metrics_.webhooks_failed);
+  out += "# HELP tiercart_compliance_webhooks_total Privacy webhooks handled, by topic.\n";
+  out += "# TYPE tiercart_compliance_webhooks_total counter\n";
+  for (std::size_t i = 0; i < std::size(kComplianceTopics); ++i) {
+    line(std::string("tiercart_compliance_webhooks_total{topic=\"") + kComplianceTopics[i] + "\"}",
+         metrics_.compliance_handled[i]);
+  }
+  out += "# HELP tiercart_verdicts_flagged_total Stored verdicts with a claim not earned.\n";
+  out += "# TYPE tiercart_verdicts_flagged_total counter\n";
+  line("tiercart_verdicts_flagged_total", metrics_.verdicts_flagged);
+  out += "# HELP tiercart_http_responses_total Responses by status class.\n";
+  out += "# TYPE tiercart_http_responses_total counter\n";
+  line("tiercart_http_responses_total{class=\"2xx\"}", metrics_.responses_2xx);
+  line("tiercart_http_responses_total{class=\"4xx\"}", metrics_.responses_4xx);
+  line("tiercart_http_responses_total{class=\"5xx\"}", metrics_.responses_5xx);
+  if (committer_) {
+    out += "# HELP tiercart_commit_batches_total Transactions written by the group commit.\n";
+    out += "# TYPE tiercart_commit_batches_total counter\n";
+    line("tiercart_commit_batches_total", committer_->batches());
+    out += "# HELP tiercart_commit_records_total Verdicts written by the group commit.\n";
+    out += "# TYPE tiercart_commit_records_total counter\n";
+    line("tiercart_commit_records_total", committer_->records());
+  }
+  out += "# HELP tiercart_webhook_seconds Time to verify, judge and store a webhook.\n";
+  out += "# TYPE tiercart_webhook_seconds histogram\n";
+  uint64_t cumulative = 0;
+  for (int i = 0; i <= Metrics::kBucketCount; ++i) {
+    cumulative += metrics_.latency_buckets[i];
+    char bound[32];
+    if (i < Metrics::kBucketCount) {
+      std::snprintf(bound, sizeof bound, "%g", Metrics::kBuckets[i]);
+    } else {
+      std::snprintf(bound, sizeof bound, "+Inf");
+    }
+    line(std::string("tiercart_webhook_seconds_bucket{le=\"") + bound + "\"}", cumulative);
+  }
+  char sum[64];
+  std::snprintf(sum, sizeof sum, "%.6f", static_cast<double>(metrics_.latency_sum_us) / 1e6);
+  out += std::string("tiercart_webhook_seconds_sum ") + sum + "\n";
+  line("tiercart_webhook_seconds_count", metrics_.latency_count);
+  res.set_content(out, "text/plain; version=0.0.4");
+}
+
+void Service::healthz(const Request&, Response& res) {
+  auto ping = store_->ping();
+  if (!ping) return send_error(res, 503, "storage_unavailable", ping.error().message);
+  res.set_content(dump({{"status", "ok"}, {"storage", store_->backend()}}), kJson);
+}
+
+}  // namespace tiercart::server

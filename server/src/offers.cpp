@@ -1,0 +1,180 @@
+// Post-purchase offers on the server: the offers for a purchase Shopify signed (the
+// post-purchase page's token, or the customer account extension's purchase), and the
+// changeset token for an accepted offer. Every price is the core's, computed again here.
+#include <httplib.h>
+
+#include "jwt.h"
+#include "post_purchase.h"
+#include "signature.h"
+
+namespace tiercart::server {
+namespace {
+
+using httplib::Request;
+using httplib::Response;
+
+// Shopify's token carries the whole initial purchase: larger than a session token.
+constexpr std::size_t kMaxTokenBytes = 64 * 1024;
+
+const PostPurchaseOffer* find_offer(const OfferSelection& selection, const std::string& id) {
+  for (const auto& offer : selection.offers) {
+    if (offer.id == id) return &offer;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::optional<Json> PostPurchase::verified_claims(const Request& req, Response& res) {
+  if (config_.api_key.empty()) {
+    send_error(res, 503, "post_purchase_disabled",
+               "no app API key is configured (TIERCART_API_KEY)");
+    return std::nullopt;
+  }
+  const std::string header = req.get_header_value("Authorization");
+  const std::string prefix = "Bearer ";
+  if (header.rfind(prefix, 0) != 0) {
+    res.set_header("WWW-Authenticate", "Bearer");
+    send_error(res, 401, "missing_token", "Authorization: Bearer <token from Shopify> is required");
+    return std::nullopt;
+  }
+  JwtCheck check;
+  check.now = now_seconds();
+  check.issuer = "shopify";  // Shopify's own tokens always say so (its JWT specification)
+  check.audience = config_.api_key;
+  check.require_subject = true;  // the initial purchase's reference id
+  check.max_bytes = kMaxTokenBytes;
+  auto claims =
+      jwt_verify(std::string_view(header).substr(prefix.size()), config_.app_secret, check);
+  if (!claims) {
+    send_error(res, 401, claims.error().code, claims.error().message, claims.error().path);
+    return std::nullopt;
+  }
+  return std::move(claims).value();
+}
+
+std::optional<OfferSelection> PostPurchase::offers_for(const Order& purchase, Response& res) {
+  const Settings current = settings();
+  if (!current.offers) {
+    send_error(res, 404, "no_offers", "no offer catalog is configured");
+    return std::nullopt;
+  }
+  auto saved = store_.get_setting(kContextKey);
+  if (!saved) {
+    send_error(res, 503, "storage_unavailable", "the shop context cannot be read");
+    return std::nullopt;
+  }
+  // Saved through PUT /admin/context, which the core read first.
+  auto context = parse_context(saved.value() ? *saved.value() : std::string());
+  if (!context) {
+    send_core_error(res, 400, context.error());
+    return std::nullopt;
+  }
+  const std::string& presentment = context.value().presentment_currency;
+  if (!presentment.empty() && presentment != purchase.cart.currency) {
+    send_error(res, 400, "currency_mismatch",
+               "context: presentment_currency is not the order's currency",
+               "$.presentment_currency");
+    return std::nullopt;
+  }
+  auto selection = select_offers(purchase, OrderStatus{}, *current.offers, context.value());
+  if (!selection) {
+    send_core_error(res, 400, selection.error());
+    return std::nullopt;
+  }
+  return std::move(selection).value();
+}
+
+void PostPurchase::offer(const Request& req, Response& res) {
+  if (body_too_large(req, res, config_.max_proxy_body_bytes)) return;
+  auto claims = verified_claims(req, res);
+  if (!claims) return;
+  auto purchase = parse_purchase_token(dump(*claims));
+  if (!purchase) return send_core_error(res, 400, purchase.error());
+  auto offers = offers_for(purchase.value(), res);
+  if (!offers) return;
+  JsonWriter w(1024);
+  w.begin_object();
+  write_members(w, *offers);
+  w.key("reference_id").raw(dump((*claims)["sub"]));
+  res.set_content(w.end_object().take(), kJson);
+}
+
+void PostPurchase::sign_changeset(const Request& req, Response& res) {
+  if (body_too_large(req, res, config_.max_proxy_body_bytes)) return;
+  auto claims = verified_claims(req, res);
+  if (!claims) return;
+  const Json request = Json::parse(req.body, nullptr, false);
+  if (!request.is_object() || !request.contains("offer_id") || !request["offer_id"].is_string()) {
+    return send_error(res, 400, "missing_field", "offer_id is required", "$.offer_id");
+  }
+  const std::string offer_id = request["offer_id"];
+  auto purchase = parse_purchase_token(dump(*claims));
+  if (!purchase) return send_core_error(res, 400, purchase.error());
+  auto offers = offers_for(purchase.value(), res);
+  if (!offers) return;
+  const PostPurchaseOffer* offer = find_offer(*offers, offer_id);
+  if (!offer) {
+    return send_error(res, 409, "offer_unavailable",
+                      "this offer is not available for this purchase", "$.offer_id");
+  }
+  const std::string offer_json = to_json(*offer);
+  // The price the customer saw, if the client says: it must be the one recomputed here.
+  if (request.contains("price") && !same_price(request["price"], offer->price)) {
+    return send_error(res, 409, "price_mismatch",
+                      "the offer's price is not the one given; show the current offer", "$.price",
+                      {{"offer", offer_json}});
+  }
+
+  const std::string reference_id = (*claims)["sub"];
+  // One answer per incoming token: its jti when Shopify gives one, else a digest of it.
+  const std::string token = req.get_header_value("Authorization").substr(7);
+  const std::string request_key = claims->contains("jti") && (*claims)["jti"].is_string()
+                                      ? "jti:" + (*claims)["jti"].get<std::string>()
+                                      : "token:" + hex(hmac_sha256("tiercart-request-key", token));
+  const std::string jti = random_uuid();
+  if (jti.empty()) return send_error(res, 503, "unavailable", "no random bytes for a token id");
+  JsonWriter changeset(512);
+  changeset.begin_object()
+      .field("iss", config_.api_key)
+      .field("jti", jti)
+      .field("iat", now_seconds())
+      .field("sub", reference_id);
+  changeset.key("changes").begin_array().raw(changeset_change(*offer)).end_array();
+  changeset.end_object();
+  ChangesetRecord record{request_key,
+                         reference_id,
+                         offer_id,
+                         jti,
+                         jwt_sign_texts(kJwtHeader, changeset.str(), config_.app_secret),
+                         now_seconds() * 1000};
+  auto stored = store_.record_changeset(record);
+  if (!stored)
+    return send_error(res, 503, "storage_unavailable", "the changeset could not be stored");
+  const ChangesetRecord& kept = stored.value().record;
+  if (stored.value().existing && kept.request_key == request_key && kept.offer_id != offer_id) {
+    return send_error(res, 409, "token_replayed",
+                      "this token already accepted another offer; a token accepts one offer");
+  }
+  JsonWriter w(512 + kept.token.size() + offer_json.size());
+  w.begin_object().field("token", kept.token).field("jti", kept.jti);
+  w.key("offer").raw(offer_json);
+  w.field("duplicate", stored.value().existing).end_object();
+  res.set_content(w.take(), kJson);
+}
+
+void PostPurchase::customer_offers(const Request& req, Response& res) {
+  if (body_too_large(req, res, config_.max_proxy_body_bytes)) return;
+  auto caller = customer_caller(req, res);
+  if (!caller) return;
+  // The offers come from the purchase in the body, but they are offers for this order:
+  // only its customer sees them, like every other route under the order.
+  if (!owned_order(*caller, std::stoll(req.matches[1]), res)) return;
+  auto purchase = parse_initial_purchase(req.body);
+  if (!purchase) return send_core_error(res, 400, purchase.error());
+  auto offers = offers_for(purchase.value(), res);
+  if (!offers) return;
+  res.set_content(to_json(*offers), kJson);
+}
+
+}  // namespace tiercart::server

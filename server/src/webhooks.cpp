@@ -1,0 +1,133 @@
+// Shopify's webhooks: orders/create, judged by the core and stored before Shopify hears 200,
+// and the three mandatory privacy topics (compliance.h).
+#include <httplib.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include "compliance.h"
+#include "responses.h"
+#include "service.h"
+#include "signature.h"
+#include "tiercart/judge.h"
+
+namespace tiercart::server {
+
+using httplib::Request;
+using httplib::Response;
+
+namespace {
+
+constexpr std::size_t kMaxWebhookIdBytes = 256;
+
+}  // namespace
+
+bool Service::signed_by_shopify(const Request& req, Response& res) {
+  const std::string signature = req.get_header_value("X-Shopify-Hmac-Sha256");
+  if (signature.empty()) {
+    ++metrics_.webhooks_unauthorized;
+    send_error(res, 401, "missing_signature", "X-Shopify-Hmac-Sha256 is missing");
+    return false;
+  }
+  if (!webhook_signature_valid(config_.app_secret, req.body, signature)) {
+    ++metrics_.webhooks_unauthorized;
+    send_error(res, 401, "invalid_signature", "X-Shopify-Hmac-Sha256 does not match the body");
+    return false;
+  }
+  return true;
+}
+
+void Service::webhook(const Request& req, Response& res) {
+  const auto started = std::chrono::steady_clock::now();
+  if (!signed_by_shopify(req, res)) return;
+  const std::string webhook_id = req.get_header_value("X-Shopify-Webhook-Id");
+  if (webhook_id.empty() || webhook_id.size() > kMaxWebhookIdBytes) {
+    ++metrics_.webhooks_invalid;
+    return send_error(res, 400, "missing_webhook_id",
+                      "X-Shopify-Webhook-Id is missing or longer than 256 bytes");
+  }
+  auto order = parse_order(req.body);
+  if (!order) {
+    ++metrics_.webhooks_invalid;
+    return send_core_error(res, 400, order.error());
+  }
+
+  bool storage_failed = false;
+  const OrderVerdict verdict = judge_order(
+      order.value(), for_currency(*shop_context(), order.value().cart.currency),
+      [&](const std::string& id, int64_t version) { return program(id, version, storage_failed); });
+  if (storage_failed) {
+    ++metrics_.webhooks_failed;
+    return send_error(res, 503, "storage_unavailable", "the program store cannot be read");
+  }
+
+  VerdictRecord record;
+  record.webhook_id = webhook_id;
+  record.shop = req.get_header_value("X-Shopify-Shop-Domain");
+  record.order_id = verdict.order_id;
+  record.earned = verdict.earned;
+  record.verdict = to_json(verdict);
+  JsonWriter tags;
+  tags.begin_array();
+  for (const auto& tag : verdict.tags) tags.text(tag);
+  record.tags = tags.end_array().take();
+  record.received_at = now_ms();
+  record.customer_id = order.value().customer_id;
+  // Only once the verdict is durable does Shopify hear 200; a crash before that leaves the
+  // delivery unanswered and Shopify retries it.
+  auto stored = committer_ ? committer_->submit(std::move(record))
+                           : Result<StoredVerdict>(make_error("unavailable", "stopping"));
+  if (!stored) {
+    ++metrics_.webhooks_failed;
+    std::fprintf(stderr, "tiercart-server: %s\n", stored.error().message.c_str());
+    return send_error(res, 503, "storage_unavailable", "the verdict could not be stored");
+  }
+  const StoredVerdict& result = stored.value();
+  if (result.duplicate) {
+    ++metrics_.webhooks_duplicate;
+  } else {
+    ++metrics_.webhooks_stored;
+    if (!result.record.earned) ++metrics_.verdicts_flagged;
+  }
+  // The stored verdict and tags are embedded as written: this is the hot path.
+  const VerdictRecord& r = result.record;
+  JsonWriter w(256 + r.verdict.size());
+  w.begin_object()
+      .field("webhook_id", r.webhook_id)
+      .field("shop", r.shop)
+      .field("order_id", r.order_id)
+      .field("earned", r.earned);
+  w.key("tags").raw(r.tags);
+  w.field("received_at", r.received_at);
+  w.key("verdict").raw(r.verdict);
+  w.field("duplicate", result.duplicate).end_object();
+  res.set_content(w.take(), kJson);
+  metrics_.observe_latency(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+}
+
+// The three privacy topics share one handler: at `/webhooks/compliance` the topic is the
+// X-Shopify-Topic header (one URL for all three, as an app's configuration may give), at
+// `/webhooks/customers/redact` and its siblings it is the path.
+void Service::compliance_webhook(const Request& req, Response& res) {
+  if (!signed_by_shopify(req, res)) return;
+  std::string topic = req.get_header_value("X-Shopify-Topic");
+  const std::string prefix = "/webhooks/";
+  if (req.path != "/webhooks/compliance") {
+    const std::string from_path = req.path.substr(prefix.size());
+    if (!topic.empty() && topic != from_path) {
+      return send_error(res, 400, "topic_mismatch",
+                        "X-Shopify-Topic " + topic + " was sent to " + req.path);
+    }
+    topic = from_path;
+  }
+  const ComplianceAnswer answer = handle_compliance(
+      *store_, topic, req.get_header_value("X-Shopify-Shop-Domain"), req.body, now_ms());
+  for (std::size_t i = 0; i < std::size(kComplianceTopics); ++i) {
+    if (answer.status == 200 && topic == kComplianceTopics[i]) ++metrics_.compliance_handled[i];
+  }
+  res.status = answer.status;
+  res.set_content(answer.body, kJson);
+}
+
+}  // namespace tiercart::server
