@@ -45,7 +45,16 @@ export class TiercartDrawer extends HTMLElement {
     // The block's data is read once: building the drawer replaces those <script> children, and
     // a theme may move the element (disconnect, connect again).
     if (!this.#built) {
-      this.#readData();
+      this.#readBlock();
+      this.giftChoices = new GiftChoices(this.program?.id);
+      this.evaluator = new CartEvaluator(this.programText, this.baseContext, this.giftChoices);
+      this.sync = new CartSync(this.evaluator, {
+        showError: (error) => this.#showError(error),
+        clearError: () => this.#clearError(),
+        showChange: (cart) => keepFocus(this.dialog, this.closeButton, () => this.#renderCart(cart)),
+        busy: (busy) => this.dialog.setAttribute('aria-busy', String(busy)),
+        synced: () => keepFocus(this.dialog, this.closeButton, () => this.#render()),
+      });
       this.#build();
     }
     this.onKeydown = (event) => trapFocus(this.dialog, event);
@@ -64,11 +73,13 @@ export class TiercartDrawer extends HTMLElement {
     this.unsubscribe?.();
   }
 
+  // The one queue of cart changes: awaiting queue.idle() waits for the drawer to settle.
   get queue() {
     return this.sync.queue;
   }
 
-  #readData() {
+  // The program (with the bars of the bar 2 and 3 embeds), context and strings the block wrote.
+  #readBlock() {
     this.program = readData(this, 'program');
     if (this.dataset.programSource === 'settings') {
       const bars = [...document.querySelectorAll('script[data-tiercart-bar]')].map((node) => [
@@ -82,15 +93,6 @@ export class TiercartDrawer extends HTMLElement {
     this.baseContext = readData(this, 'context') || {};
     this.strings = readData(this, 'strings') || {};
     this.openOnAdd = this.dataset.openOnAdd !== 'false';
-    this.giftChoices = new GiftChoices(this.program?.id);
-    this.evaluator = new CartEvaluator(this.programText, this.baseContext, this.giftChoices);
-    this.sync = new CartSync(this.evaluator, {
-      showError: (error) => this.#showError(error),
-      clearError: () => this.#clearError(),
-      showChange: (cart) => keepFocus(this.dialog, this.closeButton, () => this.#renderCart(cart)),
-      busy: (busy) => this.dialog.setAttribute('aria-busy', String(busy)),
-      synced: () => keepFocus(this.dialog, this.closeButton, () => this.#render()),
-    });
   }
 
   #build() {
