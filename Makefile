@@ -38,9 +38,19 @@ build-function:
 	@cmake --preset function >/dev/null
 	@cmake --build --preset function -j $(JOBS)
 
-# The storefront's custom elements and styles, next to the core in the extension's assets.
-build-web:
-	@cp web/tiercart-*.js web/tiercart*.css theme-extension/assets/
+# The storefront's custom elements and styles, next to the core in the extension's assets. The
+# drawer (web/drawer/ and the modules it imports) is bundled by esbuild into one ES module,
+# tiercart-drawer.js, not minified, as the other storefront files are not; those are copied as
+# they are (tiercart-util.js for the order status element). tiercart-cart.js and
+# tiercart-progress.js live in the bundle: copies left by older builds are removed.
+WEB_COPIED = web/tiercart-loader.js web/tiercart-preview.js web/tiercart-order-status.js web/tiercart-util.js \
+             web/tiercart.css web/tiercart-order-status.css
+build-web: setup
+	@mkdir -p theme-extension/assets
+	@cp $(WEB_COPIED) theme-extension/assets/
+	@rm -f theme-extension/assets/tiercart-cart.js theme-extension/assets/tiercart-progress.js
+	@node_modules/.bin/esbuild web/drawer/tiercart-drawer.js --bundle --format=esm --log-level=warning \
+	  --outfile=theme-extension/assets/tiercart-drawer.js
 
 # The customer account UI extension (extensions/tiercart-order-status), bundled with esbuild
 # into build/extensions/; prints its size (Shopify's limit: 64 KB compressed).

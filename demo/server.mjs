@@ -31,7 +31,8 @@ import { renderAdmin } from './admin.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, '..');
 const themeDir = path.join(here, 'theme');
-// The extension's assets: the storefront code from web/, the built core from theme-extension/.
+// The extension's assets: the storefront code from web/, the built core and the drawer bundle
+// (make build-web) from theme-extension/.
 const ASSET_DIRS = [path.join(root, 'web'), path.join(root, 'theme-extension', 'assets')];
 const ASSET_PREFIX = '/cdn/shop/extensions/tiercart/assets/';
 

@@ -15,7 +15,8 @@ export class CartRequestError extends Error {
 
 const REQUEST_TIMEOUT_MS = 15000;
 
-function routesRoot() {
+// The shop's locale-aware root (Shopify.routes.root), always ending in "/".
+export function routesRoot() {
   const root = window.Shopify?.routes?.root || '/';
   return root.endsWith('/') ? root : `${root}/`;
 }

@@ -5,6 +5,7 @@
 // when a setting changes, so the preview follows the settings. Editor notes (tiers left out, the
 // app's program taking precedence) are moved into the drawer, as text.
 
+// The drawer as shipped: the bundle of web/drawer/ that make build-web puts next to this file.
 import { ready } from './tiercart-drawer.js';
 
 const SAMPLE_ID = 1;

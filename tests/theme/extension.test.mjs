@@ -78,6 +78,16 @@ test('the JavaScript referenced by each block schema is at most 10,000 bytes gzi
   }
 });
 
+test('the drawer asset is one module: both elements bundled in, no import of another file at load', () => {
+  assetsBuilt();
+  const drawer = fs.readFileSync(path.join(extension, 'assets', 'tiercart-drawer.js'), 'utf8');
+  for (const element of ['tiercart-drawer', 'tiercart-progress'])
+    assert.match(drawer, new RegExp(`customElements\\.define\\(['"]${element}['"]`), element);
+  // A static import would be one more request, to a path that exists in web/, not in assets/.
+  assert.doesNotMatch(drawer, /^\s*import\s*[\w{*'"]/m);
+  assert.doesNotMatch(drawer, /^\s*export\s[^;]*\bfrom\s*['"]/m);
+});
+
 test("the extension stays inside Shopify's limits: files, blocks, locales, Liquid, CSS", () => {
   assetsBuilt();
   const allowed = /\.(js|css|json|wasm|png|jpe?g|svg)$/;

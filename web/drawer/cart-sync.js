@@ -1,0 +1,148 @@
+// The drawer's cart, kept equal to the store's. Every change runs in one CartQueue: the
+// shopper's change, shown at once where it can be (optimistic) and sent in its turn, then, when
+// nothing else is queued behind it, a sync: read the cart, evaluate it, apply the core's gift
+// actions one by one and read again, for at most MAX_SYNC_ROUNDS - 1 rounds of actions. Under
+// fast clicks only the last change syncs, so gift lines are added or removed exactly once. A
+// failed request shows the store's error text and the drawer shows the cart the store holds:
+// the optimistic change is rolled back.
+
+import { CartQueue, cartRequest } from '../tiercart-cart.js';
+
+const MAX_SYNC_ROUNDS = 4;
+
+// The core's gift actions as AJAX Cart API requests. An add carries the line properties the core
+// wrote ({_tiercart: "<program>@<version>:<tier>"}); a change or a removal (quantity 0) names the
+// line by its key.
+function applyAction(action) {
+  if (action.type === 'add') {
+    return cartRequest('cart/add.js', {
+      items: [{ id: action.variant_id, quantity: action.quantity, properties: action.properties }],
+    });
+  }
+  return cartRequest('cart/change.js', { id: action.key, quantity: action.quantity });
+}
+
+// The optimistic cart after a quantity change; quantity 0 removes the line.
+function withQuantity(cart, key, quantity) {
+  const index = cart.items.findIndex((i) => i.key === key);
+  if (index < 0) return cart;
+  const item = cart.items[index];
+  if (quantity === 0) cart.items.splice(index, 1);
+  else {
+    item.final_line_price = item.final_price * quantity;
+    item.quantity = quantity;
+  }
+  return cart;
+}
+
+export class CartSync {
+  queue = new CartQueue();
+  // The cart the store holds, as last read, and its evaluation.
+  cart = null;
+  evaluation = null;
+  // The cart as the shopper's queued changes will leave it (optimistic), until they are synced.
+  displayed = null;
+  #evaluator;
+  #view;
+
+  // evaluator: a CartEvaluator. view: showError(error), clearError(), showChange(cart) (an
+  // optimistic cart), busy(boolean) and synced() (render the synced cart).
+  constructor(evaluator, view) {
+    this.#evaluator = evaluator;
+    this.#view = view;
+  }
+
+  // The cart to show: the optimistic one while changes are still queued, else the store's.
+  get shown() {
+    return this.displayed && this.queue.waiting > 0 ? this.displayed : this.cart;
+  }
+
+  // Read the cart again (after a theme's own change, a gift pick, on load).
+  refresh() {
+    return this.queue.run(() => this.#sync());
+  }
+
+  add(items) {
+    return this.change(() => cartRequest('cart/add.js', { items }));
+  }
+
+  setQuantity(key, quantity) {
+    return this.change(
+      () => cartRequest('cart/change.js', { id: key, quantity }),
+      (cart) => withQuantity(cart, key, quantity),
+    );
+  }
+
+  // One step up or down from the quantity shown, which is ahead of the store's under fast clicks.
+  step(key, delta) {
+    const shown = (this.displayed || this.cart)?.items.find((i) => i.key === key);
+    if (shown) this.setQuantity(key, Math.max(0, shown.quantity + delta));
+  }
+
+  setDiscountCodes(codes) {
+    return this.change(() => cartRequest('cart/update.js', { discount: codes.join(',') }));
+  }
+
+  // A shopper's change: `optimistic(cart)` shows it at once when it can, then `request` is sent
+  // in its turn.
+  change(request, optimistic) {
+    this.#view.clearError();
+    if (optimistic && this.cart) {
+      this.displayed = optimistic(structuredClone(this.displayed || this.cart));
+      this.#view.showChange(this.displayed);
+    }
+    this.#view.busy(true);
+    return this.queue.run(async () => {
+      let answer;
+      try {
+        answer = await request();
+      } catch (error) {
+        this.#view.showError(error);
+        // Roll back: whatever was shown, show what the store holds.
+        this.displayed = null;
+        await this.#sync({ force: true });
+        return;
+      }
+      // change.js and update.js answer with the whole cart: no need to read it again.
+      const fullCart = Array.isArray(answer.items) && 'item_count' in answer ? answer : null;
+      if (fullCart) this.cart = fullCart;
+      // Under fast clicks, only the last queued change syncs the gifts.
+      if (this.queue.waiting === 0) await this.#sync({ cart: fullCart });
+    });
+  }
+
+  // force: after a failed change, whose error is already shown. cart: the store's answer, if it
+  // was the whole cart.
+  async #sync({ force = false, cart = null } = {}) {
+    try {
+      // Read, evaluate, apply; read again after every round of actions, so what is shown is
+      // always what the store holds.
+      let giveUp = false;
+      for (let round = 0; round < MAX_SYNC_ROUNDS; round++) {
+        this.cart = round === 0 && cart ? cart : await cartRequest('cart.js');
+        this.evaluation = this.#evaluator.evaluate(this.cart);
+        const actions = this.evaluation?.actions || [];
+        if (!actions.length || giveUp || round === MAX_SYNC_ROUNDS - 1 || this.queue.waiting > 0) break;
+        for (const action of actions) {
+          try {
+            await applyAction(action);
+          } catch (error) {
+            // A gift the store refuses as sold out is not asked for again.
+            if (action.type === 'add' && error.status === 422) this.#evaluator.refuseGift(action.variant_id);
+            this.#view.showError(error);
+            // One more round may succeed (a refused gift is now skipped); after that, stop.
+            if (round > 0) giveUp = true;
+            break;
+          }
+        }
+      }
+    } catch (error) {
+      if (!force) this.#view.showError(error);
+    }
+    if (this.queue.waiting === 0) {
+      this.displayed = null;
+      this.#view.busy(false);
+    }
+    this.#view.synced();
+  }
+}

@@ -1,0 +1,274 @@
+// <tiercart-drawer>: the slide-out cart. A modal <dialog> with the reward bars, the unlocked
+// rewards and gift pickers, the cart's lines, in-cart offers, discount codes, the subtotal and
+// checkout. This element reads the block's data, builds the dialog, opens and closes it and
+// renders each synced cart; the other files of web/drawer/ do one job each: cart-sync.js (the
+// queue and the sync with the store), evaluation.js (the wasm core), cart-lines.js, rewards.js,
+// gift-picker.js, offers.js and discount-codes.js (what the dialog shows), focus.js and
+// theme-events.js.
+//
+// `make build-web` bundles this file and its imports into theme-extension/assets/
+// tiercart-drawer.js, which tiercart-loader.js imports lazily, then calls ready() and
+// open()/addFromForm()/refresh(). URLs below are relative to that asset.
+
+import { CartRequestError, routesRoot } from '../tiercart-cart.js';
+import { h, readData, translate, withThemeBars } from '../tiercart-util.js';
+import '../tiercart-progress.js';
+import { cartLine } from './cart-lines.js';
+import { CartSync } from './cart-sync.js';
+import { DiscountCodes } from './discount-codes.js';
+import { CartEvaluator, yieldToMain } from './evaluation.js';
+import { keepFocus, trapFocus } from './focus.js';
+import { GiftChoices } from './gift-picker.js';
+import { renderOffers } from './offers.js';
+import { RewardAnnouncer, renderRewards } from './rewards.js';
+import { dawnPubSub, publishCart } from './theme-events.js';
+
+performance.mark('tiercart:drawer-module');
+const assets = new URL('./', import.meta.url);
+// Start fetching and compiling the core as soon as this module loads.
+const corePromise = import(new URL('tiercart.js', assets).href).then((m) => m.createTiercart());
+const cssPromise = new Promise((resolve) => {
+  const link = h('link', { rel: 'stylesheet', href: new URL('tiercart.css', assets).href });
+  link.addEventListener('load', resolve);
+  link.addEventListener('error', resolve);
+  document.head.append(link);
+  setTimeout(resolve, 3000);
+});
+
+export class TiercartDrawer extends HTMLElement {
+  #opener = null;
+  #built = false;
+
+  t = (key, vars) => translate(this.strings, key, vars);
+
+  connectedCallback() {
+    // The block's data is read once: building the drawer replaces those <script> children, and
+    // a theme may move the element (disconnect, connect again).
+    if (!this.#built) {
+      this.#readBlock();
+      this.giftChoices = new GiftChoices(this.program?.id);
+      this.evaluator = new CartEvaluator(this.programText, this.baseContext, this.giftChoices);
+      this.sync = new CartSync(this.evaluator, {
+        showError: (error) => this.#showError(error),
+        clearError: () => this.#clearError(),
+        showChange: (cart) => keepFocus(this.dialog, this.closeButton, () => this.#renderCart(cart)),
+        busy: (busy) => this.dialog.setAttribute('aria-busy', String(busy)),
+        synced: () => keepFocus(this.dialog, this.closeButton, () => this.#render()),
+      });
+      this.#build();
+    }
+    this.onKeydown = (event) => trapFocus(this.dialog, event);
+    this.dialog.addEventListener('keydown', this.onKeydown);
+    // Dawn's pub/sub: refresh after the theme's own cart changes (ignoring our own).
+    this.dawn = dawnPubSub();
+    this.unsubscribe = this.dawn?.subscribe(this.dawn.cartUpdate, (event) => {
+      if (event?.source === 'tiercart') return;
+      if (event?.source === 'product-form' && this.openOnAdd) this.open();
+      this.refresh();
+    });
+  }
+
+  disconnectedCallback() {
+    this.dialog?.removeEventListener('keydown', this.onKeydown);
+    this.unsubscribe?.();
+  }
+
+  // The one queue of cart changes: awaiting queue.idle() waits for the drawer to settle.
+  get queue() {
+    return this.sync.queue;
+  }
+
+  // The program (with the bars of the bar 2 and 3 embeds), context and strings the block wrote.
+  #readBlock() {
+    this.program = readData(this, 'program');
+    if (this.dataset.programSource === 'settings') {
+      const bars = [...document.querySelectorAll('script[data-tiercart-bar]')].map((node) => [
+        node.dataset.tiercartBar,
+        node.textContent,
+      ]);
+      this.program = withThemeBars(this.program, bars);
+    }
+    // Sent to the core as text: written once, not on every evaluation.
+    this.programText = this.program ? JSON.stringify(this.program) : null;
+    this.baseContext = readData(this, 'context') || {};
+    this.strings = readData(this, 'strings') || {};
+    this.openOnAdd = this.dataset.openOnAdd !== 'false';
+  }
+
+  #build() {
+    this.#built = true;
+    const t = this.t;
+    this.status = h('div', { class: 'tiercart-visually-hidden', role: 'status', 'aria-live': 'polite' });
+    this.announcer = new RewardAnnouncer(this.status);
+    this.closeButton = h(
+      'button',
+      { type: 'button', class: 'tiercart-close', 'aria-label': t('close'), onclick: () => this.close() },
+      '×',
+    );
+    this.progress = h('tiercart-progress', { class: 'tiercart-progress' });
+    this.rewards = h('div', { class: 'tiercart-rewards' });
+    this.error = h('p', { class: 'tiercart-error', role: 'alert', hidden: true });
+    this.lines = h('ul', { class: 'tiercart-lines', 'aria-label': t('title') });
+    this.emptyText = h('p', { class: 'tiercart-empty', hidden: true }, t('empty'));
+    this.offers = h('div', { class: 'tiercart-offers' });
+    this.discounts = new DiscountCodes(this.sync, t);
+    this.subtotal = h('span', { class: 'tiercart-subtotal__amount' });
+    this.checkout = h(
+      'a',
+      { class: 'tiercart-button tiercart-checkout', href: `${routesRoot()}checkout` },
+      t('checkout'),
+    );
+    this.dialog = h(
+      'dialog',
+      { class: 'tiercart-dialog', 'aria-labelledby': 'tiercart-title', 'aria-busy': 'false' },
+      h(
+        'div',
+        { class: 'tiercart-panel' },
+        h(
+          'div',
+          { class: 'tiercart-header' },
+          h('h2', { id: 'tiercart-title', class: 'tiercart-title' }, t('title')),
+          this.closeButton,
+        ),
+        h(
+          'div',
+          { class: 'tiercart-body' },
+          this.error,
+          this.progress,
+          this.rewards,
+          this.lines,
+          this.emptyText,
+          this.offers,
+        ),
+        h(
+          'div',
+          { class: 'tiercart-footer' },
+          this.discounts.form,
+          h('p', { class: 'tiercart-subtotal' }, h('span', {}, t('subtotal')), this.subtotal),
+          this.checkout,
+        ),
+      ),
+    );
+    this.dialog.addEventListener('cancel', (event) => {
+      event.preventDefault();
+      this.close();
+    });
+    this.dialog.addEventListener('click', (event) => {
+      if (event.target === this.dialog) this.close(); // the backdrop
+    });
+    this.replaceChildren(this.status, this.dialog);
+    this.hidden = false;
+  }
+
+  // Loaded and evaluated once: the loader awaits this before anything else.
+  ready() {
+    this.readyPromise ??= (async () => {
+      await this.evaluator.load(corePromise);
+      await cssPromise;
+      await yieldToMain();
+      await this.sync.refresh();
+      performance.mark('tiercart:ready');
+    })();
+    return this.readyPromise;
+  }
+
+  get isOpen() {
+    return this.dialog.open;
+  }
+
+  open(opener) {
+    if (!this.dialog.open) {
+      this.#opener = opener || document.activeElement;
+      this.dialog.showModal();
+      this.closeButton.focus();
+      this.dataset.open = '';
+    }
+  }
+
+  close() {
+    if (!this.dialog.open) return;
+    this.dialog.close();
+    delete this.dataset.open;
+    const opener = this.#opener;
+    this.#opener = null;
+    if (opener && opener.isConnected && typeof opener.focus === 'function') opener.focus();
+  }
+
+  // After a theme's own cart change.
+  refresh() {
+    return this.sync.refresh();
+  }
+
+  // A product form submitted (the loader intercepted it).
+  addFromForm(formData, opener) {
+    const item = { id: Number(formData.get('id')), quantity: Number(formData.get('quantity') || 1) };
+    const properties = {};
+    for (const [name, value] of formData) {
+      const m = /^properties\[(.+)\]$/.exec(name);
+      if (m && typeof value === 'string' && value !== '') properties[m[1]] = value;
+    }
+    if (Object.keys(properties).length) item.properties = properties;
+    return this.addItems([item], opener);
+  }
+
+  addItems(items, opener) {
+    if (this.openOnAdd) this.open(opener);
+    return this.sync.add(items);
+  }
+
+  setQuantity(key, quantity) {
+    return this.sync.setQuantity(key, quantity);
+  }
+
+  chooseGift(tier, variantId) {
+    this.giftChoices.choose(tier, variantId);
+    this.#clearError();
+    return this.sync.refresh();
+  }
+
+  #showError(error) {
+    const text =
+      error instanceof CartRequestError
+        ? error.description || this.t(error.status === 0 ? 'network_error' : 'error')
+        : this.t('error');
+    this.error.textContent = text;
+    this.error.hidden = false;
+  }
+
+  #clearError() {
+    this.error.textContent = '';
+    this.error.hidden = true;
+  }
+
+  #render() {
+    const cart = this.sync.cart;
+    if (!cart) return;
+    const evaluation = this.sync.evaluation;
+    this.#renderCart(this.sync.shown);
+    this.progress.update(evaluation, this.strings);
+    renderRewards(this.rewards, evaluation, this.t, (tier, variantId) => this.chooseGift(tier, variantId));
+    renderOffers(this.offers, evaluation, this.t, (variantId) => this.addItems([{ id: variantId, quantity: 1 }]));
+    this.announcer.announce(evaluation, this.t);
+    publishCart(this.dawn, cart, evaluation, this.strings);
+    this.dataset.ready = '';
+  }
+
+  #renderCart(cart) {
+    const money = (amount) => this.evaluator.formatMoney(amount, cart.currency);
+    this.lines.replaceChildren(...cart.items.map((item) => cartLine(item, { t: this.t, money, sync: this.sync })));
+    this.emptyText.hidden = cart.items.length > 0;
+    this.subtotal.textContent = money(cart.total_price);
+    this.checkout.hidden = cart.items.length === 0;
+    this.discounts.render(cart);
+  }
+}
+
+if (!customElements.get('tiercart-drawer')) customElements.define('tiercart-drawer', TiercartDrawer);
+
+// The loader's entry point: the drawer element, defined, with its first cart evaluated.
+export async function ready() {
+  await customElements.whenDefined('tiercart-drawer');
+  const drawer = document.querySelector('tiercart-drawer');
+  if (drawer) await drawer.ready();
+  return drawer;
+}
