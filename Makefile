@@ -80,7 +80,8 @@ test-browser: build-native build-wasm build-web build-function
 
 # The theme app extension: Shopify's theme-check, the block-script gzip budget and the
 # platform's limits, then every block rendered with liquidjs and its program checked by the CLI
-# and the wasm core (docs/theme-extension.md).
+# and the wasm core (docs/theme-extension.md); the helpers generated from the core's currency
+# table checked against `tiercart currencies` (docs/money.md).
 test-theme: build-native build-wasm build-web
 	@node --test tests/theme/
 
