@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Writes the two helpers that carry the core's currency table outside C++, from what
 // `build/bin/tiercart currencies` prints (never from the core's source):
-//   web/tiercart-format.js                                 money and time as text in JavaScript
+//   web/tiercart-currencies.js                                    the table for JavaScript
 //   theme-extension/snippets/tiercart-currency-exponent.liquid   a currency's exponent in Liquid
 // Run it after the core's table changes:  node scripts/generate-currencies.mjs [--cli PATH]
 // tests/theme/currencies.test.mjs regenerates both and fails while a committed copy differs.
@@ -14,7 +14,7 @@ import prettier from 'prettier';
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const defaultCli = path.join(root, 'build', 'bin', 'tiercart');
 export const outputs = {
-  js: path.join(root, 'web', 'tiercart-format.js'),
+  js: path.join(root, 'web', 'tiercart-currencies.js'),
   liquid: path.join(root, 'theme-extension', 'snippets', 'tiercart-currency-exponent.liquid'),
 };
 
@@ -43,42 +43,11 @@ function javascript(table) {
     .join('\n');
   return `// ${GENERATED}
 //
-// Money and time as text where the core is not at hand: the demo's Shopify payloads, the
-// customer account extension, the order status element's countdown. Amounts stay integers:
-// digits are placed, never divided in floating point.
-
-// Decimals of every currency whose minor unit is not a hundredth.
-const CODES_BY_EXPONENT = {
+// ISO 4217 decimals of every currency whose minor unit is not a hundredth; every other code
+// has 2. Read through exponentOf() in tiercart-format.js.
+export const CODES_BY_EXPONENT = {
 ${rows}
 };
-const EXPONENTS = new Map(
-  Object.entries(CODES_BY_EXPONENT).flatMap(([exponent, codes]) => codes.split(' ').map((code) => [code, Number(exponent)])),
-);
-
-// The ISO 4217 exponent of a currency: 0 for JPY, 3 for KWD, 2 for USD and for a code the
-// core does not know.
-export const exponentOf = (currency) => EXPONENTS.get(currency) ?? 2;
-
-// An integer as decimal text with \`places\` decimals: (1530, 2) -> "15.30", (-5, 3) -> "-0.005".
-export function placeDecimals(amount, places) {
-  const digits = String(Math.abs(Math.trunc(amount))).padStart(places + 1, '0');
-  const text = places ? \`\${digits.slice(0, -places)}.\${digits.slice(-places)}\` : digits;
-  return amount < 0 ? \`-\${text}\` : text;
-}
-
-// Minor units as the decimal text Shopify's payloads and formatters take: 1530 USD -> "15.30",
-// 1000 JPY -> "1000", 12345 KWD -> "12.345".
-export const minorToDecimal = (amount, currency) => placeDecimals(amount, exponentOf(currency));
-
-// Time left to act: "29:05" for 1745 seconds, "0:59", hours when longer ("1:02:03"), never
-// below "0:00".
-export function formatTimeLeft(seconds) {
-  const s = Math.max(0, Math.floor(seconds));
-  const pad = (n) => String(n).padStart(2, '0');
-  const hours = Math.floor(s / 3600);
-  const minutes = Math.floor((s % 3600) / 60);
-  return hours ? \`\${hours}:\${pad(minutes)}:\${pad(s % 60)}\` : \`\${minutes}:\${pad(s % 60)}\`;
-}
 `;
 }
 

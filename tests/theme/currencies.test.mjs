@@ -1,6 +1,7 @@
-// The core's currency table outside C++ (docs/money.md): the JavaScript helper and the Liquid
+// The core's currency table outside C++ (docs/money.md): the JavaScript table and the Liquid
 // snippet regenerated from `tiercart currencies` are byte for byte the committed files, and
-// what they compute agrees with the core's exponent for every currency it knows.
+// what web/tiercart-format.js and the snippet compute agrees with the core's exponent for every
+// currency it knows.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

@@ -1,6 +1,6 @@
 // The extension's pure parts, tested in Node (tests/extension/): what it sends tiercart's
 // server and how it reads the server's answers. Amounts and the time left are written by the
-// shared helper generated from the core's table (web/tiercart-format.js). No decision is made
+// shared helper on the table generated from the core's (web/tiercart-format.js). No decision is made
 // here: offers, prices and edit rights all come from the server.
 
 // A Shopify global id's number ("gid://shopify/Order/42" -> "42"); null when it has none.
