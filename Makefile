@@ -44,6 +44,7 @@ build-function:
 # they are (tiercart-util.js for the order status element). tiercart-cart.js and
 # tiercart-progress.js live in the bundle: copies left by older builds are removed.
 WEB_COPIED = web/tiercart-loader.js web/tiercart-preview.js web/tiercart-order-status.js web/tiercart-util.js \
+             web/tiercart-format.js web/tiercart-currencies.js \
              web/tiercart.css web/tiercart-order-status.css
 build-web: setup
 	@mkdir -p theme-extension/assets
@@ -90,13 +91,14 @@ test-browser: build-native build-wasm build-web build-function
 
 # The theme app extension: Shopify's theme-check, the block-script gzip budget and the
 # platform's limits, then every block rendered with liquidjs and its program checked by the CLI
-# and the wasm core (docs/theme-extension.md).
+# and the wasm core (docs/theme-extension.md); the helpers generated from the core's currency
+# table checked against `tiercart currencies` (docs/money.md).
 test-theme: build-native build-wasm build-web
 	@node --test tests/theme/
 
 # The customer account extension's bundle size and helpers, then the bundle in Chromium
 # against the native server.
-test-extension: build-native build-extension
+test-extension: build-native build-wasm build-web build-extension
 	@PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 node --test tests/extension/
 
 # The main job: the demo store with the drawer, at http://127.0.0.1:$(PORT)/.

@@ -10,19 +10,11 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CURRENCIES, SHOP_CURRENCY, divRound, rateParts } from './store.mjs';
+import { CURRENCIES, SHOP_CURRENCY, centsToDecimal, divRound, rateParts } from './store.mjs';
 
 export const SHOP_DOMAIN = 'northbound-supply.myshopify.com';
 const API_VERSION = '2025-10';
 const START_TIMEOUT_MS = 10000;
-
-// A cents integer as a REST money string: 1999 -> "19.99". Demo amounts are hundredths of
-// the unit in every currency (yen included), which the core reads exactly.
-function decimal(cents) {
-  const sign = cents < 0 ? '-' : '';
-  const abs = Math.abs(cents);
-  return `${sign}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
-}
 
 // A presentment amount back in the shop currency (REST payloads carry both): amount / rate,
 // halves away from zero, in integers (the inverse of the store's convertPrice).
@@ -35,8 +27,8 @@ function toShop(cents, currency) {
 
 function moneySet(cents, currency) {
   return {
-    shop_money: { amount: decimal(toShop(cents, currency)), currency_code: SHOP_CURRENCY },
-    presentment_money: { amount: decimal(cents), currency_code: currency },
+    shop_money: { amount: centsToDecimal(toShop(cents, currency)), currency_code: SHOP_CURRENCY },
+    presentment_money: { amount: centsToDecimal(cents), currency_code: currency },
   };
 }
 
@@ -96,14 +88,14 @@ export function ordersCreatePayload(order, catalog) {
     const lineDiscount = line.price * line.quantity - line.final_line_price;
     if (lineDiscount > 0) {
       allocations.push({
-        amount: decimal(toShop(lineDiscount, currency)),
+        amount: centsToDecimal(toShop(lineDiscount, currency)),
         amount_set: moneySet(lineDiscount, currency),
         discount_application_index: 0,
       });
     }
     if (codeShares[i] > 0) {
       allocations.push({
-        amount: decimal(toShop(codeShares[i], currency)),
+        amount: centsToDecimal(toShop(codeShares[i], currency)),
         amount_set: moneySet(codeShares[i], currency),
         discount_application_index: codeIndex,
       });
@@ -116,7 +108,7 @@ export function ordersCreatePayload(order, catalog) {
       variant_title: line.variant_title,
       vendor: variant?.product.vendor ?? null,
       quantity: line.quantity,
-      price: decimal(toShop(line.price, currency)),
+      price: centsToDecimal(toShop(line.price, currency)),
       price_set: moneySet(line.price, currency),
       gift_card: Boolean(line.gift_card),
       requires_shipping: Boolean(line.requires_shipping),
@@ -132,16 +124,16 @@ export function ordersCreatePayload(order, catalog) {
     created_at: order.created_at,
     currency: SHOP_CURRENCY,
     presentment_currency: currency,
-    subtotal_price: decimal(toShop(order.subtotal_price, currency)),
+    subtotal_price: centsToDecimal(toShop(order.subtotal_price, currency)),
     subtotal_price_set: moneySet(order.subtotal_price, currency),
-    total_discounts: decimal(toShop(order.total_discounts, currency)),
+    total_discounts: centsToDecimal(toShop(order.total_discounts, currency)),
     total_discounts_set: moneySet(order.total_discounts, currency),
-    total_price: decimal(toShop(order.total_price, currency)),
+    total_price: centsToDecimal(toShop(order.total_price, currency)),
     total_price_set: moneySet(order.total_price, currency),
     discount_applications: applications,
     discount_codes: (order.discount_codes || []).map((c) => ({
       code: c.code,
-      amount: decimal(toShop(c.amount, currency)),
+      amount: centsToDecimal(toShop(c.amount, currency)),
       type: 'percentage',
     })),
     line_items: lineItems,

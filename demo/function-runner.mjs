@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { WASI } from 'node:wasi';
+import { centsToDecimal } from './store.mjs';
 
 // Each run is a fresh instance, as on Shopify, and each instance reserves gigabytes of address
 // space for its linear memory until the garbage collector frees it. Node 20 crashes (SIGSEGV)
@@ -86,13 +87,6 @@ export function runTarget(target, input, dir = FUNCTION_DIR) {
   return runExport(functionModule(module, dir), exportName, input);
 }
 
-// Shopify's Decimal scalar for an amount in hundredths of a unit (the demo's money).
-export function decimal(hundredths) {
-  const sign = hundredths < 0 ? '-' : '';
-  const abs = Math.abs(hundredths);
-  return `${sign}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
-}
-
 // Shopify's LanguageCode for a storefront locale: "en" -> "EN", "pt-BR" -> "PT_BR".
 export const languageCode = (locale) =>
   String(locale || 'en')
@@ -103,7 +97,8 @@ export const languageCode = (locale) =>
 // extensions/ ask Shopify for it. `lines`: [{ id, quantity, price (hundredths, presentment),
 // variantId, productId, productType, giftCard, requiresShipping, claim }].
 export function functionInput({ lines, currency, rate, locale, country, program, owner = 'discount' }) {
-  const money = (amount) => ({ amount: decimal(amount), currencyCode: currency });
+  // Shopify's Decimal scalar; the demo's amounts are hundredths of a unit.
+  const money = (amount) => ({ amount: centsToDecimal(amount), currencyCode: currency });
   const input = {
     cart: {
       lines: lines.map((l) => ({

@@ -10,6 +10,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { exponentOf } from '../web/tiercart-format.js';
+import { centsToDecimal } from './store.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const OFFERS_FILE = path.join(here, '..', 'examples', 'offers', 'northbound.json');
@@ -19,16 +21,7 @@ const ADDRESS_OPTIONS = { countries: ['US', 'CA', 'GB', 'DE', 'FR', 'NL', 'AU', 
 const OFFER_PROPERTY = '_tiercart_offer';
 
 // Demo amounts are hundredths of the currency unit (store.mjs); the core's are minor units.
-const EXPONENT = { JPY: 0 };
-const exponentOf = (currency) => EXPONENT[currency] ?? 2;
-const centsToMinor = (cents, currency) => cents / 10 ** (2 - exponentOf(currency));
 const minorToCents = (minor, currency) => minor * 10 ** (2 - exponentOf(currency));
-// Cents as the decimal string of a REST order ("2500" -> "25.00"), without floating point.
-function decimal(cents) {
-  const sign = cents < 0 ? '-' : '';
-  const digits = String(Math.abs(cents)).padStart(3, '0');
-  return `${sign}${digits.slice(0, -2)}.${digits.slice(-2)}`;
-}
 
 class PostPurchaseError extends Error {
   constructor(status, code, message, extra = {}) {
@@ -73,11 +66,11 @@ export function createPostPurchase({ core, catalog, store, convertPrice, currenc
         variant_id: line.variant_id,
         product_id: line.product_id,
         quantity: line.quantity,
-        price: decimal(line.price),
+        price: centsToDecimal(line.price),
         gift_card: line.gift_card,
         title: line.title,
         properties: line.properties,
-        discount_allocations: [{ amount: decimal(line.price * line.quantity - line.final_line_price) }],
+        discount_allocations: [{ amount: centsToDecimal(line.price * line.quantity - line.final_line_price) }],
       })),
     };
   }

@@ -4,18 +4,23 @@
 // Money is integers in hundredths of the currency unit (Shopify's cents, JPY included).
 
 import crypto from 'node:crypto';
+import { exponentOf, placeDecimals } from '../web/tiercart-format.js';
 
 export const SHOP_CURRENCY = 'USD';
 
-// Presentment currencies: rate (presentment per shop unit, a string as Shopify gives it),
-// the shop's money format for the currency, and whether prices round to whole units.
+// Presentment currencies: rate (presentment per shop unit, a string as Shopify gives it) and
+// the shop's money format for the currency.
 export const CURRENCIES = {
-  USD: { rate: '1.0', money_format: '${{amount}}', whole: false, name: 'US dollar' },
-  EUR: { rate: '0.92', money_format: '€{{amount_with_comma_separator}}', whole: false, name: 'Euro' },
-  GBP: { rate: '0.7891', money_format: '£{{amount}}', whole: false, name: 'Pound sterling' },
-  CAD: { rate: '1.39', money_format: '${{amount}} CAD', whole: false, name: 'Canadian dollar' },
-  JPY: { rate: '147.5', money_format: '¥{{amount_no_decimals}}', whole: true, name: 'Japanese yen' },
+  USD: { rate: '1.0', money_format: '${{amount}}', name: 'US dollar' },
+  EUR: { rate: '0.92', money_format: '€{{amount_with_comma_separator}}', name: 'Euro' },
+  GBP: { rate: '0.7891', money_format: '£{{amount}}', name: 'Pound sterling' },
+  CAD: { rate: '1.39', money_format: '${{amount}} CAD', name: 'Canadian dollar' },
+  JPY: { rate: '147.5', money_format: '¥{{amount_no_decimals}}', name: 'Japanese yen' },
 };
+
+// Cents as the decimal string of Shopify's REST and GraphQL payloads: 1999 -> "19.99", in
+// every currency (JPY 100000 -> "1000.00", which Shopify's readers and the core take exactly).
+export const centsToDecimal = (cents) => placeDecimals(cents, 2);
 
 export const DISCOUNT_CODES = {
   WELCOME15: { percent: 15, title: 'WELCOME15', description: '15% off your order' },
@@ -34,13 +39,14 @@ export function divRound(numerator, denominator) {
   return r * 2n >= denominator ? q + 1n : q;
 }
 
+// A shop price in a presentment currency, rounded to that currency's minor unit (whole yen
+// for JPY, which is still written in cents).
 export function convertPrice(shopCents, currency) {
   const info = CURRENCIES[currency];
   if (!info || currency === SHOP_CURRENCY) return shopCents;
   const { numerator, denominator } = rateParts(info.rate);
-  const exact = BigInt(shopCents) * numerator;
-  if (info.whole) return Number(divRound(exact, denominator * 100n) * 100n);
-  return Number(divRound(exact, denominator));
+  const centsPerMinor = 10n ** BigInt(Math.max(0, 2 - exponentOf(currency)));
+  return Number(divRound(BigInt(shopCents) * numerator, denominator * centsPerMinor) * centsPerMinor);
 }
 
 export function percentOf(amount, percent) {

@@ -7,6 +7,7 @@
 // the theme's locales). Prices are written by the core's formatter; the server recomputes
 // every price and decision, so what is shown here is never trusted there.
 
+import { formatTimeLeft } from './tiercart-format.js';
 import { h, readData, translate } from './tiercart-util.js';
 
 const base = new URL('./', import.meta.url);
@@ -231,8 +232,7 @@ export class TiercartOrderStatus extends HTMLElement {
       return;
     }
     const minutes = Math.floor(left / 60);
-    const seconds = String(left % 60).padStart(2, '0');
-    this.windowText.textContent = this.t('window_open', { time: `${minutes}:${seconds}` });
+    this.windowText.textContent = this.t('window_open', { time: formatTimeLeft(left) });
     for (const mark of ANNOUNCE_AT_MINUTES) {
       if (minutes >= mark || this.#announced.has(mark)) continue;
       this.#announced.add(mark);

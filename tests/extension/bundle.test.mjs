@@ -3,13 +3,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildExtension } from '../../scripts/build-extension.mjs';
-import {
-  formatLeft,
-  minorToDecimal,
-  numericId,
-  problemsByField,
-  purchaseFromLines,
-} from '../../extensions/tiercart-order-status/src/logic.js';
+import { numericId, problemsByField, purchaseFromLines } from '../../extensions/tiercart-order-status/src/logic.js';
+import { formatTimeLeft, minorToDecimal } from '../../web/tiercart-format.js';
 
 const LIMIT = 64 * 1024;
 
@@ -60,10 +55,10 @@ test('minor units are written with the currency exponent, without dividing', () 
 });
 
 test('the time left reads as minutes and seconds, hours when longer', () => {
-  assert.equal(formatLeft(1745), '29:05');
-  assert.equal(formatLeft(59), '0:59');
-  assert.equal(formatLeft(3723), '1:02:03');
-  assert.equal(formatLeft(-5), '0:00');
+  assert.equal(formatTimeLeft(1745), '29:05');
+  assert.equal(formatTimeLeft(59), '0:59');
+  assert.equal(formatTimeLeft(3723), '1:02:03');
+  assert.equal(formatTimeLeft(-5), '0:00');
 });
 
 test("the server's problems are shown once per field, the first first", () => {

@@ -97,6 +97,11 @@ export async function renderBlock(
   return engine.render(template, scope, { globals: scope });
 }
 
+// Renders one snippet of the extension with the variables `{% render %}` would pass it.
+export function renderSnippet(name, variables = {}) {
+  return engine.renderFile(name, variables);
+}
+
 // The JSON documents a rendered page holds, by data attribute.
 export function scriptData(html, attribute) {
   const out = [];

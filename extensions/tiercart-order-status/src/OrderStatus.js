@@ -5,7 +5,8 @@
 // whether the sandbox may compile it is undocumented, and the server answers either way
 // (docs/post-purchase-ui.md).
 
-import { formatLeft, minorToDecimal, numericId, problemsByField, purchaseFromLines } from './logic.js';
+import { formatTimeLeft, minorToDecimal } from '../../../web/tiercart-format.js';
+import { numericId, problemsByField, purchaseFromLines } from './logic.js';
 
 const FIELDS = ['first_name', 'last_name', 'address1', 'address2', 'city', 'province_code', 'zip', 'country_code'];
 
@@ -117,7 +118,7 @@ export default async function extension() {
       form.setAttribute('hidden', '');
       return;
     }
-    countdown.replaceChildren(t('window_open', { time: formatLeft(left) }));
+    countdown.replaceChildren(t('window_open', { time: formatTimeLeft(left) }));
   };
   const showAddress = (address) => {
     for (const field of FIELDS) fields[field].value = address?.[field] || '';
