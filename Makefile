@@ -28,7 +28,7 @@ build-fuzz:
 	@cmake --build --preset fuzz -j $(JOBS)
 
 # The browser module (wasm preset): theme-extension/assets/tiercart-core.{js,wasm}, tiercart.js.
-build-wasm:
+build-wasm: setup
 	@cmake --preset wasm >/dev/null
 	@cmake --build --preset wasm -j $(JOBS)
 

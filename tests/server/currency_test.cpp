@@ -5,6 +5,7 @@
 #include <string>
 
 #include "test_support.h"
+#include "tiercart/money.h"
 
 namespace tiercart::server::testing {
 namespace {
@@ -13,11 +14,8 @@ namespace {
 // every presentment amount is the dollar amount x 0.92, to the cent.
 Json in_euros(Json order) {
   auto euros = [](const std::string& dollars) {
-    const auto dot = dollars.find('.');
-    const long cents = std::stol(dollars.substr(0, dot)) * 100 + std::stol(dollars.substr(dot + 1));
-    const long converted = cents * 92 / 100;  // exact for the example's whole-dollar prices
-    std::string fraction = std::to_string(converted % 100);
-    return std::to_string(converted / 100) + "." + (fraction.size() == 1 ? "0" : "") + fraction;
+    const int64_t cents = parse_decimal_amount(dollars, "USD", "$").value();
+    return decimal_text(cents * 92 / 100, 2);  // exact for the example's whole-dollar prices
   };
   order["presentment_currency"] = "EUR";
   for (auto& line : order["line_items"]) {

@@ -5,9 +5,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "judge.h"
 #include "responses.h"
 #include "signature.h"
+#include "tiercart/judge.h"
 
 namespace tiercart::probe {
 namespace {
@@ -25,7 +25,7 @@ bool read_file(const std::string& path, std::string& out) {
 }
 
 Answer error(int status, const std::string& code, const std::string& message) {
-  return {status, server::dump({{"error", {{"code", code}, {"message", message}}}})};
+  return {status, server::error_body(code, message)};
 }
 
 }  // namespace
@@ -83,25 +83,28 @@ Answer handle_webhook(const Work& work, std::string_view signature, std::string_
   auto order = parse_order(body);
   if (!order) {
     const Error& e = order.error();
-    server::Json detail = {{"code", e.code}, {"message", e.message}};
-    if (!e.path.empty()) detail["path"] = e.path;
-    return {400, server::dump({{"error", detail}})};
+    return {400, server::error_body(e.code, e.message, e.path)};
   }
-  // The context is copied per order, as the server's for_currency() does for one currency.
-  const server::OrderVerdict verdict = server::judge_order(
+  // The context is copied per order, as for_currency() does for one currency.
+  const OrderVerdict verdict = judge_order(
       order.value(), work.context, [&work](const std::string& id, int64_t version) {
         return id == work.program->id && version == work.program->version ? work.program : nullptr;
       });
-  // The real answer's shape (Service::webhook), with duplicate always false: nothing is stored.
-  const std::string id(webhook_id);
-  const std::string shop_text(shop);
-  return {200, "{\"webhook_id\":" + server::json_string(id) +
-                   ",\"shop\":" + server::json_string(shop_text) +
-                   ",\"order_id\":" + std::to_string(verdict.order_id) +
-                   ",\"earned\":" + (verdict.earned ? "true" : "false") +
-                   ",\"tags\":" + server::json_strings(verdict.tags) +
-                   ",\"received_at\":" + std::to_string(server::now_ms()) +
-                   ",\"verdict\":" + verdict.json + ",\"duplicate\":false}"};
+  // The real answer's shape (webhooks.cpp), with duplicate always false: nothing is stored.
+  const std::string verdict_text = to_json(verdict);
+  JsonWriter w(256 + verdict_text.size());
+  w.begin_object()
+      .field("webhook_id", webhook_id)
+      .field("shop", shop)
+      .field("order_id", verdict.order_id)
+      .field("earned", verdict.earned);
+  w.key("tags").begin_array();
+  for (const auto& tag : verdict.tags) w.text(tag);
+  w.end_array();
+  w.field("received_at", server::now_ms());
+  w.key("verdict").raw(verdict_text);
+  w.field("duplicate", false).end_object();
+  return {200, w.take()};
 }
 
 bool parse_flags(int argc, char** argv, Flags& flags) {
