@@ -86,8 +86,8 @@ Answer handle_webhook(const Work& work, std::string_view signature, std::string_
     return {400, server::error_body(e.code, e.message, e.path)};
   }
   // The context is copied per order, as for_currency() does for one currency.
-  const OrderVerdict verdict = judge_order(
-      order.value(), work.context, [&work](const std::string& id, int64_t version) {
+  const OrderVerdict verdict =
+      judge_order(order.value(), work.context, [&work](const std::string& id, int64_t version) {
         return id == work.program->id && version == work.program->version ? work.program : nullptr;
       });
   // The real answer's shape (webhooks.cpp), with duplicate always false: nothing is stored.
