@@ -12,7 +12,7 @@
 namespace tiercart::probe {
 namespace {
 
-// The server's limit on X-Shopify-Webhook-Id (server/src/service.cpp).
+// The server's limit on X-Shopify-Webhook-Id (server/src/webhooks.cpp).
 constexpr std::size_t kMaxWebhookIdBytes = 256;
 
 bool read_file(const std::string& path, std::string& out) {
