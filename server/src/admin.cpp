@@ -79,7 +79,8 @@ void Service::create_program(const Request& req, Response& res) {
     res.set_content(w.take(), kJson);
     return;
   }
-  ProgramRecord record{program.value().id, program.value().version, req.body, false, now_ms()};
+  ProgramRecord record{program.value().id, program.value().version,
+                       std::string(accepted_document(req.body)), false, now_ms()};
   auto added = store_->add_program(record);
   if (!added) return send_error(res, 503, "storage_unavailable", added.error().message);
   if (!added.value()) {
@@ -116,7 +117,7 @@ void Service::get_program(const Request& req, Response& res) {
   // The document was accepted by parse_program before it was stored: it is JSON.
   JsonWriter w(256 + found.value()->document.size());
   write_program_summary(w, *found.value(), false);
-  w.key("program").raw(found.value()->document).end_object();
+  w.key("program").raw(accepted_document(found.value()->document)).end_object();
   res.set_content(w.take(), kJson);
 }
 

@@ -53,10 +53,15 @@ std::optional<Json> PostPurchase::verified_claims(const Request& req, Response& 
   return std::move(claims).value();
 }
 
-std::optional<OfferSelection> PostPurchase::offers_for(const Order& purchase, Response& res) {
+std::optional<OfferSelection> PostPurchase::offers_for(const Result<Order>& purchase,
+                                                       Response& res) {
   const Settings current = settings();
   if (!current.offers) {
     send_error(res, 404, "no_offers", "no offer catalog is configured");
+    return std::nullopt;
+  }
+  if (!purchase) {
+    send_core_error(res, 400, purchase.error());
     return std::nullopt;
   }
   auto saved = store_.get_setting(kContextKey);
@@ -70,14 +75,17 @@ std::optional<OfferSelection> PostPurchase::offers_for(const Order& purchase, Re
     send_core_error(res, 400, context.error());
     return std::nullopt;
   }
-  const std::string& presentment = context.value().presentment_currency;
-  if (!presentment.empty() && presentment != purchase.cart.currency) {
+  // The context's catalog prices are in the shop's currency: a purchase paid in another one
+  // cannot be priced from them (Shopify shows no post-purchase page for such an order).
+  const std::string& shop_currency = context.value().shop_currency;
+  if (!shop_currency.empty() && shop_currency != purchase.value().cart.currency) {
     send_error(res, 400, "currency_mismatch",
-               "context: presentment_currency is not the order's currency",
-               "$.presentment_currency");
+               "the purchase was paid in " + purchase.value().cart.currency +
+                   ", not in the shop's currency " + shop_currency,
+               "$.shop_currency");
     return std::nullopt;
   }
-  auto selection = select_offers(purchase, OrderStatus{}, *current.offers, context.value());
+  auto selection = select_offers(purchase.value(), OrderStatus{}, *current.offers, context.value());
   if (!selection) {
     send_core_error(res, 400, selection.error());
     return std::nullopt;
@@ -89,9 +97,7 @@ void PostPurchase::offer(const Request& req, Response& res) {
   if (body_too_large(req, res, config_.max_proxy_body_bytes)) return;
   auto claims = verified_claims(req, res);
   if (!claims) return;
-  auto purchase = parse_purchase_token(dump(*claims));
-  if (!purchase) return send_core_error(res, 400, purchase.error());
-  auto offers = offers_for(purchase.value(), res);
+  auto offers = offers_for(parse_purchase_token(dump(*claims)), res);
   if (!offers) return;
   JsonWriter w(1024);
   w.begin_object();
@@ -109,9 +115,7 @@ void PostPurchase::sign_changeset(const Request& req, Response& res) {
     return send_error(res, 400, "missing_field", "offer_id is required", "$.offer_id");
   }
   const std::string offer_id = request["offer_id"];
-  auto purchase = parse_purchase_token(dump(*claims));
-  if (!purchase) return send_core_error(res, 400, purchase.error());
-  auto offers = offers_for(purchase.value(), res);
+  auto offers = offers_for(parse_purchase_token(dump(*claims)), res);
   if (!offers) return;
   const PostPurchaseOffer* offer = find_offer(*offers, offer_id);
   if (!offer) {
@@ -170,9 +174,7 @@ void PostPurchase::customer_offers(const Request& req, Response& res) {
   // The offers come from the purchase in the body, but they are offers for this order:
   // only its customer sees them, like every other route under the order.
   if (!owned_order(*caller, std::stoll(req.matches[1]), res)) return;
-  auto purchase = parse_initial_purchase(req.body);
-  if (!purchase) return send_core_error(res, 400, purchase.error());
-  auto offers = offers_for(purchase.value(), res);
+  auto offers = offers_for(parse_initial_purchase(req.body), res);
   if (!offers) return;
   res.set_content(to_json(*offers), kJson);
 }

@@ -212,9 +212,7 @@ void PostPurchase::edit_order(const Caller& caller, int64_t order_id, const std:
         return res.set_content(again.field("duplicate", true).end_object().take(), kJson);
       }
     }
-    auto purchase = parse_initial_purchase(req.body);
-    if (!purchase) return send_core_error(res, 400, purchase.error());
-    auto offers = offers_for(purchase.value(), res);
+    auto offers = offers_for(parse_initial_purchase(req.body), res);
     if (!offers) return;
     const PostPurchaseOffer* offer = nullptr;
     for (const auto& candidate : offers->offers) {

@@ -2,6 +2,8 @@
 
 #include <httplib.h>
 
+#include <cstdio>
+
 namespace tiercart::server {
 namespace {
 
@@ -24,14 +26,21 @@ Result<std::shared_ptr<const EditPolicy>> read_policy(std::string_view text) {
   return std::make_shared<const EditPolicy>(std::move(policy).value());
 }
 
-// A setting saved earlier, read into `target`; absent leaves it as it is.
+// A setting saved earlier, read into `target`; absent leaves it as it is. One that this core
+// no longer reads (saved by another version) is reported and left unset, so that the server
+// still starts and the merchant can save it again.
 template <typename T, typename Read>
 Status load_setting(Store& store, const char* key, T& target, Read read) {
   auto saved = store.get_setting(key);
   if (!saved) return saved.error();
   if (!saved.value()) return true;
   auto value = read(*saved.value());
-  if (!value) return value.error();
+  if (!value) {
+    std::fprintf(stderr, "tiercart-server: the saved %s is ignored: %s [%s at %s]\n", key,
+                 value.error().message.c_str(), value.error().code.c_str(),
+                 value.error().path.c_str());
+    return true;
+  }
   target = std::move(value).value();
   return true;
 }

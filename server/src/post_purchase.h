@@ -47,8 +47,9 @@ class PostPurchase {
   void customer_offers(const httplib::Request& req, httplib::Response& res);
   // The verified claims of the Authorization bearer token, or an answer already sent.
   std::optional<Json> verified_claims(const httplib::Request& req, httplib::Response& res);
-  // The offers for a purchase, or an answer already sent (404 when no catalog is set).
-  std::optional<OfferSelection> offers_for(const Order& purchase, httplib::Response& res);
+  // The offers for a purchase as the core read it, or an answer already sent: 404 when no
+  // catalog is set, 400 for a purchase the core could not read or price.
+  std::optional<OfferSelection> offers_for(const Result<Order>& purchase, httplib::Response& res);
 
   // order_edits.cpp
   // GET .../edits: what may still change; POST .../address or .../cancel: the change.

@@ -18,6 +18,11 @@ std::string json_text(std::string_view text) {
   return out;
 }
 
+std::string_view accepted_document(std::string_view text) {
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  return text.substr(0, text.find('\0'));
+}
+
 int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())

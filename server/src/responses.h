@@ -53,6 +53,11 @@ void send_error(httplib::Response& res, int status, const std::string& code,
 // A core error (code, message, JSON path) with `status`.
 void send_core_error(httplib::Response& res, int status, const Error& error);
 
+// A JSON document the core accepted, as it can be embedded in another: without a leading
+// UTF-8 byte order mark and without what follows a NUL byte (the core's reader, like
+// nlohmann's, takes both as outside the document).
+std::string_view accepted_document(std::string_view text);
+
 // A stored verdict as the admin API lists it.
 struct VerdictRecord;
 void write_verdict(JsonWriter& w, const VerdictRecord& record);

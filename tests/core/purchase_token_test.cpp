@@ -52,14 +52,25 @@ TEST(PurchaseToken, LineTotalsBecomeUnitPricesWithoutLosingAMinorUnit) {
   EXPECT_EQ(line.title, "Merino Sweater");
 }
 
-TEST(PurchaseToken, IsInThePresentmentCurrencyWhateverTheShopCurrency) {
+TEST(PurchaseToken, IsInThePresentmentCurrency) {
   Json purchase = Purchase();
-  purchase["totalPriceSet"]["presentmentMoney"]["currencyCode"] = "JPY";
+  for (const char* money : {"shopMoney", "presentmentMoney"}) {
+    purchase["totalPriceSet"][money]["currencyCode"] = "JPY";
+  }
   purchase["lineItems"][0]["totalPriceSet"]["presentmentMoney"]["amount"] = "3500";
   auto order = parse_purchase_token(Claims(purchase).dump());
   ASSERT_TRUE(order) << order.error().message;
   EXPECT_EQ(order.value().cart.currency, "JPY");
   EXPECT_EQ(order.value().cart.items[0].final_line_price, 3500);
+}
+
+TEST(PurchaseToken, APurchasePaidInAnotherCurrencyThanTheShopsIsRefused) {
+  // Shopify shows no post-purchase page then; offers priced from the shop's catalog would
+  // charge dollar prices in yen.
+  Json purchase = Purchase();
+  purchase["totalPriceSet"]["presentmentMoney"]["currencyCode"] = "JPY";
+  EXPECT_TRUE(FailsWith(parse_purchase_token(Claims(purchase).dump()), "currency_mismatch",
+                        "$.input_data.initialPurchase.totalPriceSet.shopMoney.currencyCode"));
 }
 
 TEST(PurchaseToken, APurchaseWithoutLinesCurrencyOrIdsIsAnError) {

@@ -124,6 +124,18 @@ TEST_F(PostPurchaseRoutes, OffersAreRecomputedFromTheSignedPurchase) {
   EXPECT_EQ(body["skipped"][0]["code"], "not_triggered");
 }
 
+TEST_F(PostPurchaseRoutes, APurchaseInAnotherCurrencyThanTheShopsGetsNoOffers) {
+  // The catalog's prices are dollars: a purchase paid in euros must not be offered them as euros.
+  Json claims = purchase_claims();
+  auto& purchase = claims["input_data"]["initialPurchase"];
+  purchase["totalPriceSet"]["presentmentMoney"]["currencyCode"] = "EUR";
+  purchase["lineItems"][0]["totalPriceSet"]["presentmentMoney"]["currencyCode"] = "EUR";
+  auto res = post("/post-purchase/offer", token(claims));
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400) << res->body;
+  EXPECT_EQ(parse(res->body)["error"]["code"], "currency_mismatch");
+}
+
 TEST_F(PostPurchaseRoutes, TokensNotFromShopifyAreRefused) {
   struct Case {
     std::string token;

@@ -137,7 +137,8 @@ Result<OfferCatalog> parse_offer_catalog(std::string_view json);
 
 // Ranks every offer that passes the filters by priority (highest first), then by how many
 // order lines trigger it (most first), then by id (ascending), and keeps the first
-// `max_offers` distinct variants. Errors only for a money overflow ("out_of_range").
+// `max_offers` distinct variants. Errors: "currency_mismatch" (the context names another
+// presentment currency than the order's), "out_of_range" (a money overflow).
 // `status` says whether the order was cancelled (no offers then).
 Result<OfferSelection> select_offers(const Order& order, const OrderStatus& status,
                                      const OfferCatalog& catalog, const Context& context);
@@ -219,6 +220,8 @@ std::optional<int64_t> parse_shopify_id(std::string_view text);
 // The purchase in the claims of the token Shopify signs for the post-purchase page
 // (`input_data.initialPurchase`), as an Order in its presentment currency: each line's total
 // becomes a unit price rounded up and the remainder a line discount, to the minor unit.
+// Shopify shows no post-purchase page for an order paid in another currency than the shop's;
+// a purchase whose shopMoney and presentmentMoney differ is refused ("currency_mismatch").
 Result<Order> parse_purchase_token(std::string_view claims_json);
 // The same purchase as the customer account extension sends it: `{"initialPurchase": ..}`.
 Result<Order> parse_initial_purchase(std::string_view input_json);

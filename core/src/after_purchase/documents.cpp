@@ -521,13 +521,6 @@ Result<std::string> select_offers_json(std::string_view order_json, std::string_
   if (!catalog) return catalog.error();
   auto context = parse_context(context_json);
   if (!context) return context.error();
-  const std::string& currency = order.value().cart.currency;
-  if (!context.value().presentment_currency.empty() &&
-      context.value().presentment_currency != currency) {
-    return make_error("currency_mismatch",
-                      "context: presentment_currency is not the order's currency",
-                      "$.presentment_currency");
-  }
   auto selection = select_offers(order.value(), status.value(), catalog.value(), context.value());
   if (!selection) return selection.error();
   return to_json(selection.value());

@@ -96,6 +96,11 @@ Result<OfferSelection> select_offers(const Order& order, const OrderStatus& stat
   selection.currency = currency;
   const auto minor = minor_units(currency);
   if (!minor) return make_error("unknown_currency", "unknown order currency", "$.currency");
+  if (!context.presentment_currency.empty() && context.presentment_currency != currency) {
+    return make_error("currency_mismatch",
+                      "context: presentment_currency is not the order's currency",
+                      "$.presentment_currency");
+  }
 
   bool any_quantity = false;
   bool gift_card = false;

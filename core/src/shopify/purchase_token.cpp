@@ -62,6 +62,16 @@ Result<Order> read_initial_purchase(const Value& root, const std::string& base) 
   }
   const std::string code(currency->text());
   if (!minor_units(code)) return make_error("unknown_currency", "unknown currency " + code);
+  // Offers are priced from the shop's catalog: a purchase paid in another currency would be
+  // charged shop prices in the wrong unit.
+  const Value* shop =
+      member(member(member(purchase, "totalPriceSet"), "shopMoney"), "currencyCode");
+  if (shop && shop->is_string() && shop->text() != code) {
+    return make_error("currency_mismatch",
+                      "the purchase was paid in " + code + ", not in the shop's currency " +
+                          std::string(shop->text()).substr(0, 16),
+                      path + ".totalPriceSet.shopMoney.currencyCode");
+  }
 
   Order order;
   order.cart.currency = code;
