@@ -111,6 +111,7 @@ demo-cli: build-native
 	@bash scripts/demo.sh
 
 bench: build build-function
+	@cmake --build --preset native --target tiercart_bench -j $(JOBS)
 	@build/bin/tiercart_bench --benchmark_min_time=0.5
 	@node bench/function/bench.mjs
 	@node bench/wasm_bench.mjs
