@@ -52,7 +52,7 @@ void send_core_error(httplib::Response& res, int status, const Error& error) {
 }
 
 // The stored verdict and tags are JSON the server wrote from the core's verdict.
-void write_verdict(JsonWriter& w, const VerdictRecord& record) {
+void write_verdict(JsonWriter& w, const VerdictRecord& record, bool close) {
   w.begin_object()
       .field("webhook_id", record.webhook_id)
       .field("shop", record.shop)
@@ -61,7 +61,7 @@ void write_verdict(JsonWriter& w, const VerdictRecord& record) {
   w.key("tags").raw(record.tags);
   w.field("received_at", record.received_at);
   w.key("verdict").raw(record.verdict);
-  w.end_object();
+  if (close) w.end_object();
 }
 
 bool body_too_large(const httplib::Request& req, httplib::Response& res, std::size_t limit) {

@@ -58,9 +58,9 @@ void send_core_error(httplib::Response& res, int status, const Error& error);
 // nlohmann's, takes both as outside the document).
 std::string_view accepted_document(std::string_view text);
 
-// A stored verdict as the admin API lists it.
+// A stored verdict as the admin API lists it; `close` false leaves the object open for more.
 struct VerdictRecord;
-void write_verdict(JsonWriter& w, const VerdictRecord& record);
+void write_verdict(JsonWriter& w, const VerdictRecord& record, bool close = true);
 
 // A body over its route's limit gets 413 `too_large`; true when it was answered. The
 // server-wide limit (the largest, for webhooks) is enforced by httplib before a handler

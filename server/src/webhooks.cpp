@@ -92,14 +92,7 @@ void Service::webhook(const Request& req, Response& res) {
   // The stored verdict and tags are embedded as written: this is the hot path.
   const VerdictRecord& r = result.record;
   JsonWriter w(256 + r.verdict.size());
-  w.begin_object()
-      .field("webhook_id", r.webhook_id)
-      .field("shop", r.shop)
-      .field("order_id", r.order_id)
-      .field("earned", r.earned);
-  w.key("tags").raw(r.tags);
-  w.field("received_at", r.received_at);
-  w.key("verdict").raw(r.verdict);
+  write_verdict(w, r, /*close=*/false);
   w.field("duplicate", result.duplicate).end_object();
   res.set_content(w.take(), kJson);
   metrics_.observe_latency(
