@@ -13,8 +13,10 @@
 namespace tiercart {
 
 using detail::index_path;
+using detail::is_id;
 using detail::key_path;
 using detail::ObjectReader;
+using detail::read_time;
 using detail::Value;
 
 namespace {
@@ -41,25 +43,6 @@ constexpr int64_t kMaxOfferQuantity = 100;
 bool blank(std::string_view text) {
   return std::all_of(text.begin(), text.end(),
                      [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
-}
-
-bool is_id(const std::string& text) {
-  if (text.empty() || text.size() > 64) return false;
-  auto ok = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
-  if (!ok(text[0])) return false;
-  return std::all_of(text.begin(), text.end(),
-                     [&](char c) { return ok(c) || c == '_' || c == '-'; });
-}
-
-std::optional<int64_t> read_time(ObjectReader& r, std::string_view key) {
-  auto text = r.string(key);
-  if (!text) return std::nullopt;
-  auto time = parse_time(*text, key_path(r.path(), key));
-  if (!time) {
-    r.fail(time.error().code, time.error().message, time.error().path);
-    return std::nullopt;
-  }
-  return time.value();
 }
 
 std::optional<EditKind> parse_edit_kind(std::string_view name) {

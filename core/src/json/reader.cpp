@@ -8,6 +8,7 @@
 #include "json/utf8.h"
 #include "tiercart/json_writer.h"
 #include "tiercart/tiercart.h"
+#include "tiercart/time.h"
 
 namespace tiercart::detail {
 
@@ -918,6 +919,25 @@ std::map<std::string, int64_t> read_amounts_by_currency(ObjectReader& r, std::st
     if (amount) out[std::string(it.key())] = *amount;
   }
   return out;
+}
+
+bool is_id(std::string_view text) {
+  if (text.empty() || text.size() > 64) return false;
+  auto ok = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  if (!ok(text[0])) return false;
+  return std::all_of(text.begin(), text.end(),
+                     [&](char c) { return ok(c) || c == '_' || c == '-'; });
+}
+
+std::optional<int64_t> read_time(ObjectReader& r, std::string_view key) {
+  auto text = r.string(key);
+  if (!text) return std::nullopt;
+  auto time = parse_time(*text, key_path(r.path(), key));
+  if (!time) {
+    r.fail(time.error().code, time.error().message, time.error().path);
+    return std::nullopt;
+  }
+  return time.value();
 }
 
 std::string upper(std::string_view text) {

@@ -246,6 +246,13 @@ class ObjectReader {
 // ({"EUR": 4500, "JPY": 7000}); empty when absent. Errors go to `r`.
 std::map<std::string, int64_t> read_amounts_by_currency(ObjectReader& r, std::string_view key);
 
+// An id a merchant gives a program, bar, tier or offer: [a-z0-9][a-z0-9_-]{0,63}.
+bool is_id(std::string_view text);
+
+// `key` as an ISO 8601 time (tiercart/time.h), in Unix seconds; a bad one fails `r` with
+// "invalid_time" at the field's path. Absent: nothing.
+std::optional<int64_t> read_time(ObjectReader& r, std::string_view key);
+
 std::string upper(std::string_view text);
 // Lower-case ASCII, for tags and product types compared as Shopify compares them.
 std::string lower(std::string_view text);

@@ -11,22 +11,16 @@
 namespace tiercart {
 
 using detail::index_path;
+using detail::is_id;
 using detail::key_path;
 using detail::ObjectReader;
 using detail::read_amounts_by_currency;
+using detail::read_time;
 using detail::Value;
 
 namespace {
 
 constexpr int64_t kMaxQuantity = 1'000'000;
-
-bool is_id(const std::string& text) {
-  if (text.empty() || text.size() > 64) return false;
-  auto ok_first = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
-  if (!ok_first(text[0])) return false;
-  return std::all_of(text.begin(), text.end(),
-                     [&](char c) { return ok_first(c) || c == '_' || c == '-'; });
-}
 
 // A numeric id used as an object key ("1001"): digits only, no sign or space, and small
 // enough for an int64 (Shopify ids are well below 10^18).
@@ -69,17 +63,6 @@ std::optional<std::string> read_currency(ObjectReader& r, std::string_view key, 
     return std::nullopt;
   }
   return *code;
-}
-
-std::optional<int64_t> read_time(ObjectReader& r, std::string_view key) {
-  auto text = r.string(key);
-  if (!text) return std::nullopt;
-  auto time = parse_time(*text, key_path(r.path(), key));
-  if (!time) {
-    r.fail(time.error().code, time.error().message, time.error().path);
-    return std::nullopt;
-  }
-  return time.value();
 }
 
 Schedule read_schedule(ObjectReader& parent) {
