@@ -13,8 +13,9 @@ packages=(
   emscripten binaryen nodejs brotli
   # the wasm module's latency and cold start in a browser (make bench)
   chromium
-  # the native server (server/), its PostgreSQL storage tests and its benchmark
-  libcpp-httplib-dev libssl-dev libsqlite3-dev libpq-dev postgresql wrk curl openssl
+  # the native server (server/: Beast for HTTP, httplib as its tests' client), its PostgreSQL
+  # storage tests and its benchmark
+  libboost-dev libcpp-httplib-dev zlib1g-dev libssl-dev libsqlite3-dev libpq-dev postgresql wrk curl openssl
 )
 
 missing=()

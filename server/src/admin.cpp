@@ -1,6 +1,5 @@
 // The merchant's admin API (a bearer token): program versions checked by the core before
 // they are saved, the shop context, the verdicts and the privacy data requests.
-#include <httplib.h>
 
 #include "compliance.h"
 #include "responses.h"
@@ -9,8 +8,8 @@
 
 namespace tiercart::server {
 
-using httplib::Request;
-using httplib::Response;
+using http::Request;
+using http::Response;
 
 namespace {
 

@@ -1,7 +1,6 @@
 // The app proxy (Shopify forwards /apps/tiercart/... from the storefront, signed): the
 // storefront's evaluation of a cart by the shop's active programs, and the pre-check that
 // judges a cart as a webhook would judge its order.
-#include <httplib.h>
 
 #include "responses.h"
 #include "service.h"
@@ -10,24 +9,30 @@
 
 namespace tiercart::server {
 
-using httplib::Request;
-using httplib::Response;
+using http::Request;
+using http::Response;
 
 bool Service::proxy_allowed(const Request& req, Response& res) const {
   if (!req.has_param("signature")) {
     send_error(res, 401, "missing_signature", "the app proxy signature is missing");
     return false;
   }
+  // req.params is the raw query read as Shopify reads it (query.h): every repeated value and
+  // every '=' after a pair's first is kept, so a genuine request verifies as it was signed.
   if (!proxy_signature_valid(config_.app_secret, req.params)) {
     send_error(res, 401, "invalid_signature", "the app proxy signature does not match");
     return false;
   }
+  // A signed set that could be read as another (signature.h) is refused, whatever it says.
+  const std::string problem = proxy_parameters_problem(req.params);
+  if (!problem.empty()) {
+    send_error(res, 401, "invalid_parameters", "the app proxy parameters are refused: " + problem);
+    return false;
+  }
   // Checked after the signature, so only Shopify's own timestamp is ever trusted.
   const std::string timestamp = req.get_param_value("timestamp");
-  const bool digits = !timestamp.empty() && timestamp.size() <= 12 &&
-                      timestamp.find_first_not_of("0123456789") == std::string::npos;
-  const int64_t age = digits ? now_ms() / 1000 - std::stoll(timestamp) : 0;
-  if (!digits || age > config_.proxy_max_age_s || age < -config_.proxy_max_age_s) {
+  const int64_t age = now_ms() / 1000 - std::stoll(timestamp);  // 1-12 digits: checked above
+  if (age > config_.proxy_max_age_s || age < -config_.proxy_max_age_s) {
     send_error(res, 401, "stale_request",
                "the app proxy request is not within " + std::to_string(config_.proxy_max_age_s) +
                    " s of the server's clock (timestamp \"" + timestamp.substr(0, 20) + "\")");

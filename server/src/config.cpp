@@ -8,7 +8,10 @@ namespace tiercart::server {
 
 const char* const kConfigUsage =
     "usage: tiercart-server [--host H] [--port P] [--database URL] [--threads N]\n"
-    "                       [--max-batch N] [--read-timeout-ms MS] [--write-timeout-ms MS]\n"
+    "                       [--io-threads N] [--max-batch N] [--header-timeout-ms MS]\n"
+    "                       [--read-timeout-ms MS] [--write-timeout-ms MS]\n"
+    "                       [--keep-alive-timeout-ms MS] [--max-connections N]\n"
+    "                       [--max-connections-per-address N (0: no bound)]\n"
     "                       [--proxy-max-age-s S] [--app-secret S] [--admin-token T]\n"
     "                       [--api-key K]\n"
     "Environment: TIERCART_APP_SECRET (required), TIERCART_ADMIN_TOKEN, TIERCART_API_KEY,\n"
@@ -77,6 +80,16 @@ Result<Config> parse_config(int argc, char** argv, bool& help) {
       config.api_key = value;
     } else if (flag == "--threads" && number_in(1, 4096)) {
       config.threads = static_cast<int>(number);
+    } else if (flag == "--io-threads" && number_in(1, 64)) {
+      config.io_threads = static_cast<int>(number);
+    } else if (flag == "--header-timeout-ms" && number_in(1, 600000)) {
+      config.header_timeout_ms = static_cast<int>(number);
+    } else if (flag == "--keep-alive-timeout-ms" && number_in(1, 600000)) {
+      config.keep_alive_timeout_ms = static_cast<int>(number);
+    } else if (flag == "--max-connections" && number_in(1, 1000000)) {
+      config.max_connections = static_cast<std::size_t>(number);
+    } else if (flag == "--max-connections-per-address" && number_in(0, 1000000)) {
+      config.max_connections_per_address = static_cast<std::size_t>(number);
     } else if (flag == "--max-batch" && number_in(1, 5000)) {
       config.max_batch = static_cast<std::size_t>(number);
     } else if (flag == "--read-timeout-ms" && number_in(1, 600000)) {

@@ -18,11 +18,22 @@ struct Config {
   std::string app_secret;   // required: signs webhooks and app proxy requests
   std::string admin_token;  // empty: the admin API answers 403
   std::string api_key;      // the app's API key: `iss` of post-purchase changesets; empty: off
-  int threads = 128;        // HTTP worker threads; each open keep-alive connection holds one
+  // Handler threads: a webhook's handler waits for its group commit, so the pool is sized for
+  // the requests handled at once, not for the cores. Connections hold no thread.
+  int threads = 128;
+  int io_threads = 2;  // the event loops that read and write every connection
   std::size_t max_batch = 512;
-  int read_timeout_ms = 5000;  // a slow client is cut off (Shopify itself gives up after 5 s)
+  // A request's head must arrive within this of its first byte (or of the connection), and
+  // its body within read_timeout_ms of the head: a client that trickles is cut off (Shopify
+  // itself gives up after 5 s).
+  int header_timeout_ms = 5000;
+  int read_timeout_ms = 5000;
   int write_timeout_ms = 5000;
-  int keep_alive_timeout_ms = 5000;  // an idle keep-alive connection holds a worker this long
+  int keep_alive_timeout_ms = 5000;  // an idle kept-alive connection is closed after this
+  std::size_t max_connections = 10000;
+  // Connections from one client address; 0 lifts the bound, for a server behind a proxy
+  // whose connections all come from one address.
+  std::size_t max_connections_per_address = 256;
   std::size_t max_body_bytes = 4 * 1024 * 1024;  // webhooks: the core's document limit
   std::size_t max_admin_body_bytes = 1024 * 1024;
   std::size_t max_proxy_body_bytes = 256 * 1024;  // a cart.js document

@@ -1,7 +1,6 @@
 // What an operator watches: GET /metrics (Prometheus text: webhooks by outcome, privacy
 // webhooks, flagged verdicts, responses by class, group commits, webhook latency) and
 // GET /healthz (the store answers).
-#include <httplib.h>
 
 #include <cstdio>
 
@@ -11,8 +10,8 @@
 
 namespace tiercart::server {
 
-using httplib::Request;
-using httplib::Response;
+using http::Request;
+using http::Response;
 
 void Metrics::observe_latency(double seconds) {
   int bucket = 0;
@@ -49,6 +48,13 @@ void Service::metrics_text(const Request& req, Response& res) {
   line("tiercart_http_responses_total{class=\"2xx\"}", metrics_.responses_2xx);
   line("tiercart_http_responses_total{class=\"4xx\"}", metrics_.responses_4xx);
   line("tiercart_http_responses_total{class=\"5xx\"}", metrics_.responses_5xx);
+  out += "# HELP tiercart_http_connections_open Connections open now.\n";
+  out += "# TYPE tiercart_http_connections_open gauge\n";
+  line("tiercart_http_connections_open", open_connections());
+  out +=
+      "# HELP tiercart_http_connections_refused_total Connections closed at once: over a bound.\n";
+  out += "# TYPE tiercart_http_connections_refused_total counter\n";
+  line("tiercart_http_connections_refused_total", metrics_.connections_refused);
   if (committer_) {
     out += "# HELP tiercart_commit_batches_total Transactions written by the group commit.\n";
     out += "# TYPE tiercart_commit_batches_total counter\n";

@@ -1,7 +1,6 @@
 // Post-purchase offers on the server: the offers for a purchase Shopify signed (the
 // post-purchase page's token, or the customer account extension's purchase), and the
 // changeset token for an accepted offer. Every price is the core's, computed again here.
-#include <httplib.h>
 
 #include "jwt.h"
 #include "post_purchase.h"
@@ -10,8 +9,8 @@
 namespace tiercart::server {
 namespace {
 
-using httplib::Request;
-using httplib::Response;
+using http::Request;
+using http::Response;
 
 // Shopify's token carries the whole initial purchase: larger than a session token.
 constexpr std::size_t kMaxTokenBytes = 64 * 1024;

@@ -2,7 +2,6 @@
 // extension: what may still change and until when, a new shipping address, a cancel, an
 // offer added on the order status page. The core decides each (edit_eligibility,
 // check_address, select_offers); the server checks who asks and keeps what was done.
-#include <httplib.h>
 
 #include <algorithm>
 
@@ -13,8 +12,8 @@
 namespace tiercart::server {
 namespace {
 
-using httplib::Request;
-using httplib::Response;
+using http::Request;
+using http::Response;
 
 // A refused edit as the HTTP answer: past the window is its own, clearly named refusal.
 void send_refusal(Response& res, EditKind kind, const EditEligibility& eligibility) {

@@ -1,14 +1,12 @@
 #include "post_purchase.h"
 
-#include <httplib.h>
-
 #include <cstdio>
 
 namespace tiercart::server {
 namespace {
 
-using httplib::Request;
-using httplib::Response;
+using http::Request;
+using http::Response;
 
 constexpr const char* kOffersKey = "post_purchase.offers";
 constexpr const char* kPolicyKey = "post_purchase.edit_policy";
@@ -69,66 +67,72 @@ PostPurchase::Settings PostPurchase::settings() const {
   return settings_;
 }
 
-void PostPurchase::routes(httplib::Server& http, Guard proxy_allowed, Guard admin_allowed) {
+bool called_across_origins(std::string_view path) {
+  return path.rfind("/post-purchase/", 0) == 0 || path.rfind("/customer-account/", 0) == 0;
+}
+
+void allow_cross_origin(Response& res) {
+  res.set_header("Access-Control-Allow-Origin", "*");
+  res.set_header("Access-Control-Allow-Methods", "POST, OPTIONS");
+  res.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type");
+  res.set_header("Access-Control-Max-Age", "600");
+}
+
+void PostPurchase::routes(http::Router& router, Guard proxy_allowed, Guard admin_allowed) {
   // The post-purchase extension runs in Shopify's checkout, on another origin: it sends the
   // token in Authorization, which needs a CORS preflight. No cookies are involved.
-  auto cors = [](const Request&, Response& res) {
-    res.set_header("Access-Control-Allow-Origin", "*");
-    res.set_header("Access-Control-Allow-Methods", "POST, OPTIONS");
-    res.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type");
-    res.set_header("Access-Control-Max-Age", "600");
-  };
-  http.Options(R"(/post-purchase/(offer|sign-changeset))",
-               httplib::Server::Handler([cors](const Request& req, Response& res) {
-                 cors(req, res);
-                 res.status = 204;
-               }));
-  http.Post("/post-purchase/offer",
-            httplib::Server::Handler([this, cors](const Request& req, Response& res) {
-              cors(req, res);
-              offer(req, res);
-            }));
-  http.Post("/post-purchase/sign-changeset",
-            httplib::Server::Handler([this, cors](const Request& req, Response& res) {
-              cors(req, res);
-              sign_changeset(req, res);
-            }));
+  auto cors = [](const Request&, Response& res) { allow_cross_origin(res); };
+  router.add("OPTIONS", R"(/post-purchase/(offer|sign-changeset))",
+             http::Handler([cors](const Request& req, Response& res) {
+               cors(req, res);
+               res.status = 204;
+             }));
+  router.add("POST", "/post-purchase/offer",
+             http::Handler([this, cors](const Request& req, Response& res) {
+               cors(req, res);
+               offer(req, res);
+             }));
+  router.add("POST", "/post-purchase/sign-changeset",
+             http::Handler([this, cors](const Request& req, Response& res) {
+               cors(req, res);
+               sign_changeset(req, res);
+             }));
 
   auto proxied = [this, proxy_allowed](void (PostPurchase::*method)(const Request&, Response&)) {
-    return httplib::Server::Handler(
-        [this, proxy_allowed, method](const Request& req, Response& res) {
-          if (proxy_allowed(req, res)) (this->*method)(req, res);
-        });
+    return http::Handler([this, proxy_allowed, method](const Request& req, Response& res) {
+      if (proxy_allowed(req, res)) (this->*method)(req, res);
+    });
   };
-  http.Get(R"(/apps/tiercart/orders/(\d{1,18})/edits)", proxied(&PostPurchase::edit));
-  http.Post(R"(/apps/tiercart/orders/(\d{1,18})/(address|cancel))", proxied(&PostPurchase::edit));
+  router.add("GET", R"(/apps/tiercart/orders/(\d{1,18})/edits)", proxied(&PostPurchase::edit));
+  router.add("POST", R"(/apps/tiercart/orders/(\d{1,18})/(address|cancel))",
+             proxied(&PostPurchase::edit));
 
   // The same edits from the customer account extension (extensions/tiercart-order-status),
   // authenticated by its session token instead of the app proxy's signature.
-  http.Options(R"(/customer-account/orders/(\d{1,18})/.*)",
-               httplib::Server::Handler([cors](const Request& req, Response& res) {
-                 cors(req, res);
-                 res.set_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
-                 res.status = 204;
-               }));
+  router.add("OPTIONS", R"(/customer-account/orders/(\d{1,18})/.*)",
+             http::Handler([cors](const Request& req, Response& res) {
+               cors(req, res);
+               res.set_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+               res.status = 204;
+             }));
   auto customer = [this, cors](void (PostPurchase::*method)(const Request&, Response&)) {
-    return httplib::Server::Handler([this, cors, method](const Request& req, Response& res) {
+    return http::Handler([this, cors, method](const Request& req, Response& res) {
       cors(req, res);
       (this->*method)(req, res);
     });
   };
-  http.Get(R"(/customer-account/orders/(\d{1,18})/(edits))",
-           customer(&PostPurchase::customer_edit));
-  http.Post(R"(/customer-account/orders/(\d{1,18})/offers)",
-            customer(&PostPurchase::customer_offers));
-  http.Post(R"(/customer-account/orders/(\d{1,18})/(address|cancel))",
-            customer(&PostPurchase::customer_edit));
-  http.Post(R"(/customer-account/orders/(\d{1,18})/(offers)/([a-z0-9_-]{1,64}))",
-            customer(&PostPurchase::customer_edit));
+  router.add("GET", R"(/customer-account/orders/(\d{1,18})/(edits))",
+             customer(&PostPurchase::customer_edit));
+  router.add("POST", R"(/customer-account/orders/(\d{1,18})/offers)",
+             customer(&PostPurchase::customer_offers));
+  router.add("POST", R"(/customer-account/orders/(\d{1,18})/(address|cancel))",
+             customer(&PostPurchase::customer_edit));
+  router.add("POST", R"(/customer-account/orders/(\d{1,18})/(offers)/([a-z0-9_-]{1,64}))",
+             customer(&PostPurchase::customer_edit));
 
   // The merchant's settings: read by the core's parsers, saved, then used at once.
   auto setting = [this, admin_allowed](const char* key, auto field, auto read) {
-    return httplib::Server::Handler([=](const Request& req, Response& res) {
+    return http::Handler([=](const Request& req, Response& res) {
       if (!admin_allowed(req, res) || body_too_large(req, res, config_.max_admin_body_bytes))
         return;
       auto value = read(req.body);
@@ -142,10 +146,12 @@ void PostPurchase::routes(httplib::Server& http, Guard proxy_allowed, Guard admi
       res.set_content("{\"saved\":true}", kJson);
     });
   };
-  http.Put("/admin/post-purchase/offers", setting(kOffersKey, &Settings::offers, read_offers));
-  http.Put("/admin/post-purchase/edit-policy", setting(kPolicyKey, &Settings::policy, read_policy));
-  http.Put("/admin/post-purchase/address-options",
-           setting(kAddressOptionsKey, &Settings::address_options, parse_address_options));
+  router.add("PUT", "/admin/post-purchase/offers",
+             setting(kOffersKey, &Settings::offers, read_offers));
+  router.add("PUT", "/admin/post-purchase/edit-policy",
+             setting(kPolicyKey, &Settings::policy, read_policy));
+  router.add("PUT", "/admin/post-purchase/address-options",
+             setting(kAddressOptionsKey, &Settings::address_options, parse_address_options));
 }
 
 }  // namespace tiercart::server

@@ -16,46 +16,47 @@
 #include <string>
 
 #include "config.h"
+#include "http.h"
 #include "responses.h"
 #include "store.h"
 #include "tiercart/post_purchase.h"
 
-namespace httplib {
-class Server;
-struct Request;
-struct Response;
-}  // namespace httplib
-
 namespace tiercart::server {
+
+// The extensions' routes (/post-purchase/..., /customer-account/...) are called from
+// Shopify's pages, another origin: every answer to them, refusals included, carries the
+// CORS headers, or the extension cannot read it.
+bool called_across_origins(std::string_view path);
+void allow_cross_origin(http::Response& res);
 
 class PostPurchase {
  public:
-  using Guard = std::function<bool(const httplib::Request&, httplib::Response&)>;
+  using Guard = std::function<bool(const http::Request&, http::Response&)>;
 
   // `store` outlives this object. Reads the saved catalog, policy and address options.
   static Result<std::unique_ptr<PostPurchase>> create(const Config& config, Store& store);
 
   // Registers the routes; `proxy_allowed` and `admin_allowed` are the service's checks.
-  void routes(httplib::Server& http, Guard proxy_allowed, Guard admin_allowed);
+  void routes(http::Router& router, Guard proxy_allowed, Guard admin_allowed);
 
  private:
   PostPurchase(const Config& config, Store& store) : config_(config), store_(store) {}
 
   // offers.cpp
-  void offer(const httplib::Request& req, httplib::Response& res);
-  void sign_changeset(const httplib::Request& req, httplib::Response& res);
-  void customer_offers(const httplib::Request& req, httplib::Response& res);
+  void offer(const http::Request& req, http::Response& res);
+  void sign_changeset(const http::Request& req, http::Response& res);
+  void customer_offers(const http::Request& req, http::Response& res);
   // The verified claims of the Authorization bearer token, or an answer already sent.
-  std::optional<Json> verified_claims(const httplib::Request& req, httplib::Response& res);
+  std::optional<Json> verified_claims(const http::Request& req, http::Response& res);
   // The offers for a purchase as the core read it, or an answer already sent: 404 when no
   // catalog is set, 400 for a purchase the core could not read or price.
-  std::optional<OfferSelection> offers_for(const Result<Order>& purchase, httplib::Response& res);
+  std::optional<OfferSelection> offers_for(const Result<Order>& purchase, http::Response& res);
 
   // order_edits.cpp
   // GET .../edits: what may still change; POST .../address or .../cancel: the change.
-  void edit(const httplib::Request& req, httplib::Response& res);
+  void edit(const http::Request& req, http::Response& res);
   // The customer account extension's routes: the shop comes from its session token.
-  void customer_edit(const httplib::Request& req, httplib::Response& res);
+  void customer_edit(const http::Request& req, http::Response& res);
   // Who calls: the shop and the signed-in customer, from a verified request.
   struct Caller {
     std::string shop;
@@ -63,15 +64,15 @@ class PostPurchase {
   };
   // The app proxy's shop and `logged_in_customer_id`; the customer account extension's
   // session token (dest, sub). Or an answer already sent (401 login_required when signed out).
-  std::optional<Caller> proxy_caller(const httplib::Request& req, httplib::Response& res);
-  std::optional<Caller> customer_caller(const httplib::Request& req, httplib::Response& res);
+  std::optional<Caller> proxy_caller(const http::Request& req, http::Response& res);
+  std::optional<Caller> customer_caller(const http::Request& req, http::Response& res);
   // The order's orders/create verdict when `caller` placed it; otherwise 404 order_not_found
   // (the same answer as no such order, so order ids cannot be probed) and nullopt.
   std::optional<VerdictRecord> owned_order(const Caller& caller, int64_t order_id,
-                                           httplib::Response& res);
+                                           http::Response& res);
   // kind: "" (what may change), "address", "cancel" or "add_item" (an offer, matches[3]).
   void edit_order(const Caller& caller, int64_t order_id, const std::string& kind,
-                  const httplib::Request& req, httplib::Response& res);
+                  const http::Request& req, http::Response& res);
 
   // The merchant's settings, as the core read them when they were saved.
   struct Settings {

@@ -1,7 +1,5 @@
 #include "responses.h"
 
-#include <httplib.h>
-
 #include <chrono>
 
 #include "store.h"
@@ -41,13 +39,13 @@ std::string error_body(const std::string& code, const std::string& message, cons
   return w.take();
 }
 
-void send_error(httplib::Response& res, int status, const std::string& code,
+void send_error(http::Response& res, int status, const std::string& code,
                 const std::string& message, const std::string& path, const ErrorMembers& extra) {
   res.status = status;
   res.set_content(error_body(code, message, path, extra), kJson);
 }
 
-void send_core_error(httplib::Response& res, int status, const Error& error) {
+void send_core_error(http::Response& res, int status, const Error& error) {
   send_error(res, status, error.code, error.message, error.path);
 }
 
@@ -64,7 +62,7 @@ void write_verdict(JsonWriter& w, const VerdictRecord& record, bool close) {
   if (close) w.end_object();
 }
 
-bool body_too_large(const httplib::Request& req, httplib::Response& res, std::size_t limit) {
+bool body_too_large(const http::Request& req, http::Response& res, std::size_t limit) {
   if (req.body.size() <= limit) return false;
   send_error(res, 413, "too_large", "the body is over " + std::to_string(limit) + " bytes");
   return true;

@@ -12,13 +12,9 @@
 #include <utility>
 #include <vector>
 
+#include "http.h"
 #include "tiercart/json_writer.h"
 #include "tiercart/result.h"
-
-namespace httplib {
-struct Request;
-struct Response;
-}  // namespace httplib
 
 namespace tiercart::server {
 
@@ -47,11 +43,11 @@ using ErrorMembers = std::vector<std::pair<std::string, std::string>>;
 std::string error_body(const std::string& code, const std::string& message,
                        const std::string& path = "", const ErrorMembers& extra = {});
 // That body with `status`.
-void send_error(httplib::Response& res, int status, const std::string& code,
+void send_error(http::Response& res, int status, const std::string& code,
                 const std::string& message, const std::string& path = "",
                 const ErrorMembers& extra = {});
 // A core error (code, message, JSON path) with `status`.
-void send_core_error(httplib::Response& res, int status, const Error& error);
+void send_core_error(http::Response& res, int status, const Error& error);
 
 // A JSON document the core accepted, as it can be embedded in another: without a leading
 // UTF-8 byte order mark and without what follows a NUL byte (the core's reader, like
@@ -63,8 +59,8 @@ struct VerdictRecord;
 void write_verdict(JsonWriter& w, const VerdictRecord& record, bool close = true);
 
 // A body over its route's limit gets 413 `too_large`; true when it was answered. The
-// server-wide limit (the largest, for webhooks) is enforced by httplib before a handler
+// server-wide limit (the largest, for webhooks) is enforced by the HTTP layer before a handler
 // runs; each route's smaller one is checked with this.
-bool body_too_large(const httplib::Request& req, httplib::Response& res, std::size_t limit);
+bool body_too_large(const http::Request& req, http::Response& res, std::size_t limit);
 
 }  // namespace tiercart::server

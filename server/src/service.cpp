@@ -3,9 +3,6 @@
 // of programs and of the shop context.
 #include "service.h"
 
-#include <httplib.h>
-#include <sys/socket.h>
-
 #include <algorithm>
 #include <chrono>
 
@@ -15,8 +12,8 @@
 
 namespace tiercart::server {
 
-using httplib::Request;
-using httplib::Response;
+using http::Request;
+using http::Response;
 
 namespace {
 
@@ -71,11 +68,11 @@ Result<std::unique_ptr<Service>> Service::create(Config config) {
   if (!post_purchase) return post_purchase.error();
   service->post_purchase_ = std::move(post_purchase).value();
   service->post_purchase_->routes(
-      *service->http_,
-      [s = service.get()](const httplib::Request& req, httplib::Response& res) {
+      service->router_,
+      [s = service.get()](const http::Request& req, http::Response& res) {
         return s->proxy_allowed(req, res);
       },
-      [s = service.get()](const httplib::Request& req, httplib::Response& res) {
+      [s = service.get()](const http::Request& req, http::Response& res) {
         return s->admin_allowed(req, res);
       });
   // The shop context saved by the admin API, if any.
@@ -94,7 +91,6 @@ Service::Service(Config config, std::unique_ptr<Store> store, std::unique_ptr<St
       store_(std::move(store)),
       writer_store_(std::move(writer_store)),
       committer_(std::make_unique<GroupCommitter>(*writer_store_, config_.max_batch)),
-      http_(std::make_unique<httplib::Server>()),
       context_(std::make_shared<const Context>()) {
   routes();
 }
@@ -102,99 +98,71 @@ Service::Service(Config config, std::unique_ptr<Store> store, std::unique_ptr<St
 Service::~Service() { stop(); }
 
 void Service::routes() {
-  httplib::Server& http = *http_;
-  // Without TCP_NODELAY a keep-alive client waits on Nagle + delayed ACK: ~300 requests/s.
-  http.set_tcp_nodelay(true);
-  http.set_read_timeout(config_.read_timeout_ms / 1000, (config_.read_timeout_ms % 1000) * 1000);
-  http.set_write_timeout(config_.write_timeout_ms / 1000, (config_.write_timeout_ms % 1000) * 1000);
-  // Whole seconds only (httplib); a request that times out half-read is answered 400 and
-  // its connection then waits this long for a next request before it is closed.
-  http.set_keep_alive_timeout(std::max(1, config_.keep_alive_timeout_ms / 1000));
-  http.set_keep_alive_max_count(100000);
-  http.set_payload_max_length(config_.max_body_bytes);
-  // httplib listens with a backlog of 5: 64 clients connecting at once would see SYNs
-  // dropped and retried a second later. The listening socket is kept here so that start()
-  // can raise the backlog (listen() again on a listening socket only updates it).
-  http.set_socket_options([this](int sock) {
-    int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    if (listen_socket_ < 0) listen_socket_ = sock;
-  });
-  // A keep-alive connection holds a worker for its lifetime, and a webhook's worker waits
-  // for its group commit: size the pool for the connections expected, not for the cores.
-  const int threads = config_.threads;
-  http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-
-  http.set_error_handler([](const Request&, Response& res) {
-    if (res.body.empty()) {
-      send_error(res, res.status, default_error_code(res.status),
-                 "HTTP " + std::to_string(res.status) + " for this request");
-    }
-  });
-  http.set_exception_handler([](const Request&, Response& res, std::exception_ptr) {
-    send_error(res, 500, "internal_error", "the server failed on this request");
-  });
-  http.set_logger([this](const Request&, const Response& res) {
-    if (res.status >= 500)
-      ++metrics_.responses_5xx;
-    else if (res.status >= 400)
-      ++metrics_.responses_4xx;
-    else
-      ++metrics_.responses_2xx;
-  });
-
-  // An explicit Handler: httplib's Post/Put also take content-reader handlers, and a bare
-  // lambda or bind would be ambiguous between the two.
+  http::Router& router = router_;
   auto to = [this](void (Service::*method)(const Request&, Response&)) {
-    return httplib::Server::Handler(
+    return http::Handler(
         [this, method](const Request& req, Response& res) { (this->*method)(req, res); });
   };
-  http.Post("/webhooks/orders/create", to(&Service::webhook));
-  http.Post("/webhooks/compliance", to(&Service::compliance_webhook));
+  router.add("POST", "/webhooks/orders/create", to(&Service::webhook));
+  router.add("POST", "/webhooks/compliance", to(&Service::compliance_webhook));
   for (const char* topic : kComplianceTopics) {
-    http.Post(std::string("/webhooks/") + topic, to(&Service::compliance_webhook));
+    router.add("POST", std::string("/webhooks/") + topic, to(&Service::compliance_webhook));
   }
-  http.Post("/apps/tiercart/evaluate", to(&Service::proxy_evaluate));
-  http.Post("/apps/tiercart/check", to(&Service::proxy_check));
-  http.Post("/admin/programs", to(&Service::create_program));
-  http.Get("/admin/programs", to(&Service::list_programs));
-  http.Get(R"(/admin/programs/([A-Za-z0-9_.-]{1,64})/versions/(\d{1,18}))",
+  router.add("POST", "/apps/tiercart/evaluate", to(&Service::proxy_evaluate));
+  router.add("POST", "/apps/tiercart/check", to(&Service::proxy_check));
+  router.add("POST", "/admin/programs", to(&Service::create_program));
+  router.add("GET", "/admin/programs", to(&Service::list_programs));
+  router.add("GET", R"(/admin/programs/([A-Za-z0-9_.-]{1,64})/versions/(\d{1,18}))",
            to(&Service::get_program));
-  http.Post(R"(/admin/programs/([A-Za-z0-9_.-]{1,64})/versions/(\d{1,18})/activate)",
-            to(&Service::activate_program));
-  http.Put("/admin/context", to(&Service::put_context));
-  http.Get("/admin/verdicts", to(&Service::list_verdicts));
-  http.Get("/admin/data-requests", to(&Service::list_data_requests));
-  http.Get("/metrics", to(&Service::metrics_text));
-  http.Get("/healthz", to(&Service::healthz));
+  router.add("POST", R"(/admin/programs/([A-Za-z0-9_.-]{1,64})/versions/(\d{1,18})/activate)",
+           to(&Service::activate_program));
+  router.add("PUT", "/admin/context", to(&Service::put_context));
+  router.add("GET", "/admin/verdicts", to(&Service::list_verdicts));
+  router.add("GET", "/admin/data-requests", to(&Service::list_data_requests));
+  router.add("GET", "/metrics", to(&Service::metrics_text));
+  router.add("GET", "/healthz", to(&Service::healthz));
 }
 
 Result<int> Service::start() {
-  if (config_.port == 0) {
-    port_ = http_->bind_to_any_port(config_.host);
-    if (port_ <= 0) return make_error("bind_failed", "cannot bind " + config_.host);
-  } else {
-    if (!http_->bind_to_port(config_.host, config_.port)) {
-      return make_error("bind_failed",
-                        "cannot bind " + config_.host + ":" + std::to_string(config_.port));
-    }
-    port_ = config_.port;
-  }
-  if (listen_socket_ >= 0) ::listen(listen_socket_, SOMAXCONN);
-  listener_ = std::thread([this] { http_->listen_after_bind(); });
-  // stop() is a no-op until the listener runs: wait for it, so stop() always stops.
-  while (!http_->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  http::Limits limits;
+  limits.max_body_bytes = config_.max_body_bytes;
+  limits.header_timeout_ms = config_.header_timeout_ms;
+  limits.body_timeout_ms = config_.read_timeout_ms;
+  limits.keep_alive_timeout_ms = config_.keep_alive_timeout_ms;
+  limits.write_timeout_ms = config_.write_timeout_ms;
+  limits.max_connections = config_.max_connections;
+  limits.max_connections_per_address = config_.max_connections_per_address;
+  limits.io_threads = config_.io_threads;
+  limits.handler_threads = config_.threads;
+  http::Observer observer;
+  observer.answered = [this](int status) {
+    if (status >= 500)
+      ++metrics_.responses_5xx;
+    else if (status >= 400)
+      ++metrics_.responses_4xx;
+    else
+      ++metrics_.responses_2xx;
+  };
+  observer.connection_refused = [this] { ++metrics_.connections_refused; };
+  observer.refuse = [](std::string_view path, Response& res, const char* code,
+                       const std::string& message) {
+    send_error(res, res.status, code ? code : default_error_code(res.status), message);
+    if (called_across_origins(path)) allow_cross_origin(res);
+  };
+  http_ = std::make_unique<http::Server>(limits, std::move(router_), std::move(observer));
+  auto bound = http_->start(config_.host, config_.port);
+  if (!bound) return bound.error();
+  port_ = bound.value();
   return port_;
 }
 
 void Service::stop() {
-  if (listener_.joinable()) {
-    http_->stop();
-    listener_.join();
-  }
-  // The thread pool has finished its requests; the committer drains what is queued.
+  // The handlers have finished their requests; the committer drains what is queued.
+  if (http_) http_->stop();
   committer_.reset();
 }
+
+std::size_t Service::open_connections() const { return http_ ? http_->open_connections() : 0; }
 
 std::shared_ptr<const Program> Service::program(const std::string& id, int64_t version,
                                                 bool& storage_failed) {

@@ -15,14 +15,9 @@
 
 #include "config.h"
 #include "group_commit.h"
+#include "http.h"
 #include "store.h"
 #include "tiercart/tiercart.h"
-
-namespace httplib {
-class Server;
-struct Request;
-struct Response;
-}  // namespace httplib
 
 namespace tiercart::server {
 
@@ -33,6 +28,7 @@ struct Metrics {
   std::atomic<uint64_t> webhooks_stored{0}, webhooks_duplicate{0}, webhooks_unauthorized{0},
       webhooks_invalid{0}, webhooks_failed{0}, verdicts_flagged{0};
   std::atomic<uint64_t> responses_2xx{0}, responses_4xx{0}, responses_5xx{0};
+  std::atomic<uint64_t> connections_refused{0};  // over a connection bound
   // customers/data_request, customers/redact, shop/redact (kComplianceTopics' order).
   std::atomic<uint64_t> compliance_handled[3] = {};
   // Webhook handling time, signature check to response, in cumulative buckets.
@@ -61,6 +57,7 @@ class Service {
   // Stops accepting, lets the requests in flight finish, stores what is queued.
   void stop();
   int port() const { return port_; }
+  std::size_t open_connections() const;
   const Metrics& metrics() const { return metrics_; }
 
  private:
@@ -68,23 +65,23 @@ class Service {
   void routes();
 
   // Answers 401 (and counts it) unless X-Shopify-Hmac-Sha256 signs the body.
-  bool signed_by_shopify(const httplib::Request& req, httplib::Response& res);
-  void webhook(const httplib::Request& req, httplib::Response& res);
-  void compliance_webhook(const httplib::Request& req, httplib::Response& res);
-  void list_data_requests(const httplib::Request& req, httplib::Response& res);
-  void proxy_evaluate(const httplib::Request& req, httplib::Response& res);
-  void proxy_check(const httplib::Request& req, httplib::Response& res);
-  void create_program(const httplib::Request& req, httplib::Response& res);
-  void list_programs(const httplib::Request& req, httplib::Response& res);
-  void get_program(const httplib::Request& req, httplib::Response& res);
-  void activate_program(const httplib::Request& req, httplib::Response& res);
-  void put_context(const httplib::Request& req, httplib::Response& res);
-  void list_verdicts(const httplib::Request& req, httplib::Response& res);
-  void metrics_text(const httplib::Request& req, httplib::Response& res);
-  void healthz(const httplib::Request& req, httplib::Response& res);
+  bool signed_by_shopify(const http::Request& req, http::Response& res);
+  void webhook(const http::Request& req, http::Response& res);
+  void compliance_webhook(const http::Request& req, http::Response& res);
+  void list_data_requests(const http::Request& req, http::Response& res);
+  void proxy_evaluate(const http::Request& req, http::Response& res);
+  void proxy_check(const http::Request& req, http::Response& res);
+  void create_program(const http::Request& req, http::Response& res);
+  void list_programs(const http::Request& req, http::Response& res);
+  void get_program(const http::Request& req, http::Response& res);
+  void activate_program(const http::Request& req, http::Response& res);
+  void put_context(const http::Request& req, http::Response& res);
+  void list_verdicts(const http::Request& req, http::Response& res);
+  void metrics_text(const http::Request& req, http::Response& res);
+  void healthz(const http::Request& req, http::Response& res);
 
-  bool admin_allowed(const httplib::Request& req, httplib::Response& res) const;
-  bool proxy_allowed(const httplib::Request& req, httplib::Response& res) const;
+  bool admin_allowed(const http::Request& req, http::Response& res) const;
+  bool proxy_allowed(const http::Request& req, http::Response& res) const;
 
   // A stored program version, parsed once: versions never change, so the cache is never stale.
   // `storage_failed` is set when the store could not be asked.
@@ -96,11 +93,10 @@ class Service {
   std::unique_ptr<Store> store_;
   std::unique_ptr<Store> writer_store_;
   std::unique_ptr<GroupCommitter> committer_;
-  std::unique_ptr<httplib::Server> http_;
+  http::Router router_;  // filled by the constructor and PostPurchase, handed to http_ by start()
+  std::unique_ptr<http::Server> http_;
   std::unique_ptr<PostPurchase> post_purchase_;  // post_purchase.h: offers, changesets, edits
-  std::thread listener_;
   int port_ = 0;
-  int listen_socket_ = -1;
   Metrics metrics_;
 
   std::mutex programs_mutex_;

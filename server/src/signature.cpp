@@ -76,4 +76,56 @@ bool proxy_signature_valid(std::string_view secret,
   return constant_time_equal(hex(hmac_sha256(secret, proxy_message(params))), signature->second);
 }
 
+namespace {
+
+bool all_of(std::string_view text, const char* allowed) {
+  return text.find_first_not_of(allowed) == std::string_view::npos;
+}
+
+constexpr const char* kDigits = "0123456789";
+
+bool shop_hostname(std::string_view shop) {
+  constexpr std::string_view suffix = ".myshopify.com";
+  if (shop.size() <= suffix.size() || shop.size() > 255) return false;
+  if (shop.substr(shop.size() - suffix.size()) != suffix) return false;
+  const std::string_view name = shop.substr(0, shop.size() - suffix.size());
+  return name.front() != '-' && all_of(name, "abcdefghijklmnopqrstuvwxyz0123456789-");
+}
+
+}  // namespace
+
+std::string proxy_parameters_problem(const std::multimap<std::string, std::string>& params) {
+  for (const auto& [key, value] : params) {
+    if (key.find('=') != std::string::npos) return "a parameter name holds '='";
+  }
+  struct Rule {
+    const char* key;
+    bool required;
+    bool (*valid)(std::string_view);
+  };
+  static const Rule rules[] = {
+      {"shop", true, shop_hostname},
+      {"timestamp", true,
+       [](std::string_view v) { return !v.empty() && v.size() <= 12 && all_of(v, kDigits); }},
+      {"logged_in_customer_id", false,
+       [](std::string_view v) { return v.size() <= 18 && all_of(v, kDigits); }},
+      {"path_prefix", false,
+       [](std::string_view v) {
+         return !v.empty() && v.size() <= 128 && v.front() == '/' &&
+                all_of(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/_-");
+       }},
+      {"signature", true,
+       [](std::string_view v) { return v.size() == 64 && all_of(v, "0123456789abcdef"); }},
+  };
+  for (const Rule& rule : rules) {
+    const std::size_t count = params.count(rule.key);
+    if (count == 0 && !rule.required) continue;
+    if (count != 1) return std::string("`") + rule.key + "` must come exactly once";
+    if (!rule.valid(params.find(rule.key)->second)) {
+      return std::string("`") + rule.key + "` is not in the form Shopify sends";
+    }
+  }
+  return "";
+}
+
 }  // namespace tiercart::server

@@ -27,4 +27,12 @@ std::string proxy_message(const std::multimap<std::string, std::string>& params)
 bool proxy_signature_valid(std::string_view secret,
                            const std::multimap<std::string, std::string>& params);
 
+// The signed message joins "k=v" pairs with nothing between them, so a parameter set can be
+// re-split into another with the same signature (`logged_in_customer_id=` then `m=/42` reads
+// as `logged_in_customer_id=m=/42`). Shopify never puts '=' in a name, nor in the values it
+// adds itself, and each of those comes once; with those rules no re-split changes what the
+// server reads. Returns what is wrong ("" when nothing): Shopify's `shop` must be a shop
+// hostname, `logged_in_customer_id` empty or digits, `timestamp` digits, `path_prefix` a path.
+std::string proxy_parameters_problem(const std::multimap<std::string, std::string>& params);
+
 }  // namespace tiercart::server

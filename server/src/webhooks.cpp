@@ -1,6 +1,5 @@
 // Shopify's webhooks: orders/create, judged by the core and stored before Shopify hears 200,
 // and the three mandatory privacy topics (compliance.h).
-#include <httplib.h>
 
 #include <chrono>
 #include <cstdio>
@@ -13,8 +12,8 @@
 
 namespace tiercart::server {
 
-using httplib::Request;
-using httplib::Response;
+using http::Request;
+using http::Response;
 
 namespace {
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <set>
 #include <thread>
@@ -269,13 +270,12 @@ TEST_F(Webhook, VerdictIsStoredAcrossARestart) {
   EXPECT_EQ(count_verdicts(server_.database()), 1);
 }
 
-// A client that sends half a request and stalls is answered with an error after the read
-// timeout, and its connection is closed once the keep-alive wait is over.
-TEST(SlowClient, IsAnsweredAndDisconnectedAfterTheTimeouts) {
+// A client that sends half a request head and stalls is disconnected once the head's
+// deadline passes (the server, not this test's 5 s receive limit, ends the wait).
+TEST(SlowClient, IsDisconnectedWhenItsHeadIsNotInByTheDeadline) {
   TempDir dir;
   Config config = test_config(dir.path() + "/tiercart.db");
-  config.read_timeout_ms = 300;
-  config.keep_alive_timeout_ms = 1000;
+  config.header_timeout_ms = 300;
   TestServer server(config);
   const int sock = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
@@ -285,21 +285,13 @@ TEST(SlowClient, IsAnsweredAndDisconnectedAfterTheTimeouts) {
   ASSERT_EQ(connect(sock, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
   const std::string partial = "POST /webhooks/orders/create HTTP/1.1\r\nHost: x\r\n";
   ASSERT_EQ(send(sock, partial.data(), partial.size(), 0), static_cast<ssize_t>(partial.size()));
-  const auto started = std::chrono::steady_clock::now();
   timeval wait_at_most{5, 0};
   setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &wait_at_most, sizeof wait_at_most);
-  std::string received;
   char buffer[512];
-  ssize_t got = recv(sock, buffer, sizeof buffer, 0);
-  const auto answered = std::chrono::steady_clock::now() - started;
-  if (got > 0) received.assign(buffer, static_cast<std::size_t>(got));
-  while ((got = recv(sock, buffer, sizeof buffer, 0)) > 0) {
-  }
-  const auto closed = std::chrono::steady_clock::now() - started;
+  const ssize_t got = recv(sock, buffer, sizeof buffer, 0);
+  const int error = got < 0 ? errno : 0;
   close(sock);
-  EXPECT_EQ(received.rfind("HTTP/1.1 400", 0), 0u) << received;
-  EXPECT_LT(answered, std::chrono::milliseconds(1500));
-  EXPECT_LT(closed, std::chrono::milliseconds(3500));  // by the server, not our 5 s limit
+  EXPECT_TRUE(got == 0 || error == ECONNRESET) << "recv gave " << got << ", errno " << error;
 }
 
 TEST(ServerConfig, ListensOnLoopbackByDefault) { EXPECT_EQ(Config{}.host, "127.0.0.1"); }
