@@ -41,7 +41,7 @@ const VENDOR = 'Northbound Supply Co.';
 // Demo-only stock: two sizes sold out, so the product pages show sold-out variants.
 const STOCK_OVERRIDES = { 2005: 0, 2017: 0 };
 
-export const COLLECTION_TITLES = {
+const COLLECTION_TITLES = {
   all: 'All products',
   winter: 'Winter',
   knitwear: 'Knitwear',
@@ -55,6 +55,8 @@ export const COLLECTION_TITLES = {
 };
 
 export function createCatalog() {
+  // Each catalog has its own titles, as its own products: a test may retitle one store's collection.
+  const collectionTitles = { ...COLLECTION_TITLES };
   const products = [];
   const productsById = new Map();
   const variantsById = new Map();
@@ -107,11 +109,12 @@ export function createCatalog() {
     products,
     productsById,
     variantsById,
+    collectionTitles,
     byHandle: (handle) => products.find((p) => p.handle === handle),
     collection(handle) {
-      if (!(handle in COLLECTION_TITLES)) return null;
+      if (!Object.hasOwn(collectionTitles, handle)) return null;
       const items = products.filter((p) => !p.is_gift && (handle === 'all' || p.collections.includes(handle)));
-      return { handle, title: COLLECTION_TITLES[handle], products: items, url: `/collections/${handle}` };
+      return { handle, title: collectionTitles[handle], products: items, url: `/collections/${handle}` };
     },
     available(variant) {
       return variant.inventory === null || variant.inventory > 0;

@@ -18,6 +18,7 @@ import path from 'node:path';
 const EDITABLE = ['tiercart-embed', 'tiercart-bar-2', 'tiercart-bar-3', 'tiercart-progress'];
 const OPTIONAL_EMBEDS = ['tiercart-bar-2', 'tiercart-bar-3'];
 const MAX_STATE_BYTES = 64 * 1024;
+const HEX_COLOR = /^#(?:[0-9a-f]{3,4}|[0-9a-f]{6}|[0-9a-f]{8})$/i;
 
 // locales/*.json of the extension (not the *.schema.json ones): {en: {...}, fr: {...}}.
 export function readExtensionLocales(dir) {
@@ -61,6 +62,17 @@ export function resourceSettings(schema, values, catalog) {
       }
       case 'checkbox':
         out[setting.id] = raw === true || raw === 'true';
+        break;
+      // The theme editor only ever saves a colour or one of the options; the state comes from a
+      // URL, so anything else falls back to the default as an unset setting would.
+      case 'color':
+        if (typeof raw === 'string' && HEX_COLOR.test(raw)) out[setting.id] = raw;
+        else if (setting.default !== undefined) out[setting.id] = setting.default;
+        break;
+      case 'select':
+      case 'radio':
+        if ((setting.options || []).some((o) => o.value === raw)) out[setting.id] = raw;
+        else if (setting.default !== undefined) out[setting.id] = setting.default;
         break;
       case 'collection': {
         const collection = typeof raw === 'string' && raw ? catalog.collection(raw) : null;

@@ -20,7 +20,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Liquid } from 'liquidjs';
-import { createCatalog, productSvg, COLLECTION_TITLES } from './catalog.mjs';
+import { createCatalog, productSvg } from './catalog.mjs';
 import { createStore, CartError, CURRENCIES, SHOP_CURRENCY, convertPrice } from './store.mjs';
 import { createPostPurchase } from './post-purchase.mjs';
 import { createCheckoutFunctions } from './function-runner.mjs';
@@ -79,6 +79,17 @@ function parseForm(text) {
     node[parts[parts.length - 1] || String(Object.keys(node).length)] = value;
   }
   return out;
+}
+
+// Where a redirect asked for by the request may go: a path on this store, or `fallback`. Refused:
+// other origins, "//host" and "/\host" (browsers read both as another host), schemes, and
+// whitespace or control characters (browsers drop some, which can turn "/\t/host" into "//host").
+function storePath(target, fallback) {
+  if (typeof target !== 'string' || !/^\/(?![/\\])/.test(target) || /[\s\\\u0000-\u001f\u007f]/.test(target))
+    return fallback;
+  const base = 'http://store.invalid';
+  const url = new URL(target, base);
+  return url.origin === base ? `${url.pathname}${url.search}${url.hash}` : fallback;
 }
 
 function splitSchema(source) {
@@ -284,19 +295,19 @@ export async function startServer(options = {}) {
         cart_change_url: '/cart/change',
         cart_update_url: '/cart/update',
       },
-      collections_menu: Object.entries(COLLECTION_TITLES)
+      collections_menu: Object.entries(catalog.collectionTitles)
         .filter(([h]) => ['winter', 'accessories', 'basics', 'camp', 'all'].includes(h))
         .map(([handle, title]) => ({ handle, title })),
       template,
       tiercart_enabled: !req.query.has('tiercart_off'),
-      shopify_json: JSON.stringify({
+      shopify: {
         shop: 'northbound-supply.myshopify.com',
         locale,
         country: 'US',
         currency: { active: currency, rate: CURRENCIES[currency].rate },
         routes: { root: '/' },
         designMode: Boolean(req.editor?.designMode),
-      }),
+      },
       ...vars,
     };
     // Blocks render with their own scope, as Shopify does: block.settings and app data.
@@ -430,7 +441,12 @@ export async function startServer(options = {}) {
 
   async function route(req, res) {
     const url = new URL(req.url, 'http://demo.local');
-    const pathname = decodeURIComponent(url.pathname);
+    let pathname = url.pathname;
+    try {
+      pathname = decodeURIComponent(pathname);
+    } catch {
+      // A malformed escape (a lone "%"): the path as sent, which matches no route.
+    }
     req.query = url.searchParams;
     const cookies = parseCookies(req.headers.cookie);
     req.cart = store.cartFor(cookies.cart);
@@ -505,14 +521,13 @@ export async function startServer(options = {}) {
       const cookie = [];
       if (CURRENCIES[code]) cookie.push(`currency=${code}; Path=/; SameSite=Lax`);
       if (locales[body.locale_code]) cookie.push(`locale=${body.locale_code}; Path=/; SameSite=Lax`);
-      const back = String(body.return_to || '/');
-      return redirect(res, back.startsWith('/') && !back.startsWith('//') ? back : '/', {
+      return redirect(res, storePath(body.return_to, '/'), {
         'set-cookie': [...setCookies, ...cookie],
       });
     }
     if (pathname.startsWith('/discount/')) {
       store.update(req.cart, { discount: pathname.slice('/discount/'.length) });
-      return redirect(res, url.searchParams.get('redirect') || '/cart');
+      return redirect(res, storePath(url.searchParams.get('redirect'), '/cart'));
     }
     if (req.method === 'GET' && pathname === '/') {
       return renderPage(req, res, 'index', {
@@ -524,7 +539,7 @@ export async function startServer(options = {}) {
     }
     if (req.method === 'GET' && pathname === '/collections') {
       return renderPage(req, res, 'list-collections', {
-        collection_list: Object.keys(COLLECTION_TITLES).map((h) => catalog.collection(h)),
+        collection_list: Object.keys(catalog.collectionTitles).map((h) => catalog.collection(h)),
       });
     }
     let m;

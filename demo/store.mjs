@@ -22,6 +22,9 @@ export const CURRENCIES = {
 // every currency (JPY 100000 -> "1000.00", which Shopify's readers and the core take exactly).
 export const centsToDecimal = (cents) => placeDecimals(cents, 2);
 
+// Shopify's limit on a discount code's length; a longer code is not kept on the cart.
+export const MAX_DISCOUNT_CODE_LENGTH = 255;
+
 export const DISCOUNT_CODES = {
   WELCOME15: { percent: 15, title: 'WELCOME15', description: '15% off your order' },
   TAKE10: { percent: 10, title: 'TAKE10', description: '10% off your order' },
@@ -215,7 +218,7 @@ export function createStore(catalog, { functions = null } = {}) {
       cart.codes = String(discount || '')
         .split(',')
         .map((c) => c.trim().toUpperCase())
-        .filter(Boolean);
+        .filter((c) => c && c.length <= MAX_DISCOUNT_CODE_LENGTH);
     }
   }
 
