@@ -6,7 +6,7 @@ FUZZ_SECONDS ?= 10
 
 .PHONY: setup build build-native build-asan build-fuzz build-wasm build-wasm-tests build-web test \
         test-native test-asan test-fuzz test-wasm test-browser test-theme demo demo-cli bench bench-wasm bench-server \
-        bench-storefront bench-http-layer differential-wasm build-function test-function bench-function \
+        bench-storefront bench-server-attack bench-http-layer differential-wasm build-function test-function bench-function \
         build-extension test-extension bench-post-purchase \
         format format-check clean
 
@@ -117,6 +117,7 @@ bench: build build-function
 	@node bench/wasm_bench.mjs
 	@node bench/wasm_browser_bench.mjs
 	@bash bench/server/bench.sh
+	@node bench/server/attack.mjs
 	@node bench/storefront/bench.mjs
 	@node bench/storefront/lighthouse.mjs
 	@node bench/post_purchase/bench.mjs
@@ -134,6 +135,11 @@ bench-storefront: setup build-wasm build-web
 # Webhook validations/s and p50/p99 at 64 connections, SQLite then PostgreSQL (DURATION=10s).
 bench-server: setup build-native
 	@bash bench/server/bench.sh
+
+# The server's bounds under attack (compressed, chunked and oversized requests, 300 stalled
+# connections): its memory, and whether a normal client is still answered.
+bench-server-attack: setup build-native
+	@node bench/server/attack.mjs
 
 # The server's HTTP layer chosen by measurement: cpp-httplib against Boost.Beast doing the same
 # webhook work without storage (needs libboost-dev, a bench-only package; not part of bench).

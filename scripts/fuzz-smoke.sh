@@ -46,6 +46,11 @@ fuzz_one() {
                            printf '\0'; printf '2026-11-21T12:15:00Z'; } > "$out"
       done
       seeds=() ;;
+    app_proxy)
+      # query strings as Shopify forwards them, and the re-split forms refused
+      printf 'shop=northbound-supply.myshopify.com&logged_in_customer_id=&path_prefix=%%2Fapps%%2Ftiercart&timestamp=1764547200&m=%%2F42' > "$corpus/seed-signed-out"
+      printf 'logged_in_customer_id=m%%3D%%2F42&shop=a.myshopify.com&timestamp=1&extra=1&extra=1&a=b=c' > "$corpus/seed-resplit"
+      seeds=() ;;
     address)
       # address NUL options
       for address in examples/addresses/*.json; do
@@ -68,7 +73,7 @@ fuzz_one() {
 
 failed=0
 running=0
-for entry in context program cart order evaluate function offers edit_window address json_reader json_writer; do
+for entry in context program cart order evaluate function offers edit_window address app_proxy json_reader json_writer; do
   if ((running >= jobs)); then
     wait -n || failed=1
     running=$((running - 1))

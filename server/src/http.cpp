@@ -4,8 +4,6 @@
 // the handler pool; its answer comes back to the connection's io_context to be written.
 #include "http.h"
 
-#include "query.h"
-
 #include <strings.h>
 
 #include <atomic>
@@ -21,6 +19,8 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+
+#include "query.h"
 
 namespace tiercart::server::http {
 
@@ -287,10 +287,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void read_head() {
     stream_.expires_after(ms(limits().header_timeout_ms));
-    bhttp::async_read_header(stream_, buffer_, *parser_,
-                             [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                               self->on_head(ec);
-                             });
+    bhttp::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_head(ec); });
   }
 
   void on_head(beast::error_code ec) {
@@ -299,19 +298,19 @@ class Session : public std::enable_shared_from_this<Session> {
     path_ = std::string(head.target().substr(0, head.target().find('?')));
     if (static_cast<std::size_t>(std::distance(head.begin(), head.end())) >
         limits().max_header_fields) {
-      return refuse(431, "too_many_headers",
-                    "a request has at most " + std::to_string(limits().max_header_fields) +
-                        " header fields");
+      return refuse(
+          431, "too_many_headers",
+          "a request has at most " + std::to_string(limits().max_header_fields) + " header fields");
     }
     const auto encoding = head[bhttp::field::content_encoding];
-    if (!encoding.empty() && !same_name(std::string_view(encoding.data(), encoding.size()),
-                                        "identity")) {
+    if (!encoding.empty() &&
+        !same_name(std::string_view(encoding.data(), encoding.size()), "identity")) {
       return refuse(415, "unsupported_encoding",
                     "request bodies are read as sent: a Content-Encoding is not accepted");
     }
     const auto length = parser_->content_length();
     if (length && *length > limits().max_body_bytes) return too_large();
-    const std::size_t need = length ? static_cast<std::size_t>(*length)
+    const std::size_t need = length               ? static_cast<std::size_t>(*length)
                              : parser_->chunked() ? limits().max_body_bytes
                                                   : 0;
     if (need > 0) {
@@ -405,8 +404,8 @@ class Session : public std::enable_shared_from_this<Session> {
       Response res;
       const Handler* handler = self->state_.router.find(*req);
       if (!handler) {
-        res = self->state_.refusal(req->path, 404, "not_found", "no route for " + req->method +
-                                                                    " " + req->path);
+        res = self->state_.refusal(req->path, 404, "not_found",
+                                   "no route for " + req->method + " " + req->path);
       } else {
         try {
           (*handler)(*req, res);
@@ -442,14 +441,14 @@ class Session : public std::enable_shared_from_this<Session> {
     response_->body() = std::move(res.body);
     response_->prepare_payload();
     stream_.expires_after(ms(limits().write_timeout_ms));
-    bhttp::async_write(stream_, *response_,
-                       [self = shared_from_this(), keep_alive, dispatched](beast::error_code ec,
-                                                                           std::size_t) {
-                         if (dispatched) self->state_.request_finished();
-                         if (ec) return self->close();
-                         if (!keep_alive) return dispatched ? self->close() : self->linger();
-                         self->next_request(false);
-                       });
+    bhttp::async_write(
+        stream_, *response_,
+        [self = shared_from_this(), keep_alive, dispatched](beast::error_code ec, std::size_t) {
+          if (dispatched) self->state_.request_finished();
+          if (ec) return self->close();
+          if (!keep_alive) return dispatched ? self->close() : self->linger();
+          self->next_request(false);
+        });
   }
 
   // After a refusal the client may still be sending the body it was refused for: closing

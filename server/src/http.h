@@ -34,7 +34,7 @@ struct Request {
   std::string body;
   std::string remote_address;
 
-  bool has_header(std::string_view name) const;          // names compare without case
+  bool has_header(std::string_view name) const;               // names compare without case
   std::string get_header_value(std::string_view name) const;  // the first; "" when absent
   bool has_param(std::string_view name) const;
   std::string get_param_value(std::string_view name) const;  // the first; "" when absent

@@ -113,9 +113,9 @@ void Service::routes() {
   router.add("POST", "/admin/programs", to(&Service::create_program));
   router.add("GET", "/admin/programs", to(&Service::list_programs));
   router.add("GET", R"(/admin/programs/([A-Za-z0-9_.-]{1,64})/versions/(\d{1,18}))",
-           to(&Service::get_program));
+             to(&Service::get_program));
   router.add("POST", R"(/admin/programs/([A-Za-z0-9_.-]{1,64})/versions/(\d{1,18})/activate)",
-           to(&Service::activate_program));
+             to(&Service::activate_program));
   router.add("PUT", "/admin/context", to(&Service::put_context));
   router.add("GET", "/admin/verdicts", to(&Service::list_verdicts));
   router.add("GET", "/admin/data-requests", to(&Service::list_data_requests));

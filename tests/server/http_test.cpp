@@ -236,6 +236,26 @@ TEST_F(UnderAttack, PipelinedRequestsAreEachAnsweredInOrder) {
   EXPECT_NE(third, std::string::npos) << answers;
 }
 
+TEST_F(UnderAttack, AClientThatAsksToContinueIsToldToAndAnswered) {
+  // curl sends `Expect: 100-continue` before a body over 1 MiB and waits for the go-ahead.
+  server_.install_examples();
+  const std::string order = example("orders/orders-create-earned.json");
+  Connection c(server_.port());
+  ASSERT_TRUE(c.send_text(
+      "POST /webhooks/orders/create HTTP/1.1\r\nHost: x\r\n"
+      "X-Shopify-Topic: orders/create\r\n"
+      "X-Shopify-Shop-Domain: northbound-supply.myshopify.com\r\n"
+      "X-Shopify-Webhook-Id: wh-continue\r\n"
+      "X-Shopify-Hmac-Sha256: " +
+      sign_webhook(order) + "\r\nContent-Type: application/json\r\n" + "Content-Length: " +
+      std::to_string(order.size()) + "\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n"));
+  EXPECT_EQ(status_line(c.receive_until("\r\n\r\n", 1)), "HTTP/1.1 100 Continue");
+  ASSERT_TRUE(c.send_text(order));
+  const std::string answer = c.receive_all();
+  EXPECT_EQ(status_line(answer), "HTTP/1.1 200 OK");
+  EXPECT_EQ(body_of(answer)["webhook_id"], "wh-continue") << answer;
+}
+
 TEST(SlowConnections, ThreeHundredStalledClientsDoNotStopTheServerAnsweringOthers) {
   TempDir dir;
   Config config = test_config(dir.path() + "/tiercart.db");
