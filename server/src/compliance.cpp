@@ -94,11 +94,11 @@ ComplianceAnswer handle_compliance(Store& store, const std::string& topic,
     if (auto bad = read_customer(payload, customer_id)) return *bad;
     if (auto bad = read_orders(payload, "orders_to_redact", orders)) return *bad;
     auto erased = store.erase_customer(shop, customer_id, orders);
-    if (!erased) return error_answer(503, "storage_unavailable", erased.error().message);
+    if (!erased) return {503, storage_error_body("customers/redact", erased.error())};
     answer["erased"] = erasure_counts(erased.value());
   } else if (topic == "shop/redact") {
     auto erased = store.erase_shop(shop);
-    if (!erased) return error_answer(503, "storage_unavailable", erased.error().message);
+    if (!erased) return {503, storage_error_body("shop/redact", erased.error())};
     answer["erased"] = erasure_counts(erased.value());
   } else if (topic == "customers/data_request") {
     DataRequestRecord request;
@@ -114,7 +114,7 @@ ComplianceAnswer handle_compliance(Store& store, const std::string& topic,
     if (auto bad = read_customer(payload, request.customer_id)) return *bad;
     if (auto bad = read_orders(payload, "orders_requested", request.orders)) return *bad;
     auto stored = store.add_data_request(request);
-    if (!stored) return error_answer(503, "storage_unavailable", stored.error().message);
+    if (!stored) return {503, storage_error_body("customers/data_request", stored.error())};
     answer["request_id"] = request.request_id;
     answer["duplicate"] = !stored.value();
   } else {

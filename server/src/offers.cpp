@@ -66,7 +66,7 @@ std::optional<OfferSelection> PostPurchase::offers_for(const Result<Order>& purc
   }
   auto saved = store_.get_setting(kContextKey);
   if (!saved) {
-    send_error(res, 503, "storage_unavailable", "the shop context cannot be read");
+    send_storage_error(res, "read the shop context", saved.error());
     return std::nullopt;
   }
   // Saved through PUT /admin/context, which the core read first.
@@ -153,8 +153,7 @@ void PostPurchase::sign_changeset(const Request& req, Response& res) {
                          jwt_sign_texts(kJwtHeader, changeset.str(), config_.app_secret),
                          now_seconds() * 1000};
   auto stored = store_.record_changeset(record);
-  if (!stored)
-    return send_error(res, 503, "storage_unavailable", "the changeset could not be stored");
+  if (!stored) return send_storage_error(res, "store a changeset", stored.error());
   const ChangesetRecord& kept = stored.value().record;
   if (stored.value().existing && kept.request_key == request_key && kept.offer_id != offer_id) {
     return send_error(res, 409, "token_replayed",

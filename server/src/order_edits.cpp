@@ -131,7 +131,7 @@ std::optional<VerdictRecord> PostPurchase::owned_order(const Caller& caller, int
                                                        Response& res) {
   auto verdict = store_.find_order_verdict(caller.shop, order_id);
   if (!verdict) {
-    send_error(res, 503, "storage_unavailable", verdict.error().message);
+    send_storage_error(res, "find an order", verdict.error());
     return std::nullopt;
   }
   // A guest checkout (no customer) and an order stored before customers were recorded have
@@ -150,7 +150,7 @@ void PostPurchase::edit_order(const Caller& caller, int64_t order_id, const std:
   auto verdict = owned_order(caller, order_id, res);
   if (!verdict) return;
   auto edits = store_.list_order_edits(shop, order_id);
-  if (!edits) return send_error(res, 503, "storage_unavailable", edits.error().message);
+  if (!edits) return send_storage_error(res, "list an order's edits", edits.error());
   OrderStatus order;
   order.created_at = verdict->received_at / 1000;
   const std::string* address = nullptr;  // the last address stored, as the core wrote it
@@ -238,7 +238,7 @@ void PostPurchase::edit_order(const Caller& caller, int64_t order_id, const std:
   }
   OrderEditRecord record{shop, order_id, kind, document, now_seconds() * 1000};
   auto saved = store_.add_order_edit(record);
-  if (!saved) return send_error(res, 503, "storage_unavailable", saved.error().message);
+  if (!saved) return send_storage_error(res, "store an order edit", saved.error());
   answer.field("until", format_time(eligibility.until)).end_object();
   res.set_content(answer.take(), kJson);
 }

@@ -134,7 +134,7 @@ void PostPurchase::routes(httplib::Server& http, Guard proxy_allowed, Guard admi
       auto value = read(req.body);
       if (!value) return send_core_error(res, 400, value.error());
       auto saved = store_.put_setting(key, req.body);
-      if (!saved) return send_error(res, 503, "storage_unavailable", saved.error().message);
+      if (!saved) return send_storage_error(res, key, saved.error());
       {
         std::lock_guard<std::mutex> lock(settings_mutex_);
         settings_.*field = std::move(value).value();

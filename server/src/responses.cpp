@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <cstdio>
 
 #include "store.h"
 
@@ -49,6 +50,27 @@ void send_error(httplib::Response& res, int status, const std::string& code,
 
 void send_core_error(httplib::Response& res, int status, const Error& error) {
   send_error(res, status, error.code, error.message, error.path);
+}
+
+namespace {
+
+constexpr const char* kStorageUnavailable = "the database is unavailable; try again later";
+
+void log_storage_error(std::string_view what, const Error& error) {
+  std::fprintf(stderr, "tiercart-server: storage: %.*s: %s [%s]\n", static_cast<int>(what.size()),
+               what.data(), error.message.c_str(), error.code.c_str());
+}
+
+}  // namespace
+
+void send_storage_error(httplib::Response& res, std::string_view what, const Error& error) {
+  log_storage_error(what, error);
+  send_error(res, 503, "storage_unavailable", kStorageUnavailable);
+}
+
+std::string storage_error_body(std::string_view what, const Error& error) {
+  log_storage_error(what, error);
+  return error_body("storage_unavailable", kStorageUnavailable);
 }
 
 // The stored verdict and tags are JSON the server wrote from the core's verdict.

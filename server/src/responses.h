@@ -53,6 +53,12 @@ void send_error(httplib::Response& res, int status, const std::string& code,
 // A core error (code, message, JSON path) with `status`.
 void send_core_error(httplib::Response& res, int status, const Error& error);
 
+// A store that failed: its error (the database's own words, naming tables, hosts and more)
+// goes to the server's log under `what`; the client gets 503 `storage_unavailable` and a
+// message that says no more than that. The body of such an answer, for routes that return one.
+void send_storage_error(httplib::Response& res, std::string_view what, const Error& error);
+std::string storage_error_body(std::string_view what, const Error& error);
+
 // A JSON document the core accepted, as it can be embedded in another: without a leading
 // UTF-8 byte order mark and without what follows a NUL byte (the core's reader, like
 // nlohmann's, takes both as outside the document).
