@@ -77,15 +77,25 @@ ComplianceAnswer handle_compliance(Store& store, const std::string& topic,
     return error_answer(400, "invalid_type", "the body must be a JSON object", "$");
   }
   std::string shop = header_shop;
+  std::string shop_from = "X-Shopify-Shop-Domain";
   if (auto domain = payload.find("shop_domain"); domain != payload.end() && !domain->is_null()) {
     if (!domain->is_string()) {
       return error_answer(400, "invalid_type", "shop_domain must be a string", "$.shop_domain");
     }
     shop = domain->get<std::string>();
+    shop_from = "$.shop_domain";
   }
   if (shop.empty()) {
     return error_answer(400, "missing_field", "shop_domain is missing", "$.shop_domain");
   }
+  // Verdicts were stored under the shop's hostname in lower case: the same spelling here
+  // reaches them, and nothing but a shop can be named.
+  const auto hostname = shop_hostname(shop);
+  if (!hostname) {
+    return error_answer(400, "invalid_shop_domain",
+                        shop_from + " must be a shop's myshopify.com hostname", shop_from);
+  }
+  shop = *hostname;
 
   std::optional<int64_t> customer_id;
   std::vector<int64_t> orders;

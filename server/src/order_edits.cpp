@@ -109,7 +109,9 @@ std::optional<PostPurchase::Caller> PostPurchase::customer_caller(const Request&
   std::string dest =
       c.contains("dest") && c["dest"].is_string() ? c["dest"].get<std::string>() : "";
   if (dest.rfind("https://", 0) == 0) dest = dest.substr(8);
-  if (dest.empty() || dest.size() > 255) {
+  // Orders are kept under the shop's hostname in lower case.
+  const auto shop = shop_hostname(dest);
+  if (!shop) {
     send_error(res, 401, "missing_claim", "the session token names no shop", "$.dest");
     return std::nullopt;
   }
@@ -124,7 +126,7 @@ std::optional<PostPurchase::Caller> PostPurchase::customer_caller(const Request&
                "$.sub");
     return std::nullopt;
   }
-  return Caller{dest, *customer};
+  return Caller{*shop, *customer};
 }
 
 std::optional<VerdictRecord> PostPurchase::owned_order(const Caller& caller, int64_t order_id,

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -58,6 +59,17 @@ void send_core_error(httplib::Response& res, int status, const Error& error);
 // message that says no more than that. The body of such an answer, for routes that return one.
 void send_storage_error(httplib::Response& res, std::string_view what, const Error& error);
 std::string storage_error_body(std::string_view what, const Error& error);
+
+// The shop a header or payload names, as Shopify writes a shop's hostname:
+// "<name>.myshopify.com", the name 1 to 63 letters, digits and hyphens, not starting with a
+// hyphen; compared case-insensitively and returned in lower case. Nothing otherwise.
+std::optional<std::string> shop_hostname(std::string_view text);
+
+// A signed body must be its JSON document and nothing more. JSON readers (the core's and
+// nlohmann's alike) take a NUL byte as the end of their input and ignore what follows it,
+// and no NUL can be inside a JSON text: a body holding one goes on after its document. Such
+// a body is answered 400 `invalid_json`; true when it was.
+bool bytes_after_document(const httplib::Request& req, httplib::Response& res);
 
 // A JSON document the core accepted, as it can be embedded in another: without a leading
 // UTF-8 byte order mark and without what follows a NUL byte (the core's reader, like

@@ -46,6 +46,19 @@ void Service::webhook(const Request& req, Response& res) {
     return send_error(res, 400, "missing_webhook_id",
                       "X-Shopify-Webhook-Id is missing or longer than 256 bytes");
   }
+  // The shop is stored with the verdict and matched by later requests: only a shop's
+  // hostname, in one spelling.
+  const auto shop = shop_hostname(req.get_header_value("X-Shopify-Shop-Domain"));
+  if (!shop) {
+    ++metrics_.webhooks_invalid;
+    return send_error(res, 400, "invalid_shop_domain",
+                      "X-Shopify-Shop-Domain must be a shop's myshopify.com hostname",
+                      "X-Shopify-Shop-Domain");
+  }
+  if (bytes_after_document(req, res)) {
+    ++metrics_.webhooks_invalid;
+    return;
+  }
   auto order = parse_order(req.body);
   if (!order) {
     ++metrics_.webhooks_invalid;
@@ -63,7 +76,7 @@ void Service::webhook(const Request& req, Response& res) {
 
   VerdictRecord record;
   record.webhook_id = webhook_id;
-  record.shop = req.get_header_value("X-Shopify-Shop-Domain");
+  record.shop = *shop;
   record.order_id = verdict.order_id;
   record.earned = verdict.earned;
   record.verdict = to_json(verdict);
@@ -103,7 +116,7 @@ void Service::webhook(const Request& req, Response& res) {
 // X-Shopify-Topic header (one URL for all three, as an app's configuration may give), at
 // `/webhooks/customers/redact` and its siblings it is the path.
 void Service::compliance_webhook(const Request& req, Response& res) {
-  if (!signed_by_shopify(req, res)) return;
+  if (!signed_by_shopify(req, res) || bytes_after_document(req, res)) return;
   std::string topic = req.get_header_value("X-Shopify-Topic");
   const std::string prefix = "/webhooks/";
   if (req.path != "/webhooks/compliance") {
