@@ -202,7 +202,8 @@ void PostPurchase::edit_order(const Caller& caller, int64_t order_id, const std:
     answer.key("shipping_address").raw(document);
     answer.key("problems").raw(problems);  // warnings only
   } else if (*requested == EditKind::kAddItem) {
-    // An offer added on the order status page: priced here, from the order's lines.
+    // An offer added on the order status page: chosen and priced here, from the lines of
+    // the order as the server judged it; a body gives at most the price the customer saw.
     const std::string offer_id = req.matches[3];
     for (const auto& edit : edits.value()) {
       if (edit.edit != "add_item") continue;
@@ -214,7 +215,9 @@ void PostPurchase::edit_order(const Caller& caller, int64_t order_id, const std:
         return res.set_content(again.field("duplicate", true).end_object().take(), kJson);
       }
     }
-    auto offers = offers_for(parse_initial_purchase(req.body), res);
+    auto order = judged_order(*verdict, res);
+    if (!order) return;
+    auto offers = offers_for(std::move(*order), res);
     if (!offers) return;
     const PostPurchaseOffer* offer = nullptr;
     for (const auto& candidate : offers->offers) {

@@ -69,6 +69,10 @@ class PostPurchase {
   // (the same answer as no such order, so order ids cannot be probed) and nullopt.
   std::optional<VerdictRecord> owned_order(const Caller& caller, int64_t order_id,
                                            httplib::Response& res);
+  // The order as the server judged it, from the lines kept with its verdict: offers are
+  // chosen from it, never from lines a client sends. Or an answer already sent: 409
+  // order_lines_unknown for an order stored before its lines were kept.
+  std::optional<Order> judged_order(const VerdictRecord& verdict, httplib::Response& res);
   // kind: "" (what may change), "address", "cancel" or "add_item" (an offer, matches[3]).
   void edit_order(const Caller& caller, int64_t order_id, const std::string& kind,
                   const httplib::Request& req, httplib::Response& res);

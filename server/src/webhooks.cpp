@@ -86,6 +86,10 @@ void Service::webhook(const Request& req, Response& res) {
   record.tags = tags.end_array().take();
   record.received_at = now_ms();
   record.customer_id = order.value().customer_id;
+  // The order's customer may ask for offers on it later (the order status page): those are
+  // chosen from these lines, never from lines a browser sends. A guest's order cannot be
+  // asked about, so its lines are not kept.
+  if (record.customer_id) record.order_lines = order_lines_json(order.value());
   // Only once the verdict is durable does Shopify hear 200; a crash before that leaves the
   // delivery unanswered and Shopify retries it.
   auto stored = committer_ ? committer_->submit(std::move(record))
