@@ -47,6 +47,16 @@ Status load_setting(Store& store, const char* key, T& target, Read read) {
 
 }  // namespace
 
+std::vector<std::pair<std::string, std::string>> extension_cors_headers(std::string_view path) {
+  const bool customer = path.rfind("/customer-account/", 0) == 0;
+  if (!customer && path.rfind("/post-purchase/", 0) != 0) return {};
+  // The token travels in Authorization, which needs a preflight; no cookies are involved.
+  return {{"Access-Control-Allow-Origin", "*"},
+          {"Access-Control-Allow-Methods", customer ? "GET, POST, OPTIONS" : "POST, OPTIONS"},
+          {"Access-Control-Allow-Headers", "Authorization, Content-Type"},
+          {"Access-Control-Max-Age", "600"}};
+}
+
 bool same_price(const Json& claimed, const Money& price) {
   return claimed.is_object() && claimed.value("amount", Json()) == Json(price.amount) &&
          claimed.value("currency", Json()) == Json(price.currency);
@@ -70,13 +80,11 @@ PostPurchase::Settings PostPurchase::settings() const {
 }
 
 void PostPurchase::routes(httplib::Server& http, Guard proxy_allowed, Guard admin_allowed) {
-  // The post-purchase extension runs in Shopify's checkout, on another origin: it sends the
-  // token in Authorization, which needs a CORS preflight. No cookies are involved.
-  auto cors = [](const Request&, Response& res) {
-    res.set_header("Access-Control-Allow-Origin", "*");
-    res.set_header("Access-Control-Allow-Methods", "POST, OPTIONS");
-    res.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type");
-    res.set_header("Access-Control-Max-Age", "600");
+  // The post-purchase extension runs in Shopify's checkout, on another origin, and the
+  // customer account extension on Shopify's: every answer they get, refusals included, carries
+  // the CORS headers, or their browser hides it from them.
+  auto cors = [](const Request& req, Response& res) {
+    for (const auto& [name, value] : extension_cors_headers(req.path)) res.set_header(name, value);
   };
   http.Options(R"(/post-purchase/(offer|sign-changeset))",
                httplib::Server::Handler([cors](const Request& req, Response& res) {
@@ -108,7 +116,6 @@ void PostPurchase::routes(httplib::Server& http, Guard proxy_allowed, Guard admi
   http.Options(R"(/customer-account/orders/(\d{1,18})/.*)",
                httplib::Server::Handler([cors](const Request& req, Response& res) {
                  cors(req, res);
-                 res.set_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
                  res.status = 204;
                }));
   auto customer = [this, cors](void (PostPurchase::*method)(const Request&, Response&)) {
@@ -125,6 +132,19 @@ void PostPurchase::routes(httplib::Server& http, Guard proxy_allowed, Guard admi
             customer(&PostPurchase::customer_edit));
   http.Post(R"(/customer-account/orders/(\d{1,18})/(offers)/([a-z0-9_-]{1,64}))",
             customer(&PostPurchase::customer_edit));
+  // Anything else under the extensions' paths (no such route, an id out of range, another
+  // method) is refused in JSON they can read too. Registered after every route above.
+  auto no_route = httplib::Server::Handler([cors](const Request& req, Response& res) {
+    cors(req, res);
+    send_error(res, 404, "not_found", "no such route");
+  });
+  const char* extension_paths = R"(/(post-purchase|customer-account)/.*)";
+  http.Get(extension_paths, no_route);
+  http.Post(extension_paths, no_route);
+  http.Put(extension_paths, no_route);
+  http.Patch(extension_paths, no_route);
+  http.Delete(extension_paths, no_route);
+  http.Options(extension_paths, no_route);
 
   // The merchant's settings: read by the core's parsers, saved, then used at once.
   auto setting = [this, admin_allowed](const char* key, auto field, auto read) {

@@ -14,6 +14,9 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "config.h"
 #include "responses.h"
@@ -94,5 +97,12 @@ class PostPurchase {
 // Whether a price a client says it showed (`{"amount": minor units, "currency": "USD"}`) is
 // the offer's price as the core computed it now.
 bool same_price(const Json& claimed, const Money& price);
+
+// The CORS headers a browser needs to read any answer under `path`, refusals included:
+// Shopify's post-purchase and customer account extensions call /post-purchase/ and
+// /customer-account/ from Shopify's origin, with the token in Authorization. Empty for
+// every other path. Whatever answers on those paths (a route, or the HTTP layer refusing a
+// request before any route runs) adds them.
+std::vector<std::pair<std::string, std::string>> extension_cors_headers(std::string_view path);
 
 }  // namespace tiercart::server

@@ -627,5 +627,56 @@ TEST_F(CustomerAccount, AnOrderWhoseLinesTheServerDoesNotHoldGetsNoOffers) {
   }
 }
 
+TEST_F(CustomerAccount, EveryRefusalIsJsonTheExtensionCanRead) {
+  // The extension runs on Shopify's origin: without Access-Control-Allow-Origin its browser
+  // hides the answer, error code included.
+  put("/admin/post-purchase/edit-policy", R"({"window_minutes":0,"allowed":["address"]})");
+  const std::string order = "/customer-account/orders/" + std::to_string(kOrderId);
+  const httplib::Headers session_header = {
+      {"Authorization", "Bearer " + jwt_sign(session(), kSecret)}};
+  const httplib::Headers purchase_header = {{"Authorization", "Bearer " + token()}};
+  struct Case {
+    std::string method, path;
+    httplib::Headers headers;
+    std::string body;
+    int status;
+    std::string code;
+  };
+  const std::string big(300 * 1024, ' ');
+  for (const Case& c : std::vector<Case>{
+           {"GET", order + "/edits", {}, "", 401, "missing_token"},
+           {"POST", order + "/offers", session_header, big, 413, "too_large"},
+           {"POST", order + "/address", session_header, kGoodAddress, 409, "edit_window_closed"},
+           {"GET", "/customer-account/orders/42/edits", session_header, "", 404, "order_not_found"},
+           {"GET", order + "/no-such-thing", session_header, "", 404, "not_found"},
+           {"GET", "/customer-account/orders/1234567890123456789/edits", session_header, "", 404,
+            "not_found"},
+           {"POST", order + "/offers/Not_An_Offer!", session_header, "{}", 404, "not_found"},
+           {"DELETE", order + "/edits", session_header, "", 404, "not_found"},
+           {"POST", "/post-purchase/offer", {}, "{}", 401, "missing_token"},
+           {"POST", "/post-purchase/offer", purchase_header, big, 413, "too_large"},
+           {"POST", "/post-purchase/sign-changeset", purchase_header, "[]", 400, "missing_field"},
+           {"GET", "/post-purchase/offer", purchase_header, "", 404, "not_found"},
+           {"POST", "/post-purchase/no-such-route", purchase_header, "{}", 404, "not_found"},
+       }) {
+    httplib::Request req;
+    req.method = c.method;
+    req.path = c.path;
+    req.headers = c.headers;
+    req.headers.emplace("Origin", "https://extensions.shopifycdn.com");
+    if (!c.body.empty()) {
+      req.body = c.body;
+      req.headers.emplace("Content-Type", "application/json");
+    }
+    auto res = http_->send(req);
+    ASSERT_TRUE(res) << c.method << " " << c.path;
+    EXPECT_EQ(res->status, c.status) << c.method << " " << c.path << ": " << res->body;
+    EXPECT_EQ(res->get_header_value("Access-Control-Allow-Origin"), "*")
+        << c.method << " " << c.path;
+    EXPECT_EQ(res->get_header_value("Content-Type"), "application/json") << c.path;
+    EXPECT_EQ(parse(res->body)["error"]["code"], c.code) << c.method << " " << c.path;
+  }
+}
+
 }  // namespace
 }  // namespace tiercart::server::testing
