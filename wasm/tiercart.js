@@ -29,6 +29,15 @@ function documentText(value, name) {
   return typeof text === 'string' ? text : '';
 }
 
+// A Date as the ISO 8601 text the core reads. An invalid Date (new Date('x')) has none:
+// toISOString would throw a RangeError, and this API throws only TiercartError.
+function dateText(date) {
+  if (Number.isNaN(date.getTime())) {
+    throw new TiercartError('invalid_time', 'now is an invalid Date', '$');
+  }
+  return date.toISOString();
+}
+
 function unwrap(outcome) {
   if (outcome.ok) return outcome.json;
   const { error } = JSON.parse(outcome.json);
@@ -126,7 +135,7 @@ export class Tiercart {
 
   // `now`: an ISO 8601 string or a Date.
   editEligibilityJson(order, policy, now) {
-    const time = now instanceof Date ? now.toISOString() : now == null ? '' : String(now);
+    const time = now instanceof Date ? dateText(now) : now == null ? '' : String(now);
     return unwrap(this.core.editEligibility(documentText(order, 'order'), documentText(policy, 'policy'), time));
   }
 

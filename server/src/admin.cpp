@@ -81,7 +81,7 @@ void Service::create_program(const Request& req, Response& res) {
   ProgramRecord record{program.value().id, program.value().version,
                        std::string(accepted_document(req.body)), false, now_ms()};
   auto added = store_->add_program(record);
-  if (!added) return send_error(res, 503, "storage_unavailable", added.error().message);
+  if (!added) return send_storage_error(res, "add program", added.error());
   if (!added.value()) {
     return send_error(res, 409, "version_exists",
                       "program " + record.id + " already has a version " +
@@ -99,7 +99,7 @@ void Service::create_program(const Request& req, Response& res) {
 void Service::list_programs(const Request& req, Response& res) {
   if (!admin_allowed(req, res)) return;
   auto programs = store_->list_programs();
-  if (!programs) return send_error(res, 503, "storage_unavailable", programs.error().message);
+  if (!programs) return send_storage_error(res, "list programs", programs.error());
   JsonWriter w(64 + 128 * programs.value().size());
   w.begin_object().key("programs").begin_array();
   for (const auto& program : programs.value()) write_program_summary(w, program);
@@ -111,7 +111,7 @@ void Service::get_program(const Request& req, Response& res) {
   const std::string id = req.matches[1];
   const int64_t version = std::stoll(req.matches[2]);  // at most 18 digits: fits
   auto found = store_->find_program(id, version);
-  if (!found) return send_error(res, 503, "storage_unavailable", found.error().message);
+  if (!found) return send_storage_error(res, "find program", found.error());
   if (!found.value()) return send_error(res, 404, "not_found", "no such program version");
   // The document was accepted by parse_program before it was stored: it is JSON.
   JsonWriter w(256 + found.value()->document.size());
@@ -125,7 +125,7 @@ void Service::activate_program(const Request& req, Response& res) {
   const std::string id = req.matches[1];
   const int64_t version = std::stoll(req.matches[2]);
   auto activated = store_->activate_program(id, version);
-  if (!activated) return send_error(res, 503, "storage_unavailable", activated.error().message);
+  if (!activated) return send_storage_error(res, "activate program", activated.error());
   if (!activated.value()) return send_error(res, 404, "not_found", "no such program version");
   res.set_content(dump({{"id", id}, {"version", version}, {"active", true}}), kJson);
 }
@@ -136,7 +136,7 @@ void Service::put_context(const Request& req, Response& res) {
   if (!context) return send_core_error(res, 400, context.error());
   Context shop = std::move(context).value();
   auto saved = store_->put_setting(kContextKey, req.body);
-  if (!saved) return send_error(res, 503, "storage_unavailable", saved.error().message);
+  if (!saved) return send_storage_error(res, "save context", saved.error());
   {
     std::lock_guard<std::mutex> lock(context_mutex_);
     context_ = std::make_shared<const Context>(std::move(shop));
@@ -151,7 +151,7 @@ void Service::list_verdicts(const Request& req, Response& res) {
   query.flagged_only = flagged == "1" || flagged == "true";
   if (!read_limit(req, res, query.limit)) return;
   auto verdicts = store_->list_verdicts(query);
-  if (!verdicts) return send_error(res, 503, "storage_unavailable", verdicts.error().message);
+  if (!verdicts) return send_storage_error(res, "list verdicts", verdicts.error());
   JsonWriter w(1024);
   w.begin_object().key("verdicts").begin_array();
   for (const auto& record : verdicts.value()) write_verdict(w, record);
@@ -163,7 +163,7 @@ void Service::list_data_requests(const Request& req, Response& res) {
   int limit = 100;
   if (!read_limit(req, res, limit)) return;
   auto body = data_requests_answer(*store_, limit);
-  if (!body) return send_error(res, 503, "storage_unavailable", body.error().message);
+  if (!body) return send_storage_error(res, "list data requests", body.error());
   res.set_content(body.value(), kJson);
 }
 

@@ -77,15 +77,25 @@ ComplianceAnswer handle_compliance(Store& store, const std::string& topic,
     return error_answer(400, "invalid_type", "the body must be a JSON object", "$");
   }
   std::string shop = header_shop;
+  std::string shop_from = "X-Shopify-Shop-Domain";
   if (auto domain = payload.find("shop_domain"); domain != payload.end() && !domain->is_null()) {
     if (!domain->is_string()) {
       return error_answer(400, "invalid_type", "shop_domain must be a string", "$.shop_domain");
     }
     shop = domain->get<std::string>();
+    shop_from = "$.shop_domain";
   }
   if (shop.empty()) {
     return error_answer(400, "missing_field", "shop_domain is missing", "$.shop_domain");
   }
+  // Verdicts were stored under the shop's hostname in lower case: the same spelling here
+  // reaches them, and nothing but a shop can be named.
+  const auto hostname = shop_hostname(shop);
+  if (!hostname) {
+    return error_answer(400, "invalid_shop_domain",
+                        shop_from + " must be a shop's myshopify.com hostname", shop_from);
+  }
+  shop = *hostname;
 
   std::optional<int64_t> customer_id;
   std::vector<int64_t> orders;
@@ -94,11 +104,11 @@ ComplianceAnswer handle_compliance(Store& store, const std::string& topic,
     if (auto bad = read_customer(payload, customer_id)) return *bad;
     if (auto bad = read_orders(payload, "orders_to_redact", orders)) return *bad;
     auto erased = store.erase_customer(shop, customer_id, orders);
-    if (!erased) return error_answer(503, "storage_unavailable", erased.error().message);
+    if (!erased) return {503, storage_error_body("customers/redact", erased.error())};
     answer["erased"] = erasure_counts(erased.value());
   } else if (topic == "shop/redact") {
     auto erased = store.erase_shop(shop);
-    if (!erased) return error_answer(503, "storage_unavailable", erased.error().message);
+    if (!erased) return {503, storage_error_body("shop/redact", erased.error())};
     answer["erased"] = erasure_counts(erased.value());
   } else if (topic == "customers/data_request") {
     DataRequestRecord request;
@@ -114,7 +124,7 @@ ComplianceAnswer handle_compliance(Store& store, const std::string& topic,
     if (auto bad = read_customer(payload, request.customer_id)) return *bad;
     if (auto bad = read_orders(payload, "orders_requested", request.orders)) return *bad;
     auto stored = store.add_data_request(request);
-    if (!stored) return error_answer(503, "storage_unavailable", stored.error().message);
+    if (!stored) return {503, storage_error_body("customers/data_request", stored.error())};
     answer["request_id"] = request.request_id;
     answer["duplicate"] = !stored.value();
   } else {

@@ -22,8 +22,9 @@ struct ComplianceAnswer {
 
 // One signed compliance webhook, already checked for its signature. `topic` is
 // X-Shopify-Topic (or the route's); `header_shop` is X-Shopify-Shop-Domain, used when the
-// body names no shop_domain. Malformed payloads are 400, storage failures 503 (Shopify
-// retries); erasures are idempotent, and a data request is stored once.
+// body names no shop_domain; either must be a shop's hostname (400 invalid_shop_domain) and
+// is used in lower case. Malformed payloads are 400, storage failures 503 (Shopify retries);
+// erasures are idempotent, and a data request is stored once.
 ComplianceAnswer handle_compliance(Store& store, const std::string& topic,
                                    const std::string& header_shop, const std::string& body,
                                    int64_t now_ms);

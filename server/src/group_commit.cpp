@@ -1,8 +1,18 @@
 #include "group_commit.h"
 
+#include <algorithm>
 #include <vector>
 
 namespace tiercart::server {
+namespace {
+
+int64_t steady_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
 
 GroupCommitter::GroupCommitter(Store& store, std::size_t max_batch)
     : store_(store), max_batch_(max_batch ? max_batch : 1), writer_([this] { run(); }) {}
@@ -14,6 +24,13 @@ GroupCommitter::~GroupCommitter() {
   }
   wake_.notify_all();
   writer_.join();
+}
+
+std::chrono::milliseconds GroupCommitter::commit_in_flight() const {
+  const int64_t started = commit_started_ns_;
+  if (started == 0) return std::chrono::milliseconds(0);
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::nanoseconds(std::max<int64_t>(0, steady_ns() - started)));
 }
 
 Result<StoredVerdict> GroupCommitter::submit(VerdictRecord record) {
@@ -45,7 +62,10 @@ void GroupCommitter::run() {
     }
     records.clear();
     for (Pending* p : batch) records.push_back(std::move(p->record));
+    // Never 0 (which means idle), whatever the clock's epoch.
+    commit_started_ns_ = std::max<int64_t>(1, steady_ns());
     auto stored = store_.record_verdicts(records);
+    commit_started_ns_ = 0;
     ++batches_;
     if (stored) {
       records_ += batch.size();

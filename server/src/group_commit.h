@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -26,6 +27,11 @@ class GroupCommitter {
   // Blocks until `record` (or the verdict already stored under its webhook id) is durable.
   Result<StoredVerdict> submit(VerdictRecord record);
 
+  // How long the batch being written now has been in the store's hands; zero when none is.
+  // Reads can go on answering while a write hangs (a frozen disk, a lock held elsewhere):
+  // this is what tells a health check so.
+  std::chrono::milliseconds commit_in_flight() const;
+
   uint64_t batches() const { return batches_; }
   uint64_t records() const { return records_; }
   uint64_t failures() const { return failures_; }
@@ -44,6 +50,8 @@ class GroupCommitter {
   std::deque<Pending*> queue_;
   bool stopping_ = false;
   std::atomic<uint64_t> batches_{0}, records_{0}, failures_{0};
+  // steady_clock nanoseconds at which the batch in flight was handed to the store; 0: none.
+  std::atomic<int64_t> commit_started_ns_{0};
   std::thread writer_;  // last: starts once everything above exists
 };
 

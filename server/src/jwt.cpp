@@ -16,17 +16,40 @@ bool is_base64url(char c) {
          c == '_';
 }
 
+// The last second of the year 9999. A NumericDate past it (or before 1970) is no date a
+// token can mean, and checked only after this bound is it safe to convert (1e300 fits no
+// integer) and to add the leeway to (2^63-1 would overflow).
+constexpr int64_t kLatestDate = 253402300799;
+
 // A NumericDate claim (RFC 7519 section 2): a JSON number of seconds. Fractions are allowed
 // by the RFC; they are truncated, which only ever moves a bound by less than the leeway.
 bool numeric_date(const Json& claims, const char* name, int64_t& out, Error& error) {
   if (!claims.contains(name)) return false;
   const Json& value = claims[name];
+  const std::string path = std::string("$.") + name;
   if (!value.is_number()) {
-    error = make_error("malformed_token", std::string(name) + " must be a number of seconds",
-                       std::string("$.") + name);
+    error = make_error("malformed_token", std::string(name) + " must be a number of seconds", path);
     return false;
   }
-  out = value.is_number_float() ? static_cast<int64_t>(value.get<double>()) : value.get<int64_t>();
+  bool in_range = false;
+  if (value.is_number_unsigned()) {
+    const uint64_t seconds = value.get<uint64_t>();
+    in_range = seconds <= static_cast<uint64_t>(kLatestDate);
+    if (in_range) out = static_cast<int64_t>(seconds);
+  } else if (value.is_number_integer()) {
+    const int64_t seconds = value.get<int64_t>();
+    in_range = seconds >= 0 && seconds <= kLatestDate;
+    if (in_range) out = seconds;
+  } else {
+    const double seconds = value.get<double>();
+    in_range = seconds >= 0 && seconds <= static_cast<double>(kLatestDate);
+    if (in_range) out = static_cast<int64_t>(seconds);
+  }
+  if (!in_range) {
+    error = make_error("malformed_token",
+                       std::string(name) + " is not a date between 1970 and the year 9999", path);
+    return false;
+  }
   return true;
 }
 

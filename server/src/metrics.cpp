@@ -1,6 +1,6 @@
 // What an operator watches: GET /metrics (Prometheus text: webhooks by outcome, privacy
 // webhooks, flagged verdicts, responses by class, group commits, webhook latency) and
-// GET /healthz (the store answers).
+// GET /healthz (the store answers, and no write has hung on it).
 
 #include <cstdio>
 
@@ -83,9 +83,32 @@ void Service::metrics_text(const Request& req, Response& res) {
   res.set_content(out, "text/plain; version=0.0.4");
 }
 
-void Service::healthz(const Request&, Response& res) {
+void Service::healthz(const Request& req, Response& res) {
+  // A write that has waited this long on the database is stuck (Shopify gives up on the
+  // webhook after 5 s anyway). A probe may ask for another bound: ?max_commit_ms=1..600000.
+  int64_t max_commit_ms = 5000;
+  if (req.has_param("max_commit_ms")) {
+    const std::string text = req.get_param_value("max_commit_ms");
+    if (text.empty() || text.size() > 6 ||
+        text.find_first_not_of("0123456789") != std::string::npos || std::stoll(text) < 1 ||
+        std::stoll(text) > 600000) {
+      return send_error(res, 400, "invalid_value", "max_commit_ms must be 1..600000",
+                        "max_commit_ms");
+    }
+    max_commit_ms = std::stoll(text);
+  }
+  // Reads on the other connection go on answering while writes hang on a frozen disk or a
+  // lock held elsewhere: the group commit's batch in flight is what shows it.
+  const int64_t waited = committer_ ? committer_->commit_in_flight().count() : 0;
+  if (waited > max_commit_ms) {
+    std::fprintf(stderr, "tiercart-server: storage: a commit has waited %lld ms\n",
+                 static_cast<long long>(waited));
+    return send_error(res, 503, "storage_stalled",
+                      "a write has waited on the database for " + std::to_string(waited) +
+                          " ms (bound: " + std::to_string(max_commit_ms) + " ms)");
+  }
   auto ping = store_->ping();
-  if (!ping) return send_error(res, 503, "storage_unavailable", ping.error().message);
+  if (!ping) return send_storage_error(res, "health check", ping.error());
   res.set_content(dump({{"status", "ok"}, {"storage", store_->backend()}}), kJson);
 }
 

@@ -1,6 +1,7 @@
 // Post-purchase offers on the server: the offers for a purchase Shopify signed (the
-// post-purchase page's token, or the customer account extension's purchase), and the
-// changeset token for an accepted offer. Every price is the core's, computed again here.
+// post-purchase page's token) or for an order the server judged (the customer account
+// extension's), and the changeset token for an accepted offer. Every price is the core's,
+// computed again here.
 
 #include "jwt.h"
 #include "post_purchase.h"
@@ -65,7 +66,7 @@ std::optional<OfferSelection> PostPurchase::offers_for(const Result<Order>& purc
   }
   auto saved = store_.get_setting(kContextKey);
   if (!saved) {
-    send_error(res, 503, "storage_unavailable", "the shop context cannot be read");
+    send_storage_error(res, "read the shop context", saved.error());
     return std::nullopt;
   }
   // Saved through PUT /admin/context, which the core read first.
@@ -152,8 +153,7 @@ void PostPurchase::sign_changeset(const Request& req, Response& res) {
                          jwt_sign_texts(kJwtHeader, changeset.str(), config_.app_secret),
                          now_seconds() * 1000};
   auto stored = store_.record_changeset(record);
-  if (!stored)
-    return send_error(res, 503, "storage_unavailable", "the changeset could not be stored");
+  if (!stored) return send_storage_error(res, "store a changeset", stored.error());
   const ChangesetRecord& kept = stored.value().record;
   if (stored.value().existing && kept.request_key == request_key && kept.offer_id != offer_id) {
     return send_error(res, 409, "token_replayed",
@@ -166,14 +166,34 @@ void PostPurchase::sign_changeset(const Request& req, Response& res) {
   res.set_content(w.take(), kJson);
 }
 
+std::optional<Order> PostPurchase::judged_order(const VerdictRecord& verdict, Response& res) {
+  if (verdict.order_lines.empty()) {
+    send_error(res, 409, "order_lines_unknown",
+               "this order was stored before the server kept its lines: no offers can be chosen "
+               "for it");
+    return std::nullopt;
+  }
+  // The core wrote these lines from the order it read: they read back.
+  auto order = parse_order(verdict.order_lines);
+  if (!order) {
+    send_storage_error(res, "read an order's lines", order.error());
+    return std::nullopt;
+  }
+  return std::move(order).value();
+}
+
 void PostPurchase::customer_offers(const Request& req, Response& res) {
   if (body_too_large(req, res, config_.max_proxy_body_bytes)) return;
   auto caller = customer_caller(req, res);
   if (!caller) return;
-  // The offers come from the purchase in the body, but they are offers for this order:
-  // only its customer sees them, like every other route under the order.
-  if (!owned_order(*caller, std::stoll(req.matches[1]), res)) return;
-  auto offers = offers_for(parse_initial_purchase(req.body), res);
+  // Offers for this order as its orders/create webhook gave it, and only for its customer,
+  // like every other route under the order. The body is not read: earlier extensions sent
+  // the order's lines, which a browser can make up.
+  auto verdict = owned_order(*caller, std::stoll(req.matches[1]), res);
+  if (!verdict) return;
+  auto order = judged_order(*verdict, res);
+  if (!order) return;
+  auto offers = offers_for(std::move(*order), res);
   if (!offers) return;
   res.set_content(to_json(*offers), kJson);
 }

@@ -108,7 +108,9 @@ std::optional<PostPurchase::Caller> PostPurchase::customer_caller(const Request&
   std::string dest =
       c.contains("dest") && c["dest"].is_string() ? c["dest"].get<std::string>() : "";
   if (dest.rfind("https://", 0) == 0) dest = dest.substr(8);
-  if (dest.empty() || dest.size() > 255) {
+  // Orders are kept under the shop's hostname in lower case.
+  const auto shop = shop_hostname(dest);
+  if (!shop) {
     send_error(res, 401, "missing_claim", "the session token names no shop", "$.dest");
     return std::nullopt;
   }
@@ -123,14 +125,14 @@ std::optional<PostPurchase::Caller> PostPurchase::customer_caller(const Request&
                "$.sub");
     return std::nullopt;
   }
-  return Caller{dest, *customer};
+  return Caller{*shop, *customer};
 }
 
 std::optional<VerdictRecord> PostPurchase::owned_order(const Caller& caller, int64_t order_id,
                                                        Response& res) {
   auto verdict = store_.find_order_verdict(caller.shop, order_id);
   if (!verdict) {
-    send_error(res, 503, "storage_unavailable", verdict.error().message);
+    send_storage_error(res, "find an order", verdict.error());
     return std::nullopt;
   }
   // A guest checkout (no customer) and an order stored before customers were recorded have
@@ -149,7 +151,7 @@ void PostPurchase::edit_order(const Caller& caller, int64_t order_id, const std:
   auto verdict = owned_order(caller, order_id, res);
   if (!verdict) return;
   auto edits = store_.list_order_edits(shop, order_id);
-  if (!edits) return send_error(res, 503, "storage_unavailable", edits.error().message);
+  if (!edits) return send_storage_error(res, "list an order's edits", edits.error());
   OrderStatus order;
   order.created_at = verdict->received_at / 1000;
   const std::string* address = nullptr;  // the last address stored, as the core wrote it
@@ -199,7 +201,8 @@ void PostPurchase::edit_order(const Caller& caller, int64_t order_id, const std:
     answer.key("shipping_address").raw(document);
     answer.key("problems").raw(problems);  // warnings only
   } else if (*requested == EditKind::kAddItem) {
-    // An offer added on the order status page: priced here, from the order's lines.
+    // An offer added on the order status page: chosen and priced here, from the lines of
+    // the order as the server judged it; a body gives at most the price the customer saw.
     const std::string offer_id = req.matches[3];
     for (const auto& edit : edits.value()) {
       if (edit.edit != "add_item") continue;
@@ -211,7 +214,9 @@ void PostPurchase::edit_order(const Caller& caller, int64_t order_id, const std:
         return res.set_content(again.field("duplicate", true).end_object().take(), kJson);
       }
     }
-    auto offers = offers_for(parse_initial_purchase(req.body), res);
+    auto order = judged_order(*verdict, res);
+    if (!order) return;
+    auto offers = offers_for(std::move(*order), res);
     if (!offers) return;
     const PostPurchaseOffer* offer = nullptr;
     for (const auto& candidate : offers->offers) {
@@ -237,7 +242,7 @@ void PostPurchase::edit_order(const Caller& caller, int64_t order_id, const std:
   }
   OrderEditRecord record{shop, order_id, kind, document, now_seconds() * 1000};
   auto saved = store_.add_order_edit(record);
-  if (!saved) return send_error(res, 503, "storage_unavailable", saved.error().message);
+  if (!saved) return send_storage_error(res, "store an order edit", saved.error());
   answer.field("until", format_time(eligibility.until)).end_object();
   res.set_content(answer.take(), kJson);
 }

@@ -45,6 +45,16 @@ Status load_setting(Store& store, const char* key, T& target, Read read) {
 
 }  // namespace
 
+std::vector<std::pair<std::string, std::string>> extension_cors_headers(std::string_view path) {
+  const bool customer = path.rfind("/customer-account/", 0) == 0;
+  if (!customer && path.rfind("/post-purchase/", 0) != 0) return {};
+  // The token travels in Authorization, which needs a preflight; no cookies are involved.
+  return {{"Access-Control-Allow-Origin", "*"},
+          {"Access-Control-Allow-Methods", customer ? "GET, POST, OPTIONS" : "POST, OPTIONS"},
+          {"Access-Control-Allow-Headers", "Authorization, Content-Type"},
+          {"Access-Control-Max-Age", "600"}};
+}
+
 bool same_price(const Json& claimed, const Money& price) {
   return claimed.is_object() && claimed.value("amount", Json()) == Json(price.amount) &&
          claimed.value("currency", Json()) == Json(price.currency);
@@ -67,21 +77,14 @@ PostPurchase::Settings PostPurchase::settings() const {
   return settings_;
 }
 
-bool called_across_origins(std::string_view path) {
-  return path.rfind("/post-purchase/", 0) == 0 || path.rfind("/customer-account/", 0) == 0;
-}
-
-void allow_cross_origin(Response& res) {
-  res.set_header("Access-Control-Allow-Origin", "*");
-  res.set_header("Access-Control-Allow-Methods", "POST, OPTIONS");
-  res.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type");
-  res.set_header("Access-Control-Max-Age", "600");
-}
-
 void PostPurchase::routes(http::Router& router, Guard proxy_allowed, Guard admin_allowed) {
-  // The post-purchase extension runs in Shopify's checkout, on another origin: it sends the
-  // token in Authorization, which needs a CORS preflight. No cookies are involved.
-  auto cors = [](const Request&, Response& res) { allow_cross_origin(res); };
+  // The post-purchase extension runs in Shopify's checkout, on another origin, and the
+  // customer account extension on Shopify's: every answer they get, refusals included, carries
+  // the CORS headers, or their browser hides it from them. The HTTP layer's own refusals (no
+  // such route, a bound passed) add them too (Service::start).
+  auto cors = [](const Request& req, Response& res) {
+    for (const auto& [name, value] : extension_cors_headers(req.path)) res.set_header(name, value);
+  };
   router.add("OPTIONS", R"(/post-purchase/(offer|sign-changeset))",
              http::Handler([cors](const Request& req, Response& res) {
                cors(req, res);
@@ -112,7 +115,6 @@ void PostPurchase::routes(http::Router& router, Guard proxy_allowed, Guard admin
   router.add("OPTIONS", R"(/customer-account/orders/(\d{1,18})/.*)",
              http::Handler([cors](const Request& req, Response& res) {
                cors(req, res);
-               res.set_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
                res.status = 204;
              }));
   auto customer = [this, cors](void (PostPurchase::*method)(const Request&, Response&)) {
@@ -138,7 +140,7 @@ void PostPurchase::routes(http::Router& router, Guard proxy_allowed, Guard admin
       auto value = read(req.body);
       if (!value) return send_core_error(res, 400, value.error());
       auto saved = store_.put_setting(key, req.body);
-      if (!saved) return send_error(res, 503, "storage_unavailable", saved.error().message);
+      if (!saved) return send_storage_error(res, key, saved.error());
       {
         std::lock_guard<std::mutex> lock(settings_mutex_);
         settings_.*field = std::move(value).value();

@@ -14,6 +14,9 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "config.h"
 #include "http.h"
@@ -22,12 +25,6 @@
 #include "tiercart/post_purchase.h"
 
 namespace tiercart::server {
-
-// The extensions' routes (/post-purchase/..., /customer-account/...) are called from
-// Shopify's pages, another origin: every answer to them, refusals included, carries the
-// CORS headers, or the extension cannot read it.
-bool called_across_origins(std::string_view path);
-void allow_cross_origin(http::Response& res);
 
 class PostPurchase {
  public:
@@ -70,6 +67,10 @@ class PostPurchase {
   // (the same answer as no such order, so order ids cannot be probed) and nullopt.
   std::optional<VerdictRecord> owned_order(const Caller& caller, int64_t order_id,
                                            http::Response& res);
+  // The order as the server judged it, from the lines kept with its verdict: offers are
+  // chosen from it, never from lines a client sends. Or an answer already sent: 409
+  // order_lines_unknown for an order stored before its lines were kept.
+  std::optional<Order> judged_order(const VerdictRecord& verdict, http::Response& res);
   // kind: "" (what may change), "address", "cancel" or "add_item" (an offer, matches[3]).
   void edit_order(const Caller& caller, int64_t order_id, const std::string& kind,
                   const http::Request& req, http::Response& res);
@@ -91,5 +92,12 @@ class PostPurchase {
 // Whether a price a client says it showed (`{"amount": minor units, "currency": "USD"}`) is
 // the offer's price as the core computed it now.
 bool same_price(const Json& claimed, const Money& price);
+
+// The CORS headers a browser needs to read any answer under `path`, refusals included:
+// Shopify's post-purchase and customer account extensions call /post-purchase/ and
+// /customer-account/ from Shopify's origin, with the token in Authorization. Empty for
+// every other path. Whatever answers on those paths (a route, or the HTTP layer refusing a
+// request before any route runs) adds them.
+std::vector<std::pair<std::string, std::string>> extension_cors_headers(std::string_view path);
 
 }  // namespace tiercart::server

@@ -1,6 +1,7 @@
 #include "responses.h"
 
 #include <chrono>
+#include <cstdio>
 
 #include "store.h"
 
@@ -47,6 +48,56 @@ void send_error(http::Response& res, int status, const std::string& code,
 
 void send_core_error(http::Response& res, int status, const Error& error) {
   send_error(res, status, error.code, error.message, error.path);
+}
+
+namespace {
+
+constexpr const char* kStorageUnavailable = "the database is unavailable; try again later";
+
+void log_storage_error(std::string_view what, const Error& error) {
+  std::fprintf(stderr, "tiercart-server: storage: %.*s: %s [%s]\n", static_cast<int>(what.size()),
+               what.data(), error.message.c_str(), error.code.c_str());
+}
+
+}  // namespace
+
+void send_storage_error(http::Response& res, std::string_view what, const Error& error) {
+  log_storage_error(what, error);
+  send_error(res, 503, "storage_unavailable", kStorageUnavailable);
+}
+
+std::string storage_error_body(std::string_view what, const Error& error) {
+  log_storage_error(what, error);
+  return error_body("storage_unavailable", kStorageUnavailable);
+}
+
+std::optional<std::string> shop_hostname(std::string_view text) {
+  constexpr std::string_view kSuffix = ".myshopify.com";
+  constexpr std::size_t kMaxName = 63;  // a hostname label
+  if (text.size() <= kSuffix.size() || text.size() > kSuffix.size() + kMaxName) {
+    return std::nullopt;
+  }
+  std::string shop(text);
+  for (char& c : shop) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  if (shop.compare(shop.size() - kSuffix.size(), kSuffix.size(), kSuffix) != 0) {
+    return std::nullopt;
+  }
+  const std::size_t name = shop.size() - kSuffix.size();
+  for (std::size_t i = 0; i < name; ++i) {
+    const char c = shop[i];
+    const bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (!alnum && (c != '-' || i == 0)) return std::nullopt;
+  }
+  return shop;
+}
+
+bool bytes_after_document(const http::Request& req, http::Response& res) {
+  if (req.body.find('\0') == std::string::npos) return false;
+  send_error(res, 400, "invalid_json", "the body goes on after its JSON document (a NUL byte)",
+             "$");
+  return true;
 }
 
 // The stored verdict and tags are JSON the server wrote from the core's verdict.

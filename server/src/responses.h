@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -48,6 +49,23 @@ void send_error(http::Response& res, int status, const std::string& code,
                 const ErrorMembers& extra = {});
 // A core error (code, message, JSON path) with `status`.
 void send_core_error(http::Response& res, int status, const Error& error);
+
+// A store that failed: its error (the database's own words, naming tables, hosts and more)
+// goes to the server's log under `what`; the client gets 503 `storage_unavailable` and a
+// message that says no more than that. The body of such an answer, for routes that return one.
+void send_storage_error(http::Response& res, std::string_view what, const Error& error);
+std::string storage_error_body(std::string_view what, const Error& error);
+
+// The shop a header or payload names, as Shopify writes a shop's hostname:
+// "<name>.myshopify.com", the name 1 to 63 letters, digits and hyphens, not starting with a
+// hyphen; compared case-insensitively and returned in lower case. Nothing otherwise.
+std::optional<std::string> shop_hostname(std::string_view text);
+
+// A signed body must be its JSON document and nothing more. JSON readers (the core's and
+// nlohmann's alike) take a NUL byte as the end of their input and ignore what follows it,
+// and no NUL can be inside a JSON text: a body holding one goes on after its document. Such
+// a body is answered 400 `invalid_json`; true when it was.
+bool bytes_after_document(const http::Request& req, http::Response& res);
 
 // A JSON document the core accepted, as it can be embedded in another: without a leading
 // UTF-8 byte order mark and without what follows a NUL byte (the core's reader, like

@@ -147,7 +147,7 @@ Result<int> Service::start() {
   observer.refuse = [](std::string_view path, Response& res, const char* code,
                        const std::string& message) {
     send_error(res, res.status, code ? code : default_error_code(res.status), message);
-    if (called_across_origins(path)) allow_cross_origin(res);
+    for (const auto& [name, value] : extension_cors_headers(path)) res.set_header(name, value);
   };
   http_ = std::make_unique<http::Server>(limits, std::move(router_), std::move(observer));
   auto bound = http_->start(config_.host, config_.port);

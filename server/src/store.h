@@ -29,6 +29,11 @@ struct VerdictRecord {
   // The order's `customer.id`: who may edit the order (docs/server.md, "Order edits").
   // Empty for a guest checkout, and for rows stored before the column existed.
   std::optional<int64_t> customer_id;
+  // What the order holds, as the core read it (order_lines_json: ids, quantities, amounts,
+  // its currency; no personal data): the order status page's offers are chosen from it, never
+  // from lines a browser sends. Kept for orders with a customer; empty for a guest's, and for
+  // rows stored before the column existed.
+  std::string order_lines;
 };
 
 struct StoredVerdict {
@@ -162,7 +167,8 @@ std::vector<int64_t> ids_from_text(const std::string& text);
 
 // "postgres://..." or "postgresql://..." opens PostgreSQL; "sqlite:PATH" or a plain PATH
 // opens (and creates) an SQLite file. The schema is created when missing, and a database
-// from an earlier version gains the columns added since (verdicts.customer_id).
+// from an earlier version gains the columns added since (verdicts.customer_id,
+// verdicts.order_lines).
 Result<std::unique_ptr<Store>> open_store(const std::string& url);
 Result<std::unique_ptr<Store>> open_sqlite(const std::string& path);
 Result<std::unique_ptr<Store>> open_postgres(const std::string& url);

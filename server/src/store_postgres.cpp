@@ -23,11 +23,14 @@ CREATE TABLE IF NOT EXISTS verdicts (
   verdict     TEXT NOT NULL,
   tags        TEXT NOT NULL,
   received_at BIGINT NOT NULL,
-  customer_id BIGINT
+  customer_id BIGINT,
+  order_lines TEXT
 );
 -- A database from before verdicts.customer_id gains the column (NULL in old rows: no one may
--- edit those orders); IF NOT EXISTS leaves a current one alone.
+-- edit those orders), and one from before verdicts.order_lines that one (NULL in old rows:
+-- their offers cannot be chosen); IF NOT EXISTS leaves a current one alone.
 ALTER TABLE verdicts ADD COLUMN IF NOT EXISTS customer_id BIGINT;
+ALTER TABLE verdicts ADD COLUMN IF NOT EXISTS order_lines TEXT;
 CREATE INDEX IF NOT EXISTS verdicts_flagged_first ON verdicts (earned, received_at DESC);
 CREATE TABLE IF NOT EXISTS programs (
   id         TEXT NOT NULL,
@@ -72,7 +75,7 @@ CREATE TABLE IF NOT EXISTS data_requests (
 )sql";
 
 constexpr const char* kVerdictColumns =
-    "webhook_id, shop, order_id, earned, verdict, tags, received_at, customer_id";
+    "webhook_id, shop, order_id, earned, verdict, tags, received_at, customer_id, order_lines";
 
 // A query result that clears itself.
 class Rows {
@@ -110,6 +113,7 @@ VerdictRecord read_verdict(const Rows& rows, int row) {
   record.tags = rows.text(row, 5);
   record.received_at = rows.integer(row, 6);
   if (!rows.null(row, 7)) record.customer_id = rows.integer(row, 7);
+  record.order_lines = rows.text(row, 8);  // NULL reads as empty
   return record;
 }
 
@@ -136,7 +140,7 @@ class PostgresStore final : public Store {
     if (batch.empty()) return std::vector<StoredVerdict>();
     // Parameters are text; libpq keeps pointers, so the strings live in `values`.
     std::vector<std::string> values;
-    values.reserve(batch.size() * 8);
+    values.reserve(batch.size() * 9);
     std::string insert = std::string("INSERT INTO verdicts (") + kVerdictColumns + ") VALUES ";
     for (std::size_t i = 0; i < batch.size(); ++i) {
       const VerdictRecord& r = batch[i];
@@ -145,8 +149,10 @@ class PostgresStore final : public Store {
       for (int c = 1; c <= 7; ++c) {
         insert += (c > 1 ? ", $" : "$") + std::to_string(base + c);
       }
-      // Parameters are all text here: an empty one is a guest's missing customer, NULL.
-      insert += ", NULLIF($" + std::to_string(base + 8) + ", '')::bigint)";
+      // Parameters are all text here: an empty one is a guest's missing customer, or lines
+      // not kept, NULL.
+      insert += ", NULLIF($" + std::to_string(base + 8) + ", '')::bigint";
+      insert += ", NULLIF($" + std::to_string(base + 9) + ", ''))";
       values.push_back(r.webhook_id);
       values.push_back(r.shop);
       values.push_back(std::to_string(r.order_id));
@@ -155,6 +161,7 @@ class PostgresStore final : public Store {
       values.push_back(r.tags);
       values.push_back(std::to_string(r.received_at));
       values.push_back(r.customer_id ? std::to_string(*r.customer_id) : std::string());
+      values.push_back(r.order_lines);
     }
     // DO NOTHING (unlike DO UPDATE) accepts the same key twice in one statement: the first
     // row wins, which is the order in which the deliveries were queued.

@@ -24,7 +24,8 @@ CREATE TABLE IF NOT EXISTS verdicts (
   verdict     TEXT NOT NULL,
   tags        TEXT NOT NULL,
   received_at INTEGER NOT NULL,
-  customer_id INTEGER
+  customer_id INTEGER,
+  order_lines TEXT
 );
 CREATE INDEX IF NOT EXISTS verdicts_flagged_first ON verdicts (earned, received_at DESC);
 CREATE TABLE IF NOT EXISTS programs (
@@ -85,6 +86,13 @@ class Statement {
     sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
   }
   void bind(int i, int64_t value) { sqlite3_bind_int64(stmt_, i, value); }
+  // Empty text as NULL: a value not known.
+  void bind_or_null(int i, const std::string& text) {
+    if (text.empty())
+      sqlite3_bind_null(stmt_, i);
+    else
+      bind(i, text);
+  }
   void bind(int i, const std::optional<int64_t>& value) {
     if (value)
       bind(i, *value);
@@ -112,7 +120,7 @@ class Statement {
 };
 
 constexpr const char* kVerdictColumns =
-    "webhook_id, shop, order_id, earned, verdict, tags, received_at, customer_id";
+    "webhook_id, shop, order_id, earned, verdict, tags, received_at, customer_id, order_lines";
 
 VerdictRecord read_verdict(const Statement& row) {
   VerdictRecord record;
@@ -124,6 +132,7 @@ VerdictRecord read_verdict(const Statement& row) {
   record.tags = row.text(5);
   record.received_at = row.integer(6);
   record.customer_id = row.nullable_integer(7);
+  record.order_lines = row.text(8);  // NULL reads as empty
   return record;
 }
 
@@ -153,7 +162,7 @@ class SqliteStore final : public Store {
     std::vector<StoredVerdict> stored;
     stored.reserve(batch.size());
     const std::string insert_sql = std::string("INSERT INTO verdicts (") + kVerdictColumns +
-                                   ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+                                   ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
                                    "ON CONFLICT (webhook_id) DO NOTHING";
     const std::string select_sql =
         std::string("SELECT ") + kVerdictColumns + " FROM verdicts WHERE webhook_id = $1";
@@ -172,6 +181,7 @@ class SqliteStore final : public Store {
       insert.bind(6, record.tags);
       insert.bind(7, record.received_at);
       insert.bind(8, record.customer_id);
+      insert.bind_or_null(9, record.order_lines);
       if (insert.step() != SQLITE_DONE) {
         Error error = storage_error(db_, "insert verdict");
         exec("ROLLBACK");
@@ -556,13 +566,17 @@ class SqliteStore final : public Store {
   }
 
   // A database from before verdicts.customer_id gains the column (NULL in old rows: no one
-  // may edit those orders). "duplicate column" means it is there already: a current database,
-  // or another process that added it first.
-  // The index on the column comes after it.
+  // may edit those orders), and one from before verdicts.order_lines gains that (NULL in old
+  // rows: their offers cannot be chosen). "duplicate column" means it is there already: a
+  // current database, or another process that added it first.
+  // The index on customer_id comes after it.
   bool add_missing_columns() {
-    if (!exec("ALTER TABLE verdicts ADD COLUMN customer_id INTEGER") &&
-        std::string(sqlite3_errmsg(db_)).find("duplicate column") == std::string::npos) {
-      return false;
+    for (const char* column : {"ALTER TABLE verdicts ADD COLUMN customer_id INTEGER",
+                               "ALTER TABLE verdicts ADD COLUMN order_lines TEXT"}) {
+      if (!exec(column) &&
+          std::string(sqlite3_errmsg(db_)).find("duplicate column") == std::string::npos) {
+        return false;
+      }
     }
     return exec("CREATE INDEX IF NOT EXISTS verdicts_by_customer ON verdicts (shop, customer_id)");
   }

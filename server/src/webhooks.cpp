@@ -45,6 +45,19 @@ void Service::webhook(const Request& req, Response& res) {
     return send_error(res, 400, "missing_webhook_id",
                       "X-Shopify-Webhook-Id is missing or longer than 256 bytes");
   }
+  // The shop is stored with the verdict and matched by later requests: only a shop's
+  // hostname, in one spelling.
+  const auto shop = shop_hostname(req.get_header_value("X-Shopify-Shop-Domain"));
+  if (!shop) {
+    ++metrics_.webhooks_invalid;
+    return send_error(res, 400, "invalid_shop_domain",
+                      "X-Shopify-Shop-Domain must be a shop's myshopify.com hostname",
+                      "X-Shopify-Shop-Domain");
+  }
+  if (bytes_after_document(req, res)) {
+    ++metrics_.webhooks_invalid;
+    return;
+  }
   auto order = parse_order(req.body);
   if (!order) {
     ++metrics_.webhooks_invalid;
@@ -62,7 +75,7 @@ void Service::webhook(const Request& req, Response& res) {
 
   VerdictRecord record;
   record.webhook_id = webhook_id;
-  record.shop = req.get_header_value("X-Shopify-Shop-Domain");
+  record.shop = *shop;
   record.order_id = verdict.order_id;
   record.earned = verdict.earned;
   record.verdict = to_json(verdict);
@@ -72,6 +85,10 @@ void Service::webhook(const Request& req, Response& res) {
   record.tags = tags.end_array().take();
   record.received_at = now_ms();
   record.customer_id = order.value().customer_id;
+  // The order's customer may ask for offers on it later (the order status page): those are
+  // chosen from these lines, never from lines a browser sends. A guest's order cannot be
+  // asked about, so its lines are not kept.
+  if (record.customer_id) record.order_lines = order_lines_json(order.value());
   // Only once the verdict is durable does Shopify hear 200; a crash before that leaves the
   // delivery unanswered and Shopify retries it.
   auto stored = committer_ ? committer_->submit(std::move(record))
@@ -102,7 +119,7 @@ void Service::webhook(const Request& req, Response& res) {
 // X-Shopify-Topic header (one URL for all three, as an app's configuration may give), at
 // `/webhooks/customers/redact` and its siblings it is the path.
 void Service::compliance_webhook(const Request& req, Response& res) {
-  if (!signed_by_shopify(req, res)) return;
+  if (!signed_by_shopify(req, res) || bytes_after_document(req, res)) return;
   std::string topic = req.get_header_value("X-Shopify-Topic");
   const std::string prefix = "/webhooks/";
   if (req.path != "/webhooks/compliance") {

@@ -816,6 +816,71 @@ TEST(OrderParsing, ParsesEveryExampleOrder) {
   }
 }
 
+// What the server keeps of an order it judged: the lines as offers read them, and nothing
+// about the person who placed it.
+void ExpectSameLines(const Order& kept, const Order& judged, const std::string& what) {
+  EXPECT_EQ(kept.id, judged.id) << what;
+  EXPECT_EQ(kept.cart.currency, judged.cart.currency) << what;
+  ASSERT_EQ(kept.cart.items.size(), judged.cart.items.size()) << what;
+  for (std::size_t i = 0; i < kept.cart.items.size(); ++i) {
+    const CartLine& a = kept.cart.items[i];
+    const CartLine& b = judged.cart.items[i];
+    EXPECT_EQ(a.variant_id, b.variant_id) << what << " line " << i;
+    EXPECT_EQ(a.product_id, b.product_id) << what << " line " << i;
+    EXPECT_EQ(a.quantity, b.quantity) << what << " line " << i;
+    EXPECT_EQ(a.price, b.price) << what << " line " << i;
+    EXPECT_EQ(a.original_line_price, b.original_line_price) << what << " line " << i;
+    EXPECT_EQ(a.final_line_price, b.final_line_price) << what << " line " << i;
+    EXPECT_EQ(a.gift_card, b.gift_card) << what << " line " << i;
+    EXPECT_EQ(a.requires_shipping, b.requires_shipping) << what << " line " << i;
+  }
+}
+
+TEST(OrderLines, ReadBackToTheSameLinesCurrencyAndAmounts) {
+  json gift_card = OrderJson();
+  gift_card["line_items"][0]["gift_card"] = true;
+  gift_card["line_items"][0]["requires_shipping"] = false;
+  json yen = EuroOrderJson();
+  yen["presentment_currency"] = "JPY";
+  yen["line_items"][0]["price_set"]["presentment_money"] = {{"amount", "13128"},
+                                                            {"currency_code", "JPY"}};
+  yen["line_items"][0]["discount_allocations"][0]["amount_set"]["presentment_money"] = {
+      {"amount", "1475.00"}, {"currency_code", "JPY"}};
+  std::vector<std::pair<std::string, std::string>> orders = {
+      {"euros", EuroOrderJson().dump()}, {"gift card", gift_card.dump()}, {"yen", yen.dump()}};
+  for (const auto& file : ExampleFiles("examples/orders")) {
+    orders.emplace_back(file, ReadSourceFile(file));
+  }
+  for (const auto& [what, text] : orders) {
+    auto judged = parse_order(text);
+    ASSERT_TRUE(judged.ok()) << what << ": " << judged.error().message;
+    const std::string lines = order_lines_json(judged.value());
+    auto kept = parse_order(lines);
+    ASSERT_TRUE(kept.ok()) << what << ": " << kept.error().message << "\n" << lines;
+    ExpectSameLines(kept.value(), judged.value(), what);
+    EXPECT_EQ(order_lines_json(kept.value()), lines) << what;  // a fixed point
+  }
+}
+
+TEST(OrderLines, HoldNoPersonalDataAndNoShopperText) {
+  auto judged = parse_order(ReadSourceFile("examples/orders/orders-create-earned.json"));
+  ASSERT_TRUE(judged.ok());
+  const json lines = json::parse(order_lines_json(judged.value()));
+  for (const char* field : {"customer", "email", "shipping_address", "billing_address", "note",
+                            "discount_codes", "created_at"}) {
+    EXPECT_FALSE(lines.contains(field)) << field;
+  }
+  for (const auto& line : lines["line_items"]) {
+    EXPECT_FALSE(line.contains("properties"));  // a shopper may type anything there
+    EXPECT_FALSE(line.contains("title"));
+  }
+  auto kept = parse_order(lines.dump());
+  ASSERT_TRUE(kept.ok());
+  EXPECT_FALSE(kept.value().customer_id.has_value());
+  EXPECT_TRUE(kept.value().country.empty());
+  EXPECT_TRUE(kept.value().customer_tags.empty());
+}
+
 TEST(OrderContext, FillsTimeCountryAndTagsFromTheOrder) {
   auto order = ParseOrder(OrderJson());
   ASSERT_TRUE(order.ok()) << order.error().message;

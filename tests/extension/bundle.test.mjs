@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildExtension } from '../../scripts/build-extension.mjs';
-import { numericId, problemsByField, purchaseFromLines } from '../../extensions/tiercart-order-status/src/logic.js';
+import { numericId, problemsByField } from '../../extensions/tiercart-order-status/src/logic.js';
 import { formatTimeLeft, minorToDecimal } from '../../web/tiercart-format.js';
 
 const LIMIT = 64 * 1024;
@@ -22,28 +22,6 @@ test('global ids become the numbers the server routes take', () => {
   assert.equal(numericId(42), '42');
   assert.equal(numericId('gid://shopify/Order/'), null);
   assert.equal(numericId(undefined), null);
-});
-
-test("the order's lines are sent in the shape of Shopify's initial purchase", () => {
-  const purchase = purchaseFromLines(
-    [
-      {
-        quantity: 2,
-        merchandise: { id: 'gid://shopify/ProductVariant/2001', product: { id: 'gid://shopify/Product/1001' } },
-        cost: { totalAmount: { amount: '178.00', currencyCode: 'USD' } },
-      },
-      { quantity: 1, merchandise: null },
-    ],
-    'USD',
-  );
-  assert.deepEqual(purchase.initialPurchase.lineItems, [
-    {
-      quantity: 2,
-      product: { id: '1001', variant: { id: '2001' } },
-      totalPriceSet: { presentmentMoney: { amount: '178.00', currencyCode: 'USD' } },
-    },
-  ]);
-  assert.equal(purchase.initialPurchase.totalPriceSet.presentmentMoney.currencyCode, 'USD');
 });
 
 test('minor units are written with the currency exponent, without dividing', () => {

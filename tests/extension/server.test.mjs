@@ -1,5 +1,6 @@
 // The customer account extension, bundled, run in Debian's Chromium against the real native
-// server on loopback: offers priced by the server, the edit window counting down, an address
+// server on loopback: offers chosen by the server for the order its webhook gave it (the
+// stand-in has no lines to send) and priced there, the edit window counting down, an address
 // the server refuses and then accepts. `shopify` is a stand-in for the extension API: its
 // session token is a real HS256 token signed with the app secret, as Shopify signs them.
 import assert from 'node:assert/strict';
@@ -104,15 +105,6 @@ test('the extension shows server-priced offers, the countdown, and saves an addr
           settings: { value: { server_url: base } },
           order: { value: { id: `gid://shopify/Order/${orderId}`, name: '#1001' } },
           localization: { currency: { value: { isoCode: 'USD' } } },
-          lines: {
-            value: [
-              {
-                quantity: 1,
-                merchandise: { id: 'gid://shopify/ProductVariant/2001', product: { id: 'gid://shopify/Product/1001' } },
-                cost: { totalAmount: { amount: '89.00', currencyCode: 'USD' } },
-              },
-            ],
-          },
           shippingAddress: { value: null },
           sessionToken: { get: async () => token },
           i18n: {

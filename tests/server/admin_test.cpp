@@ -1,6 +1,12 @@
 // The admin API behind the bearer token: program versions (checked on save, immutable,
 // activated one at a time), the verdict list (flagged first), /metrics and /healthz.
 #include <gtest/gtest.h>
+#include <libpq-fe.h>
+#include <sqlite3.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <thread>
 
 #include "test_support.h"
 
@@ -162,6 +168,95 @@ TEST_F(Admin, HealthzAnswersWithoutAToken) {
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
   EXPECT_EQ(parse(res->body)["storage"], "sqlite");
+}
+
+// A second connection to the server's SQLite file, as another process would hold one.
+class RawSqlite {
+ public:
+  explicit RawSqlite(const std::string& path) { sqlite3_open(path.c_str(), &db_); }
+  ~RawSqlite() { sqlite3_close(db_); }
+  bool exec(const std::string& sql) {
+    return sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+TEST_F(Admin, HealthzIs503WhileAWriteWaitsOnTheDatabaseLongerThanTheBound) {
+  // Another connection holds the write lock, as a frozen disk would hold an fsync: the
+  // webhook's commit waits. /healthz reports it once it has waited longer than the bound
+  // (5 s; a probe may ask for a shorter one).
+  RawSqlite other(server_.database());
+  ASSERT_TRUE(other.exec("BEGIN IMMEDIATE"));
+  int webhook_status = 0;
+  std::thread webhook([&] {
+    auto http = server_.client();
+    auto res = post_webhook(*http, example("orders/orders-create-earned.json"), "wh-frozen");
+    webhook_status = res ? res->status : -1;
+  });
+  int status = 0;
+  std::string body;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(4);
+  do {
+    auto health = http_->Get("/healthz?max_commit_ms=1");
+    ASSERT_TRUE(health);
+    status = health->status;
+    body = health->body;
+  } while (status == 200 && std::chrono::steady_clock::now() < deadline);
+  EXPECT_EQ(status, 503) << body;
+  EXPECT_EQ(parse(body)["error"]["code"], "storage_stalled") << body;
+
+  ASSERT_TRUE(other.exec("ROLLBACK"));
+  webhook.join();
+  EXPECT_EQ(webhook_status, 200);  // the write went through once the lock was let go
+  auto healthy = http_->Get("/healthz?max_commit_ms=1");
+  ASSERT_TRUE(healthy);
+  EXPECT_EQ(healthy->status, 200) << healthy->body;
+  EXPECT_EQ(http_->Get("/healthz?max_commit_ms=0")->status, 400);
+  EXPECT_EQ(http_->Get("/healthz?max_commit_ms=soon")->status, 400);
+}
+
+TEST_F(Admin, StorageFailuresAre503WithoutTheDatabasesOwnWords) {
+  // The database's message names tables and columns ("no such table: verdicts"): it goes to
+  // the server's log, not to whoever asked.
+  RawSqlite other(server_.database());
+  ASSERT_TRUE(other.exec("DROP TABLE verdicts; DROP TABLE programs; DROP TABLE data_requests"));
+  for (const char* path : {"/admin/verdicts", "/admin/programs", "/admin/data-requests"}) {
+    auto res = get(path);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 503) << path;
+    EXPECT_EQ(parse(res->body)["error"]["code"], "storage_unavailable") << path;
+    EXPECT_EQ(res->body.find("table"), std::string::npos) << path << ": " << res->body;
+    EXPECT_EQ(res->body.find("verdicts:"), std::string::npos) << path << ": " << res->body;
+  }
+}
+
+// PostgreSQL's own words ("terminating connection due to administrator command") stay in
+// the server's log too; the next probe finds the connection re-opened.
+TEST(HealthzPostgres, ALostConnectionIs503WithoutTheDriversTextThenRecovers) {
+  const char* url = std::getenv("TIERCART_TEST_DATABASE_URL");
+  if (!url || !*url) GTEST_SKIP() << "TIERCART_TEST_DATABASE_URL is not set";
+  TempDir dir;
+  Config config = test_config(dir.path() + "/unused.db");
+  config.database = url;
+  TestServer server(config);
+  auto http = server.client();
+  ASSERT_EQ(http->Get("/healthz")->status, 200);
+  PGconn* admin = PQconnectdb(url);
+  ASSERT_EQ(PQstatus(admin), CONNECTION_OK) << PQerrorMessage(admin);
+  PQclear(PQexec(admin,
+                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> "
+                 "pg_backend_pid() AND datname = current_database()"));
+  PQfinish(admin);
+  auto lost = http->Get("/healthz");
+  ASSERT_TRUE(lost);
+  EXPECT_EQ(lost->status, 503);
+  EXPECT_EQ(parse(lost->body)["error"]["code"], "storage_unavailable");
+  for (const char* driver_words : {"terminat", "server closed", "connection", "FATAL"}) {
+    EXPECT_EQ(lost->body.find(driver_words), std::string::npos) << lost->body;
+  }
+  EXPECT_EQ(http->Get("/healthz")->status, 200);
 }
 
 TEST_F(Admin, ContextMustBeAValidContextDocument) {

@@ -158,6 +158,46 @@ TEST_F(Compliance, MalformedPayloadsAndTopicsAre400WithTheirPath) {
   EXPECT_EQ(verdicts().size(), 1u);
 }
 
+TEST_F(Compliance, TheShopMustBeAShopHostnameAndIsReadInLowerCase) {
+  auto other_site = send("/webhooks/shop/redact", "shop/redact", {{"shop_domain", "evil.example"}});
+  ASSERT_TRUE(other_site);
+  EXPECT_EQ(other_site->status, 400);
+  EXPECT_EQ(parse(other_site->body)["error"]["code"], "invalid_shop_domain");
+  EXPECT_EQ(parse(other_site->body)["error"]["path"], "$.shop_domain");
+  // Without shop_domain in the body the header names the shop, and must be one too.
+  const std::string body = Json{{"shop_id", 1}}.dump();
+  auto header = http_->Post("/webhooks/shop/redact",
+                            {{"X-Shopify-Shop-Domain", "northbound-supply.myshopify.com/x"},
+                             {"X-Shopify-Hmac-Sha256", sign_webhook(body)}},
+                            body, "application/json");
+  ASSERT_TRUE(header);
+  EXPECT_EQ(header->status, 400);
+  EXPECT_EQ(parse(header->body)["error"]["path"], "X-Shopify-Shop-Domain");
+  EXPECT_EQ(verdicts().size(), 1u);
+
+  // Shopify's hostnames are case-insensitive: the redaction reaches the shop's verdicts.
+  auto redacted = send("/webhooks/shop/redact", "shop/redact",
+                       {{"shop_domain", "NorthBound-Supply.MYSHOPIFY.com"}});
+  ASSERT_TRUE(redacted);
+  ASSERT_EQ(redacted->status, 200) << redacted->body;
+  EXPECT_EQ(parse(redacted->body)["shop"], kShop);
+  EXPECT_EQ(verdicts().size(), 0u);
+}
+
+TEST_F(Compliance, BytesAfterThePayloadAre400EvenBehindANulByte) {
+  const std::string body =
+      Json{{"shop_domain", kShop}}.dump() + std::string(1, '\0') + "{\"shop_domain\":\"x\"}";
+  auto res = http_->Post("/webhooks/shop/redact",
+                         {{"X-Shopify-Shop-Domain", kShop},
+                          {"X-Shopify-Topic", "shop/redact"},
+                          {"X-Shopify-Hmac-Sha256", sign_webhook(body)}},
+                         body, "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400) << res->body;
+  EXPECT_EQ(parse(res->body)["error"]["code"], "invalid_json");
+  EXPECT_EQ(verdicts().size(), 1u);  // nothing erased
+}
+
 TEST_F(Compliance, TheDataRequestListIsBehindTheAdminToken) {
   auto res = http_->Get("/admin/data-requests");
   ASSERT_TRUE(res);

@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <set>
+#include <vector>
 
 namespace tiercart::server {
 namespace {
@@ -134,6 +136,31 @@ TEST(Jwt, ChecksNotBeforeAndIssuedAtWithTheLeeway) {
   EXPECT_EQ(code_of(jwt_verify(issued, "secret", at(939))), "token_issued_in_future");
   const std::string text_date = jwt_sign({{"exp", "2030-01-01"}}, "secret");
   EXPECT_EQ(code_of(jwt_verify(text_date, "secret", at(0))), "malformed_token");
+}
+
+TEST(Jwt, RefusesTimeClaimsOutsideTheCalendarBeforeUsingThem) {
+  // Dates past the year 9999 or before 1970 are no dates: refused as malformed, never
+  // converted or added to (2^63-1 plus the leeway overflows; 1e300 does not fit an integer).
+  const std::vector<Json> out_of_range = {Json(INT64_MAX),
+                                          Json(INT64_MIN),
+                                          Json(UINT64_MAX),
+                                          Json(1e300),
+                                          Json(-1e300),
+                                          Json(9.3e18),
+                                          Json(253402300800),  // 10000-01-01T00:00:00Z
+                                          Json(-1)};
+  for (const char* claim : {"exp", "nbf", "iat"}) {
+    for (const Json& value : out_of_range) {
+      const auto result = jwt_verify(jwt_sign({{claim, value}}, "secret"), "secret", at(1000));
+      EXPECT_EQ(code_of(result), "malformed_token") << claim << " " << value.dump();
+      if (!result) {
+        EXPECT_EQ(result.error().path, std::string("$.") + claim);
+      }
+    }
+  }
+  // The last second of 9999 and a fraction are dates.
+  EXPECT_EQ(code_of(jwt_verify(jwt_sign({{"exp", 253402300799}}, "s"), "s", at(1000))), "ok");
+  EXPECT_EQ(code_of(jwt_verify(jwt_sign({{"nbf", 999.5}}, "s"), "s", at(1000))), "ok");
 }
 
 TEST(Jwt, ChecksIssuerAudienceExpiryAndSubjectWhenAsked) {

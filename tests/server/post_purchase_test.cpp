@@ -4,6 +4,7 @@
 #include "post_purchase.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <chrono>
 
@@ -475,8 +476,8 @@ class CustomerAccount : public OrderEdits {
             {"exp", now() + expires_in}};
   }
   httplib::Result call(const std::string& what, const std::string& body = "",
-                       const Json& claims = Json()) {
-    const std::string path = "/customer-account/orders/" + std::to_string(kOrderId) + "/" + what;
+                       const Json& claims = Json(), int64_t order_id = kOrderId) {
+    const std::string path = "/customer-account/orders/" + std::to_string(order_id) + "/" + what;
     httplib::Headers headers = {
         {"Authorization", "Bearer " + jwt_sign(claims.is_null() ? session() : claims, kSecret)}};
     if (what == "edits") return http_->Get(path.c_str(), headers);
@@ -576,6 +577,108 @@ TEST_F(CustomerAccount, OnlyTheCustomerWhoPlacedTheOrderMayEditIt) {
   ASSERT_EQ(owner->status, 200) << owner->body;
   EXPECT_FALSE(parse(owner->body).contains("shipping_address"));
   EXPECT_EQ(call("cancel", "{}")->status, 200);
+}
+
+TEST_F(CustomerAccount, OffersAreForTheOrderTheServerJudgedNotForTheLinesSent) {
+  put("/admin/post-purchase/edit-policy", R"({"window_minutes":60,"allowed":["add_item"]})");
+  // Another order of the same customer, holding only product 9999: no offer is for it.
+  constexpr int64_t kOtherOrder = 6102845530777;
+  Json order = example_json("orders/orders-create-earned.json");
+  order["id"] = kOtherOrder;
+  Json line = order["line_items"][1];
+  line["product_id"] = 9999;
+  order["line_items"] = Json::array({line});
+  auto stored = post_webhook(*http_, order.dump(), "wh-9999");
+  ASSERT_EQ(stored->status, 200) << stored->body;
+
+  // The browser says the order holds the sweater (product 1001) the offers are for.
+  auto offers = call("offers", purchase(), Json(), kOtherOrder);
+  ASSERT_TRUE(offers);
+  ASSERT_EQ(offers->status, 200) << offers->body;
+  EXPECT_EQ(parse(offers->body)["offers"], Json::array()) << offers->body;
+  auto added =
+      call("offers/scarf", purchase(R"({"amount":1530,"currency":"USD"})"), Json(), kOtherOrder);
+  ASSERT_TRUE(added);
+  EXPECT_EQ(added->status, 409) << added->body;
+  EXPECT_EQ(parse(added->body)["error"]["code"], "offer_unavailable");
+  auto store = open_store("sqlite:" + server_.database());
+  ASSERT_TRUE(store);
+  const auto edits = store.value()->list_order_edits(kShop, kOtherOrder);
+  ASSERT_TRUE(edits);
+  EXPECT_TRUE(edits.value().empty());  // no add_item kept
+
+  // The order that holds the sweater gets its offers with no lines sent at all.
+  auto own = call("offers", "{}");
+  ASSERT_EQ(own->status, 200) << own->body;
+  EXPECT_EQ(parse(own->body)["offers"][0]["id"], "scarf");
+}
+
+TEST_F(CustomerAccount, AnOrderWhoseLinesTheServerDoesNotHoldGetsNoOffers) {
+  // An order stored by an earlier version, which kept its owner but not its lines.
+  put("/admin/post-purchase/edit-policy", R"({"window_minutes":60,"allowed":["add_item"]})");
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(server_.database().c_str(), &db), SQLITE_OK);
+  const int updated =
+      sqlite3_exec(db, "UPDATE verdicts SET order_lines = NULL", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  ASSERT_EQ(updated, SQLITE_OK);
+  for (const char* what : {"offers", "offers/scarf"}) {
+    auto res = call(what, purchase(R"({"amount":1530,"currency":"USD"})"));
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 409) << what;
+    EXPECT_EQ(parse(res->body)["error"]["code"], "order_lines_unknown") << res->body;
+  }
+}
+
+TEST_F(CustomerAccount, EveryRefusalIsJsonTheExtensionCanRead) {
+  // The extension runs on Shopify's origin: without Access-Control-Allow-Origin its browser
+  // hides the answer, error code included.
+  put("/admin/post-purchase/edit-policy", R"({"window_minutes":0,"allowed":["address"]})");
+  const std::string order = "/customer-account/orders/" + std::to_string(kOrderId);
+  const httplib::Headers session_header = {
+      {"Authorization", "Bearer " + jwt_sign(session(), kSecret)}};
+  const httplib::Headers purchase_header = {{"Authorization", "Bearer " + token()}};
+  struct Case {
+    std::string method, path;
+    httplib::Headers headers;
+    std::string body;
+    int status;
+    std::string code;
+  };
+  const std::string big(300 * 1024, ' ');
+  for (const Case& c : std::vector<Case>{
+           {"GET", order + "/edits", {}, "", 401, "missing_token"},
+           {"POST", order + "/offers", session_header, big, 413, "too_large"},
+           {"POST", order + "/address", session_header, kGoodAddress, 409, "edit_window_closed"},
+           {"GET", "/customer-account/orders/42/edits", session_header, "", 404, "order_not_found"},
+           {"GET", order + "/no-such-thing", session_header, "", 404, "not_found"},
+           {"GET", "/customer-account/orders/1234567890123456789/edits", session_header, "", 404,
+            "not_found"},
+           {"POST", order + "/offers/Not_An_Offer!", session_header, "{}", 404, "not_found"},
+           {"DELETE", order + "/edits", session_header, "", 404, "not_found"},
+           {"POST", "/post-purchase/offer", {}, "{}", 401, "missing_token"},
+           {"POST", "/post-purchase/offer", purchase_header, big, 413, "too_large"},
+           {"POST", "/post-purchase/sign-changeset", purchase_header, "[]", 400, "missing_field"},
+           {"GET", "/post-purchase/offer", purchase_header, "", 404, "not_found"},
+           {"POST", "/post-purchase/no-such-route", purchase_header, "{}", 404, "not_found"},
+       }) {
+    httplib::Request req;
+    req.method = c.method;
+    req.path = c.path;
+    req.headers = c.headers;
+    req.headers.emplace("Origin", "https://extensions.shopifycdn.com");
+    if (!c.body.empty()) {
+      req.body = c.body;
+      req.headers.emplace("Content-Type", "application/json");
+    }
+    auto res = http_->send(req);
+    ASSERT_TRUE(res) << c.method << " " << c.path;
+    EXPECT_EQ(res->status, c.status) << c.method << " " << c.path << ": " << res->body;
+    EXPECT_EQ(res->get_header_value("Access-Control-Allow-Origin"), "*")
+        << c.method << " " << c.path;
+    EXPECT_EQ(res->get_header_value("Content-Type"), "application/json") << c.path;
+    EXPECT_EQ(parse(res->body)["error"]["code"], c.code) << c.method << " " << c.path;
+  }
 }
 
 }  // namespace

@@ -345,6 +345,52 @@ TEST_P(Storage, ADatabaseFromBeforeCustomerIdsGainsTheColumnOnOpen) {
   EXPECT_EQ(store_->find_verdict("wh-new").value()->customer_id, std::optional<int64_t>(42));
 }
 
+TEST_P(Storage, TheOrdersLinesAreKeptWithItsVerdictAndAGuestsAreNot) {
+  VerdictRecord customer = verdict("wh-1", true, 10);
+  customer.customer_id = 6109845530;
+  customer.order_lines = R"({"id":1010,"currency":"USD","line_items":[]})";
+  VerdictRecord guest = verdict("wh-2", true, 20);
+  record(*store_, {customer, guest});
+  store_.reset();
+  store_ = open();
+  ASSERT_TRUE(store_);
+  auto found = store_->find_order_verdict("northbound-supply.myshopify.com", 1010);
+  ASSERT_TRUE(found && found.value());
+  EXPECT_EQ(found.value()->order_lines, customer.order_lines);
+  EXPECT_EQ(store_->find_verdict("wh-2").value()->order_lines, "");
+  // A duplicate delivery answers with the stored record, lines included.
+  const auto again = record(*store_, {customer});
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].record.order_lines, customer.order_lines);
+  // A customer's redaction leaves the lines: they say what was bought, not by whom.
+  ASSERT_TRUE(store_->erase_customer("northbound-supply.myshopify.com", 6109845530, {}));
+  EXPECT_EQ(store_->find_verdict("wh-1").value()->order_lines, customer.order_lines);
+}
+
+TEST_P(Storage, ADatabaseFromBeforeOrderLinesGainsTheColumnOnOpen) {
+  store_.reset();
+  // The verdicts table as the previous version created it, with one customer's order in it.
+  raw_sql(
+      "DROP TABLE verdicts; CREATE TABLE verdicts (webhook_id TEXT PRIMARY KEY, shop TEXT NOT "
+      "NULL, order_id BIGINT NOT NULL, earned INTEGER NOT NULL, verdict TEXT NOT NULL, tags "
+      "TEXT NOT NULL, received_at BIGINT NOT NULL, customer_id BIGINT); INSERT INTO verdicts "
+      "VALUES ('wh-old', 'northbound-supply.myshopify.com', 77, 1, '{}', '[]', 5, 42)");
+  store_ = open();
+  ASSERT_TRUE(store_);
+  auto old = store_->find_order_verdict("northbound-supply.myshopify.com", 77);
+  ASSERT_TRUE(old && old.value()) << (old ? "" : old.error().message);
+  EXPECT_EQ(old.value()->customer_id, std::optional<int64_t>(42));
+  EXPECT_EQ(old.value()->order_lines, "");  // not known: no offers can be chosen for it
+  VerdictRecord fresh = verdict("wh-new", true, 30);
+  fresh.customer_id = 42;
+  fresh.order_lines = R"({"id":1030,"currency":"USD","line_items":[]})";
+  record(*store_, {fresh});
+  store_.reset();
+  store_ = open();  // the column is there now: opening again leaves it be
+  ASSERT_TRUE(store_);
+  EXPECT_EQ(store_->find_verdict("wh-new").value()->order_lines, fresh.order_lines);
+}
+
 // Privacy requests. Two customers of one shop and an order of another shop with the same id:
 // each erasure touches exactly what it names.
 class StoragePrivacy : public Storage {

@@ -232,6 +232,69 @@ TEST_F(Webhook, OrderOfTheWrongShapeIs400WithTheFieldPath) {
   EXPECT_EQ(stored(), 0);
 }
 
+TEST_F(Webhook, BytesAfterTheJsonDocumentAre400EvenBehindANulByte) {
+  // A JSON reader may take a NUL byte as the end of its input; the body is still more than
+  // one document, and a signed body is judged whole or not at all.
+  auto http = server_.client();
+  const std::string order = example("orders/orders-create-earned.json");
+  for (const std::string& body :
+       {order + std::string(1, '\0') + "garbage", order + std::string(1, '\0'), order + " {}"}) {
+    auto res = post_webhook(*http, body, "wh-trailing");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 400) << res->body;
+    EXPECT_EQ(parse(res->body)["error"]["code"], "invalid_json") << res->body;
+    EXPECT_EQ(stored(), 0);
+  }
+}
+
+// POSTs the earned example order signed, with `shop` as X-Shopify-Shop-Domain (none when
+// `send_shop` is false).
+httplib::Result post_for_shop(httplib::Client& http, const std::string& shop,
+                              const std::string& webhook_id, bool send_shop = true) {
+  const std::string body = example("orders/orders-create-earned.json");
+  httplib::Headers headers = {{"X-Shopify-Topic", "orders/create"},
+                              {"X-Shopify-Webhook-Id", webhook_id},
+                              {"X-Shopify-Hmac-Sha256", sign_webhook(body)}};
+  if (send_shop) headers.emplace("X-Shopify-Shop-Domain", shop);
+  return http.Post("/webhooks/orders/create", headers, body, "application/json");
+}
+
+TEST_F(Webhook, TheShopIsKeptAsALowerCaseShopHostname) {
+  auto http = server_.client();
+  auto res = post_for_shop(*http, "Northbound-Supply.MyShopify.COM", "wh-case");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(parse(res->body)["shop"], "northbound-supply.myshopify.com");
+  auto listed = http->Get("/admin/verdicts", admin_headers());
+  EXPECT_EQ(parse(listed->body)["verdicts"][0]["shop"], "northbound-supply.myshopify.com");
+}
+
+TEST_F(Webhook, AShopDomainThatIsNotAShopHostnameIs400AndStoresNothing) {
+  auto http = server_.client();
+  for (const std::string& shop :
+       {std::string(""), std::string("evil.example.com"), std::string("myshopify.com"),
+        std::string(".myshopify.com"), std::string("-dash.myshopify.com"),
+        std::string("under_score.myshopify.com"), std::string("two words.myshopify.com"),
+        std::string("a.b.myshopify.com"), std::string("northbound-supply.myshopify.com.evil.com"),
+        std::string("<script>alert(1)</script>.myshopify.com"),
+        std::string("caf\xC3\xA9.myshopify.com"), std::string(64, 'a') + ".myshopify.com"}) {
+    auto res = post_for_shop(*http, shop, "wh-shop");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 400) << shop;
+    Json error = parse(res->body)["error"];
+    EXPECT_EQ(error["code"], "invalid_shop_domain") << shop << ": " << res->body;
+    EXPECT_EQ(error["path"], "X-Shopify-Shop-Domain") << shop;
+  }
+  auto missing = post_for_shop(*http, "", "wh-shop", /*send_shop=*/false);
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 400);
+  EXPECT_EQ(parse(missing->body)["error"]["code"], "invalid_shop_domain");
+  EXPECT_EQ(stored(), 0);
+  // The longest shop name a hostname label allows is a shop.
+  auto longest = post_for_shop(*http, std::string(63, 'a') + ".myshopify.com", "wh-long");
+  EXPECT_EQ(longest->status, 200) << longest->body;
+}
+
 TEST_F(Webhook, MissingWebhookIdIs400AndStoresNothing) {
   auto http = server_.client();
   auto res = post_webhook(*http, example("orders/orders-create-earned.json"), "");

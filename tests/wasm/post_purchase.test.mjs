@@ -57,6 +57,21 @@ describe('post-purchase calls', () => {
     );
   });
 
+  it('answers an invalid Date for now with TiercartError, as an unreadable time string', () => {
+    const { order, policy } = read('post-edit-open');
+    for (const call of ['editEligibility', 'editEligibilityJson']) {
+      assert.throws(
+        () => tiercart[call](order, policy, new Date('not a date')),
+        (error) => error instanceof TiercartError && error.code === 'invalid_time' && error.path === '$',
+        call,
+      );
+    }
+    assert.throws(
+      () => tiercart.editEligibility(order, policy, 'not a date'),
+      (error) => error instanceof TiercartError && error.code === 'invalid_time',
+    );
+  });
+
   it('throws TiercartError with code and path for bad documents, and keeps working', () => {
     const { order, offers, context } = read('post-offers-coffee-and-sweater');
     assert.throws(

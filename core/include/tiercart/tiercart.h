@@ -40,6 +40,12 @@ Result<Cart> parse_cart(std::string_view json, const Context& context);
 
 // An orders/create webhook payload (REST order) as an Order (tiercart/cart.h).
 Result<Order> parse_order(std::string_view json);
+// What the order holds, as a REST order that parse_order reads back to the same id, currency
+// and lines (ids, quantities, prices, line discounts, gift cards, shipping): what a server
+// keeps of an order it judged, to decide later from the order rather than from what a browser
+// says it holds. Nothing about who placed it, where it ships, their tags, the shopper's line
+// properties or discount codes is written.
+std::string order_lines_json(const Order& order);
 
 std::vector<Problem> check_program(const Program& program, const Context& context);
 

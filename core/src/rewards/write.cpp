@@ -219,6 +219,33 @@ std::string to_json(const OrderVerdict& verdict) {
   return w.take();
 }
 
+std::string order_lines_json(const Order& order) {
+  // parse_order accepted the currency; amounts are in it (the presentment currency), so the
+  // document names it as the order's own and needs no *_set fields.
+  const int minor = minor_units(order.cart.currency).value_or(2);
+  JsonWriter w(64 + 128 * order.cart.items.size());
+  w.begin_object().field("id", order.id).field("currency", order.cart.currency);
+  w.key("line_items").begin_array();
+  for (const CartLine& line : order.cart.items) {
+    w.begin_object()
+        .field("variant_id", line.variant_id)
+        .field("product_id", line.product_id)
+        .field("quantity", line.quantity)
+        .field("price", decimal_text(line.price, minor));
+    // The line's discounts as one allocation: parse_order takes them off price x quantity.
+    const int64_t discounts = line.original_line_price - line.final_line_price;
+    if (discounts > 0) {
+      w.key("discount_allocations").begin_array().begin_object();
+      w.field("amount", decimal_text(discounts, minor)).end_object().end_array();
+    }
+    if (line.gift_card) w.field("gift_card", true);
+    if (!line.requires_shipping) w.field("requires_shipping", false);
+    w.end_object();
+  }
+  w.end_array().end_object();
+  return w.take();
+}
+
 std::string to_json(const std::vector<Problem>& problems) {
   const bool ok = std::none_of(problems.begin(), problems.end(),
                                [](const Problem& problem) { return problem.severity == "error"; });

@@ -6,7 +6,7 @@
 // (docs/post-purchase-ui.md).
 
 import { formatTimeLeft, minorToDecimal } from '../../../web/tiercart-format.js';
-import { numericId, problemsByField, purchaseFromLines } from './logic.js';
+import { numericId, problemsByField } from './logic.js';
 
 const FIELDS = ['first_name', 'last_name', 'address1', 'address2', 'city', 'province_code', 'zip', 'country_code'];
 
@@ -46,7 +46,6 @@ export default async function extension() {
     return { ok: response.ok, json };
   }
 
-  const purchase = () => purchaseFromLines(shopify.lines?.value, currency);
   const banner = el('s-banner', { tone: 'info', hidden: true });
   const say = (text, tone = 'info') => {
     banner.setAttribute('tone', tone);
@@ -63,9 +62,8 @@ export default async function extension() {
         const button = el('s-button', { variant: 'primary' }, t('add'));
         button.addEventListener('click', async () => {
           button.setAttribute('loading', '');
-          const { ok, json } = await call(`offers/${offer.id}`, { ...purchase(), price: offer.price }).catch(() => ({
-            ok: false,
-          }));
+          // The price shown goes along only to be compared: the server prices the offer.
+          const { ok, json } = await call(`offers/${offer.id}`, { price: offer.price }).catch(() => ({ ok: false }));
           button.removeAttribute('loading');
           if (ok) {
             button.setAttribute('disabled', '');
@@ -149,7 +147,8 @@ export default async function extension() {
   });
 
   const [offers, edits] = await Promise.all([
-    call('offers', purchase()).catch(() => ({ ok: false })),
+    // The server chooses the offers from the order it holds: nothing about the lines is sent.
+    call('offers', {}).catch(() => ({ ok: false })),
     call('edits').catch(() => ({ ok: false })),
   ]);
   if (offers.ok && offers.json.offers?.length) renderOffers(offers.json.offers);

@@ -1,34 +1,13 @@
 // The extension's pure parts, tested in Node (tests/extension/): what it sends tiercart's
 // server and how it reads the server's answers. Amounts and the time left are written by the
 // shared helper on the table generated from the core's (web/tiercart-format.js). No decision is made
-// here: offers, prices and edit rights all come from the server.
+// here: offers, prices and edit rights all come from the server, offers for the order it holds
+// (the order's lines are never sent).
 
 // A Shopify global id's number ("gid://shopify/Order/42" -> "42"); null when it has none.
 export function numericId(gid) {
   const match = /(\d{1,18})$/.exec(String(gid ?? ''));
   return match ? match[1] : null;
-}
-
-// The order's lines as the server's offer routes read them (the shape of Shopify's
-// post-purchase initialPurchase): ids, quantities and line totals as decimal strings.
-export function purchaseFromLines(lines, currency) {
-  return {
-    initialPurchase: {
-      totalPriceSet: {
-        presentmentMoney: { amount: '0', currencyCode: currency },
-        shopMoney: { amount: '0', currencyCode: currency },
-      },
-      lineItems: (lines || [])
-        .filter((line) => line?.merchandise?.id && line.merchandise.product?.id)
-        .map((line) => ({
-          quantity: line.quantity,
-          product: { id: numericId(line.merchandise.product.id), variant: { id: numericId(line.merchandise.id) } },
-          totalPriceSet: {
-            presentmentMoney: { amount: String(line.cost?.totalAmount?.amount ?? '0'), currencyCode: currency },
-          },
-        })),
-    },
-  };
 }
 
 // The first problem of each field, as the server's invalid_address answer lists them.
