@@ -214,6 +214,36 @@ TEST(Basis, ACodeIsSharedInProportionOverQualifyingAndOtherLines) {
   EXPECT_EQ(out["bars"][0]["qualifying"], 4500);
 }
 
+TEST(Basis, AGiftCardTakesNoShareOfACartLevelCode) {
+  // $105 of goods and a $50 gift card. Shopify took the $10 code off the goods alone, so they
+  // bear all of it and measure $95. Shared over the card too, the goods would bear only $6.78
+  // and measure $98.22, more than the order will show.
+  const json out =
+      evaluate(kShipAndTote,
+               cart(line(2001, 1, 10500) + "," + line(2013, 1, 5000, R"(,"gift_card":true)"), "USD",
+                    R"(,"cart_level_discount_applications":[{"total_allocated_amount":1000}])"));
+  EXPECT_EQ(out["bars"][0]["qualifying"], 9500);
+  EXPECT_EQ(out["bars"][0]["reached_tier"], "ship");
+  EXPECT_EQ(out["actions"], json::array());
+}
+
+TEST(Basis, ACountedGiftCardKeepsItsOwnDiscountsAndTakesNoShareOfTheCode) {
+  // The bar counts product 1001 and the gift card (product 1013), at $45 after a discount aimed
+  // at it. The $10 code falls on the $100 of goods only, $6 of it on product 1001:
+  // 6000 - 600 + 4500. Shared over the card too, the bar's two lines would bear $7.25 (9775).
+  std::string program = kShipAndTote;
+  program.replace(
+      program.find("\"id\": \"main\","), 13,
+      R"("id": "main", "scope": {"gift_cards": true, "include": {"products": [1001, 1013]}},)");
+  const std::string card =
+      R"({"id":2013,"variant_id":2013,"product_id":1013,"quantity":1,"price":5000,)"
+      R"("original_line_price":5000,"final_line_price":4500,"gift_card":true})";
+  const json out = evaluate(
+      program, cart(line(2001, 1, 6000) + "," + line(2002, 1, 4000) + "," + card, "USD",
+                    R"(,"cart_level_discount_applications":[{"total_allocated_amount":1000}])"));
+  EXPECT_EQ(out["bars"][0]["qualifying"], 9900);
+}
+
 const char* kEuroProgram = R"({"format":1,"id":"p","version":1,"currency":"USD",
   "rounding":"up_to_whole",
   "bars":[{"id":"b","tiers":[

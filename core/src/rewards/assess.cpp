@@ -94,6 +94,10 @@ bool counts_toward(const Bar& bar, const CartLine& line, const Context& context)
 
 bool is_gift_line(const CartLine& line) { return line.properties.count(kGiftProperty) > 0; }
 
+bool shares_cart_level_discounts(const CartLine& line) {
+  return !is_gift_line(line) && !line.gift_card;
+}
+
 const TierState* Assessment::find_tier(const std::string& id) const {
   for (const auto& bar : bars) {
     for (const auto& tier : bar.tiers) {
@@ -151,12 +155,14 @@ Result<Assessment> assess(const Program& program, const Cart& cart, const Contex
   const Availability program_availability =
       availability_of(program.schedule, program.eligibility, context);
 
-  // Cart-level discounts are spread over the paid lines in proportion to their price. Gift
-  // lines are left out: once the discount function has made them free they carry no share
-  // anyway, and before it has, counting them would let a gift lift the amount it rests on.
-  int64_t all_final = 0;
+  // Cart-level discounts are spread over the lines they fall on in proportion to their price.
+  // Gift lines are left out: once the discount function has made them free they carry no share
+  // anyway, and before it has, counting them would let a gift lift the amount it rests on. Gift
+  // cards are left out because Shopify never applies an order-wide discount to them: sharing
+  // the discount with one would overstate what the other lines measure.
+  int64_t sharing_final = 0;
   for (const auto& line : cart.items) {
-    if (!is_gift_line(line)) all_final += line.final_line_price;
+    if (shares_cart_level_discounts(line)) sharing_final += line.final_line_price;
   }
 
   for (const auto& bar : program.bars) {
@@ -165,11 +171,13 @@ Result<Assessment> assess(const Program& program, const Cart& cart, const Contex
     const Basis basis = bar.basis.value_or(program.basis);
     int64_t before = 0;
     int64_t after = 0;
+    int64_t after_sharing = 0;  // the part of `after` that bears cart-level discounts
     int64_t units = 0;
     for (const auto& line : cart.items) {
       if (!counts_toward(bar, line, context)) continue;
       before += line.original_line_price;
       after += line.final_line_price;
+      if (shares_cart_level_discounts(line)) after_sharing += line.final_line_price;
       units += line.quantity;
     }
     if (bar.metric == Metric::kQuantity) {
@@ -177,8 +185,8 @@ Result<Assessment> assess(const Program& program, const Cart& cart, const Contex
     } else if (basis == Basis::kBeforeDiscounts) {
       state.qualifying = before;
     } else {
-      state.qualifying =
-          std::max<int64_t>(0, after - discount_share(cart.cart_level_discount, after, all_final));
+      state.qualifying = std::max<int64_t>(
+          0, after - discount_share(cart.cart_level_discount, after_sharing, sharing_final));
     }
 
     for (const auto& tier : bar.tiers) {

@@ -16,6 +16,13 @@ namespace tiercart::detail {
 
 bool is_gift_line(const CartLine& line);
 
+// Whether a cart-level (order-wide) discount falls on this line. Shopify spreads such a
+// discount over the goods only: a gift card is discounted only by a discount aimed at it, which
+// is then in its own line amounts (cart.js final_line_price, an order line's
+// discount_allocations). Gift lines take no share either (assess.cpp says why). The one rule for
+// every cart and order the core reads: docs/program-format.md, section 6.1.
+bool shares_cart_level_discounts(const CartLine& line);
+
 // Whether a line counts toward a bar: in its scope and not a gift.
 bool counts_toward(const Bar& bar, const CartLine& line, const Context& context);
 
