@@ -16,8 +16,11 @@ after(async () => {
 
 // Boxes as the shopper sees them: relative to the visual viewport, which on a phone can sit
 // inside a larger layout viewport (a page wider than the screen, scrolled by focus).
+// Measured once the drawer's slide-in transition has ended (its box moves while it runs).
 const layout = (page) =>
-  page.evaluate(() => {
+  page.evaluate(async () => {
+    const dialog = document.querySelector('tiercart-drawer dialog');
+    await Promise.all(dialog.getAnimations({ subtree: true }).map((animation) => animation.finished));
     const viewport = window.visualViewport;
     const box = (selector) => {
       const { top, bottom, left, right, height } = document.querySelector(selector).getBoundingClientRect();
@@ -25,13 +28,13 @@ const layout = (page) =>
       return { top: top - y, bottom: bottom - y, left: left - x, right: right - x, height };
     };
     const checkout = box('tiercart-drawer .tiercart-checkout');
-    const dialog = box('tiercart-drawer dialog');
+    const drawer = box('tiercart-drawer dialog');
     return {
       pageWidth: document.documentElement.scrollWidth,
       scale: viewport.scale,
       visibleHeight: viewport.height,
       headerRight: box('.header').right,
-      dialog: { top: dialog.top, bottom: dialog.bottom, left: dialog.left, right: dialog.right },
+      dialog: { top: drawer.top, bottom: drawer.bottom, left: drawer.left, right: drawer.right },
       checkout: { bottom: checkout.bottom, left: checkout.left, right: checkout.right, height: checkout.height },
     };
   });
