@@ -1,5 +1,6 @@
-// Failing cart requests: the store's error text is shown, the drawer falls back to the cart
-// the store holds, and nothing is left half done.
+// Failing cart requests: the store's error text is shown (beside the line a change came from,
+// else at the top) and announced, the drawer falls back to the cart the store holds, and nothing
+// is left half done.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, test } from 'node:test';
 import { addFromProductPage, giftLines, serverCart, settled, setup } from './helpers.mjs';
@@ -18,6 +19,9 @@ const failNext = (path, status, count = 1) =>
     { path, status, count },
   );
 const error = () => t.page.locator('tiercart-drawer .tiercart-error');
+const lineError = (variant) =>
+  t.page.locator(`tiercart-drawer .tiercart-line[data-variant="${variant}"] .tiercart-error-here`);
+const announced = () => t.page.locator('tiercart-drawer dialog [role=alert]').textContent();
 const quantityShown = (variant) =>
   t.page.locator(`tiercart-drawer .tiercart-line[data-variant="${variant}"] input`).inputValue();
 
@@ -26,9 +30,10 @@ test('a 500 on change.js is shown and the quantity rolls back', async () => {
   await failNext('/cart/change.js', 500);
   await t.page.locator('tiercart-drawer .tiercart-line[data-variant="2002"] [data-action=increase]').click();
   await settled(t.page);
-  assert.equal(await error().isVisible(), true);
-  assert.equal(await error().textContent(), 'Something went wrong. Your cart was not changed.');
-  assert.equal(await error().getAttribute('role'), 'alert');
+  assert.equal(await lineError(2002).isVisible(), true);
+  assert.equal(await lineError(2002).textContent(), 'Something went wrong. Your cart was not changed.');
+  assert.equal(await announced(), 'Something went wrong. Your cart was not changed.');
+  assert.equal(await error().isVisible(), false);
   assert.equal(await quantityShown(2002), '1');
   const cart = await serverCart(t.page);
   assert.equal(cart.item_count, 1);
@@ -36,7 +41,7 @@ test('a 500 on change.js is shown and the quantity rolls back', async () => {
   // The next change works and clears the message.
   await t.page.locator('tiercart-drawer .tiercart-line[data-variant="2002"] [data-action=increase]').click();
   await settled(t.page);
-  assert.equal(await error().isVisible(), false);
+  assert.equal(await lineError(2002).count(), 0);
   assert.equal(await quantityShown(2002), '2');
   assert.equal(giftLines(await serverCart(t.page)).length, 1);
 });
@@ -46,7 +51,7 @@ test("a 422 shows the store's own error text", async () => {
   await failNext('/cart/change.js', 422);
   await t.page.locator('tiercart-drawer .tiercart-line[data-variant="2002"] [data-action=increase]').click();
   await settled(t.page);
-  assert.equal(await error().textContent(), 'The product is no longer available.');
+  assert.equal(await lineError(2002).textContent(), 'The product is no longer available.');
   assert.equal(await quantityShown(2002), '1');
 });
 
@@ -66,7 +71,8 @@ test('a network failure while the gift is added leaves a consistent cart', async
   await t.page.route('**/cart/add.js', (route) => route.abort('internetdisconnected'));
   await t.page.locator('tiercart-drawer .tiercart-line[data-variant="2002"] [data-action=increase]').click();
   await settled(t.page);
-  assert.equal(await error().textContent(), 'Cannot reach the store. Check your connection and try again.');
+  // The gift was asked for by the change of the sweater line: the error is beside it.
+  assert.equal(await lineError(2002).textContent(), 'Cannot reach the store. Check your connection and try again.');
   let cart = await serverCart(t.page);
   assert.equal(cart.items.find((i) => i.variant_id === 2002).quantity, 2);
   // What the drawer shows is what the store holds.
@@ -94,7 +100,8 @@ test('a request the browser aborts is reported as a network error', async () => 
   await t.page.route('**/cart/change.js', (route) => route.abort('connectionreset'));
   await t.page.locator('tiercart-drawer .tiercart-line[data-variant="2002"] .tiercart-remove').click();
   await settled(t.page);
-  assert.equal(await error().textContent(), 'Cannot reach the store. Check your connection and try again.');
+  // The line comes back, the error beside it.
+  assert.equal(await lineError(2002).textContent(), 'Cannot reach the store. Check your connection and try again.');
   assert.equal(await quantityShown(2002), '1');
   assert.equal((await serverCart(t.page)).item_count, 1);
 });
@@ -108,12 +115,13 @@ test('a gift sold out since the page was rendered: 422 shown once, never retried
   });
   await t.page.locator('tiercart-drawer .tiercart-line[data-variant="2002"] [data-action=increase]').click();
   await settled(t.page);
-  assert.equal(await error().textContent(), "The product 'Canvas Tote Bag - Natural' is already sold out.");
+  assert.equal(await lineError(2002).textContent(), "The product 'Canvas Tote Bag - Natural' is already sold out.");
   assert.equal(giftAdds, 1);
   // Later changes do not ask for it again: the drawer now treats it as out of stock.
   await t.page.locator('tiercart-drawer .tiercart-line[data-variant="2002"] [data-action=increase]').click();
   await settled(t.page);
   assert.equal(giftAdds, 1);
+  assert.equal(await lineError(2002).count(), 0);
   assert.equal(await error().isVisible(), false);
   const cart = await serverCart(t.page);
   assert.equal(cart.items.find((i) => i.variant_id === 2002).quantity, 3);

@@ -12,21 +12,29 @@ export const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..'
 export const artifacts = path.join(root, 'build', 'artifacts');
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+// The two screens a shopper uses: a desktop window and a phone (390x844, touch, a mobile
+// viewport that zooms out when the page is wider than the screen).
+export const VIEWPORTS = {
+  desktop: { viewport: { width: 1280, height: 800 } },
+  phone: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+};
 
 export async function launch() {
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiercart-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
     viewport: { width: 1280, height: 800 },
   });
   return {
@@ -34,6 +42,28 @@ export async function launch() {
     async close() {
       await context.close();
       fs.rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+// One store and one browser for a whole test file; each test opens a shopper of its own
+// (shopper(): a new browser context, so its own cart cookie and sessionStorage) at a viewport of
+// VIEWPORTS. Closing the shopper's context is the test's job (shopper.close()).
+export async function sharedStore(options = {}) {
+  const store = await startServer({ port: 0, ...options });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  return {
+    store,
+    async shopper(viewport = 'desktop') {
+      const context = await browser.newContext(VIEWPORTS[viewport]);
+      const page = await context.newPage();
+      const errors = [];
+      page.on('pageerror', (error) => errors.push(error));
+      return { store, page, errors, url: (p = '') => new URL(p, store.url).href, close: () => context.close() };
+    },
+    async close() {
+      await browser.close();
+      await store.close();
     },
   };
 }

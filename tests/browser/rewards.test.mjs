@@ -30,8 +30,8 @@ test('adding products moves the bar, unlocks tiers and adds the gift once', asyn
     await t.page.locator('tiercart-drawer .tiercart-bar__tiers li[data-tier="tote"]').getAttribute('data-unlocked'),
     'true',
   );
-  // The live region names the reward just unlocked.
-  assert.match(await t.page.locator('tiercart-drawer [role=status]').textContent(), /a free canvas tote/);
+  // The live region names the reward just unlocked (the one inside the open dialog).
+  assert.match(await t.page.locator('tiercart-drawer dialog [role=status]').textContent(), /a free canvas tote/);
 
   const cart = await serverCart(t.page);
   const gifts = giftLines(cart);

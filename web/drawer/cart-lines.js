@@ -22,7 +22,13 @@ export function cartLine(item, { t, money, sync }) {
   const url = safeUrl(item.url);
   return h(
     'li',
-    { class: 'tiercart-line', 'data-key': item.key, 'data-variant': item.variant_id, 'data-gift': String(gift) },
+    {
+      class: 'tiercart-line',
+      'data-key': item.key,
+      'data-variant': item.variant_id,
+      'data-gift': String(gift),
+      'data-error-place': `line:${item.key}`,
+    },
     image
       ? h('img', { src: image, alt: '', width: '64', height: '64', loading: 'lazy', class: 'tiercart-line__image' })
       : h('span'),

@@ -3,8 +3,8 @@
 // nothing else is queued behind it, a sync: read the cart, evaluate it, apply the core's gift
 // actions one by one and read again, for at most MAX_SYNC_ROUNDS - 1 rounds of actions. Under
 // fast clicks only the last change syncs, so gift lines are added or removed exactly once. A
-// failed request shows the store's error text and the drawer shows the cart the store holds:
-// the optimistic change is rolled back.
+// failed request shows the store's error text beside the control the change came from, and the
+// drawer shows the cart the store holds: the optimistic change is rolled back.
 
 import { CartQueue, cartRequest } from '../tiercart-cart.js';
 
@@ -45,7 +45,7 @@ export class CartSync {
   #evaluator;
   #view;
 
-  // evaluator: a CartEvaluator. view: showError(error), clearError(), showChange(cart) (an
+  // evaluator: a CartEvaluator. view: showError(error, place), clearError(), showChange(cart) (an
   // optimistic cart), busy(boolean) and synced() (render the synced cart).
   constructor(evaluator, view) {
     this.#evaluator = evaluator;
@@ -57,19 +57,25 @@ export class CartSync {
     return this.displayed && this.queue.waiting > 0 ? this.displayed : this.cart;
   }
 
-  // Read the cart again (after a theme's own change, a gift pick, on load).
-  refresh() {
-    return this.queue.run(() => this.#sync());
+  // Read the cart again (after a theme's own change, a gift pick, on load). place: where an error
+  // is shown (the gift picker that asked), else at the top.
+  refresh(place) {
+    return this.queue.run(() => this.#sync({ place }));
   }
 
-  add(items) {
-    return this.change(() => cartRequest('cart/add.js', { items }));
+  add(items, place) {
+    return this.change(() => cartRequest('cart/add.js', { items }), null, place);
   }
 
   setQuantity(key, quantity) {
+    // Already asked for (Enter in the quantity field fires its change event twice): one request,
+    // or a second one would carry the change through after the first failed and was rolled back.
+    const shown = (this.displayed || this.cart)?.items.find((i) => i.key === key);
+    if (shown && shown.quantity === quantity) return this.queue.idle();
     return this.change(
       () => cartRequest('cart/change.js', { id: key, quantity }),
       (cart) => withQuantity(cart, key, quantity),
+      `line:${key}`,
     );
   }
 
@@ -80,12 +86,13 @@ export class CartSync {
   }
 
   setDiscountCodes(codes) {
-    return this.change(() => cartRequest('cart/update.js', { discount: codes.join(',') }));
+    return this.change(() => cartRequest('cart/update.js', { discount: codes.join(',') }), null, 'discount');
   }
 
   // A shopper's change: `optimistic(cart)` shows it at once when it can, then `request` is sent
-  // in its turn.
-  change(request, optimistic) {
+  // in its turn. place: the control it came from (`line:<key>`, `discount`, `offer:<variant>`),
+  // where an error of the change or of its sync is shown.
+  change(request, optimistic, place) {
     this.#view.clearError();
     if (optimistic && this.cart) {
       this.displayed = optimistic(structuredClone(this.displayed || this.cart));
@@ -97,23 +104,23 @@ export class CartSync {
       try {
         answer = await request();
       } catch (error) {
-        this.#view.showError(error);
+        this.#view.showError(error, place);
         // Roll back: whatever was shown, show what the store holds.
         this.displayed = null;
-        await this.#sync({ force: true });
+        await this.#sync({ force: true, place });
         return;
       }
       // change.js and update.js answer with the whole cart: no need to read it again.
       const fullCart = Array.isArray(answer.items) && 'item_count' in answer ? answer : null;
       if (fullCart) this.cart = fullCart;
       // Under fast clicks, only the last queued change syncs the gifts.
-      if (this.queue.waiting === 0) await this.#sync({ cart: fullCart });
+      if (this.queue.waiting === 0) await this.#sync({ cart: fullCart, place });
     });
   }
 
   // force: after a failed change, whose error is already shown. cart: the store's answer, if it
-  // was the whole cart.
-  async #sync({ force = false, cart = null } = {}) {
+  // was the whole cart. place: where the change came from, for errors.
+  async #sync({ force = false, cart = null, place } = {}) {
     try {
       // Read, evaluate, apply; read again after every round of actions, so what is shown is
       // always what the store holds.
@@ -129,7 +136,7 @@ export class CartSync {
           } catch (error) {
             // A gift the store refuses as sold out is not asked for again.
             if (action.type === 'add' && error.status === 422) this.#evaluator.refuseGift(action.variant_id);
-            this.#view.showError(error);
+            this.#view.showError(error, place);
             // One more round may succeed (a refused gift is now skipped); after that, stop.
             if (round > 0) giveUp = true;
             break;
@@ -137,7 +144,7 @@ export class CartSync {
         }
       }
     } catch (error) {
-      if (!force) this.#view.showError(error);
+      if (!force) this.#view.showError(error, place);
     }
     if (this.queue.waiting === 0) {
       this.displayed = null;

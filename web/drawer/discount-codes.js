@@ -17,7 +17,7 @@ export class DiscountCodes {
     this.list = h('ul', { class: 'tiercart-discount__codes' });
     this.form = h(
       'form',
-      { class: 'tiercart-discount', onsubmit: (event) => this.#apply(event) },
+      { class: 'tiercart-discount', 'data-error-place': 'discount', onsubmit: (event) => this.#apply(event) },
       h('label', { for: 'tiercart-discount' }, t('discount')),
       h(
         'div',

@@ -9,7 +9,12 @@ export function giftPicker(reward, t, choose) {
   const chosen = new Set(reward.chosen);
   return h(
     'fieldset',
-    { class: 'tiercart-picker', 'data-choice-required': reward.choice_required ? 'true' : 'false' },
+    {
+      class: 'tiercart-picker',
+      'data-tier': reward.tier,
+      'data-choice-required': reward.choice_required ? 'true' : 'false',
+      'data-error-place': `picker:${reward.tier}`,
+    },
     h('legend', {}, t('choose_gift', { reward: reward.label })),
     ...reward.options.map((option) => {
       const id = `${name}-${option.variant_id}`;

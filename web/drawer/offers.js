@@ -18,7 +18,11 @@ export function renderOffers(container, evaluation, t, add) {
       ...offers.map((offer) =>
         h(
           'li',
-          { class: 'tiercart-offer', 'data-variant': offer.variant_id },
+          {
+            class: 'tiercart-offer',
+            'data-variant': offer.variant_id,
+            'data-error-place': `offer:${offer.variant_id}`,
+          },
           h(
             'span',
             { class: 'tiercart-offer__title' },

@@ -1,10 +1,12 @@
 // The rewards the cart has unlocked, listed as text, with a gift picker for each gift reward that
-// offers a choice; and the live region's announcement of the rewards the last change unlocked.
+// offers a choice; the rewards a change took away, each with what brings it back; and the live
+// region that announces what the last change unlocked or took away.
 
 import { h } from '../tiercart-util.js';
 import { giftPicker } from './gift-picker.js';
 
-export function renderRewards(container, evaluation, t, chooseGift) {
+// lost: the notices of rewards taken away (RewardAnnouncer.lostNotices()).
+export function renderRewards(container, evaluation, t, chooseGift, lost = []) {
   const rewards = evaluation?.rewards || [];
   const list = h(
     'ul',
@@ -17,29 +19,100 @@ export function renderRewards(container, evaluation, t, chooseGift) {
       ),
     ),
   );
+  const lostList = h(
+    'ul',
+    { class: 'tiercart-rewards__lost' },
+    ...lost.map(({ tier, text }) => h('li', { class: 'tiercart-lost', 'data-tier': tier }, text)),
+  );
   const pickers = rewards
     .filter((reward) => reward.type === 'free_gift' && reward.options.length > 1)
     .map((reward) => giftPicker(reward, t, chooseGift));
-  container.replaceChildren(...(rewards.length ? [list] : []), ...pickers);
+  container.replaceChildren(...(lost.length ? [lostList] : []), ...(rewards.length ? [list] : []), ...pickers);
 }
 
-// Announces, in a role="status" region, the tiers unlocked since the previous evaluation (not
-// those the page loaded with).
+// Gift rewards whose choice is still open: earned, but nothing is added until the shopper picks.
+export const openChoices = (evaluation) =>
+  (evaluation?.rewards || []).filter((reward) => reward.type === 'free_gift' && reward.choice_required);
+
+// The evaluation as the bars show it: a bar holding a gift still to be picked says so, rather
+// than "every reward unlocked" (the core's complete message) or only the way to the next tier.
+export function withGiftsWaiting(evaluation, t) {
+  const open = openChoices(evaluation);
+  if (!open.length) return evaluation;
+  return {
+    ...evaluation,
+    bars: evaluation.bars.map((bar) => {
+      const waiting = open.filter((reward) => reward.bar === bar.id);
+      if (!waiting.length) return bar;
+      const note = waiting.map((reward) => t('gift_waiting', { reward: reward.label })).join(' ');
+      return { ...bar, message: bar.next_tier ? `${note} ${bar.message}` : note };
+    }),
+  };
+}
+
+// What brings a lost tier back: the amount still to spend (formatted by the core) when it is the
+// bar's next tier, else its threshold; nothing when the tier is no longer offered.
+function lostText(bar, tier, t) {
+  const reward = tier.label;
+  if (tier.availability !== 'available') return t('reward_ended', { reward });
+  if (bar.next_tier === tier.id) {
+    const remaining = bar.remaining_formatted || String(bar.remaining);
+    return t(bar.metric === 'quantity' ? 'reward_lost_items' : 'reward_lost', { reward, remaining });
+  }
+  return t('reward_lost_at', { reward, threshold: tier.threshold_formatted || String(tier.threshold) });
+}
+
+// Announces, in a role="status" region, the tiers unlocked and the tiers lost since the previous
+// evaluation (not those the page loaded with), and only those: once nothing changed, the region is
+// emptied, so it never goes on saying "Unlocked" about a reward the cart no longer holds. A lost
+// tier keeps its notice on screen until the cart earns it again.
 export class RewardAnnouncer {
   #unlocked = null;
+  #lost = new Set();
+  #notices = [];
 
-  constructor(status) {
-    this.status = status;
+  // regions: the live regions; current(): the one a screen reader can reach now.
+  constructor(regions, current) {
+    this.regions = regions;
+    this.current = current;
   }
 
   announce(evaluation, t) {
-    const tiers = (evaluation?.bars || []).flatMap((bar) => bar.tiers).filter((tier) => tier.unlocked);
+    // Without an evaluation (no core, a cart the core rejects) nothing is known to have changed.
+    if (!evaluation) return;
+    const tiers = (evaluation.bars || []).flatMap((bar) => bar.tiers.map((tier) => ({ bar, tier })));
+    const unlocked = new Set(tiers.filter(({ tier }) => tier.unlocked).map(({ tier }) => tier.id));
+    const messages = [];
     if (this.#unlocked) {
-      const labels = tiers
-        .filter((tier) => !this.#unlocked.has(tier.id))
-        .map((tier) => t('unlocked', { reward: tier.label }));
-      if (labels.length) this.status.textContent = labels.join(' ');
+      for (const { tier } of tiers) {
+        if (tier.unlocked && !this.#unlocked.has(tier.id)) messages.push(t('unlocked', { reward: tier.label }));
+      }
+      for (const { tier } of tiers) {
+        if (!tier.unlocked && this.#unlocked.has(tier.id)) this.#lost.add(tier.id);
+      }
     }
-    this.#unlocked = new Set(tiers.map((tier) => tier.id));
+    const newlyLost = new Set([...this.#lost].filter((id) => this.#unlocked?.has(id) && !unlocked.has(id)));
+    this.#notices = [];
+    for (const { bar, tier } of tiers) {
+      if (!this.#lost.has(tier.id)) continue;
+      if (unlocked.has(tier.id)) {
+        this.#lost.delete(tier.id);
+        continue;
+      }
+      const text = lostText(bar, tier, t);
+      this.#notices.push({ tier: tier.id, text });
+      if (newlyLost.has(tier.id)) messages.push(text);
+    }
+    // Tiers the program no longer has are forgotten.
+    const known = new Set(tiers.map(({ tier }) => tier.id));
+    for (const id of this.#lost) if (!known.has(id)) this.#lost.delete(id);
+    const current = this.current();
+    for (const region of this.regions) region.textContent = region === current ? messages.join(' ') : '';
+    this.#unlocked = unlocked;
+  }
+
+  // The rewards taken away and not yet earned again, each with what brings it back.
+  lostNotices() {
+    return this.#notices;
   }
 }

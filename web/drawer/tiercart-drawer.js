@@ -20,7 +20,7 @@ import { CartEvaluator, yieldToMain } from './evaluation.js';
 import { keepFocus, trapFocus } from './focus.js';
 import { GiftChoices } from './gift-picker.js';
 import { renderOffers } from './offers.js';
-import { RewardAnnouncer, renderRewards } from './rewards.js';
+import { RewardAnnouncer, openChoices, renderRewards, withGiftsWaiting } from './rewards.js';
 import { dawnPubSub, publishCart } from './theme-events.js';
 
 performance.mark('tiercart:drawer-module');
@@ -38,6 +38,9 @@ const cssPromise = new Promise((resolve) => {
 export class TiercartDrawer extends HTMLElement {
   #opener = null;
   #built = false;
+  // The error of the last change: its text, where it is shown (a `data-error-place`; none: at the
+  // top) and whether it still has to be brought into view.
+  #error = null;
 
   t = (key, vars) => translate(this.strings, key, vars);
 
@@ -49,7 +52,7 @@ export class TiercartDrawer extends HTMLElement {
       this.giftChoices = new GiftChoices(this.program?.id);
       this.evaluator = new CartEvaluator(this.programText, this.baseContext, this.giftChoices);
       this.sync = new CartSync(this.evaluator, {
-        showError: (error) => this.#showError(error),
+        showError: (error, place) => this.#showError(error, place),
         clearError: () => this.#clearError(),
         showChange: (cart) => keepFocus(this.dialog, this.closeButton, () => this.#renderCart(cart)),
         busy: (busy) => this.dialog.setAttribute('aria-busy', String(busy)),
@@ -70,6 +73,8 @@ export class TiercartDrawer extends HTMLElement {
 
   disconnectedCallback() {
     this.dialog?.removeEventListener('keydown', this.onKeydown);
+    window.visualViewport?.removeEventListener('resize', this.#fitViewport);
+    window.visualViewport?.removeEventListener('scroll', this.#fitViewport);
     this.unsubscribe?.();
   }
 
@@ -98,8 +103,16 @@ export class TiercartDrawer extends HTMLElement {
   #build() {
     this.#built = true;
     const t = this.t;
-    this.status = h('div', { class: 'tiercart-visually-hidden', role: 'status', 'aria-live': 'polite' });
-    this.announcer = new RewardAnnouncer(this.status);
+    // Two live regions for the rewards: the open modal dialog makes the page outside it inert,
+    // hidden from screen readers, so while it is open the one inside it speaks.
+    const statusRegion = () => h('div', { class: 'tiercart-visually-hidden', role: 'status', 'aria-live': 'polite' });
+    this.pageStatus = statusRegion();
+    this.dialogStatus = statusRegion();
+    this.announcer = new RewardAnnouncer([this.pageStatus, this.dialogStatus], () =>
+      this.dialog.open ? this.dialogStatus : this.pageStatus,
+    );
+    // Errors are announced here, once, wherever they are shown.
+    this.alert = h('p', { class: 'tiercart-visually-hidden', role: 'alert' });
     this.closeButton = h(
       'button',
       { type: 'button', class: 'tiercart-close', 'aria-label': t('close'), onclick: () => this.close() },
@@ -107,7 +120,8 @@ export class TiercartDrawer extends HTMLElement {
     );
     this.progress = h('tiercart-progress', { class: 'tiercart-progress' });
     this.rewards = h('div', { class: 'tiercart-rewards' });
-    this.error = h('p', { class: 'tiercart-error', role: 'alert', hidden: true });
+    this.error = h('p', { class: 'tiercart-error', hidden: true });
+    this.errorHere = h('p', { class: 'tiercart-error-here' });
     this.lines = h('ul', { class: 'tiercart-lines', 'aria-label': t('title') });
     this.emptyText = h('p', { class: 'tiercart-empty', hidden: true }, t('empty'));
     this.offers = h('div', { class: 'tiercart-offers' });
@@ -118,12 +132,23 @@ export class TiercartDrawer extends HTMLElement {
       { class: 'tiercart-button tiercart-checkout', href: `${routesRoot()}checkout` },
       t('checkout'),
     );
+    // A gift earned but not picked yet: said beside the checkout button, which still works.
+    this.giftReminderText = h('span');
+    this.giftReminder = h(
+      'p',
+      { class: 'tiercart-gift-reminder', id: 'tiercart-gift-reminder', hidden: true },
+      this.giftReminderText,
+      ' ',
+      h('button', { type: 'button', class: 'tiercart-link', onclick: () => this.#goToPicker() }, t('choose_gift_now')),
+    );
     this.dialog = h(
       'dialog',
       { class: 'tiercart-dialog', 'aria-labelledby': 'tiercart-title', 'aria-busy': 'false' },
       h(
         'div',
         { class: 'tiercart-panel' },
+        this.dialogStatus,
+        this.alert,
         h(
           'div',
           { class: 'tiercart-header' },
@@ -145,6 +170,7 @@ export class TiercartDrawer extends HTMLElement {
           { class: 'tiercart-footer' },
           this.discounts.form,
           h('p', { class: 'tiercart-subtotal' }, h('span', {}, t('subtotal')), this.subtotal),
+          this.giftReminder,
           this.checkout,
         ),
       ),
@@ -156,7 +182,7 @@ export class TiercartDrawer extends HTMLElement {
     this.dialog.addEventListener('click', (event) => {
       if (event.target === this.dialog) this.close(); // the backdrop
     });
-    this.replaceChildren(this.status, this.dialog);
+    this.replaceChildren(this.pageStatus, this.dialog);
     this.hidden = false;
   }
 
@@ -176,9 +202,25 @@ export class TiercartDrawer extends HTMLElement {
     return this.dialog.open;
   }
 
+  // The open drawer covers what the shopper sees (the visual viewport), not the layout viewport,
+  // which a theme wider than a phone's screen makes wider and taller than the screen.
+  #fitViewport = () => {
+    const viewport = window.visualViewport;
+    if (!viewport) return;
+    const style = this.dialog.style;
+    style.setProperty('--tc-viewport-top', `${viewport.offsetTop}px`);
+    style.setProperty('--tc-viewport-right', `${viewport.offsetLeft + viewport.width}px`);
+    style.setProperty('--tc-viewport-width', `${viewport.width}px`);
+    style.setProperty('--tc-viewport-height', `${viewport.height}px`);
+    this.dialog.dataset.viewport = '';
+  };
+
   open(opener) {
     if (!this.dialog.open) {
       this.#opener = opener || document.activeElement;
+      this.#fitViewport();
+      window.visualViewport?.addEventListener('resize', this.#fitViewport);
+      window.visualViewport?.addEventListener('scroll', this.#fitViewport);
       this.dialog.showModal();
       this.closeButton.focus();
       this.dataset.open = '';
@@ -187,6 +229,8 @@ export class TiercartDrawer extends HTMLElement {
 
   close() {
     if (!this.dialog.open) return;
+    window.visualViewport?.removeEventListener('resize', this.#fitViewport);
+    window.visualViewport?.removeEventListener('scroll', this.#fitViewport);
     this.dialog.close();
     delete this.dataset.open;
     const opener = this.#opener;
@@ -211,9 +255,10 @@ export class TiercartDrawer extends HTMLElement {
     return this.addItems([item], opener);
   }
 
-  addItems(items, opener) {
+  // place: where an error is shown (an offer's `offer:<variant>`), else at the top.
+  addItems(items, opener, place) {
     if (this.openOnAdd) this.open(opener);
-    return this.sync.add(items);
+    return this.sync.add(items, place);
   }
 
   setQuantity(key, quantity) {
@@ -223,34 +268,87 @@ export class TiercartDrawer extends HTMLElement {
   chooseGift(tier, variantId) {
     this.giftChoices.choose(tier, variantId);
     this.#clearError();
-    return this.sync.refresh();
+    return this.sync.refresh(`picker:${tier}`);
   }
 
-  #showError(error) {
+  // Announced at once; shown by the render that follows every failure (the rollback), beside the
+  // control it came from.
+  #showError(error, place) {
     const text =
       error instanceof CartRequestError
         ? error.description || this.t(error.status === 0 ? 'network_error' : 'error')
         : this.t('error');
-    this.error.textContent = text;
-    this.error.hidden = false;
+    this.#error = { text, place, reveal: true };
+    this.alert.textContent = text;
   }
 
   #clearError() {
-    this.error.textContent = '';
+    this.#error = null;
+    this.alert.textContent = '';
+    this.#placeError();
+  }
+
+  // The error beside the line or control it belongs to (their `data-error-place`), or at the top
+  // when it belongs to none still shown; scrolled into view the first time it is shown.
+  #placeError() {
+    this.errorHere.remove();
     this.error.hidden = true;
+    this.error.textContent = '';
+    if (!this.#error) return;
+    const { text, place } = this.#error;
+    const target = place
+      ? [...this.dialog.querySelectorAll('[data-error-place]')].find((node) => node.dataset.errorPlace === place)
+      : null;
+    const shown = target ? this.errorHere : this.error;
+    shown.textContent = text;
+    if (target) target.append(this.errorHere);
+    else this.error.hidden = false;
+    if (this.#error.reveal && this.dialog.open) shown.scrollIntoView({ block: 'nearest' });
+    this.#error.reveal = false;
+  }
+
+  // The reminder's button: to the first gift picker still waiting for a pick.
+  #goToPicker() {
+    const picker = this.rewards.querySelector('.tiercart-picker[data-choice-required="true"]');
+    const input = picker?.querySelector('input:not([disabled])');
+    if (!input) return;
+    picker.scrollIntoView({ block: 'nearest' });
+    input.focus();
   }
 
   #render() {
     const cart = this.sync.cart;
     if (!cart) return;
     const evaluation = this.sync.evaluation;
-    this.#renderCart(this.sync.shown);
-    this.progress.update(evaluation, this.strings);
-    renderRewards(this.rewards, evaluation, this.t, (tier, variantId) => this.chooseGift(tier, variantId));
-    renderOffers(this.offers, evaluation, this.t, (variantId) => this.addItems([{ id: variantId, quantity: 1 }]));
+    const shown = this.sync.shown;
+    this.#renderCart(shown);
+    // The bars say when a gift waits for the shopper's pick, here and in the inline bars.
+    const barsEvaluation = withGiftsWaiting(evaluation, this.t);
+    this.progress.update(barsEvaluation, this.strings);
     this.announcer.announce(evaluation, this.t);
-    publishCart(this.dawn, cart, evaluation, this.strings);
+    renderRewards(
+      this.rewards,
+      evaluation,
+      this.t,
+      (tier, variantId) => this.chooseGift(tier, variantId),
+      this.announcer.lostNotices(),
+    );
+    renderOffers(this.offers, evaluation, this.t, (variantId) =>
+      this.addItems([{ id: variantId, quantity: 1 }], undefined, `offer:${variantId}`),
+    );
+    this.#remindGift(openChoices(evaluation), shown);
+    this.#placeError();
+    publishCart(this.dawn, cart, barsEvaluation, this.strings);
     this.dataset.ready = '';
+  }
+
+  #remindGift(open, cart) {
+    const remind = open.length > 0 && cart.items.length > 0;
+    this.giftReminder.hidden = !remind;
+    if (remind) {
+      this.giftReminderText.textContent = this.t('gift_reminder', { reward: open[0].label });
+      this.checkout.setAttribute('aria-describedby', this.giftReminder.id);
+    } else this.checkout.removeAttribute('aria-describedby');
   }
 
   #renderCart(cart) {
