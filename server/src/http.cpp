@@ -418,8 +418,6 @@ class Session : public std::enable_shared_from_this<Session> {
                                      "HTTP " + std::to_string(res.status) + " for this request");
         }
       }
-      req->body.clear();
-      req->body.shrink_to_fit();
       auto answer = std::make_shared<Response>(std::move(res));
       asio::post(self->stream_.get_executor(), [self, answer] {
         self->state_.release_body(self->reserved_);
