@@ -13,9 +13,12 @@ const char* const kConfigUsage =
     "                       [--keep-alive-timeout-ms MS] [--max-connections N]\n"
     "                       [--max-connections-per-address N (0: no bound)]\n"
     "                       [--proxy-max-age-s S] [--app-secret S] [--admin-token T]\n"
-    "                       [--api-key K]\n"
+    "                       [--api-key K] [--shopify-origin URL] [--app-url URL]\n"
+    "                       [--scopes A,B] [--app-bridge-url URL] [--admin-assets DIR]\n"
+    "                       [--legacy-shop SHOP]\n"
     "Environment: TIERCART_APP_SECRET (required), TIERCART_ADMIN_TOKEN, TIERCART_API_KEY,\n"
-    "TIERCART_DATABASE_URL "
+    "TIERCART_TOKEN_KEY (64 hex digits: encrypts Shopify tokens at rest), TIERCART_APP_URL,\n"
+    "TIERCART_SHOPIFY_ORIGIN, TIERCART_LEGACY_SHOP, TIERCART_DATABASE_URL "
     "(sqlite:PATH or postgres://...; default sqlite:tiercart.db), TIERCART_PORT, TIERCART_HOST.\n"
     "Prefer the environment for secrets: flags are visible to every user in `ps`.\n";
 
@@ -47,6 +50,10 @@ Result<Config> parse_config(int argc, char** argv, bool& help) {
   if (const char* v = env("TIERCART_DATABASE_URL")) config.database = v;
   if (const char* v = env("TIERCART_API_KEY")) config.api_key = v;
   if (const char* v = env("TIERCART_HOST")) config.host = v;
+  if (const char* v = env("TIERCART_TOKEN_KEY")) config.token_key = v;
+  if (const char* v = env("TIERCART_APP_URL")) config.app_url = v;
+  if (const char* v = env("TIERCART_SHOPIFY_ORIGIN")) config.shopify_origin = v;
+  if (const char* v = env("TIERCART_LEGACY_SHOP")) config.legacy_shop = v;
   if (const char* v = env("TIERCART_PORT")) {
     long port;
     if (!parse_int(v, 0, 65535, port))
@@ -78,6 +85,18 @@ Result<Config> parse_config(int argc, char** argv, bool& help) {
       config.admin_token = value;
     } else if (flag == "--api-key") {
       config.api_key = value;
+    } else if (flag == "--shopify-origin") {
+      config.shopify_origin = value;
+    } else if (flag == "--app-url") {
+      config.app_url = value;
+    } else if (flag == "--scopes") {
+      config.scopes = value;
+    } else if (flag == "--app-bridge-url") {
+      config.app_bridge_url = value;
+    } else if (flag == "--admin-assets") {
+      config.admin_assets = value;
+    } else if (flag == "--legacy-shop") {
+      config.legacy_shop = value;
     } else if (flag == "--threads" && number_in(1, 4096)) {
       config.threads = static_cast<int>(number);
     } else if (flag == "--io-threads" && number_in(1, 64)) {
@@ -106,6 +125,11 @@ Result<Config> parse_config(int argc, char** argv, bool& help) {
   if (config.app_secret.empty()) {
     return make_error("invalid_config",
                       "no app secret: set TIERCART_APP_SECRET (every webhook would be refused)");
+  }
+  if (!config.token_key.empty() &&
+      (config.token_key.size() != 64 ||
+       config.token_key.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)) {
+    return make_error("invalid_config", "TIERCART_TOKEN_KEY must be 64 hex digits (256 bits)");
   }
   return config;
 }

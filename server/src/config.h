@@ -17,7 +17,24 @@ struct Config {
   std::string database = "sqlite:tiercart.db";
   std::string app_secret;   // required: signs webhooks and app proxy requests
   std::string admin_token;  // empty: the admin API answers 403
-  std::string api_key;      // the app's API key: `iss` of post-purchase changesets; empty: off
+  std::string api_key;      // the app's API key (client id): `aud` of session tokens, `iss` of
+                            // post-purchase changesets; empty: sessions and changesets off
+  // Encrypts access and refresh tokens at rest (AES-256-GCM): 64 hex digits. Empty: the server
+  // cannot install on any shop (it never stores a token in the clear).
+  std::string token_key;
+  // Where Shopify is: empty means https://{shop} (production); the demo and the tests give
+  // http://127.0.0.1:PORT, which stands in for every shop's admin.
+  std::string shopify_origin;
+  // The app's public URL: the authorization code grant's redirect_uri is app_url/auth/callback.
+  std::string app_url;
+  std::string scopes = "read_orders,write_orders,read_products,write_discounts";
+  // The embedded admin page loads App Bridge from here (the demo serves a stand-in).
+  std::string app_bridge_url = "https://cdn.shopify.com/shopifycloud/app-bridge.js";
+  // The embedded admin page's built assets (make build-admin); empty: the page answers 404.
+  std::string admin_assets;
+  // A database written by the single-shop server holds programs and the context without a
+  // shop: the migration gives them to this shop (docs/server.md, "Migrating to many shops").
+  std::string legacy_shop;
   // Handler threads: a webhook's handler waits for its group commit, so the pool is sized for
   // the requests handled at once, not for the cores. Connections hold no thread.
   int threads = 128;
