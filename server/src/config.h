@@ -22,9 +22,9 @@ struct Config {
   // Encrypts access and refresh tokens at rest (AES-256-GCM): 64 hex digits. Empty: the server
   // cannot install on any shop (it never stores a token in the clear).
   std::string token_key;
-  // Where Shopify is: empty means https://{shop} (production); the demo and the tests give
-  // http://127.0.0.1:PORT, which stands in for every shop's admin.
-  std::string shopify_origin;
+  // Where a shop's admin is, with {shop} standing for its hostname: https://{shop} in
+  // production; the demo and the tests give http://127.0.0.1:PORT/store/{shop}.
+  std::string shopify_origin = "https://{shop}";
   // The app's public URL: the authorization code grant's redirect_uri is app_url/auth/callback.
   std::string app_url;
   std::string scopes = "read_orders,write_orders,read_products,write_discounts";
