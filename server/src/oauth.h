@@ -21,7 +21,8 @@ using Status = Result<bool>;  // as in store.h
 // (invalid_hmac, compared in constant time); `timestamp` is a number of seconds
 // (invalid_timestamp) within 90 s of `now_s` either way (stale_timestamp); `shop` is a shop's
 // hostname, *.myshopify.com (invalid_shop). Each error's path is the parameter's name.
-// `state` and `code` are the caller's to check.
+// `state` and `code` are the caller's to check, and the shop is read through shop_hostname()
+// (responses.h), which gives it in lower case.
 Status verify_admin_query(std::string_view raw_query, std::string_view secret, int64_t now_s);
 
 // The shop's admin origin from Config::shopify_origin, every "{shop}" replaced by `shop` and
