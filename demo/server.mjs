@@ -27,6 +27,7 @@ import { createCheckoutFunctions } from './function-runner.mjs';
 import { handleEditor, readExtensionLocales } from './editor.mjs';
 import { startAppServer, ordersCreatePayload, SHOP_DOMAIN } from './app-server.mjs';
 import { renderAdmin } from './admin.mjs';
+import { handleShopifyOAuth } from './shopify-oauth.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, '..');
@@ -579,6 +580,7 @@ export async function startServer(options = {}) {
         free_shipping: store.freeShipping(req.cart, req.currency, req.locale),
       });
     }
+    if (await handleShopifyOAuth(req, res, pathname)) return; // /store/{shop}/admin/oauth/*
     if (await postPurchase.handle(req, res, pathname, { readBody, sendJson })) return;
     if (req.method === 'GET' && pathname === '/admin/apps/tiercart') {
       const html = await renderAdmin({
