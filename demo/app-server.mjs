@@ -196,8 +196,10 @@ export async function startAppServer({ binary, program, catalog, log = () => {} 
     throw error;
   });
   const base = `http://127.0.0.1:${port}`;
+  // The operator token acts on the one shop each call names.
   const admin = async (method, route, body) => {
-    const res = await fetch(base + route, {
+    const shopped = `${route}${route.includes('?') ? '&' : '?'}shop=${SHOP_DOMAIN}`;
+    const res = await fetch(base + shopped, {
       method,
       headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),

@@ -87,8 +87,9 @@ class Install {
   std::mutex mutex_;
   std::condition_variable wake_, idle_;
   std::deque<std::pair<std::string, std::string>> exchanges_;  // (shop, session token)
-  std::set<std::string> queued_;      // shops in exchanges_, each once
-  std::set<std::string> installed_;   // shops seen with a token: no store read per session
+  std::set<std::string> queued_;                               // shops in exchanges_, each once
+  std::set<std::string> installed_;  // shops seen with a token: no store read per session
+  std::set<std::string> seen_;       // shops recorded by this process
   bool busy_ = false;
   bool stopping_ = false;
   std::thread worker_;
