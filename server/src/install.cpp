@@ -250,6 +250,10 @@ void Install::session_seen(const std::string& shop, const std::string& session_t
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (installed_.count(shop) || queued_.count(shop)) return;
+    // A shop whose exchange just failed waits before Shopify is asked again: a merchant's
+    // every click must not become a request to a Shopify that is down.
+    auto failed = failed_at_.find(shop);
+    if (failed != failed_at_.end() && now_ms() - failed->second < kRetryPauseMs) return;
     queued_.insert(shop);
     exchanges_.emplace_back(shop, session_token);
   }
