@@ -59,24 +59,38 @@ Context storefront_context(const Context& shop) {
 
 }  // namespace
 
-void Service::proxy_evaluate(const Request& req, Response& res) {
+std::optional<Service::ProxiedCart> Service::proxied_cart(const Request& req, Response& res) {
   const auto shop = proxy_shop(req, res);
-  if (!shop || body_too_large(req, res, config_.max_proxy_body_bytes)) return;
+  if (!shop || body_too_large(req, res, config_.max_proxy_body_bytes)) return std::nullopt;
   bool storage_failed = false;
   const auto shop_facts = shop_context(*shop, storage_failed);
-  if (!shop_facts) return send_error(res, 503, "storage_unavailable", "the context cannot be read");
+  if (!shop_facts) {
+    send_error(res, 503, "storage_unavailable", "the context cannot be read");
+    return std::nullopt;
+  }
   auto cart = parse_cart(req.body, *shop_facts);
-  if (!cart) return send_core_error(res, 400, cart.error());
-  const Context context = storefront_context(for_currency(*shop_facts, cart.value().currency));
-  auto programs = store_->list_programs(*shop);
+  if (!cart) {
+    send_core_error(res, 400, cart.error());
+    return std::nullopt;
+  }
+  Context context = storefront_context(for_currency(*shop_facts, cart.value().currency));
+  return ProxiedCart{*shop, std::move(cart).value(), std::move(context)};
+}
+
+void Service::proxy_evaluate(const Request& req, Response& res) {
+  const auto proxied = proxied_cart(req, res);
+  if (!proxied) return;
+  const auto& [shop, cart, context] = *proxied;
+  bool storage_failed = false;
+  auto programs = store_->list_programs(shop);
   if (!programs) return send_error(res, 503, "storage_unavailable", "programs cannot be read");
   JsonWriter w(1024);
   w.begin_object().key("evaluations").begin_array();
   for (const auto& stored : programs.value()) {
     if (!stored.active) continue;
-    auto program = this->program(*shop, stored.id, stored.version, storage_failed);
+    auto program = this->program(shop, stored.id, stored.version, storage_failed);
     if (!program) continue;
-    auto evaluation = evaluate(*program, cart.value(), context);
+    auto evaluation = evaluate(*program, cart, context);
     if (!evaluation) return send_core_error(res, 400, evaluation.error());
     w.raw(to_json(evaluation.value()));
   }
@@ -84,17 +98,13 @@ void Service::proxy_evaluate(const Request& req, Response& res) {
 }
 
 void Service::proxy_check(const Request& req, Response& res) {
-  const auto shop = proxy_shop(req, res);
-  if (!shop || body_too_large(req, res, config_.max_proxy_body_bytes)) return;
+  const auto proxied = proxied_cart(req, res);
+  if (!proxied) return;
+  const auto& [shop, cart, context] = *proxied;
   bool storage_failed = false;
-  const auto shop_facts = shop_context(*shop, storage_failed);
-  if (!shop_facts) return send_error(res, 503, "storage_unavailable", "the context cannot be read");
-  auto cart = parse_cart(req.body, *shop_facts);
-  if (!cart) return send_core_error(res, 400, cart.error());
-  const Context context = storefront_context(for_currency(*shop_facts, cart.value().currency));
   const OrderVerdict verdict =
-      judge_cart(cart.value(), context, [&](const std::string& id, int64_t version) {
-        return program(*shop, id, version, storage_failed);
+      judge_cart(cart, context, [&](const std::string& id, int64_t version) {
+        return program(shop, id, version, storage_failed);
       });
   if (storage_failed) return send_error(res, 503, "storage_unavailable", "programs cannot be read");
   res.set_content(to_json(verdict), kJson);

@@ -73,19 +73,20 @@ bool Install::disabled(Response& res) const {
   return true;
 }
 
+bool Install::signed_by_shopify(const Request& req, Response& res) const {
+  auto checked = verify_admin_query(req.query, config_.app_secret, now_ms() / 1000);
+  if (checked) return true;
+  const Error& error = checked.error();
+  send_error(res, error.code == "invalid_hmac" ? 401 : 400, error.code, error.message, error.path);
+  return false;
+}
+
 // GET /auth?shop=...: the start of the code grant. Shopify's install link signs its query
 // (hmac, timestamp); a bare ?shop= typed by a merchant carries no signature and is let
 // through, since all it can do is send the browser to that shop's own consent page.
 void Install::begin(const Request& req, Response& res) {
   if (disabled(res)) return;
-  if (req.has_param("hmac")) {
-    auto signed_query = verify_admin_query(req.query, config_.app_secret, now_ms() / 1000);
-    if (!signed_query) {
-      return send_error(res, signed_query.error().code == "invalid_hmac" ? 401 : 400,
-                        signed_query.error().code, signed_query.error().message,
-                        signed_query.error().path);
-    }
-  }
+  if (req.has_param("hmac") && !signed_by_shopify(req, res)) return;
   const auto shop = shop_hostname(req.get_param_value("shop"));
   if (!shop || req.params.count("shop") != 1) {
     return send_error(res, 400, "invalid_shop", "shop must be a shop's myshopify.com hostname",
@@ -113,13 +114,7 @@ void Install::begin(const Request& req, Response& res) {
 }
 
 void Install::callback(const Request& req, Response& res) {
-  if (disabled(res)) return;
-  auto signed_query = verify_admin_query(req.query, config_.app_secret, now_ms() / 1000);
-  if (!signed_query) {
-    return send_error(res, signed_query.error().code == "invalid_hmac" ? 401 : 400,
-                      signed_query.error().code, signed_query.error().message,
-                      signed_query.error().path);
-  }
+  if (disabled(res) || !signed_by_shopify(req, res)) return;
   const auto shop = shop_hostname(req.get_param_value("shop"));
   const std::string state = req.get_param_value("state");
   const std::string code = req.get_param_value("code");

@@ -70,6 +70,8 @@ class Install {
   void begin(const http::Request& req, http::Response& res);
   void callback(const http::Request& req, http::Response& res);
   bool disabled(http::Response& res) const;
+  // The query's hmac and timestamp checked (oauth.h); false when answered 401 or 400.
+  bool signed_by_shopify(const http::Request& req, http::Response& res) const;
 
   // Runs `work` holding the shop's token lease; false when another holder kept it for
   // `wait_ms`. The lease is released whatever `work` returns.

@@ -94,6 +94,14 @@ class Service {
   bool operator_allowed(const http::Request& req, http::Response& res) const;
   // The shop of a signed app proxy request; nothing (an answer already sent) otherwise.
   std::optional<std::string> proxy_shop(const http::Request& req, http::Response& res) const;
+  // A signed app proxy request's cart, read with its shop's context, and the storefront's
+  // context for it (the cart's currency, the server's clock); nothing when answered.
+  struct ProxiedCart {
+    std::string shop;
+    Cart cart;
+    Context context;
+  };
+  std::optional<ProxiedCart> proxied_cart(const http::Request& req, http::Response& res);
 
   // A stored program version of a shop, parsed once: versions never change, so the cache is
   // never stale. `storage_failed` is set when the store could not be asked.

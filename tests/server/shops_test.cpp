@@ -20,6 +20,16 @@ constexpr const char* kShopB = "harbor-goods.myshopify.com";
 
 int64_t now() { return std::time(nullptr); }
 
+// Drops every table of the test database, so that a case starts from nothing.
+void empty_postgres(const char* url) {
+  PGconn* connection = PQconnectdb(url);
+  ASSERT_EQ(PQstatus(connection), CONNECTION_OK);
+  PQclear(PQexec(connection,
+                 "DROP TABLE IF EXISTS verdicts, programs, settings, changesets, order_edits, "
+                 "data_requests, shops, oauth_states, schema_migrations"));
+  PQfinish(connection);
+}
+
 // A session token as App Bridge hands it to the embedded app (SHOPIFY.md section 8).
 Json session_claims(const std::string& shop) {
   return {{"iss", "https://" + shop + "/admin"},
@@ -129,12 +139,7 @@ class TwoShops : public ::testing::TestWithParam<std::string> {
     if (GetParam() == "Postgres") {
       const char* url = std::getenv("TIERCART_TEST_DATABASE_URL");
       if (!url || !*url) GTEST_SKIP() << "TIERCART_TEST_DATABASE_URL is not set";
-      PGconn* connection = PQconnectdb(url);
-      ASSERT_EQ(PQstatus(connection), CONNECTION_OK);
-      PQclear(PQexec(connection,
-                     "DROP TABLE IF EXISTS verdicts, programs, settings, changesets, order_edits, "
-                     "data_requests, shops, oauth_states, schema_migrations"));
-      PQfinish(connection);
+      empty_postgres(url);
       config.database = url;
     }
     server_ = std::make_unique<TestServer>(config);
@@ -258,11 +263,9 @@ INSTANTIATE_TEST_SUITE_P(Backends, TwoShops, ::testing::Values("Sqlite", "Postgr
 TEST(TwoProcessesPostgres, TheSameWebhooksSplitBetweenThemGiveOneVerdictEach) {
   const char* url = std::getenv("TIERCART_TEST_DATABASE_URL");
   if (!url || !*url) GTEST_SKIP() << "TIERCART_TEST_DATABASE_URL is not set";
+  empty_postgres(url);
   PGconn* connection = PQconnectdb(url);
   ASSERT_EQ(PQstatus(connection), CONNECTION_OK);
-  PQclear(PQexec(connection,
-                 "DROP TABLE IF EXISTS verdicts, programs, settings, changesets, order_edits, "
-                 "data_requests, shops, oauth_states, schema_migrations"));
   // Both start at once: one migrates, the other finds the schema done.
   std::unique_ptr<ServerProcess> first, second;
   std::thread starter([&] { second = std::make_unique<ServerProcess>(url); });
