@@ -253,6 +253,18 @@ TEST_P(TwoShops, UninstallForgetsOneShopsInstallAndKeepsItsVerdictsUntilRedact) 
   EXPECT_EQ(get("/admin/shop", kShopB)["install_state"], "uninstalled");
   EXPECT_EQ(get("/admin/shop", kShopB)["verdicts"]["total"], 1);
   EXPECT_EQ(get("/admin/shop", kShopA)["install_state"], "pending");
+
+  // Uninstalled, the shop's privacy webhooks are still honoured: shop/redact 48 h later
+  // deletes all it left, and A keeps everything.
+  const std::string redact = R"({"shop_id":2,"shop_domain":"harbor-goods.myshopify.com"})";
+  auto erased = http_->Post(
+      "/webhooks/shop/redact",
+      {{"X-Shopify-Shop-Domain", kShopB}, {"X-Shopify-Hmac-Sha256", sign_webhook(redact)}}, redact,
+      "application/json");
+  ASSERT_TRUE(erased);
+  EXPECT_EQ(erased->status, 200) << erased->body;
+  EXPECT_EQ(get("/admin/shop", kShopB)["verdicts"]["total"], 0);
+  EXPECT_EQ(get("/admin/programs", kShopA)["programs"].size(), 1u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, TwoShops, ::testing::Values("Sqlite", "Postgres"),
