@@ -4,6 +4,8 @@
 //
 // The app secret and admin token are drawn at random for each run and reach the server
 // through its environment only; its SQLite file lives in a temporary folder removed on close.
+// The demo's admin (`demoOrigin`) frames the server's embedded page (/app, built into
+// build/admin by make build-admin) and loads it with the App Bridge stand-in the demo serves.
 
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -11,6 +13,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CURRENCIES, SHOP_CURRENCY, centsToDecimal, divRound, rateParts } from './store.mjs';
+import { ADMIN_ASSETS, APP_BRIDGE_PATH } from './embedded-admin.mjs';
+import { mintSessionToken } from './session-token.mjs';
 
 export const SHOP_DOMAIN = 'northbound-supply.myshopify.com';
 const API_VERSION = '2025-10';
@@ -157,12 +161,17 @@ export function shopContext(catalog) {
 
 // Starts the server and installs the shop's context and program. Resolves to null (and the
 // demo runs without verdicts) when the binary has not been built.
-export async function startAppServer({ binary, program, catalog, log = () => {} }) {
+export async function startAppServer({ binary, program, catalog, demoOrigin, log = () => {} }) {
   if (!binary || !fs.existsSync(binary)) return null;
   const secret = crypto.randomBytes(32).toString('hex');
   const adminToken = crypto.randomBytes(24).toString('hex');
+  const apiKey = `demo-${crypto.randomBytes(8).toString('hex')}`;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiercart-demo-app-'));
-  const child = spawn(binary, ['--port', '0', '--threads', '8'], {
+  const args = ['--port', '0', '--threads', '8', '--api-key', apiKey, '--admin-assets', ADMIN_ASSETS];
+  // The shop's admin is the demo: the page may be framed by it (CSP frame-ancestors).
+  if (demoOrigin)
+    args.push('--app-bridge-url', demoOrigin + APP_BRIDGE_PATH, '--shopify-origin', `${demoOrigin}/store/{shop}`);
+  const child = spawn(binary, args, {
     env: {
       ...process.env,
       TIERCART_APP_SECRET: secret,
@@ -212,6 +221,9 @@ export async function startAppServer({ binary, program, catalog, log = () => {} 
 
   return {
     url: base,
+    apiKey,
+    // A session token for the embedded page, as Shopify's admin hands App Bridge one.
+    sessionToken: (shop = SHOP_DOMAIN) => mintSessionToken({ secret, apiKey, shop }),
     // Delivers one orders/create webhook, signed over the exact bytes sent; resolves to the
     // server's answer ({status, body}).
     async deliver(payload, webhookId = crypto.randomUUID()) {
