@@ -28,6 +28,7 @@ import { createCheckoutFunctions } from './function-runner.mjs';
 import { handleEditor, readExtensionLocales } from './editor.mjs';
 import { startAppServer, ordersCreatePayload, SHOP_DOMAIN } from './app-server.mjs';
 import { handleEmbeddedAdmin } from './embedded-admin.mjs';
+import { handleShopifyOAuth } from './shopify-oauth.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, '..');
@@ -574,6 +575,7 @@ export async function startServer(options = {}) {
         free_shipping: store.freeShipping(req.cart, req.currency, req.locale),
       });
     }
+    if (await handleShopifyOAuth(req, res, pathname)) return; // /store/{shop}/admin/oauth/*
     if (await postPurchase.handle(req, res, pathname, { readBody, sendJson })) return;
     if (await handleEmbeddedAdmin(req, res, pathname, { app, shop: SHOP_DOMAIN, send, origin: storeOrigin })) return;
     if ((m = pathname.match(/^\/orders\/(\d+)(\.json)?$/))) {

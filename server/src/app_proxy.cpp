@@ -12,22 +12,22 @@ namespace tiercart::server {
 using http::Request;
 using http::Response;
 
-bool Service::proxy_allowed(const Request& req, Response& res) const {
+std::optional<std::string> Service::proxy_shop(const Request& req, Response& res) const {
   if (!req.has_param("signature")) {
     send_error(res, 401, "missing_signature", "the app proxy signature is missing");
-    return false;
+    return std::nullopt;
   }
   // req.params is the raw query read as Shopify reads it (query.h): every repeated value and
   // every '=' after a pair's first is kept, so a genuine request verifies as it was signed.
   if (!proxy_signature_valid(config_.app_secret, req.params)) {
     send_error(res, 401, "invalid_signature", "the app proxy signature does not match");
-    return false;
+    return std::nullopt;
   }
   // A signed set that could be read as another (signature.h) is refused, whatever it says.
   const std::string problem = proxy_parameters_problem(req.params);
   if (!problem.empty()) {
     send_error(res, 401, "invalid_parameters", "the app proxy parameters are refused: " + problem);
-    return false;
+    return std::nullopt;
   }
   // Checked after the signature, so only Shopify's own timestamp is ever trusted.
   const std::string timestamp = req.get_param_value("timestamp");
@@ -36,9 +36,15 @@ bool Service::proxy_allowed(const Request& req, Response& res) const {
     send_error(res, 401, "stale_request",
                "the app proxy request is not within " + std::to_string(config_.proxy_max_age_s) +
                    " s of the server's clock (timestamp \"" + timestamp.substr(0, 20) + "\")");
-    return false;
+    return std::nullopt;
   }
-  return true;
+  // Signed by Shopify, so it is the shop the request came through.
+  auto shop = shop_hostname(req.get_param_value("shop"));
+  if (!shop) {
+    send_error(res, 400, "invalid_shop", "the signed shop is not a shop hostname", "shop");
+    return std::nullopt;
+  }
+  return shop;
 }
 
 namespace {
@@ -54,19 +60,21 @@ Context storefront_context(const Context& shop) {
 }  // namespace
 
 void Service::proxy_evaluate(const Request& req, Response& res) {
-  if (!proxy_allowed(req, res) || body_too_large(req, res, config_.max_proxy_body_bytes)) return;
-  const auto shop = shop_context();
-  auto cart = parse_cart(req.body, *shop);
+  const auto shop = proxy_shop(req, res);
+  if (!shop || body_too_large(req, res, config_.max_proxy_body_bytes)) return;
+  bool storage_failed = false;
+  const auto shop_facts = shop_context(*shop, storage_failed);
+  if (!shop_facts) return send_error(res, 503, "storage_unavailable", "the context cannot be read");
+  auto cart = parse_cart(req.body, *shop_facts);
   if (!cart) return send_core_error(res, 400, cart.error());
-  const Context context = storefront_context(for_currency(*shop, cart.value().currency));
-  auto programs = store_->list_programs();
+  const Context context = storefront_context(for_currency(*shop_facts, cart.value().currency));
+  auto programs = store_->list_programs(*shop);
   if (!programs) return send_error(res, 503, "storage_unavailable", "programs cannot be read");
   JsonWriter w(1024);
   w.begin_object().key("evaluations").begin_array();
   for (const auto& stored : programs.value()) {
     if (!stored.active) continue;
-    bool storage_failed = false;
-    auto program = this->program(stored.id, stored.version, storage_failed);
+    auto program = this->program(*shop, stored.id, stored.version, storage_failed);
     if (!program) continue;
     auto evaluation = evaluate(*program, cart.value(), context);
     if (!evaluation) return send_core_error(res, 400, evaluation.error());
@@ -76,15 +84,18 @@ void Service::proxy_evaluate(const Request& req, Response& res) {
 }
 
 void Service::proxy_check(const Request& req, Response& res) {
-  if (!proxy_allowed(req, res) || body_too_large(req, res, config_.max_proxy_body_bytes)) return;
-  const auto shop = shop_context();
-  auto cart = parse_cart(req.body, *shop);
-  if (!cart) return send_core_error(res, 400, cart.error());
-  const Context context = storefront_context(for_currency(*shop, cart.value().currency));
+  const auto shop = proxy_shop(req, res);
+  if (!shop || body_too_large(req, res, config_.max_proxy_body_bytes)) return;
   bool storage_failed = false;
-  const OrderVerdict verdict = judge_cart(
-      cart.value(), context,
-      [&](const std::string& id, int64_t version) { return program(id, version, storage_failed); });
+  const auto shop_facts = shop_context(*shop, storage_failed);
+  if (!shop_facts) return send_error(res, 503, "storage_unavailable", "the context cannot be read");
+  auto cart = parse_cart(req.body, *shop_facts);
+  if (!cart) return send_core_error(res, 400, cart.error());
+  const Context context = storefront_context(for_currency(*shop_facts, cart.value().currency));
+  const OrderVerdict verdict =
+      judge_cart(cart.value(), context, [&](const std::string& id, int64_t version) {
+        return program(*shop, id, version, storage_failed);
+      });
   if (storage_failed) return send_error(res, 503, "storage_unavailable", "programs cannot be read");
   res.set_content(to_json(verdict), kJson);
 }

@@ -135,8 +135,8 @@ ComplianceAnswer handle_compliance(Store& store, const std::string& topic,
   return {200, dump(answer)};
 }
 
-Result<std::string> data_requests_answer(Store& store, int limit) {
-  auto requests = store.list_data_requests(limit);
+Result<std::string> data_requests_answer(Store& store, const std::string& shop, int limit) {
+  auto requests = store.list_data_requests(shop, limit);
   if (!requests) return requests.error();
   JsonWriter w(1024);
   w.begin_object().key("data_requests").begin_array();

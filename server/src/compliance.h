@@ -29,8 +29,8 @@ ComplianceAnswer handle_compliance(Store& store, const std::string& topic,
                                    const std::string& header_shop, const std::string& body,
                                    int64_t now_ms);
 
-// GET /admin/data-requests: the newest requests, each with what the store holds of that
+// GET /admin/data-requests: the shop's newest requests, each with what the store holds of that
 // customer now (verdicts of their orders and the edits of those orders).
-Result<std::string> data_requests_answer(Store& store, int limit);
+Result<std::string> data_requests_answer(Store& store, const std::string& shop, int limit);
 
 }  // namespace tiercart::server

@@ -22,7 +22,7 @@ void Metrics::observe_latency(double seconds) {
 }
 
 void Service::metrics_text(const Request& req, Response& res) {
-  if (!admin_allowed(req, res)) return;
+  if (!operator_allowed(req, res)) return;
   std::string out;
   auto line = [&out](const std::string& name, uint64_t value) {
     out += name + " " + std::to_string(value) + "\n";
@@ -55,6 +55,15 @@ void Service::metrics_text(const Request& req, Response& res) {
       "# HELP tiercart_http_connections_refused_total Connections closed at once: over a bound.\n";
   out += "# TYPE tiercart_http_connections_refused_total counter\n";
   line("tiercart_http_connections_refused_total", metrics_.connections_refused);
+  out += "# HELP tiercart_sessions_refused_total Admin calls with a session token refused.\n";
+  out += "# TYPE tiercart_sessions_refused_total counter\n";
+  line("tiercart_sessions_refused_total", metrics_.sessions_refused);
+  out += "# HELP tiercart_shops Shops by install state.\n";
+  out += "# TYPE tiercart_shops gauge\n";
+  for (const char* state : {"installed", "pending", "uninstalled"}) {
+    auto count = store_->count_shops(state);
+    if (count) line(std::string("tiercart_shops{state=\"") + state + "\"}", count.value());
+  }
   if (committer_) {
     out += "# HELP tiercart_commit_batches_total Transactions written by the group commit.\n";
     out += "# TYPE tiercart_commit_batches_total counter\n";

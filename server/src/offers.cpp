@@ -25,7 +25,8 @@ const PostPurchaseOffer* find_offer(const OfferSelection& selection, const std::
 
 }  // namespace
 
-std::optional<Json> PostPurchase::verified_claims(const Request& req, Response& res) {
+std::optional<Json> PostPurchase::verified_claims(const Request& req, Response& res,
+                                                 std::string& shop) {
   if (config_.api_key.empty()) {
     send_error(res, 503, "post_purchase_disabled",
                "no app API key is configured (TIERCART_API_KEY)");
@@ -50,13 +51,23 @@ std::optional<Json> PostPurchase::verified_claims(const Request& req, Response& 
     send_error(res, 401, claims.error().code, claims.error().message, claims.error().path);
     return std::nullopt;
   }
+  // The purchase's shop: its offers, settings and changesets are that shop's.
+  const Json& dest = claims.value().contains("dest") ? claims.value()["dest"] : Json();
+  const auto named = dest.is_string() ? shop_hostname(dest.get<std::string>()) : std::nullopt;
+  if (!named) {
+    send_error(res, 401, "missing_claim", "the token names no shop", "$.dest");
+    return std::nullopt;
+  }
+  shop = *named;
   return std::move(claims).value();
 }
 
-std::optional<OfferSelection> PostPurchase::offers_for(const Result<Order>& purchase,
+std::optional<OfferSelection> PostPurchase::offers_for(const std::string& shop,
+                                                       const Result<Order>& purchase,
                                                        Response& res) {
-  const Settings current = settings();
-  if (!current.offers) {
+  const auto current = settings(shop, res);
+  if (!current) return std::nullopt;
+  if (!current->offers) {
     send_error(res, 404, "no_offers", "no offer catalog is configured");
     return std::nullopt;
   }
@@ -64,7 +75,7 @@ std::optional<OfferSelection> PostPurchase::offers_for(const Result<Order>& purc
     send_core_error(res, 400, purchase.error());
     return std::nullopt;
   }
-  auto saved = store_.get_setting(kContextKey);
+  auto saved = store_.get_setting(shop, kContextKey);
   if (!saved) {
     send_storage_error(res, "read the shop context", saved.error());
     return std::nullopt;
@@ -85,7 +96,7 @@ std::optional<OfferSelection> PostPurchase::offers_for(const Result<Order>& purc
                "$.shop_currency");
     return std::nullopt;
   }
-  auto selection = select_offers(purchase.value(), OrderStatus{}, *current.offers, context.value());
+  auto selection = select_offers(purchase.value(), OrderStatus{}, *current->offers, context.value());
   if (!selection) {
     send_core_error(res, 400, selection.error());
     return std::nullopt;
@@ -95,9 +106,10 @@ std::optional<OfferSelection> PostPurchase::offers_for(const Result<Order>& purc
 
 void PostPurchase::offer(const Request& req, Response& res) {
   if (body_too_large(req, res, config_.max_proxy_body_bytes)) return;
-  auto claims = verified_claims(req, res);
+  std::string shop;
+  auto claims = verified_claims(req, res, shop);
   if (!claims) return;
-  auto offers = offers_for(parse_purchase_token(dump(*claims)), res);
+  auto offers = offers_for(shop, parse_purchase_token(dump(*claims)), res);
   if (!offers) return;
   JsonWriter w(1024);
   w.begin_object();
@@ -108,14 +120,15 @@ void PostPurchase::offer(const Request& req, Response& res) {
 
 void PostPurchase::sign_changeset(const Request& req, Response& res) {
   if (body_too_large(req, res, config_.max_proxy_body_bytes)) return;
-  auto claims = verified_claims(req, res);
+  std::string shop;
+  auto claims = verified_claims(req, res, shop);
   if (!claims) return;
   const Json request = Json::parse(req.body, nullptr, false);
   if (!request.is_object() || !request.contains("offer_id") || !request["offer_id"].is_string()) {
     return send_error(res, 400, "missing_field", "offer_id is required", "$.offer_id");
   }
   const std::string offer_id = request["offer_id"];
-  auto offers = offers_for(parse_purchase_token(dump(*claims)), res);
+  auto offers = offers_for(shop, parse_purchase_token(dump(*claims)), res);
   if (!offers) return;
   const PostPurchaseOffer* offer = find_offer(*offers, offer_id);
   if (!offer) {
@@ -146,7 +159,8 @@ void PostPurchase::sign_changeset(const Request& req, Response& res) {
       .field("sub", reference_id);
   changeset.key("changes").begin_array().raw(changeset_change(*offer)).end_array();
   changeset.end_object();
-  ChangesetRecord record{request_key,
+  ChangesetRecord record{shop,
+                         request_key,
                          reference_id,
                          offer_id,
                          jti,
@@ -193,7 +207,7 @@ void PostPurchase::customer_offers(const Request& req, Response& res) {
   if (!verdict) return;
   auto order = judged_order(*verdict, res);
   if (!order) return;
-  auto offers = offers_for(std::move(*order), res);
+  auto offers = offers_for(caller->shop, std::move(*order), res);
   if (!offers) return;
   res.set_content(to_json(*offers), kJson);
 }

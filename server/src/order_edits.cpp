@@ -73,7 +73,8 @@ std::optional<PostPurchase::Caller> PostPurchase::proxy_caller(const Request& re
                "logged_in_customer_id");
     return std::nullopt;
   }
-  return Caller{req.get_param_value("shop"), *customer};
+  // The guard checked the signature and the shop's spelling; kept as stored, in lower case.
+  return Caller{shop_hostname(req.get_param_value("shop")).value_or(""), *customer};
 }
 
 std::optional<PostPurchase::Caller> PostPurchase::customer_caller(const Request& req,
@@ -159,11 +160,12 @@ void PostPurchase::edit_order(const Caller& caller, int64_t order_id, const std:
     if (edit.edit == "cancel") order.cancelled_at = edit.created_at / 1000;
     if (edit.edit == "address") address = &edit.document;
   }
-  const Settings current = settings();
-  if (!current.policy) {
+  const auto current = settings(shop, res);
+  if (!current) return;
+  if (!current->policy) {
     return send_error(res, 403, "edits_not_configured", "the shop offers no order edits");
   }
-  const EditEligibility eligibility = edit_eligibility(order, *current.policy, now_seconds());
+  const EditEligibility eligibility = edit_eligibility(order, *current->policy, now_seconds());
   if (kind.empty()) {
     JsonWriter w(1024);
     w.begin_object().field("order_id", order_id);
@@ -183,7 +185,7 @@ void PostPurchase::edit_order(const Caller& caller, int64_t order_id, const std:
   if (*requested == EditKind::kAddress) {
     auto typed = parse_address(req.body);
     if (!typed) return send_core_error(res, 400, typed.error());
-    const AddressCheck check = check_address(typed.value(), current.address_options);
+    const AddressCheck check = check_address(typed.value(), current->address_options);
     const std::string problems = to_json(check.problems);
     if (!check.ok) {
       JsonWriter refused(512 + problems.size());
@@ -216,7 +218,7 @@ void PostPurchase::edit_order(const Caller& caller, int64_t order_id, const std:
     }
     auto order = judged_order(*verdict, res);
     if (!order) return;
-    auto offers = offers_for(std::move(*order), res);
+    auto offers = offers_for(shop, std::move(*order), res);
     if (!offers) return;
     const PostPurchaseOffer* offer = nullptr;
     for (const auto& candidate : offers->offers) {

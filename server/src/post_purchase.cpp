@@ -1,5 +1,6 @@
 #include "post_purchase.h"
 
+#include <chrono>
 #include <cstdio>
 
 namespace tiercart::server {
@@ -28,14 +29,14 @@ Result<std::shared_ptr<const EditPolicy>> read_policy(std::string_view text) {
 // no longer reads (saved by another version) is reported and left unset, so that the server
 // still starts and the merchant can save it again.
 template <typename T, typename Read>
-Status load_setting(Store& store, const char* key, T& target, Read read) {
-  auto saved = store.get_setting(key);
+Status load_setting(Store& store, const std::string& shop, const char* key, T& target, Read read) {
+  auto saved = store.get_setting(shop, key);
   if (!saved) return saved.error();
   if (!saved.value()) return true;
   auto value = read(*saved.value());
   if (!value) {
-    std::fprintf(stderr, "tiercart-server: the saved %s is ignored: %s [%s at %s]\n", key,
-                 value.error().message.c_str(), value.error().code.c_str(),
+    std::fprintf(stderr, "tiercart-server: the saved %s of %s is ignored: %s [%s at %s]\n", key,
+                 shop.c_str(), value.error().message.c_str(), value.error().code.c_str(),
                  value.error().path.c_str());
     return true;
   }
@@ -61,23 +62,39 @@ bool same_price(const Json& claimed, const Money& price) {
 }
 
 Result<std::unique_ptr<PostPurchase>> PostPurchase::create(const Config& config, Store& store) {
-  std::unique_ptr<PostPurchase> post(new PostPurchase(config, store));
-  Settings& settings = post->settings_;
-  for (Status loaded :
-       {load_setting(store, kOffersKey, settings.offers, read_offers),
-        load_setting(store, kPolicyKey, settings.policy, read_policy),
-        load_setting(store, kAddressOptionsKey, settings.address_options, parse_address_options)}) {
-    if (!loaded) return loaded.error();
+  return std::unique_ptr<PostPurchase>(new PostPurchase(config, store));
+}
+
+std::optional<PostPurchase::Settings> PostPurchase::settings(const std::string& shop,
+                                                             Response& res) {
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::steady_clock::now().time_since_epoch())
+                          .count();
+  {
+    std::lock_guard<std::mutex> lock(settings_mutex_);
+    auto found = settings_.find(shop);
+    if (found != settings_.end() && now - found->second.loaded_at < kSettingsTtlMs) {
+      return found->second;
+    }
   }
-  return post;
-}
-
-PostPurchase::Settings PostPurchase::settings() const {
+  Settings settings;
+  settings.loaded_at = now;
+  for (Status loaded :
+       {load_setting(store_, shop, kOffersKey, settings.offers, read_offers),
+        load_setting(store_, shop, kPolicyKey, settings.policy, read_policy),
+        load_setting(store_, shop, kAddressOptionsKey, settings.address_options,
+                     parse_address_options)}) {
+    if (!loaded) {
+      send_storage_error(res, "read the shop's settings", loaded.error());
+      return std::nullopt;
+    }
+  }
   std::lock_guard<std::mutex> lock(settings_mutex_);
-  return settings_;
+  settings_[shop] = settings;
+  return settings;
 }
 
-void PostPurchase::routes(http::Router& router, Guard proxy_allowed, Guard admin_allowed) {
+void PostPurchase::routes(http::Router& router, Guard proxy_shop, Guard admin_shop) {
   // The post-purchase extension runs in Shopify's checkout, on another origin, and the
   // customer account extension on Shopify's: every answer they get, refusals included, carries
   // the CORS headers, or their browser hides it from them. The HTTP layer's own refusals (no
@@ -101,9 +118,9 @@ void PostPurchase::routes(http::Router& router, Guard proxy_allowed, Guard admin
                sign_changeset(req, res);
              }));
 
-  auto proxied = [this, proxy_allowed](void (PostPurchase::*method)(const Request&, Response&)) {
-    return http::Handler([this, proxy_allowed, method](const Request& req, Response& res) {
-      if (proxy_allowed(req, res)) (this->*method)(req, res);
+  auto proxied = [this, proxy_shop](void (PostPurchase::*method)(const Request&, Response&)) {
+    return http::Handler([this, proxy_shop, method](const Request& req, Response& res) {
+      if (proxy_shop(req, res)) (this->*method)(req, res);
     });
   };
   router.add("GET", R"(/apps/tiercart/orders/(\d{1,18})/edits)", proxied(&PostPurchase::edit));
@@ -133,27 +150,25 @@ void PostPurchase::routes(http::Router& router, Guard proxy_allowed, Guard admin
              customer(&PostPurchase::customer_edit));
 
   // The merchant's settings: read by the core's parsers, saved, then used at once.
-  auto setting = [this, admin_allowed](const char* key, auto field, auto read) {
+  auto setting = [this, admin_shop](const char* key, auto read) {
     return http::Handler([=](const Request& req, Response& res) {
-      if (!admin_allowed(req, res) || body_too_large(req, res, config_.max_admin_body_bytes))
-        return;
+      const auto shop = admin_shop(req, res);
+      if (!shop || body_too_large(req, res, config_.max_admin_body_bytes)) return;
       auto value = read(req.body);
       if (!value) return send_core_error(res, 400, value.error());
-      auto saved = store_.put_setting(key, req.body);
+      auto saved = store_.put_setting(*shop, key, req.body);
       if (!saved) return send_storage_error(res, key, saved.error());
       {
         std::lock_guard<std::mutex> lock(settings_mutex_);
-        settings_.*field = std::move(value).value();
+        settings_.erase(*shop);  // read again, as saved, on next use
       }
       res.set_content("{\"saved\":true}", kJson);
     });
   };
-  router.add("PUT", "/admin/post-purchase/offers",
-             setting(kOffersKey, &Settings::offers, read_offers));
-  router.add("PUT", "/admin/post-purchase/edit-policy",
-             setting(kPolicyKey, &Settings::policy, read_policy));
+  router.add("PUT", "/admin/post-purchase/offers", setting(kOffersKey, read_offers));
+  router.add("PUT", "/admin/post-purchase/edit-policy", setting(kPolicyKey, read_policy));
   router.add("PUT", "/admin/post-purchase/address-options",
-             setting(kAddressOptionsKey, &Settings::address_options, parse_address_options));
+             setting(kAddressOptionsKey, parse_address_options));
 }
 
 }  // namespace tiercart::server

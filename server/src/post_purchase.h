@@ -10,6 +10,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -28,13 +29,15 @@ namespace tiercart::server {
 
 class PostPurchase {
  public:
-  using Guard = std::function<bool(const http::Request&, http::Response&)>;
+  // The shop a request acts for, once its signature or token is checked; nothing when it
+  // was refused (an answer already sent).
+  using Guard = std::function<std::optional<std::string>(const http::Request&, http::Response&)>;
 
-  // `store` outlives this object. Reads the saved catalog, policy and address options.
+  // `store` outlives this object.
   static Result<std::unique_ptr<PostPurchase>> create(const Config& config, Store& store);
 
-  // Registers the routes; `proxy_allowed` and `admin_allowed` are the service's checks.
-  void routes(http::Router& router, Guard proxy_allowed, Guard admin_allowed);
+  // Registers the routes; `proxy_shop` and `admin_shop` are the service's checks.
+  void routes(http::Router& router, Guard proxy_shop, Guard admin_shop);
 
  private:
   PostPurchase(const Config& config, Store& store) : config_(config), store_(store) {}
@@ -44,10 +47,13 @@ class PostPurchase {
   void sign_changeset(const http::Request& req, http::Response& res);
   void customer_offers(const http::Request& req, http::Response& res);
   // The verified claims of the Authorization bearer token, or an answer already sent.
-  std::optional<Json> verified_claims(const http::Request& req, http::Response& res);
-  // The offers for a purchase as the core read it, or an answer already sent: 404 when no
-  // catalog is set, 400 for a purchase the core could not read or price.
-  std::optional<OfferSelection> offers_for(const Result<Order>& purchase, http::Response& res);
+  // `shop` is the shop its `dest` names.
+  std::optional<Json> verified_claims(const http::Request& req, http::Response& res,
+                                      std::string& shop);
+  // The shop's offers for a purchase as the core read it, or an answer already sent: 404
+  // when no catalog is set, 400 for a purchase the core could not read or price.
+  std::optional<OfferSelection> offers_for(const std::string& shop, const Result<Order>& purchase,
+                                           http::Response& res);
 
   // order_edits.cpp
   // GET .../edits: what may still change; POST .../address or .../cancel: the change.
@@ -75,18 +81,22 @@ class PostPurchase {
   void edit_order(const Caller& caller, int64_t order_id, const std::string& kind,
                   const http::Request& req, http::Response& res);
 
-  // The merchant's settings, as the core read them when they were saved.
+  // A shop's settings, as the core read them when they were saved.
   struct Settings {
     std::shared_ptr<const OfferCatalog> offers;  // docs/post-purchase.md 1.1
     std::shared_ptr<const EditPolicy> policy;    // 2
     AddressOptions address_options;              // 3
+    int64_t loaded_at = 0;                       // steady milliseconds
   };
-  Settings settings() const;
+  // Read from the store, cached for kSettingsTtlMs (settings saved through another server
+  // process are seen within that time); nothing when the store cannot be read (answered 503).
+  std::optional<Settings> settings(const std::string& shop, http::Response& res);
+  static constexpr int64_t kSettingsTtlMs = 2000;
 
   const Config& config_;
   Store& store_;
-  mutable std::mutex settings_mutex_;
-  Settings settings_;
+  std::mutex settings_mutex_;
+  std::map<std::string, Settings> settings_;
 };
 
 // Whether a price a client says it showed (`{"amount": minor units, "currency": "USD"}`) is

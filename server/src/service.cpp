@@ -8,6 +8,7 @@
 
 #include "admin_page.h"
 #include "compliance.h"
+#include "install.h"
 #include "post_purchase.h"
 #include "responses.h"
 
@@ -59,9 +60,11 @@ Result<Context> parse_shop_context(std::string_view document) {
 }
 
 Result<std::unique_ptr<Service>> Service::create(Config config) {
-  auto store = open_store(config.database);
+  OpenOptions options;
+  options.legacy_shop = config.legacy_shop;
+  auto store = open_store(config.database, options);
   if (!store) return store.error();
-  auto writer_store = open_store(config.database);
+  auto writer_store = open_store(config.database, options);
   if (!writer_store) return writer_store.error();
   std::unique_ptr<Service> service(
       new Service(std::move(config), std::move(store).value(), std::move(writer_store).value()));
@@ -71,19 +74,15 @@ Result<std::unique_ptr<Service>> Service::create(Config config) {
   service->post_purchase_->routes(
       service->router_,
       [s = service.get()](const http::Request& req, http::Response& res) {
-        return s->proxy_allowed(req, res);
+        return s->proxy_shop(req, res);
       },
       [s = service.get()](const http::Request& req, http::Response& res) {
-        return s->admin_allowed(req, res);
+        return s->admin_shop(req, res);
       });
-  // The shop context saved by the admin API, if any.
-  auto saved = service->store_->get_setting(kContextKey);
-  if (!saved) return saved.error();
-  if (saved.value()) {
-    auto context = parse_shop_context(*saved.value());
-    if (!context) return context.error();
-    service->context_ = std::make_shared<const Context>(std::move(context).value());
-  }
+  auto install = Install::create(service->config_, *service->store_);
+  if (!install) return install.error();
+  service->install_ = std::move(install).value();
+  service->install_->routes(service->router_);
   return service;
 }
 
@@ -91,8 +90,7 @@ Service::Service(Config config, std::unique_ptr<Store> store, std::unique_ptr<St
     : config_(std::move(config)),
       store_(std::move(store)),
       writer_store_(std::move(writer_store)),
-      committer_(std::make_unique<GroupCommitter>(*writer_store_, config_.max_batch)),
-      context_(std::make_shared<const Context>()) {
+      committer_(std::make_unique<GroupCommitter>(*writer_store_, config_.max_batch)) {
   routes();
 }
 
@@ -106,6 +104,7 @@ void Service::routes() {
   };
   router.add("POST", "/webhooks/orders/create", to(&Service::webhook));
   router.add("POST", "/webhooks/compliance", to(&Service::compliance_webhook));
+  router.add("POST", "/webhooks/app/uninstalled", to(&Service::uninstalled_webhook));
   for (const char* topic : kComplianceTopics) {
     router.add("POST", std::string("/webhooks/") + topic, to(&Service::compliance_webhook));
   }
@@ -120,6 +119,7 @@ void Service::routes() {
   router.add("PUT", "/admin/context", to(&Service::put_context));
   router.add("GET", "/admin/verdicts", to(&Service::list_verdicts));
   router.add("GET", "/admin/data-requests", to(&Service::list_data_requests));
+  router.add("GET", "/admin/shop", to(&Service::shop_state));
   router.add("GET", "/metrics", to(&Service::metrics_text));
   router.add("GET", "/healthz", to(&Service::healthz));
   add_admin_page_routes(router, config_);
@@ -162,18 +162,19 @@ void Service::stop() {
   // The handlers have finished their requests; the committer drains what is queued.
   if (http_) http_->stop();
   committer_.reset();
+  install_.reset();
 }
 
 std::size_t Service::open_connections() const { return http_ ? http_->open_connections() : 0; }
 
-std::shared_ptr<const Program> Service::program(const std::string& id, int64_t version,
-                                                bool& storage_failed) {
-  const auto key = std::make_pair(id, version);
+std::shared_ptr<const Program> Service::program(const std::string& shop, const std::string& id,
+                                                int64_t version, bool& storage_failed) {
+  auto key = std::make_tuple(shop, id, version);
   {
     std::lock_guard<std::mutex> lock(programs_mutex_);
     if (auto found = programs_.find(key); found != programs_.end()) return found->second;
   }
-  auto stored = store_->find_program(id, version);
+  auto stored = store_->find_program(shop, id, version);
   if (!stored) {
     storage_failed = true;
     return nullptr;
@@ -183,12 +184,36 @@ std::shared_ptr<const Program> Service::program(const std::string& id, int64_t v
   if (!parsed) return nullptr;  // cannot happen: saved programs were parsed first
   auto shared = std::make_shared<const Program>(std::move(parsed).value());
   std::lock_guard<std::mutex> lock(programs_mutex_);
-  return programs_.emplace(key, std::move(shared)).first->second;
+  return programs_.emplace(std::move(key), std::move(shared)).first->second;
 }
 
-std::shared_ptr<const Context> Service::shop_context() const {
-  std::lock_guard<std::mutex> lock(context_mutex_);
-  return context_;
+std::shared_ptr<const Context> Service::shop_context(const std::string& shop,
+                                                     bool& storage_failed) {
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::steady_clock::now().time_since_epoch())
+                          .count();
+  {
+    std::lock_guard<std::mutex> lock(contexts_mutex_);
+    auto found = contexts_.find(shop);
+    if (found != contexts_.end() && now - found->second.loaded_at < kContextTtlMs) {
+      return found->second.context;
+    }
+  }
+  auto saved = store_->get_setting(shop, kContextKey);
+  if (!saved) {
+    storage_failed = true;
+    return nullptr;
+  }
+  auto context = std::make_shared<const Context>();
+  if (saved.value()) {
+    // Saved through PUT /admin/context, which read it first; one this core no longer reads
+    // is left out (an empty context) rather than failing every webhook of the shop.
+    auto parsed = parse_shop_context(*saved.value());
+    if (parsed) context = std::make_shared<const Context>(std::move(parsed).value());
+  }
+  std::lock_guard<std::mutex> lock(contexts_mutex_);
+  contexts_[shop] = CachedContext{context, now};
+  return context;
 }
 
 }  // namespace tiercart::server

@@ -10,7 +10,9 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <optional>
 #include <thread>
+#include <tuple>
 #include <utility>
 
 #include "config.h"
@@ -22,6 +24,7 @@
 namespace tiercart::server {
 
 class PostPurchase;
+class Install;
 
 // Counters for GET /metrics (Prometheus text format).
 struct Metrics {
@@ -29,6 +32,7 @@ struct Metrics {
       webhooks_invalid{0}, webhooks_failed{0}, verdicts_flagged{0};
   std::atomic<uint64_t> responses_2xx{0}, responses_4xx{0}, responses_5xx{0};
   std::atomic<uint64_t> connections_refused{0};  // over a connection bound
+  std::atomic<uint64_t> sessions_refused{0};     // admin calls with a bad session token
   // customers/data_request, customers/redact, shop/redact (kComplianceTopics' order).
   std::atomic<uint64_t> compliance_handled[3] = {};
   // Webhook handling time, signature check to response, in cumulative buckets.
@@ -68,6 +72,8 @@ class Service {
   bool signed_by_shopify(const http::Request& req, http::Response& res);
   void webhook(const http::Request& req, http::Response& res);
   void compliance_webhook(const http::Request& req, http::Response& res);
+  void uninstalled_webhook(const http::Request& req, http::Response& res);
+  void shop_state(const http::Request& req, http::Response& res);
   void list_data_requests(const http::Request& req, http::Response& res);
   void proxy_evaluate(const http::Request& req, http::Response& res);
   void proxy_check(const http::Request& req, http::Response& res);
@@ -80,14 +86,22 @@ class Service {
   void metrics_text(const http::Request& req, http::Response& res);
   void healthz(const http::Request& req, http::Response& res);
 
-  bool admin_allowed(const http::Request& req, http::Response& res) const;
-  bool proxy_allowed(const http::Request& req, http::Response& res) const;
+  // The shop an admin call acts on: the `dest` of an App Bridge session token, or, with the
+  // operator token, its `shop` parameter. Nothing (an answer already sent) otherwise.
+  std::optional<std::string> admin_shop(const http::Request& req, http::Response& res);
+  std::optional<std::string> session_shop(const std::string& token, http::Response& res);
+  // The operator token (TIERCART_ADMIN_TOKEN): /metrics, and admin calls naming a shop.
+  bool operator_allowed(const http::Request& req, http::Response& res) const;
+  // The shop of a signed app proxy request; nothing (an answer already sent) otherwise.
+  std::optional<std::string> proxy_shop(const http::Request& req, http::Response& res) const;
 
-  // A stored program version, parsed once: versions never change, so the cache is never stale.
-  // `storage_failed` is set when the store could not be asked.
-  std::shared_ptr<const Program> program(const std::string& id, int64_t version,
-                                         bool& storage_failed);
-  std::shared_ptr<const Context> shop_context() const;
+  // A stored program version of a shop, parsed once: versions never change, so the cache is
+  // never stale. `storage_failed` is set when the store could not be asked.
+  std::shared_ptr<const Program> program(const std::string& shop, const std::string& id,
+                                         int64_t version, bool& storage_failed);
+  // The shop's context as saved (an empty one when none is), cached for kContextTtlMs: a
+  // context saved through another server process is seen within that time.
+  std::shared_ptr<const Context> shop_context(const std::string& shop, bool& storage_failed);
 
   Config config_;
   std::unique_ptr<Store> store_;
@@ -96,13 +110,19 @@ class Service {
   http::Router router_;  // filled by the constructor and PostPurchase, handed to http_ by start()
   std::unique_ptr<http::Server> http_;
   std::unique_ptr<PostPurchase> post_purchase_;  // post_purchase.h: offers, changesets, edits
+  std::unique_ptr<Install> install_;             // install.h: OAuth, tokens, their refresh
   int port_ = 0;
   Metrics metrics_;
 
   std::mutex programs_mutex_;
-  std::map<std::pair<std::string, int64_t>, std::shared_ptr<const Program>> programs_;
-  mutable std::mutex context_mutex_;
-  std::shared_ptr<const Context> context_;  // the shop's catalog facts, rates, formats
+  std::map<std::tuple<std::string, std::string, int64_t>, std::shared_ptr<const Program>> programs_;
+  struct CachedContext {
+    std::shared_ptr<const Context> context;  // the shop's catalog facts, rates, formats
+    int64_t loaded_at = 0;                   // steady milliseconds
+  };
+  static constexpr int64_t kContextTtlMs = 2000;
+  std::mutex contexts_mutex_;
+  std::map<std::string, CachedContext> contexts_;
 };
 
 }  // namespace tiercart::server

@@ -4,6 +4,8 @@
 
 #include <cstdlib>
 
+#include "responses.h"
+
 namespace tiercart::server {
 
 std::string ids_to_text(const std::vector<int64_t>& ids) {
@@ -31,13 +33,37 @@ std::vector<int64_t> ids_from_text(const std::string& text) {
   return ids;
 }
 
-Result<std::unique_ptr<Store>> open_store(const std::string& url) {
-  if (url.rfind("postgres://", 0) == 0 || url.rfind("postgresql://", 0) == 0) {
-    return open_postgres(url);
+Result<std::string> legacy_owner(const OpenOptions& options,
+                                 const std::vector<std::string>& verdict_shops,
+                                 int64_t unowned_rows) {
+  if (!options.legacy_shop.empty()) {
+    // The name is written into the migration's SQL: only a shop hostname passes.
+    auto shop = shop_hostname(options.legacy_shop);
+    if (!shop) {
+      return make_error("invalid_config",
+                        "--legacy-shop must be a shop's myshopify.com hostname", "legacy_shop");
+    }
+    return *shop;
   }
-  if (url.rfind("sqlite:", 0) == 0) return open_sqlite(url.substr(7));
+  if (unowned_rows == 0) return std::string();
+  if (verdict_shops.size() == 1) {
+    if (auto shop = shop_hostname(verdict_shops.front())) return *shop;
+  }
+  return make_error("migration_needs_shop",
+                    "this database holds programs or settings of a single-shop server and " +
+                        std::string(verdict_shops.empty() ? "no verdict names its shop"
+                                                          : "its verdicts name several shops") +
+                        ": start once with --legacy-shop SHOP.myshopify.com (TIERCART_LEGACY_SHOP)",
+                    "legacy_shop");
+}
+
+Result<std::unique_ptr<Store>> open_store(const std::string& url, const OpenOptions& options) {
+  if (url.rfind("postgres://", 0) == 0 || url.rfind("postgresql://", 0) == 0) {
+    return open_postgres(url, options);
+  }
+  if (url.rfind("sqlite:", 0) == 0) return open_sqlite(url.substr(7), options);
   if (url.empty()) return make_error("invalid_config", "no database given");
-  return open_sqlite(url);
+  return open_sqlite(url, options);
 }
 
 }  // namespace tiercart::server

@@ -1,6 +1,9 @@
-// Durable storage of verdicts, program versions and the shop context. Two backends with one
-// contract: SQLite (embedded, the default) and PostgreSQL (a postgres:// URL). The same
-// storage tests (tests/server/storage_test.cpp) run against both.
+// Durable storage of verdicts, program versions, each shop's context and install state. Two
+// backends with one contract: SQLite (embedded, the default) and PostgreSQL (a postgres://
+// URL). The same storage tests (tests/server/storage_test.cpp) run against both.
+//
+// Every row belongs to a shop, and every call that reads or changes rows names the shop:
+// no call can reach another shop's rows (docs/server.md, "Many shops").
 //
 // A Store is safe to call from several threads (each instance serialises its calls on one
 // connection). The server opens two: one owned by the group-commit writer, one for the rest,
@@ -42,11 +45,13 @@ struct StoredVerdict {
 };
 
 struct VerdictQuery {
+  std::string shop;
   bool flagged_only = false;
   int limit = 100;
 };
 
 struct ProgramRecord {
+  std::string shop;
   std::string id;
   int64_t version = 0;
   std::string document;  // the program JSON as saved
@@ -58,6 +63,7 @@ struct ProgramRecord {
 // "Post-purchase"). Two unique keys make acceptance idempotent: the request key (one answer
 // per incoming token) and (reference_id, offer_id) (one change per offer and purchase).
 struct ChangesetRecord {
+  std::string shop;
   std::string request_key;   // the incoming token's jti, or a digest of the whole token
   std::string reference_id;  // the initial purchase: the incoming token's `sub`
   std::string offer_id;
@@ -97,6 +103,23 @@ struct Erasure {
   int64_t data_requests = 0;
 };
 
+// What the server knows of a shop's install. Tokens are sealed (token_crypt.h) before they
+// reach the store: the store never holds one in the clear.
+struct ShopRecord {
+  std::string shop;
+  // "pending": seen (a session token, a webhook) with no access token yet; "installed";
+  // "uninstalled": app/uninstalled arrived, the tokens are gone.
+  std::string state = "pending";
+  std::string access_token;   // sealed; empty: none
+  std::string refresh_token;  // sealed; empty: none (a non-expiring token)
+  std::string scope;
+  int64_t access_expires_at = 0;   // Unix milliseconds; 0: does not expire
+  int64_t refresh_expires_at = 0;  // Unix milliseconds; 0: unknown or none
+  int64_t installed_at = 0;
+  int64_t updated_at = 0;
+  std::string last_error;  // why the last token exchange or refresh failed (a code, no secret)
+};
+
 // Ok is Result<bool>'s value when there is nothing else to say.
 using Status = Result<bool>;
 
@@ -109,28 +132,34 @@ class Store {
   // back what is stored for the others. When this returns, the new records are durable.
   virtual Result<std::vector<StoredVerdict>> record_verdicts(
       const std::vector<VerdictRecord>& batch) = 0;
-  virtual Result<std::optional<VerdictRecord>> find_verdict(const std::string& webhook_id) = 0;
-  // Flagged (not earned) first, then newest first.
+  virtual Result<std::optional<VerdictRecord>> find_verdict(const std::string& shop,
+                                                            const std::string& webhook_id) = 0;
+  // The shop's verdicts: flagged (not earned) first, then newest first.
   virtual Result<std::vector<VerdictRecord>> list_verdicts(const VerdictQuery& query) = 0;
-  virtual Result<int64_t> count_verdicts(bool flagged_only) = 0;
+  virtual Result<int64_t> count_verdicts(const std::string& shop, bool flagged_only) = 0;
 
   // Program versions are immutable: false when (id, version) is already stored.
   virtual Result<bool> add_program(const ProgramRecord& program) = 0;
-  virtual Result<std::optional<ProgramRecord>> find_program(const std::string& id,
+  virtual Result<std::optional<ProgramRecord>> find_program(const std::string& shop,
+                                                            const std::string& id,
                                                             int64_t version) = 0;
-  // Every version of every program (documents included), by id then version.
-  virtual Result<std::vector<ProgramRecord>> list_programs() = 0;
+  // Every version of every program of the shop (documents included), by id then version.
+  virtual Result<std::vector<ProgramRecord>> list_programs(const std::string& shop) = 0;
   // Makes `version` the one active version of `id`; false when that version is not stored.
-  virtual Result<bool> activate_program(const std::string& id, int64_t version) = 0;
+  virtual Result<bool> activate_program(const std::string& shop, const std::string& id,
+                                        int64_t version) = 0;
 
-  // Small named documents (the shop context).
-  virtual Status put_setting(const std::string& key, const std::string& value) = 0;
-  virtual Result<std::optional<std::string>> get_setting(const std::string& key) = 0;
+  // Small named documents of a shop (its context).
+  virtual Status put_setting(const std::string& shop, const std::string& key,
+                             const std::string& value) = 0;
+  virtual Result<std::optional<std::string>> get_setting(const std::string& shop,
+                                                         const std::string& key) = 0;
 
   // Post-purchase: stores `changeset` unless its request key or its (reference, offer) pair
   // is stored already, in which case the stored one comes back with existing = true.
   virtual Result<StoredChangeset> record_changeset(const ChangesetRecord& changeset) = 0;
-  virtual Result<int64_t> count_changesets(const std::string& reference_id) = 0;
+  virtual Result<int64_t> count_changesets(const std::string& shop,
+                                           const std::string& reference_id) = 0;
 
   // Order edits, oldest first; and the first verdict stored for an order (its orders/create).
   virtual Status add_order_edit(const OrderEditRecord& edit) = 0;
@@ -146,16 +175,47 @@ class Store {
   virtual Result<Erasure> erase_customer(const std::string& shop,
                                          std::optional<int64_t> customer_id,
                                          const std::vector<int64_t>& orders) = 0;
-  // shop/redact: every verdict, order edit and data request of the shop.
+  // shop/redact: every row of the shop: verdicts, order edits, data requests, programs,
+  // settings, changesets and its install record.
   virtual Result<Erasure> erase_shop(const std::string& shop) = 0;
   // Stored once per (shop, request id); false when it was stored before.
   virtual Result<bool> add_data_request(const DataRequestRecord& request) = 0;
   // Newest first.
-  virtual Result<std::vector<DataRequestRecord>> list_data_requests(int limit) = 0;
+  virtual Result<std::vector<DataRequestRecord>> list_data_requests(const std::string& shop,
+                                                                     int limit) = 0;
   // The verdicts of the customer's orders (by customer id) and of `orders`, oldest first.
   virtual Result<std::vector<VerdictRecord>> customer_verdicts(
       const std::string& shop, std::optional<int64_t> customer_id,
       const std::vector<int64_t>& orders) = 0;
+
+  // Install state. A shop is recorded once seen (pending); tokens replace the earlier ones.
+  virtual Result<std::optional<ShopRecord>> find_shop(const std::string& shop) = 0;
+  // Inserts a pending record unless the shop has one; true when inserted.
+  virtual Result<bool> note_shop(const std::string& shop, int64_t now) = 0;
+  // Stores the shop's (sealed) tokens and marks it installed.
+  virtual Status save_tokens(const ShopRecord& record) = 0;
+  virtual Status set_shop_error(const std::string& shop, const std::string& error,
+                                int64_t now) = 0;
+  // app/uninstalled: forgets the tokens, marks the shop uninstalled; false when it had no
+  // record. Its verdicts stay until shop/redact.
+  virtual Result<bool> uninstall_shop(const std::string& shop, int64_t now) = 0;
+  // Shops whose access token expires before `before` and that hold a refresh token.
+  virtual Result<std::vector<std::string>> shops_to_refresh(int64_t before, int limit) = 0;
+  virtual Result<int64_t> count_shops(const std::string& state) = 0;
+  // A lease serialises token work (exchange, refresh) for one shop over every server
+  // process sharing the database: true when `owner` holds it until `until`. An expired
+  // lease (its holder died) is taken over.
+  virtual Result<bool> take_token_lease(const std::string& shop, const std::string& owner,
+                                        int64_t now, int64_t until) = 0;
+  virtual Status release_token_lease(const std::string& shop, const std::string& owner) = 0;
+
+  // The authorization code grant's `state` nonces: stored when issued, consumed once.
+  virtual Status add_oauth_state(const std::string& state, const std::string& shop,
+                                 int64_t now) = 0;
+  // True when `state` was issued for `shop` at or after `issued_after` and not used before;
+  // it is deleted either way, so a second use fails.
+  virtual Result<bool> consume_oauth_state(const std::string& state, const std::string& shop,
+                                           int64_t issued_after) = 0;
 
   virtual Status ping() = 0;
 };
@@ -165,12 +225,29 @@ class Store {
 std::string ids_to_text(const std::vector<int64_t>& ids);
 std::vector<int64_t> ids_from_text(const std::string& text);
 
+// How a store is opened.
+struct OpenOptions {
+  // A database written by the single-shop server holds programs, settings and changesets
+  // without a shop; the migration to many shops gives them to this shop. Empty: the one shop
+  // its verdicts name, and an error when they name none or several.
+  std::string legacy_shop;
+};
+
+// The schema's migrations, in order; a database records the ones it has had.
+inline constexpr int kSchemaVersion = 2;
+
 // "postgres://..." or "postgresql://..." opens PostgreSQL; "sqlite:PATH" or a plain PATH
-// opens (and creates) an SQLite file. The schema is created when missing, and a database
-// from an earlier version gains the columns added since (verdicts.customer_id,
-// verdicts.order_lines).
-Result<std::unique_ptr<Store>> open_store(const std::string& url);
-Result<std::unique_ptr<Store>> open_sqlite(const std::string& path);
-Result<std::unique_ptr<Store>> open_postgres(const std::string& url);
+// opens (and creates) an SQLite file. The schema is created when missing and migrated in
+// place when older (docs/server.md, "Migrating to many shops"), in one transaction, by one
+// process at a time.
+Result<std::unique_ptr<Store>> open_store(const std::string& url, const OpenOptions& options = {});
+Result<std::unique_ptr<Store>> open_sqlite(const std::string& path, const OpenOptions& options);
+Result<std::unique_ptr<Store>> open_postgres(const std::string& url, const OpenOptions& options);
+
+// The shop the migration gives unowned rows: `options.legacy_shop`, else the one shop in
+// `verdict_shops`; an error when unowned rows exist and neither names exactly one shop.
+Result<std::string> legacy_owner(const OpenOptions& options,
+                                 const std::vector<std::string>& verdict_shops,
+                                 int64_t unowned_rows);
 
 }  // namespace tiercart::server

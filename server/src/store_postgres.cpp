@@ -14,7 +14,9 @@
 namespace tiercart::server {
 namespace {
 
-constexpr const char* kSchema = R"sql(
+// Migration 1: the schema of the single-shop server, as it stood (created when missing, so a
+// database from before schema_migrations existed passes through it unchanged).
+constexpr const char* kSingleShopSchema = R"sql(
 CREATE TABLE IF NOT EXISTS verdicts (
   webhook_id  TEXT PRIMARY KEY,
   shop        TEXT NOT NULL,
@@ -74,6 +76,49 @@ CREATE TABLE IF NOT EXISTS data_requests (
 );
 )sql";
 
+// Migration 2: every row belongs to a shop (docs/server.md, "Migrating to many shops"). The
+// rows already there get the legacy owner, @LEGACY@ below, written in by the caller: a
+// checked shop hostname. The keys change in place.
+constexpr const char* kManyShopsMigration = R"sql(
+ALTER TABLE programs ADD COLUMN shop TEXT;
+UPDATE programs SET shop = '@LEGACY@';
+ALTER TABLE programs ALTER COLUMN shop SET NOT NULL;
+ALTER TABLE programs DROP CONSTRAINT programs_pkey;
+ALTER TABLE programs ADD PRIMARY KEY (shop, id, version);
+ALTER TABLE settings ADD COLUMN shop TEXT;
+UPDATE settings SET shop = '@LEGACY@';
+ALTER TABLE settings ALTER COLUMN shop SET NOT NULL;
+ALTER TABLE settings DROP CONSTRAINT settings_pkey;
+ALTER TABLE settings ADD PRIMARY KEY (shop, key);
+ALTER TABLE changesets ADD COLUMN shop TEXT;
+UPDATE changesets SET shop = '@LEGACY@';
+ALTER TABLE changesets ALTER COLUMN shop SET NOT NULL;
+ALTER TABLE changesets DROP CONSTRAINT changesets_reference_id_offer_id_key;
+ALTER TABLE changesets ADD CONSTRAINT changesets_offer_once UNIQUE (shop, reference_id, offer_id);
+DROP INDEX IF EXISTS verdicts_flagged_first;
+CREATE INDEX verdicts_by_shop ON verdicts (shop, earned, received_at DESC);
+CREATE INDEX data_requests_by_shop ON data_requests (shop, received_at DESC);
+CREATE TABLE shops (
+  shop               TEXT PRIMARY KEY,
+  state              TEXT NOT NULL,
+  access_token       TEXT,
+  refresh_token      TEXT,
+  scope              TEXT,
+  access_expires_at  BIGINT NOT NULL DEFAULT 0,
+  refresh_expires_at BIGINT NOT NULL DEFAULT 0,
+  installed_at       BIGINT NOT NULL DEFAULT 0,
+  updated_at         BIGINT NOT NULL,
+  last_error         TEXT,
+  lease_owner        TEXT,
+  lease_until        BIGINT NOT NULL DEFAULT 0
+);
+CREATE TABLE oauth_states (
+  state      TEXT PRIMARY KEY,
+  shop       TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+)sql";
+
 constexpr const char* kVerdictColumns =
     "webhook_id, shop, order_id, earned, verdict, tags, received_at, customer_id, order_lines";
 
@@ -119,6 +164,7 @@ VerdictRecord read_verdict(const Rows& rows, int row) {
 
 ProgramRecord read_program(const Rows& rows, int row) {
   ProgramRecord program;
+  program.shop = rows.text(row, 5);
   program.id = rows.text(row, 0);
   program.version = rows.integer(row, 1);
   program.document = rows.text(row, 2);
@@ -166,6 +212,8 @@ class PostgresStore final : public Store {
     // DO NOTHING (unlike DO UPDATE) accepts the same key twice in one statement: the first
     // row wins, which is the order in which the deliveries were queued.
     insert += " ON CONFLICT (webhook_id) DO NOTHING RETURNING webhook_id";
+    // A webhook id is Shopify's and unique over every shop: a stored row is read back only
+    // when it is the same shop's.
     if (!command("BEGIN")) return error("begin");
     Rows inserted(run(insert, values));
     if (!inserted.ok()) return rollback("insert verdicts");
@@ -189,6 +237,13 @@ class PostgresStore final : public Store {
       for (int row = 0; row < rows.size(); ++row) {
         VerdictRecord record = read_verdict(rows, row);
         existing.emplace(record.webhook_id, std::move(record));
+      }
+      for (const auto& r : batch) {
+        auto found = existing.find(r.webhook_id);
+        if (found != existing.end() && found->second.shop != r.shop) {
+          command("ROLLBACK");
+          return make_error("storage_error", "webhook id stored for another shop");
+        }
       }
     }
     if (!command("COMMIT")) return rollback("commit");
@@ -218,10 +273,12 @@ class PostgresStore final : public Store {
     return stored;
   }
 
-  Result<std::optional<VerdictRecord>> find_verdict(const std::string& webhook_id) override {
+  Result<std::optional<VerdictRecord>> find_verdict(const std::string& shop,
+                                                    const std::string& webhook_id) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    Rows rows(run(std::string("SELECT ") + kVerdictColumns + " FROM verdicts WHERE webhook_id = $1",
-                  {webhook_id}));
+    Rows rows(run(std::string("SELECT ") + kVerdictColumns +
+                      " FROM verdicts WHERE webhook_id = $1 AND shop = $2",
+                  {webhook_id, shop}));
     if (!rows.ok()) return error("find verdict");
     if (rows.size() == 0) return std::optional<VerdictRecord>();
     return std::optional<VerdictRecord>(read_verdict(rows, 0));
@@ -230,19 +287,19 @@ class PostgresStore final : public Store {
   Result<std::vector<VerdictRecord>> list_verdicts(const VerdictQuery& query) override {
     std::lock_guard<std::mutex> lock(mutex_);
     Rows rows(run(std::string("SELECT ") + kVerdictColumns +
-                      " FROM verdicts WHERE ($1::int = 0 OR earned = 0)"
+                      " FROM verdicts WHERE shop = $3 AND ($1::int = 0 OR earned = 0)"
                       " ORDER BY earned ASC, received_at DESC, webhook_id ASC LIMIT $2",
-                  {query.flagged_only ? "1" : "0", std::to_string(query.limit)}));
+                  {query.flagged_only ? "1" : "0", std::to_string(query.limit), query.shop}));
     if (!rows.ok()) return error("list verdicts");
     std::vector<VerdictRecord> records;
     for (int row = 0; row < rows.size(); ++row) records.push_back(read_verdict(rows, row));
     return records;
   }
 
-  Result<int64_t> count_verdicts(bool flagged_only) override {
+  Result<int64_t> count_verdicts(const std::string& shop, bool flagged_only) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    Rows rows(run("SELECT COUNT(*) FROM verdicts WHERE ($1::int = 0 OR earned = 0)",
-                  {flagged_only ? "1" : "0"}));
+    Rows rows(run("SELECT COUNT(*) FROM verdicts WHERE shop = $2 AND ($1::int = 0 OR earned = 0)",
+                  {flagged_only ? "1" : "0", shop}));
     if (!rows.ok() || rows.size() != 1) return error("count verdicts");
     return rows.integer(0, 0);
   }
@@ -250,56 +307,58 @@ class PostgresStore final : public Store {
   Result<bool> add_program(const ProgramRecord& program) override {
     std::lock_guard<std::mutex> lock(mutex_);
     Rows rows(
-        run("INSERT INTO programs (id, version, document, active, created_at) "
-            "VALUES ($1, $2, $3, 0, $4) ON CONFLICT (id, version) DO NOTHING",
+        run("INSERT INTO programs (id, version, document, active, created_at, shop) "
+            "VALUES ($1, $2, $3, 0, $4, $5) ON CONFLICT (shop, id, version) DO NOTHING",
             {program.id, std::to_string(program.version), program.document,
-             std::to_string(program.created_at)}));
+             std::to_string(program.created_at), program.shop}));
     if (!rows.ok()) return error("add program");
     return rows.affected() == 1;
   }
 
-  Result<std::optional<ProgramRecord>> find_program(const std::string& id,
+  Result<std::optional<ProgramRecord>> find_program(const std::string& shop, const std::string& id,
                                                     int64_t version) override {
     std::lock_guard<std::mutex> lock(mutex_);
     Rows rows(
-        run("SELECT id, version, document, active, created_at FROM programs "
-            "WHERE id = $1 AND version = $2",
-            {id, std::to_string(version)}));
+        run("SELECT id, version, document, active, created_at, shop FROM programs "
+            "WHERE id = $1 AND version = $2 AND shop = $3",
+            {id, std::to_string(version), shop}));
     if (!rows.ok()) return error("find program");
     if (rows.size() == 0) return std::optional<ProgramRecord>();
     return std::optional<ProgramRecord>(read_program(rows, 0));
   }
 
-  Result<std::vector<ProgramRecord>> list_programs() override {
+  Result<std::vector<ProgramRecord>> list_programs(const std::string& shop) override {
     std::lock_guard<std::mutex> lock(mutex_);
     Rows rows(
-        run("SELECT id, version, document, active, created_at FROM programs "
-            "ORDER BY id, version",
-            {}));
+        run("SELECT id, version, document, active, created_at, shop FROM programs "
+            "WHERE shop = $1 ORDER BY id, version",
+            {shop}));
     if (!rows.ok()) return error("list programs");
     std::vector<ProgramRecord> programs;
     for (int row = 0; row < rows.size(); ++row) programs.push_back(read_program(rows, row));
     return programs;
   }
 
-  Result<bool> activate_program(const std::string& id, int64_t version) override {
+  Result<bool> activate_program(const std::string& shop, const std::string& id,
+                                int64_t version) override {
     std::lock_guard<std::mutex> lock(mutex_);
     // One statement is one transaction: no moment with two active versions, or none.
     Rows rows(
         run("UPDATE programs SET active = CASE WHEN version = $2 THEN 1 ELSE 0 END "
-            "WHERE id = $1 AND EXISTS "
-            "(SELECT 1 FROM programs WHERE id = $1 AND version = $2)",
-            {id, std::to_string(version)}));
+            "WHERE shop = $3 AND id = $1 AND EXISTS "
+            "(SELECT 1 FROM programs WHERE shop = $3 AND id = $1 AND version = $2)",
+            {id, std::to_string(version), shop}));
     if (!rows.ok()) return error("activate program");
     return rows.affected() > 0;
   }
 
-  Status put_setting(const std::string& key, const std::string& value) override {
+  Status put_setting(const std::string& shop, const std::string& key,
+                     const std::string& value) override {
     std::lock_guard<std::mutex> lock(mutex_);
     Rows rows(
-        run("INSERT INTO settings (key, value) VALUES ($1, $2) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            {key, value}));
+        run("INSERT INTO settings (shop, key, value) VALUES ($3, $1, $2) "
+            "ON CONFLICT (shop, key) DO UPDATE SET value = excluded.value",
+            {key, value, shop}));
     if (!rows.ok()) return error("put setting");
     return true;
   }
@@ -310,24 +369,32 @@ class PostgresStore final : public Store {
     // or waits for the row that beat it, which is then committed and visible to the select.
     Rows inserted(run(
         "INSERT INTO changesets (request_key, reference_id, offer_id, jti, token, "
-        "created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-        {c.request_key, c.reference_id, c.offer_id, c.jti, c.token, std::to_string(c.created_at)}));
+        "created_at, shop) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+        {c.request_key, c.reference_id, c.offer_id, c.jti, c.token, std::to_string(c.created_at),
+         c.shop}));
     if (!inserted.ok()) return error("insert changeset");
     if (inserted.affected() == 1) return StoredChangeset{c, false};
     Rows rows(
-        run("SELECT request_key, reference_id, offer_id, jti, token, created_at "
-            "FROM changesets WHERE request_key = $1 OR (reference_id = $2 AND "
+        run("SELECT request_key, reference_id, offer_id, jti, token, created_at, shop "
+            "FROM changesets WHERE request_key = $1 OR (shop = $5 AND reference_id = $2 AND "
             "offer_id = $3) OR jti = $4 ORDER BY request_key = $1 DESC LIMIT 1",
-            {c.request_key, c.reference_id, c.offer_id, c.jti}));
+            {c.request_key, c.reference_id, c.offer_id, c.jti, c.shop}));
     if (!rows.ok() || rows.size() != 1) return error("read stored changeset");
-    return StoredChangeset{{rows.text(0, 0), rows.text(0, 1), rows.text(0, 2), rows.text(0, 3),
-                            rows.text(0, 4), rows.integer(0, 5)},
+    // Keys (the token's jti or digest) are global: one stored for another shop is never
+    // handed back.
+    if (rows.text(0, 6) != c.shop) {
+      return make_error("storage_error", "changeset stored for another shop");
+    }
+    return StoredChangeset{{rows.text(0, 6), rows.text(0, 0), rows.text(0, 1), rows.text(0, 2),
+                            rows.text(0, 3), rows.text(0, 4), rows.integer(0, 5)},
                            true};
   }
 
-  Result<int64_t> count_changesets(const std::string& reference_id) override {
+  Result<int64_t> count_changesets(const std::string& shop,
+                                   const std::string& reference_id) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    Rows rows(run("SELECT COUNT(*) FROM changesets WHERE reference_id = $1", {reference_id}));
+    Rows rows(run("SELECT COUNT(*) FROM changesets WHERE shop = $1 AND reference_id = $2",
+                  {shop, reference_id}));
     if (!rows.ok() || rows.size() != 1) return error("count changesets");
     return rows.integer(0, 0);
   }
@@ -401,11 +468,12 @@ class PostgresStore final : public Store {
 
   Result<Erasure> erase_shop(const std::string& shop) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    auto changed =
-        change_in_one_transaction({Step{"DELETE FROM verdicts WHERE shop = $1", {shop}},
-                                   Step{"DELETE FROM order_edits WHERE shop = $1", {shop}},
-                                   Step{"DELETE FROM data_requests WHERE shop = $1", {shop}}},
-                                  "erase shop");
+    std::vector<Step> steps;
+    for (const char* table : {"verdicts", "order_edits", "data_requests", "programs", "settings",
+                              "changesets", "oauth_states", "shops"}) {
+      steps.push_back(Step{std::string("DELETE FROM ") + table + " WHERE shop = $1", {shop}});
+    }
+    auto changed = change_in_one_transaction(steps, "erase shop");
     if (!changed) return changed.error();
     return Erasure{changed.value()[0], changed.value()[1], changed.value()[2]};
   }
@@ -423,12 +491,13 @@ class PostgresStore final : public Store {
     return rows.affected() == 1;
   }
 
-  Result<std::vector<DataRequestRecord>> list_data_requests(int limit) override {
+  Result<std::vector<DataRequestRecord>> list_data_requests(const std::string& shop,
+                                                             int limit) override {
     std::lock_guard<std::mutex> lock(mutex_);
     Rows rows(
-        run("SELECT shop, request_id, customer_id, orders, received_at FROM "
-            "data_requests ORDER BY received_at DESC, request_id DESC LIMIT $1",
-            {std::to_string(limit)}));
+        run("SELECT shop, request_id, customer_id, orders, received_at FROM data_requests "
+            "WHERE shop = $2 ORDER BY received_at DESC, request_id DESC LIMIT $1",
+            {std::to_string(limit), shop}));
     if (!rows.ok()) return error("list data requests");
     std::vector<DataRequestRecord> requests;
     for (int row = 0; row < rows.size(); ++row) {
@@ -456,12 +525,200 @@ class PostgresStore final : public Store {
     return verdicts;
   }
 
-  Result<std::optional<std::string>> get_setting(const std::string& key) override {
+  Result<std::optional<std::string>> get_setting(const std::string& shop,
+                                                 const std::string& key) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    Rows rows(run("SELECT value FROM settings WHERE key = $1", {key}));
+    Rows rows(run("SELECT value FROM settings WHERE shop = $2 AND key = $1", {key, shop}));
     if (!rows.ok()) return error("get setting");
     if (rows.size() == 0) return std::optional<std::string>();
     return std::optional<std::string>(rows.text(0, 0));
+  }
+
+  Result<std::optional<ShopRecord>> find_shop(const std::string& shop) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Rows rows(
+        run("SELECT shop, state, access_token, refresh_token, scope, access_expires_at, "
+            "refresh_expires_at, installed_at, updated_at, last_error FROM shops WHERE shop = $1",
+            {shop}));
+    if (!rows.ok()) return error("find shop");
+    if (rows.size() == 0) return std::optional<ShopRecord>();
+    ShopRecord record;
+    record.shop = rows.text(0, 0);
+    record.state = rows.text(0, 1);
+    record.access_token = rows.text(0, 2);
+    record.refresh_token = rows.text(0, 3);
+    record.scope = rows.text(0, 4);
+    record.access_expires_at = rows.integer(0, 5);
+    record.refresh_expires_at = rows.integer(0, 6);
+    record.installed_at = rows.integer(0, 7);
+    record.updated_at = rows.integer(0, 8);
+    record.last_error = rows.text(0, 9);
+    return std::optional<ShopRecord>(std::move(record));
+  }
+
+  Result<bool> note_shop(const std::string& shop, int64_t now) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Rows rows(
+        run("INSERT INTO shops (shop, state, updated_at) VALUES ($1, 'pending', $2) "
+            "ON CONFLICT (shop) DO NOTHING",
+            {shop, std::to_string(now)}));
+    if (!rows.ok()) return error("note shop");
+    return rows.affected() == 1;
+  }
+
+  Status save_tokens(const ShopRecord& r) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    // installed_at keeps the first install's time across refreshes; a reinstall after
+    // app/uninstalled starts it again.
+    Rows rows(run(
+        "INSERT INTO shops (shop, state, access_token, refresh_token, scope, access_expires_at, "
+        "refresh_expires_at, installed_at, updated_at, last_error) VALUES ($1, 'installed', $2, "
+        "NULLIF($3, ''), $4, $5, $6, $7, $7, NULL) ON CONFLICT (shop) DO UPDATE SET state = "
+        "'installed', access_token = excluded.access_token, refresh_token = "
+        "excluded.refresh_token, scope = excluded.scope, access_expires_at = "
+        "excluded.access_expires_at, refresh_expires_at = excluded.refresh_expires_at, "
+        "installed_at = CASE WHEN shops.state = 'installed' THEN shops.installed_at ELSE "
+        "excluded.installed_at END, updated_at = excluded.updated_at, last_error = NULL",
+        {r.shop, r.access_token, r.refresh_token, r.scope, std::to_string(r.access_expires_at),
+         std::to_string(r.refresh_expires_at), std::to_string(r.updated_at)}));
+    if (!rows.ok()) return error("save tokens");
+    return true;
+  }
+
+  Status set_shop_error(const std::string& shop, const std::string& message,
+                        int64_t now) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Rows rows(run("UPDATE shops SET last_error = $2, updated_at = $3 WHERE shop = $1",
+                  {shop, message, std::to_string(now)}));
+    if (!rows.ok()) return error("set shop error");
+    return true;
+  }
+
+  Result<bool> uninstall_shop(const std::string& shop, int64_t now) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Rows rows(
+        run("UPDATE shops SET state = 'uninstalled', access_token = NULL, refresh_token = NULL, "
+            "access_expires_at = 0, refresh_expires_at = 0, updated_at = $2, lease_owner = "
+            "NULL, lease_until = 0 WHERE shop = $1",
+            {shop, std::to_string(now)}));
+    if (!rows.ok()) return error("uninstall shop");
+    return rows.affected() == 1;
+  }
+
+  Result<std::vector<std::string>> shops_to_refresh(int64_t before, int limit) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Rows rows(
+        run("SELECT shop FROM shops WHERE state = 'installed' AND refresh_token IS NOT NULL "
+            "AND access_expires_at > 0 AND access_expires_at < $1 ORDER BY access_expires_at "
+            "LIMIT $2",
+            {std::to_string(before), std::to_string(limit)}));
+    if (!rows.ok()) return error("shops to refresh");
+    std::vector<std::string> shops;
+    for (int row = 0; row < rows.size(); ++row) shops.push_back(rows.text(row, 0));
+    return shops;
+  }
+
+  Result<int64_t> count_shops(const std::string& state) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Rows rows(run("SELECT COUNT(*) FROM shops WHERE state = $1", {state}));
+    if (!rows.ok() || rows.size() != 1) return error("count shops");
+    return rows.integer(0, 0);
+  }
+
+  Result<bool> take_token_lease(const std::string& shop, const std::string& owner, int64_t now,
+                                int64_t until) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    // One statement: the row is created when missing, and the lease is taken only when free,
+    // expired or already ours. Two processes racing on one row serialise on its lock, and the
+    // second sees the first's lease.
+    Rows rows(
+        run("INSERT INTO shops (shop, state, updated_at, lease_owner, lease_until) VALUES ($1, "
+            "'pending', $3, $2, $4) ON CONFLICT (shop) DO UPDATE SET lease_owner = $2, "
+            "lease_until = $4 WHERE shops.lease_owner IS NULL OR shops.lease_owner = $2 OR "
+            "shops.lease_until <= $3",
+            {shop, owner, std::to_string(now), std::to_string(until)}));
+    if (!rows.ok()) return error("take lease");
+    return rows.affected() == 1;
+  }
+
+  Status release_token_lease(const std::string& shop, const std::string& owner) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Rows rows(
+        run("UPDATE shops SET lease_owner = NULL, lease_until = 0 WHERE shop = $1 AND "
+            "lease_owner = $2",
+            {shop, owner}));
+    if (!rows.ok()) return error("release lease");
+    return true;
+  }
+
+  Status add_oauth_state(const std::string& state, const std::string& shop, int64_t now) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    // Nonces older than a day are of no use to anyone: cleared as new ones arrive.
+    Rows purge(run("DELETE FROM oauth_states WHERE created_at < $1",
+                   {std::to_string(now - 86400000)}));
+    if (!purge.ok()) return error("purge oauth states");
+    Rows rows(run("INSERT INTO oauth_states (state, shop, created_at) VALUES ($1, $2, $3)",
+                  {state, shop, std::to_string(now)}));
+    if (!rows.ok()) return error("add oauth state");
+    return true;
+  }
+
+  Result<bool> consume_oauth_state(const std::string& state, const std::string& shop,
+                                   int64_t issued_after) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    // DELETE ... RETURNING: of two callbacks racing with one state, one gets the row.
+    Rows rows(run("DELETE FROM oauth_states WHERE state = $1 RETURNING shop, created_at", {state}));
+    if (!rows.ok()) return error("consume oauth state");
+    return rows.size() == 1 && rows.text(0, 0) == shop && rows.integer(0, 1) >= issued_after;
+  }
+
+  // Brings the schema to kSchemaVersion in one transaction, under a transaction-scoped
+  // advisory lock: of several servers starting at once, one migrates and the others then
+  // find the work done.
+  Status migrate(const OpenOptions& options) {
+    if (!command("BEGIN")) return error("begin migration");
+    if (!command("SELECT pg_advisory_xact_lock(7150001)") ||
+        !command("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                 "applied_at BIGINT NOT NULL)")) {
+      return rollback("migration");
+    }
+    Rows current(run("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", {}));
+    if (!current.ok() || current.size() != 1) return rollback("schema version");
+    const int64_t version = current.integer(0, 0);
+    if (version > kSchemaVersion) {
+      command("ROLLBACK");
+      return make_error("schema_too_new",
+                        "the database was migrated by a newer tiercart-server (schema " +
+                            std::to_string(version) + ")");
+    }
+    auto record = [&](int v) {
+      Rows rows(run("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, "
+                    "(EXTRACT(EPOCH FROM now()) * 1000)::bigint)",
+                    {std::to_string(v)}));
+      return rows.ok();
+    };
+    if (version < 1 && (!command(kSingleShopSchema) || !record(1))) return rollback("migration 1");
+    if (version < 2) {
+      Rows shops(run("SELECT DISTINCT shop FROM verdicts LIMIT 2", {}));
+      Rows unowned(run("SELECT (SELECT COUNT(*) FROM programs) + (SELECT COUNT(*) FROM "
+                       "settings) + (SELECT COUNT(*) FROM changesets)",
+                       {}));
+      if (!shops.ok() || !unowned.ok()) return rollback("migration 2");
+      std::vector<std::string> verdict_shops;
+      for (int row = 0; row < shops.size(); ++row) verdict_shops.push_back(shops.text(row, 0));
+      auto owner = legacy_owner(options, verdict_shops, unowned.integer(0, 0));
+      if (!owner) {
+        command("ROLLBACK");
+        return owner.error();
+      }
+      std::string sql = kManyShopsMigration;
+      for (std::size_t at; (at = sql.find("@LEGACY@")) != std::string::npos;) {
+        sql.replace(at, 8, owner.value());
+      }
+      if (!command(sql.c_str()) || !record(2)) return rollback("migration 2");
+    }
+    if (!command("COMMIT")) return rollback("commit migration");
+    return true;
   }
 
   Status ping() override {
@@ -475,10 +732,10 @@ class PostgresStore final : public Store {
     std::string sql;
     std::vector<std::string> values;
   };
-  // Runs three statements in one transaction; the rows each changed. All or nothing.
-  Result<std::array<int64_t, 3>> change_in_one_transaction(const std::array<Step, 3>& steps,
-                                                           const char* what) {
-    std::array<int64_t, 3> changed{};
+  // Runs statements in one transaction; the rows each changed. All or nothing.
+  Result<std::vector<int64_t>> change_in_one_transaction(const std::vector<Step>& steps,
+                                                         const char* what) {
+    std::vector<int64_t> changed(steps.size());
     if (!command("BEGIN")) return rollback("begin");
     for (std::size_t i = 0; i < steps.size(); ++i) {
       Rows rows(run(steps[i].sql, steps[i].values));
@@ -522,7 +779,7 @@ class PostgresStore final : public Store {
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> open_postgres(const std::string& url) {
+Result<std::unique_ptr<Store>> open_postgres(const std::string& url, const OpenOptions& options) {
   PGconn* connection = PQconnectdb(url.c_str());
   if (PQstatus(connection) != CONNECTION_OK) {
     Error error = make_error("storage_error", std::string("cannot connect to PostgreSQL: ") +
@@ -531,13 +788,7 @@ Result<std::unique_ptr<Store>> open_postgres(const std::string& url) {
     return error;
   }
   auto store = std::make_unique<PostgresStore>(connection);
-  // Several servers (or a server and a test) may create the schema at once; the advisory
-  // lock makes CREATE ... IF NOT EXISTS race-free.
-  if (!store->command("SELECT pg_advisory_lock(7150001)") || !store->command(kSchema) ||
-      !store->command("SELECT pg_advisory_unlock(7150001)")) {
-    return make_error("storage_error",
-                      std::string("cannot create the schema: ") + PQerrorMessage(connection));
-  }
+  if (auto migrated = store->migrate(options); !migrated) return migrated.error();
   return std::unique_ptr<Store>(std::move(store));
 }
 

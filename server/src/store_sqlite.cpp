@@ -15,7 +15,9 @@
 namespace tiercart::server {
 namespace {
 
-constexpr const char* kSchema = R"sql(
+// Migration 1: the schema of the single-shop server, as it stood (created when missing, so a
+// database from before schema_migrations existed passes through it unchanged).
+constexpr const char* kSingleShopSchema = R"sql(
 CREATE TABLE IF NOT EXISTS verdicts (
   webhook_id  TEXT PRIMARY KEY,
   shop        TEXT NOT NULL,
@@ -68,6 +70,77 @@ CREATE TABLE IF NOT EXISTS data_requests (
   PRIMARY KEY (shop, request_id)
 );
 )sql";
+
+// Migration 2: every row belongs to a shop. Programs, settings and changesets gain a shop
+// (the rows already there get the legacy owner, ?1 below, written in by the caller: a
+// checked shop hostname); verdict and data request lists are indexed per shop; shops hold
+// the install state and oauth_states the code grant's nonces. SQLite cannot change a key in
+// place, so the three tables are copied into new ones.
+constexpr const char* kManyShopsMigration = R"sql(
+CREATE TABLE programs_by_shop (
+  shop       TEXT NOT NULL,
+  id         TEXT NOT NULL,
+  version    INTEGER NOT NULL,
+  document   TEXT NOT NULL,
+  active     INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (shop, id, version)
+);
+INSERT INTO programs_by_shop SELECT '@LEGACY@', id, version, document, active, created_at
+  FROM programs;
+DROP TABLE programs;
+ALTER TABLE programs_by_shop RENAME TO programs;
+CREATE TABLE settings_by_shop (
+  shop  TEXT NOT NULL,
+  key   TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (shop, key)
+);
+INSERT INTO settings_by_shop SELECT '@LEGACY@', key, value FROM settings;
+DROP TABLE settings;
+ALTER TABLE settings_by_shop RENAME TO settings;
+CREATE TABLE changesets_by_shop (
+  shop         TEXT NOT NULL,
+  request_key  TEXT PRIMARY KEY,
+  reference_id TEXT NOT NULL,
+  offer_id     TEXT NOT NULL,
+  jti          TEXT NOT NULL UNIQUE,
+  token        TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  UNIQUE (shop, reference_id, offer_id)
+);
+INSERT INTO changesets_by_shop SELECT '@LEGACY@', request_key, reference_id, offer_id, jti,
+  token, created_at FROM changesets;
+DROP TABLE changesets;
+ALTER TABLE changesets_by_shop RENAME TO changesets;
+DROP INDEX IF EXISTS verdicts_flagged_first;
+CREATE INDEX verdicts_by_shop ON verdicts (shop, earned, received_at DESC);
+CREATE INDEX data_requests_by_shop ON data_requests (shop, received_at DESC);
+CREATE TABLE shops (
+  shop               TEXT PRIMARY KEY,
+  state              TEXT NOT NULL,
+  access_token       TEXT,
+  refresh_token      TEXT,
+  scope              TEXT,
+  access_expires_at  INTEGER NOT NULL DEFAULT 0,
+  refresh_expires_at INTEGER NOT NULL DEFAULT 0,
+  installed_at       INTEGER NOT NULL DEFAULT 0,
+  updated_at         INTEGER NOT NULL,
+  last_error         TEXT,
+  lease_owner        TEXT,
+  lease_until        INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE oauth_states (
+  state      TEXT PRIMARY KEY,
+  shop       TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+)sql";
+
+// The columns migration 2 leaves unowned, counted before it runs.
+constexpr const char* kUnownedRows =
+    "SELECT (SELECT COUNT(*) FROM programs) + (SELECT COUNT(*) FROM settings) + "
+    "(SELECT COUNT(*) FROM changesets)";
 
 Error storage_error(sqlite3* db, const std::string& what) {
   return make_error("storage_error", what + ": " + (db ? sqlite3_errmsg(db) : "no database"));
@@ -138,6 +211,7 @@ VerdictRecord read_verdict(const Statement& row) {
 
 ProgramRecord read_program(const Statement& row) {
   ProgramRecord program;
+  program.shop = row.text(5);
   program.id = row.text(0);
   program.version = row.integer(1);
   program.document = row.text(2);
@@ -164,8 +238,10 @@ class SqliteStore final : public Store {
     const std::string insert_sql = std::string("INSERT INTO verdicts (") + kVerdictColumns +
                                    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
                                    "ON CONFLICT (webhook_id) DO NOTHING";
-    const std::string select_sql =
-        std::string("SELECT ") + kVerdictColumns + " FROM verdicts WHERE webhook_id = $1";
+    // A webhook id is Shopify's and unique over every shop; the stored row is read back only
+    // when it is the same shop's.
+    const std::string select_sql = std::string("SELECT ") + kVerdictColumns +
+                                   " FROM verdicts WHERE webhook_id = ?1 AND shop = ?2";
     Statement insert(db_, insert_sql.c_str());
     Statement select(db_, select_sql.c_str());
     if (!insert || !select) {
@@ -193,8 +269,9 @@ class SqliteStore final : public Store {
         continue;
       }
       select.bind(1, record.webhook_id);
+      select.bind(2, record.shop);
       if (select.step() != SQLITE_ROW) {
-        Error error = storage_error(db_, "read stored verdict");
+        Error error = make_error("storage_error", "webhook id stored for another shop");
         exec("ROLLBACK");
         return error;
       }
@@ -209,13 +286,15 @@ class SqliteStore final : public Store {
     return stored;
   }
 
-  Result<std::optional<VerdictRecord>> find_verdict(const std::string& webhook_id) override {
+  Result<std::optional<VerdictRecord>> find_verdict(const std::string& shop,
+                                                    const std::string& webhook_id) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    const std::string sql =
-        std::string("SELECT ") + kVerdictColumns + " FROM verdicts WHERE webhook_id = $1";
+    const std::string sql = std::string("SELECT ") + kVerdictColumns +
+                            " FROM verdicts WHERE webhook_id = ?1 AND shop = ?2";
     Statement select(db_, sql.c_str());
     if (!select) return storage_error(db_, "prepare");
     select.bind(1, webhook_id);
+    select.bind(2, shop);
     const int step = select.step();
     if (step == SQLITE_DONE) return std::optional<VerdictRecord>();
     if (step != SQLITE_ROW) return storage_error(db_, "find verdict");
@@ -225,12 +304,13 @@ class SqliteStore final : public Store {
   Result<std::vector<VerdictRecord>> list_verdicts(const VerdictQuery& query) override {
     std::lock_guard<std::mutex> lock(mutex_);
     const std::string sql = std::string("SELECT ") + kVerdictColumns +
-                            " FROM verdicts WHERE ($1 = 0 OR earned = 0)"
-                            " ORDER BY earned ASC, received_at DESC, webhook_id ASC LIMIT $2";
+                            " FROM verdicts WHERE shop = ?3 AND (?1 = 0 OR earned = 0)"
+                            " ORDER BY earned ASC, received_at DESC, webhook_id ASC LIMIT ?2";
     Statement select(db_, sql.c_str());
     if (!select) return storage_error(db_, "prepare");
     select.bind(1, static_cast<int64_t>(query.flagged_only));
     select.bind(2, static_cast<int64_t>(query.limit));
+    select.bind(3, query.shop);
     std::vector<VerdictRecord> records;
     int step;
     while ((step = select.step()) == SQLITE_ROW) records.push_back(read_verdict(select));
@@ -238,11 +318,12 @@ class SqliteStore final : public Store {
     return records;
   }
 
-  Result<int64_t> count_verdicts(bool flagged_only) override {
+  Result<int64_t> count_verdicts(const std::string& shop, bool flagged_only) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    Statement select(db_, "SELECT COUNT(*) FROM verdicts WHERE ($1 = 0 OR earned = 0)");
+    Statement select(db_, "SELECT COUNT(*) FROM verdicts WHERE shop = ?2 AND (?1 = 0 OR earned = 0)");
     if (!select) return storage_error(db_, "prepare");
     select.bind(1, static_cast<int64_t>(flagged_only));
+    select.bind(2, shop);
     if (select.step() != SQLITE_ROW) return storage_error(db_, "count verdicts");
     return select.integer(0);
   }
@@ -250,38 +331,41 @@ class SqliteStore final : public Store {
   Result<bool> add_program(const ProgramRecord& program) override {
     std::lock_guard<std::mutex> lock(mutex_);
     Statement insert(db_,
-                     "INSERT INTO programs (id, version, document, active, created_at) "
-                     "VALUES ($1, $2, $3, 0, $4) ON CONFLICT (id, version) DO NOTHING");
+                     "INSERT INTO programs (shop, id, version, document, active, created_at) "
+                     "VALUES (?1, ?2, ?3, ?4, 0, ?5) ON CONFLICT (shop, id, version) DO NOTHING");
     if (!insert) return storage_error(db_, "prepare");
-    insert.bind(1, program.id);
-    insert.bind(2, program.version);
-    insert.bind(3, program.document);
-    insert.bind(4, program.created_at);
+    insert.bind(1, program.shop);
+    insert.bind(2, program.id);
+    insert.bind(3, program.version);
+    insert.bind(4, program.document);
+    insert.bind(5, program.created_at);
     if (insert.step() != SQLITE_DONE) return storage_error(db_, "add program");
     return sqlite3_changes(db_) == 1;
   }
 
-  Result<std::optional<ProgramRecord>> find_program(const std::string& id,
+  Result<std::optional<ProgramRecord>> find_program(const std::string& shop, const std::string& id,
                                                     int64_t version) override {
     std::lock_guard<std::mutex> lock(mutex_);
     Statement select(db_,
-                     "SELECT id, version, document, active, created_at FROM programs "
-                     "WHERE id = $1 AND version = $2");
+                     "SELECT id, version, document, active, created_at, shop FROM programs "
+                     "WHERE id = ?1 AND version = ?2 AND shop = ?3");
     if (!select) return storage_error(db_, "prepare");
     select.bind(1, id);
     select.bind(2, version);
+    select.bind(3, shop);
     const int step = select.step();
     if (step == SQLITE_DONE) return std::optional<ProgramRecord>();
     if (step != SQLITE_ROW) return storage_error(db_, "find program");
     return std::optional<ProgramRecord>(read_program(select));
   }
 
-  Result<std::vector<ProgramRecord>> list_programs() override {
+  Result<std::vector<ProgramRecord>> list_programs(const std::string& shop) override {
     std::lock_guard<std::mutex> lock(mutex_);
     Statement select(db_,
-                     "SELECT id, version, document, active, created_at FROM programs "
-                     "ORDER BY id, version");
+                     "SELECT id, version, document, active, created_at, shop FROM programs "
+                     "WHERE shop = ?1 ORDER BY id, version");
     if (!select) return storage_error(db_, "prepare");
+    select.bind(1, shop);
     std::vector<ProgramRecord> programs;
     int step;
     while ((step = select.step()) == SQLITE_ROW) programs.push_back(read_program(select));
@@ -289,18 +373,20 @@ class SqliteStore final : public Store {
     return programs;
   }
 
-  Result<bool> activate_program(const std::string& id, int64_t version) override {
+  Result<bool> activate_program(const std::string& shop, const std::string& id,
+                                int64_t version) override {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!exec("BEGIN IMMEDIATE")) return storage_error(db_, "begin");
     Statement update(db_,
-                     "UPDATE programs SET active = (id = $1 AND version = $2) WHERE id = $1 AND "
-                     "EXISTS (SELECT 1 FROM programs WHERE id = $1 AND version = $2)");
+                     "UPDATE programs SET active = (version = ?2) WHERE shop = ?3 AND id = ?1 AND "
+                     "EXISTS (SELECT 1 FROM programs WHERE shop = ?3 AND id = ?1 AND version = ?2)");
     if (!update) {
       exec("ROLLBACK");
       return storage_error(db_, "prepare");
     }
     update.bind(1, id);
     update.bind(2, version);
+    update.bind(3, shop);
     if (update.step() != SQLITE_DONE) {
       Error error = storage_error(db_, "activate program");
       exec("ROLLBACK");
@@ -315,23 +401,27 @@ class SqliteStore final : public Store {
     return found;
   }
 
-  Status put_setting(const std::string& key, const std::string& value) override {
+  Status put_setting(const std::string& shop, const std::string& key,
+                     const std::string& value) override {
     std::lock_guard<std::mutex> lock(mutex_);
     Statement upsert(db_,
-                     "INSERT INTO settings (key, value) VALUES ($1, $2) "
-                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+                     "INSERT INTO settings (shop, key, value) VALUES (?1, ?2, ?3) "
+                     "ON CONFLICT (shop, key) DO UPDATE SET value = excluded.value");
     if (!upsert) return storage_error(db_, "prepare");
-    upsert.bind(1, key);
-    upsert.bind(2, value);
+    upsert.bind(1, shop);
+    upsert.bind(2, key);
+    upsert.bind(3, value);
     if (upsert.step() != SQLITE_DONE) return storage_error(db_, "put setting");
     return true;
   }
 
-  Result<std::optional<std::string>> get_setting(const std::string& key) override {
+  Result<std::optional<std::string>> get_setting(const std::string& shop,
+                                                 const std::string& key) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    Statement select(db_, "SELECT value FROM settings WHERE key = $1");
+    Statement select(db_, "SELECT value FROM settings WHERE shop = ?1 AND key = ?2");
     if (!select) return storage_error(db_, "prepare");
-    select.bind(1, key);
+    select.bind(1, shop);
+    select.bind(2, key);
     const int step = select.step();
     if (step == SQLITE_DONE) return std::optional<std::string>();
     if (step != SQLITE_ROW) return storage_error(db_, "get setting");
@@ -343,7 +433,7 @@ class SqliteStore final : public Store {
     if (!exec("BEGIN IMMEDIATE")) return storage_error(db_, "begin");
     Statement insert(db_,
                      "INSERT INTO changesets (request_key, reference_id, offer_id, jti, token, "
-                     "created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING");
+                     "created_at, shop) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING");
     if (!insert) {
       exec("ROLLBACK");
       return storage_error(db_, "prepare");
@@ -354,6 +444,7 @@ class SqliteStore final : public Store {
     insert.bind(4, c.jti);
     insert.bind(5, c.token);
     insert.bind(6, c.created_at);
+    insert.bind(7, c.shop);
     if (insert.step() != SQLITE_DONE) {
       Error error = storage_error(db_, "insert changeset");
       exec("ROLLBACK");
@@ -363,20 +454,23 @@ class SqliteStore final : public Store {
     if (stored.existing) {
       // The row the request key names first: a replayed token gets its own earlier answer.
       Statement select(db_,
-                       "SELECT request_key, reference_id, offer_id, jti, token, created_at "
-                       "FROM changesets WHERE request_key = $1 OR (reference_id = $2 AND "
-                       "offer_id = $3) OR jti = $4 ORDER BY request_key = $1 DESC LIMIT 1");
+                       "SELECT request_key, reference_id, offer_id, jti, token, created_at, shop "
+                       "FROM changesets WHERE request_key = ?1 OR (shop = ?5 AND reference_id = "
+                       "?2 AND offer_id = ?3) OR jti = ?4 ORDER BY request_key = ?1 DESC LIMIT 1");
       select.bind(1, c.request_key);
       select.bind(2, c.reference_id);
       select.bind(3, c.offer_id);
       select.bind(4, c.jti);
-      if (!select || select.step() != SQLITE_ROW) {
-        Error error = storage_error(db_, "read stored changeset");
+      select.bind(5, c.shop);
+      // Keys (the token's jti or digest) are global: one stored for another shop is never
+      // handed back.
+      if (!select || select.step() != SQLITE_ROW || select.text(6) != c.shop) {
+        Error error = make_error("storage_error", "changeset stored for another shop");
         exec("ROLLBACK");
         return error;
       }
-      stored.record = {select.text(0), select.text(1), select.text(2),
-                       select.text(3), select.text(4), select.integer(5)};
+      stored.record = {select.text(6), select.text(0), select.text(1), select.text(2),
+                       select.text(3),  select.text(4), select.integer(5)};
     }
     if (!exec("COMMIT")) {
       Error error = storage_error(db_, "commit");
@@ -386,11 +480,13 @@ class SqliteStore final : public Store {
     return stored;
   }
 
-  Result<int64_t> count_changesets(const std::string& reference_id) override {
+  Result<int64_t> count_changesets(const std::string& shop,
+                                   const std::string& reference_id) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    Statement select(db_, "SELECT COUNT(*) FROM changesets WHERE reference_id = $1");
+    Statement select(db_, "SELECT COUNT(*) FROM changesets WHERE shop = ?1 AND reference_id = ?2");
     if (!select) return storage_error(db_, "prepare");
-    select.bind(1, reference_id);
+    select.bind(1, shop);
+    select.bind(2, reference_id);
     if (select.step() != SQLITE_ROW) return storage_error(db_, "count changesets");
     return select.integer(0);
   }
@@ -473,7 +569,9 @@ class SqliteStore final : public Store {
     std::lock_guard<std::mutex> lock(mutex_);
     auto changed = change_in_one_transaction(
         {"DELETE FROM verdicts WHERE shop = ?1", "DELETE FROM order_edits WHERE shop = ?1",
-         "DELETE FROM data_requests WHERE shop = ?1"},
+         "DELETE FROM data_requests WHERE shop = ?1", "DELETE FROM programs WHERE shop = ?1",
+         "DELETE FROM settings WHERE shop = ?1", "DELETE FROM changesets WHERE shop = ?1",
+         "DELETE FROM oauth_states WHERE shop = ?1", "DELETE FROM shops WHERE shop = ?1"},
         [&](Statement& s) { s.bind(1, shop); }, "erase shop");
     if (!changed) return changed.error();
     return Erasure{changed.value()[0], changed.value()[1], changed.value()[2]};
@@ -494,13 +592,16 @@ class SqliteStore final : public Store {
     return sqlite3_changes(db_) == 1;
   }
 
-  Result<std::vector<DataRequestRecord>> list_data_requests(int limit) override {
+  Result<std::vector<DataRequestRecord>> list_data_requests(const std::string& shop,
+                                                             int limit) override {
     std::lock_guard<std::mutex> lock(mutex_);
     Statement select(db_,
                      "SELECT shop, request_id, customer_id, orders, received_at FROM "
-                     "data_requests ORDER BY received_at DESC, request_id DESC LIMIT ?1");
+                     "data_requests WHERE shop = ?2 ORDER BY received_at DESC, request_id DESC "
+                     "LIMIT ?1");
     if (!select) return storage_error(db_, "prepare");
     select.bind(1, int64_t{limit});
+    select.bind(2, shop);
     std::vector<DataRequestRecord> requests;
     int step;
     while ((step = select.step()) == SQLITE_ROW) {
@@ -530,18 +631,204 @@ class SqliteStore final : public Store {
     return verdicts;
   }
 
+  Result<std::optional<ShopRecord>> find_shop(const std::string& shop) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Statement select(db_,
+                     "SELECT shop, state, access_token, refresh_token, scope, access_expires_at, "
+                     "refresh_expires_at, installed_at, updated_at, last_error FROM shops "
+                     "WHERE shop = ?1");
+    if (!select) return storage_error(db_, "prepare");
+    select.bind(1, shop);
+    const int step = select.step();
+    if (step == SQLITE_DONE) return std::optional<ShopRecord>();
+    if (step != SQLITE_ROW) return storage_error(db_, "find shop");
+    ShopRecord record;
+    record.shop = select.text(0);
+    record.state = select.text(1);
+    record.access_token = select.text(2);
+    record.refresh_token = select.text(3);
+    record.scope = select.text(4);
+    record.access_expires_at = select.integer(5);
+    record.refresh_expires_at = select.integer(6);
+    record.installed_at = select.integer(7);
+    record.updated_at = select.integer(8);
+    record.last_error = select.text(9);
+    return std::optional<ShopRecord>(std::move(record));
+  }
+
+  Result<bool> note_shop(const std::string& shop, int64_t now) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Statement insert(db_,
+                     "INSERT INTO shops (shop, state, updated_at) VALUES (?1, 'pending', ?2) "
+                     "ON CONFLICT (shop) DO NOTHING");
+    if (!insert) return storage_error(db_, "prepare");
+    insert.bind(1, shop);
+    insert.bind(2, now);
+    if (insert.step() != SQLITE_DONE) return storage_error(db_, "note shop");
+    return sqlite3_changes(db_) == 1;
+  }
+
+  Status save_tokens(const ShopRecord& r) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    // installed_at keeps the first install's time across refreshes; a reinstall after
+    // app/uninstalled starts it again.
+    Statement upsert(
+        db_,
+        "INSERT INTO shops (shop, state, access_token, refresh_token, scope, access_expires_at, "
+        "refresh_expires_at, installed_at, updated_at, last_error) VALUES (?1, 'installed', ?2, "
+        "?3, ?4, ?5, ?6, ?7, ?7, NULL) ON CONFLICT (shop) DO UPDATE SET state = 'installed', "
+        "access_token = excluded.access_token, refresh_token = excluded.refresh_token, scope = "
+        "excluded.scope, access_expires_at = excluded.access_expires_at, refresh_expires_at = "
+        "excluded.refresh_expires_at, installed_at = CASE WHEN shops.state = 'installed' THEN "
+        "shops.installed_at ELSE excluded.installed_at END, updated_at = excluded.updated_at, "
+        "last_error = NULL");
+    if (!upsert) return storage_error(db_, "prepare");
+    upsert.bind(1, r.shop);
+    upsert.bind(2, r.access_token);
+    upsert.bind_or_null(3, r.refresh_token);
+    upsert.bind(4, r.scope);
+    upsert.bind(5, r.access_expires_at);
+    upsert.bind(6, r.refresh_expires_at);
+    upsert.bind(7, r.updated_at);
+    if (upsert.step() != SQLITE_DONE) return storage_error(db_, "save tokens");
+    return true;
+  }
+
+  Status set_shop_error(const std::string& shop, const std::string& error, int64_t now) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Statement update(db_, "UPDATE shops SET last_error = ?2, updated_at = ?3 WHERE shop = ?1");
+    if (!update) return storage_error(db_, "prepare");
+    update.bind(1, shop);
+    update.bind(2, error);
+    update.bind(3, now);
+    if (update.step() != SQLITE_DONE) return storage_error(db_, "set shop error");
+    return true;
+  }
+
+  Result<bool> uninstall_shop(const std::string& shop, int64_t now) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Statement update(db_,
+                     "UPDATE shops SET state = 'uninstalled', access_token = NULL, refresh_token "
+                     "= NULL, access_expires_at = 0, refresh_expires_at = 0, updated_at = ?2, "
+                     "lease_owner = NULL, lease_until = 0 WHERE shop = ?1");
+    if (!update) return storage_error(db_, "prepare");
+    update.bind(1, shop);
+    update.bind(2, now);
+    if (update.step() != SQLITE_DONE) return storage_error(db_, "uninstall shop");
+    return sqlite3_changes(db_) == 1;
+  }
+
+  Result<std::vector<std::string>> shops_to_refresh(int64_t before, int limit) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Statement select(db_,
+                     "SELECT shop FROM shops WHERE state = 'installed' AND refresh_token IS NOT "
+                     "NULL AND access_expires_at > 0 AND access_expires_at < ?1 "
+                     "ORDER BY access_expires_at LIMIT ?2");
+    if (!select) return storage_error(db_, "prepare");
+    select.bind(1, before);
+    select.bind(2, int64_t{limit});
+    std::vector<std::string> shops;
+    int step;
+    while ((step = select.step()) == SQLITE_ROW) shops.push_back(select.text(0));
+    if (step != SQLITE_DONE) return storage_error(db_, "shops to refresh");
+    return shops;
+  }
+
+  Result<int64_t> count_shops(const std::string& state) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Statement select(db_, "SELECT COUNT(*) FROM shops WHERE state = ?1");
+    if (!select) return storage_error(db_, "prepare");
+    select.bind(1, state);
+    if (select.step() != SQLITE_ROW) return storage_error(db_, "count shops");
+    return select.integer(0);
+  }
+
+  Result<bool> take_token_lease(const std::string& shop, const std::string& owner, int64_t now,
+                                int64_t until) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    // One statement: whoever's UPDATE lands first holds the lease; the row is created first
+    // so that a shop never seen before can be leased too.
+    Statement insert(db_,
+                     "INSERT INTO shops (shop, state, updated_at) VALUES (?1, 'pending', ?2) "
+                     "ON CONFLICT (shop) DO NOTHING");
+    Statement update(db_,
+                     "UPDATE shops SET lease_owner = ?2, lease_until = ?4 WHERE shop = ?1 AND "
+                     "(lease_owner IS NULL OR lease_owner = ?2 OR lease_until <= ?3)");
+    if (!insert || !update) return storage_error(db_, "prepare");
+    insert.bind(1, shop);
+    insert.bind(2, now);
+    if (insert.step() != SQLITE_DONE) return storage_error(db_, "take lease");
+    update.bind(1, shop);
+    update.bind(2, owner);
+    update.bind(3, now);
+    update.bind(4, until);
+    if (update.step() != SQLITE_DONE) return storage_error(db_, "take lease");
+    return sqlite3_changes(db_) == 1;
+  }
+
+  Status release_token_lease(const std::string& shop, const std::string& owner) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Statement update(db_,
+                     "UPDATE shops SET lease_owner = NULL, lease_until = 0 WHERE shop = ?1 AND "
+                     "lease_owner = ?2");
+    if (!update) return storage_error(db_, "prepare");
+    update.bind(1, shop);
+    update.bind(2, owner);
+    if (update.step() != SQLITE_DONE) return storage_error(db_, "release lease");
+    return true;
+  }
+
+  Status add_oauth_state(const std::string& state, const std::string& shop, int64_t now) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    // Nonces older than a day are of no use to anyone: cleared as new ones arrive.
+    Statement purge(db_, "DELETE FROM oauth_states WHERE created_at < ?1");
+    Statement insert(db_, "INSERT INTO oauth_states (state, shop, created_at) VALUES (?1, ?2, ?3)");
+    if (!purge || !insert) return storage_error(db_, "prepare");
+    purge.bind(1, now - 86400000);
+    if (purge.step() != SQLITE_DONE) return storage_error(db_, "purge oauth states");
+    insert.bind(1, state);
+    insert.bind(2, shop);
+    insert.bind(3, now);
+    if (insert.step() != SQLITE_DONE) return storage_error(db_, "add oauth state");
+    return true;
+  }
+
+  Result<bool> consume_oauth_state(const std::string& state, const std::string& shop,
+                                   int64_t issued_after) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!exec("BEGIN IMMEDIATE")) return storage_error(db_, "begin");
+    Statement select(db_, "SELECT shop, created_at FROM oauth_states WHERE state = ?1");
+    Statement remove(db_, "DELETE FROM oauth_states WHERE state = ?1");
+    if (!select || !remove) {
+      exec("ROLLBACK");
+      return storage_error(db_, "prepare");
+    }
+    select.bind(1, state);
+    const int step = select.step();
+    const bool valid =
+        step == SQLITE_ROW && select.text(0) == shop && select.integer(1) >= issued_after;
+    remove.bind(1, state);
+    if ((step != SQLITE_ROW && step != SQLITE_DONE) || remove.step() != SQLITE_DONE ||
+        !exec("COMMIT")) {
+      Error error = storage_error(db_, "consume oauth state");
+      exec("ROLLBACK");
+      return error;
+    }
+    return valid;
+  }
+
   Status ping() override {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!exec("SELECT 1")) return storage_error(db_, "ping");
     return true;
   }
 
-  // Runs three statements, each bound by `bind`, in one write transaction; the rows each
-  // changed. All or nothing.
-  Result<std::array<int64_t, 3>> change_in_one_transaction(
-      const std::array<const char*, 3>& statements, const std::function<void(Statement&)>& bind,
+  // Runs statements, each bound by `bind`, in one write transaction; the rows each changed.
+  // All or nothing.
+  Result<std::vector<int64_t>> change_in_one_transaction(
+      const std::vector<const char*>& statements, const std::function<void(Statement&)>& bind,
       const char* what) {
-    std::array<int64_t, 3> changed{};
+    std::vector<int64_t> changed(statements.size());
     if (!exec("BEGIN IMMEDIATE")) return storage_error(db_, "begin");
     for (std::size_t i = 0; i < statements.size(); ++i) {
       Statement statement(db_, statements[i]);
@@ -559,6 +846,69 @@ class SqliteStore final : public Store {
       return error;
     }
     return changed;
+  }
+
+  // Brings the schema to kSchemaVersion, each migration in one write transaction with its
+  // row in schema_migrations: a crash leaves the database at one version or the next.
+  Status migrate(const OpenOptions& options) {
+    if (!exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+              "applied_at INTEGER NOT NULL)")) {
+      return storage_error(db_, "create schema_migrations");
+    }
+    if (!exec("BEGIN IMMEDIATE")) return storage_error(db_, "begin migration");
+    auto failed = [&](Error error) {
+      exec("ROLLBACK");
+      return error;
+    };
+    int64_t version = 0;
+    {
+      Statement select(db_, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+      if (!select || select.step() != SQLITE_ROW) return failed(storage_error(db_, "version"));
+      version = select.integer(0);
+    }
+    if (version > kSchemaVersion) {
+      return failed(make_error("schema_too_new",
+                               "the database was migrated by a newer tiercart-server (schema " +
+                                   std::to_string(version) + ")"));
+    }
+    if (version < 1) {
+      if (!exec(kSingleShopSchema) || !add_missing_columns()) {
+        return failed(storage_error(db_, "migration 1"));
+      }
+      if (!record_migration(1)) return failed(storage_error(db_, "record migration 1"));
+    }
+    if (version < 2) {
+      std::vector<std::string> verdict_shops;
+      int64_t unowned = 0;
+      {
+        Statement shops(db_, "SELECT DISTINCT shop FROM verdicts LIMIT 2");
+        Statement count(db_, kUnownedRows);
+        if (!shops || !count || count.step() != SQLITE_ROW) {
+          return failed(storage_error(db_, "migration 2"));
+        }
+        while (shops.step() == SQLITE_ROW) verdict_shops.push_back(shops.text(0));
+        unowned = count.integer(0);
+      }
+      auto owner = legacy_owner(options, verdict_shops, unowned);
+      if (!owner) return failed(owner.error());
+      std::string sql = kManyShopsMigration;
+      for (std::size_t at; (at = sql.find("@LEGACY@")) != std::string::npos;) {
+        sql.replace(at, 8, owner.value());
+      }
+      if (!exec(sql.c_str())) return failed(storage_error(db_, "migration 2"));
+      if (!record_migration(2)) return failed(storage_error(db_, "record migration 2"));
+    }
+    if (!exec("COMMIT")) return failed(storage_error(db_, "commit migration"));
+    return true;
+  }
+
+  bool record_migration(int64_t version) {
+    Statement insert(db_,
+                     "INSERT INTO schema_migrations (version, applied_at) VALUES "
+                     "(?1, CAST(strftime('%s', 'now') AS INTEGER) * 1000)");
+    if (!insert) return false;
+    insert.bind(1, version);
+    return insert.step() == SQLITE_DONE;
   }
 
   bool exec(const char* sql) {
@@ -588,7 +938,7 @@ class SqliteStore final : public Store {
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> open_sqlite(const std::string& path) {
+Result<std::unique_ptr<Store>> open_sqlite(const std::string& path, const OpenOptions& options) {
   sqlite3* db = nullptr;
   // FULLMUTEX is not needed: each SqliteStore serialises its own calls.
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
@@ -601,10 +951,10 @@ Result<std::unique_ptr<Store>> open_sqlite(const std::string& path) {
   // busy_timeout: the writer and the admin connection share the file; a second process
   // (a restart racing a slow shutdown) waits rather than failing.
   sqlite3_busy_timeout(db, 5000);
-  if (!store->exec("PRAGMA journal_mode = WAL") || !store->exec("PRAGMA synchronous = FULL") ||
-      !store->exec(kSchema) || !store->add_missing_columns()) {
+  if (!store->exec("PRAGMA journal_mode = WAL") || !store->exec("PRAGMA synchronous = FULL")) {
     return storage_error(db, "prepare " + path);
   }
+  if (auto migrated = store->migrate(options); !migrated) return migrated.error();
   return std::unique_ptr<Store>(std::move(store));
 }
 

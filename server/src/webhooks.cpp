@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "compliance.h"
+#include "install.h"
 #include "responses.h"
 #include "service.h"
 #include "signature.h"
@@ -64,11 +65,18 @@ void Service::webhook(const Request& req, Response& res) {
     return send_core_error(res, 400, order.error());
   }
 
+  // Judged by the shop's own programs and context; a shop the server has not seen yet (its
+  // webhooks can come before the merchant first opens the app) has neither, and its order
+  // is judged like any other: a claim naming no stored program is flagged.
   bool storage_failed = false;
-  const OrderVerdict verdict = judge_order(
-      order.value(), for_currency(*shop_context(), order.value().cart.currency),
-      [&](const std::string& id, int64_t version) { return program(id, version, storage_failed); });
-  if (storage_failed) {
+  const auto context = shop_context(*shop, storage_failed);
+  const OrderVerdict verdict =
+      context ? judge_order(order.value(), for_currency(*context, order.value().cart.currency),
+                            [&](const std::string& id, int64_t version) {
+                              return program(*shop, id, version, storage_failed);
+                            })
+              : OrderVerdict{};
+  if (storage_failed || !context) {
     ++metrics_.webhooks_failed;
     return send_error(res, 503, "storage_unavailable", "the program store cannot be read");
   }
@@ -113,6 +121,25 @@ void Service::webhook(const Request& req, Response& res) {
   res.set_content(w.take(), kJson);
   metrics_.observe_latency(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+}
+
+// app/uninstalled: the shop's tokens go, its verdicts stay until shop/redact. It can come
+// twice, and for a shop the server never saw: both are answered 200.
+void Service::uninstalled_webhook(const Request& req, Response& res) {
+  if (!signed_by_shopify(req, res) || bytes_after_document(req, res)) return;
+  const auto shop = shop_hostname(req.get_header_value("X-Shopify-Shop-Domain"));
+  if (!shop) {
+    return send_error(res, 400, "invalid_shop_domain",
+                      "X-Shopify-Shop-Domain must be a shop's myshopify.com hostname",
+                      "X-Shopify-Shop-Domain");
+  }
+  auto done = install_->uninstalled(*shop);
+  if (!done) return send_storage_error(res, "forget the shop's tokens", done.error());
+  {
+    std::lock_guard<std::mutex> lock(contexts_mutex_);
+    contexts_.erase(*shop);
+  }
+  res.set_content(dump({{"shop", *shop}, {"uninstalled", true}, {"known", done.value()}}), kJson);
 }
 
 // The three privacy topics share one handler: at `/webhooks/compliance` the topic is the

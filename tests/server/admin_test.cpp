@@ -25,25 +25,25 @@ class Admin : public ::testing::Test {
 };
 
 TEST_F(Admin, RoutesRefuseAMissingOrWrongBearerToken) {
-  auto missing = http_->Get("/admin/programs");
+  auto missing = http_->Get(admin_path("/admin/programs"));
   ASSERT_TRUE(missing);
   EXPECT_EQ(missing->status, 401);
   EXPECT_EQ(parse(missing->body)["error"]["code"], "unauthorized");
-  auto wrong = http_->Get("/admin/programs", {{"Authorization", "Bearer not-the-token"}});
+  auto wrong = http_->Get(admin_path("/admin/programs"), {{"Authorization", "Bearer not-the-token"}});
   ASSERT_TRUE(wrong);
   EXPECT_EQ(wrong->status, 401);
   auto metrics = http_->Get("/metrics");
   ASSERT_TRUE(metrics);
   EXPECT_EQ(metrics->status, 401);
   auto create =
-      http_->Post("/admin/programs", example("programs/gift-choice.json"), "application/json");
+      http_->Post(admin_path("/admin/programs"), example("programs/gift-choice.json"), "application/json");
   ASSERT_TRUE(create);
   EXPECT_EQ(create->status, 401);
-  EXPECT_EQ(parse(get("/admin/programs")->body)["programs"], Json::array());
+  EXPECT_EQ(parse(get(admin_path("/admin/programs"))->body)["programs"], Json::array());
 }
 
 TEST_F(Admin, SavedProgramVersionIsStoredInactiveAndReadBack) {
-  auto created = post("/admin/programs", example("programs/vip-schedule.json"));
+  auto created = post(admin_path("/admin/programs"), example("programs/vip-schedule.json"));
   ASSERT_TRUE(created);
   ASSERT_EQ(created->status, 201) << created->body;
   const Json summary = parse(created->body);
@@ -52,21 +52,21 @@ TEST_F(Admin, SavedProgramVersionIsStoredInactiveAndReadBack) {
   EXPECT_EQ(summary["active"], false);
   EXPECT_TRUE(summary["problems"].is_array());
 
-  auto read = get("/admin/programs/vip-schedule/versions/3");
+  auto read = get(admin_path("/admin/programs/vip-schedule/versions/3"));
   ASSERT_TRUE(read);
   ASSERT_EQ(read->status, 200);
   EXPECT_EQ(parse(read->body)["program"], example_json("programs/vip-schedule.json"));
-  EXPECT_EQ(get("/admin/programs/vip-schedule/versions/4")->status, 404);
+  EXPECT_EQ(get(admin_path("/admin/programs/vip-schedule/versions/4"))->status, 404);
 }
 
 TEST_F(Admin, AProgramSentWithAByteOrderMarkIsReadBackAsJson) {
   // The core reads past a leading BOM and stops at a NUL byte after the document, as
   // nlohmann does; what the admin API answers must still be one JSON document.
   const std::string program = example("programs/vip-schedule.json");
-  auto created = post("/admin/programs", "\xEF\xBB\xBF" + program + std::string(1, '\0') + "junk");
+  auto created = post(admin_path("/admin/programs"), "\xEF\xBB\xBF" + program + std::string(1, '\0') + "junk");
   ASSERT_TRUE(created);
   ASSERT_EQ(created->status, 201) << created->body;
-  auto read = get("/admin/programs/vip-schedule/versions/3");
+  auto read = get(admin_path("/admin/programs/vip-schedule/versions/3"));
   ASSERT_TRUE(read);
   const Json body = Json::parse(read->body, nullptr, false);
   ASSERT_FALSE(body.is_discarded()) << read->body;
@@ -74,35 +74,35 @@ TEST_F(Admin, AProgramSentWithAByteOrderMarkIsReadBackAsJson) {
 }
 
 TEST_F(Admin, AProgramVersionCannotBeOverwritten) {
-  ASSERT_EQ(post("/admin/programs", example("programs/gift-choice.json"))->status, 201);
+  ASSERT_EQ(post(admin_path("/admin/programs"), example("programs/gift-choice.json"))->status, 201);
   Json changed = example_json("programs/gift-choice.json");
   changed["bars"][0]["tiers"][0]["threshold"] = 1;
-  auto again = post("/admin/programs", changed.dump());
+  auto again = post(admin_path("/admin/programs"), changed.dump());
   ASSERT_TRUE(again);
   EXPECT_EQ(again->status, 409);
   EXPECT_EQ(parse(again->body)["error"]["code"], "version_exists");
-  EXPECT_EQ(parse(get("/admin/programs/gift-choice/versions/1")->body)["program"],
+  EXPECT_EQ(parse(get(admin_path("/admin/programs/gift-choice/versions/1"))->body)["program"],
             example_json("programs/gift-choice.json"));
 }
 
 TEST_F(Admin, SavingRunsTheProgramCheckAndRefusesWhatItFindsWrong) {
   Json program = example_json("programs/free-shipping-and-tote.json");
   program["bars"][0]["tiers"][1]["threshold"] = 5000;  // the tote no longer above shipping
-  auto refused = post("/admin/programs", program.dump());
+  auto refused = post(admin_path("/admin/programs"), program.dump());
   ASSERT_TRUE(refused);
   EXPECT_EQ(refused->status, 422);
   const Json body = parse(refused->body);
   EXPECT_EQ(body["error"]["code"], "program_rejected");
   EXPECT_EQ(body["problems"][0]["code"], "overlapping_tiers");
-  EXPECT_EQ(parse(get("/admin/programs")->body)["programs"], Json::array());
+  EXPECT_EQ(parse(get(admin_path("/admin/programs"))->body)["programs"], Json::array());
 }
 
 TEST_F(Admin, InvalidProgramDocumentIs400WithItsErrorCode) {
-  auto bad = post("/admin/programs", R"({"format": 1, "id": "x"})");
+  auto bad = post(admin_path("/admin/programs"), R"({"format": 1, "id": "x"})");
   ASSERT_TRUE(bad);
   EXPECT_EQ(bad->status, 400);
   EXPECT_TRUE(parse(bad->body)["error"]["code"].is_string());
-  auto not_json = post("/admin/programs", "{");
+  auto not_json = post(admin_path("/admin/programs"), "{");
   ASSERT_TRUE(not_json);
   EXPECT_EQ(not_json->status, 400);
   EXPECT_EQ(parse(not_json->body)["error"]["code"], "invalid_json");
@@ -112,15 +112,15 @@ TEST_F(Admin, ActivatingAVersionDeactivatesTheOthers) {
   Json version1 = example_json("programs/gift-choice.json");
   Json version2 = version1;
   version2["version"] = 2;
-  ASSERT_EQ(post("/admin/programs", version1.dump())->status, 201);
-  ASSERT_EQ(post("/admin/programs", version2.dump())->status, 201);
-  ASSERT_EQ(post("/admin/programs/gift-choice/versions/1/activate", "")->status, 200);
-  ASSERT_EQ(post("/admin/programs/gift-choice/versions/2/activate", "")->status, 200);
-  const Json list = parse(get("/admin/programs")->body)["programs"];
+  ASSERT_EQ(post(admin_path("/admin/programs"), version1.dump())->status, 201);
+  ASSERT_EQ(post(admin_path("/admin/programs"), version2.dump())->status, 201);
+  ASSERT_EQ(post(admin_path("/admin/programs/gift-choice/versions/1/activate"), "")->status, 200);
+  ASSERT_EQ(post(admin_path("/admin/programs/gift-choice/versions/2/activate"), "")->status, 200);
+  const Json list = parse(get(admin_path("/admin/programs"))->body)["programs"];
   ASSERT_EQ(list.size(), 2u);
   EXPECT_EQ(list[0]["active"], false);
   EXPECT_EQ(list[1]["active"], true);
-  EXPECT_EQ(post("/admin/programs/gift-choice/versions/9/activate", "")->status, 404);
+  EXPECT_EQ(post(admin_path("/admin/programs/gift-choice/versions/9/activate"), "")->status, 404);
 }
 
 TEST_F(Admin, VerdictsAreListedFlaggedFirst) {
@@ -128,7 +128,7 @@ TEST_F(Admin, VerdictsAreListedFlaggedFirst) {
   post_webhook(*http_, example("orders/orders-create-earned.json"), "wh-a");
   post_webhook(*http_, example("orders/orders-create-forged.json"), "wh-b");
   post_webhook(*http_, example("orders/orders-create-earned.json"), "wh-c");
-  auto res = get("/admin/verdicts");
+  auto res = get(admin_path("/admin/verdicts"));
   ASSERT_TRUE(res);
   ASSERT_EQ(res->status, 200);
   const Json verdicts = parse(res->body)["verdicts"];
@@ -138,11 +138,11 @@ TEST_F(Admin, VerdictsAreListedFlaggedFirst) {
   EXPECT_EQ(verdicts[0]["tags"], Json::array({"tiercart-flagged", "tiercart-below_threshold"}));
   EXPECT_EQ(verdicts[1]["earned"], true);
 
-  const Json flagged = parse(get("/admin/verdicts?flagged=true")->body)["verdicts"];
+  const Json flagged = parse(get(admin_path("/admin/verdicts?flagged=true"))->body)["verdicts"];
   ASSERT_EQ(flagged.size(), 1u);
   EXPECT_EQ(flagged[0]["order_id"], 6102845562978);
-  EXPECT_EQ(parse(get("/admin/verdicts?limit=1")->body)["verdicts"].size(), 1u);
-  EXPECT_EQ(get("/admin/verdicts?limit=0")->status, 400);
+  EXPECT_EQ(parse(get(admin_path("/admin/verdicts?limit=1"))->body)["verdicts"].size(), 1u);
+  EXPECT_EQ(get(admin_path("/admin/verdicts?limit=0"))->status, 400);
 }
 
 TEST_F(Admin, MetricsAreInPrometheusTextFormat) {
@@ -222,7 +222,7 @@ TEST_F(Admin, StorageFailuresAre503WithoutTheDatabasesOwnWords) {
   // the server's log, not to whoever asked.
   RawSqlite other(server_.database());
   ASSERT_TRUE(other.exec("DROP TABLE verdicts; DROP TABLE programs; DROP TABLE data_requests"));
-  for (const char* path : {"/admin/verdicts", "/admin/programs", "/admin/data-requests"}) {
+  for (const std::string& path : {admin_path("/admin/verdicts"), admin_path("/admin/programs"), admin_path("/admin/data-requests")}) {
     auto res = get(path);
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 503) << path;
@@ -260,14 +260,14 @@ TEST(HealthzPostgres, ALostConnectionIs503WithoutTheDriversTextThenRecovers) {
 }
 
 TEST_F(Admin, ContextMustBeAValidContextDocument) {
-  auto bad = http_->Put("/admin/context", admin_headers(), R"({"country": 7})", "application/json");
+  auto bad = http_->Put(admin_path("/admin/context"), admin_headers(), R"({"country": 7})", "application/json");
   ASSERT_TRUE(bad);
   EXPECT_EQ(bad->status, 400);
   EXPECT_TRUE(parse(bad->body)["error"]["path"].is_string());
 }
 
 TEST_F(Admin, AdminBodiesOverOneMebibyteAre413) {
-  auto res = post("/admin/programs", std::string(1024 * 1024 + 1, ' '));
+  auto res = post(admin_path("/admin/programs"), std::string(1024 * 1024 + 1, ' '));
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 413);
   EXPECT_EQ(parse(res->body)["error"]["code"], "too_large");
@@ -278,7 +278,7 @@ TEST(AdminDisabled, WithoutAConfiguredTokenTheAdminApiIs403) {
   Config config = test_config(dir.path() + "/tiercart.db");
   config.admin_token.clear();
   TestServer server(config);
-  auto res = server.client()->Get("/admin/programs", {{"Authorization", "Bearer "}});
+  auto res = server.client()->Get(admin_path("/admin/programs"), {{"Authorization", "Bearer "}});
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 403);
 }

@@ -40,14 +40,14 @@ class Compliance : public ::testing::Test {
   }
 
   Json data_requests() {
-    auto res = http_->Get("/admin/data-requests", admin_headers());
+    auto res = http_->Get(admin_path("/admin/data-requests"), admin_headers());
     EXPECT_TRUE(res);
     EXPECT_EQ(res->status, 200) << res->body;
     return parse(res->body)["data_requests"];
   }
 
   Json verdicts() {
-    auto res = http_->Get("/admin/verdicts", admin_headers());
+    auto res = http_->Get(admin_path("/admin/verdicts"), admin_headers());
     EXPECT_TRUE(res);
     return parse(res->body)["verdicts"];
   }
@@ -199,7 +199,7 @@ TEST_F(Compliance, BytesAfterThePayloadAre400EvenBehindANulByte) {
 }
 
 TEST_F(Compliance, TheDataRequestListIsBehindTheAdminToken) {
-  auto res = http_->Get("/admin/data-requests");
+  auto res = http_->Get(admin_path("/admin/data-requests"));
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 401);
 }

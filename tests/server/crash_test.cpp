@@ -121,7 +121,7 @@ TEST(CrashSafety, EveryAcknowledgedWebhookSurvivesSigkillAndNoneIsStoredTwice) {
   auto store = open_store("sqlite:" + database);
   ASSERT_TRUE(store);
   for (const auto& id : acknowledged) {
-    auto found = store.value()->find_verdict(id);
+    auto found = store.value()->find_verdict(kTestShop, id);
     ASSERT_TRUE(found && found.value()) << id << " got a 2xx but is not stored";
   }
   httplib::Client http("127.0.0.1", restarted.port());

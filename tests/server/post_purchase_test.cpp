@@ -76,8 +76,8 @@ Json purchase_claims(const std::string& reference = "ref-1") {
 class PostPurchaseRoutes : public ::testing::Test {
  protected:
   void SetUp() override {
-    put("/admin/context", kContext);
-    put("/admin/post-purchase/offers", kCatalog);
+    put(admin_path("/admin/context"), kContext);
+    put(admin_path("/admin/post-purchase/offers"), kCatalog);
   }
 
   void put(const std::string& path, const std::string& body, int status = 200) {
@@ -274,10 +274,10 @@ TEST_F(PostPurchaseRoutes, PreflightAllowsTheAuthorizationHeader) {
 }
 
 TEST_F(PostPurchaseRoutes, SettingsTheCoreCannotReadAreRefused) {
-  put("/admin/post-purchase/offers", R"({"format":1,"currency":"USD","offers":[{"id":"x"}]})", 400);
-  put("/admin/post-purchase/edit-policy", R"({"window_minutes":-1,"allowed":[]})", 400);
-  put("/admin/post-purchase/address-options", R"({"countries":"US"})", 400);
-  auto anonymous = http_->Put("/admin/post-purchase/offers", kCatalog, "application/json");
+  put(admin_path("/admin/post-purchase/offers"), R"({"format":1,"currency":"USD","offers":[{"id":"x"}]})", 400);
+  put(admin_path("/admin/post-purchase/edit-policy"), R"({"window_minutes":-1,"allowed":[]})", 400);
+  put(admin_path("/admin/post-purchase/address-options"), R"({"countries":"US"})", 400);
+  auto anonymous = http_->Put(admin_path("/admin/post-purchase/offers"), kCatalog, "application/json");
   EXPECT_EQ(anonymous->status, 401);
 }
 
@@ -323,7 +323,7 @@ const char* kGoodAddress = R"({"first_name":"Ada","last_name":" Lovelace ","addr
   "city":"Springfield","province_code":"il","zip":"627011234","country_code":"us"})";
 
 TEST_F(OrderEdits, AnAddressFixedWithinTheWindowIsNormalisedAndKept) {
-  put("/admin/post-purchase/edit-policy",
+  put(admin_path("/admin/post-purchase/edit-policy"),
       R"({"window_minutes":60,"allowed":["address","cancel"]})");
   auto res = edit("address", kGoodAddress);
   ASSERT_TRUE(res);
@@ -341,7 +341,7 @@ TEST_F(OrderEdits, AnAddressFixedWithinTheWindowIsNormalisedAndKept) {
 }
 
 TEST_F(OrderEdits, AnInvalidAddressIsRefusedFieldByField) {
-  put("/admin/post-purchase/edit-policy", R"({"window_minutes":60,"allowed":["address"]})");
+  put(admin_path("/admin/post-purchase/edit-policy"), R"({"window_minutes":60,"allowed":["address"]})");
   Json address = parse(kGoodAddress);
   address["zip"] = "6270";
   auto res = edit("address", address.dump());
@@ -357,7 +357,7 @@ TEST_F(OrderEdits, AnInvalidAddressIsRefusedFieldByField) {
 }
 
 TEST_F(OrderEdits, PastTheWindowTheAnswerIsAClearRefusal) {
-  put("/admin/post-purchase/edit-policy", R"({"window_minutes":0,"allowed":["address","cancel"]})");
+  put(admin_path("/admin/post-purchase/edit-policy"), R"({"window_minutes":0,"allowed":["address","cancel"]})");
   for (const char* what : {"address", "cancel"}) {
     auto res = edit(what, kGoodAddress);
     ASSERT_TRUE(res);
@@ -370,14 +370,14 @@ TEST_F(OrderEdits, PastTheWindowTheAnswerIsAClearRefusal) {
 }
 
 TEST_F(OrderEdits, AnEditTheMerchantDoesNotOfferIsForbidden) {
-  put("/admin/post-purchase/edit-policy", R"({"window_minutes":60,"allowed":["address"]})");
+  put(admin_path("/admin/post-purchase/edit-policy"), R"({"window_minutes":60,"allowed":["address"]})");
   auto res = edit("cancel");
   EXPECT_EQ(res->status, 403);
   EXPECT_EQ(parse(res->body)["error"]["code"], "edit_not_allowed");
 }
 
 TEST_F(OrderEdits, ACancelledOrderCannotBeCancelledOrEditedAgain) {
-  put("/admin/post-purchase/edit-policy",
+  put(admin_path("/admin/post-purchase/edit-policy"),
       R"({"window_minutes":60,"allowed":["address","cancel"]})");
   auto cancelled = edit("cancel");
   ASSERT_EQ(cancelled->status, 200) << cancelled->body;
@@ -404,7 +404,7 @@ TEST_F(OrderEdits, UnknownOrdersUnsignedRequestsAndNoPolicyAreRefused) {
 }
 
 TEST_F(OrderEdits, AnotherCustomersOrderIsAnsweredAsIfItDidNotExist) {
-  put("/admin/post-purchase/edit-policy",
+  put(admin_path("/admin/post-purchase/edit-policy"),
       R"({"window_minutes":60,"allowed":["address","cancel"]})");
   const std::string missing = edit("edits", "{}", 42)->body;
   for (const char* what : {"edits", "address", "cancel"}) {
@@ -420,7 +420,7 @@ TEST_F(OrderEdits, AnotherCustomersOrderIsAnsweredAsIfItDidNotExist) {
 }
 
 TEST_F(OrderEdits, ASignedOutShopperIsAskedToSignIn) {
-  put("/admin/post-purchase/edit-policy",
+  put(admin_path("/admin/post-purchase/edit-policy"),
       R"({"window_minutes":60,"allowed":["address","cancel"]})");
   for (const char* what : {"edits", "address", "cancel"}) {
     auto res = edit(what, kGoodAddress, kOrderId, "");
@@ -437,7 +437,7 @@ TEST_F(OrderEdits, ASignedOutShopperIsAskedToSignIn) {
 }
 
 TEST_F(OrderEdits, AGuestCheckoutCannotBeEditedThroughTheProxy) {
-  put("/admin/post-purchase/edit-policy",
+  put(admin_path("/admin/post-purchase/edit-policy"),
       R"({"window_minutes":60,"allowed":["address","cancel"]})");
   Json guest = example_json("orders/orders-create-earned.json");
   guest.erase("customer");
@@ -452,7 +452,7 @@ TEST_F(OrderEdits, AGuestCheckoutCannotBeEditedThroughTheProxy) {
 }
 
 TEST_F(OrderEdits, TheOrdersOwnerIsKnownAfterARestart) {
-  put("/admin/post-purchase/edit-policy",
+  put(admin_path("/admin/post-purchase/edit-policy"),
       R"({"window_minutes":60,"allowed":["address","cancel"]})");
   server_.service().stop();
   TestServer again(config(server_.database()));
@@ -491,7 +491,7 @@ class CustomerAccount : public OrderEdits {
 };
 
 TEST_F(CustomerAccount, TheSessionTokenOpensTheSameEditsAsTheAppProxy) {
-  put("/admin/post-purchase/edit-policy",
+  put(admin_path("/admin/post-purchase/edit-policy"),
       R"({"window_minutes":60,"allowed":["address","add_item"]})");
   auto status = call("edits");
   ASSERT_EQ(status->status, 200) << status->body;
@@ -503,7 +503,7 @@ TEST_F(CustomerAccount, TheSessionTokenOpensTheSameEditsAsTheAppProxy) {
 }
 
 TEST_F(CustomerAccount, AnOfferIsAddedAtTheServersPriceOnce) {
-  put("/admin/post-purchase/edit-policy", R"({"window_minutes":60,"allowed":["add_item"]})");
+  put(admin_path("/admin/post-purchase/edit-policy"), R"({"window_minutes":60,"allowed":["add_item"]})");
   auto offers = call("offers", purchase());
   ASSERT_EQ(offers->status, 200) << offers->body;
   EXPECT_EQ(parse(offers->body)["offers"][0]["price"]["amount"], 1530);
@@ -527,7 +527,7 @@ TEST_F(CustomerAccount, AnOfferIsAddedAtTheServersPriceOnce) {
 }
 
 TEST_F(CustomerAccount, TokensForAnotherAppExpiredOrShoplessAreRefused) {
-  put("/admin/post-purchase/edit-policy", R"({"window_minutes":60,"allowed":["address"]})");
+  put(admin_path("/admin/post-purchase/edit-policy"), R"({"window_minutes":60,"allowed":["address"]})");
   Json no_aud = session();
   no_aud.erase("aud");
   Json other_app = session();
@@ -552,7 +552,7 @@ TEST_F(CustomerAccount, TokensForAnotherAppExpiredOrShoplessAreRefused) {
 }
 
 TEST_F(CustomerAccount, OnlyTheCustomerWhoPlacedTheOrderMayEditIt) {
-  put("/admin/post-purchase/edit-policy",
+  put(admin_path("/admin/post-purchase/edit-policy"),
       R"({"window_minutes":60,"allowed":["address","cancel","add_item"]})");
   Json other = session();
   other["sub"] = std::string("gid://shopify/Customer/") + kOtherCustomerId;
@@ -580,7 +580,7 @@ TEST_F(CustomerAccount, OnlyTheCustomerWhoPlacedTheOrderMayEditIt) {
 }
 
 TEST_F(CustomerAccount, OffersAreForTheOrderTheServerJudgedNotForTheLinesSent) {
-  put("/admin/post-purchase/edit-policy", R"({"window_minutes":60,"allowed":["add_item"]})");
+  put(admin_path("/admin/post-purchase/edit-policy"), R"({"window_minutes":60,"allowed":["add_item"]})");
   // Another order of the same customer, holding only product 9999: no offer is for it.
   constexpr int64_t kOtherOrder = 6102845530777;
   Json order = example_json("orders/orders-create-earned.json");
@@ -615,7 +615,7 @@ TEST_F(CustomerAccount, OffersAreForTheOrderTheServerJudgedNotForTheLinesSent) {
 
 TEST_F(CustomerAccount, AnOrderWhoseLinesTheServerDoesNotHoldGetsNoOffers) {
   // An order stored by an earlier version, which kept its owner but not its lines.
-  put("/admin/post-purchase/edit-policy", R"({"window_minutes":60,"allowed":["add_item"]})");
+  put(admin_path("/admin/post-purchase/edit-policy"), R"({"window_minutes":60,"allowed":["add_item"]})");
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(server_.database().c_str(), &db), SQLITE_OK);
   const int updated =
@@ -633,7 +633,7 @@ TEST_F(CustomerAccount, AnOrderWhoseLinesTheServerDoesNotHoldGetsNoOffers) {
 TEST_F(CustomerAccount, EveryRefusalIsJsonTheExtensionCanRead) {
   // The extension runs on Shopify's origin: without Access-Control-Allow-Origin its browser
   // hides the answer, error code included.
-  put("/admin/post-purchase/edit-policy", R"({"window_minutes":0,"allowed":["address"]})");
+  put(admin_path("/admin/post-purchase/edit-policy"), R"({"window_minutes":0,"allowed":["address"]})");
   const std::string order = "/customer-account/orders/" + std::to_string(kOrderId);
   const httplib::Headers session_header = {
       {"Authorization", "Bearer " + jwt_sign(session(), kSecret)}};

@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include <cstdlib>
+#include <functional>
 #include <set>
 #include <thread>
 
@@ -14,6 +15,14 @@
 
 namespace tiercart::server::testing {
 namespace {
+
+constexpr const char* kShopA = "northbound-supply.myshopify.com";
+
+// Every table, so that a test can lay down an older server's database from nothing.
+constexpr const char* kDropAll =
+    "DROP TABLE verdicts; DROP TABLE programs; DROP TABLE settings; DROP TABLE changesets; "
+    "DROP TABLE order_edits; DROP TABLE data_requests; DROP TABLE shops; DROP TABLE "
+    "oauth_states; DROP TABLE schema_migrations; ";
 
 VerdictRecord verdict(const std::string& webhook_id, bool earned, int64_t received_at,
                       const std::string& note = "first") {
@@ -40,7 +49,7 @@ class Storage : public ::testing::TestWithParam<std::string> {
       ASSERT_EQ(PQstatus(connection), CONNECTION_OK) << PQerrorMessage(connection);
       PQclear(PQexec(connection,
                      "DROP TABLE IF EXISTS verdicts, programs, settings, changesets, order_edits, "
-                     "data_requests"));
+                     "data_requests, shops, oauth_states, schema_migrations"));
       PQfinish(connection);
     } else {
       url_ = "sqlite:" + dir_.path() + "/store.db";
@@ -86,13 +95,13 @@ TEST_P(Storage, NewVerdictIsStoredAndFoundByWebhookId) {
   const auto stored = record(*store_, {verdict("wh-1", false, 10)});
   ASSERT_EQ(stored.size(), 1u);
   EXPECT_FALSE(stored[0].duplicate);
-  auto found = store_->find_verdict("wh-1");
+  auto found = store_->find_verdict(kShopA, "wh-1");
   ASSERT_TRUE(found && found.value());
   EXPECT_EQ(found.value()->verdict, R"({"note":"first"})");
   EXPECT_EQ(found.value()->tags, R"(["tiercart-flagged"])");
   EXPECT_FALSE(found.value()->earned);
   EXPECT_EQ(found.value()->order_id, 1010);
-  EXPECT_FALSE(store_->find_verdict("wh-2").value().has_value());
+  EXPECT_FALSE(store_->find_verdict(kShopA, "wh-2").value().has_value());
 }
 
 TEST_P(Storage, SecondRecordWithTheSameWebhookIdReturnsTheFirst) {
@@ -102,7 +111,7 @@ TEST_P(Storage, SecondRecordWithTheSameWebhookIdReturnsTheFirst) {
   EXPECT_TRUE(again[0].duplicate);
   EXPECT_EQ(again[0].record.verdict, R"({"note":"first"})");
   EXPECT_FALSE(again[0].record.earned);
-  EXPECT_EQ(store_->count_verdicts(false).value(), 1);
+  EXPECT_EQ(store_->count_verdicts(kShopA, false).value(), 1);
 }
 
 TEST_P(Storage, SameWebhookIdTwiceInOneBatchIsStoredOnce) {
@@ -114,26 +123,29 @@ TEST_P(Storage, SameWebhookIdTwiceInOneBatchIsStoredOnce) {
   EXPECT_FALSE(stored[1].duplicate);
   EXPECT_TRUE(stored[2].duplicate);
   EXPECT_EQ(stored[2].record.verdict, R"({"note":"first"})");
-  EXPECT_EQ(store_->count_verdicts(false).value(), 2);
+  EXPECT_EQ(store_->count_verdicts(kShopA, false).value(), 2);
 }
 
 TEST_P(Storage, VerdictsAreListedFlaggedFirstThenNewestFirst) {
   record(*store_, {verdict("old-ok", true, 1), verdict("old-flag", false, 2),
                    verdict("new-ok", true, 3), verdict("new-flag", false, 4)});
-  const auto all = store_->list_verdicts({});
+  VerdictQuery everything;
+  everything.shop = kShopA;
+  const auto all = store_->list_verdicts(everything);
   ASSERT_TRUE(all);
   std::vector<std::string> order;
   for (const auto& r : all.value()) order.push_back(r.webhook_id);
   EXPECT_EQ(order, (std::vector<std::string>{"new-flag", "old-flag", "new-ok", "old-ok"}));
 
   VerdictQuery flagged;
+  flagged.shop = kShopA;
   flagged.flagged_only = true;
   flagged.limit = 1;
   const auto first_flagged = store_->list_verdicts(flagged);
   ASSERT_EQ(first_flagged.value().size(), 1u);
   EXPECT_EQ(first_flagged.value()[0].webhook_id, "new-flag");
-  EXPECT_EQ(store_->count_verdicts(true).value(), 2);
-  EXPECT_EQ(store_->count_verdicts(false).value(), 4);
+  EXPECT_EQ(store_->count_verdicts(kShopA, true).value(), 2);
+  EXPECT_EQ(store_->count_verdicts(kShopA, false).value(), 4);
 }
 
 TEST_P(Storage, ConcurrentWritersOnTwoConnectionsStoreEachWebhookIdOnce) {
@@ -161,29 +173,29 @@ TEST_P(Storage, ConcurrentWritersOnTwoConnectionsStoreEachWebhookIdOnce) {
     EXPECT_NE(mine[i].duplicate, theirs[i].duplicate) << i;
     EXPECT_EQ(mine[i].record.verdict, theirs[i].record.verdict) << i;
   }
-  EXPECT_EQ(store_->count_verdicts(false).value(), 100);
+  EXPECT_EQ(store_->count_verdicts(kShopA, false).value(), 100);
 }
 
 TEST_P(Storage, ProgramVersionsAreImmutable) {
-  ProgramRecord program{"tote", 1, R"({"v":1})", false, 5};
+  ProgramRecord program{kShopA, "tote", 1, R"({"v":1})", false, 5};
   EXPECT_TRUE(store_->add_program(program).value());
   program.document = R"({"v":"changed"})";
   EXPECT_FALSE(store_->add_program(program).value());
-  auto found = store_->find_program("tote", 1);
+  auto found = store_->find_program(kShopA, "tote", 1);
   ASSERT_TRUE(found && found.value());
   EXPECT_EQ(found.value()->document, R"({"v":1})");
-  EXPECT_FALSE(store_->find_program("tote", 2).value().has_value());
+  EXPECT_FALSE(store_->find_program(kShopA, "tote", 2).value().has_value());
 }
 
 TEST_P(Storage, ActivatingAVersionLeavesExactlyThatOneActive) {
-  ASSERT_TRUE(store_->add_program({"tote", 1, "{}", false, 1}).value());
-  ASSERT_TRUE(store_->add_program({"tote", 2, "{}", false, 2}).value());
-  ASSERT_TRUE(store_->add_program({"other", 1, "{}", false, 3}).value());
-  EXPECT_TRUE(store_->activate_program("tote", 1).value());
-  EXPECT_TRUE(store_->activate_program("other", 1).value());
-  EXPECT_TRUE(store_->activate_program("tote", 2).value());
-  EXPECT_FALSE(store_->activate_program("tote", 3).value());
-  const auto programs = store_->list_programs().value();
+  ASSERT_TRUE(store_->add_program({kShopA, "tote", 1, "{}", false, 1}).value());
+  ASSERT_TRUE(store_->add_program({kShopA, "tote", 2, "{}", false, 2}).value());
+  ASSERT_TRUE(store_->add_program({kShopA, "other", 1, "{}", false, 3}).value());
+  EXPECT_TRUE(store_->activate_program(kShopA, "tote", 1).value());
+  EXPECT_TRUE(store_->activate_program(kShopA, "other", 1).value());
+  EXPECT_TRUE(store_->activate_program(kShopA, "tote", 2).value());
+  EXPECT_FALSE(store_->activate_program(kShopA, "tote", 3).value());
+  const auto programs = store_->list_programs(kShopA).value();
   ASSERT_EQ(programs.size(), 3u);
   EXPECT_EQ(programs[0].id, "other");
   EXPECT_TRUE(programs[0].active);
@@ -192,20 +204,20 @@ TEST_P(Storage, ActivatingAVersionLeavesExactlyThatOneActive) {
 }
 
 TEST_P(Storage, SettingsAreReplacedByKey) {
-  EXPECT_FALSE(store_->get_setting("context").value().has_value());
-  ASSERT_TRUE(store_->put_setting("context", "{}"));
-  ASSERT_TRUE(store_->put_setting("context", R"({"country":"US"})"));
-  EXPECT_EQ(store_->get_setting("context").value().value(), R"({"country":"US"})");
+  EXPECT_FALSE(store_->get_setting(kShopA, "context").value().has_value());
+  ASSERT_TRUE(store_->put_setting(kShopA, "context", "{}"));
+  ASSERT_TRUE(store_->put_setting(kShopA, "context", R"({"country":"US"})"));
+  EXPECT_EQ(store_->get_setting(kShopA, "context").value().value(), R"({"country":"US"})");
 }
 
 TEST_P(Storage, EverythingIsThereAfterReopening) {
   record(*store_, {verdict("wh-1", false, 10)});
-  ASSERT_TRUE(store_->add_program({"tote", 1, "{}", false, 1}).value());
+  ASSERT_TRUE(store_->add_program({kShopA, "tote", 1, "{}", false, 1}).value());
   store_.reset();
   auto reopened = open();
   ASSERT_TRUE(reopened);
-  EXPECT_TRUE(reopened->find_verdict("wh-1").value().has_value());
-  EXPECT_TRUE(reopened->find_program("tote", 1).value().has_value());
+  EXPECT_TRUE(reopened->find_verdict(kShopA, "wh-1").value().has_value());
+  EXPECT_TRUE(reopened->find_program(kShopA, "tote", 1).value().has_value());
   EXPECT_TRUE(reopened->ping());
 }
 
@@ -213,14 +225,14 @@ TEST_P(Storage, TextIsStoredByteForByte) {
   VerdictRecord odd = verdict("wh-'quote\"; DROP TABLE verdicts;--", true, 1);
   odd.verdict = "{\"t\":\"caf\xc3\xa9 \\u0000 \xe2\x9c\x93\"}";
   record(*store_, {odd});
-  auto found = store_->find_verdict(odd.webhook_id);
+  auto found = store_->find_verdict(kShopA, odd.webhook_id);
   ASSERT_TRUE(found && found.value());
   EXPECT_EQ(found.value()->verdict, odd.verdict);
 }
 
 ChangesetRecord changeset(const std::string& key, const std::string& offer, const std::string& jti,
                           const std::string& reference = "ref-1") {
-  return {key, reference, offer, jti, "token-" + jti, 100};
+  return {kShopA, key, reference, offer, jti, "token-" + jti, 100};
 }
 
 TEST_P(Storage, FirstChangesetIsStoredAndCountedPerPurchase) {
@@ -230,9 +242,9 @@ TEST_P(Storage, FirstChangesetIsStoredAndCountedPerPurchase) {
   EXPECT_EQ(stored.value().record.token, "token-jti-1");
   ASSERT_TRUE(store_->record_changeset(changeset("key-2", "tote", "jti-2")));
   ASSERT_TRUE(store_->record_changeset(changeset("key-3", "mug", "jti-3", "ref-2")));
-  EXPECT_EQ(store_->count_changesets("ref-1").value(), 2);
-  EXPECT_EQ(store_->count_changesets("ref-2").value(), 1);
-  EXPECT_EQ(store_->count_changesets("ref-3").value(), 0);
+  EXPECT_EQ(store_->count_changesets(kShopA, "ref-1").value(), 2);
+  EXPECT_EQ(store_->count_changesets(kShopA, "ref-2").value(), 1);
+  EXPECT_EQ(store_->count_changesets(kShopA, "ref-3").value(), 0);
 }
 
 TEST_P(Storage, SameRequestKeyReturnsTheFirstChangesetAndStoresNothing) {
@@ -243,7 +255,7 @@ TEST_P(Storage, SameRequestKeyReturnsTheFirstChangesetAndStoresNothing) {
   EXPECT_TRUE(again.value().existing);
   EXPECT_EQ(again.value().record.offer_id, "mug");
   EXPECT_EQ(again.value().record.jti, "jti-1");
-  EXPECT_EQ(store_->count_changesets("ref-1").value(), 1);
+  EXPECT_EQ(store_->count_changesets(kShopA, "ref-1").value(), 1);
 }
 
 TEST_P(Storage, SameOfferOfTheSamePurchaseIsStoredOnceWhateverTheToken) {
@@ -253,7 +265,7 @@ TEST_P(Storage, SameOfferOfTheSamePurchaseIsStoredOnceWhateverTheToken) {
   EXPECT_TRUE(again.value().existing);
   EXPECT_EQ(again.value().record.request_key, "key-1");
   EXPECT_EQ(again.value().record.token, "token-jti-1");
-  EXPECT_EQ(store_->count_changesets("ref-1").value(), 1);
+  EXPECT_EQ(store_->count_changesets(kShopA, "ref-1").value(), 1);
 }
 
 TEST_P(Storage, ConcurrentAcceptancesOfOneOfferStoreOneChangeset) {
@@ -269,7 +281,7 @@ TEST_P(Storage, ConcurrentAcceptancesOfOneOfferStoreOneChangeset) {
     });
   }
   for (auto& thread : threads) thread.join();
-  EXPECT_EQ(store_->count_changesets("ref-1").value(), 1);
+  EXPECT_EQ(store_->count_changesets(kShopA, "ref-1").value(), 1);
   EXPECT_EQ(std::set<std::string>(tokens.begin(), tokens.end()).size(), 1u);
   EXPECT_FALSE(tokens[0].empty());
 }
@@ -312,7 +324,7 @@ TEST_P(Storage, TheOrdersCustomerIsKeptAndAGuestHasNone) {
   auto found = reopened->find_order_verdict("northbound-supply.myshopify.com", 1010);
   ASSERT_TRUE(found && found.value());
   EXPECT_EQ(found.value()->customer_id, std::optional<int64_t>(6109845530));
-  auto by_webhook = reopened->find_verdict("wh-2");
+  auto by_webhook = reopened->find_verdict(kShopA, "wh-2");
   ASSERT_TRUE(by_webhook && by_webhook.value());
   EXPECT_FALSE(by_webhook.value()->customer_id.has_value());
   // A duplicate delivery answers with the stored record, customer included.
@@ -326,7 +338,7 @@ TEST_P(Storage, ADatabaseFromBeforeCustomerIdsGainsTheColumnOnOpen) {
   store_.reset();
   // The verdicts table as earlier versions created it, with one order in it.
   raw_sql(
-      "DROP TABLE verdicts; CREATE TABLE verdicts (webhook_id TEXT PRIMARY KEY, shop TEXT NOT "
+      std::string(kDropAll) + "CREATE TABLE verdicts (webhook_id TEXT PRIMARY KEY, shop TEXT NOT "
       "NULL, order_id BIGINT NOT NULL, earned INTEGER NOT NULL, verdict TEXT NOT NULL, tags "
       "TEXT NOT NULL, received_at BIGINT NOT NULL); INSERT INTO verdicts VALUES ('wh-old', "
       "'northbound-supply.myshopify.com', 77, 1, '{}', '[]', 5)");
@@ -342,7 +354,7 @@ TEST_P(Storage, ADatabaseFromBeforeCustomerIdsGainsTheColumnOnOpen) {
   store_.reset();
   store_ = open();
   ASSERT_TRUE(store_);
-  EXPECT_EQ(store_->find_verdict("wh-new").value()->customer_id, std::optional<int64_t>(42));
+  EXPECT_EQ(store_->find_verdict(kShopA, "wh-new").value()->customer_id, std::optional<int64_t>(42));
 }
 
 TEST_P(Storage, TheOrdersLinesAreKeptWithItsVerdictAndAGuestsAreNot) {
@@ -357,21 +369,21 @@ TEST_P(Storage, TheOrdersLinesAreKeptWithItsVerdictAndAGuestsAreNot) {
   auto found = store_->find_order_verdict("northbound-supply.myshopify.com", 1010);
   ASSERT_TRUE(found && found.value());
   EXPECT_EQ(found.value()->order_lines, customer.order_lines);
-  EXPECT_EQ(store_->find_verdict("wh-2").value()->order_lines, "");
+  EXPECT_EQ(store_->find_verdict(kShopA, "wh-2").value()->order_lines, "");
   // A duplicate delivery answers with the stored record, lines included.
   const auto again = record(*store_, {customer});
   ASSERT_EQ(again.size(), 1u);
   EXPECT_EQ(again[0].record.order_lines, customer.order_lines);
   // A customer's redaction leaves the lines: they say what was bought, not by whom.
   ASSERT_TRUE(store_->erase_customer("northbound-supply.myshopify.com", 6109845530, {}));
-  EXPECT_EQ(store_->find_verdict("wh-1").value()->order_lines, customer.order_lines);
+  EXPECT_EQ(store_->find_verdict(kShopA, "wh-1").value()->order_lines, customer.order_lines);
 }
 
 TEST_P(Storage, ADatabaseFromBeforeOrderLinesGainsTheColumnOnOpen) {
   store_.reset();
   // The verdicts table as the previous version created it, with one customer's order in it.
   raw_sql(
-      "DROP TABLE verdicts; CREATE TABLE verdicts (webhook_id TEXT PRIMARY KEY, shop TEXT NOT "
+      std::string(kDropAll) + "CREATE TABLE verdicts (webhook_id TEXT PRIMARY KEY, shop TEXT NOT "
       "NULL, order_id BIGINT NOT NULL, earned INTEGER NOT NULL, verdict TEXT NOT NULL, tags "
       "TEXT NOT NULL, received_at BIGINT NOT NULL, customer_id BIGINT); INSERT INTO verdicts "
       "VALUES ('wh-old', 'northbound-supply.myshopify.com', 77, 1, '{}', '[]', 5, 42)");
@@ -388,7 +400,7 @@ TEST_P(Storage, ADatabaseFromBeforeOrderLinesGainsTheColumnOnOpen) {
   store_.reset();
   store_ = open();  // the column is there now: opening again leaves it be
   ASSERT_TRUE(store_);
-  EXPECT_EQ(store_->find_verdict("wh-new").value()->order_lines, fresh.order_lines);
+  EXPECT_EQ(store_->find_verdict(kShopA, "wh-new").value()->order_lines, fresh.order_lines);
 }
 
 // Privacy requests. Two customers of one shop and an order of another shop with the same id:
@@ -422,8 +434,9 @@ class StoragePrivacy : public Storage {
   std::size_t edits(const std::string& shop, int64_t order) {
     return store_->list_order_edits(shop, order).value().size();
   }
-  std::optional<int64_t> customer_of(const std::string& webhook_id) {
-    return store_->find_verdict(webhook_id).value()->customer_id;
+  std::optional<int64_t> customer_of(const std::string& webhook_id,
+                                     const std::string& shop = kShopA) {
+    return store_->find_verdict(shop, webhook_id).value()->customer_id;
   }
 };
 
@@ -439,11 +452,11 @@ TEST_P(StoragePrivacy, ACustomerRedactionForgetsTheCustomerAndTheirAddressesOnly
   EXPECT_EQ(edits(kShop, 1002), 0u);
   EXPECT_EQ(edits(kShop, 1004), 0u);
   // The verdicts themselves stay, flagged one included.
-  EXPECT_FALSE(store_->find_verdict("wh-a2").value()->earned);
+  EXPECT_FALSE(store_->find_verdict(kShopA, "wh-a2").value()->earned);
   // Bob and the other shop's customer of the same id are untouched.
   EXPECT_EQ(customer_of("wh-b"), std::optional<int64_t>(502));
   EXPECT_EQ(edits(kShop, 1003), 1u);
-  EXPECT_EQ(customer_of("wh-x"), std::optional<int64_t>(501));
+  EXPECT_EQ(customer_of("wh-x", kOtherShop), std::optional<int64_t>(501));
   EXPECT_EQ(edits(kOtherShop, 1001), 1u);
   // Shopify may send it again: nothing left to change.
   auto again = store_->erase_customer(kShop, 501, {1004});
@@ -469,10 +482,10 @@ TEST_P(StoragePrivacy, AShopRedactionDeletesEverythingOfThatShopAndNothingElse) 
   EXPECT_EQ(erased.value().verdicts, 4);
   EXPECT_EQ(erased.value().order_edits, 4);
   EXPECT_EQ(erased.value().data_requests, 1);
-  EXPECT_FALSE(store_->find_verdict("wh-a1").value().has_value());
+  EXPECT_FALSE(store_->find_verdict(kShopA, "wh-a1").value().has_value());
   EXPECT_EQ(edits(kShop, 1001), 0u);
-  EXPECT_TRUE(store_->list_data_requests(10).value().empty());
-  EXPECT_TRUE(store_->find_verdict("wh-x").value().has_value());
+  EXPECT_TRUE(store_->list_data_requests(kShopA, 10).value().empty());
+  EXPECT_TRUE(store_->find_verdict(kOtherShop, "wh-x").value().has_value());
   EXPECT_EQ(edits(kOtherShop, 1001), 1u);
 }
 
@@ -482,7 +495,7 @@ TEST_P(StoragePrivacy, ADataRequestIsStoredOnceAndFindsTheCustomersVerdicts) {
   EXPECT_TRUE(first.value());
   EXPECT_FALSE(store_->add_data_request({kShop, 9, 501, {1003}, 30}).value());  // a retry
   ASSERT_TRUE(store_->add_data_request({kShop, 10, std::nullopt, {}, 40}));
-  auto requests = store_->list_data_requests(10);
+  auto requests = store_->list_data_requests(kShopA, 10);
   ASSERT_TRUE(requests) << requests.error().message;
   ASSERT_EQ(requests.value().size(), 2u);
   EXPECT_EQ(requests.value()[0].request_id, 10);  // newest first
@@ -498,7 +511,214 @@ TEST_P(StoragePrivacy, ADataRequestIsStoredOnceAndFindsTheCustomersVerdicts) {
   EXPECT_EQ(ids, (std::vector<std::string>{"wh-a1", "wh-a2", "wh-b"}));
   // A redaction of the customer also drops their data requests.
   EXPECT_EQ(store_->erase_customer(kShop, 501, {}).value().data_requests, 1);
-  EXPECT_EQ(store_->list_data_requests(10).value().size(), 1u);
+  EXPECT_EQ(store_->list_data_requests(kShopA, 10).value().size(), 1u);
+}
+
+// Many shops on one database: every call names its shop and reaches no other shop's rows.
+constexpr const char* kShopB = "harbor-goods.myshopify.com";
+
+TEST_P(Storage, EveryRowBelongsToItsShop) {
+  VerdictRecord b = verdict("wh-b", false, 2);
+  b.shop = kShopB;
+  record(*store_, {verdict("wh-a", false, 1), b});
+  EXPECT_EQ(store_->count_verdicts(kShopA, false).value(), 1);
+  EXPECT_EQ(store_->count_verdicts(kShopB, true).value(), 1);
+  EXPECT_FALSE(store_->find_verdict(kShopA, "wh-b").value().has_value());
+  VerdictQuery query;
+  query.shop = kShopB;
+  const auto listed = store_->list_verdicts(query).value();
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].webhook_id, "wh-b");
+  // A delivery of shop A's webhook id claimed by shop B is not handed A's verdict.
+  VerdictRecord stolen = verdict("wh-a", true, 3);
+  stolen.shop = kShopB;
+  EXPECT_FALSE(store_->record_verdicts({stolen}));
+
+  // The same program id and version in two shops are two programs.
+  ASSERT_TRUE(store_->add_program({kShopA, "tote", 1, R"({"shop":"a"})", false, 1}).value());
+  ASSERT_TRUE(store_->add_program({kShopB, "tote", 1, R"({"shop":"b"})", false, 1}).value());
+  EXPECT_TRUE(store_->activate_program(kShopB, "tote", 1).value());
+  EXPECT_FALSE(store_->list_programs(kShopA).value()[0].active);
+  EXPECT_EQ(store_->find_program(kShopB, "tote", 1).value()->document, R"({"shop":"b"})");
+  EXPECT_EQ(store_->find_program(kShopB, "tote", 1).value()->shop, kShopB);
+  EXPECT_FALSE(store_->activate_program(kShopA, "tote", 2).value());
+
+  ASSERT_TRUE(store_->put_setting(kShopA, "context", "{}"));
+  EXPECT_FALSE(store_->get_setting(kShopB, "context").value().has_value());
+
+  // One offer per purchase and shop; a request key of shop A never answers shop B.
+  ChangesetRecord mine = changeset("key-1", "mug", "jti-1");
+  ChangesetRecord theirs = changeset("key-2", "mug", "jti-2");
+  theirs.shop = kShopB;
+  EXPECT_FALSE(store_->record_changeset(mine).value().existing);
+  EXPECT_FALSE(store_->record_changeset(theirs).value().existing);
+  EXPECT_EQ(store_->count_changesets(kShopB, "ref-1").value(), 1);
+  ChangesetRecord replayed = changeset("key-1", "mug", "jti-3");
+  replayed.shop = kShopB;
+  EXPECT_FALSE(store_->record_changeset(replayed));
+
+  // shop/redact of B leaves A whole.
+  ASSERT_TRUE(store_->note_shop(kShopB, 5).value());
+  ASSERT_TRUE(store_->erase_shop(kShopB));
+  EXPECT_TRUE(store_->list_programs(kShopB).value().empty());
+  EXPECT_FALSE(store_->find_shop(kShopB).value().has_value());
+  EXPECT_EQ(store_->list_programs(kShopA).value().size(), 1u);
+  EXPECT_EQ(store_->count_changesets(kShopA, "ref-1").value(), 1);
+  EXPECT_TRUE(store_->get_setting(kShopA, "context").value().has_value());
+}
+
+TEST_P(Storage, AShopIsPendingUntilItsTokensAreSavedAndUninstallForgetsThem) {
+  EXPECT_FALSE(store_->find_shop(kShopA).value().has_value());
+  EXPECT_TRUE(store_->note_shop(kShopA, 10).value());
+  EXPECT_FALSE(store_->note_shop(kShopA, 11).value());
+  EXPECT_EQ(store_->find_shop(kShopA).value()->state, "pending");
+  ShopRecord tokens;
+  tokens.shop = kShopA;
+  tokens.access_token = "v1:sealed-access";
+  tokens.refresh_token = "v1:sealed-refresh";
+  tokens.scope = "read_orders";
+  tokens.access_expires_at = 1000;
+  tokens.updated_at = 20;
+  ASSERT_TRUE(store_->save_tokens(tokens));
+  auto saved = store_->find_shop(kShopA).value().value();
+  EXPECT_EQ(saved.state, "installed");
+  EXPECT_EQ(saved.access_token, "v1:sealed-access");
+  EXPECT_EQ(saved.installed_at, 20);
+  EXPECT_EQ(store_->shops_to_refresh(2000, 10).value(), std::vector<std::string>{kShopA});
+  EXPECT_TRUE(store_->shops_to_refresh(500, 10).value().empty());
+  // A refresh keeps the install time.
+  tokens.updated_at = 30;
+  ASSERT_TRUE(store_->save_tokens(tokens));
+  EXPECT_EQ(store_->find_shop(kShopA).value()->installed_at, 20);
+  EXPECT_EQ(store_->count_shops("installed").value(), 1);
+
+  EXPECT_TRUE(store_->uninstall_shop(kShopA, 40).value());
+  saved = store_->find_shop(kShopA).value().value();
+  EXPECT_EQ(saved.state, "uninstalled");
+  EXPECT_EQ(saved.access_token, "");
+  EXPECT_EQ(saved.refresh_token, "");
+  EXPECT_TRUE(store_->shops_to_refresh(2000, 10).value().empty());
+  EXPECT_FALSE(store_->uninstall_shop(kShopB, 40).value());  // never seen
+  // A reinstall starts cleanly.
+  tokens.updated_at = 50;
+  ASSERT_TRUE(store_->save_tokens(tokens));
+  EXPECT_EQ(store_->find_shop(kShopA).value()->installed_at, 50);
+}
+
+TEST_P(Storage, ATokenLeaseHasOneHolderUntilReleasedOrExpired) {
+  EXPECT_TRUE(store_->take_token_lease(kShopA, "p1", 100, 200).value());  // creates the row
+  EXPECT_FALSE(store_->take_token_lease(kShopA, "p2", 150, 250).value());
+  EXPECT_TRUE(store_->take_token_lease(kShopB, "p2", 150, 250).value());  // another shop
+  ASSERT_TRUE(store_->release_token_lease(kShopA, "p2"));                 // not p2's to release
+  EXPECT_FALSE(store_->take_token_lease(kShopA, "p2", 160, 260).value());
+  ASSERT_TRUE(store_->release_token_lease(kShopA, "p1"));
+  EXPECT_TRUE(store_->take_token_lease(kShopA, "p2", 170, 270).value());
+  // The holder died: once its lease lapses another takes over.
+  EXPECT_TRUE(store_->take_token_lease(kShopA, "p3", 270, 370).value());
+}
+
+TEST_P(Storage, TwoProcessesRacingForOneLeaseGetOneHolder) {
+  auto other = open();
+  ASSERT_TRUE(other);
+  for (int round = 0; round < 20; ++round) {
+    const std::string shop = "race-" + std::to_string(round) + ".myshopify.com";
+    bool mine = false, theirs = false;
+    std::thread racer([&] { theirs = other->take_token_lease(shop, "p2", 1, 100).value(); });
+    mine = store_->take_token_lease(shop, "p1", 1, 100).value();
+    racer.join();
+    EXPECT_NE(mine, theirs) << shop;
+  }
+}
+
+TEST_P(Storage, AnOAuthStateIsGoodOnceForItsShopWhileFresh) {
+  ASSERT_TRUE(store_->add_oauth_state("nonce-1", kShopA, 1000));
+  ASSERT_TRUE(store_->add_oauth_state("nonce-2", kShopA, 1000));
+  ASSERT_TRUE(store_->add_oauth_state("nonce-3", kShopA, 1000));
+  EXPECT_FALSE(store_->consume_oauth_state("nonce-1", kShopB, 0).value());  // another shop's
+  EXPECT_FALSE(store_->consume_oauth_state("nonce-1", kShopA, 0).value());  // and now used up
+  EXPECT_TRUE(store_->consume_oauth_state("nonce-2", kShopA, 500).value());
+  EXPECT_FALSE(store_->consume_oauth_state("nonce-2", kShopA, 500).value());  // reused
+  EXPECT_FALSE(store_->consume_oauth_state("nonce-3", kShopA, 2000).value());  // stale
+  EXPECT_FALSE(store_->consume_oauth_state("never-issued", kShopA, 0).value());
+}
+
+// A database the single-shop server wrote: its programs, settings and changesets have no shop.
+constexpr const char* kSingleShopRows =
+    "INSERT INTO programs (id, version, document, active, created_at) VALUES ('tote', 1, "
+    "'{}', 1, 5); INSERT INTO settings (key, value) VALUES ('context', '{\"c\":1}'); "
+    "INSERT INTO changesets (request_key, reference_id, offer_id, jti, token, created_at) "
+    "VALUES ('key-1', 'ref-1', 'mug', 'jti-1', 'tok', 5);";
+
+void lay_down_single_shop_database(Storage& test, const std::function<void(const std::string&)>& sql,
+                                   const std::string& verdict_rows) {
+  (void)test;
+  sql(std::string(kDropAll) +
+      "CREATE TABLE verdicts (webhook_id TEXT PRIMARY KEY, shop TEXT NOT NULL, order_id BIGINT "
+      "NOT NULL, earned INTEGER NOT NULL, verdict TEXT NOT NULL, tags TEXT NOT NULL, "
+      "received_at BIGINT NOT NULL, customer_id BIGINT, order_lines TEXT); "
+      "CREATE TABLE programs (id TEXT NOT NULL, version BIGINT NOT NULL, document TEXT NOT "
+      "NULL, active INTEGER NOT NULL DEFAULT 0, created_at BIGINT NOT NULL, PRIMARY KEY (id, "
+      "version)); CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL); "
+      "CREATE TABLE changesets (request_key TEXT PRIMARY KEY, reference_id TEXT NOT NULL, "
+      "offer_id TEXT NOT NULL, jti TEXT NOT NULL UNIQUE, token TEXT NOT NULL, created_at BIGINT "
+      "NOT NULL, UNIQUE (reference_id, offer_id)); " +
+      kSingleShopRows + verdict_rows);
+}
+
+TEST_P(Storage, ASingleShopDatabaseIsMigratedToItsOneShopInPlace) {
+  store_.reset();
+  lay_down_single_shop_database(*this, [&](const std::string& sql) { raw_sql(sql); },
+                                "INSERT INTO verdicts VALUES ('wh-1', 'Northbound-Supply.myshopify.com', 1, "
+                                "1, '{}', '[]', 5, NULL, NULL);");
+  store_ = open();
+  ASSERT_TRUE(store_);
+  const auto programs = store_->list_programs(kShopA).value();
+  ASSERT_EQ(programs.size(), 1u);
+  EXPECT_TRUE(programs[0].active);
+  EXPECT_EQ(store_->get_setting(kShopA, "context").value().value(), R"({"c":1})");
+  EXPECT_EQ(store_->count_changesets(kShopA, "ref-1").value(), 1);
+  // And the new tables are there.
+  EXPECT_TRUE(store_->note_shop(kShopA, 1).value());
+  // Opening again migrates nothing twice.
+  store_.reset();
+  store_ = open();
+  ASSERT_TRUE(store_);
+  EXPECT_EQ(store_->list_programs(kShopA).value().size(), 1u);
+}
+
+TEST_P(Storage, AMigrationThatCannotTellTheShopStopsAndChangesNothing) {
+  store_.reset();
+  auto lay_down = [&] {
+    lay_down_single_shop_database(*this, [&](const std::string& sql) { raw_sql(sql); },
+                                  "INSERT INTO verdicts VALUES ('wh-1', 'a.myshopify.com', 1, 1, "
+                                  "'{}', '[]', 5, NULL, NULL); INSERT INTO verdicts VALUES "
+                                  "('wh-2', 'b.myshopify.com', 2, 1, '{}', '[]', 6, NULL, NULL);");
+  };
+  lay_down();
+  auto refused = open_store(url_);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, "migration_needs_shop");
+  // Told which shop the rows are, it migrates.
+  OpenOptions options;
+  options.legacy_shop = kShopB;
+  auto opened = open_store(url_, options);
+  ASSERT_TRUE(opened) << opened.error().message;
+  EXPECT_EQ(opened.value()->list_programs(kShopB).value().size(), 1u);
+  EXPECT_TRUE(opened.value()->list_programs("a.myshopify.com").value().empty());
+  options.legacy_shop = "not a shop'; DROP TABLE verdicts;--";
+  opened.value().reset();
+  lay_down();
+  auto bad = open_store(url_, options);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, "invalid_config");
+}
+
+TEST_P(Storage, ADatabaseOfANewerServerIsNotOpened) {
+  store_.reset();
+  raw_sql("INSERT INTO schema_migrations (version, applied_at) VALUES (99, 0)");
+  auto refused = open_store(url_);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, "schema_too_new");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoragePrivacy, ::testing::Values("Sqlite", "Postgres"),

@@ -91,21 +91,25 @@ std::unique_ptr<httplib::Client> TestServer::client() const {
   return client;
 }
 
+std::string admin_path(const std::string& path, const std::string& shop) {
+  return path + (path.find('?') == std::string::npos ? "?shop=" : "&shop=") + shop;
+}
+
 httplib::Headers admin_headers() {
   return {{"Authorization", std::string("Bearer ") + kAdminToken}};
 }
 
 void TestServer::install_examples() {
   auto http = client();
-  auto context = http->Put("/admin/context", admin_headers(), example("contexts/catalog.json"),
+  auto context = http->Put(admin_path("/admin/context"), admin_headers(), example("contexts/catalog.json"),
                            "application/json");
   ASSERT_TRUE(context);
   ASSERT_EQ(context->status, 200) << context->body;
-  auto created = http->Post("/admin/programs", admin_headers(),
+  auto created = http->Post(admin_path("/admin/programs"), admin_headers(),
                             example("programs/free-shipping-and-tote.json"), "application/json");
   ASSERT_TRUE(created);
   ASSERT_EQ(created->status, 201) << created->body;
-  auto activated = http->Post("/admin/programs/free-shipping-and-tote/versions/1/activate",
+  auto activated = http->Post(admin_path("/admin/programs/free-shipping-and-tote/versions/1/activate"),
                               admin_headers(), "", "application/json");
   ASSERT_TRUE(activated);
   ASSERT_EQ(activated->status, 200) << activated->body;

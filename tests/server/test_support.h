@@ -67,6 +67,10 @@ httplib::Result post_webhook(httplib::Client& client, const std::string& body,
                              const std::string& webhook_id, const std::string& signature = "auto");
 
 httplib::Headers admin_headers();
+// The shop every test acts for unless it says otherwise.
+constexpr const char* kTestShop = "northbound-supply.myshopify.com";
+// An admin route as the operator calls it: naming the shop it acts on.
+std::string admin_path(const std::string& path, const std::string& shop = kTestShop);
 
 // Rows in the verdicts table, read straight from the SQLite file.
 int64_t count_verdicts(const std::string& sqlite_path);

@@ -265,7 +265,7 @@ TEST_F(Webhook, TheShopIsKeptAsALowerCaseShopHostname) {
   ASSERT_TRUE(res);
   ASSERT_EQ(res->status, 200) << res->body;
   EXPECT_EQ(parse(res->body)["shop"], "northbound-supply.myshopify.com");
-  auto listed = http->Get("/admin/verdicts", admin_headers());
+  auto listed = http->Get(admin_path("/admin/verdicts"), admin_headers());
   EXPECT_EQ(parse(listed->body)["verdicts"][0]["shop"], "northbound-supply.myshopify.com");
 }
 
