@@ -30,6 +30,10 @@ export class TiercartShopStatus extends HTMLElement {
         h('dd', {}, scopes || t('shop_scopes_none')),
       ),
       state === 'unknown' ? null : h('p', { class: 'help' }, t(`state_${state}_help`)),
+      // What Shopify answered when the token exchange failed, in its words.
+      state === 'token_exchange_failed' && shop?.last_error
+        ? h('p', { class: 'help' }, t('shop_last_error', { error: String(shop.last_error) }))
+        : null,
     );
   }
 }

@@ -25,6 +25,7 @@ export const STRINGS = {
   state_token_exchange_failed: 'Needs attention',
   state_token_exchange_failed_help:
     'tiercart could not get access to your shop from Shopify. Reload the page to try again; if this stays, reinstall the app.',
+  shop_last_error: 'Shopify said: {{ error }}',
   state_uninstalled: 'Uninstalled',
   state_uninstalled_help: 'tiercart no longer receives your orders.',
   state_unknown: 'Unknown',
