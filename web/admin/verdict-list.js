@@ -102,7 +102,7 @@ export class TiercartVerdictList extends HTMLElement {
           { class: 'verdict__meta' },
           programs.join(', '),
           programs.length ? ' · ' : '',
-          timeElement(h, record.received_at),
+          timeElement(record.received_at),
           tags ? ` · ${t('verdict_tags', { tags })}` : '',
         ),
       ),
