@@ -145,6 +145,35 @@ describe('the embedded admin page', { concurrency: 3 }, () => {
     }
   });
 
+  test('while the answers come the page says it is loading; with no orders it says so', async () => {
+    let release;
+    const held = new Promise((resolve) => (release = resolve));
+    const shopper = await shared.shopper();
+    try {
+      // The verdicts are held until the loading state has been seen, then answered empty.
+      await shopper.page.route('**/admin/verdicts?*', async (route) => {
+        await held;
+        await route.fulfill({ contentType: 'application/json', body: '{"verdicts":[]}' });
+      });
+      await shopper.page.goto(shopper.url('/admin/apps/tiercart'));
+      const frame = await (await shopper.page.waitForSelector('#app-frame')).contentFrame();
+      await frame.waitForSelector('tiercart-admin-page[data-state=loading]');
+      assert.equal(await frame.getAttribute('main', 'aria-busy'), 'true');
+      assert.equal(await frame.textContent('[role=status]'), 'Loading your shop’s rewards…');
+      release();
+      await frame.waitForSelector('tiercart-admin-page[data-state=ready]');
+      assert.equal(await frame.getAttribute('main', 'aria-busy'), 'false');
+      assert.equal(
+        await frame.textContent('tiercart-verdict-list .empty'),
+        'No orders checked yet. Orders appear here as customers check out.',
+      );
+      assert.equal(await frame.locator('.verdicts__filter').count(), 0);
+    } finally {
+      release();
+      await shopper.close();
+    }
+  });
+
   test('a failed request is announced in the alert region and the rest of the page still shows', async () => {
     const { frame, close } = await openApp('desktop', (page) =>
       page.route('**/admin/shop', (route) =>
