@@ -8,6 +8,7 @@ import { ordersCreatePayload } from '../../demo/app-server.mjs';
 import { axe, saveScreenshot, sharedStore } from './helpers.mjs';
 
 let shared;
+let merchant; // one desktop browser context: a page per test is much cheaper than a context
 let earnedId;
 let flaggedId;
 
@@ -15,6 +16,7 @@ let flaggedId;
 // claimed), and a forged one claiming the tote on $32.
 before(async () => {
   shared = await sharedStore({ app: true });
+  merchant = await shared.shopper('desktop');
   const { store, app, catalog } = shared.store;
   const cart = store.cartFor();
   store.add(cart, [
@@ -32,11 +34,23 @@ before(async () => {
   assert.equal((await app.deliver(ordersCreatePayload(forged, catalog))).body.earned, false);
 });
 
-after(() => shared?.close());
+after(async () => {
+  await merchant?.close();
+  await shared?.close();
+});
+
+// A desktop page of its own (its routes are its own), or a phone's context.
+async function newPage(viewport) {
+  if (viewport === 'phone') return shared.shopper('phone');
+  const page = await merchant.page.context().newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error));
+  return { page, errors, url: merchant.url, close: () => page.close() };
+}
 
 // The admin page with the app's frame loaded and its answers shown (or its error).
 async function openApp(viewport = 'desktop', prepare = async () => {}) {
-  const shopper = await shared.shopper(viewport);
+  const shopper = await newPage(viewport);
   await prepare(shopper.page);
   await shopper.page.goto(shopper.url('/admin/apps/tiercart'));
   const frame = await (await shopper.page.waitForSelector('#app-frame')).contentFrame();
@@ -148,7 +162,7 @@ describe('the embedded admin page', { concurrency: 3 }, () => {
   test('while the answers come the page says it is loading; with no orders it says so', async () => {
     let release;
     const held = new Promise((resolve) => (release = resolve));
-    const shopper = await shared.shopper();
+    const shopper = await newPage('desktop');
     try {
       // The verdicts are held until the loading state has been seen, then answered empty.
       await shopper.page.route('**/admin/verdicts?*', async (route) => {
