@@ -241,11 +241,10 @@ export async function startAppServer({ binary, program, catalog, demoOrigin, log
     throw error;
   });
   const base = `http://127.0.0.1:${port}`;
-  // The operator's token acts on one shop at a time, named in the query.
+  // The operator token acts on the one shop each call names.
   const admin = async (method, route, body) => {
-    const url = new URL(route, base);
-    url.searchParams.set('shop', SHOP_DOMAIN);
-    const res = await fetch(url, {
+    const shopped = `${route}${route.includes('?') ? '&' : '?'}shop=${SHOP_DOMAIN}`;
+    const res = await fetch(base + shopped, {
       method,
       headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),

@@ -8,6 +8,7 @@
 //   GET /__demo/editor/preview?state=JSON  the cart page as the theme editor previews it
 //
 // state: {"settings": {"<block>": {"<id>": value}}, "embeds": ["tiercart-bar-2"], "app_program": false}
+// The editor starts as the demo storefront runs: with the app's program (demo/program.json).
 // Values are what a form gives (strings, booleans, handles); resourceSettings() turns them into
 // what Liquid sees (numbers, collection and product objects).
 
@@ -180,10 +181,10 @@ function editorPage(blocks, strings, catalog) {
 <body>
 <form id="editor" aria-label="tiercart settings">
   <h1 style="font-size:1.1rem">tiercart in the theme editor</h1>
-  <p class="field field--check"><input type="checkbox" id="app-program" name="app_program"> <label for="app-program">The app holds a program (app-owned metafield)</label></p>
+  <p class="field field--check"><input type="checkbox" id="app-program" name="app_program" checked> <label for="app-program">The app holds a program (app-owned metafield)</label></p>
   ${sections.join('\n')}
 </form>
-<iframe id="preview" name="preview" title="Preview" src="/__demo/editor/preview?state=%7B%7D"></iframe>
+<iframe id="preview" name="preview" title="Preview" src="/__demo/editor/preview?state=%7B%22app_program%22%3Atrue%7D"></iframe>
 <script type="module">
   const form = document.getElementById('editor');
   const frame = document.getElementById('preview');

@@ -227,7 +227,7 @@ export async function startServer(options = {}) {
 
   // What the drawer embed's Liquid gives the core besides the cart (docs/context-format.md):
   // product facts for the whole catalog (an app metafield in a real shop) and variant facts
-  // (stock, presentment price, title) for gifts and offer candidates.
+  // (stock, presentment price, title, image) for gifts and offer candidates.
   function tiercartContext(currency, locale) {
     const giftIds = new Set();
     for (const bar of program.bars)
@@ -241,6 +241,7 @@ export async function startServer(options = {}) {
         price: convertPrice(v.price, currency),
         product_id: v.product_id,
         title: v.title === 'Default Title' ? v.product.title : `${v.product.title} - ${v.title}`,
+        image: v.product.image,
       };
       if (v.inventory !== null) entry.available = v.inventory;
       variants[id] = entry;
@@ -550,7 +551,7 @@ export async function startServer(options = {}) {
       const product = catalog.byHandle(m[1]);
       if (!product) return notFound(req, res);
       const drop = productDrop(product, req.currency);
-      if (m[2]) return sendJson(req, res, 200, { ...drop, variants: drop.variants });
+      if (m[2]) return sendJson(req, res, 200, { ...drop, type: drop.product_type, variants: drop.variants });
       const selected =
         drop.variants.find((v) => v.id === Number(url.searchParams.get('variant'))) ||
         drop.selected_or_first_available_variant;

@@ -44,6 +44,11 @@ export interface GiftOption {
   product_id: number;
   title: string;
   available: boolean;
+  /** The catalog price of the gift's units, when the context gives one. */
+  price?: number;
+  price_formatted?: string;
+  /** The variant's image URL, when the context gives one. */
+  image?: string;
 }
 
 export interface EarnedReward {
@@ -56,6 +61,10 @@ export interface EarnedReward {
   choose?: number;
   quantity?: number;
   choice_required?: boolean;
+  /** Whether the shopper may remove the gift (the program's `declinable`, default true). */
+  declinable?: boolean;
+  /** Offered gifts the shopper declined (cart attribute _tiercart_declined): never added. */
+  declined?: number[];
   amount?: number;
   currency?: string;
   percent?: number;
@@ -85,6 +94,7 @@ export interface Offer {
   price: number;
   price_formatted: string;
   reaches_tier: boolean;
+  image?: string;
 }
 
 export interface Evaluation {
@@ -94,6 +104,9 @@ export interface Evaluation {
   bars: BarStatus[];
   rewards: EarnedReward[];
   actions: CartAction[];
+  /** Discounts taken and the gift lines kept (free at checkout), in minor units. */
+  savings: number;
+  savings_formatted: string;
   offers: Offer[];
 }
 

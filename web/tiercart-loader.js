@@ -10,8 +10,10 @@
   let loading = null;
   const load = () => {
     if (!loading) {
+      // The element as soon as its module is in: it opens at once and loads its first cart
+      // (and the core) itself.
       loading = import(`${base}tiercart-drawer.js`)
-        .then((module) => module.ready())
+        .then((module) => module.element())
         .catch((error) => {
           loading = null;
           throw error;

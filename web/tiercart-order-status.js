@@ -59,6 +59,8 @@ export class TiercartOrderStatus extends HTMLElement {
   #deadline = 0;
   #ticked = false;
   #added = new Map();
+  // The confirmation of each offer added, shown in its card, where the customer clicked.
+  #confirmations = new Map();
 
   connectedCallback() {
     if (!this.data) {
@@ -94,11 +96,14 @@ export class TiercartOrderStatus extends HTMLElement {
     this.replaceChildren();
     this.status = h('p', { class: 'tiercart-os__status', role: 'status', 'aria-live': 'polite', 'data-status': '' });
     this.offersList = h('ul', { class: 'tiercart-os__offers', role: 'list' });
+    // Offers are confirmed in their card; this region only announces it.
+    this.offerStatus = h('p', { class: 'tiercart-visually-hidden', role: 'status', 'aria-live': 'polite' });
     this.offersSection = h(
       'section',
       { class: 'tiercart-os__section', 'aria-labelledby': 'tiercart-os-offers' },
       h('h2', { id: 'tiercart-os-offers' }, this.t('offers_title')),
       this.offersList,
+      this.offerStatus,
     );
     this.windowText = h('p', { class: 'tiercart-os__countdown', 'data-countdown': '' });
     this.windowAnnounce = h('p', { class: 'tiercart-visually-hidden', role: 'status', 'aria-live': 'polite' });
@@ -154,6 +159,9 @@ export class TiercartOrderStatus extends HTMLElement {
           was ? h('span', { class: 'tiercart-visually-hidden' }, this.t('regular_price', { price: was })) : null,
         ),
         button,
+        this.#confirmations.has(offer.id)
+          ? h('p', { class: 'tiercart-os__confirmation', 'data-confirmation': '' }, this.#confirmations.get(offer.id))
+          : null,
       );
     };
     this.offersList.replaceChildren(
@@ -173,14 +181,15 @@ export class TiercartOrderStatus extends HTMLElement {
       });
       if (ok) {
         const price = this.money(offer.price.amount);
+        const total = this.#cents(json.total_price);
+        const confirmation = this.t('added_status', { title: offer.title, price, total });
         this.#added.set(offer.id, offer);
+        this.#confirmations.set(offer.id, confirmation);
         if (json.offers) this.data.offers = json.offers;
         this.#renderOffers();
         this.offersList.querySelector(`[data-offer-id="${CSS.escape(offer.id)}"] button`)?.focus();
-        const total = this.core
-          ? this.core.formatMoney(json.total_price, this.data.currency, this.data.money_format || '', 'cents')
-          : String(json.total_price);
-        this.#say(this.t('added_status', { title: offer.title, price, total }));
+        this.#updateOrder(json);
+        this.#say(confirmation, this.offerStatus);
         this.dispatchEvent(new CustomEvent('tiercart:order-updated', { bubbles: true, detail: json }));
         return;
       }
@@ -198,11 +207,37 @@ export class TiercartOrderStatus extends HTMLElement {
     button.textContent = this.t('add');
   }
 
-  #say(text) {
+  // An amount of the store's answers (cents, as cart.js), written by the core.
+  #cents(amount) {
+    return this.core
+      ? this.core.formatMoney(amount, this.data.currency, this.data.money_format || '', 'cents')
+      : String(amount);
+  }
+
+  // The order summary the page shows, updated in place: the line added and the new total, in the
+  // elements the theme marks (data-tiercart-order-lines, data-tiercart-order-total). Without
+  // them the page is left as it is and the confirmation says the new total.
+  #updateOrder(json) {
+    const total = document.querySelector('[data-tiercart-order-total]');
+    if (total && json.total_price !== undefined) total.textContent = this.#cents(json.total_price);
+    const lines = document.querySelector('[data-tiercart-order-lines]');
+    const line = json.line;
+    if (!lines || !line || json.duplicate) return;
+    const title = line.variant_title ? `${line.title} - ${line.variant_title}` : line.title;
+    lines.append(
+      h(
+        'li',
+        { 'data-variant': line.variant_id, 'data-tiercart-added': '' },
+        this.t('order_line', { quantity: line.quantity, title, price: this.#cents(line.final_line_price) }),
+      ),
+    );
+  }
+
+  #say(text, region = this.status) {
     // Cleared first so that the same sentence twice is announced twice.
-    this.status.textContent = '';
+    region.textContent = '';
     requestAnimationFrame(() => {
-      this.status.textContent = text;
+      region.textContent = text;
     });
   }
 

@@ -1,7 +1,8 @@
 // Theme editor only: the drawer embed loads this module when request.design_mode is true, never
 // on a live storefront (nothing of it costs shoppers anything). It opens the drawer with sample
 // progress: a made-up cart that reaches the first tier of the first spend and item bars and is
-// halfway to the second, evaluated by the same core. The theme editor renders the embed again
+// halfway to the second, evaluated by the same core, its bars and rewards both from the sample.
+// When the editor's storefront has a real cart, the drawer shows that cart instead, never a mix. The theme editor renders the embed again
 // when a setting changes, so the preview follows the settings. Editor notes (tiers left out, the
 // app's program taking precedence) are moved into the drawer, as text.
 
@@ -60,8 +61,15 @@ async function previewDrawer(drawer) {
   const context = sampleContext(drawer.program, drawer.baseContext || {}, window.Shopify?.locale);
   const show = () => {
     if (!drawer.isConnected) return;
+    // A real cart (the merchant's own, in the editor's storefront) is shown as the storefront
+    // shows it: sample progress beside its lines and rewards would contradict them.
+    if (drawer.sync?.cart?.items?.length) {
+      if (drawer.dataset.preview === 'sample') drawer.refresh();
+      drawer.dataset.preview = 'cart';
+      return;
+    }
     try {
-      drawer.progress.update(core.evaluate(drawer.programText, cart, context), drawer.strings);
+      drawer.showSample(core.evaluate(drawer.programText, cart, context));
       drawer.dataset.preview = 'sample';
     } catch (error) {
       console.warn('tiercart preview:', error.code, error.path, error.message);

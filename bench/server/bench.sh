@@ -3,7 +3,9 @@
 # wrk sends signed orders/create webhooks (each a new webhook id: validated by the core and
 # committed before the 200) over 64 keep-alive connections, first to SQLite (WAL,
 # synchronous=FULL), then to a throwaway PostgreSQL (fsync on) that is started and stopped here.
-# Prints validations/s and p50/p99 latency for each.
+# Prints validations/s and p50/p99 latency for each, and then the same on SQLite with the
+# webhooks spread over SHOPS installed shops (1,000 by default), each with its own program
+# and context: the figure should stay within 20% of the one-shop figure.
 #
 #   bench/server/bench.sh [path/to/tiercart-server]
 #   DURATION=10s CONNECTIONS=64 WRK_THREADS=2 bench/server/bench.sh
@@ -16,6 +18,7 @@ server="${1:-$root/build/bin/tiercart-server}"
 duration="${DURATION:-10s}"
 connections="${CONNECTIONS:-64}"
 wrk_threads="${WRK_THREADS:-2}"
+shops="${SHOPS:-1000}"
 
 for tool in wrk curl openssl; do
   command -v "$tool" >/dev/null || { echo "bench.sh: $tool is missing (Debian: apt-get install $tool)" >&2; exit 1; }
@@ -25,7 +28,7 @@ done
 # One run against one database URL: start the server, give it the example program and
 # context, load it with wrk, stop it.
 run_one() {
-  local label="$1" database="$2" work
+  local label="$1" database="$2" shop_count="${3:-1}" work
   work="$(mktemp -d /tmp/tiercart-bench-XXXXXX)"
   export TIERCART_APP_SECRET="bench-secret" TIERCART_ADMIN_TOKEN="bench-token"
   "$server" --port 0 --database "$database" --threads $((connections + 16)) \
@@ -40,8 +43,20 @@ run_one() {
   done
   [ -n "$port" ] || { cat "$work/server.err" >&2; return 1; }
   local base="http://127.0.0.1:$port" auth="Authorization: Bearer bench-token"
-  curl -sf -X PUT -H "$auth" --data-binary @"$root/examples/contexts/catalog.json" "$base/admin/context" >/dev/null
-  curl -sf -X POST -H "$auth" --data-binary @"$root/examples/programs/free-shipping-and-tote.json" "$base/admin/programs" >/dev/null
+  # Each shop gets the example context and program (the operator names the shop); with one
+  # shop it is the demo's, with more they are bench-shop-N.
+  local n shop
+  for ((n = 0; n < shop_count; n++)); do
+    shop="bench-shop-$n.myshopify.com"
+    [ "$shop_count" -eq 1 ] && shop="northbound-supply.myshopify.com"
+    [ "$n" -gt 0 ] && echo next
+    printf 'url = "%s/admin/context?shop=%s"\nrequest = "PUT"\nheader = "%s"\ndata-binary = "@%s"\noutput = "/dev/null"\n' \
+      "$base" "$shop" "$auth" "$root/examples/contexts/catalog.json"
+    printf 'next\nurl = "%s/admin/programs?shop=%s"\nrequest = "POST"\nheader = "%s"\ndata-binary = "@%s"\noutput = "/dev/null"\n' \
+      "$base" "$shop" "$auth" "$root/examples/programs/free-shipping-and-tote.json"
+  done >"$work/install.curl"
+  curl -sf --config "$work/install.curl" >/dev/null
+  export BENCH_SHOPS="$shop_count"
 
   local body="$root/examples/orders/orders-create-earned.json"
   export BENCH_BODY_FILE="$body" BENCH_RUN="$label-$$"
@@ -62,8 +77,8 @@ run_one() {
     'BEGIN { if (n > 0) printf "%.0f", t / hz * 1e6 / n; else print "n/a" }')"
   kill -TERM "$pid"
   wait "$pid" || true
-  printf '%-9s %s stored=%s commits=%s server_cpu_us_per_webhook=%s (connections=%s, %s)\n' \
-    "$label" "${result#RESULT }" "$stored" "$batches" "$cpu_us" "$connections" "$duration"
+  printf '%-16s %s stored=%s commits=%s server_cpu_us_per_webhook=%s (connections=%s, %s, shops=%s)\n' \
+    "$label" "${result#RESULT }" "$stored" "$batches" "$cpu_us" "$connections" "$duration" "$shop_count"
 }
 
 if [ -n "$postgres_run" ]; then
@@ -77,3 +92,4 @@ sqlite_dir="$(mktemp -d /tmp/tiercart-bench-sqlite-XXXXXX)"
 trap 'rm -rf "$sqlite_dir"' EXIT
 run_one sqlite "sqlite:$sqlite_dir/bench.db"
 bash "$root/tests/server/with_postgres.sh" bash "$root/bench/server/bench.sh" --postgres-run "$server"
+run_one "sqlite-$shops-shops" "sqlite:$sqlite_dir/bench-shops.db" "$shops"

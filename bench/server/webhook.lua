@@ -7,6 +7,8 @@ local body = body_file:read("*a")
 body_file:close()
 local signature = os.getenv("BENCH_SIGNATURE")
 local run = os.getenv("BENCH_RUN") or tostring(os.time())
+-- With BENCH_SHOPS > 1 the webhooks go round the shops bench.sh installed (bench-shop-N).
+local shops = tonumber(os.getenv("BENCH_SHOPS") or "1")
 
 local threads = {}
 local next_thread = 0
@@ -20,10 +22,12 @@ end
 local counter = 0
 function request()
   counter = counter + 1
+  local shop = "northbound-supply.myshopify.com"
+  if shops > 1 then shop = "bench-shop-" .. ((counter * 7 + thread_id) % shops) .. ".myshopify.com" end
   return wrk.format("POST", "/webhooks/orders/create", {
     ["Content-Type"] = "application/json",
     ["X-Shopify-Topic"] = "orders/create",
-    ["X-Shopify-Shop-Domain"] = "northbound-supply.myshopify.com",
+    ["X-Shopify-Shop-Domain"] = shop,
     ["X-Shopify-Hmac-Sha256"] = signature,
     ["X-Shopify-Webhook-Id"] = run .. "-" .. thread_id .. "-" .. counter,
   }, body)

@@ -72,11 +72,14 @@ std::optional<std::string> Service::session_shop(const std::string& token, Respo
     return refuse("missing_claim", "the session token has no nbf", "$.nbf");
   }
   const std::string https = "https://";
-  const std::string dest = c.contains("dest") && c["dest"].is_string() ? c["dest"].get<std::string>() : "";
-  const auto shop = dest.rfind(https, 0) == 0 ? shop_hostname(dest.substr(https.size())) : std::nullopt;
+  const std::string dest =
+      c.contains("dest") && c["dest"].is_string() ? c["dest"].get<std::string>() : "";
+  const auto shop =
+      dest.rfind(https, 0) == 0 ? shop_hostname(dest.substr(https.size())) : std::nullopt;
   if (!shop) return refuse("missing_claim", "the session token names no shop", "$.dest");
   // `iss` is the same shop's admin: a token whose two claims disagree is not Shopify's.
-  const std::string iss = c.contains("iss") && c["iss"].is_string() ? c["iss"].get<std::string>() : "";
+  const std::string iss =
+      c.contains("iss") && c["iss"].is_string() ? c["iss"].get<std::string>() : "";
   if (iss.rfind(https, 0) != 0 ||
       shop_hostname(iss.substr(https.size(), iss.find('/', https.size()) - https.size())) != shop) {
     return refuse("wrong_issuer", "the session token's iss is not its shop's admin", "$.iss");
@@ -130,7 +133,8 @@ void Service::shop_state(const Request& req, Response& res) {
   if (!programs) return send_storage_error(res, "list programs", programs.error());
   auto total = store_->count_verdicts(*shop, false);
   auto flagged = store_->count_verdicts(*shop, true);
-  if (!total || !flagged) return send_storage_error(res, "count verdicts", total ? flagged.error() : total.error());
+  if (!total || !flagged)
+    return send_storage_error(res, "count verdicts", total ? flagged.error() : total.error());
   JsonWriter w(1024);
   w.begin_object().field("shop", *shop);
   const ShopRecord* r = record.value() ? &*record.value() : nullptr;
@@ -145,7 +149,11 @@ void Service::shop_state(const Request& req, Response& res) {
   w.key("programs").begin_array();
   for (const auto& program : programs.value()) write_program_summary(w, program);
   w.end_array();
-  w.key("verdicts").begin_object().field("total", total.value()).field("flagged", flagged.value()).end_object();
+  w.key("verdicts")
+      .begin_object()
+      .field("total", total.value())
+      .field("flagged", flagged.value())
+      .end_object();
   res.set_content(w.end_object().take(), kJson);
 }
 
@@ -174,8 +182,12 @@ void Service::create_program(const Request& req, Response& res) {
     res.set_content(w.take(), kJson);
     return;
   }
-  ProgramRecord record{*shop, program.value().id, program.value().version,
-                       std::string(accepted_document(req.body)), false, now_ms()};
+  ProgramRecord record{*shop,
+                       program.value().id,
+                       program.value().version,
+                       std::string(accepted_document(req.body)),
+                       false,
+                       now_ms()};
   auto added = store_->add_program(record);
   if (!added) return send_storage_error(res, "add program", added.error());
   if (!added.value()) {

@@ -162,7 +162,8 @@ Status Install::save(const std::string& shop, const AccessToken& token, int64_t 
   record.access_token = cipher_->seal(token.access_token, shop);
   if (!token.refresh_token.empty()) record.refresh_token = cipher_->seal(token.refresh_token, shop);
   // seal() is empty only when OpenSSL has no randomness: nothing is stored then.
-  if (record.access_token.empty() || (!token.refresh_token.empty() && record.refresh_token.empty())) {
+  if (record.access_token.empty() ||
+      (!token.refresh_token.empty() && record.refresh_token.empty())) {
     return make_error("unavailable", "no random bytes to seal a token");
   }
   record.scope = token.scope;
@@ -237,10 +238,22 @@ Status Install::refresh(const std::string& shop, int64_t now, bool& refreshed) {
 }
 
 void Install::session_seen(const std::string& shop, const std::string& session_token) {
+  bool first_time = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    first_time = seen_.insert(shop).second;
+  }
+  // Recorded once per process (the insert is a no-op for a shop already known), so the
+  // admin shows the shop as pending from its first visit.
+  if (first_time) store_.note_shop(shop, now_ms());
   if (!enabled()) return;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (installed_.count(shop) || queued_.count(shop)) return;
+    // A shop whose exchange just failed waits before Shopify is asked again: a merchant's
+    // every click must not become a request to a Shopify that is down.
+    auto failed = failed_at_.find(shop);
+    if (failed != failed_at_.end() && now_ms() - failed->second < kRetryPauseMs) return;
     queued_.insert(shop);
     exchanges_.emplace_back(shop, session_token);
   }
@@ -312,8 +325,8 @@ void Install::run() {
       lock.unlock();
       auto done = exchange(shop, session_token);
       if (!done) {
-        std::fprintf(stderr, "tiercart-server: token exchange for %s failed: %s\n",
-                     shop.c_str(), done.error().code.c_str());
+        std::fprintf(stderr, "tiercart-server: token exchange for %s failed: %s\n", shop.c_str(),
+                     done.error().code.c_str());
       }
       lock.lock();
       queued_.erase(shop);

@@ -15,6 +15,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -62,6 +63,7 @@ class Install {
   // How long a `state` nonce of the code grant stays good: the merchant reads a consent page.
   static constexpr int64_t kStateTtlMs = 10 * 60 * 1000;
   static constexpr int64_t kLeaseMs = 30 * 1000;
+  static constexpr int64_t kRetryPauseMs = 1000;
 
  private:
   Install(const Config& config, Store& store);
@@ -87,8 +89,10 @@ class Install {
   std::mutex mutex_;
   std::condition_variable wake_, idle_;
   std::deque<std::pair<std::string, std::string>> exchanges_;  // (shop, session token)
-  std::set<std::string> queued_;      // shops in exchanges_, each once
-  std::set<std::string> installed_;   // shops seen with a token: no store read per session
+  std::set<std::string> queued_;                               // shops in exchanges_, each once
+  std::set<std::string> installed_;           // shops seen with a token: no store read per session
+  std::set<std::string> seen_;                // shops recorded by this process
+  std::map<std::string, int64_t> failed_at_;  // shop -> when its last exchange failed (Unix ms)
   bool busy_ = false;
   bool stopping_ = false;
   std::thread worker_;

@@ -26,7 +26,7 @@ const PostPurchaseOffer* find_offer(const OfferSelection& selection, const std::
 }  // namespace
 
 std::optional<Json> PostPurchase::verified_claims(const Request& req, Response& res,
-                                                 std::string& shop) {
+                                                  std::string& shop) {
   if (config_.api_key.empty()) {
     send_error(res, 503, "post_purchase_disabled",
                "no app API key is configured (TIERCART_API_KEY)");
@@ -96,7 +96,8 @@ std::optional<OfferSelection> PostPurchase::offers_for(const std::string& shop,
                "$.shop_currency");
     return std::nullopt;
   }
-  auto selection = select_offers(purchase.value(), OrderStatus{}, *current->offers, context.value());
+  auto selection =
+      select_offers(purchase.value(), OrderStatus{}, *current->offers, context.value());
   if (!selection) {
     send_core_error(res, 400, selection.error());
     return std::nullopt;

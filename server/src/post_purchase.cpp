@@ -79,11 +79,10 @@ std::optional<PostPurchase::Settings> PostPurchase::settings(const std::string& 
   }
   Settings settings;
   settings.loaded_at = now;
-  for (Status loaded :
-       {load_setting(store_, shop, kOffersKey, settings.offers, read_offers),
-        load_setting(store_, shop, kPolicyKey, settings.policy, read_policy),
-        load_setting(store_, shop, kAddressOptionsKey, settings.address_options,
-                     parse_address_options)}) {
+  for (Status loaded : {load_setting(store_, shop, kOffersKey, settings.offers, read_offers),
+                        load_setting(store_, shop, kPolicyKey, settings.policy, read_policy),
+                        load_setting(store_, shop, kAddressOptionsKey, settings.address_options,
+                                     parse_address_options)}) {
     if (!loaded) {
       send_storage_error(res, "read the shop's settings", loaded.error());
       return std::nullopt;

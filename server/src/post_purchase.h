@@ -91,7 +91,7 @@ class PostPurchase {
   // Read from the store, cached for kSettingsTtlMs (settings saved through another server
   // process are seen within that time); nothing when the store cannot be read (answered 503).
   std::optional<Settings> settings(const std::string& shop, http::Response& res);
-  static constexpr int64_t kSettingsTtlMs = 2000;
+  static constexpr int64_t kSettingsTtlMs = 10000;
 
   const Config& config_;
   Store& store_;

@@ -9,8 +9,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <string>
 #include <optional>
+#include <string>
 #include <thread>
 #include <tuple>
 #include <utility>
@@ -120,7 +120,7 @@ class Service {
     std::shared_ptr<const Context> context;  // the shop's catalog facts, rates, formats
     int64_t loaded_at = 0;                   // steady milliseconds
   };
-  static constexpr int64_t kContextTtlMs = 2000;
+  static constexpr int64_t kContextTtlMs = 10000;
   std::mutex contexts_mutex_;
   std::map<std::string, CachedContext> contexts_;
 };

@@ -40,8 +40,8 @@ Result<std::string> legacy_owner(const OpenOptions& options,
     // The name is written into the migration's SQL: only a shop hostname passes.
     auto shop = shop_hostname(options.legacy_shop);
     if (!shop) {
-      return make_error("invalid_config",
-                        "--legacy-shop must be a shop's myshopify.com hostname", "legacy_shop");
+      return make_error("invalid_config", "--legacy-shop must be a shop's myshopify.com hostname",
+                        "legacy_shop");
     }
     return *shop;
   }

@@ -182,7 +182,7 @@ class Store {
   virtual Result<bool> add_data_request(const DataRequestRecord& request) = 0;
   // Newest first.
   virtual Result<std::vector<DataRequestRecord>> list_data_requests(const std::string& shop,
-                                                                     int limit) = 0;
+                                                                    int limit) = 0;
   // The verdicts of the customer's orders (by customer id) and of `orders`, oldest first.
   virtual Result<std::vector<VerdictRecord>> customer_verdicts(
       const std::string& shop, std::optional<int64_t> customer_id,
@@ -194,8 +194,7 @@ class Store {
   virtual Result<bool> note_shop(const std::string& shop, int64_t now) = 0;
   // Stores the shop's (sealed) tokens and marks it installed.
   virtual Status save_tokens(const ShopRecord& record) = 0;
-  virtual Status set_shop_error(const std::string& shop, const std::string& error,
-                                int64_t now) = 0;
+  virtual Status set_shop_error(const std::string& shop, const std::string& error, int64_t now) = 0;
   // app/uninstalled: forgets the tokens, marks the shop uninstalled; false when it had no
   // record. Its verdicts stay until shop/redact.
   virtual Result<bool> uninstall_shop(const std::string& shop, int64_t now) = 0;

@@ -367,11 +367,11 @@ class PostgresStore final : public Store {
     std::lock_guard<std::mutex> lock(mutex_);
     // One statement each, outside a transaction: the insert either wins on every unique key
     // or waits for the row that beat it, which is then committed and visible to the select.
-    Rows inserted(run(
-        "INSERT INTO changesets (request_key, reference_id, offer_id, jti, token, "
-        "created_at, shop) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
-        {c.request_key, c.reference_id, c.offer_id, c.jti, c.token, std::to_string(c.created_at),
-         c.shop}));
+    Rows inserted(
+        run("INSERT INTO changesets (request_key, reference_id, offer_id, jti, token, "
+            "created_at, shop) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+            {c.request_key, c.reference_id, c.offer_id, c.jti, c.token,
+             std::to_string(c.created_at), c.shop}));
     if (!inserted.ok()) return error("insert changeset");
     if (inserted.affected() == 1) return StoredChangeset{c, false};
     Rows rows(
@@ -492,7 +492,7 @@ class PostgresStore final : public Store {
   }
 
   Result<std::vector<DataRequestRecord>> list_data_requests(const std::string& shop,
-                                                             int limit) override {
+                                                            int limit) override {
     std::lock_guard<std::mutex> lock(mutex_);
     Rows rows(
         run("SELECT shop, request_id, customer_id, orders, received_at FROM data_requests "
@@ -585,8 +585,7 @@ class PostgresStore final : public Store {
     return true;
   }
 
-  Status set_shop_error(const std::string& shop, const std::string& message,
-                        int64_t now) override {
+  Status set_shop_error(const std::string& shop, const std::string& message, int64_t now) override {
     std::lock_guard<std::mutex> lock(mutex_);
     Rows rows(run("UPDATE shops SET last_error = $2, updated_at = $3 WHERE shop = $1",
                   {shop, message, std::to_string(now)}));
@@ -654,8 +653,8 @@ class PostgresStore final : public Store {
   Status add_oauth_state(const std::string& state, const std::string& shop, int64_t now) override {
     std::lock_guard<std::mutex> lock(mutex_);
     // Nonces older than a day are of no use to anyone: cleared as new ones arrive.
-    Rows purge(run("DELETE FROM oauth_states WHERE created_at < $1",
-                   {std::to_string(now - 86400000)}));
+    Rows purge(
+        run("DELETE FROM oauth_states WHERE created_at < $1", {std::to_string(now - 86400000)}));
     if (!purge.ok()) return error("purge oauth states");
     Rows rows(run("INSERT INTO oauth_states (state, shop, created_at) VALUES ($1, $2, $3)",
                   {state, shop, std::to_string(now)}));
@@ -692,17 +691,19 @@ class PostgresStore final : public Store {
                             std::to_string(version) + ")");
     }
     auto record = [&](int v) {
-      Rows rows(run("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, "
-                    "(EXTRACT(EPOCH FROM now()) * 1000)::bigint)",
-                    {std::to_string(v)}));
+      Rows rows(
+          run("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, "
+              "(EXTRACT(EPOCH FROM now()) * 1000)::bigint)",
+              {std::to_string(v)}));
       return rows.ok();
     };
     if (version < 1 && (!command(kSingleShopSchema) || !record(1))) return rollback("migration 1");
     if (version < 2) {
       Rows shops(run("SELECT DISTINCT shop FROM verdicts LIMIT 2", {}));
-      Rows unowned(run("SELECT (SELECT COUNT(*) FROM programs) + (SELECT COUNT(*) FROM "
-                       "settings) + (SELECT COUNT(*) FROM changesets)",
-                       {}));
+      Rows unowned(
+          run("SELECT (SELECT COUNT(*) FROM programs) + (SELECT COUNT(*) FROM "
+              "settings) + (SELECT COUNT(*) FROM changesets)",
+              {}));
       if (!shops.ok() || !unowned.ok()) return rollback("migration 2");
       std::vector<std::string> verdict_shops;
       for (int row = 0; row < shops.size(); ++row) verdict_shops.push_back(shops.text(row, 0));
@@ -788,6 +789,8 @@ Result<std::unique_ptr<Store>> open_postgres(const std::string& url, const OpenO
     return error;
   }
   auto store = std::make_unique<PostgresStore>(connection);
+  // "relation already exists, skipping" and its kin on every start are not news.
+  store->command("SET client_min_messages = warning");
   if (auto migrated = store->migrate(options); !migrated) return migrated.error();
   return std::unique_ptr<Store>(std::move(store));
 }

@@ -320,7 +320,8 @@ class SqliteStore final : public Store {
 
   Result<int64_t> count_verdicts(const std::string& shop, bool flagged_only) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    Statement select(db_, "SELECT COUNT(*) FROM verdicts WHERE shop = ?2 AND (?1 = 0 OR earned = 0)");
+    Statement select(db_,
+                     "SELECT COUNT(*) FROM verdicts WHERE shop = ?2 AND (?1 = 0 OR earned = 0)");
     if (!select) return storage_error(db_, "prepare");
     select.bind(1, static_cast<int64_t>(flagged_only));
     select.bind(2, shop);
@@ -377,9 +378,10 @@ class SqliteStore final : public Store {
                                 int64_t version) override {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!exec("BEGIN IMMEDIATE")) return storage_error(db_, "begin");
-    Statement update(db_,
-                     "UPDATE programs SET active = (version = ?2) WHERE shop = ?3 AND id = ?1 AND "
-                     "EXISTS (SELECT 1 FROM programs WHERE shop = ?3 AND id = ?1 AND version = ?2)");
+    Statement update(
+        db_,
+        "UPDATE programs SET active = (version = ?2) WHERE shop = ?3 AND id = ?1 AND "
+        "EXISTS (SELECT 1 FROM programs WHERE shop = ?3 AND id = ?1 AND version = ?2)");
     if (!update) {
       exec("ROLLBACK");
       return storage_error(db_, "prepare");
@@ -431,9 +433,10 @@ class SqliteStore final : public Store {
   Result<StoredChangeset> record_changeset(const ChangesetRecord& c) override {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!exec("BEGIN IMMEDIATE")) return storage_error(db_, "begin");
-    Statement insert(db_,
-                     "INSERT INTO changesets (request_key, reference_id, offer_id, jti, token, "
-                     "created_at, shop) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING");
+    Statement insert(
+        db_,
+        "INSERT INTO changesets (request_key, reference_id, offer_id, jti, token, "
+        "created_at, shop) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING");
     if (!insert) {
       exec("ROLLBACK");
       return storage_error(db_, "prepare");
@@ -469,8 +472,8 @@ class SqliteStore final : public Store {
         exec("ROLLBACK");
         return error;
       }
-      stored.record = {select.text(6), select.text(0), select.text(1), select.text(2),
-                       select.text(3),  select.text(4), select.integer(5)};
+      stored.record = {select.text(6), select.text(0), select.text(1),   select.text(2),
+                       select.text(3), select.text(4), select.integer(5)};
     }
     if (!exec("COMMIT")) {
       Error error = storage_error(db_, "commit");
@@ -593,7 +596,7 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<DataRequestRecord>> list_data_requests(const std::string& shop,
-                                                             int limit) override {
+                                                            int limit) override {
     std::lock_guard<std::mutex> lock(mutex_);
     Statement select(db_,
                      "SELECT shop, request_id, customer_id, orders, received_at FROM "

@@ -2,7 +2,9 @@
 // named with what brings it back (on screen and in the live region, which never goes on saying
 // "Unlocked" about it); a failed change is shown and announced beside the line or control it came
 // from, which keeps its previous state; a gift still to be picked is said by the bar and beside
-// the checkout button, which still checks out. Screenshots of each state in build/artifacts/.
+// the checkout button, which still checks out; a gift the shopper (or the theme) removes stays
+// removed, remembered on the cart, and is offered back. Screenshots of each state in
+// build/artifacts/.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { addFromProductPage, axe, giftLines, saveScreenshot, serverCart, settled, sharedStore } from './helpers.mjs';
@@ -85,6 +87,53 @@ describe('what the drawer tells the shopper', { concurrency: 3 }, () => {
         // The open drawer makes the page outside it inert: the region inside the dialog speaks.
         assert.equal(await dialogStatus(s), 'Unlocked: a free canvas tote');
 
+        // The shopper declines the tote: gone, remembered on the cart, offered back; focus moves
+        // to the offer.
+        const tote = line(s, 9001);
+        const declined = s.page.locator('tiercart-drawer .tiercart-declined');
+        const declinedText = 'You removed Canvas Tote Bag. It will not be added again. Add it back';
+        const declinedOnCart = async () => (await serverCart(s.page)).attributes._tiercart_declined;
+        await tote.locator('[data-action=decline]').click();
+        await settled(s.page);
+        assert.deepEqual(giftLines(await serverCart(s.page)), []);
+        assert.equal(await declinedOnCart(), 'northbound-rewards:tote:9001');
+        assert.equal(await declined.textContent(), declinedText);
+        assert.equal(await s.page.evaluate(() => document.activeElement.dataset.action), 'take-back');
+        await s.page.screenshot({ path: saveScreenshot(`drawer-${viewport}-gift-declined`) });
+        assert.deepEqual(await axe(s.page, 'tiercart-drawer'), []);
+        // Read again (another page, another tab): still not added.
+        await drawerApi(s.page, 'refresh');
+        await settled(s.page);
+        assert.deepEqual(giftLines(await serverCart(s.page)), []);
+        // Taken back: added, the decline cleared, focus on the gift's remove control.
+        await declined.locator('button').click();
+        await settled(s.page);
+        assert.deepEqual(
+          giftLines(await serverCart(s.page)).map((l) => l.variant_id),
+          [9001],
+        );
+        assert.ok(!(await declinedOnCart())); // empty, or gone as Shopify may drop it
+        assert.equal(await declined.count(), 0);
+        assert.equal(await s.page.evaluate(() => document.activeElement.dataset.action), 'decline');
+        // The theme's own remove (change.js, quantity 0) declines it too rather than being undone.
+        await s.page.evaluate(async () => {
+          const cart = await (await fetch('/cart.js')).json();
+          const gift = cart.items.find((i) => i.variant_id === 9001);
+          await fetch('/cart/change.js', {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({ id: gift.key, quantity: 0 }),
+          });
+          await document.querySelector('tiercart-drawer').refresh();
+        });
+        await settled(s.page);
+        assert.deepEqual(giftLines(await serverCart(s.page)), []);
+        assert.equal(await declinedOnCart(), 'northbound-rewards:tote:9001');
+        assert.equal(await declined.textContent(), declinedText);
+        await declined.locator('button').click();
+        await settled(s.page);
+        assert.equal(giftLines(await serverCart(s.page)).length, 1);
+
         // A 10% code: $96.30, below the tote's $100.00.
         await applyCode(s, 'TAKE10');
         assert.deepEqual(giftLines(await serverCart(s.page)), []);
@@ -134,6 +183,30 @@ describe('what the drawer tells the shopper', { concurrency: 3 }, () => {
         const last = line(s, 2022);
         await last.scrollIntoViewIfNeeded();
         assert.ok(await s.page.locator('tiercart-drawer .tiercart-body').evaluate((b) => b.scrollTop > 0));
+
+        // A change on its way: its line is busy and says so; the rest is not, and stays usable.
+        let release;
+        const held = new Promise((resolve) => (release = resolve));
+        await s.page.route(
+          '**/cart/change.js',
+          async (route) => {
+            await held;
+            await route.continue();
+          },
+          { times: 1 },
+        );
+        await last.locator('[data-action=increase]').click();
+        await s.page.waitForSelector('tiercart-drawer .tiercart-line[data-variant="2022"][aria-busy="true"]');
+        assert.equal(await last.locator('.tiercart-line__busy').textContent(), 'Updating cart');
+        assert.equal(await s.page.locator('tiercart-drawer .tiercart-line[aria-busy]').count(), 1);
+        assert.equal(await s.page.locator('tiercart-drawer dialog').getAttribute('aria-busy'), 'false');
+        assert.equal(await line(s, 2006).locator('[data-action=increase]').isEnabled(), true);
+        release();
+        await settled(s.page);
+        assert.equal(await s.page.locator('tiercart-drawer .tiercart-line[aria-busy]').count(), 0);
+        assert.equal(await last.locator('.tiercart-line__busy').count(), 0);
+        await last.locator('[data-action=decrease]').click();
+        await settled(s.page);
 
         // A typed quantity the store refuses (500): the line shows 1 again, the error under it.
         await failNext(s, '/cart/change.js', 500);

@@ -17,16 +17,18 @@ afterEach(async () => {
 
 // What the preview's drawer shows, read again until `ok` accepts it (the frame navigates on
 // every change, so a read may meet a page being replaced).
-async function previewUntil(ok, what) {
+async function previewUntil(ok, what, mode = 'sample') {
   const frame = t.page.frame({ name: 'preview' });
   let last = null;
   for (let i = 0; i < 150; i++) {
     try {
-      last = await frame.evaluate(() => {
+      last = await frame.evaluate((mode) => {
         const drawer = document.querySelector('tiercart-drawer');
-        if (!drawer || drawer.dataset.preview !== 'sample') return null;
+        if (!drawer || drawer.dataset.preview !== mode) return null;
         return {
           open: drawer.hasAttribute('data-open'),
+          lines: drawer.querySelectorAll('.tiercart-line').length,
+          rewards: [...drawer.querySelectorAll('.tiercart-reward')].map((r) => r.textContent),
           bars: [...drawer.querySelectorAll('.tiercart-bar')].map((bar) => ({
             id: bar.dataset.bar,
             message: bar.querySelector('.tiercart-bar__message').textContent,
@@ -35,7 +37,7 @@ async function previewUntil(ok, what) {
           })),
           notes: [...drawer.querySelectorAll('.tiercart-editor-notice')].map((n) => n.textContent),
         };
-      });
+      }, mode);
       if (last && ok(last)) return last;
     } catch {
       // The frame was navigating: read again.
@@ -50,6 +52,7 @@ test('the form is generated from the schema, and the preview follows a threshold
   await t.page.evaluate(() => {
     window.editorMarker = 'still the same page';
   });
+  await t.page.uncheck('#app-program'); // the theme editor's own tier settings
   const schemaIds = readBlock('tiercart-embed')
     .schema.settings.filter((s) => s.id)
     .map((s) => `tiercart-embed.${s.id}`);
@@ -61,7 +64,7 @@ test('the form is generated from the schema, and the preview follows a threshold
 
   // Defaults: free shipping at 50; the sample cart is halfway there.
   const first = await previewUntil(
-    (p) => p.open && p.bars[0]?.tiers[0] === 'free shipping at $50.00',
+    (p) => p.open && p.bars[0]?.id === 'bar-1' && p.bars[0].tiers[0] === 'free shipping at $50.00',
     'the default tier',
   );
   assert.equal(first.bars[0].message, "You're $25.00 away from free shipping");
@@ -78,6 +81,7 @@ test('the form is generated from the schema, and the preview follows a threshold
 
 test('a second tier, a bar 2 embed and a left-out tier all show in the preview', async () => {
   await t.page.goto(t.url('/__demo/editor'));
+  await t.page.uncheck('#app-program');
   await previewUntil((p) => p.bars.length === 1, 'the first bar');
   await t.page.fill('[name="tiercart-embed.t2_threshold"]', '100');
   await t.page.selectOption('[name="tiercart-embed.t2_reward"]', 'free_gift');
@@ -102,18 +106,39 @@ test('a second tier, a bar 2 embed and a left-out tier all show in the preview',
   ]);
 });
 
-test("with the app's own program the preview shows it and says the settings are not used", async () => {
+test("the editor starts as the storefront runs, with the app's program; a real cart is never mixed with the sample", async () => {
   await t.page.goto(t.url('/__demo/editor'));
-  await previewUntil((p) => p.bars.length === 1, 'the first bar');
-  await t.page.check('#app-program');
+  // The demo storefront runs the app's program: the editor starts there, and says so.
+  assert.equal(await t.page.isChecked('#app-program'), true);
   const shown = await previewUntil((p) => p.notes.length > 0, 'the precedence note');
   assert.match(shown.notes[0], /the app's own program is active/);
   assert.equal(shown.bars[0].id, 'rewards'); // demo/program.json
+  // Sample: $75.00, halfway between free shipping and the tote; the rewards list agrees.
+  assert.equal(shown.bars[0].message, 'Spend $25.00 more for a free canvas tote');
+  assert.deepEqual(shown.rewards, ['Unlocked: free shipping']);
+
+  // A real cart in the editor's storefront ($89.00): shown as it is, bars and rewards alike.
+  const frame = t.page.frame({ name: 'preview' });
+  await frame.evaluate(async () => {
+    await fetch('/cart/add.js', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ items: [{ id: 2002, quantity: 1 }] }),
+    });
+    await document.querySelector('tiercart-drawer').refresh();
+  });
+  const real = await previewUntil((p) => p.lines === 1, 'the real cart', 'cart');
+  assert.equal(real.bars[0].message, 'Spend $11.00 more for a free canvas tote');
+  assert.deepEqual(real.rewards, ['Unlocked: free shipping']);
 });
 
 test('when the editor replaces the embed in place, the new drawer previews open with its settings', async () => {
   await t.page.goto(t.url('/__demo/editor'));
-  await previewUntil((p) => p.open && p.bars[0]?.tiers[0] === 'free shipping at $50.00', 'the default tier');
+  await t.page.uncheck('#app-program');
+  await previewUntil(
+    (p) => p.open && p.bars[0]?.id === 'bar-1' && p.bars[0].tiers[0] === 'free shipping at $50.00',
+    'the default tier',
+  );
   const frame = t.page.frame({ name: 'preview' });
   // As a theme editor that re-renders a block's markup instead of the page.
   await frame.evaluate(async () => {

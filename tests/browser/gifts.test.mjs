@@ -16,7 +16,16 @@ test('the shopper picks a gift; a sold-out option cannot be picked; a new pick r
   assert.equal(await picker.getAttribute('data-choice-required'), 'true');
   assert.equal(await picker.locator('legend').textContent(), 'Choose a second gift of your choice');
   assert.equal(await picker.locator('input[value="9003"]').isDisabled(), true);
-  assert.match(await picker.locator('label[for$="-9003"]').textContent(), /\(sold out\)$/);
+  assert.match(await picker.locator('label[for$="-9003"]').textContent(), /\(sold out\)Worth \$35\.00$/);
+  // Each gift with its image and its value, formatted by the core.
+  assert.equal(
+    await picker.locator('label[for$="-9002"]').textContent(),
+    'Steel Water Bottle - Forest / 750 mlWorth $28.00',
+  );
+  assert.deepEqual(
+    await picker.locator('label img').evaluateAll((images) => images.map((i) => new URL(i.src).pathname)),
+    ['/images/lambswool-scarf.svg', '/images/steel-water-bottle.svg', '/images/enamel-pin-set.svg'],
+  );
   // Only the tote so far: nothing is added before the shopper picks.
   assert.deepEqual(
     giftLines(await serverCart(t.page)).map((l) => l.variant_id),
@@ -95,5 +104,29 @@ test('20 rapid clicks leave exactly the right gift lines', async () => {
       [9001, 1],
       [9004, 1],
     ],
+  );
+});
+
+test('a product the context does not describe is judged with the facts the drawer fetches, not guessed', async () => {
+  // The bar leaves out clearance (a tag); the page's context lost the beanie's facts.
+  t = await setup({ program: path.join(root, 'tests/browser/fixtures/clearance-left-out.json') });
+  await t.page.addInitScript(() =>
+    document.addEventListener('DOMContentLoaded', () => {
+      const node = document.querySelector('script[data-tiercart-context]');
+      const context = JSON.parse(node.textContent);
+      delete context.products['1003'];
+      node.textContent = JSON.stringify(context);
+    }),
+  );
+  const asked = [];
+  t.page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+  await addFromProductPage(t, 'ribbed-wool-beanie', 2006); // $24.00, tagged clearance
+  await addFromProductPage(t, 'merino-crew-sweater', 2002); // $89.00
+  // Counted without its tag the beanie would bring the tote ($113.00); it does not count.
+  assert.ok(asked.includes('/products/ribbed-wool-beanie.js'));
+  assert.deepEqual(giftLines(await serverCart(t.page)), []);
+  assert.equal(
+    await t.page.locator('tiercart-drawer .tiercart-bar__message').textContent(),
+    'Spend $11.00 more for a free canvas tote',
   );
 });

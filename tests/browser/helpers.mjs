@@ -102,7 +102,7 @@ export async function settled(page) {
       drawer &&
       drawer.hasAttribute('data-ready') &&
       drawer.queue.waiting === 0 &&
-      drawer.dialog.getAttribute('aria-busy') === 'false'
+      drawer.dialog.dataset.busy === 'false'
     );
   });
   await page.evaluate(() => document.querySelector('tiercart-drawer').queue.idle());

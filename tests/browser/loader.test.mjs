@@ -38,9 +38,24 @@ test('nothing loads or renders before idle or interaction; the first click loads
   assert.equal(await t.page.locator('tiercart-drawer').isHidden(), true);
   assert.equal(await t.page.locator('tiercart-drawer dialog').count(), 0);
 
+  // The core held back (a slow phone): the drawer opens at once, saying it is loading.
+  let release;
+  const held = new Promise((resolve) => (release = resolve));
+  await t.page.route('**/tiercart-core.wasm', async (route) => {
+    await held;
+    await route.continue();
+  });
   await t.page.click('#cart-icon-bubble');
   await t.page.waitForSelector('tiercart-drawer[data-open]');
+  const loading = t.page.locator('tiercart-drawer .tiercart-loading');
+  assert.equal(await loading.textContent(), 'Updating cart');
+  assert.equal(await loading.isVisible(), true);
+  assert.equal(await t.page.locator('tiercart-drawer dialog').getAttribute('aria-busy'), 'true');
+  assert.equal(await t.page.locator('tiercart-drawer').getAttribute('data-ready'), null);
+  release();
   await settled(t.page);
+  assert.equal(await loading.isVisible(), false);
+  assert.equal(await t.page.locator('tiercart-drawer dialog').getAttribute('aria-busy'), 'false');
   assert.ok(urls.some((u) => u.endsWith('/tiercart-drawer.js')));
   assert.ok(urls.some((u) => u.endsWith('/tiercart-core.wasm')));
   // The click was not lost: no navigation to /cart.

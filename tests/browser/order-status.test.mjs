@@ -75,11 +75,26 @@ test('checkout, then the order page offers a line that one click adds at the pri
   assert.equal(tampered.body.error.code, 'price_mismatch');
   assert.equal((await serverOrder(id)).line_items.length, 1);
 
+  const totalBefore = await t.page.locator('[data-order-total]').textContent();
   await card.locator('button').click();
+  // The confirmation appears in the card that was clicked, and is announced.
+  const confirmation = card.locator('[data-confirmation]');
+  await confirmation.waitFor();
+  assert.match(await confirmation.textContent(), / was added to your order for \$15\.00\. New total: /);
+  assert.equal(await t.page.locator('tiercart-order-status [data-status]').textContent(), '');
   await t.page.waitForFunction(() =>
-    /was added/.test(document.querySelector('tiercart-order-status [data-status]').textContent),
+    /was added/.test(document.querySelector('tiercart-order-status [role=status]').textContent),
   );
   const order = await serverOrder(id);
+  // The order's lines and total on the page follow, without a reload.
+  const total = `$${(order.total_price / 100).toFixed(2)}`;
+  assert.notEqual(total, totalBefore);
+  assert.equal(await t.page.locator('[data-order-total]').textContent(), total);
+  assert.ok((await confirmation.textContent()).endsWith(`New total: ${total}.`));
+  assert.equal(
+    await t.page.locator(`.summary li[data-variant="${SOCKS}"]`).textContent(),
+    `1 × Trail Socks 3-Pack - M: $${(expectedCents / 100).toFixed(2)}`,
+  );
   const added = order.line_items.find((l) => l.variant_id === SOCKS);
   assert.ok(added, 'the socks are a line of the order');
   assert.equal(added.final_line_price, expectedCents);
@@ -129,9 +144,14 @@ test('the edit window counts down and the address is checked as typed, then save
   assert.equal(await error.textContent(), 'Enter a valid postal code for this country.');
   assert.equal(await zip.getAttribute('aria-invalid'), 'true');
   assert.equal(await zip.getAttribute('aria-describedby'), await error.getAttribute('id'));
+  // Marked by more than colour: an icon before the message, and a border of another style.
+  assert.match(await error.evaluate((node) => getComputedStyle(node, '::before').content), /⚠/);
+  assert.equal(await zip.evaluate((node) => getComputedStyle(node).borderRightStyle), 'dashed');
   // Saving now is stopped on the page, focus on the field.
   await t.page.getByRole('button', { name: 'Save address' }).click();
   await t.page.waitForFunction(() => document.activeElement?.name === 'zip');
+  await t.page.waitForFunction(() => document.querySelector('tiercart-order-status [data-status]').textContent !== '');
+  assert.doesNotMatch(await t.page.locator('tiercart-order-status [data-status]').textContent(), /red/);
   assert.equal((await serverOrder(id)).shipping_address.zip, '04101');
 
   await zip.pressSequentially('2');

@@ -39,10 +39,19 @@ test('adding products moves the bar, unlocks tiers and adds the gift once', asyn
   assert.equal(gifts[0].variant_id, 9001);
   assert.equal(gifts[0].quantity, 1);
   assert.deepEqual(gifts[0].properties, { _tiercart: 'northbound-rewards@1:tote' });
-  // The gift line says it is a free gift, has no quantity control, and shows no "_" property.
+  // The gift line says it is a free gift, its value struck through, has no quantity control but
+  // a remove control (the gift may be declined), and shows no "_" property.
   const giftLine = t.page.locator('tiercart-drawer .tiercart-line[data-gift="true"]');
   assert.equal(await giftLine.locator('.tiercart-badge').textContent(), 'Free gift');
-  assert.equal(await giftLine.locator('input, button').count(), 0);
+  assert.equal(await giftLine.locator('input').count(), 0);
+  assert.deepEqual(await giftLine.locator('button').evaluateAll((b) => b.map((n) => n.getAttribute('aria-label'))), [
+    'Remove Canvas Tote Bag - Natural',
+  ]);
+  assert.equal(await giftLine.locator('.tiercart-line__price').textContent(), 'Regular price $25.00 Free');
+  assert.equal(await giftLine.locator('s').textContent(), 'Regular price $25.00');
+  assert.equal(await giftLine.locator('s').evaluate((s) => getComputedStyle(s).textDecorationLine), 'line-through');
+  // What the shopper saves, as the core adds it up: the tote.
+  assert.equal(await t.page.locator('tiercart-drawer .tiercart-savings').textContent(), 'You save$25.00');
   assert.doesNotMatch(await t.page.locator('tiercart-drawer').innerText(), /_tiercart|northbound-rewards@/);
   // The cart bubble follows.
   assert.equal(await t.page.locator('[data-tiercart-count]').textContent(), '3');
@@ -61,7 +70,13 @@ test('removing items takes the gift away', async () => {
   await settled(t.page);
   const cart = await serverCart(t.page);
   assert.equal(cart.item_count, 0);
+  // Empty: a way back to the shop, no discount field, nothing saved.
   assert.equal(await t.page.locator('tiercart-drawer .tiercart-empty').isVisible(), true);
+  const back = t.page.locator('tiercart-drawer .tiercart-empty a');
+  assert.equal(await back.textContent(), 'Continue shopping');
+  assert.equal(await back.getAttribute('href'), '/collections/all');
+  assert.equal(await t.page.locator('tiercart-drawer .tiercart-discount').isVisible(), false);
+  assert.equal(await t.page.locator('tiercart-drawer .tiercart-savings').isVisible(), false);
 });
 
 test('a discount code that drops the subtotal below a tier removes its gift', async () => {
@@ -77,6 +92,7 @@ test('a discount code that drops the subtotal below a tier removes its gift', as
   // $107.00 - 15% = $90.95: $9.05 short of the tote.
   assert.equal(await message(t.page).textContent(), 'Spend $9.05 more for a free canvas tote');
   assert.equal(await t.page.locator('tiercart-drawer .tiercart-subtotal__amount').textContent(), '$90.95');
+  assert.equal(await t.page.locator('tiercart-drawer .tiercart-savings__amount').textContent(), '$16.05');
   assert.match(
     await t.page.locator('tiercart-drawer .tiercart-discount__codes').textContent(),
     /Code WELCOME15 applied/,
@@ -114,6 +130,7 @@ test('an offer in the drawer brings the cart to the next tier', async () => {
   assert.equal(await offer.count(), 1);
   assert.equal(await offer.getAttribute('data-variant'), '2015');
   assert.match(await offer.textContent(), /^Enamel Camp Mug - SlateUnlocks a free canvas tote\$14\.00Add$/);
+  assert.equal(await offer.locator('img').evaluate((i) => new URL(i.src).pathname), '/images/enamel-camp-mug.svg');
   await offer.locator('button').click();
   await settled(t.page);
   const cart = await serverCart(t.page);

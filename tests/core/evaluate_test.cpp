@@ -429,6 +429,89 @@ TEST(Stock, WhenEveryGiftIsSoldOutNothingIsAdded) {
   EXPECT_EQ(out["rewards"][1]["chosen"], json::array());
 }
 
+std::string declined(const std::string& value) {
+  return R"(,"attributes":{"_tiercart_declined":")" + value + R"("})";
+}
+
+TEST(DeclinedGift, AGiftTheShopperRemovedIsNotAddedAgain) {
+  const json out =
+      evaluate(kShipAndTote, cart(line(2001, 1, 10000), "USD", declined("spring:tote:9001")));
+  EXPECT_EQ(out["actions"], json::array());
+  EXPECT_EQ(out["rewards"][1]["declined"], json::array({9001}));
+  EXPECT_EQ(out["rewards"][1]["declinable"], true);
+  // Still earned: the bar says so and the shopper can take it back.
+  EXPECT_EQ(out["bars"][0]["tiers"][1]["unlocked"], true);
+}
+
+TEST(DeclinedGift, AnotherProgramsOrAnotherTiersDeclineChangesNothing) {
+  const json out = evaluate(kShipAndTote, cart(line(2001, 1, 10000), "USD",
+                                               declined("winter:tote:9001,spring:ship:9001,x")));
+  ASSERT_EQ(out["actions"].size(), 1u);
+  EXPECT_EQ(out["actions"][0]["type"], "add");
+  EXPECT_EQ(out["rewards"][1]["declined"], json::array());
+}
+
+TEST(DeclinedGift, ANonDeclinableGiftIsAddedWithoutAsking) {
+  std::string program = kShipAndTote;
+  program.replace(program.find("\"gifts\""), 7, "\"declinable\":false,\"gifts\"");
+  const json out =
+      evaluate(program, cart(line(2001, 1, 10000), "USD", declined("spring:tote:9001")));
+  ASSERT_EQ(out["actions"].size(), 1u);
+  EXPECT_EQ(out["actions"][0]["variant_id"], 9001);
+  EXPECT_EQ(out["rewards"][1]["declinable"], false);
+  EXPECT_EQ(out["rewards"][1]["declined"], json::array());
+}
+
+TEST(DeclinedGift, DecliningOneGiftOfAChoiceAddsNoOtherWithoutAPick) {
+  // Mug and socks sold out would leave the tote alone to add without asking; declined, it is not
+  // replaced by anything, and nothing waits for a pick.
+  const json out = evaluate(kChoice, cart(line(2001, 1, 5000), "USD", declined("p:pick:9001")),
+                            R"({"variants":{"9002":{"available":0},"9003":{"available":0}}})");
+  EXPECT_EQ(out["actions"], json::array());
+  EXPECT_EQ(out["rewards"][0]["choice_required"], false);
+  // A pick of another gift is honoured; a pick of the declined one is not.
+  EXPECT_EQ(evaluate(kChoice, cart(line(2001, 1, 5000), "USD", declined("p:pick:9001")),
+                     R"({"gift_choices":{"pick":[9003]}})")["actions"][0]["variant_id"],
+            9003);
+  EXPECT_EQ(evaluate(kChoice, cart(line(2001, 1, 5000), "USD", declined("p:pick:9001")),
+                     R"({"gift_choices":{"pick":[9001]}})")["actions"],
+            json::array());
+}
+
+TEST(DeclinedGift, AttributesOfOtherFormsAreIgnored) {
+  const json out = evaluate(
+      kShipAndTote,
+      cart(line(2001, 1, 10000), "USD", R"(,"attributes":{"_tiercart_declined":42,"gift":"x"})"));
+  ASSERT_EQ(out["actions"].size(), 1u);
+  EXPECT_EQ(
+      evaluate(kShipAndTote, cart(line(2001, 1, 10000), "USD", R"(,"attributes":null)"))["actions"]
+          .size(),
+      1u);
+}
+
+TEST(MissingFacts, AScopeByCollectionWarnsOfAProductTheContextDoesNotDescribe) {
+  std::string program = kShipAndTote;
+  program.replace(program.find("\"tiers\""), 7,
+                  R"("scope":{"include":{"collections":["knitwear"]}},"tiers")");
+  const json out = evaluate(program, cart(line(2001, 1, 10000) + "," + line(2002, 1, 500)),
+                            R"({"products":{"1001":{"collections":["knitwear"]}}})");
+  ASSERT_EQ(out["warnings"].size(), 1u);
+  EXPECT_EQ(out["warnings"][0]["code"], "missing_product_facts");
+  EXPECT_EQ(out["warnings"][0]["product_id"], 1002);
+  EXPECT_EQ(out["warnings"][0]["bar"], "main");
+}
+
+TEST(MissingFacts, AScopeByTypeNeedsNoContextWhenTheLineHasItsType) {
+  std::string program = kShipAndTote;
+  program.replace(program.find("\"tiers\""), 7,
+                  R"("scope":{"exclude":{"product_types":["Gift Card"]}},"tiers")");
+  EXPECT_EQ(evaluate(program, cart(line(2001, 1, 100, R"(,"product_type":"Sweater")")))["warnings"],
+            json::array());
+  EXPECT_EQ(evaluate(program, cart(line(2001, 1, 100)))["warnings"][0]["product_id"], 1001);
+  // Without a scope by facts nothing is missing.
+  EXPECT_EQ(evaluate(kShipAndTote, cart(line(2001, 1, 100)))["warnings"], json::array());
+}
+
 const char* kScheduled = R"({"format":1,"id":"p","version":1,"currency":"USD","bars":[
   {"id":"b","tiers":[
     {"id":"early","threshold":1000,"reward":{"type":"free_shipping"},

@@ -29,14 +29,15 @@ TEST_F(Admin, RoutesRefuseAMissingOrWrongBearerToken) {
   ASSERT_TRUE(missing);
   EXPECT_EQ(missing->status, 401);
   EXPECT_EQ(parse(missing->body)["error"]["code"], "unauthorized");
-  auto wrong = http_->Get(admin_path("/admin/programs"), {{"Authorization", "Bearer not-the-token"}});
+  auto wrong =
+      http_->Get(admin_path("/admin/programs"), {{"Authorization", "Bearer not-the-token"}});
   ASSERT_TRUE(wrong);
   EXPECT_EQ(wrong->status, 401);
   auto metrics = http_->Get("/metrics");
   ASSERT_TRUE(metrics);
   EXPECT_EQ(metrics->status, 401);
-  auto create =
-      http_->Post(admin_path("/admin/programs"), example("programs/gift-choice.json"), "application/json");
+  auto create = http_->Post(admin_path("/admin/programs"), example("programs/gift-choice.json"),
+                            "application/json");
   ASSERT_TRUE(create);
   EXPECT_EQ(create->status, 401);
   EXPECT_EQ(parse(get(admin_path("/admin/programs"))->body)["programs"], Json::array());
@@ -63,7 +64,8 @@ TEST_F(Admin, AProgramSentWithAByteOrderMarkIsReadBackAsJson) {
   // The core reads past a leading BOM and stops at a NUL byte after the document, as
   // nlohmann does; what the admin API answers must still be one JSON document.
   const std::string program = example("programs/vip-schedule.json");
-  auto created = post(admin_path("/admin/programs"), "\xEF\xBB\xBF" + program + std::string(1, '\0') + "junk");
+  auto created =
+      post(admin_path("/admin/programs"), "\xEF\xBB\xBF" + program + std::string(1, '\0') + "junk");
   ASSERT_TRUE(created);
   ASSERT_EQ(created->status, 201) << created->body;
   auto read = get(admin_path("/admin/programs/vip-schedule/versions/3"));
@@ -222,7 +224,8 @@ TEST_F(Admin, StorageFailuresAre503WithoutTheDatabasesOwnWords) {
   // the server's log, not to whoever asked.
   RawSqlite other(server_.database());
   ASSERT_TRUE(other.exec("DROP TABLE verdicts; DROP TABLE programs; DROP TABLE data_requests"));
-  for (const std::string& path : {admin_path("/admin/verdicts"), admin_path("/admin/programs"), admin_path("/admin/data-requests")}) {
+  for (const std::string& path : {admin_path("/admin/verdicts"), admin_path("/admin/programs"),
+                                  admin_path("/admin/data-requests")}) {
     auto res = get(path);
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 503) << path;
@@ -260,7 +263,8 @@ TEST(HealthzPostgres, ALostConnectionIs503WithoutTheDriversTextThenRecovers) {
 }
 
 TEST_F(Admin, ContextMustBeAValidContextDocument) {
-  auto bad = http_->Put(admin_path("/admin/context"), admin_headers(), R"({"country": 7})", "application/json");
+  auto bad = http_->Put(admin_path("/admin/context"), admin_headers(), R"({"country": 7})",
+                        "application/json");
   ASSERT_TRUE(bad);
   EXPECT_EQ(bad->status, 400);
   EXPECT_TRUE(parse(bad->body)["error"]["path"].is_string());

@@ -3,9 +3,6 @@
 // the store, and none twice.
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -17,63 +14,8 @@
 #include "store.h"
 #include "test_support.h"
 
-extern char** environ;
-
 namespace tiercart::server::testing {
 namespace {
-
-// build/bin/tiercart-server as a child process; its first stdout line gives the port.
-class ServerProcess {
- public:
-  explicit ServerProcess(const std::string& database) {
-    int out[2];
-    if (pipe(out) != 0) std::abort();
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-    posix_spawn_file_actions_addclose(&actions, out[0]);
-    const std::string secret = std::string("TIERCART_APP_SECRET=") + kSecret;
-    const std::string token = std::string("TIERCART_ADMIN_TOKEN=") + kAdminToken;
-    std::vector<std::string> env_strings = {secret, token};
-    for (char** e = environ; *e; ++e) {
-      if (std::string(*e).rfind("TIERCART_", 0) != 0) env_strings.push_back(*e);
-    }
-    std::vector<char*> env;
-    for (auto& s : env_strings) env.push_back(s.data());
-    env.push_back(nullptr);
-    std::vector<std::string> args = {TIERCART_SERVER_BINARY, "--port",    "0", "--database",
-                                     "sqlite:" + database,   "--threads", "32"};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    if (posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), env.data()) != 0) {
-      std::abort();
-    }
-    posix_spawn_file_actions_destroy(&actions);
-    close(out[1]);
-    FILE* lines = fdopen(out[0], "r");
-    char line[256] = {};
-    if (std::fgets(line, sizeof line, lines)) {
-      const char* colon = std::strrchr(line, ':');
-      if (colon) port_ = std::atoi(colon + 1);
-    }
-    std::fclose(lines);
-  }
-  ~ServerProcess() { kill_now(SIGTERM); }
-
-  void kill_now(int signal) {
-    if (pid_ <= 0) return;
-    kill(pid_, signal);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-  }
-  int port() const { return port_; }
-
- private:
-  pid_t pid_ = -1;
-  int port_ = 0;
-};
 
 TEST(CrashSafety, EveryAcknowledgedWebhookSurvivesSigkillAndNoneIsStoredTwice) {
   TempDir dir;
@@ -82,7 +24,7 @@ TEST(CrashSafety, EveryAcknowledgedWebhookSurvivesSigkillAndNoneIsStoredTwice) {
   std::mutex mutex;
   std::set<std::string> acknowledged, attempted;
   {
-    ServerProcess server(database);
+    ServerProcess server("sqlite:" + database);
     ASSERT_GT(server.port(), 0);
     std::atomic<bool> stop{false};
     std::vector<std::thread> senders;
@@ -113,7 +55,7 @@ TEST(CrashSafety, EveryAcknowledgedWebhookSurvivesSigkillAndNoneIsStoredTwice) {
   ASSERT_GT(acknowledged.size(), 50u) << "too little load to mean anything";
 
   // Restarted on the same file, the server answers every acknowledged webhook as a duplicate.
-  ServerProcess restarted(database);
+  ServerProcess restarted("sqlite:" + database);
   ASSERT_GT(restarted.port(), 0);
   const int64_t rows = count_verdicts(database);
   EXPECT_GE(rows, static_cast<int64_t>(acknowledged.size()));

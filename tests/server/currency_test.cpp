@@ -37,7 +37,8 @@ class Currency : public ::testing::Test {
   int put_context_with_rates(const Json& rates) {
     Json context = example_json("contexts/catalog.json");
     context["rates"] = rates;
-    auto res = http_->Put(admin_path("/admin/context"), admin_headers(), context.dump(), "application/json");
+    auto res = http_->Put(admin_path("/admin/context"), admin_headers(), context.dump(),
+                          "application/json");
     EXPECT_TRUE(res);
     return res ? res->status : 0;
   }
@@ -88,7 +89,8 @@ TEST_F(Currency, RatesNeedTheShopCurrency) {
   Json context = example_json("contexts/catalog.json");
   context.erase("shop_currency");
   context["rates"] = {{"EUR", "0.92"}};
-  auto res = http_->Put(admin_path("/admin/context"), admin_headers(), context.dump(), "application/json");
+  auto res =
+      http_->Put(admin_path("/admin/context"), admin_headers(), context.dump(), "application/json");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 400);
   EXPECT_EQ(parse(res->body)["error"]["path"], "$.shop_currency");

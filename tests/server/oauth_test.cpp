@@ -14,7 +14,12 @@
 #include <string>
 #include <thread>
 
+#include "install.h"
+#include "responses.h"
 #include "signature.h"
+#include "store.h"
+#include "test_support.h"
+#include "token_crypt.h"
 
 namespace tiercart::server {
 namespace {
@@ -288,6 +293,13 @@ class FakeShopify {
     std::lock_guard<std::mutex> lock(mutex_);
     slow_ = true;
   }
+  void release() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      slow_ = false;
+    }
+    released_.notify_all();
+  }
   int requests() {
     std::lock_guard<std::mutex> lock(mutex_);
     return requests_;
@@ -471,6 +483,91 @@ TEST(ShopifyOAuthClient, SendsNothingForAShopThatIsNotAShop) {
   EXPECT_EQ(code_of(ShopifyOAuth("http://127.0.0.1:99999999999/{shop}", kApiKey, kAppSecret, 100)
                         .exchange_code(kShop, "c")),
             "shopify_unreachable");
+}
+
+// --- the install's token refresh (install.h) -------------------------------------------------
+
+// Two server processes on one database, as two Install objects on two connections, and a shop
+// whose expiring offline token lapses in two minutes.
+class TokenRefresh : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    config_ = testing::test_config(dir_.path() + "/tiercart.db");
+    config_.api_key = kApiKey;
+    config_.app_secret = kAppSecret;
+    config_.token_key = std::string(64, 'a');
+    config_.shopify_origin = shopify_.origin_template();
+    for (auto* store : {&store_a_, &store_b_})
+      *store = std::move(open_store(config_.database)).value();
+    a_ = std::move(Install::create(config_, *store_a_)).value();
+    b_ = std::move(Install::create(config_, *store_b_)).value();
+    const auto cipher = TokenCipher::from_hex(config_.token_key).value();
+    ShopRecord record;
+    record.shop = kShop;
+    record.access_token = cipher.seal("shpat_old", kShop);
+    record.refresh_token = cipher.seal("shprt_old", kShop);
+    record.access_expires_at = now_ms() + 2 * 60 * 1000;
+    record.updated_at = now_ms();
+    ASSERT_TRUE(store_a_->save_tokens(record));
+    shopify_.answer(200, kExpiringAnswer);
+  }
+
+  FakeShopify shopify_;
+  testing::TempDir dir_;
+  Config config_;
+  std::unique_ptr<Store> store_a_, store_b_;
+  std::unique_ptr<Install> a_, b_;
+};
+
+TEST_F(TokenRefresh, ATokenAboutToLapseIsRefreshedOnceHoweverManyProcessesTry) {
+  shopify_.slow();  // the first refresh is held in flight while the other process tries
+  int refreshed_a = 0, refreshed_b = 0;
+  std::thread first([&] { refreshed_a = a_->refresh_due(now_ms()); });
+  while (shopify_.requests() == 0) std::this_thread::yield();
+  std::thread second([&] { refreshed_b = b_->refresh_due(now_ms()); });
+  shopify_.release();
+  first.join();
+  second.join();
+  EXPECT_EQ(shopify_.requests(), 1);
+  EXPECT_EQ(refreshed_a + refreshed_b, 1);
+  EXPECT_EQ(shopify_.body()["grant_type"], "refresh_token");
+  EXPECT_EQ(shopify_.body()["refresh_token"], "shprt_old");
+  // Both processes now hand out the new token; the rotated refresh token is sealed too.
+  EXPECT_EQ(a_->access_token(kShop).value(), "shpat_new");
+  EXPECT_EQ(b_->access_token(kShop).value(), "shpat_new");
+  const auto stored = store_b_->find_shop(kShop).value().value();
+  EXPECT_EQ(stored.refresh_token.find("shprt_"), std::string::npos);
+  EXPECT_GT(stored.access_expires_at, now_ms() + 3500 * 1000);
+}
+
+TEST_F(TokenRefresh, ATokenAboutToLapseIsRefreshedBeforeItIsHandedOut) {
+  // Within a minute of lapsing: access_token() refreshes first.
+  ShopRecord record = store_a_->find_shop(kShop).value().value();
+  record.access_expires_at = now_ms() + 30 * 1000;
+  ASSERT_TRUE(store_a_->save_tokens(record));
+  EXPECT_EQ(a_->access_token(kShop).value(), "shpat_new");
+  EXPECT_EQ(shopify_.requests(), 1);
+  EXPECT_EQ(a_->access_token(kShop).value(), "shpat_new");  // and not again
+  EXPECT_EQ(shopify_.requests(), 1);
+}
+
+TEST_F(TokenRefresh, AnUninstalledShopHasNoTokenToRefreshOrHandOut) {
+  ASSERT_TRUE(a_->uninstalled(kShop));
+  EXPECT_EQ(a_->refresh_due(now_ms()), 0);
+  EXPECT_EQ(shopify_.requests(), 0);
+  const auto token = b_->access_token(kShop);
+  ASSERT_FALSE(token);
+  EXPECT_EQ(token.error().code, "not_installed");
+}
+
+TEST_F(TokenRefresh, AFailedRefreshKeepsTheOldTokenAndSaysWhy) {
+  shopify_.answer(503, "{}");
+  EXPECT_EQ(a_->refresh_due(now_ms()), 0);
+  const auto stored = store_a_->find_shop(kShop).value().value();
+  EXPECT_EQ(stored.last_error, "shopify_unavailable");
+  EXPECT_EQ(
+      TokenCipher::from_hex(config_.token_key).value().open(stored.access_token, kShop).value(),
+      "shpat_old");
 }
 
 }  // namespace

@@ -274,15 +274,20 @@ TEST_F(PostPurchaseRoutes, PreflightAllowsTheAuthorizationHeader) {
 }
 
 TEST_F(PostPurchaseRoutes, SettingsTheCoreCannotReadAreRefused) {
-  put(admin_path("/admin/post-purchase/offers"), R"({"format":1,"currency":"USD","offers":[{"id":"x"}]})", 400);
+  put(admin_path("/admin/post-purchase/offers"),
+      R"({"format":1,"currency":"USD","offers":[{"id":"x"}]})", 400);
   put(admin_path("/admin/post-purchase/edit-policy"), R"({"window_minutes":-1,"allowed":[]})", 400);
   put(admin_path("/admin/post-purchase/address-options"), R"({"countries":"US"})", 400);
-  auto anonymous = http_->Put(admin_path("/admin/post-purchase/offers"), kCatalog, "application/json");
+  auto anonymous =
+      http_->Put(admin_path("/admin/post-purchase/offers"), kCatalog, "application/json");
   EXPECT_EQ(anonymous->status, 401);
 }
 
 TEST(PostPurchaseDisabled, WithoutAnApiKeyTheRoutesSayWhy) {
-  TestServer server;
+  TempDir dir;
+  Config config = test_config(dir.path() + "/tiercart.db");
+  config.api_key.clear();
+  TestServer server(config);
   auto res = server.client()->Post(
       "/post-purchase/offer", {{"Authorization", "Bearer " + jwt_sign(purchase_claims(), kSecret)}},
       "{}", "application/json");
@@ -341,7 +346,8 @@ TEST_F(OrderEdits, AnAddressFixedWithinTheWindowIsNormalisedAndKept) {
 }
 
 TEST_F(OrderEdits, AnInvalidAddressIsRefusedFieldByField) {
-  put(admin_path("/admin/post-purchase/edit-policy"), R"({"window_minutes":60,"allowed":["address"]})");
+  put(admin_path("/admin/post-purchase/edit-policy"),
+      R"({"window_minutes":60,"allowed":["address"]})");
   Json address = parse(kGoodAddress);
   address["zip"] = "6270";
   auto res = edit("address", address.dump());
@@ -357,7 +363,8 @@ TEST_F(OrderEdits, AnInvalidAddressIsRefusedFieldByField) {
 }
 
 TEST_F(OrderEdits, PastTheWindowTheAnswerIsAClearRefusal) {
-  put(admin_path("/admin/post-purchase/edit-policy"), R"({"window_minutes":0,"allowed":["address","cancel"]})");
+  put(admin_path("/admin/post-purchase/edit-policy"),
+      R"({"window_minutes":0,"allowed":["address","cancel"]})");
   for (const char* what : {"address", "cancel"}) {
     auto res = edit(what, kGoodAddress);
     ASSERT_TRUE(res);
@@ -370,7 +377,8 @@ TEST_F(OrderEdits, PastTheWindowTheAnswerIsAClearRefusal) {
 }
 
 TEST_F(OrderEdits, AnEditTheMerchantDoesNotOfferIsForbidden) {
-  put(admin_path("/admin/post-purchase/edit-policy"), R"({"window_minutes":60,"allowed":["address"]})");
+  put(admin_path("/admin/post-purchase/edit-policy"),
+      R"({"window_minutes":60,"allowed":["address"]})");
   auto res = edit("cancel");
   EXPECT_EQ(res->status, 403);
   EXPECT_EQ(parse(res->body)["error"]["code"], "edit_not_allowed");
@@ -503,7 +511,8 @@ TEST_F(CustomerAccount, TheSessionTokenOpensTheSameEditsAsTheAppProxy) {
 }
 
 TEST_F(CustomerAccount, AnOfferIsAddedAtTheServersPriceOnce) {
-  put(admin_path("/admin/post-purchase/edit-policy"), R"({"window_minutes":60,"allowed":["add_item"]})");
+  put(admin_path("/admin/post-purchase/edit-policy"),
+      R"({"window_minutes":60,"allowed":["add_item"]})");
   auto offers = call("offers", purchase());
   ASSERT_EQ(offers->status, 200) << offers->body;
   EXPECT_EQ(parse(offers->body)["offers"][0]["price"]["amount"], 1530);
@@ -527,7 +536,8 @@ TEST_F(CustomerAccount, AnOfferIsAddedAtTheServersPriceOnce) {
 }
 
 TEST_F(CustomerAccount, TokensForAnotherAppExpiredOrShoplessAreRefused) {
-  put(admin_path("/admin/post-purchase/edit-policy"), R"({"window_minutes":60,"allowed":["address"]})");
+  put(admin_path("/admin/post-purchase/edit-policy"),
+      R"({"window_minutes":60,"allowed":["address"]})");
   Json no_aud = session();
   no_aud.erase("aud");
   Json other_app = session();
@@ -580,7 +590,8 @@ TEST_F(CustomerAccount, OnlyTheCustomerWhoPlacedTheOrderMayEditIt) {
 }
 
 TEST_F(CustomerAccount, OffersAreForTheOrderTheServerJudgedNotForTheLinesSent) {
-  put(admin_path("/admin/post-purchase/edit-policy"), R"({"window_minutes":60,"allowed":["add_item"]})");
+  put(admin_path("/admin/post-purchase/edit-policy"),
+      R"({"window_minutes":60,"allowed":["add_item"]})");
   // Another order of the same customer, holding only product 9999: no offer is for it.
   constexpr int64_t kOtherOrder = 6102845530777;
   Json order = example_json("orders/orders-create-earned.json");
@@ -615,7 +626,8 @@ TEST_F(CustomerAccount, OffersAreForTheOrderTheServerJudgedNotForTheLinesSent) {
 
 TEST_F(CustomerAccount, AnOrderWhoseLinesTheServerDoesNotHoldGetsNoOffers) {
   // An order stored by an earlier version, which kept its owner but not its lines.
-  put(admin_path("/admin/post-purchase/edit-policy"), R"({"window_minutes":60,"allowed":["add_item"]})");
+  put(admin_path("/admin/post-purchase/edit-policy"),
+      R"({"window_minutes":60,"allowed":["add_item"]})");
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(server_.database().c_str(), &db), SQLITE_OK);
   const int updated =
@@ -633,7 +645,8 @@ TEST_F(CustomerAccount, AnOrderWhoseLinesTheServerDoesNotHoldGetsNoOffers) {
 TEST_F(CustomerAccount, EveryRefusalIsJsonTheExtensionCanRead) {
   // The extension runs on Shopify's origin: without Access-Control-Allow-Origin its browser
   // hides the answer, error code included.
-  put(admin_path("/admin/post-purchase/edit-policy"), R"({"window_minutes":0,"allowed":["address"]})");
+  put(admin_path("/admin/post-purchase/edit-policy"),
+      R"({"window_minutes":0,"allowed":["address"]})");
   const std::string order = "/customer-account/orders/" + std::to_string(kOrderId);
   const httplib::Headers session_header = {
       {"Authorization", "Bearer " + jwt_sign(session(), kSecret)}};

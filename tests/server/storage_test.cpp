@@ -337,11 +337,11 @@ TEST_P(Storage, TheOrdersCustomerIsKeptAndAGuestHasNone) {
 TEST_P(Storage, ADatabaseFromBeforeCustomerIdsGainsTheColumnOnOpen) {
   store_.reset();
   // The verdicts table as earlier versions created it, with one order in it.
-  raw_sql(
-      std::string(kDropAll) + "CREATE TABLE verdicts (webhook_id TEXT PRIMARY KEY, shop TEXT NOT "
-      "NULL, order_id BIGINT NOT NULL, earned INTEGER NOT NULL, verdict TEXT NOT NULL, tags "
-      "TEXT NOT NULL, received_at BIGINT NOT NULL); INSERT INTO verdicts VALUES ('wh-old', "
-      "'northbound-supply.myshopify.com', 77, 1, '{}', '[]', 5)");
+  raw_sql(std::string(kDropAll) +
+          "CREATE TABLE verdicts (webhook_id TEXT PRIMARY KEY, shop TEXT NOT "
+          "NULL, order_id BIGINT NOT NULL, earned INTEGER NOT NULL, verdict TEXT NOT NULL, tags "
+          "TEXT NOT NULL, received_at BIGINT NOT NULL); INSERT INTO verdicts VALUES ('wh-old', "
+          "'northbound-supply.myshopify.com', 77, 1, '{}', '[]', 5)");
   store_ = open();
   ASSERT_TRUE(store_);
   auto old = store_->find_order_verdict("northbound-supply.myshopify.com", 77);
@@ -354,7 +354,8 @@ TEST_P(Storage, ADatabaseFromBeforeCustomerIdsGainsTheColumnOnOpen) {
   store_.reset();
   store_ = open();
   ASSERT_TRUE(store_);
-  EXPECT_EQ(store_->find_verdict(kShopA, "wh-new").value()->customer_id, std::optional<int64_t>(42));
+  EXPECT_EQ(store_->find_verdict(kShopA, "wh-new").value()->customer_id,
+            std::optional<int64_t>(42));
 }
 
 TEST_P(Storage, TheOrdersLinesAreKeptWithItsVerdictAndAGuestsAreNot) {
@@ -382,11 +383,11 @@ TEST_P(Storage, TheOrdersLinesAreKeptWithItsVerdictAndAGuestsAreNot) {
 TEST_P(Storage, ADatabaseFromBeforeOrderLinesGainsTheColumnOnOpen) {
   store_.reset();
   // The verdicts table as the previous version created it, with one customer's order in it.
-  raw_sql(
-      std::string(kDropAll) + "CREATE TABLE verdicts (webhook_id TEXT PRIMARY KEY, shop TEXT NOT "
-      "NULL, order_id BIGINT NOT NULL, earned INTEGER NOT NULL, verdict TEXT NOT NULL, tags "
-      "TEXT NOT NULL, received_at BIGINT NOT NULL, customer_id BIGINT); INSERT INTO verdicts "
-      "VALUES ('wh-old', 'northbound-supply.myshopify.com', 77, 1, '{}', '[]', 5, 42)");
+  raw_sql(std::string(kDropAll) +
+          "CREATE TABLE verdicts (webhook_id TEXT PRIMARY KEY, shop TEXT NOT "
+          "NULL, order_id BIGINT NOT NULL, earned INTEGER NOT NULL, verdict TEXT NOT NULL, tags "
+          "TEXT NOT NULL, received_at BIGINT NOT NULL, customer_id BIGINT); INSERT INTO verdicts "
+          "VALUES ('wh-old', 'northbound-supply.myshopify.com', 77, 1, '{}', '[]', 5, 42)");
   store_ = open();
   ASSERT_TRUE(store_);
   auto old = store_->find_order_verdict("northbound-supply.myshopify.com", 77);
@@ -637,7 +638,7 @@ TEST_P(Storage, AnOAuthStateIsGoodOnceForItsShopWhileFresh) {
   EXPECT_FALSE(store_->consume_oauth_state("nonce-1", kShopB, 0).value());  // another shop's
   EXPECT_FALSE(store_->consume_oauth_state("nonce-1", kShopA, 0).value());  // and now used up
   EXPECT_TRUE(store_->consume_oauth_state("nonce-2", kShopA, 500).value());
-  EXPECT_FALSE(store_->consume_oauth_state("nonce-2", kShopA, 500).value());  // reused
+  EXPECT_FALSE(store_->consume_oauth_state("nonce-2", kShopA, 500).value());   // reused
   EXPECT_FALSE(store_->consume_oauth_state("nonce-3", kShopA, 2000).value());  // stale
   EXPECT_FALSE(store_->consume_oauth_state("never-issued", kShopA, 0).value());
 }
@@ -649,7 +650,8 @@ constexpr const char* kSingleShopRows =
     "INSERT INTO changesets (request_key, reference_id, offer_id, jti, token, created_at) "
     "VALUES ('key-1', 'ref-1', 'mug', 'jti-1', 'tok', 5);";
 
-void lay_down_single_shop_database(Storage& test, const std::function<void(const std::string&)>& sql,
+void lay_down_single_shop_database(Storage& test,
+                                   const std::function<void(const std::string&)>& sql,
                                    const std::string& verdict_rows) {
   (void)test;
   sql(std::string(kDropAll) +
@@ -667,9 +669,10 @@ void lay_down_single_shop_database(Storage& test, const std::function<void(const
 
 TEST_P(Storage, ASingleShopDatabaseIsMigratedToItsOneShopInPlace) {
   store_.reset();
-  lay_down_single_shop_database(*this, [&](const std::string& sql) { raw_sql(sql); },
-                                "INSERT INTO verdicts VALUES ('wh-1', 'Northbound-Supply.myshopify.com', 1, "
-                                "1, '{}', '[]', 5, NULL, NULL);");
+  lay_down_single_shop_database(
+      *this, [&](const std::string& sql) { raw_sql(sql); },
+      "INSERT INTO verdicts VALUES ('wh-1', 'Northbound-Supply.myshopify.com', 1, "
+      "1, '{}', '[]', 5, NULL, NULL);");
   store_ = open();
   ASSERT_TRUE(store_);
   const auto programs = store_->list_programs(kShopA).value();
@@ -689,10 +692,11 @@ TEST_P(Storage, ASingleShopDatabaseIsMigratedToItsOneShopInPlace) {
 TEST_P(Storage, AMigrationThatCannotTellTheShopStopsAndChangesNothing) {
   store_.reset();
   auto lay_down = [&] {
-    lay_down_single_shop_database(*this, [&](const std::string& sql) { raw_sql(sql); },
-                                  "INSERT INTO verdicts VALUES ('wh-1', 'a.myshopify.com', 1, 1, "
-                                  "'{}', '[]', 5, NULL, NULL); INSERT INTO verdicts VALUES "
-                                  "('wh-2', 'b.myshopify.com', 2, 1, '{}', '[]', 6, NULL, NULL);");
+    lay_down_single_shop_database(
+        *this, [&](const std::string& sql) { raw_sql(sql); },
+        "INSERT INTO verdicts VALUES ('wh-1', 'a.myshopify.com', 1, 1, "
+        "'{}', '[]', 5, NULL, NULL); INSERT INTO verdicts VALUES "
+        "('wh-2', 'b.myshopify.com', 2, 1, '{}', '[]', 6, NULL, NULL);");
   };
   lay_down();
   auto refused = open_store(url_);

@@ -1,14 +1,22 @@
 #include "test_support.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "signature.h"
+
+extern char** environ;
 
 namespace tiercart::server::testing {
 
@@ -57,6 +65,7 @@ Config test_config(const std::string& database) {
   config.database = database;
   config.app_secret = kSecret;
   config.admin_token = kAdminToken;
+  config.api_key = kTestApiKey;
   config.threads = 64;
   return config;
 }
@@ -91,6 +100,52 @@ std::unique_ptr<httplib::Client> TestServer::client() const {
   return client;
 }
 
+ServerProcess::ServerProcess(const std::string& database, const std::vector<std::string>& extra) {
+  int out[2];
+  if (pipe(out) != 0) std::abort();
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+  posix_spawn_file_actions_addclose(&actions, out[0]);
+  std::vector<std::string> env_strings = {std::string("TIERCART_APP_SECRET=") + kSecret,
+                                          std::string("TIERCART_ADMIN_TOKEN=") + kAdminToken,
+                                          std::string("TIERCART_API_KEY=") + kTestApiKey};
+  for (char** e = environ; *e; ++e) {
+    if (std::string(*e).rfind("TIERCART_", 0) != 0) env_strings.push_back(*e);
+  }
+  std::vector<char*> env;
+  for (auto& s : env_strings) env.push_back(s.data());
+  env.push_back(nullptr);
+  std::vector<std::string> args = {
+      TIERCART_SERVER_BINARY, "--port", "0", "--database", database, "--threads", "32"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = -1;
+  if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), env.data()) != 0) std::abort();
+  pid_ = pid;
+  posix_spawn_file_actions_destroy(&actions);
+  close(out[1]);
+  FILE* lines = fdopen(out[0], "r");
+  char line[256] = {};
+  if (std::fgets(line, sizeof line, lines)) {
+    const char* colon = std::strrchr(line, ':');
+    if (colon) port_ = std::atoi(colon + 1);
+  }
+  std::fclose(lines);
+}
+
+ServerProcess::~ServerProcess() { kill_now(SIGTERM); }
+
+void ServerProcess::kill_now(int signal) {
+  if (pid_ <= 0) return;
+  kill(pid_, signal);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
 std::string admin_path(const std::string& path, const std::string& shop) {
   return path + (path.find('?') == std::string::npos ? "?shop=" : "&shop=") + shop;
 }
@@ -101,16 +156,17 @@ httplib::Headers admin_headers() {
 
 void TestServer::install_examples() {
   auto http = client();
-  auto context = http->Put(admin_path("/admin/context"), admin_headers(), example("contexts/catalog.json"),
-                           "application/json");
+  auto context = http->Put(admin_path("/admin/context"), admin_headers(),
+                           example("contexts/catalog.json"), "application/json");
   ASSERT_TRUE(context);
   ASSERT_EQ(context->status, 200) << context->body;
   auto created = http->Post(admin_path("/admin/programs"), admin_headers(),
                             example("programs/free-shipping-and-tote.json"), "application/json");
   ASSERT_TRUE(created);
   ASSERT_EQ(created->status, 201) << created->body;
-  auto activated = http->Post(admin_path("/admin/programs/free-shipping-and-tote/versions/1/activate"),
-                              admin_headers(), "", "application/json");
+  auto activated =
+      http->Post(admin_path("/admin/programs/free-shipping-and-tote/versions/1/activate"),
+                 admin_headers(), "", "application/json");
   ASSERT_TRUE(activated);
   ASSERT_EQ(activated->status, 200) << activated->body;
 }

@@ -7,6 +7,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "config.h"
 #include "service.h"
@@ -17,6 +18,7 @@ using Json = nlohmann::json;
 
 constexpr const char* kSecret = "test-app-secret";
 constexpr const char* kAdminToken = "test-admin-token";
+constexpr const char* kTestApiKey = "test-api-key";  // the app's client id: `aud` of sessions
 
 std::string read_file(const std::string& path);
 // A file under examples/.
@@ -71,6 +73,23 @@ httplib::Headers admin_headers();
 constexpr const char* kTestShop = "northbound-supply.myshopify.com";
 // An admin route as the operator calls it: naming the shop it acts on.
 std::string admin_path(const std::string& path, const std::string& shop = kTestShop);
+
+// build/bin/tiercart-server as a child process on `database` (a URL), with the test secret,
+// operator token and API key and `extra` flags; its first stdout line gives the port.
+class ServerProcess {
+ public:
+  explicit ServerProcess(const std::string& database, const std::vector<std::string>& extra = {});
+  ~ServerProcess();
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+  // Sends `signal` and waits for the process to end.
+  void kill_now(int signal);
+  int port() const { return port_; }
+
+ private:
+  int pid_ = -1;
+  int port_ = 0;
+};
 
 // Rows in the verdicts table, read straight from the SQLite file.
 int64_t count_verdicts(const std::string& sqlite_path);

@@ -4,13 +4,17 @@
 // with the reason in visually hidden text: the core adds and removes it.
 
 import { h, safeUrl } from '../tiercart-util.js';
+import { giftClaim } from './cart-sync.js';
 
 const GIFT_PROPERTY = '_tiercart';
 
 const isGiftLine = (item) => Boolean(item.properties && GIFT_PROPERTY in item.properties);
 
-// sync: the CartSync the stepper changes go through; money(amount) formats an amount of the cart.
-export function cartLine(item, { t, money, sync }) {
+// sync: the CartSync the stepper changes go through; money(amount) formats an amount of the cart;
+// declinable(item): whether the shopper may remove this gift line; busy(item): whether a change of
+// it is on its way (the line says so, and only it is aria-busy: the rest stays usable).
+export function cartLine(item, { t, money, sync, declinable = () => false, busy = () => false }) {
+  const changing = busy(item);
   const gift = isGiftLine(item);
   const title = item.product_title || item.title;
   const details = [];
@@ -28,6 +32,7 @@ export function cartLine(item, { t, money, sync }) {
       'data-variant': item.variant_id,
       'data-gift': String(gift),
       'data-error-place': `line:${item.key}`,
+      'aria-busy': changing ? 'true' : null,
     },
     image
       ? h('img', { src: image, alt: '', width: '64', height: '64', loading: 'lazy', class: 'tiercart-line__image' })
@@ -39,19 +44,56 @@ export function cartLine(item, { t, money, sync }) {
         ? h('a', { href: url, class: 'tiercart-line__title' }, title)
         : h('span', { class: 'tiercart-line__title' }, title),
       ...details.map((text) => h('p', { class: 'tiercart-line__detail' }, text)),
-      gift ? giftBadge(item, t) : stepper(item, t, sync),
+      gift ? giftBadge(item, t, declinable(item) ? sync : null) : stepper(item, t, sync),
+      changing ? h('p', { class: 'tiercart-line__busy' }, t('loading')) : null,
     ),
-    h('p', { class: 'tiercart-line__price' }, gift ? t('free_gift') : money(item.final_line_price)),
+    gift ? giftPrice(item, t, money) : h('p', { class: 'tiercart-line__price' }, money(item.final_line_price)),
   );
 }
 
-function giftBadge(item, t) {
+// The gift's value struck through, then "Free" (the value as the core formats it; without the core,
+// only "Free").
+function giftPrice(item, t, money) {
+  const value = money(item.original_line_price);
+  return h(
+    'p',
+    { class: 'tiercart-line__price' },
+    value
+      ? h(
+          's',
+          { class: 'tiercart-line__was' },
+          h('span', { class: 'tiercart-visually-hidden' }, `${t('regular_price')} `),
+          value,
+        )
+      : null,
+    value ? ' ' : null,
+    h('span', { class: 'tiercart-line__free' }, t('free')),
+  );
+}
+
+// sync: given when the shopper may decline the gift, which gets a remove control.
+function giftBadge(item, t, sync) {
   return h(
     'p',
     { class: 'tiercart-line__gift' },
     h('span', { class: 'tiercart-badge' }, t('free_gift')),
     h('span', { class: 'tiercart-line__fixed', 'aria-hidden': 'true' }, `× ${item.quantity}`),
     h('span', { class: 'tiercart-visually-hidden' }, `${t('gift_locked')} (${item.quantity})`),
+    sync
+      ? h(
+          'button',
+          {
+            type: 'button',
+            class: 'tiercart-link tiercart-remove',
+            'data-action': 'decline',
+            // The control that takes the gift back has the same key: focus moves to it.
+            'data-focus-key': `take-back:${giftClaim(item)?.tier}`,
+            'aria-label': t('remove', { title: item.title }),
+            onclick: () => sync.declineGift(item),
+          },
+          t('remove', { title: '' }).trim() || '×',
+        )
+      : null,
   );
 }
 

@@ -10,6 +10,35 @@ import { CartQueue, cartRequest } from '../tiercart-cart.js';
 
 const MAX_SYNC_ROUNDS = 4;
 
+// The cart attribute listing the gifts the shopper declined, "<program>:<tier>:<variant>" entries
+// joined by commas (docs/program-format.md section 8). It lives on the cart so that every reader
+// of the cart (the core here, the app proxy, another tab) honours it.
+export const DECLINED_ATTRIBUTE = '_tiercart_declined';
+const HELD_KEY = 'tiercart:held-gifts';
+
+const declinedEntries = (cart) =>
+  String(cart?.attributes?.[DECLINED_ATTRIBUTE] || '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+
+// "<program>@<version>:<tier>" of a gift line, as {program, tier}; null on other lines.
+export function giftClaim(item) {
+  const value = item.properties?._tiercart;
+  if (typeof value !== 'string') return null;
+  const at = value.lastIndexOf('@');
+  const colon = value.indexOf(':', at);
+  if (at <= 0 || colon < 0) return null;
+  return { program: value.slice(0, at), tier: value.slice(colon + 1) };
+}
+
+// The gift lines a cart holds, as decline entries.
+const heldGifts = (cart) =>
+  (cart?.items || []).flatMap((item) => {
+    const claim = giftClaim(item);
+    return claim ? [`${claim.program}:${claim.tier}:${item.variant_id}`] : [];
+  });
+
 // The core's gift actions as AJAX Cart API requests. An add carries the line properties the core
 // wrote ({_tiercart: "<program>@<version>:<tier>"}); a change or a removal (quantity 0) names the
 // line by its key.
@@ -42,8 +71,14 @@ export class CartSync {
   evaluation = null;
   // The cart as the shopper's queued changes will leave it (optimistic), until they are synced.
   displayed = null;
+  // Keys of the lines whose change is queued or being sent and synced: shown busy.
+  pending = new Set();
   #evaluator;
   #view;
+  // The gift lines of the cart as the last sync left it ({token, entries}), kept for the visit:
+  // a gift gone since then that the core would add again was removed by the theme (its own
+  // remove link, change.js with quantity 0), and counts as declined.
+  #held = null;
 
   // evaluator: a CartEvaluator. view: showError(error, place), clearError(), showChange(cart) (an
   // optimistic cart), busy(boolean) and synced() (render the synced cart).
@@ -85,6 +120,42 @@ export class CartSync {
     if (shown) this.setQuantity(key, Math.max(0, shown.quantity + delta));
   }
 
+  // The shopper removes a gift: the line goes and the decline is written on the cart, in one
+  // update.js request, so that no reader ever sees the cart without the gift and without the
+  // decline. Not optimistic: the line stays (busy) until the notice that takes it back replaces it.
+  declineGift(item) {
+    const claim = giftClaim(item);
+    if (!claim) return this.queue.idle();
+    const entry = `${claim.program}:${claim.tier}:${item.variant_id}`;
+    return this.change(
+      () =>
+        cartRequest('cart/update.js', {
+          updates: { [item.key]: 0 },
+          attributes: { [DECLINED_ATTRIBUTE]: [...new Set([...declinedEntries(this.cart), entry])].join(',') },
+        }),
+      null,
+      `line:${item.key}`,
+    );
+  }
+
+  // The shopper takes a declined gift back: the tier's entries are cleared and the sync that
+  // follows adds the gift (or asks for a pick).
+  takeBackGift(program, tier, place) {
+    const prefix = `${program}:${tier}:`;
+    return this.change(
+      () =>
+        cartRequest('cart/update.js', {
+          attributes: {
+            [DECLINED_ATTRIBUTE]: declinedEntries(this.cart)
+              .filter((entry) => !entry.startsWith(prefix))
+              .join(','),
+          },
+        }),
+      null,
+      place,
+    );
+  }
+
   setDiscountCodes(codes) {
     return this.change(() => cartRequest('cart/update.js', { discount: codes.join(',') }), null, 'discount');
   }
@@ -94,10 +165,9 @@ export class CartSync {
   // where an error of the change or of its sync is shown.
   change(request, optimistic, place) {
     this.#view.clearError();
-    if (optimistic && this.cart) {
-      this.displayed = optimistic(structuredClone(this.displayed || this.cart));
-      this.#view.showChange(this.displayed);
-    }
+    if (place?.startsWith('line:')) this.pending.add(place.slice('line:'.length));
+    if (optimistic && this.cart) this.displayed = optimistic(structuredClone(this.displayed || this.cart));
+    if (this.displayed || this.cart) this.#view.showChange(this.displayed || this.cart);
     this.#view.busy(true);
     return this.queue.run(async () => {
       let answer;
@@ -128,6 +198,12 @@ export class CartSync {
       for (let round = 0; round < MAX_SYNC_ROUNDS; round++) {
         this.cart = round === 0 && cart ? cart : await cartRequest('cart.js');
         this.evaluation = this.#evaluator.evaluate(this.cart);
+        if (round === 0) {
+          if (await this.#evaluator.learnFacts(this.cart, this.evaluation)) {
+            this.evaluation = this.#evaluator.evaluate(this.cart);
+          }
+          await this.#declineRemovedGifts();
+        }
         const actions = this.evaluation?.actions || [];
         if (!actions.length || giveUp || round === MAX_SYNC_ROUNDS - 1 || this.queue.waiting > 0) break;
         for (const action of actions) {
@@ -143,13 +219,58 @@ export class CartSync {
           }
         }
       }
+      this.#remember();
     } catch (error) {
       if (!force) this.#view.showError(error, place);
     }
     if (this.queue.waiting === 0) {
       this.displayed = null;
+      this.pending.clear();
       this.#view.busy(false);
     }
     this.#view.synced();
+  }
+
+  // Gifts the core would add again although the cart held them at the last sync: the theme
+  // removed them, which declines them like the drawer's own remove control (unless the reward
+  // may not be declined).
+  async #declineRemovedGifts() {
+    const held = this.#heldBefore();
+    const program = this.evaluation?.program?.id;
+    if (!held.size || !program) return;
+    const declinable = new Set(
+      (this.evaluation.rewards || []).filter((r) => r.type === 'free_gift' && r.declinable).map((r) => r.tier),
+    );
+    const holding = new Set(heldGifts(this.cart));
+    const removed = (this.evaluation.actions || [])
+      .filter((action) => action.type === 'add' && declinable.has(action.tier))
+      .map((action) => `${program}:${action.tier}:${action.variant_id}`)
+      .filter((entry) => held.has(entry) && !holding.has(entry));
+    if (!removed.length) return;
+    const entries = [...new Set([...declinedEntries(this.cart), ...removed])].join(',');
+    this.cart = await cartRequest('cart/update.js', { attributes: { [DECLINED_ATTRIBUTE]: entries } });
+    this.evaluation = this.#evaluator.evaluate(this.cart);
+  }
+
+  // The gift lines of this cart at the last sync: in memory, or from this visit's earlier pages.
+  #heldBefore() {
+    if (!this.#held) {
+      try {
+        this.#held = JSON.parse(sessionStorage.getItem(HELD_KEY));
+      } catch {
+        // Storage unavailable: nothing is known of earlier pages.
+      }
+    }
+    return new Set(this.#held && this.#held.token === this.cart?.token ? this.#held.entries : []);
+  }
+
+  #remember() {
+    if (!this.cart) return;
+    this.#held = { token: this.cart.token, entries: heldGifts(this.cart) };
+    try {
+      sessionStorage.setItem(HELD_KEY, JSON.stringify(this.#held));
+    } catch {
+      // Private mode: remembered for this page.
+    }
   }
 }

@@ -9,6 +9,8 @@ export const yieldToMain = () =>
 export class CartEvaluator {
   #core = null;
   #refusedGifts = new Set();
+  // Product facts fetched from the store (product id -> facts, or null while asked or refused).
+  #fetchedFacts = new Map();
 
   // programText: the program as JSON text (null without a program); baseContext: the block's
   // context document; giftChoices: the shopper's picks (GiftChoices).
@@ -62,6 +64,46 @@ export class CartEvaluator {
     }
   }
 
+  // The core warns of products it had to judge without facts (missing_product_facts). The store's
+  // product.js gives a product's type and tags (not its collections): fetched once per product
+  // and added to the context, when no bar's scope asks for collections; otherwise the warning
+  // stands, for the app's server to fill (the Admin API knows collections). Whether anything was
+  // learnt: then the cart is evaluated again.
+  async learnFacts(cart, evaluation) {
+    const missing = (evaluation?.warnings || []).filter((w) => w.code === 'missing_product_facts');
+    if (!missing.length || this.#scopesUseCollections()) return false;
+    let learnt = false;
+    for (const warning of missing) {
+      if (this.#fetchedFacts.has(warning.product_id)) continue;
+      const item = cart.items.find((i) => i.product_id === warning.product_id);
+      this.#fetchedFacts.set(warning.product_id, null);
+      if (!item?.handle) continue;
+      try {
+        const root = window.Shopify?.routes?.root || '/';
+        const response = await fetch(`${root}products/${encodeURIComponent(item.handle)}.js`, {
+          headers: { Accept: 'application/json' },
+        });
+        if (!response.ok) continue;
+        const product = await response.json();
+        const tags = Array.isArray(product.tags) ? product.tags.map(String) : [];
+        this.#fetchedFacts.set(warning.product_id, {
+          collections: [],
+          tags,
+          product_type: String(product.type ?? product.product_type ?? ''),
+        });
+        learnt = true;
+      } catch {
+        // Not reachable now: the warning stands.
+      }
+    }
+    return learnt;
+  }
+
+  #scopesUseCollections() {
+    const bars = JSON.parse(this.programText || '{}').bars || [];
+    return bars.some((bar) => bar.scope?.include?.collections?.length || bar.scope?.exclude?.collections?.length);
+  }
+
   // A gift the store refused with a 422 (sold out since the page was rendered): out of stock for
   // every later evaluation, so that it is not asked for again.
   refuseGift(variantId) {
@@ -84,6 +126,8 @@ export class CartEvaluator {
     context.now = new Date().toISOString();
     if (Object.keys(this.giftChoices.byTier).length) context.gift_choices = this.giftChoices.byTier;
     for (const id of this.#refusedGifts) context.variants[id] = { ...context.variants[id], available: 0 };
+    const fetched = [...this.#fetchedFacts].filter(([, facts]) => facts);
+    if (fetched.length) context.products = { ...(context.products || {}), ...Object.fromEntries(fetched) };
     return context;
   }
 }

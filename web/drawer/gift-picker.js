@@ -1,8 +1,9 @@
 // Gift choice. A gift reward with several options gets a picker: radio buttons, or checkboxes
-// when the tier gives more than one gift, with sold-out options disabled. The shopper's picks
+// when the tier gives more than one gift, each with its image and value (formatted by the core),
+// sold-out options disabled and said to be sold out. The shopper's picks
 // are kept per program in sessionStorage for the visit; the core reads them as `gift_choices`.
 
-import { h } from '../tiercart-util.js';
+import { h, safeUrl } from '../tiercart-util.js';
 
 export function giftPicker(reward, t, choose) {
   const name = `tiercart-gift-${reward.tier}`;
@@ -28,8 +29,25 @@ export function giftPicker(reward, t, choose) {
         disabled: !option.available,
         onchange: () => choose(reward.tier, option.variant_id),
       });
-      const label = option.available ? option.title : `${option.title} (${t('sold_out')})`;
-      return h('div', { class: 'tiercart-picker__option' }, input, h('label', { for: id }, label));
+      const image = safeUrl(option.image);
+      return h(
+        'div',
+        { class: 'tiercart-picker__option', 'data-available': String(option.available) },
+        input,
+        h(
+          'label',
+          { for: id },
+          image ? h('img', { src: image, alt: '', width: '40', height: '40', loading: 'lazy' }) : null,
+          h(
+            'span',
+            { class: 'tiercart-picker__text' },
+            h('span', {}, option.available ? option.title : `${option.title} (${t('sold_out')})`),
+            option.price_formatted
+              ? h('span', { class: 'tiercart-picker__value' }, t('gift_value', { price: option.price_formatted }))
+              : null,
+          ),
+        ),
+      );
     }),
   );
 }

@@ -1,7 +1,7 @@
-// In-cart offers: the products the core suggests to reach a bar's next tier, each with its price
-// (formatted by the core) and a button that adds it.
+// In-cart offers: the products the core suggests to reach a bar's next tier, each with its image,
+// its price (formatted by the core) and a button that adds it in one tap.
 
-import { h } from '../tiercart-util.js';
+import { h, safeUrl } from '../tiercart-util.js';
 
 export function renderOffers(container, evaluation, t, add) {
   const offers = evaluation?.offers || [];
@@ -23,6 +23,9 @@ export function renderOffers(container, evaluation, t, add) {
             'data-variant': offer.variant_id,
             'data-error-place': `offer:${offer.variant_id}`,
           },
+          safeUrl(offer.image)
+            ? h('img', { src: safeUrl(offer.image), alt: '', width: '48', height: '48', loading: 'lazy' })
+            : h('span'),
           h(
             'span',
             { class: 'tiercart-offer__title' },

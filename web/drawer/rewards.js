@@ -5,8 +5,9 @@
 import { h } from '../tiercart-util.js';
 import { giftPicker } from './gift-picker.js';
 
-// lost: the notices of rewards taken away (RewardAnnouncer.lostNotices()).
-export function renderRewards(container, evaluation, t, chooseGift, lost = []) {
+// lost: the notices of rewards taken away (RewardAnnouncer.lostNotices()). takeBack(tier): the
+// shopper takes back a gift they declined.
+export function renderRewards(container, evaluation, t, chooseGift, lost = [], takeBack = () => {}) {
   const rewards = evaluation?.rewards || [];
   const list = h(
     'ul',
@@ -24,10 +25,42 @@ export function renderRewards(container, evaluation, t, chooseGift, lost = []) {
     { class: 'tiercart-rewards__lost' },
     ...lost.map(({ tier, text }) => h('li', { class: 'tiercart-lost', 'data-tier': tier }, text)),
   );
+  const declined = rewards
+    .filter((reward) => reward.type === 'free_gift' && reward.declined?.length)
+    .map((reward) => declinedNotice(reward, t, takeBack));
   const pickers = rewards
     .filter((reward) => reward.type === 'free_gift' && reward.options.length > 1)
     .map((reward) => giftPicker(reward, t, chooseGift));
-  container.replaceChildren(...(lost.length ? [lostList] : []), ...(rewards.length ? [list] : []), ...pickers);
+  container.replaceChildren(
+    ...(lost.length ? [lostList] : []),
+    ...(rewards.length ? [list] : []),
+    ...declined,
+    ...pickers,
+  );
+}
+
+// A gift the shopper removed: said, with a button that takes it back (clears the decline).
+function declinedNotice(reward, t, takeBack) {
+  const titles = reward.options
+    .filter((option) => reward.declined.includes(option.variant_id))
+    .map((option) => option.title);
+  return h(
+    'p',
+    { class: 'tiercart-declined', 'data-tier': reward.tier, 'data-error-place': `taken:${reward.tier}` },
+    h('span', {}, t('gift_declined', { gift: titles.join(', ') || reward.label })),
+    ' ',
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'tiercart-link',
+        'data-action': 'take-back',
+        'data-focus-key': `take-back:${reward.tier}`,
+        onclick: () => takeBack(reward.tier),
+      },
+      t('gift_take_back'),
+    ),
+  );
 }
 
 // Gift rewards whose choice is still open: earned, but nothing is added until the shopper picks.

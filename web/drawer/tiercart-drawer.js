@@ -14,7 +14,7 @@ import { CartRequestError, routesRoot } from '../tiercart-cart.js';
 import { h, readData, translate, withThemeBars } from '../tiercart-util.js';
 import '../tiercart-progress.js';
 import { cartLine } from './cart-lines.js';
-import { CartSync } from './cart-sync.js';
+import { CartSync, giftClaim } from './cart-sync.js';
 import { DiscountCodes } from './discount-codes.js';
 import { CartEvaluator, yieldToMain } from './evaluation.js';
 import { keepFocus, trapFocus } from './focus.js';
@@ -55,7 +55,9 @@ export class TiercartDrawer extends HTMLElement {
         showError: (error, place) => this.#showError(error, place),
         clearError: () => this.#clearError(),
         showChange: (cart) => keepFocus(this.dialog, this.closeButton, () => this.#renderCart(cart)),
-        busy: (busy) => this.dialog.setAttribute('aria-busy', String(busy)),
+        busy: (busy) => {
+          this.dialog.dataset.busy = String(busy);
+        },
         synced: () => keepFocus(this.dialog, this.closeButton, () => this.#render()),
       });
       this.#build();
@@ -123,10 +125,26 @@ export class TiercartDrawer extends HTMLElement {
     this.error = h('p', { class: 'tiercart-error', hidden: true });
     this.errorHere = h('p', { class: 'tiercart-error-here' });
     this.lines = h('ul', { class: 'tiercart-lines', 'aria-label': t('title') });
-    this.emptyText = h('p', { class: 'tiercart-empty', hidden: true }, t('empty'));
+    // Shown from the first open until the first cart is rendered.
+    this.loadingText = h('p', { class: 'tiercart-loading' }, t('loading'));
+    // An empty cart: said, with the way back to the shop (Dawn's "Continue shopping").
+    this.emptyText = h(
+      'div',
+      { class: 'tiercart-empty', hidden: true },
+      h('p', {}, t('empty')),
+      h('a', { class: 'tiercart-button', href: `${routesRoot()}collections/all` }, t('continue_shopping')),
+    );
     this.offers = h('div', { class: 'tiercart-offers' });
     this.discounts = new DiscountCodes(this.sync, t);
     this.subtotal = h('span', { class: 'tiercart-subtotal__amount' });
+    // Discounts and gifts together, as the core adds them up (evaluation.savings).
+    this.savingsAmount = h('span', { class: 'tiercart-savings__amount' });
+    this.savings = h(
+      'p',
+      { class: 'tiercart-savings', hidden: true },
+      h('span', {}, t('you_save')),
+      this.savingsAmount,
+    );
     this.checkout = h(
       'a',
       { class: 'tiercart-button tiercart-checkout', href: `${routesRoot()}checkout` },
@@ -143,7 +161,8 @@ export class TiercartDrawer extends HTMLElement {
     );
     this.dialog = h(
       'dialog',
-      { class: 'tiercart-dialog', 'aria-labelledby': 'tiercart-title', 'aria-busy': 'false' },
+      // aria-busy while the first cart is loading; after that only the lines being changed are.
+      { class: 'tiercart-dialog', 'aria-labelledby': 'tiercart-title', 'aria-busy': 'true', 'data-busy': 'false' },
       h(
         'div',
         { class: 'tiercart-panel' },
@@ -158,6 +177,7 @@ export class TiercartDrawer extends HTMLElement {
         h(
           'div',
           { class: 'tiercart-body' },
+          this.loadingText,
           this.error,
           this.progress,
           this.rewards,
@@ -169,6 +189,7 @@ export class TiercartDrawer extends HTMLElement {
           'div',
           { class: 'tiercart-footer' },
           this.discounts.form,
+          this.savings,
           h('p', { class: 'tiercart-subtotal' }, h('span', {}, t('subtotal')), this.subtotal),
           this.giftReminder,
           this.checkout,
@@ -215,7 +236,9 @@ export class TiercartDrawer extends HTMLElement {
     this.dialog.dataset.viewport = '';
   };
 
+  // Opens at once, with a loading state until the first cart is evaluated.
   open(opener) {
+    this.ready();
     if (!this.dialog.open) {
       this.#opener = opener || document.activeElement;
       this.#fitViewport();
@@ -238,8 +261,17 @@ export class TiercartDrawer extends HTMLElement {
     if (opener && opener.isConnected && typeof opener.focus === 'function') opener.focus();
   }
 
+  // Theme editor preview (tiercart-preview.js): a sample cart's evaluation in place of the bars and
+  // rewards, so that the two never disagree; the (empty) cart's lines are left as they are.
+  showSample(evaluation) {
+    this.progress.update(evaluation, this.strings);
+    renderRewards(this.rewards, evaluation, this.t, () => {}, []);
+    this.offers.replaceChildren();
+  }
+
   // After a theme's own cart change.
-  refresh() {
+  async refresh() {
+    await this.ready();
     return this.sync.refresh();
   }
 
@@ -256,8 +288,9 @@ export class TiercartDrawer extends HTMLElement {
   }
 
   // place: where an error is shown (an offer's `offer:<variant>`), else at the top.
-  addItems(items, opener, place) {
+  async addItems(items, opener, place) {
     if (this.openOnAdd) this.open(opener);
+    await this.ready();
     return this.sync.add(items, place);
   }
 
@@ -265,10 +298,18 @@ export class TiercartDrawer extends HTMLElement {
     return this.sync.setQuantity(key, quantity);
   }
 
+  // A pick of a gift the shopper had declined takes it back.
   chooseGift(tier, variantId) {
     this.giftChoices.choose(tier, variantId);
     this.#clearError();
+    const reward = this.sync.evaluation?.rewards?.find((r) => r.tier === tier);
+    if (reward?.declined?.length) return this.takeBackGift(tier, `picker:${tier}`);
     return this.sync.refresh(`picker:${tier}`);
+  }
+
+  takeBackGift(tier, place = `taken:${tier}`) {
+    const program = this.sync.evaluation?.program?.id;
+    return program ? this.sync.takeBackGift(program, tier, place) : this.sync.queue.idle();
   }
 
   // Announced at once; shown by the render that follows every failure (the rollback), beside the
@@ -332,13 +373,19 @@ export class TiercartDrawer extends HTMLElement {
       this.t,
       (tier, variantId) => this.chooseGift(tier, variantId),
       this.announcer.lostNotices(),
+      (tier) => this.takeBackGift(tier),
     );
     renderOffers(this.offers, evaluation, this.t, (variantId) =>
       this.addItems([{ id: variantId, quantity: 1 }], undefined, `offer:${variantId}`),
     );
     this.#remindGift(openChoices(evaluation), shown);
+    const saved = evaluation?.savings > 0 && shown.items.length > 0;
+    this.savings.hidden = !saved;
+    this.savingsAmount.textContent = saved ? evaluation.savings_formatted : '';
     this.#placeError();
     publishCart(this.dawn, cart, barsEvaluation, this.strings);
+    this.loadingText.hidden = true;
+    this.dialog.setAttribute('aria-busy', 'false');
     this.dataset.ready = '';
   }
 
@@ -353,17 +400,41 @@ export class TiercartDrawer extends HTMLElement {
 
   #renderCart(cart) {
     const money = (amount) => this.evaluator.formatMoney(amount, cart.currency);
-    this.lines.replaceChildren(...cart.items.map((item) => cartLine(item, { t: this.t, money, sync: this.sync })));
+    // A gift line may be declined when its reward says so (and the core, reading the cart, agrees
+    // the line is this program's).
+    const rewards = this.sync.evaluation?.rewards || [];
+    const declinable = (item) => {
+      const claim = giftClaim(item);
+      return Boolean(
+        claim &&
+        claim.program === this.sync.evaluation?.program?.id &&
+        rewards.some((r) => r.tier === claim.tier && r.type === 'free_gift' && r.declinable),
+      );
+    };
+    const busy = (item) => this.sync.pending.has(item.key);
+    this.lines.replaceChildren(
+      ...cart.items.map((item) => cartLine(item, { t: this.t, money, sync: this.sync, declinable, busy })),
+    );
     this.emptyText.hidden = cart.items.length > 0;
     this.subtotal.textContent = money(cart.total_price);
     this.checkout.hidden = cart.items.length === 0;
+    // Nothing to discount in an empty cart.
+    this.discounts.form.hidden = cart.items.length === 0;
     this.discounts.render(cart);
   }
 }
 
 if (!customElements.get('tiercart-drawer')) customElements.define('tiercart-drawer', TiercartDrawer);
 
-// The loader's entry point: the drawer element, defined, with its first cart evaluated.
+// The loader's entry point: the drawer element, defined, its first cart being loaded. Its
+// methods (open, addFromForm, refresh) wait for that themselves: open() shows the drawer at once.
+export function element() {
+  const drawer = document.querySelector('tiercart-drawer');
+  drawer?.ready();
+  return drawer;
+}
+
+// The drawer element with its first cart evaluated.
 export async function ready() {
   await customElements.whenDefined('tiercart-drawer');
   const drawer = document.querySelector('tiercart-drawer');

@@ -19,6 +19,20 @@ namespace tiercart {
 // program, its version and the tier: "<program id>@<version>:<tier id>".
 inline constexpr const char* kGiftProperty = "_tiercart";
 
+// The cart attribute that lists the gifts the shopper declined (removed) in this cart:
+// "<program id>:<tier id>:<variant id>" entries separated by commas. Kept on the cart (cart.js
+// `attributes`, written with cart/update.js) so that every reader of the cart honours it.
+inline constexpr const char* kDeclinedAttribute = "_tiercart_declined";
+
+// One gift the shopper removed and does not want added again in this cart.
+struct DeclinedGift {
+  std::string program_id;
+  std::string tier_id;
+  int64_t variant_id = 0;
+};
+// The entries of a `_tiercart_declined` value; entries not of the form are skipped.
+std::vector<DeclinedGift> parse_declined_gifts(const std::string& value);
+
 // What a gift line's _tiercart property claims. Parsed in one place so that the core, the
 // server (which picks the program version a line names) and the Function read it alike.
 struct GiftClaim {
@@ -53,6 +67,8 @@ struct Cart {
   // Cart-level (order) discounts in minor units; spread over lines by the after-discount basis.
   int64_t cart_level_discount = 0;
   std::vector<std::string> discount_codes;
+  // Gifts the shopper declined, from the cart attribute kDeclinedAttribute.
+  std::vector<DeclinedGift> declined_gifts;
 };
 
 // What the store knows of a product that the cart does not carry.
@@ -68,6 +84,7 @@ struct VariantFacts {
   std::optional<int64_t> price;      // catalog unit price in minor units of the cart currency
   int64_t product_id = 0;
   std::string title;
+  std::string image;  // the variant's image URL, for the gift picker and suggestions
 };
 
 struct Context {

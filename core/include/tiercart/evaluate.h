@@ -42,7 +42,9 @@ struct GiftOption {
   int64_t variant_id = 0;
   int64_t product_id = 0;
   std::string title;
-  bool available = true;  // in stock
+  bool available = true;         // in stock
+  std::optional<int64_t> price;  // catalog price of `quantity` units, presentment minor units
+  std::string image;             // from the context's variant facts; may be empty
 };
 
 struct EarnedReward {
@@ -55,7 +57,9 @@ struct EarnedReward {
   std::vector<int64_t> chosen;      // variant ids in the cart or to be added
   int choose = 0;
   int64_t quantity = 0;
-  bool choice_required = false;  // the shopper must pick before anything is added
+  bool choice_required = false;   // the shopper must pick before anything is added
+  bool declinable = true;         // the shopper may remove the gift (Reward::declinable)
+  std::vector<int64_t> declined;  // offered gifts the shopper declined: never added
   // gift_card and fixed order_discount: amount in `currency`
   int64_t amount = 0;
   std::string currency;
@@ -88,6 +92,18 @@ struct Suggestion {
   std::string title;
   int64_t price = 0;  // presentment minor units
   bool reaches_tier = false;
+  std::string image;  // from the context's variant facts; may be empty
+};
+
+// Something the evaluation could not judge for sure. Code "missing_product_facts": a bar's scope
+// names collections, tags or product types and the context has no such facts for a product in the
+// cart, so whether it counts was decided without them: whoever builds the context should fetch
+// them (docs/context-format.md).
+struct EvaluationWarning {
+  std::string code;
+  std::string bar_id;
+  int64_t product_id = 0;
+  std::string message;
 };
 
 struct Evaluation {
@@ -99,6 +115,10 @@ struct Evaluation {
   std::vector<EarnedReward> rewards;
   std::vector<CartAction> actions;
   std::vector<Suggestion> suggestions;  // JSON: "offers"
+  // What the shopper saves on this cart, in presentment minor units: line and cart-level
+  // discounts, and the price of the gift lines the cart keeps (free at checkout).
+  int64_t savings = 0;
+  std::vector<EvaluationWarning> warnings;
 };
 
 // Evaluates `cart` against `program`. Errors: "unknown_currency", "missing_rate" (the cart's

@@ -68,6 +68,9 @@ struct Reward {
   int64_t quantity = 1;  // units of each chosen gift
   bool skip_out_of_stock = true;
   bool preselect = false;  // add the first available gifts without asking
+  // The shopper may remove the gift and it stays removed for that cart (the default); false:
+  // added without asking and put back if removed.
+  bool declinable = true;
   // free_shipping
   std::vector<std::string> countries;  // empty = everywhere
   // gift_card (issued after purchase, in the shop currency) and fixed order_discount

@@ -269,4 +269,37 @@ std::optional<GiftClaim> parse_gift_claim(const std::string& value) {
   return claim;
 }
 
+std::vector<DeclinedGift> parse_declined_gifts(const std::string& value) {
+  std::vector<DeclinedGift> declined;
+  std::size_t start = 0;
+  while (start <= value.size() && declined.size() < 1000) {
+    std::size_t end = value.find(',', start);
+    if (end == std::string::npos) end = value.size();
+    std::string entry = value.substr(start, end - start);
+    start = end + 1;
+    // Spaces around an entry are the writer's or a theme's; ids hold none.
+    const auto first = entry.find_first_not_of(' ');
+    const auto last = entry.find_last_not_of(' ');
+    if (first == std::string::npos) continue;
+    entry = entry.substr(first, last - first + 1);
+    const auto tier_at = entry.find(':');
+    const auto variant_at = entry.rfind(':');
+    if (tier_at == std::string::npos || tier_at == 0 || variant_at == tier_at + 1 ||
+        variant_at == tier_at || variant_at + 1 == entry.size() || variant_at + 20 < entry.size()) {
+      continue;
+    }
+    int64_t variant = 0;
+    bool digits = true;
+    for (std::size_t i = variant_at + 1; i < entry.size() && digits; ++i) {
+      const char c = entry[i];
+      digits = c >= '0' && c <= '9' && variant <= INT64_MAX / 10 - 9;
+      if (digits) variant = variant * 10 + (c - '0');
+    }
+    if (!digits || variant == 0) continue;
+    declined.push_back(DeclinedGift{entry.substr(0, tier_at),
+                                    entry.substr(tier_at + 1, variant_at - tier_at - 1), variant});
+  }
+  return declined;
+}
+
 }  // namespace tiercart

@@ -142,6 +142,15 @@ void check_bar(const Program& program, const Bar& bar, std::size_t b, const Cont
                            std::to_string(reward.gifts.size()),
                        key_path(key_path(path, "reward"), "choose"));
       }
+      if (!reward.declinable) {
+        // Not refused: a merchant may have to ship an insert. But unsolicited goods the shopper
+        // cannot refuse are unlawful in some countries, so say so before the save.
+        findings.warning("gift_not_declinable",
+                         "tier \"" + tier.id +
+                             "\" adds its gift without asking and puts it back if the shopper "
+                             "removes it",
+                         key_path(key_path(path, "reward"), "declinable"));
+      }
       std::set<int64_t> seen;
       int in_stock = 0;
       for (std::size_t g = 0; g < reward.gifts.size(); ++g) {

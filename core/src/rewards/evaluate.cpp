@@ -129,12 +129,32 @@ struct GiftLine {
 };
 
 // Decides which gifts of a tier the cart should hold and adds the actions that get it there.
-void reconcile_gifts(const TierState& state, const Program& program, const Context& context,
-                     const std::vector<GiftLine>& lines, EarnedReward& reward,
-                     std::vector<CartAction>& actions) {
+void reconcile_gifts(const TierState& state, const Program& program, const Cart& cart,
+                     const Context& context, int minor, const std::vector<GiftLine>& lines,
+                     EarnedReward& reward, std::vector<CartAction>& actions) {
   const Reward& spec = state.tier->reward;
   reward.choose = spec.choose;
   reward.quantity = spec.quantity;
+  reward.declinable = spec.declinable;
+  // The gifts of this tier the shopper removed: never added again for this cart. Once one is
+  // declined, no other gift of the tier is added without the shopper picking it: declining the
+  // tote must not bring the scarf instead.
+  if (spec.declinable) {
+    for (const auto& declined : cart.declined_gifts) {
+      if (declined.program_id != program.id || declined.tier_id != state.tier->id) continue;
+      const bool offered_gift =
+          std::any_of(spec.gifts.begin(), spec.gifts.end(),
+                      [&](const Gift& g) { return g.variant_id == declined.variant_id; });
+      if (offered_gift && std::find(reward.declined.begin(), reward.declined.end(),
+                                    declined.variant_id) == reward.declined.end()) {
+        reward.declined.push_back(declined.variant_id);
+      }
+    }
+  }
+  auto is_declined = [&](int64_t variant) {
+    return std::find(reward.declined.begin(), reward.declined.end(), variant) !=
+           reward.declined.end();
+  };
   std::vector<int64_t> selectable;
   for (const auto& gift : spec.gifts) {
     GiftOption option;
@@ -143,6 +163,12 @@ void reconcile_gifts(const TierState& state, const Program& program, const Conte
     option.title = gift.title;
     const auto units = detail::stock(context, gift.variant_id);
     option.available = !units || *units >= spec.quantity;
+    if (auto facts = context.variants.find(gift.variant_id); facts != context.variants.end()) {
+      option.image = facts->second.image;
+    }
+    if (auto price = detail::catalog_price(context, gift.variant_id, minor)) {
+      option.price = *price * spec.quantity;  // at most 10^15 x 100: no overflow
+    }
     if ((option.available || !spec.skip_out_of_stock) &&
         std::find(selectable.begin(), selectable.end(), gift.variant_id) == selectable.end()) {
       selectable.push_back(gift.variant_id);
@@ -168,14 +194,14 @@ void reconcile_gifts(const TierState& state, const Program& program, const Conte
   if (auto picked = context.gift_choices.find(state.tier->id);
       picked != context.gift_choices.end()) {
     for (int64_t variant : picked->second) {
-      if (is_selectable(variant)) add_chosen(variant);
+      if (is_selectable(variant) && !is_declined(variant)) add_chosen(variant);
     }
   } else {
     for (const auto& gl : lines) {
       if (offered(gl.line->variant_id)) add_chosen(gl.line->variant_id);
     }
   }
-  if (static_cast<int>(reward.chosen.size()) < spec.choose) {
+  if (static_cast<int>(reward.chosen.size()) < spec.choose && reward.declined.empty()) {
     std::vector<int64_t> rest;
     for (int64_t variant : selectable) {
       if (std::find(reward.chosen.begin(), reward.chosen.end(), variant) == reward.chosen.end()) {
@@ -218,7 +244,7 @@ void reconcile_gifts(const TierState& state, const Program& program, const Conte
     }
   }
   for (int64_t variant : reward.chosen) {
-    if (held.count(variant)) continue;
+    if (held.count(variant) || is_declined(variant)) continue;
     CartAction action;
     action.type = ActionType::kAdd;
     action.tier_id = state.tier->id;
@@ -266,6 +292,7 @@ std::vector<Suggestion> pick_suggestions(const Cart& cart, const Context& contex
       suggestion.title = facts->second.title;
       suggestion.price = *price;
       suggestion.reaches_tier = gain >= remaining;
+      suggestion.image = facts->second.image;
       auto better = [&](const Suggestion& a, const Suggestion& b) {
         if (a.reaches_tier != b.reaches_tier) return a.reaches_tier;
         if (a.price != b.price) return a.reaches_tier ? a.price < b.price : a.price > b.price;
@@ -276,6 +303,62 @@ std::vector<Suggestion> pick_suggestions(const Cart& cart, const Context& contex
     if (best) suggestions.push_back(*best);
   }
   return suggestions;
+}
+
+// Products of the cart a bar's scope cannot judge for lack of facts: collections and tags come
+// only from the context; a type from the cart line or, when it has none, the context. One warning
+// per product, naming the first bar that needed the facts.
+std::vector<EvaluationWarning> missing_facts(const Program& program, const Cart& cart,
+                                             const Context& context) {
+  std::vector<EvaluationWarning> warnings;
+  std::set<int64_t> reported;
+  for (const auto& bar : program.bars) {
+    const Scope& scope = bar.scope;
+    const bool by_group = !scope.include.collections.empty() || !scope.include.tags.empty() ||
+                          !scope.exclude.collections.empty() || !scope.exclude.tags.empty();
+    const bool by_type =
+        !scope.include.product_types.empty() || !scope.exclude.product_types.empty();
+    if (!by_group && !by_type) continue;
+    for (const auto& line : cart.items) {
+      if (detail::is_gift_line(line) || line.product_id == 0 || reported.count(line.product_id) ||
+          (line.gift_card && !scope.gift_cards) || (line.subscription && !scope.subscriptions)) {
+        continue;
+      }
+      const auto facts = context.products.find(line.product_id);
+      const bool known = facts != context.products.end();
+      const bool missing = (by_group && !known) || (by_type && line.product_type.empty() &&
+                                                    (!known || facts->second.product_type.empty()));
+      if (!missing) continue;
+      reported.insert(line.product_id);
+      warnings.push_back({"missing_product_facts", bar.id, line.product_id,
+                          "product " + std::to_string(line.product_id) +
+                              " has no collections, tags or type in the context; bar \"" + bar.id +
+                              "\" judged it without them"});
+    }
+  }
+  return warnings;
+}
+
+// Discounts already taken (each line's, and the cart-level ones) and the gift lines the cart keeps:
+// those are still at full price in cart.js and become free at checkout. Amounts are bounded by
+// the reader (10^15 per line, 1,000 lines): the sum fits.
+int64_t savings(const Cart& cart, const std::map<std::string, std::vector<GiftLine>>& gift_lines,
+                const std::vector<CartAction>& actions) {
+  int64_t total = cart.cart_level_discount;
+  for (const auto& line : cart.items) {
+    if (line.original_line_price > line.final_line_price) {
+      total += line.original_line_price - line.final_line_price;
+    }
+  }
+  for (const auto& [tier, lines] : gift_lines) {
+    for (const auto& gift : lines) {
+      const bool removed = std::any_of(actions.begin(), actions.end(), [&](const CartAction& a) {
+        return a.type == ActionType::kRemove && a.line == gift.index + 1;
+      });
+      if (!removed) total += gift.line->final_line_price;
+    }
+  }
+  return total;
 }
 
 }  // namespace
@@ -339,7 +422,8 @@ Result<Evaluation> evaluate(const Program& program, const Cart& cart, const Cont
       reward.type = spec.type;
       reward.label = label_of(*tier.tier, program, context);
       if (spec.type == RewardType::kFreeGift) {
-        reconcile_gifts(tier, program, context, gift_lines[tier.tier->id], reward, adjustments);
+        reconcile_gifts(tier, program, cart, context, assessment.minor, gift_lines[tier.tier->id],
+                        reward, adjustments);
       } else if (spec.type == RewardType::kGiftCard ||
                  (spec.type == RewardType::kOrderDiscount && spec.percent == 0)) {
         auto amount = reward_amount(spec, program, cart, context);
@@ -364,6 +448,8 @@ Result<Evaluation> evaluate(const Program& program, const Cart& cart, const Cont
     if (action.type == ActionType::kAdd) evaluation.actions.push_back(std::move(action));
   }
   evaluation.suggestions = pick_suggestions(cart, context, assessment);
+  evaluation.savings = savings(cart, gift_lines, evaluation.actions);
+  evaluation.warnings = missing_facts(program, cart, context);
   return evaluation;
 }
 

@@ -141,7 +141,8 @@ Reward read_reward(ObjectReader& parent) {
   }
   if (*type == "free_gift") {
     reward.type = RewardType::kFreeGift;
-    r.reject_unknown({"type", "gifts", "choose", "quantity", "skip_out_of_stock", "preselect"});
+    r.reject_unknown(
+        {"type", "gifts", "choose", "quantity", "skip_out_of_stock", "preselect", "declinable"});
     const Value* gifts = r.array("gifts", /*required=*/true);
     if (gifts) {
       if (gifts->empty() || gifts->size() > 20) {
@@ -162,6 +163,7 @@ Reward read_reward(ObjectReader& parent) {
     reward.quantity = r.integer_in("quantity", 1, 100).value_or(1);
     reward.skip_out_of_stock = r.boolean("skip_out_of_stock").value_or(true);
     reward.preselect = r.boolean("preselect").value_or(false);
+    reward.declinable = r.boolean("declinable").value_or(true);
   } else if (*type == "free_shipping") {
     reward.type = RewardType::kFreeShipping;
     r.reject_unknown({"type", "countries"});
@@ -343,6 +345,7 @@ Result<Context> parse_context(std::string_view text) {
       facts.price = v.integer_in("price", 0, kMaxAmount);
       facts.product_id = v.integer_in("product_id", 0, INT64_MAX).value_or(0);
       facts.title = v.text("title").value_or(std::string_view());
+      facts.image = v.text("image").value_or(std::string_view());
       if (v.failed()) return v.error();
       context.variants[*id] = std::move(facts);
     }
@@ -586,6 +589,14 @@ Result<Cart> parse_cart(std::string_view text, const Context& context) {
       ObjectReader c((*codes)[i], "$.discount_codes", i, "cart");
       if (auto code = c.string("code")) cart.discount_codes.push_back(*code);
       if (c.failed()) return c.error();
+    }
+  }
+  // Cart attributes are the shopper's and the theme's free text: only the one tiercart writes is
+  // read, and a value not of its form declines nothing.
+  if (const Value* attributes = r.find("attributes"); attributes && attributes->is_object()) {
+    if (const Value* declined = attributes->find(kDeclinedAttribute);
+        declined && declined->is_string()) {
+      cart.declined_gifts = parse_declined_gifts(std::string(declined->text()));
     }
   }
   if (r.failed()) return r.error();

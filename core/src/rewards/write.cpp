@@ -117,8 +117,12 @@ std::string to_json(const Evaluation& evaluation) {
             .field("variant_id", option.variant_id)
             .field("product_id", option.product_id)
             .field("title", option.title)
-            .field("available", option.available)
-            .end_object();
+            .field("available", option.available);
+        if (option.price) {
+          w.field("price", *option.price).field("price_formatted", money(*option.price));
+        }
+        if (!option.image.empty()) w.field("image", option.image);
+        w.end_object();
       }
       w.end_array();
       w.key("chosen").begin_array();
@@ -126,7 +130,11 @@ std::string to_json(const Evaluation& evaluation) {
       w.end_array();
       w.field("choose", reward.choose)
           .field("quantity", reward.quantity)
-          .field("choice_required", reward.choice_required);
+          .field("choice_required", reward.choice_required)
+          .field("declinable", reward.declinable);
+      w.key("declined").begin_array();
+      for (int64_t variant : reward.declined) w.number(variant);
+      w.end_array();
     } else if (reward.type == RewardType::kGiftCard ||
                (reward.type == RewardType::kOrderDiscount && reward.percent == 0)) {
       w.field("amount", reward.amount)
@@ -153,6 +161,17 @@ std::string to_json(const Evaluation& evaluation) {
     w.field("reason", action.reason).end_object();
   }
   w.end_array();
+  w.field("savings", evaluation.savings).field("savings_formatted", money(evaluation.savings));
+  w.key("warnings").begin_array();
+  for (const auto& warning : evaluation.warnings) {
+    w.begin_object()
+        .field("code", warning.code)
+        .field("bar", warning.bar_id)
+        .field("product_id", warning.product_id)
+        .field("message", warning.message)
+        .end_object();
+  }
+  w.end_array();
   w.key("offers").begin_array();
   for (const auto& suggestion : evaluation.suggestions) {
     w.begin_object()
@@ -163,8 +182,9 @@ std::string to_json(const Evaluation& evaluation) {
         .field("title", suggestion.title)
         .field("price", suggestion.price)
         .field("price_formatted", money(suggestion.price))
-        .field("reaches_tier", suggestion.reaches_tier)
-        .end_object();
+        .field("reaches_tier", suggestion.reaches_tier);
+    if (!suggestion.image.empty()) w.field("image", suggestion.image);
+    w.end_object();
   }
   w.end_array();
   w.end_object();
