@@ -4,7 +4,7 @@
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 10
 
-.PHONY: setup build build-native build-asan build-fuzz build-wasm build-wasm-tests build-web test \
+.PHONY: setup build build-native build-asan build-fuzz build-wasm build-wasm-tests build-web build-admin test \
         test-native test-asan test-fuzz test-wasm test-browser test-theme demo demo-cli bench bench-wasm bench-server \
         bench-storefront bench-server-attack bench-http-layer differential-wasm build-function test-function bench-function \
         build-extension test-extension bench-post-purchase \
@@ -13,7 +13,7 @@ FUZZ_SECONDS ?= 10
 setup:
 	@bash scripts/setup.sh
 
-build: setup build-native build-wasm build-web build-function
+build: setup build-native build-wasm build-web build-admin build-function
 
 build-native:
 	@cmake --preset native >/dev/null
@@ -53,6 +53,14 @@ build-web: setup
 	@node_modules/.bin/esbuild web/drawer/tiercart-drawer.js --bundle --format=esm --log-level=warning \
 	  --outfile=theme-extension/assets/tiercart-drawer.js
 
+# The merchant's embedded admin page (web/admin/), served by the server at /app from
+# --admin-assets: the page's elements bundled by esbuild into one ES module, and its styles.
+build-admin: setup
+	@mkdir -p build/admin
+	@node_modules/.bin/esbuild web/admin/tiercart-admin-page.js --bundle --format=esm --log-level=warning \
+	  --outfile=build/admin/tiercart-admin.js
+	@cp web/admin/tiercart-admin.css build/admin/
+
 # The customer account UI extension (extensions/tiercart-order-status), bundled with esbuild
 # into build/extensions/; prints its size (Shopify's limit: 64 KB compressed).
 build-extension: setup
@@ -86,7 +94,7 @@ test-function: build-native build-function build-wasm build-web
 	@node --test tests/function/
 
 # Real Chromium (Debian's) driven by playwright-core against the demo store on 127.0.0.1.
-test-browser: build-native build-wasm build-web build-function
+test-browser: build-native build-wasm build-web build-admin build-function
 	@PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 node --test tests/browser/
 
 # The theme app extension: Shopify's theme-check, the block-script gzip budget and the

@@ -4,6 +4,8 @@
 //
 // The app secret and admin token are drawn at random for each run and reach the server
 // through its environment only; its SQLite file lives in a temporary folder removed on close.
+// The demo's admin (`demoOrigin`) frames the server's embedded page (/app, built into
+// build/admin by make build-admin) and loads it with the App Bridge stand-in the demo serves.
 
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -11,6 +13,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CURRENCIES, SHOP_CURRENCY, centsToDecimal, divRound, rateParts } from './store.mjs';
+import { ADMIN_ASSETS, APP_BRIDGE_PATH } from './embedded-admin.mjs';
+import { mintSessionToken } from './session-token.mjs';
+import { registerApp } from './shopify-oauth.mjs';
 
 export const SHOP_DOMAIN = 'northbound-supply.myshopify.com';
 const API_VERSION = '2025-10';
@@ -155,18 +160,58 @@ export function shopContext(catalog) {
   return { shop_currency: SHOP_CURRENCY, cart_amounts: 'cents', products, variants, rates };
 }
 
+const SCOPES = 'read_orders,write_orders,read_products,write_discounts';
+const INSTALL_TIMEOUT_MS = 5000;
+
+// Shopify's managed installation, as the merchant's first visit completes it: the app's page
+// sends a session token, and the server exchanges it for an access token at the demo's
+// Shopify in the background. Waits (briefly) until the shop reads as installed, so the admin
+// page opens on an installed app; a shop left pending is reported, never fatal.
+async function install(base, sessionToken, log) {
+  const deadline = Date.now() + INSTALL_TIMEOUT_MS;
+  let state = '';
+  while (Date.now() < deadline) {
+    const res = await fetch(`${base}/admin/shop`, { headers: { authorization: `Bearer ${sessionToken()}` } });
+    state = res.ok ? (await res.json()).install_state : `HTTP ${res.status}`;
+    if (state === 'installed' || state === 'token_exchange_failed') break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  if (state !== 'installed') log(`demo: the shop is not installed on tiercart's server (${state})`);
+}
+
 // Starts the server and installs the shop's context and program. Resolves to null (and the
 // demo runs without verdicts) when the binary has not been built.
-export async function startAppServer({ binary, program, catalog, log = () => {} }) {
+export async function startAppServer({ binary, program, catalog, demoOrigin, log = () => {} }) {
   if (!binary || !fs.existsSync(binary)) return null;
   const secret = crypto.randomBytes(32).toString('hex');
   const adminToken = crypto.randomBytes(24).toString('hex');
+  const apiKey = `demo-${crypto.randomBytes(8).toString('hex')}`;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiercart-demo-app-'));
-  const child = spawn(binary, ['--port', '0', '--threads', '8'], {
+  const args = [
+    '--port',
+    '0',
+    '--threads',
+    '8',
+    '--api-key',
+    apiKey,
+    '--scopes',
+    SCOPES,
+    '--admin-assets',
+    ADMIN_ASSETS,
+  ];
+  // The shop's admin is the demo: the page may be framed by it (CSP frame-ancestors).
+  if (demoOrigin)
+    args.push('--app-bridge-url', demoOrigin + APP_BRIDGE_PATH, '--shopify-origin', `${demoOrigin}/store/{shop}`);
+  // The demo's Shopify (demo/shopify-oauth.mjs) knows the app: the server's token exchange
+  // is answered there.
+  if (demoOrigin) registerApp({ clientId: apiKey, clientSecret: secret, scopes: SCOPES });
+  const child = spawn(binary, args, {
     env: {
       ...process.env,
       TIERCART_APP_SECRET: secret,
       TIERCART_ADMIN_TOKEN: adminToken,
+      // Seals the shop's access token at rest; with the API key, it lets the server install.
+      TIERCART_TOKEN_KEY: crypto.randomBytes(32).toString('hex'),
       TIERCART_DATABASE_URL: `sqlite:${path.join(dir, 'tiercart.db')}`,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -211,9 +256,13 @@ export async function startAppServer({ binary, program, catalog, log = () => {} 
   await admin('PUT', '/admin/context', shopContext(catalog));
   await admin('POST', '/admin/programs', program);
   await admin('POST', `/admin/programs/${encodeURIComponent(program.id)}/versions/${program.version}/activate`);
+  if (demoOrigin) await install(base, () => mintSessionToken({ secret, apiKey, shop: SHOP_DOMAIN }), log);
 
   return {
     url: base,
+    apiKey,
+    // A session token for the embedded page, as Shopify's admin hands App Bridge one.
+    sessionToken: (shop = SHOP_DOMAIN) => mintSessionToken({ secret, apiKey, shop }),
     // Delivers one orders/create webhook, signed over the exact bytes sent; resolves to the
     // server's answer ({status, body}).
     async deliver(payload, webhookId = crypto.randomUUID()) {

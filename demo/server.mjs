@@ -9,7 +9,8 @@
 //
 // Run as a command (or with `app: true`), it also starts tiercart's native server
 // (build/bin/tiercart-server) on another loopback port: every order placed at checkout is sent
-// to it as a signed orders/create webhook, and /admin/apps/tiercart lists its verdicts.
+// to it as a signed orders/create webhook, and /admin/apps/tiercart frames its embedded admin
+// page (demo/embedded-admin.mjs).
 //
 // Test hook: POST /__demo/fail?path=/cart/change.js&status=500&count=1 makes the next matching
 // requests fail (status 500, 422, 429, or "network" to drop the connection).
@@ -26,7 +27,7 @@ import { createPostPurchase } from './post-purchase.mjs';
 import { createCheckoutFunctions } from './function-runner.mjs';
 import { handleEditor, readExtensionLocales } from './editor.mjs';
 import { startAppServer, ordersCreatePayload, SHOP_DOMAIN } from './app-server.mjs';
-import { renderAdmin } from './admin.mjs';
+import { handleEmbeddedAdmin } from './embedded-admin.mjs';
 import { handleShopifyOAuth } from './shopify-oauth.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -116,14 +117,8 @@ export async function startServer(options = {}) {
   const failures = [];
   const assetCache = new Map();
   const postPurchase = createPostPurchase({ core, catalog, store, convertPrice, currencies: CURRENCIES });
-  const app = options.app
-    ? await startAppServer({
-        binary: options.appBinary || path.join(root, 'build', 'bin', 'tiercart-server'),
-        program,
-        catalog,
-        log: (line) => console.error(line),
-      })
-    : null;
+  // Started once the store listens: the app's server is told the store's origin (its admin).
+  let app = null;
 
   // Shopify sends orders/create once the order exists; the demo waits for the answer so the
   // admin page is up to date when the order status page loads. A server that is down never
@@ -583,15 +578,7 @@ export async function startServer(options = {}) {
     }
     if (await handleShopifyOAuth(req, res, pathname)) return; // /store/{shop}/admin/oauth/*
     if (await postPurchase.handle(req, res, pathname, { readBody, sendJson })) return;
-    if (req.method === 'GET' && pathname === '/admin/apps/tiercart') {
-      const html = await renderAdmin({
-        app,
-        store,
-        shop: SHOP_DOMAIN,
-        flaggedOnly: url.searchParams.get('flagged') === 'true',
-      });
-      return send(req, res, 200, html, TYPES['.html'], { 'cache-control': 'no-store' });
-    }
+    if (await handleEmbeddedAdmin(req, res, pathname, { app, shop: SHOP_DOMAIN, send, origin: storeOrigin })) return;
     if ((m = pathname.match(/^\/orders\/(\d+)(\.json)?$/))) {
       const order = store.order(m[1]);
       if (!order) return notFound(req, res);
@@ -615,6 +602,19 @@ export async function startServer(options = {}) {
   });
   const address = server.address();
   const url = `http://${host}:${address.port}/`;
+  const storeOrigin = new URL(url).origin;
+  if (options.app) {
+    app = await startAppServer({
+      binary: options.appBinary || path.join(root, 'build', 'bin', 'tiercart-server'),
+      program,
+      catalog,
+      demoOrigin: storeOrigin,
+      log: (line) => console.error(line),
+    }).catch((error) => {
+      server.close();
+      throw error;
+    });
+  }
   return {
     url,
     port: address.port,

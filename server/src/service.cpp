@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "admin_page.h"
 #include "compliance.h"
 #include "install.h"
 #include "post_purchase.h"
@@ -121,6 +122,7 @@ void Service::routes() {
   router.add("GET", "/admin/shop", to(&Service::shop_state));
   router.add("GET", "/metrics", to(&Service::metrics_text));
   router.add("GET", "/healthz", to(&Service::healthz));
+  add_admin_page_routes(router, config_);
 }
 
 Result<int> Service::start() {

@@ -1,11 +1,12 @@
 // The demo's checkout sends every order to tiercart's native server as a signed
-// orders/create webhook, and the app's admin page lists the server's verdicts, flagged
-// orders first. Real server binary, real HMAC, real HTTP on 127.0.0.1.
+// orders/create webhook, and the app's embedded admin page (framed by the demo's admin) lists
+// the server's verdicts, flagged orders first. Real server binary, real HMAC, real HTTP on
+// 127.0.0.1. The page itself is tested in embedded-admin.test.mjs.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { afterEach, test } from 'node:test';
 import { ordersCreatePayload } from '../../demo/app-server.mjs';
-import { addFromProductPage, axe, giftLines, root, serverCart, settled, setup } from './helpers.mjs';
+import { addFromProductPage, giftLines, root, serverCart, settled, setup } from './helpers.mjs';
 
 let t;
 afterEach(async () => {
@@ -20,14 +21,19 @@ async function checkout(page, url) {
   return Number(await page.getAttribute('#order-title', 'data-order-id'));
 }
 
-const rows = (page) =>
-  page.$$eval('tbody tr[data-order-id]', (trs) =>
-    trs.map((tr) => ({
-      order: Number(tr.dataset.orderId),
-      earned: tr.dataset.earned === 'true',
-      why: tr.cells[2].textContent.trim(),
+// The verdicts the embedded page lists, once it has loaded them.
+async function rows(page, url) {
+  await page.goto(url('/admin/apps/tiercart'));
+  const frame = await (await page.waitForSelector('#app-frame')).contentFrame();
+  await frame.waitForSelector('tiercart-admin-page[data-state=ready]');
+  return frame.$$eval('li[data-order-id]', (items) =>
+    items.map((item) => ({
+      order: Number(item.dataset.orderId),
+      earned: item.dataset.earned === 'true',
+      why: item.querySelector('.verdict__reasons').textContent.trim(),
     })),
   );
+}
 
 test('an order placed at checkout reaches the server, signed, and is listed as earned', async () => {
   t = await setup({ app: true });
@@ -39,9 +45,9 @@ test('an order placed at checkout reaches the server, signed, and is listed as e
   const orderId = await checkout(t.page, t.url);
 
   assert.equal(t.store.store.order(orderId).webhook.status, 200);
-  await t.page.goto(t.url('/admin/apps/tiercart'));
-  assert.deepEqual(await rows(t.page), [{ order: orderId, earned: true, why: 'Every claimed reward was earned.' }]);
-  assert.deepEqual(await axe(t.page, 'main'), []);
+  assert.deepEqual(await rows(t.page, t.url), [
+    { order: orderId, earned: true, why: 'Every claimed reward was earned.' },
+  ]);
 });
 
 test('a forged gift claim is flagged with its reason and listed before earned orders', async () => {
@@ -62,8 +68,7 @@ test('a forged gift claim is flagged with its reason and listed before earned or
   assert.equal(answer.status, 200);
   assert.equal(answer.body.earned, false);
 
-  await t.page.goto(t.url('/admin/apps/tiercart'));
-  const listed = await rows(t.page);
+  const listed = await rows(t.page, t.url);
   assert.deepEqual(
     listed.map((r) => [r.order, r.earned]),
     [
@@ -72,12 +77,6 @@ test('a forged gift claim is flagged with its reason and listed before earned or
     ],
   );
   assert.match(listed[0].why, /below_threshold/);
-
-  await t.page.click('text=Flagged only');
-  assert.deepEqual(
-    (await rows(t.page)).map((r) => r.order),
-    [earnedId + 1],
-  );
 });
 
 test('an order paid in euros is judged at the euro rate the server was given', async () => {

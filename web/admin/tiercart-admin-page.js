@@ -1,0 +1,108 @@
+// <tiercart-admin-page>: the merchant's embedded app page, framed by Shopify's admin and
+// served by tiercart's server (GET /app, server/src/admin_page.cpp). It loads the shop's
+// install state and programs (GET /admin/shop) and the latest verdicts (GET /admin/verdicts)
+// with session tokens (session.js), shows a loading state while they come, and an announced
+// error when one fails. The other files do one job each: shop-status.js, program-list.js,
+// verdict-list.js (what the page shows), verdicts.js and dates.js (reading the answers).
+//
+// `make build-admin` bundles this file and its imports into build/admin/tiercart-admin.js, the
+// module the shell loads.
+
+import { h, translate } from '../tiercart-util.js';
+import { AdminRequestError, adminGet } from './session.js';
+import { STRINGS } from './strings.js';
+import './shop-status.js';
+import './program-list.js';
+import './verdict-list.js';
+
+const VERDICT_LIMIT = 50;
+
+export class TiercartAdminPage extends HTMLElement {
+  t = (key, vars) => translate(this.strings, key, vars);
+  strings = STRINGS;
+  #loading = null;
+
+  connectedCallback() {
+    if (!this.main) this.#build();
+    this.refresh();
+  }
+
+  disconnectedCallback() {
+    this.#loading?.abort();
+  }
+
+  #build() {
+    const t = this.t;
+    this.refreshButton = h('button', { type: 'button', class: 'button', onclick: () => this.refresh() }, t('refresh'));
+    // Both regions are in the page from the start, so that what is put in them is announced.
+    // Refresh stays enabled while loading (disabling it would drop its focus); it starts over.
+    this.status = h('p', { class: 'status', role: 'status' });
+    this.alert = h('div', { class: 'banner banner--critical', role: 'alert' });
+    this.shopStatus = h('tiercart-shop-status');
+    this.programs = h('tiercart-program-list');
+    this.verdicts = h('tiercart-verdict-list');
+    this.main = h(
+      'main',
+      { class: 'page', 'aria-busy': 'true' },
+      h('div', { class: 'page__header' }, h('h1', {}, t('title')), this.refreshButton),
+      this.status,
+      this.alert,
+      h(
+        'div',
+        { class: 'page__layout' },
+        h('section', { class: 'card', 'aria-labelledby': 'verdicts-heading' }, this.verdicts),
+        h(
+          'div',
+          { class: 'page__aside' },
+          h('section', { class: 'card', 'aria-labelledby': 'shop-heading' }, this.shopStatus),
+          h('section', { class: 'card', 'aria-labelledby': 'programs-heading' }, this.programs),
+        ),
+      ),
+    );
+    this.replaceChildren(this.main);
+  }
+
+  // Loads both answers side by side; each part shows what arrived even when the other failed.
+  async refresh() {
+    this.#loading?.abort();
+    const loading = new AbortController();
+    this.#loading = loading;
+    const t = this.t;
+    this.main.setAttribute('aria-busy', 'true');
+    this.setAttribute('data-state', 'loading');
+    this.status.textContent = t('loading');
+    this.alert.replaceChildren();
+    const [shop, verdicts] = await Promise.allSettled([
+      adminGet('/admin/shop', { signal: loading.signal }),
+      adminGet(`/admin/verdicts?limit=${VERDICT_LIMIT}`, { signal: loading.signal }),
+    ]);
+    if (loading.signal.aborted) return;
+    const errors = [];
+    if (shop.status === 'fulfilled') {
+      this.shopStatus.render(shop.value, t);
+      this.programs.render(shop.value?.programs, t);
+    } else errors.push(this.#message(shop.reason, 'what_shop'));
+    if (verdicts.status === 'fulfilled') {
+      const counts = shop.status === 'fulfilled' ? shop.value?.verdicts : null;
+      this.verdicts.render(verdicts.value?.verdicts, counts, t);
+    } else errors.push(this.#message(verdicts.reason, 'what_verdicts'));
+    // One message when the session itself failed: both requests failed for the same reason.
+    const shown = [...new Set(errors)];
+    this.alert.replaceChildren(...shown.map((text) => h('p', {}, text)));
+    this.status.textContent = shown.length ? '' : t('loaded');
+    this.main.setAttribute('aria-busy', 'false');
+    this.setAttribute('data-state', shown.length ? 'error' : 'ready');
+  }
+
+  #message(error, what) {
+    const t = this.t;
+    if (!(error instanceof AdminRequestError)) return t('error_load', { what: t(what), message: String(error) });
+    if (error.code === 'no_app_bridge') return t('error_no_app_bridge');
+    if (error.code === 'no_session') return t('error_session');
+    const reason =
+      error.message || (error.code === 'network' ? t('error_network') : t('error_status', { status: error.status }));
+    return t('error_load', { what: t(what), message: reason });
+  }
+}
+
+customElements.define('tiercart-admin-page', TiercartAdminPage);
