@@ -4,6 +4,8 @@
 //
 //   GET  /admin/apps/tiercart                 the admin's chrome with the app's frame
 //   POST /admin/apps/tiercart/session-token   a fresh session token for the frame (same origin)
+//   GET  /store/{shop}/admin/apps/{api key}   the app in the shop's admin, where an install
+//                                             by the code grant ends: redirected to the above
 //   GET  /cdn/shopifycloud/app-bridge.js      the App Bridge stand-in (demo/app-bridge.js), the
 //                                             URL the server is given as --app-bridge-url
 //
@@ -118,6 +120,14 @@ export async function handleEmbeddedAdmin(req, res, pathname, { app, shop, send,
     send(req, res, 200, JSON.stringify({ token: app.sessionToken(shop) }), 'application/json', {
       'cache-control': 'no-store',
     });
+    return true;
+  }
+  // Where the code grant's callback sends the merchant: the app inside the shop's admin,
+  // /store/{shop}/admin/apps/{api key} under the demo's Shopify origin. The demo's admin has
+  // its one shop's page at ADMIN_PATH.
+  if (req.method === 'GET' && pathname === `/store/${shop}/admin/apps/${app?.apiKey}`) {
+    res.writeHead(302, { location: ADMIN_PATH });
+    res.end();
     return true;
   }
   if (req.method !== 'GET' || pathname !== ADMIN_PATH) return false;
