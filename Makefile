@@ -4,7 +4,7 @@
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 10
 
-.PHONY: setup build build-native build-asan build-fuzz build-wasm build-wasm-tests build-web build-admin test \
+.PHONY: setup build build-native build-native-tools build-asan build-fuzz build-wasm build-wasm-tests build-web build-admin test \
         test-native test-asan test-fuzz test-wasm test-browser test-theme demo demo-cli bench bench-wasm bench-server \
         bench-storefront bench-server-attack bench-http-layer differential-wasm build-function test-function bench-function \
         build-extension test-extension bench-post-purchase \
@@ -18,6 +18,14 @@ build: setup build-native build-wasm build-web build-admin build-function
 build-native:
 	@cmake --preset native >/dev/null
 	@cmake --build --preset native -j $(JOBS)
+
+# The release programs the other suites run (the CLI, the server, the differential's case
+# generator, the Function's native twin), without compiling the unit suites a second time:
+# `make test` runs those once, under the sanitizers (test-asan).
+NATIVE_TOOLS = tiercart tiercart-server tiercart_cases tiercart_function_native
+build-native-tools:
+	@cmake --preset native >/dev/null
+	@cmake --build --preset native -j $(JOBS) --target $(NATIVE_TOOLS)
 
 build-asan:
 	@cmake --preset native-asan >/dev/null
@@ -70,7 +78,9 @@ build-extension: setup
 build-wasm-tests: build-wasm
 	@cmake --build --preset wasm-tests -j $(JOBS)
 
-test: setup format-check test-native test-asan test-fuzz test-wasm test-function test-browser test-theme test-extension
+# The unit suites run once, under AddressSanitizer and UBSan (test-asan); `make test-native`
+# runs them on the release build too. Compiling them twice cost a quarter of `make test`.
+test: setup format-check test-asan test-fuzz test-wasm test-function test-browser test-theme test-extension
 	@echo "make test: every suite passed"
 
 test-native: build-native
@@ -84,29 +94,29 @@ test-fuzz: build-fuzz
 
 # The core's suite under Node, then the module's own tests: API, fixtures and a 2,000-case
 # differential against the native build (build/bin/tiercart_cases), 10,000 malformed inputs.
-test-wasm: build-native build-wasm-tests
+test-wasm: build-native-tools build-wasm-tests
 	@ctest --preset wasm
 	@node --test tests/wasm/
 
 # The Function modules under Node's WASI: the fixtures of tests/function-fixtures/ (also run
 # natively by test-native), big carts against the native core, 2,000 mutated inputs.
-test-function: build-native build-function build-wasm build-web
+test-function: build-native-tools build-function build-wasm build-web
 	@node --test tests/function/
 
 # Real Chromium (Debian's) driven by playwright-core against the demo store on 127.0.0.1.
-test-browser: build-native build-wasm build-web build-admin build-function
+test-browser: build-native-tools build-wasm build-web build-admin build-function
 	@PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 node --test tests/browser/
 
 # The theme app extension: Shopify's theme-check, the block-script gzip budget and the
 # platform's limits, then every block rendered with liquidjs and its program checked by the CLI
 # and the wasm core (docs/theme-extension.md); the helpers generated from the core's currency
 # table checked against `tiercart currencies` (docs/money.md).
-test-theme: build-native build-wasm build-web
+test-theme: build-native-tools build-wasm build-web
 	@node --test tests/theme/
 
 # The customer account extension's bundle size and helpers, then the bundle in Chromium
 # against the native server.
-test-extension: build-native build-wasm build-web build-extension
+test-extension: build-native-tools build-wasm build-web build-extension
 	@PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 node --test tests/extension/
 
 # The main job: the demo store with the drawer, at http://127.0.0.1:$(PORT)/.

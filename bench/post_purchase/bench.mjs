@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+const SHOP = 'northbound-supply.myshopify.com';
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const binary = process.argv[2] || path.join(root, 'build', 'bin', 'tiercart-server');
 const REQUESTS = Number(process.env.REQUESTS || 2000);
@@ -67,12 +68,14 @@ try {
     ['/admin/context', JSON.stringify(context)],
     ['/admin/post-purchase/offers', offers],
   ]) {
-    const res = await request('PUT', route, { Authorization: `Bearer ${ADMIN}` }, body);
+    // The operator's token acts on the shop each call names.
+    const res = await request('PUT', `${route}?shop=${SHOP}`, { Authorization: `Bearer ${ADMIN}` }, body);
     if (res.status !== 200) throw new Error(`${route}: ${res.status} ${res.body}`);
   }
   const now = Math.floor(Date.now() / 1000);
   const claims = {
     iss: 'shopify',
+    dest: SHOP, // the purchase's shop: its offers and changesets are that shop's
     sub: 'bench-ref',
     iat: now,
     exp: now + 3600,

@@ -86,6 +86,8 @@ describe('the embedded admin page', { concurrency: 3 }, () => {
       assert.equal(await frame.getAttribute('[data-state=installed]', 'class'), 'badge badge--success');
       assert.match(await frame.textContent('tiercart-program-list'), /northbound-rewards.*Version 1.*Active/s);
       assert.equal(await frame.textContent('[role=alert]'), '');
+      // Nothing left unset shows itself as a word.
+      assert.doesNotMatch(await frame.innerText('body'), /\b(null|undefined|NaN)\b/);
       assert.deepEqual(await axe(frame, 'body'), []);
       await page.screenshot({ path: saveScreenshot('embedded-admin'), fullPage: true });
       assert.deepEqual(errors, []);
@@ -169,6 +171,19 @@ describe('the embedded admin page', { concurrency: 3 }, () => {
         await held;
         await route.fulfill({ contentType: 'application/json', body: '{"verdicts":[]}' });
       });
+      // A shop just installed: no program saved yet, no orders.
+      await shopper.page.route('**/admin/shop', (route) =>
+        route.fulfill({
+          contentType: 'application/json',
+          body: JSON.stringify({
+            shop: 'northbound-supply.myshopify.com',
+            install_state: 'installed',
+            scopes: 'read_orders',
+            programs: [],
+            verdicts: { total: 0, flagged: 0 },
+          }),
+        }),
+      );
       await shopper.page.goto(shopper.url('/admin/apps/tiercart'));
       const frame = await (await shopper.page.waitForSelector('#app-frame')).contentFrame();
       await frame.waitForSelector('tiercart-admin-page[data-state=loading]');
@@ -182,6 +197,7 @@ describe('the embedded admin page', { concurrency: 3 }, () => {
         'No orders checked yet. Orders appear here as customers check out.',
       );
       assert.equal(await frame.locator('.verdicts__filter').count(), 0);
+      assert.doesNotMatch(await frame.innerText('body'), /\b(null|undefined|NaN)\b/);
     } finally {
       release();
       await shopper.close();

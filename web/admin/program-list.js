@@ -8,7 +8,8 @@ export class TiercartProgramList extends HTMLElement {
   render(programs, t) {
     const list = [...(Array.isArray(programs) ? programs : [])].sort((a, b) => Number(b.active) - Number(a.active));
     const active = list.some((p) => p.active);
-    this.replaceChildren(
+    // replaceChildren writes a null as the text "null": what is not shown is left out first.
+    const parts = [
       h('h2', { id: 'programs-heading' }, t('programs_heading')),
       h('p', { class: 'help' }, t(active ? 'programs_active_help' : 'programs_none_help')),
       list.length
@@ -36,7 +37,8 @@ export class TiercartProgramList extends HTMLElement {
             ),
           )
         : null,
-    );
+    ];
+    this.replaceChildren(...parts.filter(Boolean));
   }
 }
 

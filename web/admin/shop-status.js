@@ -13,7 +13,8 @@ export class TiercartShopStatus extends HTMLElement {
       .map((scope) => String(scope).trim())
       .filter(Boolean)
       .join(', ');
-    this.replaceChildren(
+    // replaceChildren writes a null as the text "null": what is not shown is left out first.
+    const parts = [
       h('h2', { id: 'shop-heading' }, t('shop_heading')),
       h(
         'dl',
@@ -34,7 +35,8 @@ export class TiercartShopStatus extends HTMLElement {
       state === 'token_exchange_failed' && shop?.last_error
         ? h('p', { class: 'help' }, t('shop_last_error', { error: String(shop.last_error) }))
         : null,
-    );
+    ];
+    this.replaceChildren(...parts.filter(Boolean));
   }
 }
 
