@@ -87,7 +87,7 @@ test-native: build-native
 	@ctest --preset native -j $(JOBS)
 
 test-asan: build-asan
-	@ctest --preset native-asan -j $(JOBS)
+	@bash scripts/test-asan.sh
 
 test-fuzz: build-fuzz
 	@bash scripts/fuzz-smoke.sh $(FUZZ_SECONDS)
