@@ -67,9 +67,7 @@ Result<std::unique_ptr<PostPurchase>> PostPurchase::create(const Config& config,
 
 std::optional<PostPurchase::Settings> PostPurchase::settings(const std::string& shop,
                                                              Response& res) {
-  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::steady_clock::now().time_since_epoch())
-                          .count();
+  const int64_t now = steady_ms();
   {
     std::lock_guard<std::mutex> lock(settings_mutex_);
     auto found = settings_.find(shop);

@@ -30,6 +30,12 @@ int64_t now_ms() {
 
 int64_t now_seconds() { return now_ms() / 1000; }
 
+int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 std::string error_body(const std::string& code, const std::string& message, const std::string& path,
                        const ErrorMembers& extra) {
   JsonWriter w(128 + message.size());

@@ -36,6 +36,8 @@ std::string json_text(std::string_view text);
 
 int64_t now_ms();
 int64_t now_seconds();
+// Milliseconds of a clock that never steps back: for cache ages, not for timestamps.
+int64_t steady_ms();
 
 // Members added to an error answer: a key and its value as JSON text.
 using ErrorMembers = std::vector<std::pair<std::string, std::string>>;

@@ -189,9 +189,7 @@ std::shared_ptr<const Program> Service::program(const std::string& shop, const s
 
 std::shared_ptr<const Context> Service::shop_context(const std::string& shop,
                                                      bool& storage_failed) {
-  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::steady_clock::now().time_since_epoch())
-                          .count();
+  const int64_t now = steady_ms();
   {
     std::lock_guard<std::mutex> lock(contexts_mutex_);
     auto found = contexts_.find(shop);
