@@ -131,6 +131,8 @@ void Service::shop_state(const Request& req, Response& res) {
   if (!record) return send_storage_error(res, "read the shop", record.error());
   auto programs = store_->list_programs(*shop);
   if (!programs) return send_storage_error(res, "list programs", programs.error());
+  auto outbox = store_->outbox_state(*shop);
+  if (!outbox) return send_storage_error(res, "read the outbox", outbox.error());
   auto total = store_->count_verdicts(*shop, false);
   auto flagged = store_->count_verdicts(*shop, true);
   if (!total || !flagged)
@@ -154,7 +156,56 @@ void Service::shop_state(const Request& req, Response& res) {
       .field("total", total.value())
       .field("flagged", flagged.value())
       .end_object();
+  // Writes to Shopify not made yet, and why, so the merchant knows tags or edits are late.
+  const OutboxState& o = outbox.value();
+  w.key("outbox")
+      .begin_object()
+      .field("pending", o.pending)
+      .field("failed", o.failed)
+      .field("done", o.done)
+      .field("oldest_pending_at", o.oldest_pending_at);
+  if (!o.last_error.empty()) w.field("last_error", o.last_error);
+  w.end_object();
   res.set_content(w.end_object().take(), kJson);
+}
+
+// The shop's writes to Shopify, pending and failed first.
+void Service::list_writes(const Request& req, Response& res) {
+  const auto shop = admin_shop(req, res);
+  if (!shop) return;
+  auto rows = store_->list_writes(*shop, 100);
+  if (!rows) return send_storage_error(res, "list writes", rows.error());
+  JsonWriter w(1024);
+  w.begin_object().key("writes").begin_array();
+  for (const OutboxRow& row : rows.value()) {
+    w.begin_object()
+        .field("id", row.id)
+        .field("kind", row.write.kind)
+        .field("key", row.write.key)
+        .field("state", row.state)
+        .field("attempts", row.attempts)
+        .field("created_at", row.created_at)
+        .field("next_attempt_at", row.next_attempt_at);
+    if (!row.last_error.empty()) w.field("last_error", row.last_error);
+    w.end_object();
+  }
+  res.set_content(w.end_array().end_object().take(), kJson);
+}
+
+// A failed write sent again, once the merchant fixed its cause (a scope granted, ...).
+void Service::retry_write(const Request& req, Response& res) {
+  const auto shop = admin_shop(req, res);
+  if (!shop) return;
+  const int64_t id = std::stoll(req.matches[1]);  // at most 18 digits: fits
+  auto retried = store_->retry_write(*shop, id, now_ms());
+  if (!retried) return send_storage_error(res, "retry a write", retried.error());
+  if (!retried.value()) {
+    return send_error(res, 404, "not_found", "the shop has no failed write with this id");
+  }
+  if (outbox_) outbox_->wake();
+  JsonWriter w(64);
+  res.set_content(w.begin_object().field("id", id).field("state", "pending").end_object().take(),
+                  kJson);
 }
 
 void Service::create_program(const Request& req, Response& res) {

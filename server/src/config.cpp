@@ -15,6 +15,8 @@ const char* const kConfigUsage =
     "                       [--proxy-max-age-s S] [--app-secret S] [--admin-token T]\n"
     "                       [--api-key K] [--shopify-origin URL] [--app-url URL]\n"
     "                       [--scopes A,B] [--app-bridge-url URL] [--admin-assets DIR]\n"
+    "                       [--api-version YYYY-MM] [--outbox-lease-ms MS]\n"
+    "                       [--admin-api-timeout-ms MS]\n"
     "                       [--legacy-shop SHOP]\n"
     "Environment: TIERCART_APP_SECRET (required), TIERCART_ADMIN_TOKEN, TIERCART_API_KEY,\n"
     "TIERCART_TOKEN_KEY (64 hex digits: encrypts Shopify tokens at rest), TIERCART_APP_URL,\n"
@@ -91,6 +93,16 @@ Result<Config> parse_config(int argc, char** argv, bool& help) {
       config.app_url = value;
     } else if (flag == "--scopes") {
       config.scopes = value;
+    } else if (flag == "--api-version") {
+      if (value.size() != 7 || value[4] != '-' ||
+          value.find_first_not_of("0123456789-") != std::string::npos) {
+        return make_error("invalid_config", "--api-version: YYYY-MM, as 2026-10");
+      }
+      config.api_version = value;
+    } else if (flag == "--outbox-lease-ms" && number_in(100, 3600000)) {
+      config.outbox_lease_ms = static_cast<int>(number);
+    } else if (flag == "--admin-api-timeout-ms" && number_in(50, 600000)) {
+      config.admin_api_timeout_ms = static_cast<int>(number);
     } else if (flag == "--app-bridge-url") {
       config.app_bridge_url = value;
     } else if (flag == "--admin-assets") {

@@ -27,7 +27,16 @@ struct Config {
   std::string shopify_origin = "https://{shop}";
   // The app's public URL: the authorization code grant's redirect_uri is app_url/auth/callback.
   std::string app_url;
-  std::string scopes = "read_orders,write_orders,read_products,write_discounts";
+  std::string scopes =
+      "read_orders,write_orders,write_order_edits,read_products,read_themes,write_discounts,"
+      "write_validations";
+  // The Admin GraphQL API version every call names (admin_api.h): one a quarter, each kept
+  // at least 12 months (SHOPIFY.md section 9).
+  std::string api_version = "2026-10";
+  // How long a claimed outbox write stays leased to this process: longer than a delivery
+  // can take. A process killed mid-delivery leaves its writes to others after this.
+  int outbox_lease_ms = 60000;
+  int admin_api_timeout_ms = 10000;
   // The embedded admin page loads App Bridge from here (the demo serves a stand-in).
   std::string app_bridge_url = "https://cdn.shopify.com/shopifycloud/app-bridge.js";
   // The embedded admin page's built assets (make build-admin); empty: the page answers 404.

@@ -2,6 +2,7 @@
 // webhooks, flagged verdicts, responses by class, group commits, webhook latency) and
 // GET /healthz (the store answers, and no write has hung on it).
 
+#include <algorithm>
 #include <cstdio>
 
 #include "compliance.h"
@@ -63,6 +64,28 @@ void Service::metrics_text(const Request& req, Response& res) {
   for (const char* state : {"installed", "pending", "uninstalled"}) {
     auto count = store_->count_shops(state);
     if (count) line(std::string("tiercart_shops{state=\"") + state + "\"}", count.value());
+  }
+  // The outbox as the database holds it: every process's writes, not only this one's.
+  if (auto outbox = store_->outbox_state(""); outbox) {
+    const OutboxState& o = outbox.value();
+    out += "# HELP tiercart_outbox_writes Writes to Shopify by state.\n";
+    out += "# TYPE tiercart_outbox_writes gauge\n";
+    line("tiercart_outbox_writes{state=\"pending\"}", o.pending);
+    line("tiercart_outbox_writes{state=\"failed\"}", o.failed);
+    line("tiercart_outbox_writes{state=\"done\"}", o.done);
+    out += "# HELP tiercart_outbox_oldest_pending_seconds Age of the oldest pending write.\n";
+    out += "# TYPE tiercart_outbox_oldest_pending_seconds gauge\n";
+    const int64_t age = o.oldest_pending_at ? std::max<int64_t>(0, now_ms() - o.oldest_pending_at) : 0;
+    line("tiercart_outbox_oldest_pending_seconds", static_cast<uint64_t>(age / 1000));
+  }
+  if (outbox_) {
+    const OutboxCounters& c = outbox_->counters();
+    out += "# HELP tiercart_outbox_deliveries_total Deliveries tried by this process, by outcome.\n";
+    out += "# TYPE tiercart_outbox_deliveries_total counter\n";
+    line("tiercart_outbox_deliveries_total{outcome=\"delivered\"}", c.delivered);
+    line("tiercart_outbox_deliveries_total{outcome=\"retried\"}", c.retried);
+    line("tiercart_outbox_deliveries_total{outcome=\"failed\"}", c.failed);
+    line("tiercart_outbox_deliveries_total{outcome=\"paused\"}", c.paused);
   }
   if (committer_) {
     out += "# HELP tiercart_commit_batches_total Transactions written by the group commit.\n";

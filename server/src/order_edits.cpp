@@ -242,7 +242,7 @@ void PostPurchase::edit_order(const Caller& caller, int64_t order_id, const std:
   } else {
     answer.field("cancelled", true);
   }
-  OrderEditRecord record{shop, order_id, kind, document, now_seconds() * 1000};
+  OrderEditRecord record{shop, order_id, kind, document, now_seconds() * 1000, {}};
   auto saved = store_.add_order_edit(record);
   if (!saved) return send_storage_error(res, "store an order edit", saved.error());
   answer.field("until", format_time(eligibility.until)).end_object();

@@ -83,6 +83,17 @@ Result<std::unique_ptr<Service>> Service::create(Config config) {
   if (!install) return install.error();
   service->install_ = std::move(install).value();
   service->install_->routes(service->router_);
+  AdminApiOptions api;
+  api.origin_template = service->config_.shopify_origin;
+  api.api_version = service->config_.api_version;
+  api.timeout_ms = service->config_.admin_api_timeout_ms;
+  service->admin_api_ = std::make_unique<AdminApi>(api);
+  OutboxOptions outbox;
+  outbox.lease_ms = service->config_.outbox_lease_ms;
+  Install* installer = service->install_.get();
+  service->outbox_ = std::make_unique<Outbox>(
+      *service->store_, *service->admin_api_,
+      [installer](const std::string& shop) { return installer->access_token(shop); }, outbox);
   return service;
 }
 
@@ -120,6 +131,8 @@ void Service::routes() {
   router.add("GET", "/admin/verdicts", to(&Service::list_verdicts));
   router.add("GET", "/admin/data-requests", to(&Service::list_data_requests));
   router.add("GET", "/admin/shop", to(&Service::shop_state));
+  router.add("GET", "/admin/outbox", to(&Service::list_writes));
+  router.add("POST", R"(/admin/outbox/(\d{1,18})/retry)", to(&Service::retry_write));
   router.add("GET", "/metrics", to(&Service::metrics_text));
   router.add("GET", "/healthz", to(&Service::healthz));
   add_admin_page_routes(router, config_);
@@ -155,6 +168,7 @@ Result<int> Service::start() {
   auto bound = http_->start(config_.host, config_.port);
   if (!bound) return bound.error();
   port_ = bound.value();
+  outbox_->start();
   return port_;
 }
 
@@ -162,6 +176,9 @@ void Service::stop() {
   // The handlers have finished their requests; the committer drains what is queued.
   if (http_) http_->stop();
   committer_.reset();
+  // A delivery waiting on Shopify ends now; its write is settled or left to its lease.
+  if (admin_api_) admin_api_->stop();
+  if (outbox_) outbox_->stop();
   install_.reset();
 }
 

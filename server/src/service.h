@@ -15,9 +15,11 @@
 #include <tuple>
 #include <utility>
 
+#include "admin_api.h"
 #include "config.h"
 #include "group_commit.h"
 #include "http.h"
+#include "outbox.h"
 #include "store.h"
 #include "tiercart/tiercart.h"
 
@@ -63,6 +65,7 @@ class Service {
   int port() const { return port_; }
   std::size_t open_connections() const;
   const Metrics& metrics() const { return metrics_; }
+  Outbox& outbox() { return *outbox_; }
 
  private:
   Service(Config config, std::unique_ptr<Store> store, std::unique_ptr<Store> writer_store);
@@ -84,6 +87,8 @@ class Service {
   void put_context(const http::Request& req, http::Response& res);
   void list_verdicts(const http::Request& req, http::Response& res);
   void metrics_text(const http::Request& req, http::Response& res);
+  void list_writes(const http::Request& req, http::Response& res);
+  void retry_write(const http::Request& req, http::Response& res);
   void healthz(const http::Request& req, http::Response& res);
 
   // The shop an admin call acts on: the `dest` of an App Bridge session token, or, with the
@@ -119,6 +124,8 @@ class Service {
   std::unique_ptr<http::Server> http_;
   std::unique_ptr<PostPurchase> post_purchase_;  // post_purchase.h: offers, changesets, edits
   std::unique_ptr<Install> install_;             // install.h: OAuth, tokens, their refresh
+  std::unique_ptr<AdminApi> admin_api_;          // admin_api.h: every call to a shop's Admin API
+  std::unique_ptr<Outbox> outbox_;               // outbox.h: delivers the writes to Shopify
   int port_ = 0;
   Metrics metrics_;
 

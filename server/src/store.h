@@ -20,6 +20,38 @@
 
 namespace tiercart::server {
 
+// A write to Shopify the server decided on (docs/server.md, "Writes to Shopify"): stored in
+// the same transaction as the decision, then delivered by the outbox (outbox.h) at least
+// once. A second write with the same (shop, key) is the same write and is not stored again.
+struct OutboxWrite {
+  std::string shop;
+  std::string kind;     // what delivers it: "tags_add", "order_update", "order_edit", ...
+  std::string key;      // unique per shop: "tags:<order id>", ...
+  std::string payload;  // JSON the delivery reads
+};
+
+// A stored write and how its delivery goes. A shop's writes are delivered in the order they
+// were stored: its oldest pending write holds back the others until it is done or failed.
+struct OutboxRow {
+  int64_t id = 0;  // the order of storage
+  OutboxWrite write;
+  std::string state = "pending";  // "pending" | "done" | "failed" (will not be retried)
+  int64_t attempts = 0;           // deliveries tried that reached Shopify or failed on the way
+  int64_t created_at = 0;         // Unix milliseconds
+  int64_t next_attempt_at = 0;    // Unix milliseconds
+  int64_t updated_at = 0;
+  std::string last_error;  // "code: message" of the last failed try
+};
+
+// The outbox at a glance, for /metrics and the admin page.
+struct OutboxState {
+  int64_t pending = 0;
+  int64_t failed = 0;
+  int64_t done = 0;
+  int64_t oldest_pending_at = 0;  // created_at of the oldest pending write; 0: none pending
+  std::string last_error;         // of the most recently tried write that failed, if any
+};
+
 // What the server decided for one orders/create delivery.
 struct VerdictRecord {
   std::string webhook_id;  // X-Shopify-Webhook-Id: the de-duplication key (unique)
@@ -37,6 +69,9 @@ struct VerdictRecord {
   // from lines a browser sends. Kept for orders with a customer; empty for a guest's, and for
   // rows stored before the column existed.
   std::string order_lines;
+  // Writes to Shopify the verdict causes (a flagged order's tags): stored with the verdict,
+  // in its transaction, and only when the verdict is new. Not read back.
+  std::vector<OutboxWrite> writes;
 };
 
 struct StoredVerdict {
@@ -84,6 +119,8 @@ struct OrderEditRecord {
   std::string edit;        // "address" | "cancel"
   std::string document;    // JSON: the normalised address, or the cancel request
   int64_t created_at = 0;  // Unix milliseconds
+  // Writes to Shopify that apply the edit, stored in its transaction. Not read back.
+  std::vector<OutboxWrite> writes;
 };
 
 // A customers/data_request from Shopify: the merchant must be given what the app holds on
@@ -216,6 +253,28 @@ class Store {
   virtual Result<bool> consume_oauth_state(const std::string& state, const std::string& shop,
                                            int64_t issued_after) = 0;
 
+  // The outbox (outbox.h). add_write stores one write on its own (a decision with no row of
+  // its own, as a program to publish); false when its key is stored already.
+  virtual Result<bool> add_write(const OutboxWrite& write, int64_t now) = 0;
+  // Leases to `owner` until `lease_until` at most `limit` writes that are due: each the oldest
+  // pending write of its shop, its next attempt at or before `now`, not leased by another
+  // live owner. A shop without a token is paused by settling its write "pending" again.
+  virtual Result<std::vector<OutboxRow>> claim_writes(const std::string& owner, int64_t now,
+                                                      int64_t lease_until, int limit) = 0;
+  // Ends `owner`'s lease on write `id` with its outcome: "done", "failed", or "pending" again
+  // with `next_attempt_at` (a try that failed, or a pause). `attempted` counts the try.
+  // False when the lease was not `owner`'s any more (it lapsed and another took it).
+  virtual Result<bool> settle_write(int64_t id, const std::string& owner, const std::string& state,
+                                    int64_t next_attempt_at, bool attempted,
+                                    const std::string& error, int64_t now) = 0;
+  // Every shop's writes when `shop` is empty.
+  virtual Result<OutboxState> outbox_state(const std::string& shop) = 0;
+  // The shop's writes, pending and failed first, then newest first.
+  virtual Result<std::vector<OutboxRow>> list_writes(const std::string& shop, int limit) = 0;
+  // A failed write of the shop is tried again (the merchant fixed its cause); false when the
+  // shop has no failed write with that id.
+  virtual Result<bool> retry_write(const std::string& shop, int64_t id, int64_t now) = 0;
+
   virtual Status ping() = 0;
 };
 
@@ -233,7 +292,7 @@ struct OpenOptions {
 };
 
 // The schema's migrations, in order; a database records the ones it has had.
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 // "postgres://..." or "postgresql://..." opens PostgreSQL; "sqlite:PATH" or a plain PATH
 // opens (and creates) an SQLite file. The schema is created when missing and migrated in

@@ -4,6 +4,7 @@
 // that were already there.
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <array>
 #include <map>
 #include <mutex>
@@ -119,6 +120,37 @@ CREATE TABLE oauth_states (
 );
 )sql";
 
+// Migration 3: the outbox of writes to Shopify (store.h, OutboxWrite).
+constexpr const char* kOutboxMigration = R"sql(
+CREATE TABLE outbox (
+  id              BIGSERIAL PRIMARY KEY,
+  shop            TEXT NOT NULL,
+  kind            TEXT NOT NULL,
+  key             TEXT NOT NULL,
+  payload         TEXT NOT NULL,
+  state           TEXT NOT NULL DEFAULT 'pending',
+  attempts        BIGINT NOT NULL DEFAULT 0,
+  created_at      BIGINT NOT NULL,
+  next_attempt_at BIGINT NOT NULL,
+  updated_at      BIGINT NOT NULL,
+  last_error      TEXT NOT NULL DEFAULT '',
+  lease_owner     TEXT NOT NULL DEFAULT '',
+  lease_until     BIGINT NOT NULL DEFAULT 0,
+  UNIQUE (shop, key)
+);
+CREATE INDEX outbox_by_shop ON outbox (shop, state, id);
+CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
+)sql";
+
+// Stores a write unless its (shop, key) is.
+constexpr const char* kInsertWrite =
+    "INSERT INTO outbox (shop, kind, key, payload, created_at, next_attempt_at, updated_at) "
+    "VALUES ($1, $2, $3, $4, $5::bigint, $5::bigint, $5::bigint) ON CONFLICT (shop, key) DO NOTHING";
+
+constexpr const char* kOutboxColumns =
+    "id, shop, kind, key, payload, state, attempts, created_at, next_attempt_at, updated_at, "
+    "last_error";
+
 constexpr const char* kVerdictColumns =
     "webhook_id, shop, order_id, earned, verdict, tags, received_at, customer_id, order_lines";
 
@@ -160,6 +192,19 @@ VerdictRecord read_verdict(const Rows& rows, int row) {
   if (!rows.null(row, 7)) record.customer_id = rows.integer(row, 7);
   record.order_lines = rows.text(row, 8);  // NULL reads as empty
   return record;
+}
+
+OutboxRow read_write(const Rows& rows, int row) {
+  OutboxRow out;
+  out.id = rows.integer(row, 0);
+  out.write = {rows.text(row, 1), rows.text(row, 2), rows.text(row, 3), rows.text(row, 4)};
+  out.state = rows.text(row, 5);
+  out.attempts = rows.integer(row, 6);
+  out.created_at = rows.integer(row, 7);
+  out.next_attempt_at = rows.integer(row, 8);
+  out.updated_at = rows.integer(row, 9);
+  out.last_error = rows.text(row, 10);
+  return out;
 }
 
 ProgramRecord read_program(const Rows& rows, int row) {
@@ -244,6 +289,14 @@ class PostgresStore final : public Store {
           command("ROLLBACK");
           return make_error("storage_error", "webhook id stored for another shop");
         }
+      }
+    }
+    // The writes of the verdicts inserted now (the first record of an id), in this transaction.
+    std::set<std::string> written;
+    for (const auto& r : batch) {
+      if (!new_ids.count(r.webhook_id) || !written.insert(r.webhook_id).second) continue;
+      for (const OutboxWrite& write : r.writes) {
+        if (!insert_write(write, r.received_at)) return rollback("insert write");
       }
     }
     if (!command("COMMIT")) return rollback("commit");
@@ -401,13 +454,120 @@ class PostgresStore final : public Store {
 
   Status add_order_edit(const OrderEditRecord& edit) override {
     std::lock_guard<std::mutex> lock(mutex_);
+    // The edit and the writes that apply it to Shopify: both or neither.
+    if (!edit.writes.empty() && !command("BEGIN")) return error("begin");
     Rows rows(
         run("INSERT INTO order_edits (shop, order_id, edit, document, created_at) "
             "VALUES ($1, $2, $3, $4, $5)",
             {edit.shop, std::to_string(edit.order_id), edit.edit, edit.document,
              std::to_string(edit.created_at)}));
-    if (!rows.ok()) return error("insert order edit");
+    if (edit.writes.empty()) {
+      if (!rows.ok()) return error("insert order edit");
+      return true;
+    }
+    if (!rows.ok()) return rollback("insert order edit");
+    for (const OutboxWrite& write : edit.writes) {
+      if (!insert_write(write, edit.created_at)) return rollback("insert write");
+    }
+    if (!command("COMMIT")) return rollback("commit");
     return true;
+  }
+
+  bool insert_write(const OutboxWrite& write, int64_t now) {
+    Rows rows(run(kInsertWrite, {write.shop, write.kind, write.key, write.payload,
+                                 std::to_string(now)}));
+    return rows.ok();
+  }
+
+  Result<bool> add_write(const OutboxWrite& write, int64_t now) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Rows rows(run(kInsertWrite, {write.shop, write.kind, write.key, write.payload,
+                                 std::to_string(now)}));
+    if (!rows.ok()) return error("insert write");
+    return rows.affected() == 1;
+  }
+
+  Result<std::vector<OutboxRow>> claim_writes(const std::string& owner, int64_t now,
+                                              int64_t lease_until, int limit) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    // One statement: when two processes pick the same write, the second's UPDATE waits for
+    // the first's row lock and then finds the lease taken (lease_until is re-checked on the
+    // row as the first left it), so it leases nothing.
+    const std::string sql =
+        std::string(
+            "UPDATE outbox SET lease_owner = $1, lease_until = $2 WHERE id IN ("
+            "SELECT o.id FROM outbox o WHERE o.state = 'pending' AND o.next_attempt_at <= $3 "
+            "AND o.lease_until <= $3 AND o.id = (SELECT MIN(p.id) FROM outbox p "
+            "WHERE p.shop = o.shop AND p.state = 'pending') ORDER BY o.id LIMIT $4) "
+            "AND state = 'pending' AND lease_until <= $3 RETURNING ") +
+        kOutboxColumns;
+    Rows rows(run(sql, {owner, std::to_string(lease_until), std::to_string(now),
+                        std::to_string(limit)}));
+    if (!rows.ok()) return error("claim writes");
+    std::vector<OutboxRow> claimed;
+    for (int row = 0; row < rows.size(); ++row) claimed.push_back(read_write(rows, row));
+    std::sort(claimed.begin(), claimed.end(),
+              [](const OutboxRow& a, const OutboxRow& b) { return a.id < b.id; });
+    return claimed;
+  }
+
+  Result<bool> settle_write(int64_t id, const std::string& owner, const std::string& state,
+                            int64_t next_attempt_at, bool attempted, const std::string& message,
+                            int64_t now) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Rows rows(run("UPDATE outbox SET state = $1, next_attempt_at = $2, attempts = attempts + $3, "
+                  "last_error = $4, updated_at = $5, lease_owner = '', lease_until = 0 "
+                  "WHERE id = $6 AND lease_owner = $7",
+                  {state, std::to_string(next_attempt_at), attempted ? "1" : "0", message,
+                   std::to_string(now), std::to_string(id), owner}));
+    if (!rows.ok()) return error("settle write");
+    return rows.affected() == 1;
+  }
+
+  Result<OutboxState> outbox_state(const std::string& shop) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Rows counts(run("SELECT state, COUNT(*), COALESCE(MIN(created_at), 0) FROM outbox "
+                    "WHERE ($1 = '' OR shop = $1) GROUP BY state",
+                    {shop}));
+    if (!counts.ok()) return error("outbox state");
+    OutboxState state;
+    for (int row = 0; row < counts.size(); ++row) {
+      const std::string name = counts.text(row, 0);
+      if (name == "pending") {
+        state.pending = counts.integer(row, 1);
+        state.oldest_pending_at = counts.integer(row, 2);
+      } else if (name == "failed") {
+        state.failed = counts.integer(row, 1);
+      } else if (name == "done") {
+        state.done = counts.integer(row, 1);
+      }
+    }
+    Rows last(run("SELECT last_error FROM outbox WHERE ($1 = '' OR shop = $1) AND state != "
+                  "'done' AND last_error != '' ORDER BY updated_at DESC LIMIT 1",
+                  {shop}));
+    if (!last.ok()) return error("outbox state");
+    if (last.size() == 1) state.last_error = last.text(0, 0);
+    return state;
+  }
+
+  Result<std::vector<OutboxRow>> list_writes(const std::string& shop, int limit) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Rows rows(run(std::string("SELECT ") + kOutboxColumns +
+                      " FROM outbox WHERE shop = $1 ORDER BY state = 'done', id DESC LIMIT $2",
+                  {shop, std::to_string(limit)}));
+    if (!rows.ok()) return error("list writes");
+    std::vector<OutboxRow> writes;
+    for (int row = 0; row < rows.size(); ++row) writes.push_back(read_write(rows, row));
+    return writes;
+  }
+
+  Result<bool> retry_write(const std::string& shop, int64_t id, int64_t now) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Rows rows(run("UPDATE outbox SET state = 'pending', next_attempt_at = $1, updated_at = $1 "
+                  "WHERE shop = $2 AND id = $3 AND state = 'failed'",
+                  {std::to_string(now), shop, std::to_string(id)}));
+    if (!rows.ok()) return error("retry write");
+    return rows.affected() == 1;
   }
 
   Result<std::vector<OrderEditRecord>> list_order_edits(const std::string& shop,
@@ -421,7 +581,7 @@ class PostgresStore final : public Store {
     std::vector<OrderEditRecord> edits;
     for (int row = 0; row < rows.size(); ++row) {
       edits.push_back({rows.text(row, 0), rows.integer(row, 1), rows.text(row, 2),
-                       rows.text(row, 3), rows.integer(row, 4)});
+                       rows.text(row, 3), rows.integer(row, 4), {}});
     }
     return edits;
   }
@@ -470,7 +630,7 @@ class PostgresStore final : public Store {
     std::lock_guard<std::mutex> lock(mutex_);
     std::vector<Step> steps;
     for (const char* table : {"verdicts", "order_edits", "data_requests", "programs", "settings",
-                              "changesets", "oauth_states", "shops"}) {
+                              "changesets", "oauth_states", "shops", "outbox"}) {
       steps.push_back(Step{std::string("DELETE FROM ") + table + " WHERE shop = $1", {shop}});
     }
     auto changed = change_in_one_transaction(steps, "erase shop");
@@ -718,6 +878,7 @@ class PostgresStore final : public Store {
       }
       if (!command(sql.c_str()) || !record(2)) return rollback("migration 2");
     }
+    if (version < 3 && (!command(kOutboxMigration) || !record(3))) return rollback("migration 3");
     if (!command("COMMIT")) return rollback("commit migration");
     return true;
   }

@@ -4,6 +4,7 @@
 // webhook (docs/server.md, "Durability").
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <array>
 #include <functional>
 #include <mutex>
@@ -137,6 +138,28 @@ CREATE TABLE oauth_states (
 );
 )sql";
 
+// Migration 3: the outbox of writes to Shopify (store.h, OutboxWrite).
+constexpr const char* kOutboxMigration = R"sql(
+CREATE TABLE outbox (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  shop            TEXT NOT NULL,
+  kind            TEXT NOT NULL,
+  key             TEXT NOT NULL,
+  payload         TEXT NOT NULL,
+  state           TEXT NOT NULL DEFAULT 'pending',
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  created_at      INTEGER NOT NULL,
+  next_attempt_at INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL,
+  last_error      TEXT NOT NULL DEFAULT '',
+  lease_owner     TEXT NOT NULL DEFAULT '',
+  lease_until     INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (shop, key)
+);
+CREATE INDEX outbox_by_shop ON outbox (shop, state, id);
+CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
+)sql";
+
 // The columns migration 2 leaves unowned, counted before it runs.
 constexpr const char* kUnownedRows =
     "SELECT (SELECT COUNT(*) FROM programs) + (SELECT COUNT(*) FROM settings) + "
@@ -192,6 +215,28 @@ class Statement {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
+constexpr const char* kOutboxColumns =
+    "id, shop, kind, key, payload, state, attempts, created_at, next_attempt_at, updated_at, "
+    "last_error";
+
+OutboxRow read_write(const Statement& row) {
+  OutboxRow out;
+  out.id = row.integer(0);
+  out.write = {row.text(1), row.text(2), row.text(3), row.text(4)};
+  out.state = row.text(5);
+  out.attempts = row.integer(6);
+  out.created_at = row.integer(7);
+  out.next_attempt_at = row.integer(8);
+  out.updated_at = row.integer(9);
+  out.last_error = row.text(10);
+  return out;
+}
+
+// Stores `write` unless its (shop, key) is; the caller holds a write transaction.
+constexpr const char* kInsertWrite =
+    "INSERT INTO outbox (shop, kind, key, payload, created_at, next_attempt_at, updated_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?5) ON CONFLICT (shop, key) DO NOTHING";
+
 constexpr const char* kVerdictColumns =
     "webhook_id, shop, order_id, earned, verdict, tags, received_at, customer_id, order_lines";
 
@@ -244,7 +289,8 @@ class SqliteStore final : public Store {
                                    " FROM verdicts WHERE webhook_id = ?1 AND shop = ?2";
     Statement insert(db_, insert_sql.c_str());
     Statement select(db_, select_sql.c_str());
-    if (!insert || !select) {
+    Statement insert_write(db_, kInsertWrite);
+    if (!insert || !select || !insert_write) {
       exec("ROLLBACK");
       return storage_error(db_, "prepare");
     }
@@ -265,6 +311,13 @@ class SqliteStore final : public Store {
       }
       insert.reset();
       if (sqlite3_changes(db_) == 1) {
+        for (const OutboxWrite& write : record.writes) {
+          if (!store_write(insert_write, write, record.received_at)) {
+            Error error = storage_error(db_, "insert write");
+            exec("ROLLBACK");
+            return error;
+          }
+        }
         stored.push_back({record, false});
         continue;
       }
@@ -505,8 +558,167 @@ class SqliteStore final : public Store {
     insert.bind(3, edit.edit);
     insert.bind(4, edit.document);
     insert.bind(5, edit.created_at);
-    if (insert.step() != SQLITE_DONE) return storage_error(db_, "insert order edit");
+    if (edit.writes.empty()) {
+      if (insert.step() != SQLITE_DONE) return storage_error(db_, "insert order edit");
+      return true;
+    }
+    // The edit and the writes that apply it to Shopify: both or neither.
+    if (!exec("BEGIN IMMEDIATE")) return storage_error(db_, "begin");
+    Statement insert_write(db_, kInsertWrite);
+    bool ok = insert_write && insert.step() == SQLITE_DONE;
+    for (const OutboxWrite& write : edit.writes) {
+      ok = ok && store_write(insert_write, write, edit.created_at);
+    }
+    if (!ok || !exec("COMMIT")) {
+      Error error = storage_error(db_, "insert order edit");
+      exec("ROLLBACK");
+      return error;
+    }
     return true;
+  }
+
+  Result<bool> add_write(const OutboxWrite& write, int64_t now) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Statement insert(db_, kInsertWrite);
+    if (!insert) return storage_error(db_, "prepare");
+    if (!store_write(insert, write, now)) return storage_error(db_, "insert write");
+    return sqlite3_changes(db_) == 1;
+  }
+
+  Result<std::vector<OutboxRow>> claim_writes(const std::string& owner, int64_t now,
+                                              int64_t lease_until, int limit) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    // The write lock is taken up front: another process claiming at the same time waits and
+    // then sees these leases.
+    const std::string sql =
+        std::string(
+            "UPDATE outbox SET lease_owner = ?1, lease_until = ?2 WHERE id IN ("
+            "SELECT o.id FROM outbox o WHERE o.state = 'pending' AND o.next_attempt_at <= ?3 "
+            "AND o.lease_until <= ?3 AND o.id = (SELECT MIN(p.id) FROM outbox p "
+            "WHERE p.shop = o.shop AND p.state = 'pending') ORDER BY o.id LIMIT ?4) "
+            "RETURNING ") +
+        kOutboxColumns;
+    // Most looks find nothing due: they read without taking the write lock, which the
+    // group-commit writer shares.
+    {
+      Statement due(db_,
+                    "SELECT 1 FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?1 AND "
+                    "lease_until <= ?1 LIMIT 1");
+      if (!due) return storage_error(db_, "prepare");
+      due.bind(1, now);
+      const int step = due.step();
+      if (step == SQLITE_DONE) return std::vector<OutboxRow>();
+      if (step != SQLITE_ROW) return storage_error(db_, "claim writes");
+    }
+    if (!exec("BEGIN IMMEDIATE")) return storage_error(db_, "begin");
+    std::vector<OutboxRow> claimed;
+    {
+      Statement update(db_, sql.c_str());
+      if (!update) {
+        Error error = storage_error(db_, "prepare");
+        exec("ROLLBACK");
+        return error;
+      }
+      update.bind(1, owner);
+      update.bind(2, lease_until);
+      update.bind(3, now);
+      update.bind(4, static_cast<int64_t>(limit));
+      int step;
+      while ((step = update.step()) == SQLITE_ROW) claimed.push_back(read_write(update));
+      if (step != SQLITE_DONE) {
+        Error error = storage_error(db_, "claim writes");
+        exec("ROLLBACK");
+        return error;
+      }
+    }
+    if (!exec("COMMIT")) {
+      Error error = storage_error(db_, "commit");
+      exec("ROLLBACK");
+      return error;
+    }
+    std::sort(claimed.begin(), claimed.end(),
+              [](const OutboxRow& a, const OutboxRow& b) { return a.id < b.id; });
+    return claimed;
+  }
+
+  Result<bool> settle_write(int64_t id, const std::string& owner, const std::string& state,
+                            int64_t next_attempt_at, bool attempted, const std::string& error,
+                            int64_t now) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Statement update(db_,
+                     "UPDATE outbox SET state = ?1, next_attempt_at = ?2, attempts = attempts + "
+                     "?3, last_error = ?4, updated_at = ?5, lease_owner = '', lease_until = 0 "
+                     "WHERE id = ?6 AND lease_owner = ?7");
+    if (!update) return storage_error(db_, "prepare");
+    update.bind(1, state);
+    update.bind(2, next_attempt_at);
+    update.bind(3, static_cast<int64_t>(attempted ? 1 : 0));
+    update.bind(4, error);
+    update.bind(5, now);
+    update.bind(6, id);
+    update.bind(7, owner);
+    if (update.step() != SQLITE_DONE) return storage_error(db_, "settle write");
+    return sqlite3_changes(db_) == 1;
+  }
+
+  Result<OutboxState> outbox_state(const std::string& shop) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Statement counts(db_,
+                     "SELECT state, COUNT(*), MIN(created_at) FROM outbox "
+                     "WHERE (?1 = '' OR shop = ?1) GROUP BY state");
+    Statement last(db_,
+                   "SELECT last_error FROM outbox WHERE (?1 = '' OR shop = ?1) AND state != "
+                   "'done' AND last_error != '' ORDER BY updated_at DESC LIMIT 1");
+    if (!counts || !last) return storage_error(db_, "prepare");
+    counts.bind(1, shop);
+    last.bind(1, shop);
+    OutboxState state;
+    int step;
+    while ((step = counts.step()) == SQLITE_ROW) {
+      const std::string name = counts.text(0);
+      if (name == "pending") {
+        state.pending = counts.integer(1);
+        state.oldest_pending_at = counts.integer(2);
+      } else if (name == "failed") {
+        state.failed = counts.integer(1);
+      } else if (name == "done") {
+        state.done = counts.integer(1);
+      }
+    }
+    if (step != SQLITE_DONE) return storage_error(db_, "outbox state");
+    step = last.step();
+    if (step == SQLITE_ROW) state.last_error = last.text(0);
+    else if (step != SQLITE_DONE) return storage_error(db_, "outbox state");
+    return state;
+  }
+
+  Result<std::vector<OutboxRow>> list_writes(const std::string& shop, int limit) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const std::string sql = std::string("SELECT ") + kOutboxColumns +
+                            " FROM outbox WHERE shop = ?1 ORDER BY state = 'done', id DESC "
+                            "LIMIT ?2";
+    Statement select(db_, sql.c_str());
+    if (!select) return storage_error(db_, "prepare");
+    select.bind(1, shop);
+    select.bind(2, static_cast<int64_t>(limit));
+    std::vector<OutboxRow> rows;
+    int step;
+    while ((step = select.step()) == SQLITE_ROW) rows.push_back(read_write(select));
+    if (step != SQLITE_DONE) return storage_error(db_, "list writes");
+    return rows;
+  }
+
+  Result<bool> retry_write(const std::string& shop, int64_t id, int64_t now) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Statement update(db_,
+                     "UPDATE outbox SET state = 'pending', next_attempt_at = ?1, updated_at = ?1 "
+                     "WHERE shop = ?2 AND id = ?3 AND state = 'failed'");
+    if (!update) return storage_error(db_, "prepare");
+    update.bind(1, now);
+    update.bind(2, shop);
+    update.bind(3, id);
+    if (update.step() != SQLITE_DONE) return storage_error(db_, "retry write");
+    return sqlite3_changes(db_) == 1;
   }
 
   Result<std::vector<OrderEditRecord>> list_order_edits(const std::string& shop,
@@ -522,7 +734,7 @@ class SqliteStore final : public Store {
     int step;
     while ((step = select.step()) == SQLITE_ROW) {
       edits.push_back(
-          {select.text(0), select.integer(1), select.text(2), select.text(3), select.integer(4)});
+          {select.text(0), select.integer(1), select.text(2), select.text(3), select.integer(4), {}});
     }
     if (step != SQLITE_DONE) return storage_error(db_, "list order edits");
     return edits;
@@ -574,7 +786,8 @@ class SqliteStore final : public Store {
         {"DELETE FROM verdicts WHERE shop = ?1", "DELETE FROM order_edits WHERE shop = ?1",
          "DELETE FROM data_requests WHERE shop = ?1", "DELETE FROM programs WHERE shop = ?1",
          "DELETE FROM settings WHERE shop = ?1", "DELETE FROM changesets WHERE shop = ?1",
-         "DELETE FROM oauth_states WHERE shop = ?1", "DELETE FROM shops WHERE shop = ?1"},
+         "DELETE FROM oauth_states WHERE shop = ?1", "DELETE FROM shops WHERE shop = ?1",
+         "DELETE FROM outbox WHERE shop = ?1"},
         [&](Statement& s) { s.bind(1, shop); }, "erase shop");
     if (!changed) return changed.error();
     return Erasure{changed.value()[0], changed.value()[1], changed.value()[2]};
@@ -901,8 +1114,23 @@ class SqliteStore final : public Store {
       if (!exec(sql.c_str())) return failed(storage_error(db_, "migration 2"));
       if (!record_migration(2)) return failed(storage_error(db_, "record migration 2"));
     }
+    if (version < 3) {
+      if (!exec(kOutboxMigration)) return failed(storage_error(db_, "migration 3"));
+      if (!record_migration(3)) return failed(storage_error(db_, "record migration 3"));
+    }
     if (!exec("COMMIT")) return failed(storage_error(db_, "commit migration"));
     return true;
+  }
+
+  bool store_write(Statement& insert, const OutboxWrite& write, int64_t now) {
+    insert.bind(1, write.shop);
+    insert.bind(2, write.kind);
+    insert.bind(3, write.key);
+    insert.bind(4, write.payload);
+    insert.bind(5, now);
+    const bool ok = insert.step() == SQLITE_DONE;
+    insert.reset();
+    return ok;
   }
 
   bool record_migration(int64_t version) {

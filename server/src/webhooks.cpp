@@ -7,6 +7,7 @@
 #include "compliance.h"
 #include "install.h"
 #include "responses.h"
+#include "outbox.h"
 #include "service.h"
 #include "signature.h"
 #include "tiercart/judge.h"
@@ -97,6 +98,11 @@ void Service::webhook(const Request& req, Response& res) {
   // chosen from these lines, never from lines a browser sends. A guest's order cannot be
   // asked about, so its lines are not kept.
   if (record.customer_id) record.order_lines = order_lines_json(order.value());
+  // A flagged order is tagged in the shop's admin, so the merchant sees it where they work:
+  // the write is stored with the verdict and delivered by the outbox.
+  if (!verdict.earned && !verdict.tags.empty() && verdict.order_id > 0) {
+    record.writes.push_back(tags_write(*shop, verdict.order_id, verdict.tags));
+  }
   // Only once the verdict is durable does Shopify hear 200; a crash before that leaves the
   // delivery unanswered and Shopify retries it.
   auto stored = committer_ ? committer_->submit(std::move(record))
@@ -111,7 +117,10 @@ void Service::webhook(const Request& req, Response& res) {
     ++metrics_.webhooks_duplicate;
   } else {
     ++metrics_.webhooks_stored;
-    if (!result.record.earned) ++metrics_.verdicts_flagged;
+    if (!result.record.earned) {
+      ++metrics_.verdicts_flagged;
+      if (outbox_) outbox_->wake();
+    }
   }
   // The stored verdict and tags are embedded as written: this is the hot path.
   const VerdictRecord& r = result.record;

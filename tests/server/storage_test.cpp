@@ -22,7 +22,7 @@ constexpr const char* kShopA = "northbound-supply.myshopify.com";
 constexpr const char* kDropAll =
     "DROP TABLE verdicts; DROP TABLE programs; DROP TABLE settings; DROP TABLE changesets; "
     "DROP TABLE order_edits; DROP TABLE data_requests; DROP TABLE shops; DROP TABLE "
-    "oauth_states; DROP TABLE schema_migrations; ";
+    "oauth_states; DROP TABLE outbox; DROP TABLE schema_migrations; ";
 
 VerdictRecord verdict(const std::string& webhook_id, bool earned, int64_t received_at,
                       const std::string& note = "first") {
@@ -49,7 +49,7 @@ class Storage : public ::testing::TestWithParam<std::string> {
       ASSERT_EQ(PQstatus(connection), CONNECTION_OK) << PQerrorMessage(connection);
       PQclear(PQexec(connection,
                      "DROP TABLE IF EXISTS verdicts, programs, settings, changesets, order_edits, "
-                     "data_requests, shops, oauth_states, schema_migrations"));
+                     "data_requests, shops, oauth_states, outbox, schema_migrations"));
       PQfinish(connection);
     } else {
       url_ = "sqlite:" + dir_.path() + "/store.db";
@@ -723,6 +723,146 @@ TEST_P(Storage, ADatabaseOfANewerServerIsNotOpened) {
   auto refused = open_store(url_);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, "schema_too_new");
+}
+
+// The outbox (store.h, OutboxWrite): writes to Shopify, stored with the decision that causes
+// them, claimed one shop write at a time, in order.
+OutboxWrite write_of(const std::string& shop, const std::string& key) {
+  return {shop, "tags_add", key, R"({"order_id":1,"tags":["tiercart-flagged"]})"};
+}
+
+std::vector<std::string> keys_of(const std::vector<OutboxRow>& rows) {
+  std::vector<std::string> keys;
+  for (const auto& row : rows) keys.push_back(row.write.key);
+  return keys;
+}
+
+TEST_P(Storage, AVerdictsWritesAreStoredWithItOnceWhateverTheDeliveries) {
+  VerdictRecord flagged = verdict("wh-1", false, 10);
+  flagged.writes = {write_of(kShopA, "tags:1010")};
+  record(*store_, {flagged});
+  // Shopify delivers the webhook again, and another webhook decides the same write.
+  record(*store_, {flagged});
+  VerdictRecord again = verdict("wh-2", false, 10);
+  again.writes = {write_of(kShopA, "tags:1010")};
+  record(*store_, {again});
+  const OutboxState state = store_->outbox_state(kShopA).value();
+  EXPECT_EQ(state.pending, 1);
+  EXPECT_EQ(state.oldest_pending_at, 10);
+  EXPECT_EQ(store_->outbox_state(kShopB).value().pending, 0);
+}
+
+TEST_P(Storage, AnOrderEditsWritesAreStoredWithIt) {
+  OrderEditRecord edit{kShopA, 77, "address", R"({"city":"Oslo"})", 5, {}};
+  edit.writes = {{kShopA, "order_update", "address:77:1", R"({"order_id":77})"}};
+  ASSERT_TRUE(store_->add_order_edit(edit));
+  auto rows = store_->list_writes(kShopA, 10).value();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].write.kind, "order_update");
+  EXPECT_EQ(rows[0].write.payload, R"({"order_id":77})");
+  EXPECT_EQ(store_->list_order_edits(kShopA, 77).value().size(), 1u);
+}
+
+TEST_P(Storage, EachShopsOldestPendingWriteIsClaimedAloneAndInOrder) {
+  for (const char* key : {"a1", "a2", "a3"}) ASSERT_TRUE(store_->add_write(write_of(kShopA, key), 1).value());
+  ASSERT_TRUE(store_->add_write(write_of(kShopB, "b1"), 2).value());
+  EXPECT_FALSE(store_->add_write(write_of(kShopA, "a1"), 3).value());  // the same write
+
+  auto first = store_->claim_writes("p1", 10, 1000, 10).value();
+  EXPECT_EQ(keys_of(first), (std::vector<std::string>{"a1", "b1"}));
+  // While a1 is out, a2 waits: a shop's writes go in order.
+  EXPECT_TRUE(store_->claim_writes("p2", 20, 1000, 10).value().empty());
+  ASSERT_TRUE(store_->settle_write(first[0].id, "p1", "done", 30, true, "", 30).value());
+  EXPECT_EQ(keys_of(store_->claim_writes("p2", 40, 1000, 10).value()),
+            (std::vector<std::string>{"a2"}));
+}
+
+TEST_P(Storage, ALapsedLeaseIsTakenOverAndItsFirstHolderCannotSettleIt) {
+  ASSERT_TRUE(store_->add_write(write_of(kShopA, "a1"), 1).value());
+  auto mine = store_->claim_writes("p1", 10, 100, 10).value();
+  ASSERT_EQ(mine.size(), 1u);
+  EXPECT_TRUE(store_->claim_writes("p2", 99, 200, 10).value().empty());
+  // p1 died (or hangs) past its lease: p2 delivers the write again.
+  auto theirs = store_->claim_writes("p2", 100, 200, 10).value();
+  ASSERT_EQ(theirs.size(), 1u);
+  EXPECT_EQ(theirs[0].id, mine[0].id);
+  EXPECT_FALSE(store_->settle_write(mine[0].id, "p1", "done", 150, true, "", 150).value());
+  EXPECT_TRUE(store_->settle_write(theirs[0].id, "p2", "done", 150, true, "", 150).value());
+  EXPECT_EQ(store_->outbox_state(kShopA).value().done, 1);
+}
+
+TEST_P(Storage, AWriteTriedAgainLaterHoldsBackItsShopUntilDue) {
+  ASSERT_TRUE(store_->add_write(write_of(kShopA, "a1"), 1).value());
+  ASSERT_TRUE(store_->add_write(write_of(kShopA, "a2"), 2).value());
+  auto rows = store_->claim_writes("p1", 10, 1000, 10).value();
+  ASSERT_EQ(rows.size(), 1u);
+  ASSERT_TRUE(store_->settle_write(rows[0].id, "p1", "pending", 500, true,
+                                   "shopify_unavailable: 503", 20)
+                  .value());
+  EXPECT_TRUE(store_->claim_writes("p1", 499, 1000, 10).value().empty());
+  const OutboxState state = store_->outbox_state("").value();
+  EXPECT_EQ(state.pending, 2);
+  EXPECT_EQ(state.last_error, "shopify_unavailable: 503");
+  auto again = store_->claim_writes("p1", 500, 1000, 10).value();
+  ASSERT_EQ(keys_of(again), (std::vector<std::string>{"a1"}));
+  EXPECT_EQ(again[0].attempts, 1);
+}
+
+TEST_P(Storage, AFailedWriteLetsTheNextGoAndCanBeSentAgain) {
+  ASSERT_TRUE(store_->add_write(write_of(kShopA, "a1"), 1).value());
+  ASSERT_TRUE(store_->add_write(write_of(kShopA, "a2"), 2).value());
+  auto rows = store_->claim_writes("p1", 10, 1000, 10).value();
+  ASSERT_TRUE(store_->settle_write(rows[0].id, "p1", "failed", 20, true,
+                                   "shopify_user_error: tags: too long", 20)
+                  .value());
+  EXPECT_EQ(keys_of(store_->claim_writes("p1", 30, 1000, 10).value()),
+            (std::vector<std::string>{"a2"}));
+  EXPECT_EQ(store_->outbox_state(kShopA).value().failed, 1);
+  // Another shop cannot send it again; its own merchant can.
+  EXPECT_FALSE(store_->retry_write(kShopB, rows[0].id, 40).value());
+  EXPECT_TRUE(store_->retry_write(kShopA, rows[0].id, 40).value());
+  EXPECT_EQ(store_->outbox_state(kShopA).value().failed, 0);
+  auto listed = store_->list_writes(kShopA, 10).value();
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_EQ(listed[0].state, "pending");  // a2 is still leased: both pending, newest first
+}
+
+TEST_P(Storage, TwoProcessesClaimingAtOnceLeaseEachWriteOnce) {
+  auto other = open();
+  ASSERT_TRUE(other);
+  for (int i = 0; i < 40; ++i) {
+    const std::string shop = "race-" + std::to_string(i) + ".myshopify.com";
+    ASSERT_TRUE(store_->add_write(write_of(shop, "w"), 1).value());
+  }
+  std::vector<OutboxRow> mine, theirs;
+  std::thread racer([&] {
+    for (int round = 0; round < 10; ++round) {
+      auto got = other->claim_writes("p2", 10, 1000, 3).value();
+      theirs.insert(theirs.end(), got.begin(), got.end());
+    }
+  });
+  for (int round = 0; round < 10; ++round) {
+    auto got = store_->claim_writes("p1", 10, 1000, 3).value();
+    mine.insert(mine.end(), got.begin(), got.end());
+  }
+  racer.join();
+  // A claim that lost every row to the other comes back empty: what is left is claimed after.
+  for (auto rest = store_->claim_writes("p1", 10, 1000, 3).value(); !rest.empty();
+       rest = store_->claim_writes("p1", 10, 1000, 3).value()) {
+    mine.insert(mine.end(), rest.begin(), rest.end());
+  }
+  std::set<int64_t> ids;
+  for (const auto& row : mine) EXPECT_TRUE(ids.insert(row.id).second);
+  for (const auto& row : theirs) EXPECT_TRUE(ids.insert(row.id).second) << row.id;
+  EXPECT_EQ(ids.size(), 40u);
+}
+
+TEST_P(Storage, AShopRedactionDeletesItsWritesOnly) {
+  ASSERT_TRUE(store_->add_write(write_of(kShopA, "a1"), 1).value());
+  ASSERT_TRUE(store_->add_write(write_of(kShopB, "b1"), 1).value());
+  ASSERT_TRUE(store_->erase_shop(kShopA));
+  EXPECT_EQ(store_->outbox_state(kShopA).value().pending, 0);
+  EXPECT_EQ(store_->outbox_state(kShopB).value().pending, 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoragePrivacy, ::testing::Values("Sqlite", "Postgres"),

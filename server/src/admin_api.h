@@ -1,0 +1,110 @@
+// The one client of Shopify's Admin GraphQL API (SHOPIFY.md section 9): every query and
+// mutation the server sends to a shop goes through AdminApi::call.
+//
+// - The versioned endpoint, {origin}/admin/api/{version}/graphql.json, with the shop's access
+//   token in X-Shopify-Access-Token; the origin comes from Config::shopify_origin, so that the
+//   demo and the tests stand in for Shopify.
+// - The cost bucket: every answer's extensions.cost.throttleStatus is remembered per shop (the
+//   bucket is per app and store, so every caller in this process shares it) and a call whose
+//   expected cost the bucket cannot pay waits for it to refill, rather than being throttled.
+// - THROTTLED, 429 and 5xx are retried within the call with backoff (Retry-After when given);
+//   no answer within the timeout is retried too. A call gives up after kMaxAttempts or once
+//   its wait budget is spent, and says whether a later try may succeed (retryable()).
+//   Retrying a mutation is safe only when applying it twice changes nothing: every mutation
+//   the server sends is written that way (docs/server.md, "Writes to Shopify").
+// - GraphQL errors and a mutation's userErrors come back as errors naming their field.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "tiercart/result.h"
+
+namespace tiercart::server {
+
+using Json = nlohmann::json;
+
+struct AdminApiOptions {
+  std::string origin_template = "https://{shop}";  // Config::shopify_origin
+  std::string api_version = "2026-10";
+  int timeout_ms = 10000;   // connecting, and each wait for bytes
+  int wait_budget_ms = 30000;  // the most one call waits, over all its retries
+};
+
+// What the last answer said of the shop's bucket.
+struct CostBucket {
+  double maximum = 1000;
+  double available = 1000;
+  double restore_rate = 100;  // points per second
+  int64_t read_at_ms = 0;     // steady milliseconds; 0: never read (assumed full)
+  // Points available at `now_ms`, the refill since the reading included.
+  double available_at(int64_t now_ms) const;
+};
+
+class AdminApi {
+ public:
+  static constexpr int kMaxAttempts = 5;
+  static constexpr std::size_t kMaxAnswerBytes = 8 * 1024 * 1024;
+
+  explicit AdminApi(AdminApiOptions options);
+
+  // Sends {query, variables} to `shop` and returns the answer's `data`. `expected_cost` is
+  // what the caller expects the query to cost (Shopify's own count: 10 for a mutation, about
+  // 1 per object read); the call waits until the bucket holds it. Error codes:
+  //   retryable: shopify_throttled, shopify_unavailable (429, 5xx, an answer that is not
+  //     JSON), shopify_unreachable (no connection, no answer in time), shopify_unauthorized
+  //     (401: the token was revoked or lapsed; a new one may work), stopping;
+  //   final: invalid_shop, shopify_refused (another 4xx), shopify_graphql_error (the query was
+  //     refused: its `errors`, the first one's path named).
+  // No error or log line holds the token.
+  Result<Json> call(const std::string& shop, const std::string& access_token,
+                    std::string_view query, const Json& variables = Json::object(),
+                    int expected_cost = 10);
+
+  // The bucket as the last answer from `shop` left it.
+  CostBucket bucket(const std::string& shop);
+
+  // Ends every wait at once (server shutdown): calls then fail with `stopping`.
+  void stop();
+
+  // How long the call waits before attempt `attempt` (1 = the first retry), when the answer
+  // named no Retry-After: 0.5 s doubling, at most 8 s. Exposed for the tests.
+  static int64_t backoff_ms(int attempt);
+
+  // Tests: replaces the steady clock and the waits.
+  void set_clock_for_tests(std::function<int64_t()> now_ms) { now_ms_ = std::move(now_ms); }
+
+ private:
+  struct Answer;
+  // One HTTP exchange; `retry_after_ms` is set from Retry-After when the answer has one.
+  Answer send(const std::string& shop, const std::string& access_token, const std::string& body);
+  // Waits `ms` unless stopped first; false when stopped.
+  bool wait(int64_t ms);
+  void remember_cost(const std::string& shop, const Json& answer);
+
+  AdminApiOptions options_;
+  std::function<int64_t()> now_ms_;
+  std::mutex mutex_;
+  std::condition_variable stopped_;
+  bool stopping_ = false;
+  std::map<std::string, CostBucket> buckets_;
+};
+
+// A mutation's userErrors (`data.<mutation>.userErrors`, or the named `errors_field`, as
+// orderCancel's orderCancelUserErrors), as one error: shopify_user_error, the message
+// "<field path>: <message>" of each (joined with "; "), the path $.data.<mutation>.userErrors.
+// Ok when the list is empty or absent.
+Result<bool> user_errors(const Json& data, std::string_view mutation,
+                         std::string_view errors_field = "userErrors");
+
+// True for the error codes of AdminApi::call that a later try may not meet.
+bool retryable(const Error& error);
+
+}  // namespace tiercart::server
