@@ -204,8 +204,47 @@ export function createShopRecords({ now = () => Date.now() } = {}) {
     return extensionUuids.get(appHandle);
   }
 
+  // What the checkout's Function of `handle` reads from the owner the app created for it (the
+  // newest one): undefined when there is none; {active: false} when it does not run (discount
+  // not yet started or ended, validation not enabled); else {active: true, value (of the
+  // `$app:<namespace>`/`key` metafield, null without one), discountClasses}.
+  function functionOwner(domain, { api, handle, namespace = 'tiercart', key = 'program' }) {
+    const s = shop(domain);
+    const owners = api === 'validation' ? s.validations : s.discounts;
+    const mine = owners.filter((o) => o.functionHandle === handle);
+    if (!mine.length) return undefined;
+    const nowMs = now();
+    const running =
+      api === 'validation'
+        ? mine.filter((v) => v.enable)
+        : mine.filter((d) => Date.parse(d.startsAt) <= nowMs && !(d.endsAt && Date.parse(d.endsAt) <= nowMs));
+    const owner = running[running.length - 1];
+    if (!owner) return { active: false };
+    const ownerId = owner.discountId ?? owner.id;
+    const entry = metafield(domain, ownerId, `app--${owner.clientId}--${namespace}`, key);
+    return { active: true, value: entry ? entry.value : null, discountClasses: owner.discountClasses };
+  }
+
+  // An app-data metafield as Liquid reads it (app.metafields.<namespace>.<key>): from the
+  // installation of any app that set it (the demo store runs one app). json values parsed.
+  function appData(domain, namespace, key) {
+    for (const inst of shop(domain).installations.values()) {
+      const entry = metafield(domain, inst.id, namespace, key);
+      if (!entry) continue;
+      if (entry.type !== 'json') return { value: entry.value };
+      try {
+        return { value: JSON.parse(entry.value) };
+      } catch {
+        return null;
+      }
+    }
+    return null;
+  }
+
   return {
     shop,
+    functionOwner,
+    appData,
     installation,
     metafield,
     metafieldsOf,
