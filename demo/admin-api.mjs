@@ -1421,7 +1421,7 @@ ${order.note ? `<section aria-labelledby="note-title"><h2 id="note-title">Notes<
     held.clear();
   }
 
-  return { handle, grantToken, records, schema, close };
+  return { handle, grantToken, records, catalog, schema, close };
 }
 
 // --- standalone ---------------------------------------------------------------------------
