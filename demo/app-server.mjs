@@ -160,7 +160,9 @@ export function shopContext(catalog) {
   return { shop_currency: SHOP_CURRENCY, cart_amounts: 'cents', products, variants, rates };
 }
 
-const SCOPES = 'read_orders,write_orders,read_products,write_discounts';
+// What the app's Admin API calls need (demo/admin-api.mjs checks each field's scope): orders and
+// their tags and edits, products, the app's discount and validation, the main theme's settings.
+const SCOPES = 'read_orders,write_orders,read_products,write_discounts,write_validations,write_order_edits,read_themes';
 const INSTALL_TIMEOUT_MS = 5000;
 
 // Shopify's managed installation, as the merchant's first visit completes it: the app's page

@@ -6,14 +6,18 @@
 //
 //   GET /__demo/editor                     the editor page
 //   GET /__demo/editor/preview?state=JSON  the cart page as the theme editor previews it
+//   POST /__demo/editor/save   body: state   writes the settings into the demo main theme's
+//                              config/settings_data.json, as Shopify's editor saves them
 //
 // state: {"settings": {"<block>": {"<id>": value}}, "embeds": ["tiercart-bar-2"], "app_program": false}
 // The editor starts as the demo storefront runs: with the app's program (demo/program.json).
 // Values are what a form gives (strings, booleans, handles); resourceSettings() turns them into
 // what Liquid sees (numbers, collection and product objects).
 
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { SETTINGS_DATA_HEADER, editorJson } from './shop-records.mjs';
 
 // The blocks a merchant configures, in the order the editor lists them.
 const EDITABLE = ['tiercart-embed', 'tiercart-bar-2', 'tiercart-bar-3', 'tiercart-progress'];
@@ -103,6 +107,63 @@ export function resourceSettings(schema, values, catalog) {
   return out;
 }
 
+// Form values -> the values settings_data.json holds for each setting type: numbers, booleans,
+// a collection's handle, product HANDLES for product_list (the editor saves handles; Liquid
+// sees objects). Values that are not valid for their type are left out, as unset settings are.
+export function savedSettings(schema, values, catalog) {
+  const shown = resourceSettings(schema, values, catalog);
+  const out = {};
+  for (const setting of schema.settings || []) {
+    if (!setting.id || !Object.hasOwn(shown, setting.id)) continue;
+    const value = shown[setting.id];
+    if (setting.type === 'collection') out[setting.id] = value.handle;
+    else if (setting.type === 'product_list') out[setting.id] = value.map((p) => p.handle);
+    else out[setting.id] = value;
+  }
+  return out;
+}
+
+// A block id as the theme editor generates them: a long decimal number.
+const newBlockId = () =>
+  BigInt(`0x${crypto.randomBytes(8).toString('hex')}`)
+    .toString()
+    .padStart(19, '1');
+
+// settings_data.json text after a Save of `state`: each of tiercart's app embeds that is on
+// (the drawer always, bars 2 and 3 when enabled) is written to current.blocks under its id
+// (kept from an earlier save, else new) as {"type": "shopify://apps/tiercart/blocks/<handle>/
+// <uuid>", "disabled": false, "settings"}; an embed turned off after a save stays, disabled;
+// one never enabled is absent. Other apps' blocks and the theme's own settings are kept.
+export function saveSettingsData(text, state, blocks, catalog, { uuid, appHandle = 'tiercart' }) {
+  const json = String(text ?? '').replace(/^\s*\/\*[\s\S]*?\*\/\s*/, '');
+  let data;
+  try {
+    data = JSON.parse(json || '{}');
+  } catch {
+    data = {};
+  }
+  data.current = data.current && typeof data.current === 'object' ? data.current : {};
+  data.current.blocks = data.current.blocks && typeof data.current.blocks === 'object' ? data.current.blocks : {};
+  const saved = data.current.blocks;
+  const enabled = new Set(['tiercart-embed', ...(Array.isArray(state.embeds) ? state.embeds : [])]);
+  for (const name of EDITABLE) {
+    const block = blocks[name];
+    if (!block || !['body', 'head'].includes(block.schema.target)) continue; // app blocks live in templates
+    const prefix = `shopify://apps/${appHandle}/blocks/${name}/`;
+    const existing = Object.keys(saved).find((id) => String(saved[id]?.type).startsWith(prefix));
+    if (enabled.has(name)) {
+      saved[existing ?? newBlockId()] = {
+        type: `${prefix}${uuid}`,
+        disabled: false,
+        settings: savedSettings(block.schema, state.settings?.[name] || {}, catalog),
+      };
+    } else if (existing) {
+      saved[existing].disabled = true;
+    }
+  }
+  return SETTINGS_DATA_HEADER + editorJson(data);
+}
+
 function field(block, setting, strings, catalog) {
   const name = `${block}.${setting.id}`;
   const id = `f-${block}-${setting.id}`;
@@ -183,6 +244,7 @@ function editorPage(blocks, strings, catalog) {
   <h1 style="font-size:1.1rem">tiercart in the theme editor</h1>
   <p class="field field--check"><input type="checkbox" id="app-program" name="app_program" checked> <label for="app-program">The app holds a program (app-owned metafield)</label></p>
   ${sections.join('\n')}
+  <p><button type="submit">Save</button> <span id="save-status" role="status"></span></p>
 </form>
 <iframe id="preview" name="preview" title="Preview" src="/__demo/editor/preview?state=%7B%22app_program%22%3Atrue%7D"></iframe>
 <script type="module">
@@ -210,7 +272,22 @@ function editorPage(blocks, strings, catalog) {
   };
   form.addEventListener('input', update);
   form.addEventListener('change', update);
-  form.addEventListener('submit', (event) => event.preventDefault());
+  // Save: the settings go into the theme's config/settings_data.json, as the editor's Save does.
+  const status = document.getElementById('save-status');
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    status.textContent = 'Saving…';
+    try {
+      const res = await fetch('/__demo/editor/save', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(state()),
+      });
+      status.textContent = res.ok ? 'Saved' : 'Not saved (' + res.status + ')';
+    } catch {
+      status.textContent = 'Not saved (the store did not answer)';
+    }
+  });
   update();
 </script>
 </body></html>`;
@@ -230,6 +307,37 @@ export async function handleEditor(req, res, url, api) {
   const pathname = url.pathname;
   if (req.method === 'GET' && pathname === '/__demo/editor') {
     return api.send(req, res, 200, editorPage(api.blocks, strings, catalog), 'text/html; charset=utf-8', {
+      'cache-control': 'no-store',
+    });
+  }
+  if (req.method === 'POST' && pathname === '/__demo/editor/save' && api.records) {
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of req) {
+      size += chunk.length;
+      if (size > MAX_STATE_BYTES) break;
+      chunks.push(chunk);
+    }
+    let state;
+    try {
+      if (size > MAX_STATE_BYTES) throw new Error('too large');
+      state = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+      if (!state || typeof state !== 'object' || Array.isArray(state)) throw new Error('not an object');
+    } catch (error) {
+      return api.send(
+        req,
+        res,
+        400,
+        JSON.stringify({ status: 400, message: 'Bad Request', description: `state: ${error.message}` }),
+        'application/json; charset=utf-8',
+      );
+    }
+    const file = api.records.SETTINGS_DATA;
+    const text = saveSettingsData(api.records.themeFile(api.shop, file)?.text, state, api.blocks, catalog, {
+      uuid: api.records.extensionUuid('tiercart'),
+    });
+    api.records.putThemeFile(api.shop, file, text);
+    return api.send(req, res, 200, JSON.stringify({ ok: true, filename: file }), 'application/json; charset=utf-8', {
       'cache-control': 'no-store',
     });
   }

@@ -93,10 +93,25 @@ export const languageCode = (locale) =>
     .replace('-', '_')
     .toUpperCase();
 
+// What a Function reads of its owner's `$app:tiercart`/`program` metafield: at most 10,000
+// bytes (SHOPIFY.md section 12); a longer value comes back null (marked unconfirmed there).
+export const FUNCTION_METAFIELD_LIMIT = 10000;
+
 // The input the demo's checkout gives its Functions, shaped as the input queries in
 // extensions/ ask Shopify for it. `lines`: [{ id, quantity, price (hundredths, presentment),
-// variantId, productId, productType, giftCard, requiresShipping, claim }].
-export function functionInput({ lines, currency, rate, locale, country, program, owner = 'discount' }) {
+// variantId, productId, productType, giftCard, requiresShipping, claim }]. `owner`: the
+// discount or validation the app created ({value, discountClasses}, value null when it has no
+// program metafield); without one, `program` stands in for it, as before the app publishes.
+export function functionInput({
+  lines,
+  currency,
+  rate,
+  locale,
+  country,
+  program,
+  owner = 'discount',
+  appOwner = null,
+}) {
   // Shopify's Decimal scalar; the demo's amounts are hundredths of a unit.
   const money = (amount) => ({ amount: centsToDecimal(amount), currencyCode: currency });
   const input = {
@@ -123,13 +138,23 @@ export function functionInput({ lines, currency, rate, locale, country, program,
     presentmentCurrencyRate: rate,
     localization: { language: { isoCode: languageCode(locale) }, country: { isoCode: country } },
   };
-  const metafield = { value: JSON.stringify(program) };
-  input[owner] = owner === 'discount' ? { discountClasses: ['PRODUCT', 'SHIPPING'], metafield } : { metafield };
+  let metafield = { value: JSON.stringify(program) };
+  if (appOwner)
+    metafield =
+      typeof appOwner.value === 'string' && Buffer.byteLength(appOwner.value) <= FUNCTION_METAFIELD_LIMIT
+        ? { value: appOwner.value }
+        : null;
+  const discountClasses = appOwner?.discountClasses ?? ['PRODUCT', 'SHIPPING'];
+  input[owner] = owner === 'discount' ? { discountClasses, metafield } : { metafield };
   return input;
 }
 
 // The demo's checkout Functions for one program, as a merchant would install them.
-export function createCheckoutFunctions({ program, dir = FUNCTION_DIR }) {
+// `appOwner(api)` ("discount" or "validation"): what the app created through the Admin API
+// stand-in (demo/admin-api.mjs): undefined when it created nothing (the demo's `program` is
+// used, as before), {active: false} when the owner exists but does not run (a scheduled or
+// expired discount, a validation not enabled), else {active: true, value, discountClasses}.
+export function createCheckoutFunctions({ program, dir = FUNCTION_DIR, appOwner = () => undefined }) {
   const run = (target, input) => {
     const result = runTarget(target, input, dir);
     // A failed run applies nothing, as on Shopify; its log says why.
@@ -142,7 +167,9 @@ export function createCheckoutFunctions({ program, dir = FUNCTION_DIR }) {
   return {
     // { lineId: { quantity, message } } for the units the discount makes free.
     lineDiscounts(cart) {
-      const output = run('cart.lines.discounts.generate.run', functionInput({ ...cart, program }));
+      const owner = appOwner('discount');
+      if (owner && !owner.active) return {};
+      const output = run('cart.lines.discounts.generate.run', functionInput({ ...cart, program, appOwner: owner }));
       const free = {};
       for (const op of output.operations) {
         for (const candidate of op.productDiscountsAdd?.candidates ?? []) {
@@ -156,7 +183,12 @@ export function createCheckoutFunctions({ program, dir = FUNCTION_DIR }) {
     },
     // The message of the free-shipping discount, or null.
     deliveryDiscount(cart) {
-      const output = run('cart.delivery-options.discounts.generate.run', functionInput({ ...cart, program }));
+      const owner = appOwner('discount');
+      if (owner && !owner.active) return null;
+      const output = run(
+        'cart.delivery-options.discounts.generate.run',
+        functionInput({ ...cart, program, appOwner: owner }),
+      );
       for (const op of output.operations) {
         const candidate = op.deliveryDiscountsAdd?.candidates?.[0];
         if (candidate) return candidate.message;
@@ -165,7 +197,12 @@ export function createCheckoutFunctions({ program, dir = FUNCTION_DIR }) {
     },
     // The messages that block checkout (empty when it may go ahead).
     validate(cart) {
-      const output = run('cart.validations.generate.run', functionInput({ ...cart, program, owner: 'validation' }));
+      const owner = appOwner('validation');
+      if (owner && !owner.active) return [];
+      const output = run(
+        'cart.validations.generate.run',
+        functionInput({ ...cart, program, owner: 'validation', appOwner: owner }),
+      );
       return output.operations.flatMap((op) => (op.validationAdd?.errors ?? []).map((e) => e.message));
     },
   };

@@ -12,6 +12,13 @@
 // to it as a signed orders/create webhook, and /admin/apps/tiercart frames its embedded admin
 // page (demo/embedded-admin.mjs).
 //
+// Shopify's Admin GraphQL API for the shop is served at /store/{shop}/admin/api/{version}/graphql.json
+// (demo/admin-api.mjs, with its control endpoint under /__demo/admin-api/ and the admin's order
+// page at /store/{shop}/admin/orders/{number}). What the app writes there reaches the store:
+// the blocks read the app-data metafields tiercart.program and tiercart.context it set on its
+// installation, and the checkout's Functions the `$app:tiercart` program metafield of the
+// discount and validation it created; until it has, the demo's program file stands in.
+//
 // Test hook: POST /__demo/fail?path=/cart/change.js&status=500&count=1 makes the next matching
 // requests fail (status 500, 422, 429, or "network" to drop the connection).
 
@@ -28,7 +35,9 @@ import { createCheckoutFunctions } from './function-runner.mjs';
 import { handleEditor, readExtensionLocales } from './editor.mjs';
 import { startAppServer, ordersCreatePayload, SHOP_DOMAIN } from './app-server.mjs';
 import { handleEmbeddedAdmin } from './embedded-admin.mjs';
-import { handleShopifyOAuth } from './shopify-oauth.mjs';
+import { checkAccessToken, handleShopifyOAuth } from './shopify-oauth.mjs';
+import { createAdminApi } from './admin-api.mjs';
+import { createShopRecords } from './shop-records.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, '..');
@@ -107,7 +116,19 @@ export async function startServer(options = {}) {
   const program = readJson(programFile);
   const catalog = createCatalog();
   // Gifts are free and claims checked by tiercart's Function modules (make build-function).
-  const store = createStore(catalog, { functions: createCheckoutFunctions({ program }) });
+  // The shop as Shopify's Admin API keeps it: orders, the app's metafields, discounts and
+  // validations, the main theme (whose settings the theme editor saves).
+  const records = createShopRecords();
+  const adminApi = createAdminApi({ checkAccessToken, records, catalog });
+  const appOwner = (api) =>
+    records.functionOwner(SHOP_DOMAIN, {
+      api,
+      handle: api === 'validation' ? 'tiercart-validation' : 'tiercart-discount',
+    });
+  const store = createStore(catalog, { functions: createCheckoutFunctions({ program, appOwner }) });
+  // The program the storefront shows: the app's (its installation's tiercart.program
+  // metafield) once it has published one, else the demo's file.
+  const storefrontProgram = () => records.appData(SHOP_DOMAIN, 'tiercart', 'program')?.value ?? program;
   const locales = {
     en: readJson(path.join(themeDir, 'locales', 'en.json')),
     fr: readJson(path.join(themeDir, 'locales', 'fr.json')),
@@ -230,7 +251,7 @@ export async function startServer(options = {}) {
   // (stock, presentment price, title, image) for gifts and offer candidates.
   function tiercartContext(currency, locale) {
     const giftIds = new Set();
-    for (const bar of program.bars)
+    for (const bar of storefrontProgram().bars ?? [])
       for (const tier of bar.tiers) for (const gift of tier.reward.gifts || []) giftIds.add(gift.variant_id);
     const offerCandidates = [2022, 2015, 2007, 2006, 2012];
     const variants = {};
@@ -316,7 +337,12 @@ export async function startServer(options = {}) {
       // App-owned metafields as Liquid sees them ({value}); the editor page may set its own.
       const appData = req.editor?.app || {
         metafields: {
-          tiercart: { program: { value: program }, context: { value: tiercartContext(currency, locale) } },
+          tiercart: {
+            program: { value: storefrontProgram() },
+            context: records.appData(SHOP_DOMAIN, 'tiercart', 'context') ?? {
+              value: tiercartContext(currency, locale),
+            },
+          },
         },
       };
       const scope = {
@@ -461,6 +487,8 @@ export async function startServer(options = {}) {
         send,
         notFound,
         extensionRoot: path.join(root, 'theme-extension'),
+        records,
+        shop: SHOP_DOMAIN,
       });
     // Test hook: injected failures.
     if (pathname === '/__demo/fail' && req.method === 'POST') {
@@ -565,6 +593,8 @@ export async function startServer(options = {}) {
         await readBody(req);
         try {
           const order = store.checkout(req.cart, req.currency, req.locale);
+          // Shopify's record of the order, which the Admin API reads and writes.
+          records.addOrder(SHOP_DOMAIN, order);
           await deliverOrderWebhook(order);
           return redirect(res, `/orders/${order.id}`);
         } catch (error) {
@@ -577,6 +607,7 @@ export async function startServer(options = {}) {
       });
     }
     if (await handleShopifyOAuth(req, res, pathname)) return; // /store/{shop}/admin/oauth/*
+    if (await adminApi.handle(req, res, pathname)) return; // /store/{shop}/admin/api/*, orders, /__demo/admin-api/*
     if (await postPurchase.handle(req, res, pathname, { readBody, sendJson })) return;
     if (await handleEmbeddedAdmin(req, res, pathname, { app, shop: SHOP_DOMAIN, send, origin: storeOrigin })) return;
     if ((m = pathname.match(/^\/orders\/(\d+)(\.json)?$/))) {
@@ -620,9 +651,11 @@ export async function startServer(options = {}) {
     port: address.port,
     store,
     catalog,
+    records,
     app,
     close: () =>
       new Promise((resolve) => {
+        adminApi.close();
         server.close(() => resolve());
         server.closeAllConnections?.();
       }).then(() => app?.close()),
