@@ -1032,7 +1032,8 @@ export function createAdminApi({
   }
 
   // One GraphQL request, authorized: {status, body, headers}.
-  function runGraphql(shop, auth, body, version) {
+  // `emptyBucket`: the injected THROTTLED fault (the bucket is emptied before the cost check).
+  function runGraphql(shop, auth, body, version, emptyBucket = false) {
     const entry = bucket(auth.clientId, shop);
     const costOnly = (requested, actual) => ({
       cost: { requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: throttleStatus(entry) },
@@ -1113,7 +1114,8 @@ export function createAdminApi({
           extensions: costOnly(requested, null),
         },
       };
-    if (requested > entry.available) return { status: 200, body: throttledBody(requested, entry) };
+    if (emptyBucket) entry.available = 0;
+    if (requested > entry.available || emptyBucket) return { status: 200, body: throttledBody(requested, entry) };
     entry.available -= requested;
     const ctx = { shop, clientId: auth.clientId, scopes: auth.scope, version, deprecated: new Set() };
     const result = execute({
@@ -1223,11 +1225,6 @@ export function createAdminApi({
     if (resolved.retired)
       headers['x-shopify-api-deprecated-reason'] =
         `API version ${version} is no longer supported; the request was served by ${resolved.served}`;
-    if (fault?.kind === 'throttled') {
-      const entry = bucket(auth.clientId, shop);
-      entry.available = 0;
-      return sendJson(res, 200, throttledBody(MUTATION_COST, entry), headers);
-    }
     const raw = await readBody(req, MAX_BODY_BYTES);
     if (raw.tooLarge) return sendJson(res, 413, { errors: 'Request body too large' }, headers);
     let body;
@@ -1236,7 +1233,7 @@ export function createAdminApi({
     } catch {
       return sendJson(res, 400, { errors: { query: 'Required parameter missing or invalid' } }, headers);
     }
-    const answer = runGraphql(shop, auth, body, resolved.served);
+    const answer = runGraphql(shop, auth, body, resolved.served, fault?.kind === 'throttled');
     const deprecated = [headers['x-shopify-api-deprecated-reason'], answer.headers?.['x-shopify-api-deprecated-reason']]
       .filter(Boolean)
       .join('; ');
