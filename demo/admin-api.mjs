@@ -303,7 +303,7 @@ function checkInputArrays(value, where) {
   if (Array.isArray(value)) {
     if (value.length > MAX_INPUT_ARRAY)
       throw apiError(
-        `The input array size of ${value.length} is greater than the maximum allowed of ${MAX_INPUT_ARRAY}.`,
+        `An input list holds ${value.length} items; at most ${MAX_INPUT_ARRAY} are accepted.`,
         'MAX_INPUT_SIZE_EXCEEDED',
         { argument: where },
       );
@@ -999,14 +999,10 @@ export function createAdminApi({
       (args, ctx) => {
         const scope = FIELD_SCOPES[name];
         if (scope && !hasScope(ctx.scopes, scope))
-          throw apiError(
-            `Access denied for ${name} field. Required access: \`${scope}\` access scope.`,
-            'ACCESS_DENIED',
-            {
-              documentation: 'https://shopify.dev/api/usage/access-scopes',
-              requiredAccess: `\`${scope}\` access scope.`,
-            },
-          );
+          throw apiError(`Access denied: ${name} needs the ${scope} access scope.`, 'ACCESS_DENIED', {
+            documentation: 'https://shopify.dev/api/usage/access-scopes',
+            requiredAccess: `\`${scope}\` access scope.`,
+          });
         checkInputArrays(args, '');
         return resolve(args, ctx);
       },
@@ -1229,7 +1225,10 @@ export function createAdminApi({
     if (raw.tooLarge) return sendJson(res, 413, { errors: 'Request body too large' }, headers);
     let body;
     try {
-      body = JSON.parse(raw.text);
+      // application/graphql: the body is the query itself (no variables).
+      body = /application\/graphql/.test(req.headers['content-type'] || '')
+        ? { query: raw.text }
+        : JSON.parse(raw.text);
     } catch {
       return sendJson(res, 400, { errors: { query: 'Required parameter missing or invalid' } }, headers);
     }
