@@ -12,7 +12,7 @@ import { after, before, beforeEach, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { ALL_SCOPES, resolveVersion, startAdminApi } from '../../demo/admin-api.mjs';
 import { handleEditor } from '../../demo/editor.mjs';
-import { functionInput } from '../../demo/function-runner.mjs';
+import { createCheckoutFunctions, functionInput } from '../../demo/function-runner.mjs';
 import { mintSessionToken } from '../../demo/session-token.mjs';
 import { readBlock, root } from '../theme/render.mjs';
 
@@ -397,6 +397,20 @@ test('the app’s discount and validation: known function handles only, metafiel
   assert.deepEqual(denied.body.errors[0].path, ['discountAutomaticAppCreate']);
   assert.equal(denied.body.data.discountAutomaticAppCreate, null);
   assert.ok(ALL_SCOPES.includes('write_discounts'));
+});
+
+test('a discount the app scheduled or a validation it left off does not run at checkout', () => {
+  const off = createCheckoutFunctions({ program: { id: 'file' }, appOwner: () => ({ active: false }) });
+  const cart = {
+    lines: [{ id: 'gid://shopify/CartLine/1' }],
+    currency: 'USD',
+    rate: '1.0',
+    locale: 'en',
+    country: 'US',
+  };
+  assert.deepEqual(off.lineDiscounts(cart), {});
+  assert.equal(off.deliveryDiscount(cart), null);
+  assert.deepEqual(off.validate(cart), []);
 });
 
 test('a Function sees its owner’s program metafield up to 10,000 bytes, null beyond', () => {
