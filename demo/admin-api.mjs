@@ -10,7 +10,7 @@
 // version that is not YYYY-MM with a quarterly month (01 04 07 10) or not yet released; a
 // retired version is served as the oldest supported one, with X-Shopify-API-Deprecated-Reason;
 // real GraphQL (graphql-js) against demo/admin-api-schema.mjs; a missing scope is an
-// ACCESS_DENIED error on its field; every reply carries extensions.cost; a leaky bucket per
+// ACCESS_DENIED error on its field; every GraphQL reply (HTTP 200) carries extensions.cost; a leaky bucket per
 // app and shop (Standard plan: 1000 points, 100 restored per second); input arrays over 250
 // items are refused. The records live in demo/shop-records.mjs.
 //
@@ -23,7 +23,7 @@
 //   this unconfirmed).
 //
 // Throttled: HTTP 200 (section 9 leaves 200 or 429 unconfirmed; Shopify's GraphQL answers are
-// 200 with errors, so the stand-in keeps 200 here and uses 429 only for the injected fault),
+// 200 with errors here, so the stand-in keeps 200 and uses 429 only for the injected fault),
 // {"errors":[{"message":"Throttled","extensions":{"code":"THROTTLED","documentation":...}}],
 //  "extensions":{"cost":{..."actualQueryCost":null...}}} and no data.
 //
@@ -32,20 +32,24 @@
 //          registers an access token (standalone mode; the default client id is --client-id,
 //          the default scope every scope the stand-in knows)
 //   POST   /__demo/admin-api/shops/{shop}/orders {line_items:[{variant_id, quantity, title?}],
-//          tags?, email?, name?, id?}  -> {id: "gid://shopify/Order/N", number, name, line_items}
+//          tags?, email?, name?, id?}  -> the order as kept (below); numbered from 90001 unless
+//          `id` is given (the demo checkout's orders are numbered from 1001)
 //   GET    /__demo/admin-api/shops/{shop}/orders/{number}  -> the order as kept: tags, line
 //          items (quantity, current_quantity), edits, mutations (count) and mutation_log
 //   GET    /__demo/admin-api/shops/{shop}/state  -> installations, metafields (by owner),
 //          discounts, validations, orders, requests (GraphQL requests received), faults
 //   POST   /__demo/admin-api/shops/{shop}/faults {kind, count?, retry_after?, until?, for_ms?}
 //          the next `count` (default 1) GraphQL requests for the shop fail as `kind`:
-//            "throttled"  the bucket is emptied and the THROTTLED reply sent
+//            "throttled"  the bucket is emptied and the THROTTLED reply sent (with the query's
+//                         requested cost, once it has parsed)
 //            "429"        HTTP 429 with Retry-After: retry_after (seconds, default 2)
 //            "500" "502" "503"  that status (503 with Retry-After when retry_after is given)
 //            "hang"       no answer: the connection is held open until `until` (ms since the
 //                         epoch) or for `for_ms`, then closed without a reply
 //          or, with kind "down", every request until `until` / for `for_ms` has its connection
 //          closed at once, without a reply (count ignored)
+//          Faults come before the token check (a gateway fails before the API reads a token),
+//          except "throttled", which needs the app's bucket.
 //   DELETE /__demo/admin-api/shops/{shop}/faults       clears the shop's faults
 //   POST   /__demo/admin-api/shops/{shop}/bucket {client_id?, currently_available}  sets the
 //          app's bucket (to test throttling without spending it)
