@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startServer } from '../../demo/server.mjs';
-import { root } from './helpers.mjs';
+import { launch, root } from './helpers.mjs';
 
 const SHOP = 'northbound-supply.myshopify.com';
 const TOKEN = 'shpat_store_test';
@@ -106,6 +106,44 @@ test('Save in the theme editor writes the main theme’s settings_data.json the 
   const embed = mine.find((b) => b.type.includes('/tiercart-embed/'));
   assert.equal(embed.settings.t1_threshold, 60);
   assert.deepEqual(embed.settings.t1_gifts, ['canvas-tote-bag']);
+});
+
+test('the editor’s Save button, as a merchant uses it, writes what the form holds', async () => {
+  const browser = await launch();
+  try {
+    const page = browser.context.pages()[0] || (await browser.context.newPage());
+    await page.goto(`${base}/__demo/editor`);
+    await page.fill('#f-tiercart-embed-t1_threshold', '65');
+    await page.click('details[data-block="tiercart-bar-2"] summary');
+    await page.check('#embed-tiercart-bar-2');
+    await page.click('button[type=submit]');
+    await page.waitForFunction(() => document.getElementById('save-status').textContent === 'Saved');
+    const reply = await graphql(`
+      {
+        themes(first: 1, roles: [MAIN]) {
+          nodes {
+            files(filenames: ["config/settings_data.json"]) {
+              nodes {
+                body {
+                  ... on OnlineStoreThemeFileBodyText {
+                    content
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    `);
+    const content = reply.data.themes.nodes[0].files.nodes[0].body.content;
+    const blocks = Object.values(JSON.parse(content.replace(/^\s*\/\*[\s\S]*?\*\/\s*/, '')).current.blocks);
+    const embed = blocks.find((b) => b.type.startsWith('shopify://apps/tiercart/blocks/tiercart-embed/'));
+    assert.equal(embed.settings.t1_threshold, 65);
+    const bar2 = blocks.find((b) => b.type.startsWith('shopify://apps/tiercart/blocks/tiercart-bar-2/'));
+    assert.equal(bar2.disabled, false);
+  } finally {
+    await browser.close();
+  }
 });
 
 test('the store’s admin shows an order’s lines and the tags the app added, as text', async () => {
