@@ -14,11 +14,10 @@
 // app and shop (Standard plan: 1000 points, 100 restored per second); input arrays over 250
 // items are refused. The records live in demo/shop-records.mjs.
 //
-// Query cost, the stand-in's rule (Shopify documents the fields, not its exact arithmetic):
-//   scalar and enum fields 0; an object field 1 plus its selection; a connection (a *Connection
-//   type) 2 plus `first` (or `last`, or the number of `filenames`) times the cost of one node
-//   (1 plus the node's selection); every root mutation field 10. actualQueryCost uses the
-//   number of nodes returned instead of `first`; the difference goes back into the bucket.
+// Query cost, the stand-in's rule (demo/admin-api-cost.mjs; Shopify documents the fields, not
+// its arithmetic): scalar and enum fields 0; an object field 1 plus its selection; a connection
+// 2 plus `first` times the cost of one node; every root mutation field 10. actualQueryCost
+// counts the nodes returned instead of `first`; the difference goes back into the bucket.
 //   A query whose requested cost is over 1000 is refused with MAX_COST_EXCEEDED (section 9 marks
 //   this unconfirmed).
 //
@@ -65,18 +64,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  GraphQLError,
-  Kind,
-  buildSchema,
-  execute,
-  getArgumentValues,
-  getNamedType,
-  isLeafType,
-  parse,
-  specifiedRules,
-  validate,
-} from 'graphql';
+import { GraphQLError, Kind, buildSchema, execute, parse, specifiedRules, validate } from 'graphql';
+import { operationCost } from './admin-api-cost.mjs';
 import { ADMIN_SDL } from './admin-api-schema.mjs';
 import { createCatalog } from './catalog.mjs';
 import { createShopRecords, gid, parseGid, tagList } from './shop-records.mjs';
@@ -94,7 +83,6 @@ const DOCS = 'https://shopify.dev/docs/api/usage/limits#rate-limits';
 export const BUCKET_MAX = 1000; // Standard plan
 export const RESTORE_RATE = 100; // points per second, Standard plan
 const SINGLE_QUERY_MAX = 1000;
-const MUTATION_COST = 10;
 const MAX_INPUT_ARRAY = 250;
 const MAX_METAFIELDS_PER_SET = 25;
 const MAX_THEME_FILENAMES = 50;
@@ -198,73 +186,6 @@ export function resolveVersion(version, nowMs) {
   const oldest = latest - 3;
   if (index < oldest) return { served: versionName(oldest), retired: true };
   return { served: version, retired: false };
-}
-
-// --- Cost ----------------------------------------------------------------------------------
-
-// The cost of a selection set on `type` (see the rule at the top). With `data` (the reply's
-// data at this level) connections count the nodes returned instead of `first`.
-function selectionCost(type, selectionSet, ctx, data, actual) {
-  let total = 0;
-  for (const selection of selectionSet?.selections ?? []) {
-    if (selection.kind === Kind.FIELD) {
-      const name = selection.name.value;
-      if (name.startsWith('__') || !type.getFields) continue;
-      const field = type.getFields()[name];
-      if (!field) continue;
-      const key = selection.alias?.value ?? name;
-      const value = actual ? data?.[key] : undefined;
-      if (actual && (value === undefined || value === null)) continue;
-      total += fieldCost(field, selection, ctx, value, actual);
-    } else {
-      const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? ctx.fragments[selection.name.value] : selection;
-      if (!fragment) continue;
-      const condition = fragment.typeCondition ? ctx.schema.getType(fragment.typeCondition.name.value) : type;
-      total += selectionCost(condition ?? type, fragment.selectionSet, ctx, data, actual);
-    }
-  }
-  return total;
-}
-
-function fieldCost(field, selection, ctx, value, actual) {
-  const named = getNamedType(field.type);
-  if (isLeafType(named)) return 0;
-  let args = {};
-  try {
-    args = getArgumentValues(field, selection, ctx.variables);
-  } catch {
-    args = {};
-  }
-  if (named.name.endsWith('Connection')) {
-    const nodeSelection = selection.selectionSet?.selections.find(
-      (s) => s.kind === Kind.FIELD && s.name.value === 'nodes',
-    );
-    const nodeType = getNamedType(named.getFields().nodes.type);
-    const oneNode = (node) => 1 + selectionCost(nodeType, nodeSelection?.selectionSet, ctx, node, actual);
-    if (actual) {
-      const nodes = value?.nodes ?? [];
-      return 2 + nodes.reduce((n, node) => n + oneNode(node), 0);
-    }
-    const size = args.first ?? args.last ?? (Array.isArray(args.filenames) ? args.filenames.length : 0);
-    return 2 + Math.max(0, size) * (nodeSelection ? oneNode(undefined) : 1);
-  }
-  const item = Array.isArray(value) ? value[0] : value;
-  return 1 + selectionCost(named, selection.selectionSet, ctx, item, actual);
-}
-
-function operationCost(schema, document, operation, variables, data) {
-  const fragments = Object.fromEntries(
-    document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
-  );
-  const ctx = { schema, fragments, variables };
-  if (operation.operation === 'mutation') {
-    const fields = operation.selectionSet.selections.filter(
-      (s) => s.kind === Kind.FIELD && !s.name.value.startsWith('__'),
-    );
-    if (data === undefined) return fields.length * MUTATION_COST;
-    return fields.filter((s) => data?.[s.alias?.value ?? s.name.value] != null).length * MUTATION_COST;
-  }
-  return selectionCost(schema.getQueryType(), operation.selectionSet, ctx, data, data !== undefined);
 }
 
 // --- Helpers ------------------------------------------------------------------------------
