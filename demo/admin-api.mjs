@@ -10,20 +10,19 @@
 // version that is not YYYY-MM with a quarterly month (01 04 07 10) or not yet released; a
 // retired version is served as the oldest supported one, with X-Shopify-API-Deprecated-Reason;
 // real GraphQL (graphql-js) against demo/admin-api-schema.mjs; a missing scope is an
-// ACCESS_DENIED error on its field; every reply carries extensions.cost; a leaky bucket per
+// ACCESS_DENIED error on its field; every GraphQL reply (HTTP 200) carries extensions.cost; a leaky bucket per
 // app and shop (Standard plan: 1000 points, 100 restored per second); input arrays over 250
 // items are refused. The records live in demo/shop-records.mjs.
 //
-// Query cost, the stand-in's rule (Shopify documents the fields, not its exact arithmetic):
-//   scalar and enum fields 0; an object field 1 plus its selection; a connection (a *Connection
-//   type) 2 plus `first` (or `last`, or the number of `filenames`) times the cost of one node
-//   (1 plus the node's selection); every root mutation field 10. actualQueryCost uses the
-//   number of nodes returned instead of `first`; the difference goes back into the bucket.
+// Query cost, the stand-in's rule (demo/admin-api-cost.mjs; Shopify documents the fields, not
+// its arithmetic): scalar and enum fields 0; an object field 1 plus its selection; a connection
+// 2 plus `first` times the cost of one node; every root mutation field 10. actualQueryCost
+// counts the nodes returned instead of `first`; the difference goes back into the bucket.
 //   A query whose requested cost is over 1000 is refused with MAX_COST_EXCEEDED (section 9 marks
 //   this unconfirmed).
 //
 // Throttled: HTTP 200 (section 9 leaves 200 or 429 unconfirmed; Shopify's GraphQL answers are
-// 200 with errors, so the stand-in keeps 200 here and uses 429 only for the injected fault),
+// 200 with errors here, so the stand-in keeps 200 and uses 429 only for the injected fault),
 // {"errors":[{"message":"Throttled","extensions":{"code":"THROTTLED","documentation":...}}],
 //  "extensions":{"cost":{..."actualQueryCost":null...}}} and no data.
 //
@@ -32,20 +31,24 @@
 //          registers an access token (standalone mode; the default client id is --client-id,
 //          the default scope every scope the stand-in knows)
 //   POST   /__demo/admin-api/shops/{shop}/orders {line_items:[{variant_id, quantity, title?}],
-//          tags?, email?, name?, id?}  -> {id: "gid://shopify/Order/N", number, name, line_items}
+//          tags?, email?, name?, id?}  -> the order as kept (below); numbered from 90001 unless
+//          `id` is given (the demo checkout's orders are numbered from 1001)
 //   GET    /__demo/admin-api/shops/{shop}/orders/{number}  -> the order as kept: tags, line
 //          items (quantity, current_quantity), edits, mutations (count) and mutation_log
 //   GET    /__demo/admin-api/shops/{shop}/state  -> installations, metafields (by owner),
 //          discounts, validations, orders, requests (GraphQL requests received), faults
 //   POST   /__demo/admin-api/shops/{shop}/faults {kind, count?, retry_after?, until?, for_ms?}
 //          the next `count` (default 1) GraphQL requests for the shop fail as `kind`:
-//            "throttled"  the bucket is emptied and the THROTTLED reply sent
+//            "throttled"  the bucket is emptied and the THROTTLED reply sent (with the query's
+//                         requested cost, once it has parsed)
 //            "429"        HTTP 429 with Retry-After: retry_after (seconds, default 2)
 //            "500" "502" "503"  that status (503 with Retry-After when retry_after is given)
 //            "hang"       no answer: the connection is held open until `until` (ms since the
 //                         epoch) or for `for_ms`, then closed without a reply
 //          or, with kind "down", every request until `until` / for `for_ms` has its connection
 //          closed at once, without a reply (count ignored)
+//          Faults come before the token check (a gateway fails before the API reads a token),
+//          except "throttled", which needs the app's bucket.
 //   DELETE /__demo/admin-api/shops/{shop}/faults       clears the shop's faults
 //   POST   /__demo/admin-api/shops/{shop}/bucket {client_id?, currently_available}  sets the
 //          app's bucket (to test throttling without spending it)
@@ -61,18 +64,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  GraphQLError,
-  Kind,
-  buildSchema,
-  execute,
-  getArgumentValues,
-  getNamedType,
-  isLeafType,
-  parse,
-  specifiedRules,
-  validate,
-} from 'graphql';
+import { GraphQLError, Kind, buildSchema, execute, parse, specifiedRules, validate } from 'graphql';
+import { operationCost } from './admin-api-cost.mjs';
 import { ADMIN_SDL } from './admin-api-schema.mjs';
 import { createCatalog } from './catalog.mjs';
 import { createShopRecords, gid, parseGid, tagList } from './shop-records.mjs';
@@ -90,7 +83,6 @@ const DOCS = 'https://shopify.dev/docs/api/usage/limits#rate-limits';
 export const BUCKET_MAX = 1000; // Standard plan
 export const RESTORE_RATE = 100; // points per second, Standard plan
 const SINGLE_QUERY_MAX = 1000;
-const MUTATION_COST = 10;
 const MAX_INPUT_ARRAY = 250;
 const MAX_METAFIELDS_PER_SET = 25;
 const MAX_THEME_FILENAMES = 50;
@@ -196,73 +188,6 @@ export function resolveVersion(version, nowMs) {
   return { served: version, retired: false };
 }
 
-// --- Cost ----------------------------------------------------------------------------------
-
-// The cost of a selection set on `type` (see the rule at the top). With `data` (the reply's
-// data at this level) connections count the nodes returned instead of `first`.
-function selectionCost(type, selectionSet, ctx, data, actual) {
-  let total = 0;
-  for (const selection of selectionSet?.selections ?? []) {
-    if (selection.kind === Kind.FIELD) {
-      const name = selection.name.value;
-      if (name.startsWith('__') || !type.getFields) continue;
-      const field = type.getFields()[name];
-      if (!field) continue;
-      const key = selection.alias?.value ?? name;
-      const value = actual ? data?.[key] : undefined;
-      if (actual && (value === undefined || value === null)) continue;
-      total += fieldCost(field, selection, ctx, value, actual);
-    } else {
-      const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? ctx.fragments[selection.name.value] : selection;
-      if (!fragment) continue;
-      const condition = fragment.typeCondition ? ctx.schema.getType(fragment.typeCondition.name.value) : type;
-      total += selectionCost(condition ?? type, fragment.selectionSet, ctx, data, actual);
-    }
-  }
-  return total;
-}
-
-function fieldCost(field, selection, ctx, value, actual) {
-  const named = getNamedType(field.type);
-  if (isLeafType(named)) return 0;
-  let args = {};
-  try {
-    args = getArgumentValues(field, selection, ctx.variables);
-  } catch {
-    args = {};
-  }
-  if (named.name.endsWith('Connection')) {
-    const nodeSelection = selection.selectionSet?.selections.find(
-      (s) => s.kind === Kind.FIELD && s.name.value === 'nodes',
-    );
-    const nodeType = getNamedType(named.getFields().nodes.type);
-    const oneNode = (node) => 1 + selectionCost(nodeType, nodeSelection?.selectionSet, ctx, node, actual);
-    if (actual) {
-      const nodes = value?.nodes ?? [];
-      return 2 + nodes.reduce((n, node) => n + oneNode(node), 0);
-    }
-    const size = args.first ?? args.last ?? (Array.isArray(args.filenames) ? args.filenames.length : 0);
-    return 2 + Math.max(0, size) * (nodeSelection ? oneNode(undefined) : 1);
-  }
-  const item = Array.isArray(value) ? value[0] : value;
-  return 1 + selectionCost(named, selection.selectionSet, ctx, item, actual);
-}
-
-function operationCost(schema, document, operation, variables, data) {
-  const fragments = Object.fromEntries(
-    document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
-  );
-  const ctx = { schema, fragments, variables };
-  if (operation.operation === 'mutation') {
-    const fields = operation.selectionSet.selections.filter(
-      (s) => s.kind === Kind.FIELD && !s.name.value.startsWith('__'),
-    );
-    if (data === undefined) return fields.length * MUTATION_COST;
-    return fields.filter((s) => data?.[s.alias?.value ?? s.name.value] != null).length * MUTATION_COST;
-  }
-  return selectionCost(schema.getQueryType(), operation.selectionSet, ctx, data, data !== undefined);
-}
-
 // --- Helpers ------------------------------------------------------------------------------
 
 function sendJson(res, status, value, headers = {}) {
@@ -303,7 +228,7 @@ function checkInputArrays(value, where) {
   if (Array.isArray(value)) {
     if (value.length > MAX_INPUT_ARRAY)
       throw apiError(
-        `The input array size of ${value.length} is greater than the maximum allowed of ${MAX_INPUT_ARRAY}.`,
+        `An input list holds ${value.length} items; at most ${MAX_INPUT_ARRAY} are accepted.`,
         'MAX_INPUT_SIZE_EXCEEDED',
         { argument: where },
       );
@@ -999,14 +924,10 @@ export function createAdminApi({
       (args, ctx) => {
         const scope = FIELD_SCOPES[name];
         if (scope && !hasScope(ctx.scopes, scope))
-          throw apiError(
-            `Access denied for ${name} field. Required access: \`${scope}\` access scope.`,
-            'ACCESS_DENIED',
-            {
-              documentation: 'https://shopify.dev/api/usage/access-scopes',
-              requiredAccess: `\`${scope}\` access scope.`,
-            },
-          );
+          throw apiError(`Access denied: ${name} needs the ${scope} access scope.`, 'ACCESS_DENIED', {
+            documentation: 'https://shopify.dev/api/usage/access-scopes',
+            requiredAccess: `\`${scope}\` access scope.`,
+          });
         checkInputArrays(args, '');
         return resolve(args, ctx);
       },
@@ -1032,7 +953,8 @@ export function createAdminApi({
   }
 
   // One GraphQL request, authorized: {status, body, headers}.
-  function runGraphql(shop, auth, body, version) {
+  // `emptyBucket`: the injected THROTTLED fault (the bucket is emptied before the cost check).
+  function runGraphql(shop, auth, body, version, emptyBucket = false) {
     const entry = bucket(auth.clientId, shop);
     const costOnly = (requested, actual) => ({
       cost: { requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: throttleStatus(entry) },
@@ -1113,7 +1035,8 @@ export function createAdminApi({
           extensions: costOnly(requested, null),
         },
       };
-    if (requested > entry.available) return { status: 200, body: throttledBody(requested, entry) };
+    if (emptyBucket) entry.available = 0;
+    if (requested > entry.available || emptyBucket) return { status: 200, body: throttledBody(requested, entry) };
     entry.available -= requested;
     const ctx = { shop, clientId: auth.clientId, scopes: auth.scope, version, deprecated: new Set() };
     const result = execute({
@@ -1223,20 +1146,18 @@ export function createAdminApi({
     if (resolved.retired)
       headers['x-shopify-api-deprecated-reason'] =
         `API version ${version} is no longer supported; the request was served by ${resolved.served}`;
-    if (fault?.kind === 'throttled') {
-      const entry = bucket(auth.clientId, shop);
-      entry.available = 0;
-      return sendJson(res, 200, throttledBody(MUTATION_COST, entry), headers);
-    }
     const raw = await readBody(req, MAX_BODY_BYTES);
     if (raw.tooLarge) return sendJson(res, 413, { errors: 'Request body too large' }, headers);
     let body;
     try {
-      body = JSON.parse(raw.text);
+      // application/graphql: the body is the query itself (no variables).
+      body = /application\/graphql/.test(req.headers['content-type'] || '')
+        ? { query: raw.text }
+        : JSON.parse(raw.text);
     } catch {
       return sendJson(res, 400, { errors: { query: 'Required parameter missing or invalid' } }, headers);
     }
-    const answer = runGraphql(shop, auth, body, resolved.served);
+    const answer = runGraphql(shop, auth, body, resolved.served, fault?.kind === 'throttled');
     const deprecated = [headers['x-shopify-api-deprecated-reason'], answer.headers?.['x-shopify-api-deprecated-reason']]
       .filter(Boolean)
       .join('; ');

@@ -85,7 +85,9 @@ export function createShopRecords({ now = () => Date.now() } = {}) {
       validations: [], // { id, clientId, functionHandle, enable, blockOnFailure, title }
       theme,
       orders: new Map(), // number -> order
-      nextOrder: 1001,
+      // Orders made without an id (the control endpoint) are numbered from 90001, apart from
+      // the demo checkout's (from 1001), so the two never take the same number.
+      nextOrder: 90001,
       requests: 0,
     };
   }
@@ -139,8 +141,7 @@ export function createShopRecords({ now = () => Date.now() } = {}) {
   // Line item ids follow the orders/create payload of demo/app-server.mjs (order id x 1000 + n).
   function addOrder(domain, source) {
     const s = shop(domain);
-    const number = source.id ?? s.nextOrder;
-    s.nextOrder = Math.max(s.nextOrder, number + 1);
+    const number = source.id ?? s.nextOrder++;
     const address = source.shipping_address || {};
     const order = {
       id: gid('Order', number),

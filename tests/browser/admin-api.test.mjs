@@ -5,12 +5,14 @@
 // and the admin's order page, order edits. Plain HTTP on loopback: no browser, no sleeps.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
+import { chromium } from 'playwright-core';
 import { ALL_SCOPES, resolveVersion, startAdminApi } from '../../demo/admin-api.mjs';
 import { handleEditor } from '../../demo/editor.mjs';
-import { functionInput } from '../../demo/function-runner.mjs';
+import { createCheckoutFunctions, functionInput } from '../../demo/function-runner.mjs';
 import { mintSessionToken } from '../../demo/session-token.mjs';
 import { readBlock, root } from '../theme/render.mjs';
 
@@ -397,6 +399,20 @@ test('the app’s discount and validation: known function handles only, metafiel
   assert.ok(ALL_SCOPES.includes('write_discounts'));
 });
 
+test('a discount the app scheduled or a validation it left off does not run at checkout', () => {
+  const off = createCheckoutFunctions({ program: { id: 'file' }, appOwner: () => ({ active: false }) });
+  const cart = {
+    lines: [{ id: 'gid://shopify/CartLine/1' }],
+    currency: 'USD',
+    rate: '1.0',
+    locale: 'en',
+    country: 'US',
+  };
+  assert.deepEqual(off.lineDiscounts(cart), {});
+  assert.equal(off.deliveryDiscount(cart), null);
+  assert.deepEqual(off.validate(cart), []);
+});
+
 test('a Function sees its owner’s program metafield up to 10,000 bytes, null beyond', () => {
   const cart = { lines: [], currency: 'USD', rate: '1.0', locale: 'en', country: 'US', program: { id: 'file' } };
   assert.equal(functionInput(cart).discount.metafield.value, '{"id":"file"}');
@@ -528,6 +544,30 @@ test('tagsAdd: tags are a set; the admin’s order page lists the lines and the 
   assert.match(html, /<li>tiercart-flagged<\/li><li>&lt;b&gt;vip&lt;\/b&gt;<\/li><li>gift-check<\/li>/);
   assert.doesNotMatch(html, /<b>vip<\/b>/);
   assert.equal((await fetch(`${api.url}/store/${SHOP}/admin/orders/999999`)).status, 404);
+});
+
+test('the admin’s order page has no accessibility violations (axe-core in Chromium)', async () => {
+  const order = await newOrder({ tags: ['tiercart-flagged'] });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'],
+  });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${api.url}/store/${SHOP}/admin/orders/${order.number}`);
+    assert.deepEqual(await page.locator('ul[aria-label=Tags] li').allTextContents(), ['tiercart-flagged']);
+    await page.addScriptTag({
+      content: fs.readFileSync(path.join(root, 'node_modules/axe-core/axe.min.js'), 'utf8'),
+    });
+    const violations = await page.evaluate(async () => {
+      const result = await window.axe.run(document, { resultTypes: ['violations'] });
+      return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    });
+    assert.deepEqual(violations, []);
+  } finally {
+    await browser.close();
+  }
 });
 
 test('order edits: begin, add a variant, change a quantity, commit once; orderUpdate overwrites the address', async () => {
