@@ -52,8 +52,9 @@ void Outbox::run() {
     const int claimed = deliver_due(now_ms());
     std::unique_lock<std::mutex> lock(mutex_);
     if (stopping_) return;
-    // A full batch: more may be due at once.
-    if (claimed >= options_.batch) continue;
+    // A shop's next write is due as soon as the one before it is settled: look again at once
+    // after any delivery, and wait only when nothing was due.
+    if (claimed > 0) continue;
     wake_.wait_for(lock, std::chrono::milliseconds(options_.poll_ms),
                    [&] { return stopping_ || woken_; });
   }
@@ -65,7 +66,7 @@ int Outbox::deliver_due(int64_t now) {
     std::fprintf(stderr, "tiercart-server: outbox: %s\n", claimed.error().message.c_str());
     return 0;
   }
-  for (const OutboxRow& row : claimed.value()) deliver(row, now_ms());
+  for (const OutboxRow& row : claimed.value()) deliver(row, now);
   return static_cast<int>(claimed.value().size());
 }
 
@@ -98,7 +99,7 @@ void Outbox::deliver(const OutboxRow& row, int64_t now) {
     settle("pending", now, false, row.last_error);
   } else if (retryable(error)) {
     ++counters_.retried;
-    settle("pending", now_ms() + retry_delay_ms(row.attempts + 1), true, reason);
+    settle("pending", now + retry_delay_ms(row.attempts + 1), true, reason);
   } else {
     ++counters_.failed;
     std::fprintf(stderr, "tiercart-server: outbox: write %lld (%s) for %s failed: %s\n",

@@ -100,7 +100,8 @@ std::unique_ptr<httplib::Client> TestServer::client() const {
   return client;
 }
 
-ServerProcess::ServerProcess(const std::string& database, const std::vector<std::string>& extra) {
+ServerProcess::ServerProcess(const std::string& database, const std::vector<std::string>& extra,
+                             const std::vector<std::string>& extra_env) {
   int out[2];
   if (pipe(out) != 0) std::abort();
   posix_spawn_file_actions_t actions;
@@ -113,6 +114,7 @@ ServerProcess::ServerProcess(const std::string& database, const std::vector<std:
   for (char** e = environ; *e; ++e) {
     if (std::string(*e).rfind("TIERCART_", 0) != 0) env_strings.push_back(*e);
   }
+  env_strings.insert(env_strings.end(), extra_env.begin(), extra_env.end());
   std::vector<char*> env;
   for (auto& s : env_strings) env.push_back(s.data());
   env.push_back(nullptr);
@@ -144,6 +146,82 @@ void ServerProcess::kill_now(int signal) {
   int status = 0;
   waitpid(pid_, &status, 0);
   pid_ = -1;
+}
+
+DemoShopify::DemoShopify() {
+  int out[2];
+  if (pipe(out) != 0) std::abort();
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+  posix_spawn_file_actions_addclose(&actions, out[0]);
+  std::vector<std::string> args = {"node",
+                                    std::string(TIERCART_SOURCE_DIR) + "/demo/admin-api.mjs",
+                                    "--port",
+                                    "0",
+                                    "--client-id",
+                                    kTestApiKey,
+                                    "--client-secret",
+                                    kSecret};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = -1;
+  if (posix_spawnp(&pid, "node", &actions, nullptr, argv.data(), environ) != 0) std::abort();
+  pid_ = pid;
+  posix_spawn_file_actions_destroy(&actions);
+  close(out[1]);
+  FILE* lines = fdopen(out[0], "r");
+  char line[256] = {};
+  // "listening on http://127.0.0.1:PORT"
+  if (std::fgets(line, sizeof line, lines)) {
+    const char* colon = std::strrchr(line, ':');
+    if (colon) port_ = std::atoi(colon + 1);
+  }
+  std::fclose(lines);
+}
+
+DemoShopify::~DemoShopify() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGTERM);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+}
+
+std::string DemoShopify::origin_template() const {
+  return "http://127.0.0.1:" + std::to_string(port_) + "/store/{shop}";
+}
+
+Json DemoShopify::control(const std::string& method, const std::string& path, const Json& body) {
+  httplib::Client http("127.0.0.1", port_);
+  http.set_read_timeout(10);
+  const std::string full = "/__demo/admin-api/" + path;
+  httplib::Result res = method == "GET" ? http.Get(full)
+                        : method == "DELETE"
+                            ? http.Delete(full)
+                            : http.Post(full, body.is_null() ? "{}" : body.dump(), "application/json");
+  if (!res || res->status >= 300) {
+    ADD_FAILURE() << method << " " << full << ": " << (res ? res->body : "no answer");
+    return nullptr;
+  }
+  return Json::parse(res->body, nullptr, false);
+}
+
+void DemoShopify::add_token(const std::string& shop, const std::string& token) {
+  control("POST", "tokens", {{"shop", shop}, {"access_token", token}});
+}
+
+Json DemoShopify::add_order(const std::string& shop, int64_t id) {
+  return control("POST", "shops/" + shop + "/orders",
+                 {{"id", id}, {"line_items", {{{"variant_id", 2001}, {"quantity", 1}}}}});
+}
+
+Json DemoShopify::order(const std::string& shop, int64_t id) {
+  return control("GET", "shops/" + shop + "/orders/" + std::to_string(id));
+}
+
+void DemoShopify::fault(const std::string& shop, const Json& fault) {
+  control("POST", "shops/" + shop + "/faults", fault);
 }
 
 std::string admin_path(const std::string& path, const std::string& shop) {

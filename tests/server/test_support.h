@@ -78,13 +78,40 @@ std::string admin_path(const std::string& path, const std::string& shop = kTestS
 // operator token and API key and `extra` flags; its first stdout line gives the port.
 class ServerProcess {
  public:
-  explicit ServerProcess(const std::string& database, const std::vector<std::string>& extra = {});
+  // `env` adds TIERCART_* variables ("TIERCART_TOKEN_KEY=...").
+  explicit ServerProcess(const std::string& database, const std::vector<std::string>& extra = {},
+                         const std::vector<std::string>& env = {});
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
   // Sends `signal` and waits for the process to end.
   void kill_now(int signal);
   int port() const { return port_; }
+
+ private:
+  int pid_ = -1;
+  int port_ = 0;
+};
+
+// The demo's stand-in for Shopify's Admin GraphQL API and OAuth (demo/admin-api.mjs, run by
+// node as a child process) for the test app (kTestApiKey, kSecret), on a free loopback port.
+class DemoShopify {
+ public:
+  DemoShopify();
+  ~DemoShopify();
+  DemoShopify(const DemoShopify&) = delete;
+  DemoShopify& operator=(const DemoShopify&) = delete;
+  int port() const { return port_; }
+  // Config::shopify_origin for the server: http://127.0.0.1:PORT/store/{shop}.
+  std::string origin_template() const;
+  // The control endpoint (/__demo/admin-api/...): the answer's JSON, or null on failure.
+  Json control(const std::string& method, const std::string& path, const Json& body = nullptr);
+  // Registers `token` as `shop`'s access token.
+  void add_token(const std::string& shop, const std::string& token);
+  // Creates an order (`id` its number) and returns it as the stand-in keeps it.
+  Json add_order(const std::string& shop, int64_t id);
+  Json order(const std::string& shop, int64_t id);
+  void fault(const std::string& shop, const Json& fault);
 
  private:
   int pid_ = -1;

@@ -1,0 +1,367 @@
+// The Admin GraphQL client and the outbox against the demo's stand-in for Shopify
+// (demo/admin-api.mjs): cost and throttling, 429 and 5xx, userErrors, timeouts, Shopify down
+// for a stretch, and a server killed with SIGKILL while it delivers.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <chrono>
+#include <thread>
+
+#include "admin_api.h"
+#include "jwt.h"
+#include "outbox.h"
+#include "responses.h"
+#include "store.h"
+#include "test_support.h"
+
+namespace tiercart::server::testing {
+namespace {
+
+constexpr const char* kShop = "northbound-supply.myshopify.com";
+constexpr const char* kToken = "shpat_test_token";
+constexpr const char* kInstallation = "query { currentAppInstallation { id } }";
+
+class AdminApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_GT(shopify_.port(), 0) << "node demo/admin-api.mjs did not start";
+    shopify_.add_token(kShop, kToken);
+  }
+
+  AdminApi client(int timeout_ms = 2000, int budget_ms = 10000) {
+    AdminApiOptions options;
+    options.origin_template = shopify_.origin_template();
+    options.timeout_ms = timeout_ms;
+    options.wait_budget_ms = budget_ms;
+    return AdminApi(options);
+  }
+
+  int64_t requests() { return shopify_.control("GET", std::string("shops/") + kShop + "/state")["requests"]; }
+
+  DemoShopify shopify_;
+};
+
+TEST_F(AdminApiTest, AQueryGivesItsDataAndTheBucketItLeft) {
+  AdminApi api = client();
+  auto data = api.call(kShop, kToken, kInstallation, Json::object(), 1);
+  ASSERT_TRUE(data) << data.error().message;
+  EXPECT_EQ(data.value()["currentAppInstallation"]["id"].get<std::string>().rfind(
+                "gid://shopify/AppInstallation/", 0),
+            0u);
+  const CostBucket bucket = api.bucket(kShop);
+  EXPECT_EQ(bucket.maximum, 1000);
+  EXPECT_EQ(bucket.restore_rate, 100);
+  EXPECT_LT(bucket.available, 1000);
+}
+
+TEST_F(AdminApiTest, ARefusedTokenIsUnauthorizedAtOnce) {
+  AdminApi api = client();
+  auto data = api.call(kShop, "shpat_not_issued", kInstallation);
+  ASSERT_FALSE(data);
+  EXPECT_EQ(data.error().code, "shopify_unauthorized");
+  EXPECT_EQ(data.error().message.find("shpat"), std::string::npos);  // no token in errors
+  EXPECT_EQ(requests(), 1);
+}
+
+TEST_F(AdminApiTest, AThrottledCallWaitsForTheBucketAndIsSentAgain) {
+  AdminApi api = client();
+  shopify_.fault(kShop, {{"kind", "throttled"}});
+  auto data = api.call(kShop, kToken, kInstallation, Json::object(), 1);
+  ASSERT_TRUE(data) << data.error().message;
+  EXPECT_EQ(requests(), 2);
+}
+
+TEST_F(AdminApiTest, ACallWaitsForTheBucketRatherThanBeingThrottled) {
+  AdminApi api = client();
+  // The bucket holds 5 points; the first answer says so; a mutation (10 points) then waits
+  // about 50 ms for the refill instead of being sent to be throttled.
+  shopify_.control("POST", std::string("shops/") + kShop + "/bucket",
+                   {{"client_id", kTestApiKey}, {"currently_available", 5}});
+  ASSERT_TRUE(api.call(kShop, kToken, kInstallation, Json::object(), 1));
+  EXPECT_LT(api.bucket(kShop).available, 10);
+  auto tagged = api.call(kShop, kToken,
+                         "mutation($id: ID!) { tagsAdd(id: $id, tags: [\"x\"]) { userErrors { "
+                         "field message } } }",
+                         {{"id", "gid://shopify/Order/1"}}, 10);
+  ASSERT_TRUE(tagged) << tagged.error().message;
+  EXPECT_EQ(requests(), 2);  // no THROTTLED answer came back: nothing was sent twice
+}
+
+TEST_F(AdminApiTest, A429IsSentAgainAfterItsRetryAfter) {
+  AdminApi api = client();
+  shopify_.fault(kShop, {{"kind", "429"}, {"retry_after", 1}});
+  const auto started = std::chrono::steady_clock::now();
+  auto data = api.call(kShop, kToken, kInstallation, Json::object(), 1);
+  ASSERT_TRUE(data) << data.error().message;
+  EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(1000));
+  EXPECT_EQ(requests(), 2);
+}
+
+TEST_F(AdminApiTest, ServerErrorsAreSentAgainWithBackoffUntilAnAnswer) {
+  AdminApi api = client();
+  shopify_.fault(kShop, {{"kind", "502"}, {"count", 2}});
+  auto data = api.call(kShop, kToken, kInstallation, Json::object(), 1);
+  ASSERT_TRUE(data) << data.error().message;
+  EXPECT_EQ(requests(), 3);
+}
+
+TEST_F(AdminApiTest, NoAnswerInTimeIsSentAgain) {
+  AdminApi api = client(/*timeout_ms=*/300);
+  shopify_.fault(kShop, {{"kind", "hang"}, {"for_ms", 3000}});
+  auto data = api.call(kShop, kToken, kInstallation, Json::object(), 1);
+  ASSERT_TRUE(data) << data.error().message;
+  EXPECT_EQ(requests(), 2);
+}
+
+TEST_F(AdminApiTest, ShopifyDownLongerThanTheBudgetIsARetryableError) {
+  AdminApi api = client(/*timeout_ms=*/300, /*budget_ms=*/1200);
+  shopify_.fault(kShop, {{"kind", "down"}, {"for_ms", 60000}});
+  auto data = api.call(kShop, kToken, kInstallation);
+  ASSERT_FALSE(data);
+  EXPECT_EQ(data.error().code, "shopify_unreachable");
+  EXPECT_TRUE(retryable(data.error()));
+}
+
+TEST_F(AdminApiTest, UserErrorsNameTheirFieldAndAreFinal) {
+  AdminApi api = client();
+  auto data = api.call(kShop, kToken,
+                       "mutation($m: [MetafieldsSetInput!]!) { metafieldsSet(metafields: $m) { "
+                       "userErrors { field message code } } }",
+                       {{"m",
+                         {{{"ownerId", "gid://shopify/Order/1"},
+                           {"namespace", "tiercart"},
+                           {"key", "k"},
+                           {"type", "json"},
+                           {"value", "{}"}}}}});
+  ASSERT_TRUE(data) << data.error().message;
+  auto refused = user_errors(data.value(), "metafieldsSet");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, "shopify_user_error");
+  EXPECT_NE(refused.error().message.find("metafields.0.key"), std::string::npos)
+      << refused.error().message;
+  EXPECT_EQ(refused.error().path, "$.data.metafieldsSet.userErrors");
+  EXPECT_FALSE(retryable(refused.error()));
+}
+
+TEST_F(AdminApiTest, AQueryShopifyRefusesIsAGraphqlErrorNotSentAgain) {
+  AdminApi api = client();
+  auto data = api.call(kShop, kToken, "query { noSuchField }");
+  ASSERT_FALSE(data);
+  EXPECT_EQ(data.error().code, "shopify_graphql_error");
+  EXPECT_FALSE(retryable(data.error()));
+  EXPECT_EQ(requests(), 1);
+}
+
+// A session token as App Bridge hands it to the embedded app (SHOPIFY.md section 8).
+std::string session_token(const std::string& shop) {
+  const int64_t now = std::time(nullptr);
+  return jwt_sign({{"iss", "https://" + shop + "/admin"},
+                   {"dest", "https://" + shop},
+                   {"aud", kTestApiKey},
+                   {"sub", "74"},
+                   {"exp", now + 60},
+                   {"nbf", now - 1},
+                   {"iat", now - 1},
+                   {"jti", random_uuid()},
+                   {"sid", "session-1"}},
+                  kSecret);
+}
+
+// Polls `done` every 20 ms for at most `limit_ms`: a condition reached by other processes.
+template <typename Done>
+bool eventually(Done done, int limit_ms = 30000) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(limit_ms);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
+TEST_F(AdminApiTest, EveryFlaggedOrderIsTaggedOnceInEffectThoughTheServerIsKilledMidDelivery) {
+  TempDir dir;
+  const std::string database = "sqlite:" + dir.path() + "/tiercart.db";
+  const std::vector<std::string> flags = {"--shopify-origin", shopify_.origin_template(),
+                                          "--outbox-lease-ms", "1000"};
+  const std::vector<std::string> env = {
+      "TIERCART_TOKEN_KEY=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"};
+  constexpr int kOrders = 40;
+  Json forged = parse(example("orders/orders-create-forged.json"));
+  std::vector<Json> decided(kOrders);  // the tags each verdict decided
+  for (int i = 0; i < kOrders; ++i) shopify_.add_order(kShop, 7001 + i);
+  // A bucket of 150 points: the outbox pays for 15 tagsAdd at once, then about 10 a second,
+  // so the kill below finds it part way through.
+  shopify_.control("POST", std::string("shops/") + kShop + "/bucket",
+                   {{"client_id", kTestApiKey}, {"currently_available", 150}});
+  auto outbox = [](httplib::Client& http) {
+    auto res = http.Get(admin_path("/admin/shop", kShop), admin_headers());
+    return res && res->status == 200 ? parse(res->body) : Json();
+  };
+  {
+    ServerProcess server(database, flags, env);
+    ASSERT_GT(server.port(), 0);
+    httplib::Client http("127.0.0.1", server.port());
+    // The merchant opens the app: its session token is exchanged for an access token.
+    auto opened = http.Get("/admin/shop", {{"Authorization", "Bearer " + session_token(kShop)}});
+    ASSERT_TRUE(opened && opened->status == 200);
+    ASSERT_TRUE(eventually([&] { return outbox(http)["install_state"] == "installed"; }));
+    for (int i = 0; i < kOrders; ++i) {
+      forged["id"] = 7001 + i;
+      auto res = post_webhook(http, forged.dump(), "wh-kill-" + std::to_string(i));
+      ASSERT_TRUE(res && res->status == 200) << (res ? res->body : "no answer");
+      decided[i] = parse(res->body)["tags"];
+      ASSERT_FALSE(decided[i].empty()) << res->body;
+    }
+    // Killed while the outbox is part way through: some orders tagged, some not.
+    ASSERT_TRUE(eventually([&] { return requests() >= 15; }));
+    server.kill_now(SIGKILL);
+  }
+  int tagged = 0;
+  for (int i = 0; i < kOrders; ++i) tagged += !shopify_.order(kShop, 7001 + i)["tags"].empty();
+  EXPECT_LT(tagged, kOrders) << "the kill came after the outbox had finished";
+  ServerProcess restarted(database, flags, env);
+  ASSERT_GT(restarted.port(), 0);
+  httplib::Client http("127.0.0.1", restarted.port());
+  ASSERT_TRUE(eventually([&] {
+    const Json state = outbox(http);
+    return state.is_object() && state["outbox"]["pending"] == 0;
+  })) << outbox(http).dump();
+  const Json state = outbox(http);
+  EXPECT_EQ(state["outbox"]["done"], kOrders);
+  EXPECT_EQ(state["outbox"]["failed"], 0);
+  int sent_twice = 0;
+  for (int i = 0; i < kOrders; ++i) {
+    const Json order = shopify_.order(kShop, 7001 + i);
+    EXPECT_EQ(order["tags"], decided[i]) << order.dump();
+    const auto sends = order["mutation_log"].size();
+    EXPECT_GE(sends, 1u);
+    if (sends > 1) ++sent_twice;
+  }
+  // Only a write in flight at the kill can have been sent again.
+  EXPECT_LE(sent_twice, 1);
+}
+
+// The outbox on a store, delivering to the stand-in.
+class OutboxTest : public AdminApiTest {
+ protected:
+  void SetUp() override {
+    AdminApiTest::SetUp();
+    auto store = open_store("sqlite:" + dir_.path() + "/outbox.db");
+    ASSERT_TRUE(store) << store.error().message;
+    store_ = std::move(store).value();
+  }
+
+  Outbox outbox(AdminApi& api, bool has_token = true) {
+    OutboxOptions options;
+    options.lease_ms = 5000;
+    return Outbox(
+        *store_, api,
+        [has_token](const std::string&) -> Result<std::string> {
+          if (!has_token) return make_error("not_installed", "no token");
+          return std::string(kToken);
+        },
+        options);
+  }
+
+  std::vector<std::string> tags_of(int64_t order) {
+    auto tags = shopify_.order(kShop, order)["tags"];
+    return tags.is_array() ? tags.get<std::vector<std::string>>() : std::vector<std::string>();
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(OutboxTest, AFlaggedOrdersTagsReachTheOrderAndASecondDeliveryChangesNothing) {
+  shopify_.add_order(kShop, 1001);
+  const OutboxWrite write = tags_write(kShop, 1001, {"tiercart-flagged", "tiercart-gift-unearned"});
+  ASSERT_TRUE(store_->add_write(write, now_ms()).value());
+  AdminApi api = client();
+  Outbox box = outbox(api);
+  EXPECT_EQ(box.deliver_due(now_ms()), 1);
+  const auto tags = tags_of(1001);
+  EXPECT_EQ(tags, (std::vector<std::string>{"tiercart-flagged", "tiercart-gift-unearned"}));
+  EXPECT_EQ(store_->outbox_state(kShop).value().done, 1);
+  // Delivered again, as after a crash between Shopify's answer and the row's update.
+  ASSERT_TRUE(deliver_write(api, kShop, kToken, write.kind, write.payload));
+  EXPECT_EQ(tags_of(1001), tags);
+}
+
+TEST_F(OutboxTest, AShopWithoutATokenWaitsWithoutCountingTries) {
+  shopify_.add_order(kShop, 1001);
+  ASSERT_TRUE(store_->add_write(tags_write(kShop, 1001, {"tiercart-flagged"}), now_ms()).value());
+  AdminApi api = client();
+  Outbox box = outbox(api, /*has_token=*/false);
+  EXPECT_EQ(box.deliver_due(now_ms()), 1);
+  auto rows = store_->list_writes(kShop, 10).value();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].state, "pending");
+  EXPECT_EQ(rows[0].attempts, 0);
+  EXPECT_NE(rows[0].last_error.find("not_installed"), std::string::npos);
+  EXPECT_TRUE(tags_of(1001).empty());
+  EXPECT_EQ(requests(), 0);
+}
+
+TEST_F(OutboxTest, AWriteShopifyRefusesIsFailedAndTheNextGoes) {
+  shopify_.add_order(kShop, 1002);
+  // No order 999 in the shop: tagsAdd answers a userError; another try cannot change that.
+  ASSERT_TRUE(store_->add_write(tags_write(kShop, 999, {"tiercart-flagged"}), now_ms()).value());
+  ASSERT_TRUE(store_->add_write(tags_write(kShop, 1002, {"tiercart-flagged"}), now_ms()).value());
+  AdminApi api = client();
+  Outbox box = outbox(api);
+  box.deliver_due(now_ms());
+  box.deliver_due(now_ms());
+  const OutboxState state = store_->outbox_state(kShop).value();
+  EXPECT_EQ(state.failed, 1);
+  EXPECT_EQ(state.done, 1);
+  EXPECT_NE(state.last_error.find("shopify_user_error"), std::string::npos) << state.last_error;
+  EXPECT_EQ(tags_of(1002), std::vector<std::string>{"tiercart-flagged"});
+}
+
+TEST_F(OutboxTest, ShopifyDownForAStretchThenBackDrainsEveryWriteInOrder) {
+  for (int64_t order = 2001; order <= 2005; ++order) {
+    shopify_.add_order(kShop, order);
+    ASSERT_TRUE(
+        store_->add_write(tags_write(kShop, order, {"tiercart-flagged"}), now_ms()).value());
+  }
+  AdminApi api = client(/*timeout_ms=*/300, /*budget_ms=*/300);
+  Outbox box = outbox(api);
+  shopify_.fault(kShop, {{"kind", "down"}, {"for_ms", 60000}});
+  // Down: every pass tries the shop's first write only, and it stays pending.
+  int64_t clock = now_ms();
+  for (int pass = 0; pass < 3; ++pass) {
+    box.deliver_due(clock);
+    clock += Outbox::retry_delay_ms(pass + 1) + 1;
+  }
+  // Only the shop's first write was tried: the others wait behind it.
+  for (const OutboxRow& row : store_->list_writes(kShop, 10).value()) {
+    EXPECT_EQ(row.attempts, row.write.key == "tags:2001" ? 3 : 0) << row.write.key;
+  }
+  OutboxState state = store_->outbox_state(kShop).value();
+  EXPECT_EQ(state.pending, 5);
+  EXPECT_EQ(state.done, 0);
+  EXPECT_NE(state.last_error.find("shopify_unreachable"), std::string::npos) << state.last_error;
+  // Back: the writes drain, the first one first.
+  shopify_.control("DELETE", std::string("shops/") + kShop + "/faults");
+  for (int pass = 0; pass < 10 && store_->outbox_state(kShop).value().pending > 0; ++pass) {
+    clock += Outbox::retry_delay_ms(10);
+    box.deliver_due(clock);
+  }
+  state = store_->outbox_state(kShop).value();
+  EXPECT_EQ(state.pending, 0);
+  EXPECT_EQ(state.done, 5);
+  // Each order was tagged once, and the writes were done in the order they were stored.
+  for (int64_t order = 2001; order <= 2005; ++order) {
+    const Json kept = shopify_.order(kShop, order);
+    EXPECT_EQ(kept["tags"], Json::array({"tiercart-flagged"}));
+    EXPECT_EQ(kept["mutation_log"], Json::array({"tagsAdd"}));
+  }
+  auto rows = store_->list_writes(kShop, 10).value();  // newest first
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    EXPECT_GE(rows[i - 1].updated_at, rows[i].updated_at);
+    EXPECT_GT(rows[i - 1].id, rows[i].id);
+  }
+}
+
+}  // namespace
+}  // namespace tiercart::server::testing
