@@ -183,8 +183,15 @@ class Store {
   // Every version of every program of the shop (documents included), by id then version.
   virtual Result<std::vector<ProgramRecord>> list_programs(const std::string& shop) = 0;
   // Makes `version` the one active version of `id`; false when that version is not stored.
+  // `writes` (publishing it to the shop: outbox.h) are stored in the same transaction, and
+  // only when the version is found.
   virtual Result<bool> activate_program(const std::string& shop, const std::string& id,
-                                        int64_t version) = 0;
+                                        int64_t version,
+                                        const std::vector<OutboxWrite>& writes) = 0;
+  Result<bool> activate_program(const std::string& shop, const std::string& id,
+                                int64_t version) {
+    return activate_program(shop, id, version, {});
+  }
 
   // Small named documents of a shop (its context).
   virtual Status put_setting(const std::string& shop, const std::string& key,
@@ -238,6 +245,9 @@ class Store {
   // Shops whose access token expires before `before` and that hold a refresh token.
   virtual Result<std::vector<std::string>> shops_to_refresh(int64_t before, int limit) = 0;
   virtual Result<int64_t> count_shops(const std::string& state) = 0;
+  // Shops in `state`, by hostname, at most `limit` after `after` (paging: the last one seen).
+  virtual Result<std::vector<std::string>> list_shops(const std::string& state,
+                                                      const std::string& after, int limit) = 0;
   // A lease serialises token work (exchange, refresh) for one shop over every server
   // process sharing the database: true when `owner` holds it until `until`. An expired
   // lease (its holder died) is taken over.

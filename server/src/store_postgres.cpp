@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <map>
 #include <mutex>
 #include <set>
@@ -392,18 +393,34 @@ class PostgresStore final : public Store {
     return programs;
   }
 
-  Result<bool> activate_program(const std::string& shop, const std::string& id,
-                                int64_t version) override {
+  Result<bool> activate_program(const std::string& shop, const std::string& id, int64_t version,
+                                const std::vector<OutboxWrite>& writes) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    // One statement is one transaction: no moment with two active versions, or none.
+    if (!writes.empty() && !command("BEGIN")) return error("begin");
+    // One statement: no moment with two active versions, or none.
     Rows rows(
         run("UPDATE programs SET active = CASE WHEN version = $2 THEN 1 ELSE 0 END "
             "WHERE shop = $3 AND id = $1 AND EXISTS "
             "(SELECT 1 FROM programs WHERE shop = $3 AND id = $1 AND version = $2)",
             {id, std::to_string(version), shop}));
-    if (!rows.ok()) return error("activate program");
-    return rows.affected() > 0;
+    if (writes.empty()) {
+      if (!rows.ok()) return error("activate program");
+      return rows.affected() > 0;
+    }
+    if (!rows.ok()) return rollback("activate program");
+    const bool found = rows.affected() > 0;
+    if (found) {
+      const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count();
+      for (const OutboxWrite& write : writes) {
+        if (!insert_write(write, now)) return rollback("insert write");
+      }
+    }
+    if (!command("COMMIT")) return rollback("commit");
+    return found;
   }
+
 
   Status put_setting(const std::string& shop, const std::string& key,
                      const std::string& value) override {
@@ -762,6 +779,17 @@ class PostgresStore final : public Store {
             {shop, std::to_string(now)}));
     if (!rows.ok()) return error("uninstall shop");
     return rows.affected() == 1;
+  }
+
+  Result<std::vector<std::string>> list_shops(const std::string& state, const std::string& after,
+                                              int limit) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Rows rows(run("SELECT shop FROM shops WHERE state = $1 AND shop > $2 ORDER BY shop LIMIT $3",
+                  {state, after, std::to_string(limit)}));
+    if (!rows.ok()) return error("list shops");
+    std::vector<std::string> shops;
+    for (int row = 0; row < rows.size(); ++row) shops.push_back(rows.text(row, 0));
+    return shops;
   }
 
   Result<std::vector<std::string>> shops_to_refresh(int64_t before, int limit) override {

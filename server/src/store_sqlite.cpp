@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -164,6 +165,13 @@ CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
 constexpr const char* kUnownedRows =
     "SELECT (SELECT COUNT(*) FROM programs) + (SELECT COUNT(*) FROM settings) + "
     "(SELECT COUNT(*) FROM changesets)";
+
+// Unix milliseconds, for rows stored without a time from the caller.
+int64_t now_ms_wall() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 Error storage_error(sqlite3* db, const std::string& what) {
   return make_error("storage_error", what + ": " + (db ? sqlite3_errmsg(db) : "no database"));
@@ -427,8 +435,8 @@ class SqliteStore final : public Store {
     return programs;
   }
 
-  Result<bool> activate_program(const std::string& shop, const std::string& id,
-                                int64_t version) override {
+  Result<bool> activate_program(const std::string& shop, const std::string& id, int64_t version,
+                                const std::vector<OutboxWrite>& writes) override {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!exec("BEGIN IMMEDIATE")) return storage_error(db_, "begin");
     Statement update(
@@ -448,6 +456,18 @@ class SqliteStore final : public Store {
       return error;
     }
     const bool found = sqlite3_changes(db_) > 0;
+    if (found && !writes.empty()) {
+      Statement insert_write(db_, kInsertWrite);
+      bool ok = static_cast<bool>(insert_write);
+      for (const OutboxWrite& write : writes) {
+        ok = ok && store_write(insert_write, write, now_ms_wall());
+      }
+      if (!ok) {
+        Error error = storage_error(db_, "insert write");
+        exec("ROLLBACK");
+        return error;
+      }
+    }
     if (!exec("COMMIT")) {
       Error error = storage_error(db_, "commit");
       exec("ROLLBACK");
@@ -932,6 +952,22 @@ class SqliteStore final : public Store {
     update.bind(2, now);
     if (update.step() != SQLITE_DONE) return storage_error(db_, "uninstall shop");
     return sqlite3_changes(db_) == 1;
+  }
+
+  Result<std::vector<std::string>> list_shops(const std::string& state, const std::string& after,
+                                              int limit) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Statement select(db_,
+                     "SELECT shop FROM shops WHERE state = ?1 AND shop > ?2 ORDER BY shop LIMIT ?3");
+    if (!select) return storage_error(db_, "prepare");
+    select.bind(1, state);
+    select.bind(2, after);
+    select.bind(3, static_cast<int64_t>(limit));
+    std::vector<std::string> shops;
+    int step;
+    while ((step = select.step()) == SQLITE_ROW) shops.push_back(select.text(0));
+    if (step != SQLITE_DONE) return storage_error(db_, "list shops");
+    return shops;
   }
 
   Result<std::vector<std::string>> shops_to_refresh(int64_t before, int limit) override {

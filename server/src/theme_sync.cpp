@@ -1,0 +1,504 @@
+#include "theme_sync.h"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "responses.h"
+#include "tiercart/theme_program.h"
+#include "tiercart/tiercart.h"
+
+namespace tiercart::server {
+namespace {
+
+// Settings (Store::put_setting) the sync keeps per shop.
+constexpr const char* kIdsKey = "shopify_ids";         // the Functions' owners
+constexpr const char* kThemeKey = "theme_sync";        // what the last sync read and why
+constexpr const char* kLiveKey = "live_program";       // what the merchant last made live
+constexpr const char* kPublishedKey = "published_program";  // what the outbox was handed
+
+constexpr std::size_t kFunctionMetafieldBytes = 10000;  // SHOPIFY.md section 12
+
+constexpr const char* kThemeQuery = R"graphql(
+query TiercartThemeSettings {
+  shop { currencyCode }
+  themes(first: 1, roles: [MAIN]) {
+    nodes {
+      id
+      files(filenames: ["config/settings_data.json"]) {
+        nodes { filename body { ... on OnlineStoreThemeFileBodyText { content } } }
+      }
+    }
+  }
+})graphql";
+
+constexpr const char* kProductsQuery = R"graphql(
+query TiercartGiftProducts($query: String!) {
+  products(first: 50, query: $query) {
+    nodes { id handle title variants(first: 25) { nodes { id availableForSale } } }
+  }
+})graphql";
+
+constexpr const char* kInstallationQuery = "query { currentAppInstallation { id } }";
+
+constexpr const char* kDiscountCreate = R"graphql(
+mutation TiercartDiscountCreate($discount: DiscountAutomaticAppInput!) {
+  discountAutomaticAppCreate(automaticAppDiscount: $discount) {
+    automaticAppDiscount { discountId }
+    userErrors { field message code }
+  }
+})graphql";
+
+constexpr const char* kValidationCreate = R"graphql(
+mutation TiercartValidationCreate($validation: ValidationCreateInput!) {
+  validationCreate(validation: $validation) { validation { id } userErrors { field message code } }
+})graphql";
+
+std::string sha256_hex(std::string_view text) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < length; ++i) {
+    out += hex[digest[i] >> 4];
+    out += hex[digest[i] & 15];
+  }
+  return out;
+}
+
+std::string iso_time(int64_t unix_ms) {
+  const std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+int64_t gid_number(const std::string& gid) {
+  const std::size_t slash = gid.rfind('/');
+  if (slash == std::string::npos) return 0;
+  try {
+    return std::stoll(gid.substr(slash + 1));
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
+
+Json setting_json(Store& store, const std::string& shop, const char* key) {
+  auto value = store.get_setting(shop, key);
+  if (!value || !value.value()) return Json::object();
+  Json parsed = Json::parse(*value.value(), nullptr, false);
+  return parsed.is_object() ? parsed : Json::object();
+}
+
+// The extension's default texts for `locale` (theme-extension/locales/<locale>[.default].json),
+// with Liquid's "{{ name }}" placeholders written as the program format reads them.
+ThemeTexts locale_texts(const std::string& dir, const std::string& locale) {
+  ThemeTexts texts;
+  Json file;
+  for (const std::string name : {locale + ".json", locale + ".default.json", "en.default.json"}) {
+    std::ifstream in(dir + "/" + name);
+    if (!in) continue;
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    file = Json::parse(buffer.str(), nullptr, false);
+    if (file.is_object()) break;
+  }
+  if (!file.is_object()) return texts;
+  static const std::regex placeholder(R"(\{\{\s*([a-z_]+)\s*\}\})");
+  auto text = [&](const char* pointer) {
+    const Json value = file.value(Json::json_pointer(pointer), Json());
+    return value.is_string() ? std::regex_replace(value.get<std::string>(), placeholder, "{{$1}}")
+                             : std::string();
+  };
+  texts.free_shipping = text("/tiercart/rewards/free_shipping");
+  texts.free_gift = text("/tiercart/rewards/free_gift");
+  texts.gift_card = text("/tiercart/rewards/gift_card");
+  texts.progress = text("/tiercart/messages/progress");
+  texts.unlocked = text("/tiercart/messages/unlocked");
+  return texts;
+}
+
+// The product and customer tags a program's bars and tiers ask about: the Function's
+// `hasTags` needs them as input variables (docs/function.md).
+Json input_variables(const Program& program) {
+  std::set<std::string> product_tags, customer_tags;
+  for (const auto& tag : program.eligibility.customer_tags_any) customer_tags.insert(tag);
+  for (const Bar& bar : program.bars) {
+    for (const auto& tag : bar.scope.include.tags) product_tags.insert(tag);
+    for (const auto& tag : bar.scope.exclude.tags) product_tags.insert(tag);
+    for (const Tier& tier : bar.tiers) {
+      for (const auto& tag : tier.eligibility.customer_tags_any) customer_tags.insert(tag);
+    }
+  }
+  return {{"productTags", std::vector<std::string>(product_tags.begin(), product_tags.end())},
+          {"customerTags", std::vector<std::string>(customer_tags.begin(), customer_tags.end())}};
+}
+
+std::string error_text(const Error& error) { return error.code + ": " + error.message; }
+
+}  // namespace
+
+ThemeSync::ThemeSync(const Config& config, Store& store, AdminApi& api, Outbox& outbox,
+                     TokenSource token)
+    : config_(config), store_(store), api_(api), outbox_(outbox), token_(std::move(token)) {}
+
+ThemeSync::~ThemeSync() { stop(); }
+
+void ThemeSync::start() {
+  if (!worker_.joinable()) worker_ = std::thread([this] { run(); });
+}
+
+void ThemeSync::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+    wake_.notify_all();
+  }
+  if (worker_.joinable()) worker_.join();
+}
+
+bool ThemeSync::request(const std::string& shop, bool force) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (stopping_) return false;
+  const int64_t now = steady_ms();
+  auto last = requested_at_.find(shop);
+  if (!force && (queued_.count(shop) ||
+                 (last != requested_at_.end() && now - last->second < kMinIntervalMs))) {
+    return false;
+  }
+  requested_at_[shop] = now;
+  if (queued_.insert(shop).second) queue_.push_back(shop);
+  wake_.notify_all();
+  return true;
+}
+
+void ThemeSync::drain() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  idle_.wait(lock, [&] { return stopping_ || (queue_.empty() && !busy_); });
+}
+
+void ThemeSync::run() {
+  int64_t next_poll = steady_ms() + config_.theme_poll_ms;
+  std::string poll_after;  // shops are polled in pages, in hostname order
+  while (true) {
+    std::string shop;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      busy_ = false;
+      idle_.notify_all();
+      wake_.wait_for(lock, std::chrono::milliseconds(std::max<int64_t>(0, next_poll - steady_ms())),
+                     [&] { return stopping_ || !queue_.empty(); });
+      if (stopping_) return;
+      if (!queue_.empty()) {
+        shop = queue_.front();
+        queue_.pop_front();
+        queued_.erase(shop);
+        busy_ = true;
+      }
+    }
+    if (shop.empty()) {
+      // The poll: every installed shop in turn, a page at a time, so that a theme saved
+      // while no storefront reported it still reaches checkout.
+      auto shops = store_.list_shops("installed", poll_after, 100);
+      if (shops && !shops.value().empty()) {
+        poll_after = shops.value().back();
+        for (const auto& s : shops.value()) request(s, true);
+      } else {
+        poll_after.clear();
+        next_poll = steady_ms() + config_.theme_poll_ms;
+      }
+      continue;
+    }
+    auto synced = sync(shop);
+    if (!synced && synced.error().code != "not_installed" &&
+        synced.error().code != "install_disabled") {
+      std::fprintf(stderr, "tiercart-server: theme sync of %s: %s\n", shop.c_str(),
+                   error_text(synced.error()).c_str());
+    }
+  }
+}
+
+Result<Json> ThemeSync::function_owners(const std::string& shop, const std::string& token) {
+  Json ids = setting_json(store_, shop, kIdsKey);
+  auto save = [&]() -> Status {
+    auto saved = store_.put_setting(shop, kIdsKey, ids.dump());
+    if (!saved) return saved.error();
+    return true;
+  };
+  if (!ids.contains("installation")) {
+    auto data = api_.call(shop, token, kInstallationQuery, Json::object(), 2);
+    if (!data) return data.error();
+    const Json id = data.value().value("/currentAppInstallation/id"_json_pointer, Json());
+    if (!id.is_string()) return make_error("shopify_invalid_answer", "no app installation id");
+    ids["installation"] = id;
+    if (auto saved = save(); !saved) return saved.error();
+  }
+  // Created once per shop. A process killed between Shopify's answer and the save below
+  // leaves a discount the app does not know; the next sync makes another (an extra discount
+  // with no program reads as "no reward", never as a wrong one).
+  if (!ids.contains("discount")) {
+    const Json discount = {
+        {"title", "tiercart rewards"},
+        {"functionHandle", "tiercart-discount"},
+        {"startsAt", iso_time(now_ms())},
+        {"discountClasses", {"PRODUCT", "SHIPPING"}},
+        {"combinesWith",
+         {{"orderDiscounts", true}, {"productDiscounts", true}, {"shippingDiscounts", true}}}};
+    auto data = api_.call(shop, token, kDiscountCreate, {{"discount", discount}});
+    if (!data) return data.error();
+    if (auto refused = user_errors(data.value(), "discountAutomaticAppCreate"); !refused) {
+      return refused.error();
+    }
+    const Json id = data.value().value(
+        "/discountAutomaticAppCreate/automaticAppDiscount/discountId"_json_pointer, Json());
+    if (!id.is_string()) return make_error("shopify_invalid_answer", "no discount id");
+    ids["discount"] = id;
+    if (auto saved = save(); !saved) return saved.error();
+  }
+  if (!ids.contains("validation")) {
+    const Json validation = {{"title", "tiercart rewards"},
+                             {"functionHandle", "tiercart-validation"},
+                             {"enable", true},
+                             {"blockOnFailure", false}};
+    auto data = api_.call(shop, token, kValidationCreate, {{"validation", validation}});
+    if (!data) return data.error();
+    if (auto refused = user_errors(data.value(), "validationCreate"); !refused) {
+      return refused.error();
+    }
+    const Json id = data.value().value("/validationCreate/validation/id"_json_pointer, Json());
+    if (!id.is_string()) return make_error("shopify_invalid_answer", "no validation id");
+    ids["validation"] = id;
+    if (auto saved = save(); !saved) return saved.error();
+  }
+  return ids;
+}
+
+Result<std::vector<OutboxWrite>> ThemeSync::publication(const std::string& shop, const Json& ids,
+                                                        const ProgramRecord& record) {
+  auto program = parse_program(record.document);
+  if (!program) return program.error();
+  const std::string checkout = to_json(program.value(), ProgramTexts::kWithout);
+  if (checkout.size() > kFunctionMetafieldBytes) {
+    return make_error("checkout_too_large",
+                      "the checkout program is " + std::to_string(checkout.size()) +
+                          " bytes; a Function reads at most 10,000",
+                      "$");
+  }
+  const std::string variables = input_variables(program.value()).dump();
+  Json metafields = Json::array();
+  for (const char* owner : {"discount", "validation"}) {
+    metafields.push_back({{"ownerId", ids.at(owner)},
+                          {"namespace", "$app:tiercart"},
+                          {"key", "program"},
+                          {"type", "json"},
+                          {"value", checkout}});
+    metafields.push_back({{"ownerId", ids.at(owner)},
+                          {"namespace", "$app:tiercart"},
+                          {"key", "input_variables"},
+                          {"type", "json"},
+                          {"value", variables}});
+  }
+  metafields.push_back({{"ownerId", ids.at("installation")},
+                        {"namespace", "tiercart"},
+                        {"key", "program"},
+                        {"type", "json"},
+                        {"value", record.document}});
+  // Each publication is its own decision (the same version may be made live again later):
+  // the key names the moment; delivering it twice writes the same values twice.
+  const std::string key = "publish:" + record.id + ":" + std::to_string(record.version) + ":" +
+                          std::to_string(now_ms()) + ":" + sha256_hex(record.document).substr(0, 12);
+  return std::vector<OutboxWrite>{
+      {shop, "metafields_set", key, Json{{"metafields", metafields}}.dump()}};
+}
+
+Result<bool> ThemeSync::activate(const std::string& shop, const ProgramRecord& program) {
+  const Json ids = setting_json(store_, shop, kIdsKey);
+  const bool owners_known =
+      ids.contains("installation") && ids.contains("discount") && ids.contains("validation");
+  std::vector<OutboxWrite> writes;
+  if (owners_known) {
+    auto made = publication(shop, ids, program);
+    if (!made) return made.error();
+    writes = std::move(made).value();
+  }
+  auto activated = store_.activate_program(shop, program.id, program.version, writes);
+  if (!activated || !activated.value()) return activated;
+  const Json live = {{"id", program.id}, {"version", program.version}};
+  if (auto saved = store_.put_setting(shop, kLiveKey, live.dump()); !saved) return saved.error();
+  if (owners_known) {
+    Json published = live;
+    published["document"] = sha256_hex(program.document);
+    if (auto saved = store_.put_setting(shop, kPublishedKey, published.dump()); !saved) {
+      return saved.error();
+    }
+    outbox_.wake();
+  } else {
+    request(shop, true);
+  }
+  return true;
+}
+
+// Publishes the live program when the outbox was not handed it yet (the shop's Functions did
+// not exist when it was made live).
+Result<bool> ThemeSync::publish_live(const std::string& shop, const Json& ids) {
+  const Json live = setting_json(store_, shop, kLiveKey);
+  if (!live.contains("id") || !live.contains("version")) return false;
+  const Json published = setting_json(store_, shop, kPublishedKey);
+  if (published.value("id", "") == live["id"] && published.value("version", 0) == live["version"]) {
+    return false;
+  }
+  auto record = store_.find_program(shop, live["id"].get<std::string>(), live["version"].get<int64_t>());
+  if (!record) return record.error();
+  if (!record.value()) return false;
+  auto writes = publication(shop, ids, *record.value());
+  if (!writes) return writes.error();
+  for (const auto& write : writes.value()) {
+    if (auto added = store_.add_write(write, now_ms()); !added) return added.error();
+  }
+  Json now_published = live;
+  now_published["document"] = sha256_hex(record.value()->document);
+  if (auto saved = store_.put_setting(shop, kPublishedKey, now_published.dump()); !saved) {
+    return saved.error();
+  }
+  outbox_.wake();
+  return true;
+}
+
+Result<SyncReport> ThemeSync::sync(const std::string& shop) {
+  auto token = token_(shop);
+  if (!token) return token.error();
+  auto ids = function_owners(shop, token.value());
+  if (!ids) return ids.error();
+  SyncReport report;
+  Json state = setting_json(store_, shop, kThemeKey);
+  auto finish = [&]() -> Result<SyncReport> {
+    state["synced_at"] = now_ms();
+    if (auto saved = store_.put_setting(shop, kThemeKey, state.dump()); !saved) {
+      return saved.error();
+    }
+    auto published = publish_live(shop, ids.value());
+    if (!published) return published.error();
+    report.published = report.published || published.value();
+    const Json live = setting_json(store_, shop, kLiveKey);
+    report.program_id = live.value("id", "");
+    report.version = live.value("version", int64_t{0});
+    return report;
+  };
+  auto refuse = [&](const std::string& reason) {
+    state["error"] = reason;
+    report.error = reason;
+    return finish();
+  };
+
+  auto theme = api_.call(shop, token.value(), kThemeQuery, Json::object(), 10);
+  if (!theme) return theme.error();
+  const Json& data = theme.value();
+  const Json content =
+      data.value("/themes/nodes/0/files/nodes/0/body/content"_json_pointer, Json());
+  if (!content.is_string()) {
+    return refuse("no_settings: the main theme has no config/settings_data.json");
+  }
+  const Json currency = data.value("/shop/currencyCode"_json_pointer, Json());
+
+  ThemeOptions options;
+  options.app_handle = config_.app_handle;
+  options.currency = currency.is_string() ? currency.get<std::string>() : std::string();
+  options.locale = config_.theme_locale;
+  options.program_id = kProgramId;
+  options.texts = locale_texts(config_.theme_locales, config_.theme_locale);
+
+  // The gift products the settings name by handle, resolved to ids in one query. A handle
+  // that is not a plain handle is left for the core to report as unknown.
+  auto handles = theme_product_handles(content.get_ref<const std::string&>(), options);
+  if (!handles) return refuse(error_text(handles.error()));
+  static const std::regex plain(R"([a-z0-9][a-z0-9_-]{0,254})");
+  std::string search;
+  for (const auto& handle : handles.value()) {
+    if (!std::regex_match(handle, plain)) continue;
+    search += (search.empty() ? "handle:" : " OR handle:") + handle;
+  }
+  if (!search.empty()) {
+    auto products = api_.call(shop, token.value(), kProductsQuery, {{"query", search}}, 60);
+    if (!products) return products.error();
+    for (const Json& product :
+         products.value().value("/products/nodes"_json_pointer, Json::array())) {
+      if (!product.is_object() || !product.value("handle", Json()).is_string()) continue;
+      ThemeProduct found;
+      found.product_id = gid_number(product.value("id", ""));
+      found.title = product.value("title", "");
+      for (const Json& variant : product.value("/variants/nodes"_json_pointer, Json::array())) {
+        if (variant.value("availableForSale", false)) {
+          found.variant_id = gid_number(variant.value("id", ""));
+          break;
+        }
+      }
+      options.catalog[product["handle"].get<std::string>()] = found;
+    }
+  }
+
+  auto converted = theme_program(content.get_ref<const std::string&>(), options);
+  if (!converted) return refuse(error_text(converted.error()));
+  Json notices = Json::parse(to_json(converted.value()), nullptr, false).value("notices", Json::array());
+  state["notices"] = notices;
+  report.notices = notices.dump();
+  if (!converted.value().program) {
+    std::string reason = "no_program: no tier of the theme's settings can be used";
+    for (const auto& notice : converted.value().notices) {
+      if (notice.severity == "error") reason = notice.code + ": " + notice.message;
+    }
+    return refuse(reason);
+  }
+  Program program = *converted.value().program;
+  const std::string checkout = to_json(program, ProgramTexts::kWithout);
+  const std::string storefront_digest = sha256_hex(to_json(program));
+  const bool checkout_changed = state.value("checkout", "") != checkout;
+  const bool texts_changed = state.value("storefront", "") != storefront_digest;
+  state["error"] = "";
+  if (!checkout_changed && !texts_changed) return finish();
+
+  const Json live = setting_json(store_, shop, kLiveKey);
+  const bool first_sync = !state.contains("checkout");
+  state["checkout"] = checkout;
+  state["storefront"] = storefront_digest;
+  // On the first sync of a shop whose merchant made an app program live, the theme's
+  // settings as found are taken as seen: only a later change of them goes live.
+  if (first_sync && live.contains("id") && live["id"] != kProgramId) return finish();
+
+  if (checkout_changed) {
+    auto programs = store_.list_programs(shop);
+    if (!programs) return programs.error();
+    int64_t version = 0;
+    for (const auto& stored : programs.value()) {
+      if (stored.id == kProgramId) version = std::max(version, stored.version);
+    }
+    program.version = version + 1;
+    ProgramRecord record{shop, kProgramId, program.version, to_json(program), false, now_ms()};
+    if (auto added = store_.add_program(record); !added) return added.error();
+    auto activated = activate(shop, record);
+    if (!activated) return refuse(error_text(activated.error()));
+    report.published = true;
+  } else if (live.value("id", "") == kProgramId) {
+    // The same rewards with new texts: the storefront gets them under the live version, so
+    // shoppers' gift lines (which name the version) stay valid.
+    program.version = live.value("version", int64_t{1});
+    ProgramRecord record{shop, kProgramId, program.version, to_json(program), true, now_ms()};
+    auto writes = publication(shop, ids.value(), record);
+    if (!writes) return refuse(error_text(writes.error()));
+    for (const auto& write : writes.value()) {
+      if (auto added = store_.add_write(write, now_ms()); !added) return added.error();
+    }
+    outbox_.wake();
+    report.published = true;
+  }
+  return finish();
+}
+
+}  // namespace tiercart::server
