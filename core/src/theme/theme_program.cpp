@@ -113,10 +113,8 @@ std::optional<std::string> setting_text(const Value* value) {
 // As tiercart-minor-units.liquid, with one difference: decimals that are not digits make the
 // text invalid (the Liquid let "5.ab" through as garbage; the editor's number field never
 // writes it).
-int64_t minor_units_of(const Value* value, int exponent) {
-  const auto typed = setting_text(value);
-  if (!typed) return 0;
-  std::string_view text = strip(*typed);
+int64_t minor_units_of(std::string_view text, int exponent) {
+  text = strip(text);
   // Liquid's split('.') drops trailing empty parts: "5." and "5.." are "5".
   while (!text.empty() && text.back() == '.') text.remove_suffix(1);
   const auto point = text.find('.');
@@ -137,6 +135,16 @@ int64_t minor_units_of(const Value* value, int exponent) {
   }
   return units;
 }
+
+int64_t minor_units_of(const Value* value, int exponent) {
+  const auto typed = setting_text(value);
+  return typed ? minor_units_of(*typed, exponent) : 0;
+}
+
+// The drawer embed's schema gives tier 1 a threshold of 50 (blocks/tiercart-embed.liquid);
+// every other bar setting's default is what a blank value reads as below. The theme tests
+// compare this with the schema through the rendered Liquid.
+constexpr std::string_view kDrawerTier1Threshold = "50";
 
 // A text setting as Liquid's `| strip` gave it: other JSON types read as empty.
 std::string text_setting(const Value* value) {
@@ -164,9 +172,13 @@ struct Notices {
 struct Block {
   const Value* settings = nullptr;
   std::string path;  // of the settings object
+  bool drawer = false;
   const Value* get(std::string_view key) const {
     return settings && settings->is_object() ? settings->find(key) : nullptr;
   }
+  // Whether the file leaves `key` out: Shopify then gives Liquid the schema's default.
+  // (A null value is there: the merchant cleared the field.)
+  bool lacks(std::string_view key) const { return get(key) == nullptr; }
   std::string path_of(std::string_view key) const { return key_path(path, key); }
 };
 
@@ -230,9 +242,11 @@ std::optional<Bar> read_bar(const Block& block, const std::string& bar_id, int e
   for (int n = 1; n <= kTiersPerBar; ++n) {
     const std::string prefix = "t" + std::to_string(n) + "_";
     const Value* raw_threshold = block.get(prefix + "threshold");
-    if (is_blank(raw_threshold)) continue;
+    const bool schema_default = block.drawer && n == 1 && block.lacks(prefix + "threshold");
+    if (is_blank(raw_threshold) && !schema_default) continue;
     const std::string threshold_path = block.path_of(prefix + "threshold");
-    const int64_t threshold = minor_units_of(raw_threshold, unit_exponent);
+    const int64_t threshold = schema_default ? minor_units_of(kDrawerTier1Threshold, unit_exponent)
+                                             : minor_units_of(raw_threshold, unit_exponent);
     if (threshold <= 0 || threshold > max_threshold) {
       notices.add("warning", "bad_threshold",
                   "tier " + std::to_string(n) +
@@ -417,6 +431,7 @@ Result<ThemeProgram> theme_program(std::string_view settings_data, const ThemeOp
         const Value* settings = block.find("settings");
         found[i].settings = settings;
         found[i].path = key_path(path, "settings");
+        found[i].drawer = i == 0;
       }
     }
   }
