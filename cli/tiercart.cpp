@@ -301,9 +301,10 @@ bool theme_options(const Args& args, tiercart::ThemeOptions& options, std::strin
 }
 
 // The theme's settings (config/settings_data.json) as the program the storefront and checkout
-// use, with a notice for every setting left out. --batch: LIST names one "SETTINGS OPTIONS"
-// pair of files a line, and one result a line is printed ({"error": ...} for a pair the core
-// refuses): the theme tests convert hundreds of combinations in one process.
+// use, with a notice for every setting left out; exit 1 when a notice is an error. --batch: LIST
+// names one "SETTINGS OPTIONS" pair of files a line, and one result a line is printed ({"error":
+// ...} for a pair the core refuses): the theme tests convert hundreds of combinations in one
+// process.
 int theme_program(const Args& args) {
   std::string problem;
   if (!only_known_options(args,
@@ -353,6 +354,10 @@ int theme_program(const Args& args) {
   auto result = tiercart::theme_program(settings, options);
   if (!result) return report(result.error());
   print(tiercart::to_json(result.value()));
+  // As check-program: an error notice (no drawer embed on) means the theme gives no program.
+  for (const auto& notice : result.value().notices) {
+    if (notice.severity == "error") return kRejected;
+  }
   return kOk;
 }
 
