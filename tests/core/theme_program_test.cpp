@@ -12,7 +12,6 @@
 #include <string>
 #include <vector>
 
-#include "source_files.h"
 #include "tiercart/tiercart.h"
 
 namespace tiercart {
@@ -528,71 +527,6 @@ TEST(ThemeOptionsJson, ReadsEveryOptionAndRefusesUnknownOnes) {
                                    R"({"currency":"EUR","program_id":"Not An Id"})");
   ASSERT_FALSE(bad_id.ok());
   EXPECT_EQ(bad_id.error().code, "invalid_value");
-}
-
-// --- The program writer and the checkout size -------------------------------------------------
-
-TEST(ProgramWriter, EveryExampleProgramWritesCanonicallyAndReadsBackTheSame) {
-  for (const auto& file : testing::ExampleFiles("examples/programs")) {
-    auto program = parse_program(testing::ReadSourceFile(file));
-    ASSERT_TRUE(program.ok()) << file;
-    for (ProgramTexts texts : {ProgramTexts::kWith, ProgramTexts::kWithout}) {
-      const std::string once = to_json(program.value(), texts);
-      auto again = parse_program(once);
-      ASSERT_TRUE(again.ok()) << file << ": " << again.error().message << "\n" << once;
-      EXPECT_EQ(to_json(again.value(), texts), once) << file;
-    }
-  }
-}
-
-Program LargeGiftProgram(int bars) {
-  Program program;
-  program.id = "big";
-  program.currency = "USD";
-  for (int b = 0; b < bars; ++b) {
-    Bar bar;
-    bar.id = "bar-" + std::to_string(b);
-    for (int t = 0; t < 20; ++t) {
-      Tier tier;
-      tier.id = bar.id + "-tier-" + std::to_string(t);
-      tier.threshold = 1000 * (t + 1);
-      for (int g = 0; g < 20; ++g) {
-        tier.reward.gifts.push_back({40000000000000 + g, 8000000000000 + g, "Gift"});
-      }
-      bar.tiers.push_back(std::move(tier));
-    }
-    program.bars.push_back(std::move(bar));
-  }
-  return program;
-}
-
-TEST(CheckoutSize, AProgramOverTenThousandBytesWithoutTextsIsWarnedAbout) {
-  const Program big = LargeGiftProgram(1);
-  ASSERT_GT(to_json(big, ProgramTexts::kWithout).size(), kMaxCheckoutProgramBytes);
-  const auto problems = check_program(big, Context{});
-  const auto found = std::find_if(problems.begin(), problems.end(),
-                                  [](const Problem& p) { return p.code == "checkout_too_large"; });
-  ASSERT_NE(found, problems.end());
-  EXPECT_EQ(found->severity, "warning");
-  EXPECT_EQ(found->path, "$");
-}
-
-TEST(CheckoutSize, TextsDoNotCountTowardTheLimit) {
-  Program program;
-  program.id = "texts";
-  program.currency = "USD";
-  Bar bar;
-  bar.id = "b";
-  Tier tier;
-  tier.id = "t";
-  tier.threshold = 100;
-  tier.reward.type = RewardType::kFreeShipping;
-  tier.texts["en"] = {std::string(20000, 'x'), "", ""};
-  bar.tiers.push_back(tier);
-  program.bars.push_back(bar);
-  for (const auto& problem : check_program(program, Context{})) {
-    EXPECT_NE(problem.code, "checkout_too_large");
-  }
 }
 
 }  // namespace
