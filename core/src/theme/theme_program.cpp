@@ -223,7 +223,8 @@ std::optional<Reward> gift_reward(const Block& block, int n, const ThemeOptions&
 
 // One bar from one block's settings, or nothing when no tier is usable.
 std::optional<Bar> read_bar(const Block& block, const std::string& bar_id, int exponent,
-                            const ThemeOptions& options, Notices& notices) {
+                            const ThemeOptions& options, const std::string& locale,
+                            Notices& notices) {
   Bar bar;
   bar.id = bar_id;
   const std::string metric = choice(block.get("metric"), "spend");
@@ -295,7 +296,7 @@ std::optional<Bar> read_bar(const Block& block, const std::string& bar_id, int e
     if (progress.empty()) progress = options.texts.progress;
     TierTexts texts{std::move(label), std::move(progress), options.texts.unlocked};
     if (!texts.label.empty() || !texts.progress.empty() || !texts.unlocked.empty()) {
-      tier.texts.emplace(options.locale, std::move(texts));
+      tier.texts.emplace(locale, std::move(texts));
     }
     bar.tiers.push_back(std::move(tier));
     previous = threshold;
@@ -318,7 +319,7 @@ std::optional<Bar> read_bar(const Block& block, const std::string& bar_id, int e
                 block.path_of("scope"), bar_id);
   }
   const std::string complete = text_setting(block.get("complete"));
-  if (!complete.empty()) bar.complete_texts.emplace(options.locale, complete);
+  if (!complete.empty()) bar.complete_texts.emplace(locale, complete);
 
   if (bar.tiers.empty()) return std::nullopt;
   return bar;
@@ -457,11 +458,9 @@ Result<ThemeProgram> theme_program(std::string_view settings_data, const ThemeOp
                     "\" is neither after_discounts nor before_discounts",
                 found[0].path_of("basis"), kBarIds[0]);
   }
-  ThemeOptions effective = options;
-  effective.locale = program.default_locale;
   for (int i = 0; i < 3; ++i) {
     if (found[i].path.empty()) continue;
-    auto bar = read_bar(found[i], kBarIds[i], *exponent, effective, notices);
+    auto bar = read_bar(found[i], kBarIds[i], *exponent, options, program.default_locale, notices);
     if (bar) program.bars.push_back(std::move(*bar));
   }
   if (!program.bars.empty()) result.program = std::move(program);
