@@ -12,6 +12,7 @@
 
 #include "tiercart/json_writer.h"
 #include "tiercart/post_purchase.h"
+#include "tiercart/theme_program.h"
 
 namespace {
 
@@ -27,6 +28,9 @@ constexpr const char* kUsage =
     "  tiercart offers --order O --offers F [--context X]\n"
     "  tiercart edit-window --order O --policy P --now TIME\n"
     "  tiercart check-address A [--options O]\n"
+    "  tiercart theme-program SETTINGS_DATA [--options O] [--context X] [--catalog C]\n"
+    "                         [--texts T] [--currency CUR] [--locale L]\n"
+    "  tiercart theme-program --batch LIST\n"
     "  tiercart currencies\n"
     "  tiercart --version\n"
     "Files are JSON; '-' reads stdin. Exit 0 ok, 1 rejected (a claim, a program, an\n"
@@ -254,6 +258,109 @@ int check_address(const Args& args) {
   return check.ok ? kOk : kRejected;
 }
 
+// Options for theme-program: an --options document (tiercart/theme_program.h), then what the
+// other flags say on top of it. The catalog and texts files hold the options document's
+// "catalog" and "texts" values as they are, so they are read through the same parser.
+bool theme_options(const Args& args, tiercart::ThemeOptions& options, std::string& problem,
+                   tiercart::Error& error) {
+  std::string text;
+  if (!load(args, "options", false, text, problem)) return false;
+  if (!text.empty()) {
+    auto parsed = tiercart::parse_theme_options(text);
+    if (!parsed) return error = parsed.error(), false;
+    options = parsed.value();
+  }
+  std::string context_text;
+  if (!load(args, "context", false, context_text, problem)) return false;
+  if (!context_text.empty()) {
+    auto context = tiercart::parse_context(context_text);
+    if (!context) return error = context.error(), false;
+    if (!context.value().shop_currency.empty()) options.currency = context.value().shop_currency;
+    options.locale = context.value().locale;
+  }
+  for (const char* part : {"catalog", "texts"}) {
+    std::string part_text;
+    if (!load(args, part, false, part_text, problem)) return false;
+    if (part_text.empty()) continue;
+    auto parsed =
+        tiercart::parse_theme_options(std::string("{\"") + part + "\":" + part_text + "}");
+    if (!parsed) return error = parsed.error(), false;
+    if (part == std::string("catalog")) {
+      options.catalog = std::move(parsed.value().catalog);
+    } else {
+      options.texts = std::move(parsed.value().texts);
+    }
+  }
+  if (auto currency = args.options.find("currency"); currency != args.options.end()) {
+    options.currency = currency->second;
+  }
+  if (auto locale = args.options.find("locale"); locale != args.options.end()) {
+    options.locale = locale->second;
+  }
+  return true;
+}
+
+// The theme's settings (config/settings_data.json) as the program the storefront and checkout
+// use, with a notice for every setting left out; exit 1 when a notice is an error. --batch: LIST
+// names one "SETTINGS OPTIONS" pair of files a line, and one result a line is printed ({"error":
+// ...} for a pair the core refuses): the theme tests convert hundreds of combinations in one
+// process.
+int theme_program(const Args& args) {
+  std::string problem;
+  if (!only_known_options(args,
+                          {"options", "context", "catalog", "texts", "currency", "locale", "batch"},
+                          problem)) {
+    return bad_input(problem);
+  }
+  if (auto batch = args.options.find("batch"); batch != args.options.end()) {
+    if (args.options.size() != 1 || !args.positional.empty()) {
+      return bad_input("theme-program --batch takes no other argument");
+    }
+    std::string list;
+    if (!read_input(batch->second, list, problem)) return bad_input(problem);
+    std::size_t start = 0;
+    while (start < list.size()) {
+      auto end = list.find('\n', start);
+      if (end == std::string::npos) end = list.size();
+      const std::string line = list.substr(start, end - start);
+      start = end + 1;
+      if (line.empty()) continue;
+      const auto space = line.find(' ');
+      if (space == std::string::npos) return bad_input("--batch: a line is \"SETTINGS OPTIONS\"");
+      std::string settings, options;
+      if (!read_input(line.substr(0, space), settings, problem) ||
+          !read_input(line.substr(space + 1), options, problem)) {
+        return bad_input(problem);
+      }
+      auto result = tiercart::theme_program_json(settings, options);
+      if (result) {
+        print(result.value());
+      } else {
+        print("{\"error\":" + tiercart::to_json(result.error()) + "}");
+      }
+    }
+    return kOk;
+  }
+  if (args.positional.size() != 1) {
+    return bad_input("theme-program takes one settings_data.json file");
+  }
+  std::string settings;
+  if (!read_input(args.positional[0], settings, problem)) return bad_input(problem);
+  tiercart::ThemeOptions options;
+  tiercart::Error error;
+  if (!theme_options(args, options, problem, error)) {
+    return problem.empty() ? report(error) : bad_input(problem);
+  }
+  auto result = tiercart::theme_program(settings, options);
+  if (!result) return report(result.error());
+  print(tiercart::to_json(result.value()));
+  // As check-program: an error notice (no drawer embed on) means the theme gives no program.
+  for (const auto& notice : result.value().notices) {
+    if (notice.severity == "error") return kRejected;
+  }
+  return kOk;
+}
+
 // The core's ISO 4217 table as one JSON object, {"AED":2,...}: the source that other
 // languages' helpers are generated from.
 int currencies(const Args& args) {
@@ -287,6 +394,7 @@ int main(int argc, char** argv) {
   if (args.command == "offers") return offers(args);
   if (args.command == "edit-window") return edit_window(args);
   if (args.command == "check-address") return check_address(args);
+  if (args.command == "theme-program") return theme_program(args);
   if (args.command == "currencies") return currencies(args);
   return bad_input("unknown command " + args.command + " (see tiercart --help)");
 }

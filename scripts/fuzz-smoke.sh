@@ -58,6 +58,15 @@ fuzz_one() {
         [ -f "$out" ] || { cat "$address"; printf '\0{"shipping_method":{"po_box":false},"countries":["US","CA"]}'; } > "$out"
       done
       seeds=() ;;
+    theme_program)
+      # settings_data.json NUL options, from the golden fixtures
+      for fixture in tests/fixtures/*theme-settings*.input.json; do
+        out=$corpus/seed-$(basename "$fixture" .input.json)
+        [ -f "$out" ] || python3 -c 'import json,sys
+d=json.load(open(sys.argv[1]))
+sys.stdout.write(d["settings_data"] + "\0" + json.dumps(d["options"]))' "$fixture" > "$out"
+      done
+      seeds=() ;;
   esac
   log=$work/$entry.log
   if ! "$bin/fuzz_$entry" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 \
@@ -73,7 +82,8 @@ fuzz_one() {
 
 failed=0
 running=0
-for entry in context program cart order evaluate function offers edit_window address app_proxy json_reader json_writer; do
+for entry in context program cart order evaluate function offers edit_window address theme_program app_proxy \
+  json_reader json_writer; do
   if ((running >= jobs)); then
     wait -n || failed=1
     running=$((running - 1))

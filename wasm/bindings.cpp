@@ -7,6 +7,7 @@
 #include <string>
 
 #include "tiercart/post_purchase.h"
+#include "tiercart/theme_program.h"
 #include "tiercart/tiercart.h"
 
 namespace {
@@ -55,6 +56,11 @@ Outcome check_address(const std::string& address, const std::string& options) {
   return outcome(tiercart::check_address_json(address, options));
 }
 
+// The theme editor's preview: the program its settings make, as the server makes it.
+Outcome theme_program(const std::string& settings_data, const std::string& options) {
+  return outcome(tiercart::theme_program_json(settings_data, options));
+}
+
 // JavaScript numbers carry integers exactly up to 2^53; anything else is refused here, so
 // no fraction of a cent ever reaches the core.
 Outcome format_money(double value, const std::string& currency, const std::string& format,
@@ -98,5 +104,6 @@ EMSCRIPTEN_BINDINGS(tiercart) {
   emscripten::function("selectOffers", &select_offers);
   emscripten::function("editEligibility", &edit_eligibility);
   emscripten::function("checkAddress", &check_address);
+  emscripten::function("themeProgram", &theme_program);
   emscripten::function("version", &version);
 }

@@ -141,6 +141,46 @@ export interface ProgramCheck {
   problems: Problem[];
 }
 
+/** Options of themeProgram (core/include/tiercart/theme_program.h). */
+export interface ThemeProgramOptions {
+  /** The shop currency: decides how many decimals a typed "50" has. Required. */
+  currency: string;
+  /** The program's default_locale and the locale of `texts` (default "en"). */
+  locale?: string;
+  /** The <app-handle> in the embeds' block types (default "tiercart"). */
+  app_handle?: string;
+  program_id?: string;
+  version?: number;
+  /** Product handle -> the product a product_list setting names. */
+  catalog?: Record<string, { product_id: number; variant_id?: number | null; title?: string }>;
+  /** Default texts in `locale`, placeholders as {{remaining}} and {{reward}}; absent ones are left out. */
+  texts?: {
+    labels?: { free_shipping?: string; free_gift?: string; gift_card?: string };
+    progress?: string;
+    unlocked?: string;
+  };
+}
+
+/** A theme setting the program leaves out, and why. */
+export interface ThemeNotice {
+  severity: 'error' | 'warning';
+  code: string;
+  message: string;
+  /** JSON path in settings_data.json. */
+  path: string;
+  bar: string | null;
+  tier: number | null;
+}
+
+/** The theme's settings as programs: null when no embed is on or no tier is usable. */
+export interface ThemeProgramResult {
+  /** With texts: what the drawer reads. */
+  storefront: object | null;
+  /** Without texts, canonical: what checkout reads from a metafield (at most 10,000 bytes). */
+  checkout: object | null;
+  notices: ThemeNotice[];
+}
+
 /** Minor units of a currency ($4.50 is {amount: 450, currency: "USD"}). */
 export interface MoneyAmount {
   amount: number;
@@ -246,6 +286,9 @@ export class Tiercart {
   editEligibility(order: Document, policy: Document, now: string | Date): EditEligibility;
   /** Required fields, postal code formats and warnings for a shipping address. Throws TiercartError. */
   checkAddress(address: Document, options?: Document | null): AddressCheck;
+  /** The theme's settings_data.json (text) as programs and notices. Throws TiercartError. */
+  themeProgram(settingsData: string, options: ThemeProgramOptions | string): ThemeProgramResult;
+  themeProgramJson(settingsData: string, options: ThemeProgramOptions | string): string;
   selectOffersJson(order: Document, offers: Document, context?: Document | null): string;
   editEligibilityJson(order: Document, policy: Document, now: string | Date): string;
   checkAddressJson(address: Document, options?: Document | null): string;

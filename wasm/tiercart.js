@@ -108,6 +108,19 @@ export class Tiercart {
     return unwrap(this.core.checkProgram(documentText(program, 'program'), documentText(context, 'context')));
   }
 
+  // The theme's settings (config/settings_data.json, as text: it may open with a comment) as
+  // the program the storefront and checkout use, with a notice for every setting left out
+  // (docs/theme-extension.md). Options: {currency, locale, catalog, texts, ...}.
+  themeProgram(settingsData, options) {
+    return JSON.parse(this.themeProgramJson(settingsData, options));
+  }
+
+  themeProgramJson(settingsData, options) {
+    return unwrap(
+      this.core.themeProgram(documentText(settingsData, 'settings_data'), documentText(options, 'options')),
+    );
+  }
+
   // After the order (docs/post-purchase.md): offers for the post-purchase page, with prices
   // in the order's currency; what the customer may still change and until when; whether a
   // shipping address is complete and well formed.

@@ -423,5 +423,68 @@ else
 fi
 expect_bad_input "currencies takes no arguments" "$nothing" currencies --extra 1
 
+# theme-program: the theme editor's settings_data.json as programs and notices
+# (docs/theme-extension.md). The documents come from the golden fixtures.
+fixture_part() {
+  python3 -c 'import json,sys; v=json.load(open(sys.argv[1]))[sys.argv[2]]; v=v if sys.argv[3]=="" else v[sys.argv[3]]; sys.stdout.write(v if isinstance(v,str) else json.dumps(v))' \
+    "$repo/tests/fixtures/$1.input.json" "$2" "${3:-}"
+}
+fixture_part theme-settings-editor-file settings_data >"$work/settings_data.json"
+fixture_part theme-settings-editor-file options catalog >"$work/theme-catalog.json"
+fixture_part theme-settings-editor-file options texts >"$work/theme-texts.json"
+fixture_part theme-settings-editor-file options >"$work/theme-options.json"
+fixture_part theme-settings-no-embed settings_data >"$work/no-embed.json"
+expect_ok "theme-program converts the editor's settings_data.json" "$nothing" \
+  theme-program "$work/settings_data.json" --catalog "$work/theme-catalog.json" \
+  --texts "$work/theme-texts.json" --currency USD
+if json_says 'len(d["storefront"]["bars"]) == 2 and "texts" not in json.dumps(d["checkout"]) and d["notices"] == [] and d["storefront"]["bars"][0]["tiers"][1]["reward"]["gifts"][0]["variant_id"] == 9001'; then
+  ok "theme-program: storefront program with texts, checkout program without, no notices"
+else
+  not_ok "theme-program: storefront program with texts, checkout program without, no notices" "$(head -c 300 "$work/out")"
+fi
+expect_ok "theme-program reads the options document, the settings from stdin" "$work/settings_data.json" \
+  theme-program - --options "$work/theme-options.json"
+echo '{"shop_currency":"JPY","locale":"ja"}' >"$work/jpy-shop.json"
+expect_ok "theme-program takes the currency and locale of a context" "$nothing" \
+  theme-program "$work/settings_data.json" --context "$work/jpy-shop.json"
+if json_says 'd["storefront"]["currency"] == "JPY" and d["storefront"]["default_locale"] == "ja" and d["storefront"]["bars"][0]["tiers"][0]["threshold"] == 50 and d["notices"][0]["code"] == "unknown_product"'; then
+  ok "theme-program: a JPY shop's 50 is 50 yen; a product missing from the catalog is a notice"
+else
+  not_ok "theme-program: a JPY shop's 50 is 50 yen; a product missing from the catalog is a notice" "$(head -c 300 "$work/out")"
+fi
+run "$nothing" theme-program "$work/no-embed.json" --currency USD
+if [ "$rc" -eq 1 ] && json_says 'd["storefront"] is None and d["notices"][0]["code"] == "no_embed"'; then
+  ok "theme-program: no drawer embed on exits 1 with an error notice"
+else
+  not_ok "theme-program: no drawer embed on exits 1 with an error notice" "$(last_run)"
+fi
+expect_refused "theme-program: the shop currency is required" missing_field "$nothing" \
+  theme-program "$work/settings_data.json"
+expect_refused "theme-program: an unknown currency is refused" unknown_currency "$nothing" \
+  theme-program "$work/settings_data.json" --currency XYZ
+expect_refused "theme-program: settings that are not JSON are refused" invalid_json \
+  <(printf '/* header */ {"current": ') theme-program - --currency USD
+expect_refused "theme-program: a catalog entry without product_id is refused" missing_field \
+  <(echo '{"tote":{"variant_id":1}}') theme-program "$work/settings_data.json" --currency USD --catalog -
+expect_bad_input "theme-program: takes one settings file" "$nothing" theme-program --currency USD
+expect_bad_input "theme-program: unknown options are refused" "$nothing" \
+  theme-program "$work/settings_data.json" --currency USD --shop x
+printf '%s %s\n%s %s\n%s %s\n' "$work/settings_data.json" "$work/theme-options.json" \
+  "$work/no-embed.json" "$work/theme-options.json" "$work/theme-catalog.json" "$work/theme-options.json" \
+  >"$work/theme-batch"
+run "$nothing" theme-program --batch "$work/theme-batch"
+if [ "$rc" -eq 0 ] && python3 -c '
+import json,sys
+lines=[json.loads(l) for l in open(sys.argv[1])]
+assert len(lines)==3 and lines[0]["storefront"] and lines[1]["notices"][0]["code"]=="no_embed"
+assert lines[2]["notices"][0]["code"]=="no_embed"
+' "$work/out" 2>/dev/null; then
+  ok "theme-program --batch prints one result a line"
+else
+  not_ok "theme-program --batch prints one result a line" "$(last_run)"
+fi
+expect_bad_input "theme-program --batch takes no other argument" "$nothing" \
+  theme-program --batch "$work/theme-batch" --currency USD
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -456,5 +456,56 @@ TEST(CheckProgram, ReportsTheSameProblemsThroughTheJsonFacade) {
   EXPECT_EQ(clean.value(), R"({"ok":true,"problems":[]})");
 }
 
+// Checkout reads the program without its texts from a metafield, at most 10,000 bytes of it.
+Program LargeGiftProgram(int bars) {
+  Program program;
+  program.id = "big";
+  program.currency = "USD";
+  for (int b = 0; b < bars; ++b) {
+    Bar bar;
+    bar.id = "bar-" + std::to_string(b);
+    for (int t = 0; t < 20; ++t) {
+      Tier tier;
+      tier.id = bar.id + "-tier-" + std::to_string(t);
+      tier.threshold = 1000 * (t + 1);
+      for (int g = 0; g < 20; ++g) {
+        tier.reward.gifts.push_back({40000000000000 + g, 8000000000000 + g, "Gift"});
+      }
+      bar.tiers.push_back(std::move(tier));
+    }
+    program.bars.push_back(std::move(bar));
+  }
+  return program;
+}
+
+TEST(CheckoutSize, AProgramOverTenThousandBytesWithoutTextsIsWarnedAbout) {
+  const Program big = LargeGiftProgram(1);
+  ASSERT_GT(to_json(big, ProgramTexts::kWithout).size(), kMaxCheckoutProgramBytes);
+  const auto problems = check_program(big, Context{});
+  const auto found = std::find_if(problems.begin(), problems.end(),
+                                  [](const Problem& p) { return p.code == "checkout_too_large"; });
+  ASSERT_NE(found, problems.end());
+  EXPECT_EQ(found->severity, "warning");
+  EXPECT_EQ(found->path, "$");
+}
+
+TEST(CheckoutSize, TextsDoNotCountTowardTheLimit) {
+  Program program;
+  program.id = "texts";
+  program.currency = "USD";
+  Bar bar;
+  bar.id = "b";
+  Tier tier;
+  tier.id = "t";
+  tier.threshold = 100;
+  tier.reward.type = RewardType::kFreeShipping;
+  tier.texts["en"] = {std::string(20000, 'x'), "", ""};
+  bar.tiers.push_back(tier);
+  program.bars.push_back(bar);
+  for (const auto& problem : check_program(program, Context{})) {
+    EXPECT_NE(problem.code, "checkout_too_large");
+  }
+}
+
 }  // namespace
 }  // namespace tiercart

@@ -819,5 +819,19 @@ TEST(ProgramParsing, DoesNotCountBracketsInsideStringsAsNesting) {
   EXPECT_EQ(parsed.value().bars[0].tiers[1].reward.gifts[0].title.size(), 402u);
 }
 
+// The program writer (to_json(Program)): canonical, and what parse_program reads back.
+TEST(ProgramWriter, EveryExampleProgramWritesCanonicallyAndReadsBackTheSame) {
+  for (const auto& file : testing::ExampleFiles("examples/programs")) {
+    auto program = parse_program(testing::ReadSourceFile(file));
+    ASSERT_TRUE(program.ok()) << file;
+    for (ProgramTexts texts : {ProgramTexts::kWith, ProgramTexts::kWithout}) {
+      const std::string once = to_json(program.value(), texts);
+      auto again = parse_program(once);
+      ASSERT_TRUE(again.ok()) << file << ": " << again.error().message << "\n" << once;
+      EXPECT_EQ(to_json(again.value(), texts), once) << file;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace tiercart

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "tiercart/post_purchase.h"
+#include "tiercart/theme_program.h"
 #include "tiercart/tiercart.h"
 
 namespace tiercart::testing {
@@ -81,6 +82,11 @@ FixtureRun run_fixture(const std::string& input_json) {
     run.address = document(input, "address");
     run.options = document(input, "options");
     result = check_address_json(run.address, run.options);
+  } else if (run.command == "theme_program") {
+    // settings_data is best given as a string: the editor's file is not JSON (its header).
+    run.settings_data = document(input, "settings_data");
+    run.options = document(input, "options");
+    result = theme_program_json(run.settings_data, run.options);
   }
   run.output = result ? result.value() : to_json(result.error());
   return run;

@@ -12,16 +12,17 @@ namespace tiercart::testing {
 struct FixtureRun {
   bool valid = false;  // the input file was JSON
   // evaluate | validate_cart | validate_order | check_program, and the post-purchase
-  // entry points select_offers | edit_eligibility | check_address
+  // entry points select_offers | edit_eligibility | check_address, and theme_program
   std::string command;
-  std::string program;  // the document strings passed to the core
-  std::string cart;     // evaluate, validate_cart
-  std::string order;    // validate_order, select_offers, edit_eligibility
-  std::string offers;   // select_offers
-  std::string policy;   // edit_eligibility
-  std::string now;      // edit_eligibility: the time itself, not a document
-  std::string address;  // check_address
-  std::string options;  // check_address
+  std::string program;        // the document strings passed to the core
+  std::string cart;           // evaluate, validate_cart
+  std::string order;          // validate_order, select_offers, edit_eligibility
+  std::string offers;         // select_offers
+  std::string policy;         // edit_eligibility
+  std::string now;            // edit_eligibility: the time itself, not a document
+  std::string address;        // check_address
+  std::string options;        // check_address, theme_program
+  std::string settings_data;  // theme_program: the theme's config/settings_data.json
   std::string context;
   std::string output;  // the core's answer, or its error as JSON
 };

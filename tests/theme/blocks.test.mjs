@@ -1,13 +1,17 @@
 // The blocks rendered with liquidjs for many settings combinations: the program they write is
 // read and checked by the native CLI (tiercart check-program) and the wasm core, and evaluating
-// carts against it gives what the settings mean (docs/theme-extension.md).
+// carts against it gives what the settings mean (docs/theme-extension.md). The same settings,
+// written as the theme editor saves them (config/settings_data.json), are converted by the
+// core (tiercart theme-program, natively and in wasm): both builds give the same bytes, and the
+// storefront program is the one the Liquid renders.
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
-import { renderBlock, root, scriptData } from './render.mjs';
+import { renderBlock, root, scriptData, translate } from './render.mjs';
 import { withThemeBars } from '../../web/tiercart-util.js';
 
 const cli = path.join(root, 'build', 'bin', 'tiercart');
@@ -48,6 +52,101 @@ async function themeProgram({ drawer = {}, bar2, bar3, ...options } = {}) {
   const source = /data-program-source="(\w+)"/.exec(html)[1];
   const parsed = JSON.parse(program.text);
   return { html, program: source === 'settings' ? withThemeBars(parsed, bars) : parsed, source };
+}
+
+// The theme editor's file: a comment header, slashes written \/, the embeds in
+// current.blocks under generated ids, each {type: shopify://apps/<app>/blocks/<block>/<uuid>,
+// disabled, settings}. A product_list setting holds product handles and a collection setting
+// a handle; a field the merchant cleared is null (a key left out would be the schema's
+// default, as for renderBlock). A bar embed that is off is written disabled, with a tier, and
+// another app's block with our handle is there too: neither may count.
+const SETTINGS_HEADER = `/*
+ * IMPORTANT: The contents of this file are auto-generated.
+ *
+ * This file may be updated by the Shopify admin theme editor
+ * or related systems. Please exercise caution as any changes
+ * made to this file may be overwritten.
+ */
+`;
+
+function settingsValue(value) {
+  if (value === undefined) return null;
+  if (Array.isArray(value)) return value.map((product) => product.handle);
+  if (value && typeof value === 'object') return value.handle;
+  return value;
+}
+
+function settingsData({ drawer = {}, bar2, bar3, currency = 'USD', locale = 'en' } = {}) {
+  const blocks = {};
+  const catalog = {};
+  const add = (id, handle, settings, { disabled = false, app = 'tiercart' } = {}) => {
+    const written = {};
+    for (const [key, value] of Object.entries(settings)) {
+      written[key] = settingsValue(value);
+      if (!Array.isArray(value)) continue;
+      for (const product of value) {
+        catalog[product.handle] = {
+          product_id: product.id,
+          variant_id: product.selected_or_first_available_variant?.id ?? null,
+          title: product.title,
+        };
+      }
+    }
+    const uuid = `0193a5c2-7d1e-7c4b-9f00-${String(id).padStart(12, '0').slice(-12)}`;
+    blocks[id] = { type: `shopify://apps/${app}/blocks/${handle}/${uuid}`, disabled, settings: written };
+  };
+  add('8829104459307641243', 'tiercart-bar-3', { t1_threshold: 7 }, { app: 'other-rewards' });
+  add('4417923160958187315', 'tiercart-embed', drawer);
+  add('1275030127381651232', 'tiercart-bar-2', bar2 ?? { t1_threshold: 9 }, { disabled: !bar2 });
+  add('6310492857261937004', 'tiercart-bar-3', bar3 ?? { t1_threshold: 11 }, { disabled: !bar3 });
+  const file = { current: { color_scheme: 'scheme-1', blocks }, presets: { Default: {} } };
+  const text = SETTINGS_HEADER + JSON.stringify(file, null, 2).replaceAll('/', '\\/');
+  // The default texts as the Liquid's `t` gives them in the page's locale.
+  const texts = {
+    labels: Object.fromEntries(
+      ['free_shipping', 'free_gift', 'gift_card'].map((k) => [k, translate(locale, `tiercart.rewards.${k}`)]),
+    ),
+    progress: translate(locale, 'tiercart.messages.progress', { remaining: '{{remaining}}', reward: '{{reward}}' }),
+    unlocked: translate(locale, 'tiercart.messages.unlocked', { reward: '{{reward}}' }),
+  };
+  return { text, options: { currency, locale, catalog, texts } };
+}
+
+// Converts every case with the native CLI (one process: --batch) and the wasm module, and
+// holds the two to the same bytes and the storefront program to what the Liquid rendered.
+function assertCoreMatchesLiquid(cases) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiercart-theme-'));
+  try {
+    const lines = cases.map(({ settings }, i) => {
+      const data = path.join(dir, `settings-${i}.json`);
+      const options = path.join(dir, `options-${i}.json`);
+      fs.writeFileSync(data, settings.text);
+      fs.writeFileSync(options, JSON.stringify(settings.options));
+      return `${data} ${options}`;
+    });
+    fs.writeFileSync(path.join(dir, 'list'), `${lines.join('\n')}\n`);
+    const run = spawnSync(cli, ['theme-program', '--batch', path.join(dir, 'list')], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    assert.equal(run.status, 0, run.stderr);
+    const native = run.stdout.split('\n').filter(Boolean);
+    assert.equal(native.length, cases.length);
+    cases.forEach(({ settings, liquid, label }, i) => {
+      const wasm = core.themeProgramJson(settings.text, JSON.stringify(settings.options));
+      assert.equal(wasm, native[i], `native and wasm differ for ${label}`);
+      const result = JSON.parse(native[i]);
+      assert.deepEqual(result.storefront, liquid, `${label}: the core's program is not the Liquid's`);
+      if (liquid === null) {
+        assert.equal(result.checkout, null);
+      } else {
+        assert.ok(Buffer.byteLength(JSON.stringify(result.checkout)) <= 10000, label);
+        assert.ok(!JSON.stringify(result.checkout).includes('"texts"'), label);
+      }
+    });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function cliCheck(program) {
@@ -396,15 +495,18 @@ test('every settings combination gives a program both builds accept (300 seeded 
     return s;
   };
   let programs = 0;
+  const conversions = [];
   for (let i = 0; i < 300; i++) {
     const currency = pick(['USD', 'JPY', 'KWD', 'EUR']);
-    const { program } = await themeProgram({
+    const combination = {
       currency,
       locale: pick(['en', 'fr', 'ja']),
       drawer: { ...barSettings(), basis: pick(['after_discounts', 'before_discounts']) },
       bar2: rand() < 0.5 ? barSettings() : undefined,
       bar3: rand() < 0.3 ? barSettings() : undefined,
-    });
+    };
+    const { program } = await themeProgram(combination);
+    conversions.push({ settings: settingsData(combination), liquid: program, label: `combination ${i}` });
     if (program === null) continue;
     programs += 1;
     // The wasm core for every one, the native CLI for one in ten (a process each).
@@ -422,4 +524,50 @@ test('every settings combination gives a program both builds accept (300 seeded 
     evaluate(program, cart(currency, [{ variant: 1, price: 123456, quantity: 2 }]));
   }
   assert.ok(programs > 150, `only ${programs} combinations gave a program`);
+  // The core's conversion of the same settings (settings_data.json): the Liquid's program.
+  assertCoreMatchesLiquid(conversions);
+});
+
+test("the core converts settings_data.json into the Liquid's program: named cases, both builds", async () => {
+  const cases = [
+    ['defaults (tier 1 at the schema default)', {}],
+    ['nothing usable', { drawer: { t1_threshold: '' } }],
+    ['bar 2 only', { drawer: { t1_threshold: '' }, bar2: { t1_threshold: 30 } }],
+    [
+      'gift, two gifts, gift card',
+      {
+        drawer: {
+          t1_reward: 'free_gift',
+          t1_gifts: [TOTE],
+          t2_threshold: 100,
+          t2_reward: 'free_gift',
+          t2_gifts: [TOTE, SCARF],
+          t3_threshold: 150,
+          t3_reward: 'gift_card',
+          t3_amount: 12.5,
+        },
+      },
+    ],
+    [
+      'JPY and a quantity bar',
+      { currency: 'JPY', drawer: { t1_threshold: '7500.5' }, bar2: { metric: 'quantity', t1_threshold: '5.9' } },
+    ],
+    [
+      'KWD in French, scope and complete',
+      {
+        currency: 'KWD',
+        locale: 'fr',
+        drawer: { t1_threshold: '1.5', scope: 'exclude', collection: { handle: 'winter' }, complete: '</script>Fini' },
+      },
+    ],
+    [
+      'left out tiers',
+      { drawer: { t1_threshold: 80, t2_threshold: 60, t3_threshold: 90, t3_reward: 'free_gift', t4_threshold: -5 } },
+    ],
+  ];
+  const conversions = [];
+  for (const [label, combination] of cases) {
+    conversions.push({ settings: settingsData(combination), liquid: (await themeProgram(combination)).program, label });
+  }
+  assertCoreMatchesLiquid(conversions);
 });

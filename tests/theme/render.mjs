@@ -46,12 +46,17 @@ engine.registerTag('schema', {
   },
   *render() {},
 });
-engine.registerFilter('t', function (key, ...args) {
-  const vars = Object.fromEntries(args.filter(Array.isArray));
-  const locale = this.context.getSync(['request', 'locale', 'iso_code']) || 'en';
+// What `'key' | t: name: value` gives in `locale`: the extension's locale files, English when
+// the locale lacks the key, placeholders filled from `vars`.
+export function translate(locale, key, vars = {}) {
   const value = lookup(locales[locale], key) ?? lookup(locales.en, key);
   if (value === undefined) return `translation missing: ${locale}.${key}`;
   return typeof value === 'string' ? value.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, name) => vars[name] ?? m) : value;
+}
+
+engine.registerFilter('t', function (key, ...args) {
+  const vars = Object.fromEntries(args.filter(Array.isArray));
+  return translate(this.context.getSync(['request', 'locale', 'iso_code']) || 'en', key, vars);
 });
 // Shopify's json filter, safe inside <script>: no "</script>" can close the element.
 engine.registerFilter('json', (value) =>

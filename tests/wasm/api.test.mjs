@@ -114,4 +114,21 @@ describe('the tiercart module', () => {
     assert.throws(() => tiercart.evaluate(program, '[', context), TiercartError);
     assert.deepStrictEqual(tiercart.evaluate(program, cart, context), expected('tote-below'));
   });
+
+  it("converts the theme editor's settings_data.json (text) with options given as an object", () => {
+    const { settings_data: settingsData, options } = read('theme-settings-editor-file');
+    assert.deepStrictEqual(tiercart.themeProgram(settingsData, options), expected('theme-settings-editor-file'));
+    assert.equal(
+      tiercart.themeProgramJson(settingsData, JSON.stringify(options)),
+      tiercart.themeProgramJson(settingsData, options),
+    );
+  });
+
+  it('refuses a theme conversion without the shop currency as a TiercartError', () => {
+    const { settings_data: settingsData } = read('theme-settings-editor-file');
+    assert.throws(
+      () => tiercart.themeProgram(settingsData, {}),
+      (thrown) => thrown instanceof TiercartError && thrown.code === 'missing_field' && thrown.path === '$.currency',
+    );
+  });
 });

@@ -43,6 +43,8 @@ export function rawOutput(tiercart, command, doc) {
       return core.editEligibility(doc.order, doc.policy, doc.now).json;
     case 'check_address':
       return core.checkAddress(doc.address, doc.options).json;
+    case 'theme_program':
+      return core.themeProgram(doc.settings_data, doc.options).json;
     default:
       throw new Error(`unknown command ${command}`);
   }

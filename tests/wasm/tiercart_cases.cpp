@@ -6,7 +6,8 @@
 //       {"seed", "program", "cart", "context", "evaluate", "validate", "check"}
 //   tiercart_cases --fixtures DIR       every DIR/<name>.input.json, as fixtures_test runs it:
 //       {"name", "command", "program", "cart"|"order", "context", "output"}, plus the
-//       post-purchase documents ("offers", "policy", "now", "address", "options")
+//       post-purchase documents ("offers", "policy", "now", "address", "options") and
+//       the theme's ("settings_data", "options")
 
 #include <cstdio>
 #include <cstdlib>
@@ -76,6 +77,10 @@ int print_fixtures(const std::string& dir) {
     }
     if (run.command == "check_address") {
       line["address"] = run.address;
+      line["options"] = run.options;
+    }
+    if (run.command == "theme_program") {
+      line["settings_data"] = run.settings_data;
       line["options"] = run.options;
     }
     line["output"] = run.output;

@@ -49,6 +49,21 @@ std::string order_lines_json(const Order& order);
 
 std::vector<Problem> check_program(const Program& program, const Context& context);
 
+// A Shopify Function reads a metafield's value only up to this many bytes (a longer one comes
+// back null): the checkout's program must fit (check_program warns, "checkout_too_large").
+inline constexpr std::size_t kMaxCheckoutProgramBytes = 10'000;
+
+// Whether a written program carries its texts (tier texts, bar `complete` texts, gift titles,
+// default_locale). The storefront shows them; checkout (the Function, the server's order
+// check) never reads them, so its copy leaves them out to stay small.
+enum class ProgramTexts { kWith, kWithout };
+
+// A program as its document, in one canonical form (keys in the format's order, defaults left
+// out, times in UTC): the same Program gives the same bytes, so two writes compare equal
+// exactly when the programs do. parse_program reads it back to the same Program (less the
+// texts, with kWithout).
+std::string to_json(const Program& program, ProgramTexts texts = ProgramTexts::kWith);
+
 std::string to_json(const Evaluation& evaluation);
 std::string to_json(const Verdict& verdict);
 std::string to_json(const std::vector<Problem>& problems);  // {"ok":..,"problems":[..]}

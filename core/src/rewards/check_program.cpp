@@ -213,6 +213,16 @@ std::vector<Problem> check_program(const Program& program, const Context& contex
   for (std::size_t b = 0; b < program.bars.size(); ++b) {
     check_bar(program, program.bars[b], b, context, findings);
   }
+  // Checkout reads the program from a metafield, without its texts; a Function is given null
+  // for a value over the limit, so checkout would grant nothing that the drawer promises.
+  const std::size_t checkout_bytes = to_json(program, ProgramTexts::kWithout).size();
+  if (checkout_bytes > kMaxCheckoutProgramBytes) {
+    findings.warning("checkout_too_large",
+                     "without its texts the program is " + std::to_string(checkout_bytes) +
+                         " bytes, over the " + std::to_string(kMaxCheckoutProgramBytes) +
+                         " a Shopify Function reads from a metafield: checkout would not see it",
+                     "$");
+  }
   return findings.list;
 }
 
