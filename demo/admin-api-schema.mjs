@@ -91,9 +91,13 @@ export const ADMIN_SDL = /* GraphQL */ `
     metafield(namespace: String, key: String!): Metafield
   }
 
+  # ISO 4217; the stand-in keeps it a scalar rather than Shopify's long enum.
+  scalar CurrencyCode
+
   type Shop implements Node {
     id: ID!
     myshopifyDomain: String!
+    currencyCode: CurrencyCode!
     metafield(namespace: String, key: String!): Metafield
   }
 

@@ -50,6 +50,8 @@
 //          Faults come before the token check (a gateway fails before the API reads a token),
 //          except "throttled", which needs the app's bucket.
 //   DELETE /__demo/admin-api/shops/{shop}/faults       clears the shop's faults
+//   POST   /__demo/admin-api/shops/{shop}/theme-files {filename, content}  writes a file of the
+//          main theme, as the theme editor saves it
 //   POST   /__demo/admin-api/shops/{shop}/bucket {client_id?, currently_available}  sets the
 //          app's bucket (to test throttling without spending it)
 //
@@ -57,6 +59,7 @@
 //
 // Standalone, for the app's own tests (prints one line, `listening on http://127.0.0.1:PORT`):
 //   node demo/admin-api.mjs --port 0 --client-id X --client-secret Y [--scopes a,b]
+//        [--exit-with-stdin]   (ends when its stdin closes: its parent is gone)
 // It also serves the OAuth stand-in for the app X under /store/{shop}/admin/oauth/.
 
 import crypto from 'node:crypto';
@@ -590,7 +593,12 @@ export function createAdminApi({
     },
     shop: (args, ctx) => {
       const s = records.shop(ctx.shop);
-      return { id: s.id, myshopifyDomain: s.domain, metafield: metafieldReader(ctx, s.id) };
+      return {
+        id: s.id,
+        myshopifyDomain: s.domain,
+        currencyCode: s.currency,
+        metafield: metafieldReader(ctx, s.id),
+      };
     },
     themes: (args, ctx) => {
       const take = requireFirst(args);
@@ -1233,7 +1241,7 @@ export function createAdminApi({
       });
       return sendJson(res, 200, { ok: true });
     }
-    const m = /^shops\/([a-z0-9][a-z0-9-]*\.myshopify\.com)\/(orders|orders\/(\d+)|state|faults|bucket)$/.exec(rest);
+    const m = /^shops\/([a-z0-9][a-z0-9-]*\.myshopify\.com)\/(orders|orders\/(\d+)|state|faults|bucket|theme-files)$/.exec(rest);
     if (!m) return sendJson(res, 404, { error: 'unknown control route' });
     const [, shop, what, orderNumber] = m;
     if (what === 'state' && req.method === 'GET') return sendJson(res, 200, shopState(shop));
@@ -1274,6 +1282,14 @@ export function createAdminApi({
       if (!faults.has(shop)) faults.set(shop, []);
       faults.get(shop).push(fault);
       return sendJson(res, 200, { ok: true, fault });
+    }
+    if (what === 'theme-files' && req.method === 'POST') {
+      // {filename, content}: a file of the main theme as the theme editor would save it.
+      if (typeof body.filename !== 'string' || typeof body.content !== 'string') {
+        return sendJson(res, 400, { error: 'filename and content are strings' });
+      }
+      records.putThemeFile(shop, body.filename, body.content);
+      return sendJson(res, 200, { ok: true });
     }
     if (what === 'bucket' && req.method === 'POST') {
       const clientId = body.client_id ?? defaultClientId;
@@ -1402,4 +1418,11 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const stop = () => standalone.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  // A test that starts the stand-in holds its stdin open: when that process ends, even by a
+  // crash that runs no destructor, the stand-in ends with it instead of lingering.
+  if (process.argv.includes('--exit-with-stdin')) {
+    process.stdin.on('end', stop);
+    process.stdin.on('error', stop);
+    process.stdin.resume();
+  }
 }

@@ -78,6 +78,7 @@ export function createShopRecords({ now = () => Date.now() } = {}) {
     putFile('assets/hero.jpg', { url: 'https://cdn.example/northbound/hero.jpg' });
     return {
       domain,
+      currency: 'USD', // the demo shop's currency (demo/store.mjs)
       id: gid('Shop', 500 + shops.size),
       installations: new Map(), // client id -> { id, clientId }
       metafields: new Map(), // owner gid -> Map("namespace\0key" -> metafield)

@@ -85,6 +85,9 @@ std::optional<std::string> Service::session_shop(const std::string& token, Respo
     return refuse("wrong_issuer", "the session token's iss is not its shop's admin", "$.iss");
   }
   install_->session_seen(*shop, token);
+  // The merchant opened the app: what they saved in the theme editor is read again (at most
+  // once per ThemeSync::kMinIntervalMs).
+  if (theme_sync_) theme_sync_->request(*shop);
   return shop;
 }
 
@@ -156,6 +159,21 @@ void Service::shop_state(const Request& req, Response& res) {
       .field("total", total.value())
       .field("flagged", flagged.value())
       .end_object();
+  // What the last theme sync found: the merchant sees why the editor's settings are not live.
+  auto theme = store_->get_setting(*shop, "theme_sync");
+  auto live = store_->get_setting(*shop, "live_program");
+  if (theme && theme.value()) {
+    const Json state = Json::parse(*theme.value(), nullptr, false);
+    if (state.is_object()) {
+      w.key("theme_sync").begin_object();
+      w.field("synced_at", state.value("synced_at", int64_t{0}));
+      const std::string error = state.value("error", "");
+      if (!error.empty()) w.field("error", error);
+      w.key("notices").raw(state.value("notices", Json::array()).dump());
+      w.end_object();
+    }
+  }
+  if (live && live.value()) w.key("live_program").raw(*live.value());
   // Writes to Shopify not made yet, and why, so the merchant knows tags or edits are late.
   const OutboxState& o = outbox.value();
   w.key("outbox")
@@ -286,8 +304,17 @@ void Service::activate_program(const Request& req, Response& res) {
   if (!shop) return;
   const std::string id = req.matches[1];
   const int64_t version = std::stoll(req.matches[2]);
-  auto activated = store_->activate_program(*shop, id, version);
-  if (!activated) return send_storage_error(res, "activate program", activated.error());
+  auto found = store_->find_program(*shop, id, version);
+  if (!found) return send_storage_error(res, "find program", found.error());
+  if (!found.value()) return send_error(res, 404, "not_found", "no such program version");
+  // Made live, and published to checkout and the storefront in the same transaction.
+  auto activated = theme_sync_->activate(*shop, *found.value());
+  if (!activated) {
+    if (activated.error().code == "storage_error") {
+      return send_storage_error(res, "activate program", activated.error());
+    }
+    return send_core_error(res, 422, activated.error());
+  }
   if (!activated.value()) return send_error(res, 404, "not_found", "no such program version");
   res.set_content(dump({{"id", id}, {"version", version}, {"active", true}}), kJson);
 }

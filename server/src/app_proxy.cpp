@@ -110,4 +110,16 @@ void Service::proxy_check(const Request& req, Response& res) {
   res.set_content(to_json(verdict), kJson);
 }
 
+// A storefront page found no published program, or one older than the settings it was
+// rendered with: the shop's theme settings are read again. Signed like every app proxy call;
+// at most one sync per shop per ThemeSync::kMinIntervalMs whoever asks, so shoppers cannot
+// make the server hammer the shop's Admin API.
+void Service::proxy_sync(const Request& req, Response& res) {
+  const auto shop = proxy_shop(req, res);
+  if (!shop) return;
+  const bool queued = theme_sync_ && theme_sync_->request(*shop);
+  res.status = 202;
+  res.set_content(queued ? "{\"queued\":true}" : "{\"queued\":false}", kJson);
+}
+
 }  // namespace tiercart::server

@@ -16,7 +16,8 @@ const char* const kConfigUsage =
     "                       [--api-key K] [--shopify-origin URL] [--app-url URL]\n"
     "                       [--scopes A,B] [--app-bridge-url URL] [--admin-assets DIR]\n"
     "                       [--api-version YYYY-MM] [--outbox-lease-ms MS]\n"
-    "                       [--admin-api-timeout-ms MS]\n"
+    "                       [--admin-api-timeout-ms MS] [--app-handle H]\n"
+    "                       [--theme-locales DIR] [--theme-locale L] [--theme-poll-ms MS]\n"
     "                       [--legacy-shop SHOP]\n"
     "Environment: TIERCART_APP_SECRET (required), TIERCART_ADMIN_TOKEN, TIERCART_API_KEY,\n"
     "TIERCART_TOKEN_KEY (64 hex digits: encrypts Shopify tokens at rest), TIERCART_APP_URL,\n"
@@ -103,6 +104,14 @@ Result<Config> parse_config(int argc, char** argv, bool& help) {
       config.outbox_lease_ms = static_cast<int>(number);
     } else if (flag == "--admin-api-timeout-ms" && number_in(50, 600000)) {
       config.admin_api_timeout_ms = static_cast<int>(number);
+    } else if (flag == "--app-handle") {
+      config.app_handle = value;
+    } else if (flag == "--theme-locales") {
+      config.theme_locales = value;
+    } else if (flag == "--theme-locale") {
+      config.theme_locale = value;
+    } else if (flag == "--theme-poll-ms" && number_in(100, 86400000)) {
+      config.theme_poll_ms = number;
     } else if (flag == "--app-bridge-url") {
       config.app_bridge_url = value;
     } else if (flag == "--admin-assets") {

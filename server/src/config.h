@@ -37,6 +37,13 @@ struct Config {
   // can take. A process killed mid-delivery leaves its writes to others after this.
   int outbox_lease_ms = 60000;
   int admin_api_timeout_ms = 10000;
+  // The theme app extension's handle in block types (shopify://apps/<handle>/blocks/...), and
+  // where its locale files are: the default texts of a program made from theme settings.
+  std::string app_handle = "tiercart";
+  std::string theme_locales = "theme-extension/locales";
+  std::string theme_locale = "en";
+  // How often every installed shop's theme settings are read again (theme_sync.h).
+  int64_t theme_poll_ms = 5 * 60 * 1000;
   // The embedded admin page loads App Bridge from here (the demo serves a stand-in).
   std::string app_bridge_url = "https://cdn.shopify.com/shopifycloud/app-bridge.js";
   // The embedded admin page's built assets (make build-admin); empty: the page answers 404.

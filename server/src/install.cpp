@@ -167,8 +167,12 @@ Status Install::save(const std::string& shop, const AccessToken& token, int64_t 
   record.updated_at = now;
   auto saved = store_.save_tokens(record);
   if (!saved) return saved;
-  std::lock_guard<std::mutex> lock(mutex_);
-  installed_.insert(shop);
+  bool first;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    first = installed_.insert(shop).second;
+  }
+  if (first && installed_hook_) installed_hook_(shop);
   return true;
 }
 

@@ -15,6 +15,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -58,6 +59,11 @@ class Install {
   void drain();
 
   bool enabled() const { return cipher_ != nullptr; }
+  // Called (on the thread that saved the token) when a shop's token is first saved by this
+  // process: the shop is installed, its theme settings can be read.
+  void on_installed(std::function<void(const std::string& shop)> hook) {
+    installed_hook_ = std::move(hook);
+  }
 
   static constexpr int64_t kRefreshAheadMs = 5 * 60 * 1000;
   // How long a `state` nonce of the code grant stays good: the merchant reads a consent page.
@@ -97,6 +103,7 @@ class Install {
   std::map<std::string, int64_t> failed_at_;  // shop -> when its last exchange failed (Unix ms)
   bool busy_ = false;
   bool stopping_ = false;
+  std::function<void(const std::string&)> installed_hook_;
   std::thread worker_;
 };
 

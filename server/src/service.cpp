@@ -94,6 +94,11 @@ Result<std::unique_ptr<Service>> Service::create(Config config) {
   service->outbox_ = std::make_unique<Outbox>(
       *service->store_, *service->admin_api_,
       [installer](const std::string& shop) { return installer->access_token(shop); }, outbox);
+  service->theme_sync_ = std::make_unique<ThemeSync>(
+      service->config_, *service->store_, *service->admin_api_, *service->outbox_,
+      [installer](const std::string& shop) { return installer->access_token(shop); });
+  ThemeSync* sync = service->theme_sync_.get();
+  installer->on_installed([sync](const std::string& shop) { sync->request(shop, true); });
   return service;
 }
 
@@ -121,6 +126,7 @@ void Service::routes() {
   }
   router.add("POST", "/apps/tiercart/evaluate", to(&Service::proxy_evaluate));
   router.add("POST", "/apps/tiercart/check", to(&Service::proxy_check));
+  router.add("POST", "/apps/tiercart/sync", to(&Service::proxy_sync));
   router.add("POST", "/admin/programs", to(&Service::create_program));
   router.add("GET", "/admin/programs", to(&Service::list_programs));
   router.add("GET", R"(/admin/programs/([A-Za-z0-9_.-]{1,64})/versions/(\d{1,18}))",
@@ -169,6 +175,7 @@ Result<int> Service::start() {
   if (!bound) return bound.error();
   port_ = bound.value();
   outbox_->start();
+  theme_sync_->start();
   return port_;
 }
 
@@ -178,6 +185,7 @@ void Service::stop() {
   committer_.reset();
   // A delivery waiting on Shopify ends now; its write is settled or left to its lease.
   if (admin_api_) admin_api_->stop();
+  if (theme_sync_) theme_sync_->stop();
   if (outbox_) outbox_->stop();
   install_.reset();
 }

@@ -21,6 +21,7 @@
 #include "http.h"
 #include "outbox.h"
 #include "store.h"
+#include "theme_sync.h"
 #include "tiercart/tiercart.h"
 
 namespace tiercart::server {
@@ -66,6 +67,7 @@ class Service {
   std::size_t open_connections() const;
   const Metrics& metrics() const { return metrics_; }
   Outbox& outbox() { return *outbox_; }
+  ThemeSync& theme_sync() { return *theme_sync_; }
 
  private:
   Service(Config config, std::unique_ptr<Store> store, std::unique_ptr<Store> writer_store);
@@ -80,6 +82,7 @@ class Service {
   void list_data_requests(const http::Request& req, http::Response& res);
   void proxy_evaluate(const http::Request& req, http::Response& res);
   void proxy_check(const http::Request& req, http::Response& res);
+  void proxy_sync(const http::Request& req, http::Response& res);
   void create_program(const http::Request& req, http::Response& res);
   void list_programs(const http::Request& req, http::Response& res);
   void get_program(const http::Request& req, http::Response& res);
@@ -126,6 +129,7 @@ class Service {
   std::unique_ptr<Install> install_;             // install.h: OAuth, tokens, their refresh
   std::unique_ptr<AdminApi> admin_api_;          // admin_api.h: every call to a shop's Admin API
   std::unique_ptr<Outbox> outbox_;               // outbox.h: delivers the writes to Shopify
+  std::unique_ptr<ThemeSync> theme_sync_;        // theme_sync.h: theme settings to checkout
   int port_ = 0;
   Metrics metrics_;
 

@@ -38,11 +38,15 @@ query TiercartThemeSettings {
 })graphql";
 
 constexpr const char* kProductsQuery = R"graphql(
-query TiercartGiftProducts($query: String!) {
-  products(first: 50, query: $query) {
-    nodes { id handle title variants(first: 25) { nodes { id availableForSale } } }
+query TiercartGiftProducts($query: String!, $first: Int!) {
+  products(first: $first, query: $query) {
+    nodes { id handle title variants(first: 10) { nodes { id availableForSale } } }
   }
 })graphql";
+
+// Handles asked for in one products query: its cost (about 14 points a product with ten
+// variants) stays well under the 1,000 points one query may cost.
+constexpr std::size_t kHandlesPerQuery = 40;
 
 constexpr const char* kInstallationQuery = "query { currentAppInstallation { id } }";
 
@@ -103,7 +107,8 @@ Json setting_json(Store& store, const std::string& shop, const char* key) {
 ThemeTexts locale_texts(const std::string& dir, const std::string& locale) {
   ThemeTexts texts;
   Json file;
-  for (const std::string name : {locale + ".json", locale + ".default.json", "en.default.json"}) {
+  for (const std::string& name :
+       {locale + ".json", locale + ".default.json", std::string("en.default.json")}) {
     std::ifstream in(dir + "/" + name);
     if (!in) continue;
     std::stringstream buffer;
@@ -417,16 +422,20 @@ Result<SyncReport> ThemeSync::sync(const std::string& shop) {
 
   // The gift products the settings name by handle, resolved to ids in one query. A handle
   // that is not a plain handle is left for the core to report as unknown.
-  auto handles = theme_product_handles(content.get_ref<const std::string&>(), options);
-  if (!handles) return refuse(error_text(handles.error()));
+  auto first = theme_program(content.get_ref<const std::string&>(), options);
+  if (!first) return refuse(error_text(first.error()));
   static const std::regex plain(R"([a-z0-9][a-z0-9_-]{0,254})");
-  std::string search;
-  for (const auto& handle : handles.value()) {
-    if (!std::regex_match(handle, plain)) continue;
-    search += (search.empty() ? "handle:" : " OR handle:") + handle;
+  std::vector<std::string> handles;
+  for (const auto& handle : first.value().product_handles) {
+    if (std::regex_match(handle, plain)) handles.push_back(handle);
   }
-  if (!search.empty()) {
-    auto products = api_.call(shop, token.value(), kProductsQuery, {{"query", search}}, 60);
+  for (std::size_t from = 0; from < handles.size(); from += kHandlesPerQuery) {
+    const std::size_t to = std::min(handles.size(), from + kHandlesPerQuery);
+    std::string search;
+    for (std::size_t i = from; i < to; ++i) search += (i > from ? " OR handle:" : "handle:") + handles[i];
+    const int count = static_cast<int>(to - from);
+    auto products = api_.call(shop, token.value(), kProductsQuery,
+                              {{"query", search}, {"first", count}}, 2 + count * 14);
     if (!products) return products.error();
     for (const Json& product :
          products.value().value("/products/nodes"_json_pointer, Json::array())) {

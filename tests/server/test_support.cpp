@@ -1,6 +1,7 @@
 #include "test_support.h"
 
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sqlite3.h>
@@ -149,12 +150,15 @@ void ServerProcess::kill_now(int signal) {
 }
 
 DemoShopify::DemoShopify() {
-  int out[2];
-  if (pipe(out) != 0) std::abort();
+  int out[2], in[2];
+  if (pipe(out) != 0 || pipe2(in, O_CLOEXEC) != 0) std::abort();
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
   posix_spawn_file_actions_addclose(&actions, out[0]);
+  // Its stdin is a pipe only this process writes: however this process ends, the pipe
+  // closes and the stand-in (--exit-with-stdin) ends too.
+  posix_spawn_file_actions_adddup2(&actions, in[0], STDIN_FILENO);
   std::vector<std::string> args = {"node",
                                     std::string(TIERCART_SOURCE_DIR) + "/demo/admin-api.mjs",
                                     "--port",
@@ -162,7 +166,8 @@ DemoShopify::DemoShopify() {
                                     "--client-id",
                                     kTestApiKey,
                                     "--client-secret",
-                                    kSecret};
+                                    kSecret,
+                                    "--exit-with-stdin"};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -171,6 +176,8 @@ DemoShopify::DemoShopify() {
   pid_ = pid;
   posix_spawn_file_actions_destroy(&actions);
   close(out[1]);
+  close(in[0]);
+  stdin_ = in[1];
   FILE* lines = fdopen(out[0], "r");
   char line[256] = {};
   // "listening on http://127.0.0.1:PORT"
@@ -182,6 +189,7 @@ DemoShopify::DemoShopify() {
 }
 
 DemoShopify::~DemoShopify() {
+  if (stdin_ >= 0) close(stdin_);
   if (pid_ <= 0) return;
   kill(pid_, SIGTERM);
   int status = 0;

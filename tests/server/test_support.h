@@ -116,6 +116,7 @@ class DemoShopify {
  private:
   int pid_ = -1;
   int port_ = 0;
+  int stdin_ = -1;  // the write end of its stdin
 };
 
 // Rows in the verdicts table, read straight from the SQLite file.

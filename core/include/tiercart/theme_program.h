@@ -65,6 +65,10 @@ struct ThemeProgram {
   // cart without bars, and checkout has nothing to grant.
   std::optional<Program> program;
   std::vector<ThemeNotice> notices;
+  // Every product handle the used tiers' gift settings name, found in the catalog or not, in
+  // the file's order: a caller without a catalog converts once to learn which products to
+  // look up (the server: one Admin API query), then again with them.
+  std::vector<std::string> product_handles;
 };
 
 // Reads `settings_data` as the theme editor saves it: a leading /* ... */ comment, then JSON,

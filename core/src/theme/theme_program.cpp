@@ -3,6 +3,7 @@
 // the storefront rendered from the same settings (tests/theme/blocks.test.mjs holds the two
 // to that, deep-equal, on 300 seeded combinations).
 
+#include <algorithm>
 #include "tiercart/theme_program.h"
 
 #include <cstddef>
@@ -161,6 +162,7 @@ std::string choice(const Value* value, std::string_view fallback) {
 
 struct Notices {
   std::vector<ThemeNotice>& list;
+  std::vector<std::string>& handles;  // ThemeProgram::product_handles
   void add(std::string severity, std::string code, std::string message, std::string path,
            std::string bar = "", int tier = 0) {
     list.push_back({std::move(severity), std::move(code), std::move(message), std::move(path),
@@ -193,7 +195,11 @@ std::optional<Reward> gift_reward(const Block& block, int n, const ThemeOptions&
     for (std::size_t i = 0; i < handles->size(); ++i) {
       const Value& handle = (*handles)[i];
       if (!handle.is_string()) continue;
-      const auto found = options.catalog.find(std::string(handle.text()));
+      const std::string name(handle.text());
+      if (std::find(notices.handles.begin(), notices.handles.end(), name) == notices.handles.end()) {
+        notices.handles.push_back(name);
+      }
+      const auto found = options.catalog.find(name);
       if (found == options.catalog.end()) {
         notices.add("warning", "unknown_product",
                     "tier " + std::to_string(n) + ": no product \"" + std::string(handle.text()) +
@@ -403,7 +409,7 @@ Result<ThemeProgram> theme_program(std::string_view settings_data, const ThemeOp
   }
 
   ThemeProgram result;
-  Notices notices{result.notices};
+  Notices notices{result.notices, result.product_handles};
   const std::string blocks_path = key_path(current_path, "blocks");
   const Value* blocks = current ? current->find("blocks") : nullptr;
   if (blocks && !blocks->is_null() && !blocks->is_object()) {

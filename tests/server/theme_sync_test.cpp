@@ -1,0 +1,232 @@
+// The theme editor's settings become checkout's program (theme_sync.h), against the demo's
+// stand-in for Shopify: the sync reads the main theme's settings_data.json, resolves gift
+// handles, creates the discount and the validation once, and publishes through the outbox.
+#include <gtest/gtest.h>
+
+#include "admin_api.h"
+#include "outbox.h"
+#include "responses.h"
+#include "store.h"
+#include "test_support.h"
+#include "theme_sync.h"
+
+namespace tiercart::server::testing {
+namespace {
+
+constexpr const char* kShop = "northbound-supply.myshopify.com";
+constexpr const char* kToken = "shpat_sync_token";
+
+// settings_data.json as Shopify's theme editor saves it: a comment header, escaped slashes,
+// another app's embed beside ours.
+std::string settings_data(const Json& drawer_settings, bool enabled = true) {
+  Json file = {
+      {"current",
+       {{"colors_accent_1", "#2f4858"},
+        {"blocks",
+         {{"4129837561029384756",
+           {{"type",
+             "shopify://apps/reviews-demo/blocks/star-rating-embed/0f3c8f5e-2b1d-4c49-9f7e-"
+             "6a1b2c3d4e5f"},
+            {"disabled", false},
+            {"settings", {{"star_color", "#f5a623"}}}}},
+          {"4417923160958187315",
+           {{"type",
+             "shopify://apps/tiercart/blocks/tiercart-embed/0193a5c2-7d1e-7c4b-9f00-000000000001"},
+            {"disabled", !enabled},
+            {"settings", drawer_settings}}}}}}}};
+  std::string text = file.dump(2);
+  for (std::size_t at = 0; (at = text.find('/', at)) != std::string::npos; at += 2) {
+    text.replace(at, 1, "\\/");
+  }
+  return "/*\n * IMPORTANT: The contents of this file are auto-generated.\n */\n" + text;
+}
+
+Json tote_and_shipping(const std::string& message = "") {
+  return {{"t1_threshold", "50"},
+          {"t1_reward", "free_shipping"},
+          {"t2_threshold", "80"},
+          {"t2_reward", "free_gift"},
+          {"t2_gifts", {"leather-card-wallet"}},
+          {"t2_message", message}};
+}
+
+class ThemeSyncTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_GT(shopify_.port(), 0) << "node demo/admin-api.mjs did not start";
+    shopify_.add_token(kShop, kToken);
+    auto store = open_store("sqlite:" + dir_.path() + "/sync.db");
+    ASSERT_TRUE(store) << store.error().message;
+    store_ = std::move(store).value();
+    config_.theme_locales = std::string(TIERCART_SOURCE_DIR) + "/theme-extension/locales";
+    AdminApiOptions options;
+    options.origin_template = shopify_.origin_template();
+    api_ = std::make_unique<AdminApi>(options);
+    auto token = [](const std::string&) -> Result<std::string> { return std::string(kToken); };
+    outbox_ = std::make_unique<Outbox>(*store_, *api_, token, OutboxOptions{});
+    sync_ = std::make_unique<ThemeSync>(config_, *store_, *api_, *outbox_, token);
+  }
+
+  void save_theme(const std::string& content) {
+    shopify_.control("POST", std::string("shops/") + kShop + "/theme-files",
+                     {{"filename", "config/settings_data.json"}, {"content", content}});
+  }
+
+  SyncReport sync() {
+    auto report = sync_->sync(kShop);
+    EXPECT_TRUE(report) << (report ? "" : report.error().message);
+    // Everything the sync handed the outbox reaches the stand-in.
+    while (outbox_->deliver_due(now_ms() + 3600 * 1000) > 0) {
+    }
+    return report ? report.value() : SyncReport{};
+  }
+
+  Json state() { return shopify_.control("GET", std::string("shops/") + kShop + "/state"); }
+
+  // The value of a metafield the stand-in holds on the owner whose id starts with `owner`.
+  Json metafield(const std::string& owner_prefix, const std::string& ns, const std::string& key) {
+    const Json held = state();  // items() below must not outlive it
+    for (const auto& [owner, list] : held["metafields"].items()) {
+      if (owner.rfind(owner_prefix, 0) != 0) continue;
+      for (const auto& field : list) {
+        if (field["namespace"] == ns && field["key"] == key) return parse(field["value"]);
+      }
+    }
+    return nullptr;
+  }
+
+  TempDir dir_;
+  DemoShopify shopify_;
+  Config config_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<AdminApi> api_;
+  std::unique_ptr<Outbox> outbox_;
+  std::unique_ptr<ThemeSync> sync_;
+};
+
+TEST_F(ThemeSyncTest, TheSavedSettingsBecomeCheckoutsProgramAndTheStorefronts) {
+  save_theme(settings_data(tote_and_shipping()));
+  const SyncReport report = sync();
+  EXPECT_TRUE(report.published);
+  EXPECT_EQ(report.program_id, "theme-settings");
+  EXPECT_EQ(report.version, 1);
+  EXPECT_TRUE(report.error.empty()) << report.error;
+  // The discount and the validation the Functions run as, created once.
+  const Json shop = state();
+  ASSERT_EQ(shop["discounts"].size(), 1u) << shop.dump();
+  ASSERT_EQ(shop["validations"].size(), 1u);
+  const std::string app_ns = std::string("app--") + kTestApiKey + "--tiercart";
+  const Json checkout = metafield("gid://shopify/DiscountAutomaticNode/", app_ns, "program");
+  ASSERT_TRUE(checkout.is_object()) << shop["metafields"].dump();
+  EXPECT_EQ(checkout["version"], 1);
+  EXPECT_FALSE(checkout.dump().find("\"texts\"") != std::string::npos);  // no texts at checkout
+  const Json gift = checkout["bars"][0]["tiers"][1]["reward"]["gifts"][0];
+  EXPECT_EQ(gift["product_id"], 1006);  // the handle, resolved
+  EXPECT_GT(gift["variant_id"].get<int64_t>(), 0);
+  EXPECT_EQ(metafield("gid://shopify/Validation/", app_ns, "program"), checkout);
+  // The storefront's: the same rewards, with the extension's default texts.
+  const Json storefront = metafield("gid://shopify/AppInstallation/", "tiercart", "program");
+  ASSERT_TRUE(storefront.is_object());
+  EXPECT_EQ(storefront["bars"][0]["tiers"][1]["texts"]["en"]["label"], "Leather Card Wallet");
+  // The server judges by the same version.
+  auto stored = store_->find_program(kShop, "theme-settings", 1);
+  ASSERT_TRUE(stored && stored.value());
+  EXPECT_TRUE(stored.value()->active);
+}
+
+TEST_F(ThemeSyncTest, NothingChangedPublishesNothingAndCreatesNothingAgain) {
+  save_theme(settings_data(tote_and_shipping()));
+  sync();
+  const auto mutations = state()["requests"].get<int64_t>();
+  const SyncReport again = sync();
+  EXPECT_FALSE(again.published);
+  EXPECT_EQ(again.version, 1);
+  // Only the two reads (theme, products): no discount, validation or metafields written.
+  EXPECT_EQ(state()["requests"].get<int64_t>() - mutations, 2);
+  EXPECT_EQ(state()["discounts"].size(), 1u);
+}
+
+TEST_F(ThemeSyncTest, ATextEditedAloneKeepsTheVersionAndANewThresholdMakesTheNext) {
+  save_theme(settings_data(tote_and_shipping()));
+  sync();
+  save_theme(settings_data(tote_and_shipping("Almost there: {{remaining}} to a wallet")));
+  const SyncReport texts = sync();
+  EXPECT_TRUE(texts.published);
+  EXPECT_EQ(texts.version, 1);  // shoppers' gift lines name version 1: they stay valid
+  const Json storefront = metafield("gid://shopify/AppInstallation/", "tiercart", "program");
+  EXPECT_EQ(storefront["version"], 1);
+  EXPECT_EQ(storefront["bars"][0]["tiers"][1]["texts"]["en"]["progress"],
+            "Almost there: {{remaining}} to a wallet");
+
+  Json cheaper = tote_and_shipping();
+  cheaper["t2_threshold"] = "75";
+  save_theme(settings_data(cheaper));
+  const SyncReport threshold = sync();
+  EXPECT_TRUE(threshold.published);
+  EXPECT_EQ(threshold.version, 2);
+  const std::string app_ns = std::string("app--") + kTestApiKey + "--tiercart";
+  const Json checkout = metafield("gid://shopify/DiscountAutomaticNode/", app_ns, "program");
+  EXPECT_EQ(checkout["version"], 2);
+  EXPECT_EQ(checkout["bars"][0]["tiers"][1]["threshold"], 7500);
+}
+
+TEST_F(ThemeSyncTest, SettingsThatCannotBeUsedLeaveTheLastGoodProgramLiveAndSayWhy) {
+  save_theme(settings_data(tote_and_shipping()));
+  sync();
+  save_theme("/* auto-generated */ {\"current\": ");  // cut short
+  SyncReport broken = sync();
+  EXPECT_FALSE(broken.published);
+  EXPECT_EQ(broken.version, 1);
+  EXPECT_EQ(broken.error.rfind("invalid_json", 0), 0u) << broken.error;
+
+  save_theme(settings_data(tote_and_shipping(), /*enabled=*/false));
+  SyncReport off = sync();
+  EXPECT_EQ(off.version, 1);
+  EXPECT_EQ(off.error.rfind("no_embed", 0), 0u) << off.error;
+
+  Json refused = tote_and_shipping();
+  refused["t1_threshold"] = "-5";
+  refused["t2_threshold"] = "ten";
+  save_theme(settings_data(refused));
+  SyncReport nothing = sync();
+  EXPECT_EQ(nothing.version, 1);
+  EXPECT_FALSE(nothing.error.empty());
+  EXPECT_NE(nothing.notices.find("bad_threshold"), std::string::npos) << nothing.notices;
+  const std::string app_ns = std::string("app--") + kTestApiKey + "--tiercart";
+  EXPECT_EQ(metafield("gid://shopify/DiscountAutomaticNode/", app_ns, "program")["version"], 1);
+}
+
+TEST_F(ThemeSyncTest, AnAppProgramMadeLiveStaysLiveUntilTheThemeSettingsChange) {
+  // The merchant made an app program live before the shop's Functions existed.
+  ProgramRecord app{kShop, "northbound-rewards", 1, example("programs/free-shipping-and-tote.json"),
+                    false, now_ms()};
+  const Json document = parse(app.document);
+  app.id = document["id"];
+  app.version = document["version"];
+  ASSERT_TRUE(store_->add_program(app));
+  ASSERT_TRUE(sync_->activate(kShop, app).value());
+  save_theme(settings_data(tote_and_shipping()));
+  // The first sync creates the Functions, publishes the app program and takes the theme's
+  // settings as they are.
+  const SyncReport first = sync();
+  EXPECT_EQ(first.program_id, app.id);
+  const std::string app_ns = std::string("app--") + kTestApiKey + "--tiercart";
+  EXPECT_EQ(metafield("gid://shopify/DiscountAutomaticNode/", app_ns, "program")["id"], app.id);
+  // The merchant then changes a threshold in the theme editor: that is live now.
+  Json changed = tote_and_shipping();
+  changed["t1_threshold"] = "40";
+  save_theme(settings_data(changed));
+  const SyncReport second = sync();
+  EXPECT_EQ(second.program_id, "theme-settings");
+  EXPECT_EQ(metafield("gid://shopify/DiscountAutomaticNode/", app_ns, "program")["id"],
+            "theme-settings");
+}
+
+TEST_F(ThemeSyncTest, ASyncIsAskedForAtMostOncePerIntervalUnlessForced) {
+  EXPECT_TRUE(sync_->request(kShop));
+  EXPECT_FALSE(sync_->request(kShop));
+  EXPECT_TRUE(sync_->request(kShop, /*force=*/true));
+}
+
+}  // namespace
+}  // namespace tiercart::server::testing
