@@ -164,6 +164,13 @@ export function shopContext(catalog) {
 // their tags and edits, products, the app's discount and validation, the main theme's settings.
 const SCOPES = 'read_orders,write_orders,read_products,write_discounts,write_validations,write_order_edits,read_themes';
 const INSTALL_TIMEOUT_MS = 5000;
+// The theme extension's locale files: the default texts of a program made from the theme
+// editor's settings (docs/server.md, "From the theme editor to checkout").
+const THEME_LOCALES = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'theme-extension', 'locales');
+// How often the server reads every shop's theme settings again. Shopify sends no webhook when
+// a merchant saves the theme editor, so production polls (every 5 minutes by default); the
+// demo polls every 2 s, so that a save reaches the drawer and checkout while you watch.
+const THEME_POLL_MS = 2000;
 
 // Shopify's managed installation, as the merchant's first visit completes it: the app's page
 // sends a session token, and the server exchanges it for an access token at the demo's
@@ -200,6 +207,10 @@ export async function startAppServer({ binary, program, catalog, demoOrigin, log
     SCOPES,
     '--admin-assets',
     ADMIN_ASSETS,
+    '--theme-locales',
+    THEME_LOCALES,
+    '--theme-poll-ms',
+    String(THEME_POLL_MS),
   ];
   // The shop's admin is the demo: the page may be framed by it (CSP frame-ancestors).
   if (demoOrigin)

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "jwt.h"
+#include "outbox.h"
 #include "post_purchase.h"
 #include "tiercart/time.h"
 
@@ -243,6 +244,31 @@ void PostPurchase::edit_order(const Caller& caller, int64_t order_id, const std:
     answer.field("cancelled", true);
   }
   OrderEditRecord record{shop, order_id, kind, document, now_seconds() * 1000, {}};
+  // The edit reaches the order in Shopify through the outbox, stored with the edit.
+  if (*requested == EditKind::kAddress) {
+    record.writes.push_back(address_write(shop, order_id, document, record.created_at));
+  } else if (*requested == EditKind::kAddItem) {
+    // The units of the variant the order holds once this edit is applied: the order's own,
+    // and those of the edits before it. The delivery reads the order first and adds nothing
+    // when it holds as many already (a second delivery after a crash).
+    const Json offer = Json::parse(document, nullptr, false);
+    const int64_t variant = offer.value("variant_id", int64_t{0});
+    const int64_t quantity = offer.value("quantity", int64_t{1});
+    int64_t held = 0;
+    const Json lines = Json::parse(verdict->order_lines, nullptr, false);
+    for (const Json& line : lines.value("line_items", Json::array())) {
+      if (line.value("variant_id", int64_t{0}) == variant) held += line.value("quantity", int64_t{0});
+    }
+    for (const auto& edit : edits.value()) {
+      if (edit.edit != "add_item") continue;
+      const Json earlier = Json::parse(edit.document, nullptr, false);
+      if (earlier.value("variant_id", int64_t{0}) == variant) {
+        held += earlier.value("quantity", int64_t{0});
+      }
+    }
+    record.writes.push_back(
+        add_item_write(shop, order_id, offer.value("id", ""), variant, quantity, held + quantity));
+  }
   auto saved = store_.add_order_edit(record);
   if (!saved) return send_storage_error(res, "store an order edit", saved.error());
   answer.field("until", format_time(eligibility.until)).end_object();

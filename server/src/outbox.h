@@ -91,5 +91,14 @@ Result<bool> deliver_write(AdminApi& api, const std::string& shop, const std::st
 // same row.
 OutboxWrite tags_write(const std::string& shop, int64_t order_id,
                        const std::vector<std::string>& tags);
+// A customer's new shipping address (the core's normalised address document), applied with
+// orderUpdate.
+OutboxWrite address_write(const std::string& shop, int64_t order_id,
+                          const std::string& address_json, int64_t decided_at);
+// An offer the customer added on the order status page: `quantity` units of `variant_id`,
+// applied with the order-editing mutations unless the order already holds
+// `expected_units` of it.
+OutboxWrite add_item_write(const std::string& shop, int64_t order_id, const std::string& offer_id,
+                           int64_t variant_id, int64_t quantity, int64_t expected_units);
 
 }  // namespace tiercart::server

@@ -79,6 +79,78 @@ Result<bool> update_address(AdminApi& api, const std::string& shop, const std::s
   return user_errors(data.value(), "orderUpdate");
 }
 
+constexpr const char* kOrderLines = R"graphql(
+query TiercartOrderLines($id: ID!) {
+  order(id: $id) { id lineItems(first: 100) { nodes { variant { id } currentQuantity } } }
+})graphql";
+
+constexpr const char* kEditBegin = R"graphql(
+mutation TiercartEditBegin($id: ID!) {
+  orderEditBegin(id: $id) { calculatedOrder { id } userErrors { field message } }
+})graphql";
+
+constexpr const char* kEditAddVariant = R"graphql(
+mutation TiercartEditAdd($id: ID!, $variantId: ID!, $quantity: Int!) {
+  orderEditAddVariant(id: $id, variantId: $variantId, quantity: $quantity, allowDuplicates: true) {
+    calculatedLineItem { id }
+    userErrors { field message }
+  }
+})graphql";
+
+constexpr const char* kEditCommit = R"graphql(
+mutation TiercartEditCommit($id: ID!, $note: String) {
+  orderEditCommit(id: $id, notifyCustomer: false, staffNote: $note) {
+    order { id }
+    userErrors { field message }
+  }
+})graphql";
+
+// An order edit is not idempotent by itself (each commit adds the units again), so the
+// delivery first reads the order: when it already holds the units this edit leads to (an
+// earlier delivery committed, and the process died before recording it), nothing is added.
+// A crash between begin and commit leaves an uncommitted edit, which Shopify discards.
+Result<bool> add_item(AdminApi& api, const std::string& shop, const std::string& token,
+                      const Json& payload) {
+  const int64_t order_id = order_id_of(payload);
+  const int64_t variant = payload.value("variant_id", int64_t{0});
+  const int64_t quantity = payload.value("quantity", int64_t{0});
+  const int64_t expected = payload.value("expected_units", int64_t{0});
+  if (order_id <= 0 || variant <= 0 || quantity <= 0 || expected < quantity) {
+    return make_error("invalid_write", "an add-item write needs order_id, variant_id, quantity");
+  }
+  const std::string variant_gid = "gid://shopify/ProductVariant/" + std::to_string(variant);
+  auto order = api.call(shop, token, kOrderLines, {{"id", order_gid(order_id)}}, 110);
+  if (!order) return order.error();
+  const Json& found = order.value()["order"];
+  if (!found.is_object()) {
+    return make_error("shopify_user_error", "the order does not exist in the shop", "$.order");
+  }
+  int64_t held = 0;
+  for (const Json& line : found.value("/lineItems/nodes"_json_pointer, Json::array())) {
+    if (line.value("/variant/id"_json_pointer, Json()) == variant_gid) {
+      held += line.value("currentQuantity", int64_t{0});
+    }
+  }
+  if (held >= expected) return true;  // applied before
+  auto begun = api.call(shop, token, kEditBegin, {{"id", order_gid(order_id)}});
+  if (!begun) return begun.error();
+  if (auto refused = user_errors(begun.value(), "orderEditBegin"); !refused) return refused;
+  const Json calculated =
+      begun.value().value("/orderEditBegin/calculatedOrder/id"_json_pointer, Json());
+  if (!calculated.is_string()) return make_error("shopify_unavailable", "no calculated order");
+  auto added = api.call(shop, token, kEditAddVariant,
+                        {{"id", calculated}, {"variantId", variant_gid}, {"quantity", quantity}});
+  if (!added) return added.error();
+  if (auto refused = user_errors(added.value(), "orderEditAddVariant"); !refused) return refused;
+  auto committed = api.call(
+      shop, token, kEditCommit,
+      {{"id", calculated},
+       {"note", "tiercart: offer " + payload.value("offer_id", std::string()) +
+                    " accepted on the order status page"}});
+  if (!committed) return committed.error();
+  return user_errors(committed.value(), "orderEditCommit");
+}
+
 Result<bool> set_metafields(AdminApi& api, const std::string& shop, const std::string& token,
                             const Json& payload) {
   const auto metafields = payload.find("metafields");
@@ -100,6 +172,7 @@ Result<bool> deliver_write(AdminApi& api, const std::string& shop, const std::st
   if (kind == "tags_add") return add_tags(api, shop, token, payload.value());
   if (kind == "order_update") return update_address(api, shop, token, payload.value());
   if (kind == "metafields_set") return set_metafields(api, shop, token, payload.value());
+  if (kind == "order_edit") return add_item(api, shop, token, payload.value());
   return make_error("unknown_write", "this server does not deliver writes of kind " + kind);
 }
 
@@ -107,6 +180,26 @@ OutboxWrite tags_write(const std::string& shop, int64_t order_id,
                        const std::vector<std::string>& tags) {
   Json payload = {{"order_id", order_id}, {"tags", tags}};
   return {shop, "tags_add", "tags:" + std::to_string(order_id), payload.dump()};
+}
+
+OutboxWrite address_write(const std::string& shop, int64_t order_id,
+                          const std::string& address_json, int64_t decided_at) {
+  Json address = Json::parse(address_json, nullptr, false);
+  if (address.is_discarded()) address = Json::object();
+  Json payload = {{"order_id", order_id}, {"shipping_address", address}};
+  // Every change of address is its own write; delivered in order, the last one stays.
+  return {shop, "order_update",
+          "address:" + std::to_string(order_id) + ":" + std::to_string(decided_at), payload.dump()};
+}
+
+OutboxWrite add_item_write(const std::string& shop, int64_t order_id, const std::string& offer_id,
+                           int64_t variant_id, int64_t quantity, int64_t expected_units) {
+  Json payload = {{"order_id", order_id},     {"offer_id", offer_id},
+                  {"variant_id", variant_id}, {"quantity", quantity},
+                  {"expected_units", expected_units}};
+  // One offer is added to an order once (the edit itself is stored once per offer).
+  return {shop, "order_edit", "offer:" + std::to_string(order_id) + ":" + offer_id,
+          payload.dump()};
 }
 
 }  // namespace tiercart::server
