@@ -1241,7 +1241,10 @@ export function createAdminApi({
       });
       return sendJson(res, 200, { ok: true });
     }
-    const m = /^shops\/([a-z0-9][a-z0-9-]*\.myshopify\.com)\/(orders|orders\/(\d+)|state|faults|bucket|theme-files)$/.exec(rest);
+    const m =
+      /^shops\/([a-z0-9][a-z0-9-]*\.myshopify\.com)\/(orders|orders\/(\d+)|state|faults|bucket|theme-files)$/.exec(
+        rest,
+      );
     if (!m) return sendJson(res, 404, { error: 'unknown control route' });
     const [, shop, what, orderNumber] = m;
     if (what === 'state' && req.method === 'GET') return sendJson(res, 200, shopState(shop));

@@ -14,7 +14,8 @@ namespace tiercart::server {
 
 double CostBucket::available_at(int64_t now_ms) const {
   if (read_at_ms == 0) return maximum;
-  const double refilled = available + restore_rate * static_cast<double>(now_ms - read_at_ms) / 1000.0;
+  const double refilled =
+      available + restore_rate * static_cast<double>(now_ms - read_at_ms) / 1000.0;
   return std::min(maximum, refilled);
 }
 
@@ -169,7 +170,7 @@ Result<Json> AdminApi::call(const std::string& shop, const std::string& access_t
       if (!pause(ms)) {
         return !wait(0) ? make_error("stopping", "the server is stopping")
                         : make_error("shopify_throttled",
-                                      "the shop's API bucket would not refill in time", "shop");
+                                     "the shop's API bucket would not refill in time", "shop");
       }
     }
     if (!wait(0)) return make_error("stopping", "the server is stopping");
@@ -177,8 +178,9 @@ Result<Json> AdminApi::call(const std::string& shop, const std::string& access_t
     Answer answer = send(*hostname, access_token, body);
     int64_t retry_in = backoff_ms(attempt + 1);
     if (!answer.connected) {
-      last = make_error("shopify_unreachable",
-                        "no answer from " + *hostname + " (" + answer.transport_error + ")", "shop");
+      last =
+          make_error("shopify_unreachable",
+                     "no answer from " + *hostname + " (" + answer.transport_error + ")", "shop");
     } else if (answer.status == 401) {
       return make_error("shopify_unauthorized", *hostname + " refused the access token (401)",
                         "shop");
@@ -208,27 +210,26 @@ Result<Json> AdminApi::call(const std::string& shop, const std::string& access_t
         } else {
           // THROTTLED: wait until the bucket holds what the query asked for.
           const Json first = errors->is_array() ? errors->front() : *errors;
-          const Json code = first.is_object() ? first.value("/extensions/code"_json_pointer, Json())
-                                              : Json();
+          const Json code =
+              first.is_object() ? first.value("/extensions/code"_json_pointer, Json()) : Json();
           if (code == "THROTTLED") {
             last = make_error("shopify_throttled", *hostname + " throttled the call", "shop");
-            const double requested =
-                reply.value("/extensions/cost/requestedQueryCost"_json_pointer, expected_cost * 1.0);
+            const double requested = reply.value("/extensions/cost/requestedQueryCost"_json_pointer,
+                                                 expected_cost * 1.0);
             const CostBucket now = bucket(*hostname);
             const double short_of = requested - now.available_at(now_ms_());
             retry_in = short_of > 0
                            ? static_cast<int64_t>(std::ceil(short_of / now.restore_rate * 1000))
                            : 0;
           } else {
-            std::string message = first.is_object() && first.contains("message") &&
-                                          first["message"].is_string()
-                                      ? first["message"].get<std::string>()
-                                      : std::string("the query was refused");
+            std::string message =
+                first.is_object() && first.contains("message") && first["message"].is_string()
+                    ? first["message"].get<std::string>()
+                    : std::string("the query was refused");
             std::string path = "$";
             if (first.is_object() && first.contains("path") && first["path"].is_array()) {
               for (const auto& part : first["path"]) {
-                path += part.is_string() ? "." + part.get<std::string>()
-                                         : "[" + part.dump() + "]";
+                path += part.is_string() ? "." + part.get<std::string>() : "[" + part.dump() + "]";
               }
             }
             return make_error("shopify_graphql_error", message, path);

@@ -20,10 +20,9 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "tiercart/result.h"
 
@@ -34,7 +33,7 @@ using Json = nlohmann::json;
 struct AdminApiOptions {
   std::string origin_template = "https://{shop}";  // Config::shopify_origin
   std::string api_version = "2026-10";
-  int timeout_ms = 10000;   // connecting, and each wait for bytes
+  int timeout_ms = 10000;      // connecting, and each wait for bytes
   int wait_budget_ms = 30000;  // the most one call waits, over all its retries
 };
 

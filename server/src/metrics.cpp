@@ -75,12 +75,14 @@ void Service::metrics_text(const Request& req, Response& res) {
     line("tiercart_outbox_writes{state=\"done\"}", o.done);
     out += "# HELP tiercart_outbox_oldest_pending_seconds Age of the oldest pending write.\n";
     out += "# TYPE tiercart_outbox_oldest_pending_seconds gauge\n";
-    const int64_t age = o.oldest_pending_at ? std::max<int64_t>(0, now_ms() - o.oldest_pending_at) : 0;
+    const int64_t age =
+        o.oldest_pending_at ? std::max<int64_t>(0, now_ms() - o.oldest_pending_at) : 0;
     line("tiercart_outbox_oldest_pending_seconds", static_cast<uint64_t>(age / 1000));
   }
   if (outbox_) {
     const OutboxCounters& c = outbox_->counters();
-    out += "# HELP tiercart_outbox_deliveries_total Deliveries tried by this process, by outcome.\n";
+    out +=
+        "# HELP tiercart_outbox_deliveries_total Deliveries tried by this process, by outcome.\n";
     out += "# TYPE tiercart_outbox_deliveries_total counter\n";
     line("tiercart_outbox_deliveries_total{outcome=\"delivered\"}", c.delivered);
     line("tiercart_outbox_deliveries_total{outcome=\"retried\"}", c.retried);

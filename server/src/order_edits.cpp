@@ -257,7 +257,8 @@ void PostPurchase::edit_order(const Caller& caller, int64_t order_id, const std:
     int64_t held = 0;
     const Json lines = Json::parse(verdict->order_lines, nullptr, false);
     for (const Json& line : lines.value("line_items", Json::array())) {
-      if (line.value("variant_id", int64_t{0}) == variant) held += line.value("quantity", int64_t{0});
+      if (line.value("variant_id", int64_t{0}) == variant)
+        held += line.value("quantity", int64_t{0});
     }
     for (const auto& edit : edits.value()) {
       if (edit.edit != "add_item") continue;

@@ -62,14 +62,20 @@ Result<bool> update_address(AdminApi& api, const std::string& shop, const std::s
   }
   // The core's normalised address, in MailingAddressInput's names.
   Json input = Json::object();
-  const std::pair<const char*, const char*> fields[] = {
-      {"first_name", "firstName"}, {"last_name", "lastName"},   {"company", "company"},
-      {"address1", "address1"},    {"address2", "address2"},    {"city", "city"},
-      {"province_code", "provinceCode"}, {"zip", "zip"},        {"country_code", "countryCode"},
-      {"phone", "phone"}};
+  const std::pair<const char*, const char*> fields[] = {{"first_name", "firstName"},
+                                                        {"last_name", "lastName"},
+                                                        {"company", "company"},
+                                                        {"address1", "address1"},
+                                                        {"address2", "address2"},
+                                                        {"city", "city"},
+                                                        {"province_code", "provinceCode"},
+                                                        {"zip", "zip"},
+                                                        {"country_code", "countryCode"},
+                                                        {"phone", "phone"}};
   for (const auto& [ours, theirs] : fields) {
     const auto value = address->find(ours);
-    if (value != address->end() && value->is_string() && !value->get_ref<const std::string&>().empty()) {
+    if (value != address->end() && value->is_string() &&
+        !value->get_ref<const std::string&>().empty()) {
       input[theirs] = *value;
     }
   }
@@ -142,11 +148,11 @@ Result<bool> add_item(AdminApi& api, const std::string& shop, const std::string&
                         {{"id", calculated}, {"variantId", variant_gid}, {"quantity", quantity}});
   if (!added) return added.error();
   if (auto refused = user_errors(added.value(), "orderEditAddVariant"); !refused) return refused;
-  auto committed = api.call(
-      shop, token, kEditCommit,
-      {{"id", calculated},
-       {"note", "tiercart: offer " + payload.value("offer_id", std::string()) +
-                    " accepted on the order status page"}});
+  auto committed =
+      api.call(shop, token, kEditCommit,
+               {{"id", calculated},
+                {"note", "tiercart: offer " + payload.value("offer_id", std::string()) +
+                             " accepted on the order status page"}});
   if (!committed) return committed.error();
   return user_errors(committed.value(), "orderEditCommit");
 }
@@ -194,12 +200,13 @@ OutboxWrite address_write(const std::string& shop, int64_t order_id,
 
 OutboxWrite add_item_write(const std::string& shop, int64_t order_id, const std::string& offer_id,
                            int64_t variant_id, int64_t quantity, int64_t expected_units) {
-  Json payload = {{"order_id", order_id},     {"offer_id", offer_id},
-                  {"variant_id", variant_id}, {"quantity", quantity},
+  Json payload = {{"order_id", order_id},
+                  {"offer_id", offer_id},
+                  {"variant_id", variant_id},
+                  {"quantity", quantity},
                   {"expected_units", expected_units}};
   // One offer is added to an order once (the edit itself is stored once per offer).
-  return {shop, "order_edit", "offer:" + std::to_string(order_id) + ":" + offer_id,
-          payload.dump()};
+  return {shop, "order_edit", "offer:" + std::to_string(order_id) + ":" + offer_id, payload.dump()};
 }
 
 }  // namespace tiercart::server

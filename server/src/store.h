@@ -188,8 +188,7 @@ class Store {
   virtual Result<bool> activate_program(const std::string& shop, const std::string& id,
                                         int64_t version,
                                         const std::vector<OutboxWrite>& writes) = 0;
-  Result<bool> activate_program(const std::string& shop, const std::string& id,
-                                int64_t version) {
+  Result<bool> activate_program(const std::string& shop, const std::string& id, int64_t version) {
     return activate_program(shop, id, version, {});
   }
 

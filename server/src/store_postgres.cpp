@@ -146,7 +146,8 @@ CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
 // Stores a write unless its (shop, key) is.
 constexpr const char* kInsertWrite =
     "INSERT INTO outbox (shop, kind, key, payload, created_at, next_attempt_at, updated_at) "
-    "VALUES ($1, $2, $3, $4, $5::bigint, $5::bigint, $5::bigint) ON CONFLICT (shop, key) DO NOTHING";
+    "VALUES ($1, $2, $3, $4, $5::bigint, $5::bigint, $5::bigint) ON CONFLICT (shop, key) DO "
+    "NOTHING";
 
 constexpr const char* kOutboxColumns =
     "id, shop, kind, key, payload, state, attempts, created_at, next_attempt_at, updated_at, "
@@ -421,7 +422,6 @@ class PostgresStore final : public Store {
     return found;
   }
 
-
   Status put_setting(const std::string& shop, const std::string& key,
                      const std::string& value) override {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -491,15 +491,15 @@ class PostgresStore final : public Store {
   }
 
   bool insert_write(const OutboxWrite& write, int64_t now) {
-    Rows rows(run(kInsertWrite, {write.shop, write.kind, write.key, write.payload,
-                                 std::to_string(now)}));
+    Rows rows(
+        run(kInsertWrite, {write.shop, write.kind, write.key, write.payload, std::to_string(now)}));
     return rows.ok();
   }
 
   Result<bool> add_write(const OutboxWrite& write, int64_t now) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    Rows rows(run(kInsertWrite, {write.shop, write.kind, write.key, write.payload,
-                                 std::to_string(now)}));
+    Rows rows(
+        run(kInsertWrite, {write.shop, write.kind, write.key, write.payload, std::to_string(now)}));
     if (!rows.ok()) return error("insert write");
     return rows.affected() == 1;
   }
@@ -518,8 +518,8 @@ class PostgresStore final : public Store {
             "WHERE p.shop = o.shop AND p.state = 'pending') ORDER BY o.id LIMIT $4) "
             "AND state = 'pending' AND lease_until <= $3 RETURNING ") +
         kOutboxColumns;
-    Rows rows(run(sql, {owner, std::to_string(lease_until), std::to_string(now),
-                        std::to_string(limit)}));
+    Rows rows(
+        run(sql, {owner, std::to_string(lease_until), std::to_string(now), std::to_string(limit)}));
     if (!rows.ok()) return error("claim writes");
     std::vector<OutboxRow> claimed;
     for (int row = 0; row < rows.size(); ++row) claimed.push_back(read_write(rows, row));
@@ -532,20 +532,22 @@ class PostgresStore final : public Store {
                             int64_t next_attempt_at, bool attempted, const std::string& message,
                             int64_t now) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    Rows rows(run("UPDATE outbox SET state = $1, next_attempt_at = $2, attempts = attempts + $3, "
-                  "last_error = $4, updated_at = $5, lease_owner = '', lease_until = 0 "
-                  "WHERE id = $6 AND lease_owner = $7",
-                  {state, std::to_string(next_attempt_at), attempted ? "1" : "0", message,
-                   std::to_string(now), std::to_string(id), owner}));
+    Rows rows(
+        run("UPDATE outbox SET state = $1, next_attempt_at = $2, attempts = attempts + $3, "
+            "last_error = $4, updated_at = $5, lease_owner = '', lease_until = 0 "
+            "WHERE id = $6 AND lease_owner = $7",
+            {state, std::to_string(next_attempt_at), attempted ? "1" : "0", message,
+             std::to_string(now), std::to_string(id), owner}));
     if (!rows.ok()) return error("settle write");
     return rows.affected() == 1;
   }
 
   Result<OutboxState> outbox_state(const std::string& shop) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    Rows counts(run("SELECT state, COUNT(*), COALESCE(MIN(created_at), 0) FROM outbox "
-                    "WHERE ($1 = '' OR shop = $1) GROUP BY state",
-                    {shop}));
+    Rows counts(
+        run("SELECT state, COUNT(*), COALESCE(MIN(created_at), 0) FROM outbox "
+            "WHERE ($1 = '' OR shop = $1) GROUP BY state",
+            {shop}));
     if (!counts.ok()) return error("outbox state");
     OutboxState state;
     for (int row = 0; row < counts.size(); ++row) {
@@ -559,9 +561,10 @@ class PostgresStore final : public Store {
         state.done = counts.integer(row, 1);
       }
     }
-    Rows last(run("SELECT last_error FROM outbox WHERE ($1 = '' OR shop = $1) AND state != "
-                  "'done' AND last_error != '' ORDER BY updated_at DESC LIMIT 1",
-                  {shop}));
+    Rows last(
+        run("SELECT last_error FROM outbox WHERE ($1 = '' OR shop = $1) AND state != "
+            "'done' AND last_error != '' ORDER BY updated_at DESC LIMIT 1",
+            {shop}));
     if (!last.ok()) return error("outbox state");
     if (last.size() == 1) state.last_error = last.text(0, 0);
     return state;
@@ -580,9 +583,10 @@ class PostgresStore final : public Store {
 
   Result<bool> retry_write(const std::string& shop, int64_t id, int64_t now) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    Rows rows(run("UPDATE outbox SET state = 'pending', next_attempt_at = $1, updated_at = $1 "
-                  "WHERE shop = $2 AND id = $3 AND state = 'failed'",
-                  {std::to_string(now), shop, std::to_string(id)}));
+    Rows rows(
+        run("UPDATE outbox SET state = 'pending', next_attempt_at = $1, updated_at = $1 "
+            "WHERE shop = $2 AND id = $3 AND state = 'failed'",
+            {std::to_string(now), shop, std::to_string(id)}));
     if (!rows.ok()) return error("retry write");
     return rows.affected() == 1;
   }
@@ -597,8 +601,12 @@ class PostgresStore final : public Store {
     if (!rows.ok()) return error("list order edits");
     std::vector<OrderEditRecord> edits;
     for (int row = 0; row < rows.size(); ++row) {
-      edits.push_back({rows.text(row, 0), rows.integer(row, 1), rows.text(row, 2),
-                       rows.text(row, 3), rows.integer(row, 4), {}});
+      edits.push_back({rows.text(row, 0),
+                       rows.integer(row, 1),
+                       rows.text(row, 2),
+                       rows.text(row, 3),
+                       rows.integer(row, 4),
+                       {}});
     }
     return edits;
   }

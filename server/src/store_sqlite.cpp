@@ -707,8 +707,10 @@ class SqliteStore final : public Store {
     }
     if (step != SQLITE_DONE) return storage_error(db_, "outbox state");
     step = last.step();
-    if (step == SQLITE_ROW) state.last_error = last.text(0);
-    else if (step != SQLITE_DONE) return storage_error(db_, "outbox state");
+    if (step == SQLITE_ROW)
+      state.last_error = last.text(0);
+    else if (step != SQLITE_DONE)
+      return storage_error(db_, "outbox state");
     return state;
   }
 
@@ -753,8 +755,12 @@ class SqliteStore final : public Store {
     std::vector<OrderEditRecord> edits;
     int step;
     while ((step = select.step()) == SQLITE_ROW) {
-      edits.push_back(
-          {select.text(0), select.integer(1), select.text(2), select.text(3), select.integer(4), {}});
+      edits.push_back({select.text(0),
+                       select.integer(1),
+                       select.text(2),
+                       select.text(3),
+                       select.integer(4),
+                       {}});
     }
     if (step != SQLITE_DONE) return storage_error(db_, "list order edits");
     return edits;
@@ -957,8 +963,8 @@ class SqliteStore final : public Store {
   Result<std::vector<std::string>> list_shops(const std::string& state, const std::string& after,
                                               int limit) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    Statement select(db_,
-                     "SELECT shop FROM shops WHERE state = ?1 AND shop > ?2 ORDER BY shop LIMIT ?3");
+    Statement select(
+        db_, "SELECT shop FROM shops WHERE state = ?1 AND shop > ?2 ORDER BY shop LIMIT ?3");
     if (!select) return storage_error(db_, "prepare");
     select.bind(1, state);
     select.bind(2, after);

@@ -17,9 +17,9 @@ namespace tiercart::server {
 namespace {
 
 // Settings (Store::put_setting) the sync keeps per shop.
-constexpr const char* kIdsKey = "shopify_ids";         // the Functions' owners
-constexpr const char* kThemeKey = "theme_sync";        // what the last sync read and why
-constexpr const char* kLiveKey = "live_program";       // what the merchant last made live
+constexpr const char* kIdsKey = "shopify_ids";              // the Functions' owners
+constexpr const char* kThemeKey = "theme_sync";             // what the last sync read and why
+constexpr const char* kLiveKey = "live_program";            // what the merchant last made live
 constexpr const char* kPublishedKey = "published_program";  // what the outbox was handed
 
 constexpr std::size_t kFunctionMetafieldBytes = 10000;  // SHOPIFY.md section 12
@@ -319,7 +319,8 @@ Result<std::vector<OutboxWrite>> ThemeSync::publication(const std::string& shop,
   // Each publication is its own decision (the same version may be made live again later):
   // the key names the moment; delivering it twice writes the same values twice.
   const std::string key = "publish:" + record.id + ":" + std::to_string(record.version) + ":" +
-                          std::to_string(now_ms()) + ":" + sha256_hex(record.document).substr(0, 12);
+                          std::to_string(now_ms()) + ":" +
+                          sha256_hex(record.document).substr(0, 12);
   return std::vector<OutboxWrite>{
       {shop, "metafields_set", key, Json{{"metafields", metafields}}.dump()}};
 }
@@ -360,7 +361,8 @@ Result<bool> ThemeSync::publish_live(const std::string& shop, const Json& ids) {
   if (published.value("id", "") == live["id"] && published.value("version", 0) == live["version"]) {
     return false;
   }
-  auto record = store_.find_program(shop, live["id"].get<std::string>(), live["version"].get<int64_t>());
+  auto record =
+      store_.find_program(shop, live["id"].get<std::string>(), live["version"].get<int64_t>());
   if (!record) return record.error();
   if (!record.value()) return false;
   auto writes = publication(shop, ids, *record.value());
@@ -432,7 +434,8 @@ Result<SyncReport> ThemeSync::sync(const std::string& shop) {
   for (std::size_t from = 0; from < handles.size(); from += kHandlesPerQuery) {
     const std::size_t to = std::min(handles.size(), from + kHandlesPerQuery);
     std::string search;
-    for (std::size_t i = from; i < to; ++i) search += (i > from ? " OR handle:" : "handle:") + handles[i];
+    for (std::size_t i = from; i < to; ++i)
+      search += (i > from ? " OR handle:" : "handle:") + handles[i];
     const int count = static_cast<int>(to - from);
     auto products = api_.call(shop, token.value(), kProductsQuery,
                               {{"query", search}, {"first", count}}, 2 + count * 14);
@@ -455,7 +458,8 @@ Result<SyncReport> ThemeSync::sync(const std::string& shop) {
 
   auto converted = theme_program(content.get_ref<const std::string&>(), options);
   if (!converted) return refuse(error_text(converted.error()));
-  Json notices = Json::parse(to_json(converted.value()), nullptr, false).value("notices", Json::array());
+  Json notices =
+      Json::parse(to_json(converted.value()), nullptr, false).value("notices", Json::array());
   state["notices"] = notices;
   report.notices = notices.dump();
   if (!converted.value().program) {

@@ -43,11 +43,11 @@ namespace tiercart::server {
 
 // What one sync found and did.
 struct SyncReport {
-  bool published = false;   // a new version (or new texts) was handed to the outbox
-  std::string program_id;   // the live program after the sync
+  bool published = false;  // a new version (or new texts) was handed to the outbox
+  std::string program_id;  // the live program after the sync
   int64_t version = 0;
-  std::string error;        // "code: message" when the theme's settings could not be used
-  std::string notices;      // JSON array of the core's notices (settings left out)
+  std::string error;    // "code: message" when the theme's settings could not be used
+  std::string notices;  // JSON array of the core's notices (settings left out)
 };
 
 class ThemeSync {

@@ -6,8 +6,8 @@
 
 #include "compliance.h"
 #include "install.h"
-#include "responses.h"
 #include "outbox.h"
+#include "responses.h"
 #include "service.h"
 #include "signature.h"
 #include "tiercart/judge.h"

@@ -85,6 +85,12 @@ describe('the embedded admin page', { concurrency: 3 }, () => {
       assert.equal(rows[1].why, 'Every claimed reward was earned.');
       assert.equal(await frame.getAttribute('[data-state=installed]', 'class'), 'badge badge--success');
       assert.match(await frame.textContent('tiercart-program-list'), /northbound-rewards.*Version 1.*Active/s);
+      // What checkout enforces: the program the app published, and the writes to Shopify.
+      assert.equal(await frame.getAttribute('[data-live]', 'data-live'), 'northbound-rewards@1');
+      assert.match(
+        await frame.textContent('[data-live]'),
+        /What checkout|Live rewards.*northbound-rewards, version 1/s,
+      );
       assert.equal(await frame.textContent('[role=alert]'), '');
       // Nothing left unset shows itself as a word.
       assert.doesNotMatch(await frame.innerText('body'), /\b(null|undefined|NaN)\b/);

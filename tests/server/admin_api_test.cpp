@@ -1,13 +1,14 @@
 // The Admin GraphQL client and the outbox against the demo's stand-in for Shopify
 // (demo/admin-api.mjs): cost and throttling, 429 and 5xx, userErrors, timeouts, Shopify down
 // for a stretch, and a server killed with SIGKILL while it delivers.
+#include "admin_api.h"
+
 #include <gtest/gtest.h>
 #include <signal.h>
 
 #include <chrono>
 #include <thread>
 
-#include "admin_api.h"
 #include "jwt.h"
 #include "outbox.h"
 #include "responses.h"
@@ -36,7 +37,9 @@ class AdminApiTest : public ::testing::Test {
     return AdminApi(options);
   }
 
-  int64_t requests() { return shopify_.control("GET", std::string("shops/") + kShop + "/state")["requests"]; }
+  int64_t requests() {
+    return shopify_.control("GET", std::string("shops/") + kShop + "/state")["requests"];
+  }
 
   DemoShopify shopify_;
 };
@@ -325,7 +328,8 @@ TEST_F(OutboxTest, AnOfferAddedOnTheOrderStatusPageIsCommittedOnceWhateverTheDel
   AdminApi api = client();
   Outbox box = outbox(api);
   EXPECT_EQ(box.deliver_due(now_ms()), 1);
-  EXPECT_EQ(store_->outbox_state(kShop).value().done, 1) << store_->outbox_state(kShop).value().last_error;
+  EXPECT_EQ(store_->outbox_state(kShop).value().done, 1)
+      << store_->outbox_state(kShop).value().last_error;
   auto units = [&] {
     int64_t held = 0;
     const Json order = shopify_.order(kShop, 3001);

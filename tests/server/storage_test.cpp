@@ -764,7 +764,8 @@ TEST_P(Storage, AnOrderEditsWritesAreStoredWithIt) {
 }
 
 TEST_P(Storage, EachShopsOldestPendingWriteIsClaimedAloneAndInOrder) {
-  for (const char* key : {"a1", "a2", "a3"}) ASSERT_TRUE(store_->add_write(write_of(kShopA, key), 1).value());
+  for (const char* key : {"a1", "a2", "a3"})
+    ASSERT_TRUE(store_->add_write(write_of(kShopA, key), 1).value());
   ASSERT_TRUE(store_->add_write(write_of(kShopB, "b1"), 2).value());
   EXPECT_FALSE(store_->add_write(write_of(kShopA, "a1"), 3).value());  // the same write
 
@@ -796,9 +797,9 @@ TEST_P(Storage, AWriteTriedAgainLaterHoldsBackItsShopUntilDue) {
   ASSERT_TRUE(store_->add_write(write_of(kShopA, "a2"), 2).value());
   auto rows = store_->claim_writes("p1", 10, 1000, 10).value();
   ASSERT_EQ(rows.size(), 1u);
-  ASSERT_TRUE(store_->settle_write(rows[0].id, "p1", "pending", 500, true,
-                                   "shopify_unavailable: 503", 20)
-                  .value());
+  ASSERT_TRUE(
+      store_->settle_write(rows[0].id, "p1", "pending", 500, true, "shopify_unavailable: 503", 20)
+          .value());
   EXPECT_TRUE(store_->claim_writes("p1", 499, 1000, 10).value().empty());
   const OutboxState state = store_->outbox_state("").value();
   EXPECT_EQ(state.pending, 2);
@@ -812,8 +813,9 @@ TEST_P(Storage, AFailedWriteLetsTheNextGoAndCanBeSentAgain) {
   ASSERT_TRUE(store_->add_write(write_of(kShopA, "a1"), 1).value());
   ASSERT_TRUE(store_->add_write(write_of(kShopA, "a2"), 2).value());
   auto rows = store_->claim_writes("p1", 10, 1000, 10).value();
-  ASSERT_TRUE(store_->settle_write(rows[0].id, "p1", "failed", 20, true,
-                                   "shopify_user_error: tags: too long", 20)
+  ASSERT_TRUE(store_
+                  ->settle_write(rows[0].id, "p1", "failed", 20, true,
+                                 "shopify_user_error: tags: too long", 20)
                   .value());
   EXPECT_EQ(keys_of(store_->claim_writes("p1", 30, 1000, 10).value()),
             (std::vector<std::string>{"a2"}));

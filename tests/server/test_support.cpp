@@ -1,7 +1,7 @@
 #include "test_support.h"
 
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sqlite3.h>
@@ -160,14 +160,14 @@ DemoShopify::DemoShopify() {
   // closes and the stand-in (--exit-with-stdin) ends too.
   posix_spawn_file_actions_adddup2(&actions, in[0], STDIN_FILENO);
   std::vector<std::string> args = {"node",
-                                    std::string(TIERCART_SOURCE_DIR) + "/demo/admin-api.mjs",
-                                    "--port",
-                                    "0",
-                                    "--client-id",
-                                    kTestApiKey,
-                                    "--client-secret",
-                                    kSecret,
-                                    "--exit-with-stdin"};
+                                   std::string(TIERCART_SOURCE_DIR) + "/demo/admin-api.mjs",
+                                   "--port",
+                                   "0",
+                                   "--client-id",
+                                   kTestApiKey,
+                                   "--client-secret",
+                                   kSecret,
+                                   "--exit-with-stdin"};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -204,10 +204,10 @@ Json DemoShopify::control(const std::string& method, const std::string& path, co
   httplib::Client http("127.0.0.1", port_);
   http.set_read_timeout(10);
   const std::string full = "/__demo/admin-api/" + path;
-  httplib::Result res = method == "GET" ? http.Get(full)
-                        : method == "DELETE"
-                            ? http.Delete(full)
-                            : http.Post(full, body.is_null() ? "{}" : body.dump(), "application/json");
+  httplib::Result res = method == "GET"      ? http.Get(full)
+                        : method == "DELETE" ? http.Delete(full)
+                                             : http.Post(full, body.is_null() ? "{}" : body.dump(),
+                                                         "application/json");
   if (!res || res->status >= 300) {
     ADD_FAILURE() << method << " " << full << ": " << (res ? res->body : "no answer");
     return nullptr;

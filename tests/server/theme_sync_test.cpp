@@ -1,6 +1,8 @@
 // The theme editor's settings become checkout's program (theme_sync.h), against the demo's
 // stand-in for Shopify: the sync reads the main theme's settings_data.json, resolves gift
 // handles, creates the discount and the validation once, and publishes through the outbox.
+#include "theme_sync.h"
+
 #include <gtest/gtest.h>
 
 #include "admin_api.h"
@@ -8,7 +10,6 @@
 #include "responses.h"
 #include "store.h"
 #include "test_support.h"
-#include "theme_sync.h"
 
 namespace tiercart::server::testing {
 namespace {
@@ -42,12 +43,9 @@ std::string settings_data(const Json& drawer_settings, bool enabled = true) {
 }
 
 Json tote_and_shipping(const std::string& message = "") {
-  return {{"t1_threshold", "50"},
-          {"t1_reward", "free_shipping"},
-          {"t2_threshold", "80"},
-          {"t2_reward", "free_gift"},
-          {"t2_gifts", {"leather-card-wallet"}},
-          {"t2_message", message}};
+  return {
+      {"t1_threshold", "50"},     {"t1_reward", "free_shipping"},        {"t2_threshold", "80"},
+      {"t2_reward", "free_gift"}, {"t2_gifts", {"leather-card-wallet"}}, {"t2_message", message}};
 }
 
 class ThemeSyncTest : public ::testing::Test {
@@ -198,7 +196,8 @@ TEST_F(ThemeSyncTest, SettingsThatCannotBeUsedLeaveTheLastGoodProgramLiveAndSayW
 
 TEST_F(ThemeSyncTest, AnAppProgramMadeLiveStaysLiveUntilTheThemeSettingsChange) {
   // The merchant made an app program live before the shop's Functions existed.
-  ProgramRecord app{kShop, "northbound-rewards", 1, example("programs/free-shipping-and-tote.json"),
+  ProgramRecord app{kShop, "northbound-rewards",
+                    1,     example("programs/free-shipping-and-tote.json"),
                     false, now_ms()};
   const Json document = parse(app.document);
   app.id = document["id"];

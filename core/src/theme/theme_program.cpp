@@ -3,9 +3,9 @@
 // the storefront rendered from the same settings (tests/theme/blocks.test.mjs holds the two
 // to that, deep-equal, on 300 seeded combinations).
 
-#include <algorithm>
 #include "tiercart/theme_program.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <string>
 
@@ -196,7 +196,8 @@ std::optional<Reward> gift_reward(const Block& block, int n, const ThemeOptions&
       const Value& handle = (*handles)[i];
       if (!handle.is_string()) continue;
       const std::string name(handle.text());
-      if (std::find(notices.handles.begin(), notices.handles.end(), name) == notices.handles.end()) {
+      if (std::find(notices.handles.begin(), notices.handles.end(), name) ==
+          notices.handles.end()) {
         notices.handles.push_back(name);
       }
       const auto found = options.catalog.find(name);
