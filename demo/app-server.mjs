@@ -296,6 +296,29 @@ export async function startAppServer({ binary, program, catalog, demoOrigin, log
       });
       return { status: res.status, body: await res.json() };
     },
+    // A storefront request through Shopify's app proxy (SHOPIFY.md section 7): forwarded to
+    // the server with shop, logged_in_customer_id, path_prefix and timestamp, signed as the
+    // proxy signs them (sorted k=v pairs, no separator, hex HMAC-SHA256 under the secret).
+    async proxy(method, route, body) {
+      const params = {
+        shop: SHOP_DOMAIN,
+        logged_in_customer_id: '',
+        path_prefix: '/apps/tiercart',
+        timestamp: String(Math.floor(Date.now() / 1000)),
+      };
+      const message = Object.keys(params)
+        .sort()
+        .map((k) => `${k}=${params[k]}`)
+        .join('');
+      const signature = crypto.createHmac('sha256', secret).update(message).digest('hex');
+      const query = new URLSearchParams({ ...params, signature }).toString();
+      const res = await fetch(`${base}${route}?${query}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: res.status, body: await res.json() };
+    },
     verdicts: (query = '') => admin('GET', `/admin/verdicts${query}`),
     close() {
       return new Promise((resolve) => {
