@@ -10,7 +10,9 @@
 //                              config/settings_data.json, as Shopify's editor saves them
 //
 // state: {"settings": {"<block>": {"<id>": value}}, "embeds": ["tiercart-bar-2"], "app_program": false}
-// The editor starts as the demo storefront runs: with the app's program (demo/program.json).
+// The preview always shows the unsaved settings, converted in the browser by the core (design
+// mode); `app_program` only says whether the app has published a program of its own (the
+// demo's, demo/program.json), which the preview then notes is live until the settings are saved.
 // Values are what a form gives (strings, booleans, handles); resourceSettings() turns them into
 // what Liquid sees (numbers, collection and product objects).
 
@@ -242,7 +244,7 @@ function editorPage(blocks, strings, catalog) {
 <body>
 <form id="editor" aria-label="tiercart settings">
   <h1 style="font-size:1.1rem">tiercart in the theme editor</h1>
-  <p class="field field--check"><input type="checkbox" id="app-program" name="app_program" checked> <label for="app-program">The app holds a program (app-owned metafield)</label></p>
+  <p class="field field--check"><input type="checkbox" id="app-program" name="app_program" checked> <label for="app-program">The app has published a program of its own (app-owned metafield)</label></p>
   ${sections.join('\n')}
   <p><button type="submit">Save</button> <span id="save-status" role="status"></span></p>
 </form>
@@ -368,7 +370,7 @@ export async function handleEditor(req, res, url, api) {
       embeds: (Array.isArray(state.embeds) ? state.embeds : []).filter(
         (name) => OPTIONAL_EMBEDS.includes(name) && api.blocks[name],
       ),
-      // Without the app's program the blocks build one from their settings (and the context).
+      // Unchecked: nothing published yet (no program, no context metafield).
       app: state.app_program ? undefined : { metafields: { tiercart: {} } },
     };
     return api.renderPage(req, res, 'cart', {});

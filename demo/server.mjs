@@ -519,6 +519,17 @@ export async function startServer(options = {}) {
       return send(req, res, status, '<!doctype html><title>Error</title><h1>Something went wrong</h1>', TYPES['.html']);
     }
 
+    // A storefront page without a published program asks the app to read the theme's settings
+    // again (docs/storefront.md). Shopify's app proxy signs and forwards it; the demo's app
+    // server takes it when it offers a proxy call, else this stands in for a server that
+    // already synced (202, nothing queued), so the page's request is still answered.
+    if (pathname === '/apps/tiercart/sync' && req.method === 'POST') {
+      if (app?.proxy) {
+        const answer = await app.proxy('POST', '/apps/tiercart/sync');
+        return sendJson(req, res, answer.status, answer.body);
+      }
+      return sendJson(req, res, 202, { queued: false });
+    }
     if (pathname === '/favicon.ico') {
       res.writeHead(204);
       return res.end();

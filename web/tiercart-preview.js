@@ -1,10 +1,13 @@
 // Theme editor only: the drawer embed loads this module when request.design_mode is true, never
-// on a live storefront (nothing of it costs shoppers anything). It opens the drawer with sample
-// progress: a made-up cart that reaches the first tier of the first spend and item bars and is
-// halfway to the second, evaluated by the same core, its bars and rewards both from the sample.
-// When the editor's storefront has a real cart, the drawer shows that cart instead, never a mix. The theme editor renders the embed again
-// when a setting changes, so the preview follows the settings. Editor notes (tiers left out, the
-// app's program taking precedence) are moved into the drawer, as text.
+// on a live storefront (nothing of it costs shoppers anything). It converts the embeds' unsaved
+// settings into a program with the core's themeProgram (wasm), the conversion the app's server
+// runs on the saved theme for the storefront and checkout, so what the editor shows is what
+// goes live once saved and synced. It opens the drawer with sample progress: a made-up cart
+// that reaches the first tier of the first spend and item bars and is halfway to the second,
+// evaluated by the same core. When the editor's storefront has a real cart, the drawer shows
+// that cart instead, never a mix. The theme editor renders the embed again when a setting
+// changes, so the preview follows the settings. Notes (tiers left out, the app's own program
+// being live, when the settings go live) are shown in the drawer, as text.
 
 // The drawer as shipped: the bundle of web/drawer/ that make build-web puts next to this file.
 import { ready } from './tiercart-drawer.js';
@@ -47,16 +50,71 @@ export function sampleContext(program, baseContext, locale) {
 
 let core = null;
 
+// The embeds' settings as the theme's config/settings_data.json holds them once saved: the
+// drawer embed's (which its element read before building) and those of the bar 2 and 3 embeds
+// on the page, with the catalog of their gift products.
+function settingsData(drawer) {
+  const entries = [drawer.editorBlock];
+  for (const node of document.querySelectorAll('script[data-tiercart-editor-block]')) {
+    if (node.dataset.tiercartEditorBlock === 'tiercart-embed') continue;
+    try {
+      entries.push(JSON.parse(node.textContent));
+    } catch {
+      // A bar embed rendered badly is left out; the others are still previewed.
+    }
+  }
+  const blocks = {};
+  const catalog = {};
+  entries.filter(Boolean).forEach((entry, index) => {
+    blocks[String(index + 1)] = entry.block;
+    Object.assign(catalog, entry.catalog);
+  });
+  return { text: JSON.stringify({ current: { blocks } }), catalog };
+}
+
+// The program of the unsaved settings, and the notes the merchant reads about them: worded from
+// the extension's locale files by the core's notice code (the core's English message when the
+// locale files have no words for a code).
+function convert(drawer) {
+  const { currency, locale, texts, strings = {} } = drawer.editor;
+  const notes = [strings.goes_live];
+  const published = drawer.publishedProgram;
+  if (published && published.id !== 'theme-settings') notes.push(strings.app_program);
+  const { text, catalog } = settingsData(drawer);
+  try {
+    const result = core.themeProgram(text, { currency, locale, texts, catalog });
+    for (const notice of result.notices) {
+      const words = strings[notice.code];
+      notes.push(words ? words.replace(/\{\{\s*tier\s*\}\}/g, String(notice.tier ?? '')) : notice.message);
+    }
+    return { program: result.storefront, notes };
+  } catch (error) {
+    console.warn('tiercart preview:', error.code, error.path, error.message);
+    return { program: null, notes: [...notes, error.message] };
+  }
+}
+
 async function previewDrawer(drawer) {
   await drawer.ready();
-  const notes = document.querySelectorAll('.tiercart-editor-notice');
-  if (notes.length) drawer.progress.before(...notes);
-  drawer.open();
-  if (!drawer.programText) return;
+  if (!drawer.editor) return;
   if (!core) {
     const { createTiercart } = await import(new URL('tiercart.js', import.meta.url).href);
     core = await createTiercart();
   }
+  const { program, notes } = convert(drawer);
+  for (const old of drawer.querySelectorAll('.tiercart-editor-notice')) old.remove();
+  drawer.progress.before(
+    ...notes.filter(Boolean).map((note) => {
+      const p = document.createElement('p');
+      p.className = 'tiercart-editor-notice';
+      p.setAttribute('role', 'note');
+      p.textContent = note;
+      return p;
+    }),
+  );
+  await drawer.previewProgram(program);
+  drawer.open();
+  if (!drawer.programText) return;
   const cart = sampleCart(drawer.program);
   const context = sampleContext(drawer.program, drawer.baseContext || {}, window.Shopify?.locale);
   const show = () => {

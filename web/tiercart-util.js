@@ -46,21 +46,3 @@ export function safeUrl(value) {
     return null;
   }
 }
-
-// A program set up in the theme editor: the drawer embed holds bar 1, the "tiercart bar 2/3"
-// embeds hold one bar each (a block's settings cannot hold all three; docs/theme-extension.md).
-// `bars` are [order, JSON text] pairs; unreadable ones are skipped. Null when no bar is left.
-export function withThemeBars(program, bars) {
-  if (!program || !Array.isArray(program.bars)) return program;
-  const extra = [];
-  for (const [order, text] of [...bars].sort((a, b) => Number(a[0]) - Number(b[0]))) {
-    try {
-      const bar = JSON.parse(text);
-      if (bar && typeof bar === 'object') extra.push(bar);
-    } catch {
-      // A bar the theme rendered badly is left out; the others still work.
-    }
-  }
-  const merged = { ...program, bars: [...program.bars, ...extra] };
-  return merged.bars.length ? merged : null;
-}

@@ -1,11 +1,15 @@
 // The demo's theme editor (/__demo/editor): the blocks' settings as a form generated from their
-// schemas beside a live preview that renders the storefront in design mode with those settings.
-// The drawer previews open with sample progress and follows every change, and the editor page
-// itself is never reloaded.
+// schemas beside a live preview that renders the storefront in design mode with those settings,
+// converted into a program in the page by the core's themeProgram (wasm), as the app's server
+// converts the saved ones. The drawer previews open with sample progress and follows every
+// change, and the editor page itself is never reloaded.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, test } from 'node:test';
 import { setup } from './helpers.mjs';
 import { readBlock } from '../theme/render.mjs';
+
+const GOES_LIVE =
+  'tiercart: a preview. Once you save these settings and the app syncs them, they go live, checkout included.';
 
 let t;
 beforeEach(async () => {
@@ -36,6 +40,9 @@ async function previewUntil(ok, what, mode = 'sample') {
             tiers: [...bar.querySelectorAll('.tiercart-bar__tiers li')].map((li) => li.textContent),
           })),
           notes: [...drawer.querySelectorAll('.tiercart-editor-notice')].map((n) => n.textContent),
+          notesRole: [...drawer.querySelectorAll('.tiercart-editor-notice')].every(
+            (n) => n.getAttribute('role') === 'note',
+          ),
         };
       }, mode);
       if (last && ok(last)) return last;
@@ -52,7 +59,7 @@ test('the form is generated from the schema, and the preview follows a threshold
   await t.page.evaluate(() => {
     window.editorMarker = 'still the same page';
   });
-  await t.page.uncheck('#app-program'); // the theme editor's own tier settings
+  await t.page.uncheck('#app-program'); // nothing published yet: only the "goes live" note
   const schemaIds = readBlock('tiercart-embed')
     .schema.settings.filter((s) => s.id)
     .map((s) => `tiercart-embed.${s.id}`);
@@ -64,9 +71,12 @@ test('the form is generated from the schema, and the preview follows a threshold
 
   // Defaults: free shipping at 50; the sample cart is halfway there.
   const first = await previewUntil(
-    (p) => p.open && p.bars[0]?.id === 'bar-1' && p.bars[0].tiers[0] === 'free shipping at $50.00',
+    (p) =>
+      p.open && p.notes.length === 1 && p.bars[0]?.id === 'bar-1' && p.bars[0].tiers[0] === 'free shipping at $50.00',
     'the default tier',
   );
+  assert.deepEqual(first.notes, [GOES_LIVE]);
+  assert.equal(first.notesRole, true);
   assert.equal(first.bars[0].message, "You're $25.00 away from free shipping");
   assert.equal(first.bars[0].value, '50');
 
@@ -82,7 +92,7 @@ test('the form is generated from the schema, and the preview follows a threshold
 test('a second tier, a bar 2 embed and a left-out tier all show in the preview', async () => {
   await t.page.goto(t.url('/__demo/editor'));
   await t.page.uncheck('#app-program');
-  await previewUntil((p) => p.bars.length === 1, 'the first bar');
+  await previewUntil((p) => p.notes.length === 1 && p.bars.length === 1, 'the first bar');
   await t.page.fill('[name="tiercart-embed.t2_threshold"]', '100');
   await t.page.selectOption('[name="tiercart-embed.t2_reward"]', 'free_gift');
   await t.page.selectOption('[name="tiercart-embed.t2_gifts"]', ['canvas-tote-bag']);
@@ -102,20 +112,25 @@ test('a second tier, a bar 2 embed and a left-out tier all show in the preview',
   assert.equal(shown.bars[0].message, "You're $25.00 away from Canvas Tote Bag");
   assert.equal(shown.bars[1].id, 'bar-2');
   assert.deepEqual(shown.notes, [
+    GOES_LIVE,
     'tiercart: tier 3 is left out: its threshold must be higher than the tier before it.',
   ]);
 });
 
-test("the editor starts as the storefront runs, with the app's program; a real cart is never mixed with the sample", async () => {
+test("the preview shows the unsaved settings even while the app's own program is live, and a real cart is never mixed with the sample", async () => {
+  const requests = [];
+  t.page.on('request', (request) => requests.push(new URL(request.url()).pathname));
   await t.page.goto(t.url('/__demo/editor'));
-  // The demo storefront runs the app's program: the editor starts there, and says so.
+  // The demo's app has published its own program (demo/program.json): the storefront runs it,
+  // the preview still shows what the settings would make live, and says which one is live.
   assert.equal(await t.page.isChecked('#app-program'), true);
-  const shown = await previewUntil((p) => p.notes.length > 0, 'the precedence note');
-  assert.match(shown.notes[0], /the app's own program is active/);
-  assert.equal(shown.bars[0].id, 'rewards'); // demo/program.json
-  // Sample: $75.00, halfway between free shipping and the tote; the rewards list agrees.
-  assert.equal(shown.bars[0].message, 'Spend $25.00 more for a free canvas tote');
-  assert.deepEqual(shown.rewards, ['Unlocked: free shipping']);
+  const shown = await previewUntil((p) => p.notes.length === 2, 'the notes');
+  assert.equal(shown.notes[0], GOES_LIVE);
+  assert.match(shown.notes[1], /the app's own program is active/);
+  assert.equal(shown.bars[0].id, 'bar-1');
+  assert.deepEqual(shown.bars[0].tiers, ['free shipping at $50.00']);
+  assert.equal(shown.bars[0].message, "You're $25.00 away from free shipping");
+  assert.deepEqual(shown.rewards, []);
 
   // A real cart in the editor's storefront ($89.00): shown as it is, bars and rewards alike.
   const frame = t.page.frame({ name: 'preview' });
@@ -128,15 +143,18 @@ test("the editor starts as the storefront runs, with the app's program; a real c
     await document.querySelector('tiercart-drawer').refresh();
   });
   const real = await previewUntil((p) => p.lines === 1, 'the real cart', 'cart');
-  assert.equal(real.bars[0].message, 'Spend $11.00 more for a free canvas tote');
+  assert.equal(real.bars[0].id, 'bar-1');
   assert.deepEqual(real.rewards, ['Unlocked: free shipping']);
+  // The editor's page never asks the app to sync: its settings are not saved yet.
+  assert.equal(requests.includes('/apps/tiercart/sync'), false);
 });
 
 test('when the editor replaces the embed in place, the new drawer previews open with its settings', async () => {
   await t.page.goto(t.url('/__demo/editor'));
   await t.page.uncheck('#app-program');
   await previewUntil(
-    (p) => p.open && p.bars[0]?.id === 'bar-1' && p.bars[0].tiers[0] === 'free shipping at $50.00',
+    (p) =>
+      p.open && p.notes.length === 1 && p.bars[0]?.id === 'bar-1' && p.bars[0].tiers[0] === 'free shipping at $50.00',
     'the default tier',
   );
   const frame = t.page.frame({ name: 'preview' });

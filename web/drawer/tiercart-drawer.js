@@ -11,7 +11,7 @@
 // open()/addFromForm()/refresh(). URLs below are relative to that asset.
 
 import { CartRequestError, routesRoot } from '../tiercart-cart.js';
-import { h, readData, translate, withThemeBars } from '../tiercart-util.js';
+import { h, readData, translate } from '../tiercart-util.js';
 import '../tiercart-progress.js';
 import { cartLine } from './cart-lines.js';
 import { CartSync, giftClaim } from './cart-sync.js';
@@ -35,6 +35,19 @@ const cssPromise = new Promise((resolve) => {
   setTimeout(resolve, 3000);
 });
 
+// No program published yet (an app just installed, or settings saved but not synced): the drawer
+// works as a plain cart drawer, and asks the app, once per page load, to read the theme's settings
+// again (the app proxy answers 202 {"queued": bool} and limits syncs per shop). The next page
+// then has the program, the same one checkout applies.
+let syncAsked = false;
+function askForSync(url) {
+  if (syncAsked || !url) return;
+  syncAsked = true;
+  fetch(url, { method: 'POST', headers: { Accept: 'application/json' }, credentials: 'same-origin' }).catch(() => {
+    // Nothing to tell the shopper: the cart works without bars, the app's poll syncs anyway.
+  });
+}
+
 export class TiercartDrawer extends HTMLElement {
   #opener = null;
   #built = false;
@@ -49,7 +62,8 @@ export class TiercartDrawer extends HTMLElement {
     // a theme may move the element (disconnect, connect again).
     if (!this.#built) {
       this.#readBlock();
-      this.giftChoices = new GiftChoices(this.program?.id);
+      // The preview's program (theme editor) is always the theme's settings program.
+      this.giftChoices = new GiftChoices(this.editor ? 'theme-settings' : this.program?.id);
       this.evaluator = new CartEvaluator(this.programText, this.baseContext, this.giftChoices);
       this.sync = new CartSync(this.evaluator, {
         showError: (error, place) => this.#showError(error, place),
@@ -85,21 +99,20 @@ export class TiercartDrawer extends HTMLElement {
     return this.sync.queue;
   }
 
-  // The program (with the bars of the bar 2 and 3 embeds), context and strings the block wrote.
+  // The program the app published, context and strings the block wrote. In the theme editor,
+  // the embed's unsaved settings too: tiercart-preview.js converts them and gives the drawer
+  // that program instead (previewProgram), so the live one is never shown there meanwhile.
   #readBlock() {
-    this.program = readData(this, 'program');
-    if (this.dataset.programSource === 'settings') {
-      const bars = [...document.querySelectorAll('script[data-tiercart-bar]')].map((node) => [
-        node.dataset.tiercartBar,
-        node.textContent,
-      ]);
-      this.program = withThemeBars(this.program, bars);
-    }
+    this.publishedProgram = readData(this, 'program');
+    this.editor = readData(this, 'editor');
+    this.editorBlock = readData(this, 'editor-block');
+    this.program = this.editor ? null : this.publishedProgram;
     // Sent to the core as text: written once, not on every evaluation.
     this.programText = this.program ? JSON.stringify(this.program) : null;
     this.baseContext = readData(this, 'context') || {};
     this.strings = readData(this, 'strings') || {};
     this.openOnAdd = this.dataset.openOnAdd !== 'false';
+    if (!this.publishedProgram && !this.editor) askForSync(this.dataset.syncUrl);
   }
 
   #build() {
@@ -267,6 +280,15 @@ export class TiercartDrawer extends HTMLElement {
     this.progress.update(evaluation, this.strings);
     renderRewards(this.rewards, evaluation, this.t, () => {}, []);
     this.offers.replaceChildren();
+  }
+
+  // Theme editor preview: the program converted from the unsaved settings (null: none usable),
+  // evaluated from now on in place of the one the block gave.
+  previewProgram(program) {
+    this.program = program;
+    this.programText = program ? JSON.stringify(program) : null;
+    this.evaluator.programText = this.programText;
+    return this.refresh();
   }
 
   // After a theme's own cart change.
