@@ -401,6 +401,8 @@ Result<SyncReport> ThemeSync::sync(const std::string& shop) {
   };
   auto refuse = [&](const std::string& reason) {
     state["error"] = reason;
+    // Read, and nothing usable found: a later save of usable settings is a change.
+    if (!state.contains("checkout")) state["checkout"] = "";
     report.error = reason;
     return finish();
   };

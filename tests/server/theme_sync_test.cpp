@@ -221,6 +221,24 @@ TEST_F(ThemeSyncTest, AnAppProgramMadeLiveStaysLiveUntilTheThemeSettingsChange) 
             "theme-settings");
 }
 
+TEST_F(ThemeSyncTest, AnEmbedFirstSavedAfterAnAppProgramWentLiveTakesOver) {
+  ProgramRecord app{kShop, "", 0, example("programs/free-shipping-and-tote.json"), false,
+                    now_ms()};
+  const Json document = parse(app.document);
+  app.id = document["id"];
+  app.version = document["version"];
+  ASSERT_TRUE(store_->add_program(app));
+  ASSERT_TRUE(sync_->activate(kShop, app).value());
+  // Installed with the embed not saved yet: the app's program goes live.
+  save_theme(settings_data(tote_and_shipping(), /*enabled=*/false));
+  EXPECT_EQ(sync().program_id, app.id);
+  // The merchant enables the embed with its tiers and saves: that is a change, and live.
+  save_theme(settings_data(tote_and_shipping()));
+  const SyncReport saved = sync();
+  EXPECT_TRUE(saved.published);
+  EXPECT_EQ(saved.program_id, "theme-settings");
+}
+
 TEST_F(ThemeSyncTest, ASyncIsAskedForAtMostOncePerIntervalUnlessForced) {
   EXPECT_TRUE(sync_->request(kShop));
   EXPECT_FALSE(sync_->request(kShop));
