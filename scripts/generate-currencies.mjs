@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// Writes the two helpers that carry the core's currency table outside C++, from what
+// Writes the helper that carries the core's currency table outside C++, from what
 // `build/bin/tiercart currencies` prints (never from the core's source):
-//   web/tiercart-currencies.js                                    the table for JavaScript
-//   theme-extension/snippets/tiercart-currency-exponent.liquid   a currency's exponent in Liquid
+//   web/tiercart-currencies.js   the table for JavaScript
+// (The theme blocks no longer need the table: the core converts the theme's settings.)
 // Run it after the core's table changes:  node scripts/generate-currencies.mjs [--cli PATH]
-// tests/theme/currencies.test.mjs regenerates both and fails while a committed copy differs.
+// tests/theme/currencies.test.mjs regenerates it and fails while the committed copy differs.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,7 +15,6 @@ const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const defaultCli = path.join(root, 'build', 'bin', 'tiercart');
 export const outputs = {
   js: path.join(root, 'web', 'tiercart-currencies.js'),
-  liquid: path.join(root, 'theme-extension', 'snippets', 'tiercart-currency-exponent.liquid'),
 };
 
 // {"AED": 2, ...}: the core's ISO 4217 exponents, as the CLI prints them.
@@ -23,7 +22,7 @@ export function readCurrencyTable(cli = defaultCli) {
   return JSON.parse(execFileSync(cli, ['currencies'], { encoding: 'utf8' }));
 }
 
-// The codes of every exponent but 2 (the default of both helpers), fewest decimals first.
+// The codes of every exponent but 2 (the helper's default), fewest decimals first.
 function codesByExponent(table) {
   const groups = new Map();
   for (const [code, exponent] of Object.entries(table).sort(([a], [b]) => (a < b ? -1 : 1))) {
@@ -51,31 +50,11 @@ ${rows}
 `;
 }
 
-function liquid(table) {
-  const groups = codesByExponent(table);
-  const exponents = [2, ...groups.map(([exponent]) => exponent)].sort((a, b) => a - b);
-  const rendered = `${exponents.slice(0, -1).join(', ')} or ${exponents.at(-1)}`;
-  const whens = groups
-    .map(([exponent, codes]) => `  {%- when ${codes.map((code) => `'${code}'`).join(', ')} -%}${exponent}`)
-    .join('\n');
-  return `{%- comment -%}
-  ${GENERATED}
-  The ISO 4217 minor-unit exponent of a currency: how many decimals a merchant's "50" gets when it
-  becomes minor units. Renders ${rendered}; 2 for a code the core does not know.
-{%- endcomment -%}
-{%- case currency -%}
-${whens}
-  {%- else -%}2
-{%- endcase -%}
-`;
-}
-
-// The helpers' text for a table, formatted as make format-check wants it.
+// The helper's text for a table, formatted as make format-check wants it.
 export async function generate(table) {
   const options = await prettier.resolveConfig(outputs.js);
   return {
     js: await prettier.format(javascript(table), { ...options, filepath: outputs.js }),
-    liquid: liquid(table),
   };
 }
 

@@ -11,6 +11,7 @@
 
 // The drawer as shipped: the bundle of web/drawer/ that make build-web puts next to this file.
 import { ready } from './tiercart-drawer.js';
+import { editorSettingsData } from './tiercart-util.js';
 
 const SAMPLE_ID = 1;
 
@@ -50,9 +51,8 @@ export function sampleContext(program, baseContext, locale) {
 
 let core = null;
 
-// The embeds' settings as the theme's config/settings_data.json holds them once saved: the
-// drawer embed's (which its element read before building) and those of the bar 2 and 3 embeds
-// on the page, with the catalog of their gift products.
+// The embeds' unsaved settings, as settings_data.json will hold them: the drawer embed's (which
+// its element read before building) and those of the bar 2 and 3 embeds on the page.
 function settingsData(drawer) {
   const entries = [drawer.editorBlock];
   for (const node of document.querySelectorAll('script[data-tiercart-editor-block]')) {
@@ -63,13 +63,7 @@ function settingsData(drawer) {
       // A bar embed rendered badly is left out; the others are still previewed.
     }
   }
-  const blocks = {};
-  const catalog = {};
-  entries.filter(Boolean).forEach((entry, index) => {
-    blocks[String(index + 1)] = entry.block;
-    Object.assign(catalog, entry.catalog);
-  });
-  return { text: JSON.stringify({ current: { blocks } }), catalog };
+  return editorSettingsData(entries);
 }
 
 // The program of the unsaved settings, and the notes the merchant reads about them: worded from

@@ -46,3 +46,21 @@ export function safeUrl(value) {
     return null;
   }
 }
+
+// Theme editor only: the tiercart embeds' unsaved settings as the theme's config/settings_data.json
+// will hold them once saved, for the core's themeProgram, the conversion the app's server runs on
+// the saved file. `entries` are what the embeds render in design mode ({block, catalog}: the
+// block as the file holds it, the catalog of the gift products it names), the drawer embed's
+// first; blocks are numbered as the editor numbers them. Unreadable entries are skipped.
+export function editorSettingsData(entries) {
+  const blocks = {};
+  const catalog = {};
+  let id = 0;
+  for (const entry of entries) {
+    if (!entry || typeof entry !== 'object' || !entry.block) continue;
+    id += 1;
+    blocks[String(id)] = entry.block;
+    Object.assign(catalog, entry.catalog);
+  }
+  return { text: JSON.stringify({ current: { blocks } }), catalog };
+}

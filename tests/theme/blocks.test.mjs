@@ -1,9 +1,12 @@
-// The blocks rendered with liquidjs for many settings combinations: the program they write is
-// read and checked by the native CLI (tiercart check-program) and the wasm core, and evaluating
-// carts against it gives what the settings mean (docs/theme-extension.md). The same settings,
-// written as the theme editor saves them (config/settings_data.json), are converted by the
-// core (tiercart theme-program, natively and in wasm): both builds give the same bytes, and the
-// storefront program is the one the Liquid renders.
+// The program the storefront and checkout get from the theme editor's settings is the core's
+// conversion (theme_program) of the theme's config/settings_data.json, which the app's server
+// publishes; the theme editor previews the same conversion, in wasm, of the settings the
+// embeds render in design mode. Here, for many settings combinations: the saved file is
+// converted by the native CLI (tiercart theme-program) and the wasm module (the same bytes),
+// the embeds' design-mode document converts to the same program and notices (what the editor
+// shows is what goes live once saved), every program is accepted by tiercart check-program and
+// the wasm core, and evaluating carts against it gives what the settings mean
+// (docs/theme-extension.md). The live blocks render only the published program.
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -12,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { renderBlock, root, scriptData, translate } from './render.mjs';
-import { withThemeBars } from '../../web/tiercart-util.js';
+import { editorSettingsData } from '../../web/tiercart-util.js';
 
 const cli = path.join(root, 'build', 'bin', 'tiercart');
 let core;
@@ -34,25 +37,6 @@ const product = (id, title, variantId) => ({
 });
 const TOTE = product(8001, 'Canvas Tote Bag', 9001);
 const SCARF = product(8003, 'Lambswool Scarf "Charcoal"', 9003);
-
-// What the storefront gets: the drawer's program with the bar embeds' bars merged, as the drawer
-// does it (withThemeBars, web/tiercart-util.js).
-async function themeProgram({ drawer = {}, bar2, bar3, ...options } = {}) {
-  const html = await renderBlock('tiercart-embed', { settings: drawer, ...options });
-  const [program] = scriptData(html, 'data-tiercart-program');
-  const bars = [];
-  for (const [n, settings] of [
-    [2, bar2],
-    [3, bar3],
-  ]) {
-    if (!settings) continue;
-    const barHtml = await renderBlock(`tiercart-bar-${n}`, { settings, ...options });
-    for (const bar of scriptData(barHtml, 'data-tiercart-bar')) bars.push([bar.value, bar.text]);
-  }
-  const source = /data-program-source="(\w+)"/.exec(html)[1];
-  const parsed = JSON.parse(program.text);
-  return { html, program: source === 'settings' ? withThemeBars(parsed, bars) : parsed, source };
-}
 
 // The theme editor's file: a comment header, slashes written \/, the embeds in
 // current.blocks under generated ids, each {type: shopify://apps/<app>/blocks/<block>/<uuid>,
@@ -112,9 +96,48 @@ function settingsData({ drawer = {}, bar2, bar3, currency = 'USD', locale = 'en'
   return { text, options: { currency, locale, catalog, texts } };
 }
 
-// Converts every case with the native CLI (one process: --batch) and the wasm module, and
-// holds the two to the same bytes and the storefront program to what the Liquid rendered.
-function assertCoreMatchesLiquid(cases) {
+// The theme editor's preview of a combination: the embeds rendered in design mode (the drawer
+// embed, and the bar embeds that are on) give their settings, gift catalog and the page's
+// default texts; tiercart-preview.js's document of them, converted by the wasm core.
+async function previewResult({ drawer = {}, bar2, bar3, currency = 'USD', locale = 'en' } = {}) {
+  const options = { currency, locale, designMode: true };
+  const html = await renderBlock('tiercart-embed', { settings: drawer, ...options });
+  const entries = scriptData(html, 'data-tiercart-editor-block').map((d) => JSON.parse(d.text));
+  for (const [n, settings] of [
+    [2, bar2],
+    [3, bar3],
+  ]) {
+    if (!settings) continue;
+    const barHtml = await renderBlock(`tiercart-bar-${n}`, { settings, ...options });
+    for (const d of scriptData(barHtml, 'data-tiercart-editor-block')) entries.push(JSON.parse(d.text));
+  }
+  const editor = JSON.parse(scriptData(html, 'data-tiercart-editor')[0].text);
+  const { text, catalog } = editorSettingsData(entries);
+  const result = core.themeProgram(text, {
+    currency: editor.currency,
+    locale: editor.locale,
+    texts: editor.texts,
+    catalog,
+  });
+  return { html, editor, result };
+}
+
+// What the storefront and checkout get once the settings are saved and synced: the saved
+// file converted by the core (wasm here; the CLI in assertBuildsAgree).
+async function themeProgram(combination = {}) {
+  const settings = settingsData(combination);
+  const result = core.themeProgram(settings.text, settings.options);
+  return { program: result.storefront, result };
+}
+
+// A notice as the merchant reads it, without its path (the block ids of the saved file and of
+// the preview's document differ).
+const noticeKey = (n) => `${n.severity}:${n.code}:${n.bar}:${n.tier}`;
+
+// Converts every case's saved file with the native CLI (one process: --batch) and the wasm
+// module and holds the two to the same bytes; holds the preview's conversion of the embeds'
+// design-mode document to the same programs and notices.
+function assertBuildsAndPreviewAgree(cases) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiercart-theme-'));
   try {
     const lines = cases.map(({ settings }, i) => {
@@ -132,12 +155,14 @@ function assertCoreMatchesLiquid(cases) {
     assert.equal(run.status, 0, run.stderr);
     const native = run.stdout.split('\n').filter(Boolean);
     assert.equal(native.length, cases.length);
-    cases.forEach(({ settings, liquid, label }, i) => {
+    cases.forEach(({ settings, preview, label }, i) => {
       const wasm = core.themeProgramJson(settings.text, JSON.stringify(settings.options));
       assert.equal(wasm, native[i], `native and wasm differ for ${label}`);
       const result = JSON.parse(native[i]);
-      assert.deepEqual(result.storefront, liquid, `${label}: the core's program is not the Liquid's`);
-      if (liquid === null) {
+      assert.deepEqual(preview.storefront, result.storefront, `${label}: the preview is not what goes live`);
+      assert.deepEqual(preview.checkout, result.checkout, `${label}: the preview is not what checkout gets`);
+      assert.deepEqual(preview.notices.map(noticeKey), result.notices.map(noticeKey), `${label}: notices`);
+      if (result.storefront === null) {
         assert.equal(result.checkout, null);
       } else {
         assert.ok(Buffer.byteLength(JSON.stringify(result.checkout)) <= 10000, label);
@@ -333,7 +358,11 @@ describe('rewards, scope and basis', () => {
 describe('texts and escaping', () => {
   test('merchant text is JSON-escaped: quotes, backslashes and </script> survive as text', async () => {
     const message = 'Only {{remaining}} to "{{reward}}" \\ </script><b>now</b> & more';
-    const { html, program } = await themeProgram({ drawer: { t1_message: message, complete: '</script>done' } });
+    const combination = { drawer: { t1_message: message, complete: '</script>done' } };
+    const { program } = await themeProgram(combination);
+    // The preview's document carries the merchant's text inside a <script> element.
+    const { html, result } = await previewResult(combination);
+    assert.deepEqual(result.storefront, program);
     assertAccepted(program);
     assert.equal(program.bars[0].tiers[0].texts.en.progress, message);
     assert.equal(program.bars[0].complete.en, '</script>done');
@@ -351,7 +380,10 @@ describe('texts and escaping', () => {
       ja: '送料無料',
     };
     for (const [locale, label] of Object.entries(expected)) {
-      const { html, program } = await themeProgram({ locale });
+      // The texts as the page's `t` gives them to the preview, and as the server reads them.
+      const { html, result } = await previewResult({ locale });
+      const program = result.storefront;
+      assert.deepEqual(program, (await themeProgram({ locale })).program);
       assertAccepted(program);
       assert.equal(program.default_locale, locale);
       assert.equal(program.bars[0].tiers[0].texts[locale].label, label);
@@ -367,39 +399,48 @@ describe('texts and escaping', () => {
 });
 
 describe('precedence, editor and appearance', () => {
-  test("the app's program (metafield) wins over the settings; the bar embeds then render nothing", async () => {
-    const appProgram = JSON.parse(
+  test('the storefront draws the published program as it is; the bar embeds render nothing live', async () => {
+    const published = JSON.parse(
       fs.readFileSync(path.join(root, 'examples', 'programs', 'free-shipping-and-tote.json'), 'utf8'),
     );
-    const { html, program, source } = await themeProgram({ app: { program: appProgram }, drawer: { t1_threshold: 5 } });
-    assert.equal(source, 'app');
-    assert.deepEqual(program, appProgram);
-    const bar2 = await renderBlock('tiercart-bar-2', { settings: { t1_threshold: 10 }, app: { program: appProgram } });
-    assert.deepEqual(scriptData(bar2, 'data-tiercart-bar'), []);
-    assert.ok(!html.includes('tiercart-editor-notice'));
-    const editor = await renderBlock('tiercart-embed', { app: { program: appProgram }, designMode: true });
-    assert.match(editor, /role="note">tiercart: the app&#39;s own program is active/);
+    const html = await renderBlock('tiercart-embed', { app: { program: published }, settings: { t1_threshold: 5 } });
+    assert.deepEqual(JSON.parse(scriptData(html, 'data-tiercart-program')[0].text), published);
+    assert.ok(!html.includes('data-tiercart-editor') && !html.includes('tiercart-preview.js'), 'editor markup live');
+    for (const name of ['tiercart-bar-2', 'tiercart-bar-3']) {
+      assert.equal((await renderBlock(name, { settings: { t1_threshold: 10 } })).trim(), '', name);
+    }
   });
 
-  test('tiers the storefront cannot use are left out, and only the theme editor says why', async () => {
+  test('no published program: no bars (null), and the drawer knows where to ask the app to sync', async () => {
+    const html = await renderBlock('tiercart-embed', { settings: { t1_threshold: 80 } });
+    assert.equal(JSON.parse(scriptData(html, 'data-tiercart-program')[0].text), null);
+    assert.match(html, /data-sync-url="\/apps\/tiercart\/sync"/);
+    // The settings are the server's to convert: nothing of them is in the live page.
+    assert.ok(!html.includes('8000') && !html.includes('t1_threshold'));
+  });
+
+  test('tiers left out: the core says why, and the theme editor has the words for each notice', async () => {
     const drawer = { t1_threshold: 80, t2_threshold: 60, t3_threshold: 90, t3_reward: 'free_gift', t4_threshold: -5 };
-    const { html, program } = await themeProgram({ drawer });
+    const { program } = await themeProgram({ drawer });
     assertAccepted(program);
     assert.deepEqual(
       program.bars[0].tiers.map((t) => t.id),
       ['bar-1-tier-1'],
     );
-    assert.ok(
-      !html.includes('tiercart-editor-notice') && !html.includes('tiercart-preview.js'),
-      'editor-only markup on the storefront',
+    const { html, editor, result } = await previewResult({ drawer });
+    assert.deepEqual(
+      result.notices.map((n) => [n.code, n.tier]),
+      [
+        ['not_ascending', 2],
+        ['no_gifts', 3],
+        ['bad_threshold', 4],
+      ],
     );
-    const editor = await renderBlock('tiercart-embed', { settings: drawer, designMode: true });
-    const notes = [...editor.matchAll(/role="note">([^<]*)</g)].map((m) => m[1]);
-    assert.equal(notes.length, 3);
-    assert.match(notes[0], /tier 2 .*higher than the tier before/);
-    assert.match(notes[1], /tier 3 .*gift product/);
-    assert.match(notes[2], /tier 4 .*positive number/);
-    assert.match(editor, /<script type="module" src="[^"]*tiercart-preview\.js"><\/script>/);
+    for (const code of ['not_ascending', 'no_gifts', 'bad_threshold', 'no_amount', 'no_collection', 'app_program']) {
+      assert.ok(editor.strings[code]?.startsWith('tiercart'), code);
+    }
+    assert.match(editor.strings.goes_live, /save/);
+    assert.match(html, /<script type="module" src="[^"]*tiercart-preview\.js"><\/script>/);
   });
 
   test('a bar with no usable tier: the drawer gets no program rather than an invalid one', async () => {
@@ -506,7 +547,8 @@ test('every settings combination gives a program both builds accept (300 seeded 
       bar3: rand() < 0.3 ? barSettings() : undefined,
     };
     const { program } = await themeProgram(combination);
-    conversions.push({ settings: settingsData(combination), liquid: program, label: `combination ${i}` });
+    const { result: preview } = await previewResult(combination);
+    conversions.push({ settings: settingsData(combination), preview, label: `combination ${i}` });
     if (program === null) continue;
     programs += 1;
     // The wasm core for every one, the native CLI for one in ten (a process each).
@@ -524,11 +566,11 @@ test('every settings combination gives a program both builds accept (300 seeded 
     evaluate(program, cart(currency, [{ variant: 1, price: 123456, quantity: 2 }]));
   }
   assert.ok(programs > 150, `only ${programs} combinations gave a program`);
-  // The core's conversion of the same settings (settings_data.json): the Liquid's program.
-  assertCoreMatchesLiquid(conversions);
+  // Both builds give the same bytes; the editor's preview gives the same programs and notices.
+  assertBuildsAndPreviewAgree(conversions);
 });
 
-test("the core converts settings_data.json into the Liquid's program: named cases, both builds", async () => {
+test('named cases: both builds give the same bytes, and the preview what goes live', async () => {
   const cases = [
     ['defaults (tier 1 at the schema default)', {}],
     ['nothing usable', { drawer: { t1_threshold: '' } }],
@@ -567,7 +609,11 @@ test("the core converts settings_data.json into the Liquid's program: named case
   ];
   const conversions = [];
   for (const [label, combination] of cases) {
-    conversions.push({ settings: settingsData(combination), liquid: (await themeProgram(combination)).program, label });
+    conversions.push({
+      settings: settingsData(combination),
+      preview: (await previewResult(combination)).result,
+      label,
+    });
   }
-  assertCoreMatchesLiquid(conversions);
+  assertBuildsAndPreviewAgree(conversions);
 });

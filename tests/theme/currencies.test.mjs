@@ -1,7 +1,6 @@
-// The core's currency table outside C++ (docs/money.md): the JavaScript table and the Liquid
-// snippet regenerated from `tiercart currencies` are byte for byte the committed files, and
-// what web/tiercart-format.js and the snippet compute agrees with the core's exponent for every
-// currency it knows.
+// The core's currency table outside C++ (docs/money.md): the JavaScript table regenerated from
+// `tiercart currencies` is byte for byte the committed file, and what web/tiercart-format.js
+// computes agrees with the core's exponent for every currency it knows.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -10,7 +9,7 @@ import path from 'node:path';
 import { before, test } from 'node:test';
 import { defaultCli, generate, outputs, readCurrencyTable } from '../../scripts/generate-currencies.mjs';
 import { exponentOf, minorToDecimal, placeDecimals } from '../../web/tiercart-format.js';
-import { renderBlock, renderSnippet, root, scriptData } from './render.mjs';
+import { root } from './render.mjs';
 
 let table;
 
@@ -24,7 +23,7 @@ test('the CLI prints the ISO 4217 table: JPY 0, USD 2, KWD 3, CLF 4', () => {
   assert.deepEqual([table.JPY, table.USD, table.KWD, table.CLF], [0, 2, 3, 4]);
 });
 
-test('the generated helpers are what scripts/generate-currencies.mjs writes from the CLI today', async () => {
+test('the generated helper is what scripts/generate-currencies.mjs writes from the CLI today', async () => {
   const text = await generate(table);
   for (const [kind, file] of Object.entries(outputs)) {
     assert.equal(
@@ -38,13 +37,6 @@ test('the generated helpers are what scripts/generate-currencies.mjs writes from
 test("exponentOf gives the core's exponent for every currency, 2 for a code the core does not know", () => {
   for (const [code, exponent] of Object.entries(table)) assert.equal(exponentOf(code), exponent, code);
   for (const unknown of ['XXX', 'usd', '', undefined, 'constructor', '__proto__']) assert.equal(exponentOf(unknown), 2);
-});
-
-test("the Liquid snippet renders the core's exponent for every currency, 2 for a code the core does not know", async () => {
-  for (const [code, exponent] of Object.entries(table)) {
-    assert.equal(await renderSnippet('tiercart-currency-exponent', { currency: code }), String(exponent), code);
-  }
-  assert.equal(await renderSnippet('tiercart-currency-exponent', { currency: 'XXX' }), '2');
 });
 
 test("minor units are written with exactly the currency's decimals, digits placed, for every currency", () => {
@@ -63,12 +55,21 @@ test("minor units are written with exactly the currency's decimals, digits place
   assert.equal(placeDecimals(-5, 3), '-0.005');
 });
 
-test('a four-decimal shop currency (CLF) gets 10,000 units per whole one in the theme program', async () => {
-  const html = await renderBlock('tiercart-embed', {
-    currency: 'CLF',
-    settings: { t1_threshold: '1.2345', t2_threshold: '2' },
+test('a four-decimal shop currency (CLF) gets 10,000 units per whole one in the theme program', () => {
+  // The theme editor's saved settings, converted by the core as the app's server does.
+  const settings = JSON.stringify({
+    current: {
+      blocks: {
+        1: {
+          type: 'shopify://apps/tiercart/blocks/tiercart-embed/x',
+          settings: { t1_threshold: '1.2345', t2_threshold: 2 },
+        },
+      },
+    },
   });
-  const program = JSON.parse(scriptData(html, 'data-tiercart-program')[0].text);
+  const run = spawnSync(defaultCli, ['theme-program', '-', '--currency', 'CLF'], { input: settings, encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stdout || run.stderr);
+  const program = JSON.parse(run.stdout).storefront;
   assert.deepEqual(
     program.bars[0].tiers.map((t) => t.threshold),
     [12345, 20000],
