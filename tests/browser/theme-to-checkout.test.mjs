@@ -1,0 +1,110 @@
+// The whole loop of issue 15, as a merchant and a shopper meet it in the demo: a gift tier
+// saved in the theme editor is read by the app's server (its theme sync), published to the
+// storefront and to checkout's Functions through the outbox, shown by the drawer and made free
+// at checkout; and an order that claims the gift without earning it gets its tags in the
+// store's admin. Real server binary, real HTTP on 127.0.0.1, the demo's stand-in for Shopify.
+import assert from 'node:assert/strict';
+import { afterEach, test } from 'node:test';
+import { ordersCreatePayload, SHOP_DOMAIN } from '../../demo/app-server.mjs';
+import { addFromProductPage, giftLines, saveScreenshot, serverCart, settled, setup } from './helpers.mjs';
+
+let t;
+afterEach(async () => {
+  await t?.teardown();
+  t = undefined;
+});
+
+// What the stand-in for Shopify holds for the shop (demo/admin-api.mjs, control endpoint).
+async function shopify(path = 'state') {
+  const res = await fetch(t.url(`/__demo/admin-api/shops/${SHOP_DOMAIN}/${path}`));
+  assert.equal(res.status, 200);
+  return res.json();
+}
+
+// The program a metafield of an owner holds (its id prefix), parsed; null when none.
+function program(state, ownerPrefix) {
+  for (const [owner, fields] of Object.entries(state.metafields)) {
+    if (!owner.startsWith(ownerPrefix)) continue;
+    const field = fields.find((f) => f.key === 'program');
+    if (field) return JSON.parse(field.value);
+  }
+  return null;
+}
+
+// Polls `check` every 50 ms for at most `ms`: the server syncs on its own clock.
+async function until(check, what, ms = 15000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+test('a gift tier saved in the theme editor reaches the drawer and checkout; a forged claim is tagged in the admin', async () => {
+  t = await setup({ app: true });
+  const { page } = t;
+
+  // The merchant sets tier 1 to a free canvas tote from $40.00 and saves.
+  await page.goto(t.url('/__demo/editor'));
+  await page.fill('[name="tiercart-embed.t1_threshold"]', '40');
+  await page.selectOption('[name="tiercart-embed.t1_reward"]', 'free_gift');
+  await page.selectOption('[name="tiercart-embed.t1_gifts"]', ['canvas-tote-bag']);
+  const saved = Date.now();
+  await page.click('#editor button[type=submit]');
+  await page.waitForFunction(() => document.getElementById('save-status').textContent === 'Saved');
+
+  // The app's server reads the saved settings and publishes them: to the storefront (the
+  // app's installation) and to checkout (the discount's and the validation's metafields).
+  const published = await until(async () => {
+    const state = await shopify();
+    const checkout = program(state, 'gid://shopify/DiscountAutomaticNode/');
+    const storefront = program(state, 'gid://shopify/AppInstallation/');
+    return checkout?.id === 'theme-settings' && storefront?.id === 'theme-settings' && { checkout, storefront };
+  }, 'the theme settings to be published');
+  console.log(`# sync latency, save to live at checkout: ${Date.now() - saved} ms`);
+  assert.equal(published.checkout.bars[0].tiers[0].threshold, 4000);
+  assert.equal(published.checkout.bars[0].tiers[0].reward.gifts[0].variant_id, 9001);
+  assert.equal(published.checkout.bars[0].tiers[0].texts, undefined); // no texts at checkout
+
+  // The shopper's drawer shows the new tier and adds the tote; checkout makes it free.
+  await addFromProductPage(t, 'merino-crew-sweater', 2002);
+  await settled(page);
+  const gifts = giftLines(await serverCart(page));
+  assert.equal(gifts.length, 1);
+  assert.equal(gifts[0].variant_id, 9001);
+  assert.match(gifts[0].properties._tiercart, /^theme-settings@\d+:/);
+  assert.equal(gifts[0].final_line_price, 0);
+  await page.screenshot({ path: saveScreenshot('theme-to-checkout-drawer') });
+  await page.goto(t.url('/checkout'));
+  await Promise.all([page.waitForURL(/\/orders\/\d+$/), page.click('form[action="/checkout"] button')]);
+  const orderId = Number(await page.getAttribute('#order-title', 'data-order-id'));
+  const order = t.store.store.order(orderId);
+  assert.equal(order.line_items.find((l) => l.variant_id === 9001).final_line_price, 0);
+  assert.equal(order.webhook.body.earned, true, JSON.stringify(order.webhook.body));
+
+  // An order that claims the tote with nothing else in it (a draft order, say) is flagged,
+  // and the outbox tags it in the store's admin.
+  const forgedId = orderId + 1000;
+  const forged = { ...order, id: forgedId, name: `#${forgedId}` };
+  forged.line_items = order.line_items.filter((l) => l.variant_id === 9001);
+  forged.subtotal_price = forged.total_price = 0;
+  await fetch(t.url(`/__demo/admin-api/shops/${SHOP_DOMAIN}/orders`), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ id: forgedId, line_items: [{ variant_id: 9001, quantity: 1 }] }),
+  });
+  const answer = await t.store.app.deliver(ordersCreatePayload(forged, t.store.catalog));
+  assert.equal(answer.status, 200);
+  assert.equal(answer.body.earned, false, JSON.stringify(answer.body));
+  const tags = await until(async () => {
+    const kept = await shopify(`orders/${forgedId}`);
+    return kept.tags.length > 0 && kept.tags;
+  }, 'the forged order to be tagged');
+  assert.deepEqual(tags, answer.body.tags);
+  await page.goto(t.url(`/store/${SHOP_DOMAIN}/admin/orders/${forgedId}`));
+  for (const tag of tags) assert.match(await page.textContent('body'), new RegExp(tag));
+  await page.screenshot({ path: saveScreenshot('theme-to-checkout-admin-order') });
+  assert.deepEqual(t.errors, []);
+});
