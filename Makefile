@@ -136,6 +136,7 @@ bench: build build-function
 	@node bench/wasm_browser_bench.mjs
 	@bash bench/server/bench.sh
 	@node bench/server/attack.mjs
+	@node bench/server/outbox.mjs
 	@node bench/storefront/bench.mjs
 	@node bench/storefront/lighthouse.mjs
 	@node bench/post_purchase/bench.mjs
@@ -158,6 +159,11 @@ bench-server: setup build-native
 # connections): its memory, and whether a normal client is still answered.
 bench-server-attack: setup build-native
 	@node bench/server/attack.mjs
+
+# Writes to Shopify per second through the outbox, against the demo's stand-in: with Shopify's
+# cost bucket (Standard plan) and with the bucket kept full (ORDERS=300).
+bench-outbox: setup build-native
+	@node bench/server/outbox.mjs
 
 # The server's HTTP layer chosen by measurement: cpp-httplib against Boost.Beast doing the same
 # webhook work without storage (needs libboost-dev, a bench-only package; not part of bench).
