@@ -128,7 +128,10 @@ export async function startServer(options = {}) {
   const store = createStore(catalog, { functions: createCheckoutFunctions({ program, appOwner }) });
   // The program the storefront shows: the app's (its installation's tiercart.program
   // metafield) once it has published one, else the demo's file.
-  const storefrontProgram = () => records.appData(SHOP_DOMAIN, 'tiercart', 'program')?.value ?? program;
+  // options.unpublished: a shop whose app has published nothing yet (just installed, or theme
+  // settings saved but not synced): the storefront then has no program at all.
+  const storefrontProgram = () =>
+    records.appData(SHOP_DOMAIN, 'tiercart', 'program')?.value ?? (options.unpublished ? null : program);
   const locales = {
     en: readJson(path.join(themeDir, 'locales', 'en.json')),
     fr: readJson(path.join(themeDir, 'locales', 'fr.json')),
@@ -251,7 +254,7 @@ export async function startServer(options = {}) {
   // (stock, presentment price, title, image) for gifts and offer candidates.
   function tiercartContext(currency, locale) {
     const giftIds = new Set();
-    for (const bar of storefrontProgram().bars ?? [])
+    for (const bar of storefrontProgram()?.bars ?? [])
       for (const tier of bar.tiers) for (const gift of tier.reward.gifts || []) giftIds.add(gift.variant_id);
     const offerCandidates = [2022, 2015, 2007, 2006, 2012];
     const variants = {};
