@@ -7,7 +7,7 @@ FUZZ_SECONDS ?= 10
 .PHONY: setup build build-native build-native-tools build-asan build-fuzz build-wasm build-wasm-tests build-web build-admin test \
         test-native test-asan test-fuzz test-wasm test-browser test-theme demo demo-cli bench bench-wasm bench-server \
         bench-storefront bench-server-attack bench-http-layer differential-wasm build-function test-function bench-function \
-        build-extension test-extension bench-post-purchase \
+        build-extension test-extension bench-post-purchase bench-outbox \
         format format-check clean
 
 setup:
