@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
-#include <regex>
 #include <sstream>
 
 #include "responses.h"
@@ -102,6 +101,29 @@ Json setting_json(Store& store, const std::string& shop, const char* key) {
   return parsed.is_object() ? parsed : Json::object();
 }
 
+// Liquid's "{{ name }}" written as the program format reads placeholders: "{{name}}".
+std::string tight_placeholders(const std::string& text) {
+  std::string out;
+  std::size_t at = 0;
+  while (true) {
+    const std::size_t open = text.find("{{", at);
+    const std::size_t close = open == std::string::npos ? open : text.find("}}", open + 2);
+    if (close == std::string::npos) return out + text.substr(at);
+    std::string inner = text.substr(open + 2, close - open - 2);
+    inner.erase(0, inner.find_first_not_of(' '));
+    inner.erase(inner.find_last_not_of(' ') + 1);
+    out += text.substr(at, open - at) + "{{" + inner + "}}";
+    at = close + 2;
+  }
+}
+
+// A product handle as Shopify makes them (lower case letters, digits, '-' and '_'): only such
+// a handle is put in a search query; any other is left for the core to report as unknown.
+bool plain_handle(const std::string& handle) {
+  if (handle.empty() || handle.size() > 255 || handle[0] == '-' || handle[0] == '_') return false;
+  return handle.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_") == std::string::npos;
+}
+
 // The extension's default texts for `locale` (theme-extension/locales/<locale>[.default].json),
 // with Liquid's "{{ name }}" placeholders written as the program format reads them.
 ThemeTexts locale_texts(const std::string& dir, const std::string& locale) {
@@ -117,11 +139,9 @@ ThemeTexts locale_texts(const std::string& dir, const std::string& locale) {
     if (file.is_object()) break;
   }
   if (!file.is_object()) return texts;
-  static const std::regex placeholder(R"(\{\{\s*([a-z_]+)\s*\}\})");
   auto text = [&](const char* pointer) {
     const Json value = file.value(Json::json_pointer(pointer), Json());
-    return value.is_string() ? std::regex_replace(value.get<std::string>(), placeholder, "{{$1}}")
-                             : std::string();
+    return value.is_string() ? tight_placeholders(value.get<std::string>()) : std::string();
   };
   texts.free_shipping = text("/tiercart/rewards/free_shipping");
   texts.free_gift = text("/tiercart/rewards/free_gift");
@@ -428,10 +448,9 @@ Result<SyncReport> ThemeSync::sync(const std::string& shop) {
   // that is not a plain handle is left for the core to report as unknown.
   auto first = theme_program(content.get_ref<const std::string&>(), options);
   if (!first) return refuse(error_text(first.error()));
-  static const std::regex plain(R"([a-z0-9][a-z0-9_-]{0,254})");
   std::vector<std::string> handles;
   for (const auto& handle : first.value().product_handles) {
-    if (std::regex_match(handle, plain)) handles.push_back(handle);
+    if (plain_handle(handle)) handles.push_back(handle);
   }
   for (std::size_t from = 0; from < handles.size(); from += kHandlesPerQuery) {
     const std::size_t to = std::min(handles.size(), from + kHandlesPerQuery);
