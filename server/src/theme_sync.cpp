@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "responses.h"
+#include "service.h"
 #include "tiercart/theme_program.h"
 #include "tiercart/tiercart.h"
 
@@ -491,6 +492,19 @@ Result<SyncReport> ThemeSync::sync(const std::string& shop) {
     return refuse(reason);
   }
   Program program = *converted.value().program;
+  // Checked as a program the merchant saves in the admin is: one the core refuses is not
+  // published (the last good one stays live), and the admin page says why.
+  {
+    auto stored_context = store_.get_setting(shop, kContextKey);
+    if (!stored_context) return stored_context.error();
+    auto context = parse_shop_context(stored_context.value().value_or("{}"));
+    if (!context) return refuse(error_text(context.error()));
+    for (const Problem& problem : check_program(program, context.value())) {
+      if (problem.severity == "error") {
+        return refuse(problem.code + ": " + problem.message + " (" + problem.path + ")");
+      }
+    }
+  }
   const std::string checkout = to_json(program, ProgramTexts::kWithout);
   const std::string storefront_digest = sha256_hex(to_json(program));
   const bool checkout_changed = state.value("checkout", "") != checkout;

@@ -194,6 +194,23 @@ TEST_F(ThemeSyncTest, SettingsThatCannotBeUsedLeaveTheLastGoodProgramLiveAndSayW
   EXPECT_EQ(metafield("gid://shopify/DiscountAutomaticNode/", app_ns, "program")["version"], 1);
 }
 
+TEST_F(ThemeSyncTest, AProgramTheCoreRefusesIsNotPublished) {
+  save_theme(settings_data(tote_and_shipping()));
+  sync();
+  // The shop's catalog (its context) no longer has the wallet: check_program refuses a gift
+  // that cannot be given.
+  ASSERT_TRUE(store_->put_setting(
+      kShop, kContextKey,
+      R"({"shop_currency":"USD","variants":{"2001":{"price":8900,"product_id":1001}}})"));
+  Json cheaper = tote_and_shipping();
+  cheaper["t1_threshold"] = "45";
+  save_theme(settings_data(cheaper));
+  const SyncReport refused = sync();
+  EXPECT_FALSE(refused.published);
+  EXPECT_EQ(refused.version, 1);
+  EXPECT_EQ(refused.error.rfind("missing_gift", 0), 0u) << refused.error;
+}
+
 TEST_F(ThemeSyncTest, AnAppProgramMadeLiveStaysLiveUntilTheThemeSettingsChange) {
   // The merchant made an app program live before the shop's Functions existed.
   ProgramRecord app{kShop, "northbound-rewards",
@@ -222,8 +239,7 @@ TEST_F(ThemeSyncTest, AnAppProgramMadeLiveStaysLiveUntilTheThemeSettingsChange) 
 }
 
 TEST_F(ThemeSyncTest, AnEmbedFirstSavedAfterAnAppProgramWentLiveTakesOver) {
-  ProgramRecord app{kShop, "", 0, example("programs/free-shipping-and-tote.json"), false,
-                    now_ms()};
+  ProgramRecord app{kShop, "", 0, example("programs/free-shipping-and-tote.json"), false, now_ms()};
   const Json document = parse(app.document);
   app.id = document["id"];
   app.version = document["version"];
