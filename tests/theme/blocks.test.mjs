@@ -419,6 +419,31 @@ describe('precedence, editor and appearance', () => {
     assert.ok(!html.includes('8000') && !html.includes('t1_threshold'));
   });
 
+  test("the editor's catalog: a sold-out gift has no variant (the tier is left out), a product named twice is listed once", async () => {
+    const soldOut = { ...SCARF, selected_or_first_available_variant: { id: 9003, available: false } };
+    const drawer = {
+      t1_reward: 'free_gift',
+      t1_gifts: [soldOut],
+      t2_threshold: 100,
+      t2_reward: 'free_gift',
+      t2_gifts: [TOTE, soldOut],
+    };
+    const { html, result } = await previewResult({ drawer });
+    const [entry] = scriptData(html, 'data-tiercart-editor-block').map((d) => JSON.parse(d.text));
+    assert.deepEqual(entry.catalog, {
+      [SCARF.handle]: { product_id: 8003, variant_id: null, title: 'Lambswool Scarf "Charcoal"' },
+      [TOTE.handle]: { product_id: 8001, variant_id: 9001, title: 'Canvas Tote Bag' },
+    });
+    assert.deepEqual(entry.block.settings.t2_gifts, [TOTE.handle, SCARF.handle]);
+    assert.deepEqual(
+      result.notices.map((n) => [n.code, n.tier]),
+      [['no_gifts', 1]],
+    );
+    assert.deepEqual(result.storefront.bars[0].tiers[0].reward.gifts, [
+      { variant_id: 9001, product_id: 8001, title: 'Canvas Tote Bag' },
+    ]);
+  });
+
   test('tiers left out: the core says why, and the theme editor has the words for each notice', async () => {
     const drawer = { t1_threshold: 80, t2_threshold: 60, t3_threshold: 90, t3_reward: 'free_gift', t4_threshold: -5 };
     const { program } = await themeProgram({ drawer });
