@@ -377,7 +377,8 @@ TEST_F(OutboxTest, ShopifyDownForAStretchThenBackDrainsEveryWriteInOrder) {
     clock += Outbox::retry_delay_ms(pass + 1) + 1;
   }
   // Only the shop's first write was tried: the others wait behind it.
-  for (const OutboxRow& row : store_->list_writes(kShop, 10).value()) {
+  const auto waiting = store_->list_writes(kShop, 10).value();
+  for (const OutboxRow& row : waiting) {
     EXPECT_EQ(row.attempts, row.write.key == "tags:2001" ? 3 : 0) << row.write.key;
   }
   OutboxState state = store_->outbox_state(kShop).value();

@@ -206,7 +206,7 @@ TEST_F(ThemeSyncTest, AProgramTheCoreRefusesIsNotPublished) {
   cheaper["t1_threshold"] = "45";
   save_theme(settings_data(cheaper));
   const SyncReport refused = sync();
-  EXPECT_FALSE(refused.published);
+  EXPECT_FALSE(refused.published) << refused.error << refused.notices;
   EXPECT_EQ(refused.version, 1);
   EXPECT_EQ(refused.error.rfind("missing_gift", 0), 0u) << refused.error;
 }
