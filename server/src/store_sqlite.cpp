@@ -313,17 +313,13 @@ class SqliteStore final : public Store {
       insert.bind(8, record.customer_id);
       insert.bind_or_null(9, record.order_lines);
       if (insert.step() != SQLITE_DONE) {
-        Error error = storage_error(db_, "insert verdict");
-        exec("ROLLBACK");
-        return error;
+        return rollback("insert verdict");
       }
       insert.reset();
       if (sqlite3_changes(db_) == 1) {
         for (const OutboxWrite& write : record.writes) {
           if (!store_write(insert_write, write, record.received_at)) {
-            Error error = storage_error(db_, "insert write");
-            exec("ROLLBACK");
-            return error;
+            return rollback("insert write");
           }
         }
         stored.push_back({record, false});
@@ -340,9 +336,7 @@ class SqliteStore final : public Store {
       select.reset();
     }
     if (!exec("COMMIT")) {
-      Error error = storage_error(db_, "commit");
-      exec("ROLLBACK");
-      return error;
+      return rollback("commit");
     }
     return stored;
   }
@@ -451,9 +445,7 @@ class SqliteStore final : public Store {
     update.bind(2, version);
     update.bind(3, shop);
     if (update.step() != SQLITE_DONE) {
-      Error error = storage_error(db_, "activate program");
-      exec("ROLLBACK");
-      return error;
+      return rollback("activate program");
     }
     const bool found = sqlite3_changes(db_) > 0;
     if (found && !writes.empty()) {
@@ -463,15 +455,11 @@ class SqliteStore final : public Store {
         ok = ok && store_write(insert_write, write, now_ms_wall());
       }
       if (!ok) {
-        Error error = storage_error(db_, "insert write");
-        exec("ROLLBACK");
-        return error;
+        return rollback("insert write");
       }
     }
     if (!exec("COMMIT")) {
-      Error error = storage_error(db_, "commit");
-      exec("ROLLBACK");
-      return error;
+      return rollback("commit");
     }
     return found;
   }
@@ -522,9 +510,7 @@ class SqliteStore final : public Store {
     insert.bind(6, c.created_at);
     insert.bind(7, c.shop);
     if (insert.step() != SQLITE_DONE) {
-      Error error = storage_error(db_, "insert changeset");
-      exec("ROLLBACK");
-      return error;
+      return rollback("insert changeset");
     }
     StoredChangeset stored{c, sqlite3_changes(db_) != 1};
     if (stored.existing) {
@@ -549,9 +535,7 @@ class SqliteStore final : public Store {
                        select.text(3), select.text(4), select.integer(5)};
     }
     if (!exec("COMMIT")) {
-      Error error = storage_error(db_, "commit");
-      exec("ROLLBACK");
-      return error;
+      return rollback("commit");
     }
     return stored;
   }
@@ -590,9 +574,7 @@ class SqliteStore final : public Store {
       ok = ok && store_write(insert_write, write, edit.created_at);
     }
     if (!ok || !exec("COMMIT")) {
-      Error error = storage_error(db_, "insert order edit");
-      exec("ROLLBACK");
-      return error;
+      return rollback("insert order edit");
     }
     return true;
   }
@@ -635,9 +617,7 @@ class SqliteStore final : public Store {
     {
       Statement update(db_, sql.c_str());
       if (!update) {
-        Error error = storage_error(db_, "prepare");
-        exec("ROLLBACK");
-        return error;
+        return rollback("prepare");
       }
       update.bind(1, owner);
       update.bind(2, lease_until);
@@ -646,15 +626,11 @@ class SqliteStore final : public Store {
       int step;
       while ((step = update.step()) == SQLITE_ROW) claimed.push_back(read_write(update));
       if (step != SQLITE_DONE) {
-        Error error = storage_error(db_, "claim writes");
-        exec("ROLLBACK");
-        return error;
+        return rollback("claim writes");
       }
     }
     if (!exec("COMMIT")) {
-      Error error = storage_error(db_, "commit");
-      exec("ROLLBACK");
-      return error;
+      return rollback("commit");
     }
     std::sort(claimed.begin(), claimed.end(),
               [](const OutboxRow& a, const OutboxRow& b) { return a.id < b.id; });
@@ -1068,9 +1044,7 @@ class SqliteStore final : public Store {
     remove.bind(1, state);
     if ((step != SQLITE_ROW && step != SQLITE_DONE) || remove.step() != SQLITE_DONE ||
         !exec("COMMIT")) {
-      Error error = storage_error(db_, "consume oauth state");
-      exec("ROLLBACK");
-      return error;
+      return rollback("consume oauth state");
     }
     return valid;
   }
@@ -1092,16 +1066,12 @@ class SqliteStore final : public Store {
       Statement statement(db_, statements[i]);
       if (statement) bind(statement);
       if (!statement || statement.step() != SQLITE_DONE) {
-        Error error = storage_error(db_, what);
-        exec("ROLLBACK");
-        return error;
+        return rollback(what);
       }
       changed[i] = sqlite3_changes(db_);
     }
     if (!exec("COMMIT")) {
-      Error error = storage_error(db_, "commit");
-      exec("ROLLBACK");
-      return error;
+      return rollback("commit");
     }
     return changed;
   }
@@ -1182,6 +1152,13 @@ class SqliteStore final : public Store {
     if (!insert) return false;
     insert.bind(1, version);
     return insert.step() == SQLITE_DONE;
+  }
+
+  // Ends the open transaction after a failed step: the error names the step.
+  Error rollback(const std::string& what) {
+    Error error = storage_error(db_, what);
+    exec("ROLLBACK");
+    return error;
   }
 
   bool exec(const char* sql) {
