@@ -175,7 +175,12 @@ TEST_F(Admin, HealthzAnswersWithoutAToken) {
 // A second connection to the server's SQLite file, as another process would hold one.
 class RawSqlite {
  public:
-  explicit RawSqlite(const std::string& path) { sqlite3_open(path.c_str(), &db_); }
+  // Waits for the lock as the server's connections do: its outbox takes it for a moment
+  // when a write to Shopify is due.
+  explicit RawSqlite(const std::string& path) {
+    sqlite3_open(path.c_str(), &db_);
+    sqlite3_busy_timeout(db_, 5000);
+  }
   ~RawSqlite() { sqlite3_close(db_); }
   bool exec(const std::string& sql) {
     return sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK;
