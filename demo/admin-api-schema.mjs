@@ -302,6 +302,22 @@ export const ADMIN_SDL = /* GraphQL */ `
     orderEditSession: OrderEditSession
     userErrors: [OrderEditUserError!]!
   }
+  # A discount on a line added in the same edit: a fixed amount off the line, or a percentage.
+  input OrderEditAppliedDiscountInput {
+    description: String
+    fixedValue: MoneyInput
+    percentValue: Float
+  }
+  input MoneyInput {
+    amount: String!
+    currencyCode: CurrencyCode!
+  }
+  type OrderEditAddLineItemDiscountPayload {
+    calculatedLineItem: CalculatedLineItem
+    calculatedOrder: CalculatedOrder
+    orderEditSession: OrderEditSession
+    userErrors: [OrderEditUserError!]!
+  }
   type OrderEditSetQuantityPayload {
     calculatedLineItem: CalculatedLineItem
     calculatedOrder: CalculatedOrder
@@ -410,6 +426,11 @@ export const ADMIN_SDL = /* GraphQL */ `
       allowDuplicates: Boolean = false
     ): OrderEditAddVariantPayload
     orderEditSetQuantity(id: ID!, lineItemId: ID!, quantity: Int!, restock: Boolean): OrderEditSetQuantityPayload
+    orderEditAddLineItemDiscount(
+      id: ID!
+      lineItemId: ID!
+      discount: OrderEditAppliedDiscountInput!
+    ): OrderEditAddLineItemDiscountPayload
     orderEditCommit(id: ID!, notifyCustomer: Boolean, staffNote: String): OrderEditCommitPayload
     orderUpdate(input: OrderInput!): OrderUpdatePayload
   }

@@ -113,6 +113,7 @@ const FIELD_SCOPES = {
   orderEditBegin: 'write_order_edits',
   orderEditAddVariant: 'write_order_edits',
   orderEditSetQuantity: 'write_order_edits',
+  orderEditAddLineItemDiscount: 'write_order_edits',
   orderEditCommit: 'write_order_edits',
 };
 export const ALL_SCOPES = [...new Set(Object.values(FIELD_SCOPES))].join(',');
@@ -822,6 +823,51 @@ export function createAdminApi({
       };
     },
 
+    // Only a line added in this edit may be discounted (Shopify answers the same for any
+    // other); a fixed value is the amount off the whole line, in the order's currency.
+    orderEditAddLineItemDiscount: ({ id, lineItemId, discount }, ctx) => {
+      const fail = (error) => ({
+        calculatedLineItem: null,
+        calculatedOrder: null,
+        orderEditSession: null,
+        userErrors: [error],
+      });
+      const { calc, error } = openCalculated(ctx, id);
+      if (error) return fail(error);
+      const line = calc.lines.find((l) => l.id === lineItemId);
+      if (!line) return fail(editError(['lineItemId'], 'The line item does not exist', 'NOT_FOUND'));
+      if (line.lineItemId)
+        return fail(
+          editError(['lineItemId'], 'Only items added during the current edit may be discounted.', 'INVALID'),
+        );
+      const fixed = discount.fixedValue;
+      const percent = discount.percentValue;
+      if ((fixed == null) === (percent == null))
+        return fail(editError(['discount'], 'Give either a fixed value or a percentage', 'INVALID'));
+      if (fixed != null && !(Number(fixed.amount) > 0))
+        return fail(editError(['discount', 'fixedValue', 'amount'], 'The amount must be positive', 'INVALID'));
+      if (fixed != null && fixed.currencyCode !== calc.order.currencyCode)
+        return fail(editError(['discount', 'fixedValue', 'currencyCode'], "Not the order's currency", 'INVALID'));
+      if (percent != null && !(percent > 0 && percent <= 100))
+        return fail(editError(['discount', 'percentValue'], 'The percentage must be in (0, 100]', 'INVALID'));
+      line.discount = {
+        description: discount.description ?? null,
+        ...(fixed != null ? { amount: String(fixed.amount), currency_code: fixed.currencyCode } : { percent }),
+      };
+      calc.changes.push({ type: 'add_discount', variant_id: parseGid(line.variantId)?.number, ...line.discount });
+      return {
+        calculatedLineItem: {
+          id: line.id,
+          title: line.title,
+          quantity: line.quantity,
+          variant: variantView(catalog.variantsById.get(parseGid(line.variantId)?.number)),
+        },
+        calculatedOrder: calculatedView(ctx, calc),
+        orderEditSession: { id: calc.sessionId },
+        userErrors: [],
+      };
+    },
+
     orderEditCommit: ({ id, staffNote }, ctx) => {
       const { calc, error } = openCalculated(ctx, id);
       if (error) return { order: null, successMessages: null, userErrors: [error] };
@@ -838,6 +884,7 @@ export function createAdminApi({
             quantity: line.quantity,
             currentQuantity: line.quantity,
             fulfilled: false,
+            discount: line.discount ?? null,
           });
         }
       }
@@ -1193,6 +1240,7 @@ export function createAdminApi({
         title: l.title,
         quantity: l.quantity,
         current_quantity: l.currentQuantity,
+        discount: l.discount ?? null,
       })),
       edits: order.edits,
       mutations: order.mutations,

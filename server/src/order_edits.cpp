@@ -267,8 +267,7 @@ void PostPurchase::edit_order(const Caller& caller, int64_t order_id, const std:
         held += earlier.value("quantity", int64_t{0});
       }
     }
-    record.writes.push_back(
-        add_item_write(shop, order_id, offer.value("id", ""), variant, quantity, held + quantity));
+    record.writes.push_back(add_item_write(shop, order_id, document, held + quantity));
   }
   auto saved = store_.add_order_edit(record);
   if (!saved) return send_storage_error(res, "store an order edit", saved.error());

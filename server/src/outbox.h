@@ -98,7 +98,10 @@ OutboxWrite address_write(const std::string& shop, int64_t order_id,
 // An offer the customer added on the order status page: `quantity` units of `variant_id`,
 // applied with the order-editing mutations unless the order already holds
 // `expected_units` of it.
-OutboxWrite add_item_write(const std::string& shop, int64_t order_id, const std::string& offer_id,
-                           int64_t variant_id, int64_t quantity, int64_t expected_units);
+// `offer_json` is the offer as the core wrote it (to_json(PostPurchaseOffer)): its discount,
+// when it has one, is applied to the added line, so the order charges the price the customer
+// was shown.
+OutboxWrite add_item_write(const std::string& shop, int64_t order_id, const std::string& offer_json,
+                           int64_t expected_units);
 
 }  // namespace tiercart::server

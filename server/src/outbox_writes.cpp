@@ -1,4 +1,5 @@
 // Each kind of write the outbox delivers, and why delivering it twice changes nothing.
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -103,6 +104,14 @@ mutation TiercartEditAdd($id: ID!, $variantId: ID!, $quantity: Int!) {
   }
 })graphql";
 
+constexpr const char* kEditDiscount = R"graphql(
+mutation TiercartEditDiscount($id: ID!, $lineItemId: ID!, $discount: OrderEditAppliedDiscountInput!) {
+  orderEditAddLineItemDiscount(id: $id, lineItemId: $lineItemId, discount: $discount) {
+    calculatedLineItem { id }
+    userErrors { field message }
+  }
+})graphql";
+
 constexpr const char* kEditCommit = R"graphql(
 mutation TiercartEditCommit($id: ID!, $note: String) {
   orderEditCommit(id: $id, notifyCustomer: false, staffNote: $note) {
@@ -148,6 +157,19 @@ Result<bool> add_item(AdminApi& api, const std::string& shop, const std::string&
                         {{"id", calculated}, {"variantId", variant_gid}, {"quantity", quantity}});
   if (!added) return added.error();
   if (auto refused = user_errors(added.value(), "orderEditAddVariant"); !refused) return refused;
+  // The offer's discount on the added line, in the same edit: committed together or not at all.
+  const Json discount = payload.value("discount", Json());
+  if (discount.is_object()) {
+    const Json line =
+        added.value().value("/orderEditAddVariant/calculatedLineItem/id"_json_pointer, Json());
+    if (!line.is_string()) return make_error("shopify_unavailable", "no calculated line item");
+    auto discounted = api.call(shop, token, kEditDiscount,
+                               {{"id", calculated}, {"lineItemId", line}, {"discount", discount}});
+    if (!discounted) return discounted.error();
+    if (auto refused = user_errors(discounted.value(), "orderEditAddLineItemDiscount"); !refused) {
+      return refused;
+    }
+  }
   auto committed =
       api.call(shop, token, kEditCommit,
                {{"id", calculated},
@@ -198,13 +220,32 @@ OutboxWrite address_write(const std::string& shop, int64_t order_id,
           "address:" + std::to_string(order_id) + ":" + std::to_string(decided_at), payload.dump()};
 }
 
-OutboxWrite add_item_write(const std::string& shop, int64_t order_id, const std::string& offer_id,
-                           int64_t variant_id, int64_t quantity, int64_t expected_units) {
+OutboxWrite add_item_write(const std::string& shop, int64_t order_id, const std::string& offer_json,
+                           int64_t expected_units) {
+  const Json offer = Json::parse(offer_json, nullptr, false);
+  const auto field = [&](const char* name, const Json& fallback) {
+    return offer.is_object() ? offer.value(name, fallback) : fallback;
+  };
+  const Json id = field("id", "");
+  const std::string offer_id = id.is_string() ? id.get<std::string>() : std::string();
   Json payload = {{"order_id", order_id},
                   {"offer_id", offer_id},
-                  {"variant_id", variant_id},
-                  {"quantity", quantity},
+                  {"variant_id", field("variant_id", 0)},
+                  {"quantity", field("quantity", 1)},
                   {"expected_units", expected_units}};
+  // OrderEditAppliedDiscountInput from the core's offer: a percentage as the rule gives it, a
+  // fixed amount as the core formatted it, for the whole line, in the order's currency.
+  const Json discount = field("discount", Json());
+  if (discount.is_object() && discount.value("amount", int64_t{0}) > 0) {
+    Json input = {{"description", discount.value("title", "")}};
+    if (discount.value("value_type", "") == "percentage") {
+      input["percentValue"] = std::strtod(discount.value("value", "0").c_str(), nullptr);
+    } else {
+      input["fixedValue"] = {{"amount", discount.value("value", "0")},
+                             {"currencyCode", offer.value("/price/currency"_json_pointer, "")}};
+    }
+    payload["discount"] = input;
+  }
   // One offer is added to an order once (the edit itself is stored once per offer).
   return {shop, "order_edit", "offer:" + std::to_string(order_id) + ":" + offer_id, payload.dump()};
 }

@@ -323,7 +323,12 @@ TEST_F(OutboxTest, AWriteShopifyRefusesIsFailedAndTheNextGoes) {
 
 TEST_F(OutboxTest, AnOfferAddedOnTheOrderStatusPageIsCommittedOnceWhateverTheDeliveries) {
   shopify_.add_order(kShop, 3001);  // one unit of variant 2001
-  const OutboxWrite write = add_item_write(kShop, 3001, "offer-socks", 2004, 2, 2);
+  // Two units of variant 2004 with $5.00 off the line, as the core priced the offer.
+  const OutboxWrite write = add_item_write(
+      kShop, 3001,
+      R"({"id":"offer-socks","variant_id":2004,"quantity":2,"price":{"amount":4500,"currency":"USD"},)"
+      R"("discount":{"value_type":"fixed_amount","value":"5.00","title":"Thanks","amount":500}})",
+      2);
   ASSERT_TRUE(store_->add_write(write, now_ms()).value());
   AdminApi api = client();
   Outbox box = outbox(api);
@@ -339,6 +344,13 @@ TEST_F(OutboxTest, AnOfferAddedOnTheOrderStatusPageIsCommittedOnceWhateverTheDel
     return held;
   };
   EXPECT_EQ(units(), 2);
+  // The order charges what the customer was shown: the offer's discount is on the line.
+  {
+    const Json kept = shopify_.order(kShop, 3001);
+    const Json added = kept["line_items"][1];
+    EXPECT_EQ(added["discount"]["amount"], "5.00") << kept.dump();
+    EXPECT_EQ(added["discount"]["currency_code"], "USD");
+  }
   const auto mutations = shopify_.order(kShop, 3001)["mutations"];
   // Delivered again, as after a crash before the outbox recorded it: the order holds the
   // units already, and nothing is edited.
