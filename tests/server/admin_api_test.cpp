@@ -242,6 +242,13 @@ TEST_F(AdminApiTest, EveryFlaggedOrderIsTaggedOnceInEffectThoughTheServerIsKille
   }
   // Only a write in flight at the kill can have been sent again.
   EXPECT_LE(sent_twice, 1);
+  // What an operator watches: the outbox drained, nothing refused.
+  auto metrics = http.Get("/metrics", admin_headers());
+  ASSERT_TRUE(metrics && metrics->status == 200);
+  EXPECT_NE(metrics->body.find("tiercart_outbox_writes{state=\"pending\"} 0\n"), std::string::npos)
+      << metrics->body;
+  EXPECT_NE(metrics->body.find("tiercart_outbox_writes{state=\"done\"} 40\n"), std::string::npos);
+  EXPECT_NE(metrics->body.find("tiercart_outbox_oldest_pending_seconds 0\n"), std::string::npos);
 }
 
 // The outbox on a store, delivering to the stand-in.
