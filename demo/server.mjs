@@ -33,6 +33,7 @@ import { createStore, CartError, CURRENCIES, SHOP_CURRENCY, convertPrice } from 
 import { createPostPurchase } from './post-purchase.mjs';
 import { createCheckoutFunctions } from './function-runner.mjs';
 import { handleEditor, readExtensionLocales } from './editor.mjs';
+import { handleForge } from './forge.mjs';
 import { startAppServer, ordersCreatePayload, SHOP_DOMAIN } from './app-server.mjs';
 import { handleEmbeddedAdmin } from './embedded-admin.mjs';
 import { checkAccessToken, handleShopifyOAuth } from './shopify-oauth.mjs';
@@ -493,6 +494,8 @@ export async function startServer(options = {}) {
         records,
         shop: SHOP_DOMAIN,
       });
+    if (await handleForge(req, res, pathname, { store, records, app, catalog, shop: SHOP_DOMAIN, send, readBody }))
+      return;
     // Test hook: injected failures.
     if (pathname === '/__demo/fail' && req.method === 'POST') {
       failures.push({
@@ -690,6 +693,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
       ? `tiercart app admin: ${demo.url}admin/apps/tiercart (server ${demo.app.url})`
       : 'tiercart server not built: orders are not checked (make build-native)',
   );
+  console.log(`theme editor: ${demo.url}__demo/editor   forge a gift claim: ${demo.url}__demo/forge`);
   const stop = () => demo.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
