@@ -42,8 +42,26 @@ int64_t Outbox::retry_delay_ms(int64_t attempts) {
   return std::min<int64_t>(10 * 60 * 1000, int64_t{1000} << std::min<int64_t>(capped - 1, 19));
 }
 
-void Outbox::run() {
+int64_t Outbox::prune(int64_t now) {
+  int64_t deleted = 0;
   while (true) {
+    auto pruned = store_.prune_writes(now - options_.keep_done_ms, 1000);
+    if (!pruned) {
+      std::fprintf(stderr, "tiercart-server: outbox: %s\n", pruned.error().message.c_str());
+      return deleted;
+    }
+    deleted += pruned.value();
+    if (pruned.value() < 1000) return deleted;
+  }
+}
+
+void Outbox::run() {
+  int64_t next_prune = steady_ms();
+  while (true) {
+    if (steady_ms() >= next_prune) {
+      prune(now_ms());
+      next_prune = steady_ms() + options_.prune_every_ms;
+    }
     {
       std::lock_guard<std::mutex> lock(mutex_);
       if (stopping_) return;

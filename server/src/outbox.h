@@ -34,6 +34,10 @@ struct OutboxOptions {
   int64_t poll_ms = 1000;    // how often writes stored by other processes are looked for
   int64_t pause_ms = 30000;  // how long a shop without a token waits before the next look
   int batch = 16;            // writes claimed at once (each of a different shop)
+  // A delivered write is kept this long (the admin page lists it), then deleted, a batch an
+  // hour: the table does not grow with every order for ever.
+  int64_t keep_done_ms = int64_t{30} * 24 * 60 * 60 * 1000;
+  int64_t prune_every_ms = 60 * 60 * 1000;
 };
 
 struct OutboxCounters {
@@ -57,6 +61,9 @@ class Outbox {
   // One pass: claims the writes due at `now` (Unix ms) and delivers them; how many were
   // claimed. The thread calls it; tests call it directly.
   int deliver_due(int64_t now);
+
+  // Deletes writes done more than keep_done_ms before `now`, in batches; how many.
+  int64_t prune(int64_t now);
 
   // Delay before the next try of a write tried `attempts` times: 1 s doubling, at most 10 min.
   static int64_t retry_delay_ms(int64_t attempts);

@@ -283,6 +283,9 @@ class Store {
   // A failed write of the shop is tried again (the merchant fixed its cause); false when the
   // shop has no failed write with that id.
   virtual Result<bool> retry_write(const std::string& shop, int64_t id, int64_t now) = 0;
+  // Deletes at most `limit` writes done before `done_before` (Unix ms): a delivered write is
+  // kept a while for the admin page and the logs, not for ever. How many were deleted.
+  virtual Result<int64_t> prune_writes(int64_t done_before, int limit) = 0;
 
   virtual Status ping() = 0;
 };

@@ -581,6 +581,16 @@ class PostgresStore final : public Store {
     return writes;
   }
 
+  Result<int64_t> prune_writes(int64_t done_before, int limit) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Rows rows(
+        run("DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE state = 'done' "
+            "AND updated_at < $1 ORDER BY id LIMIT $2)",
+            {std::to_string(done_before), std::to_string(limit)}));
+    if (!rows.ok()) return error("prune writes");
+    return static_cast<int64_t>(rows.affected());
+  }
+
   Result<bool> retry_write(const std::string& shop, int64_t id, int64_t now) override {
     std::lock_guard<std::mutex> lock(mutex_);
     Rows rows(

@@ -706,6 +706,18 @@ class SqliteStore final : public Store {
     return rows;
   }
 
+  Result<int64_t> prune_writes(int64_t done_before, int limit) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Statement remove(db_,
+                     "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE state = 'done' "
+                     "AND updated_at < ?1 ORDER BY id LIMIT ?2)");
+    if (!remove) return storage_error(db_, "prepare");
+    remove.bind(1, done_before);
+    remove.bind(2, static_cast<int64_t>(limit));
+    if (remove.step() != SQLITE_DONE) return storage_error(db_, "prune writes");
+    return static_cast<int64_t>(sqlite3_changes(db_));
+  }
+
   Result<bool> retry_write(const std::string& shop, int64_t id, int64_t now) override {
     std::lock_guard<std::mutex> lock(mutex_);
     Statement update(db_,

@@ -859,6 +859,26 @@ TEST_P(Storage, TwoProcessesClaimingAtOnceLeaseEachWriteOnce) {
   EXPECT_EQ(ids.size(), 40u);
 }
 
+TEST_P(Storage, WritesDoneLongAgoArePrunedAndNoOthers) {
+  for (const char* key : {"old-done", "new-done", "old-pending", "old-failed"}) {
+    ASSERT_TRUE(
+        store_->add_write(write_of("shop-" + std::string(key) + ".myshopify.com", key), 1).value());
+  }
+  auto claimed = store_->claim_writes("p1", 10, 1000, 10).value();
+  ASSERT_EQ(claimed.size(), 4u);
+  for (const auto& row : claimed) {
+    const std::string& key = row.write.key;
+    const int64_t at = key.rfind("old", 0) == 0 ? 100 : 5000;
+    const char* state = key == "old-pending" ? "pending" : key == "old-failed" ? "failed" : "done";
+    ASSERT_TRUE(store_->settle_write(row.id, "p1", state, 1 << 30, true, "", at).value());
+  }
+  EXPECT_EQ(store_->prune_writes(1000, 100).value(), 1);
+  const OutboxState state = store_->outbox_state("").value();
+  EXPECT_EQ(state.done, 1);  // the recent one
+  EXPECT_EQ(state.pending, 1);
+  EXPECT_EQ(state.failed, 1);
+}
+
 TEST_P(Storage, AShopRedactionDeletesItsWritesOnly) {
   ASSERT_TRUE(store_->add_write(write_of(kShopA, "a1"), 1).value());
   ASSERT_TRUE(store_->add_write(write_of(kShopB, "b1"), 1).value());
