@@ -1,7 +1,7 @@
 // settings_data.json to a program: the tiercart embeds' settings read the way the extension's
-// Liquid (snippets/tiercart-bar.liquid) read them, so that a program built here is the one
-// the storefront rendered from the same settings (tests/theme/blocks.test.mjs holds the two
-// to that, deep-equal, on 300 seeded combinations).
+// Liquid once read them (this conversion replaced it, and kept its results: the theme tests'
+// 300 seeded combinations hold the expectations), so that the app's server and the theme
+// editor's preview (wasm) give the same program for the same settings.
 
 #include "tiercart/theme_program.h"
 
@@ -111,9 +111,8 @@ std::optional<std::string> setting_text(const Value* value) {
 // A decimal text ("50", "49.99") as an integer count of 10^-exponent units: the whole part
 // times 10^exponent plus the first `exponent` decimals, further decimals cut. 0 for anything
 // but a plain non-negative decimal with at most 12 whole digits, which every caller refuses.
-// As tiercart-minor-units.liquid, with one difference: decimals that are not digits make the
-// text invalid (the Liquid let "5.ab" through as garbage; the editor's number field never
-// writes it).
+// Integer arithmetic only, so a threshold never goes through floating point. Decimals that are
+// not digits make the text invalid (the editor's number field never writes them).
 int64_t minor_units_of(std::string_view text, int exponent) {
   text = strip(text);
   // Liquid's split('.') drops trailing empty parts: "5." and "5.." are "5".
