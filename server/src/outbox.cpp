@@ -56,7 +56,8 @@ int64_t Outbox::prune(int64_t now) {
 }
 
 void Outbox::run() {
-  int64_t next_prune = steady_ms();
+  // Not at start: a process starting (or restarting under load) has better things to do.
+  int64_t next_prune = steady_ms() + options_.prune_every_ms;
   while (true) {
     if (steady_ms() >= next_prune) {
       prune(now_ms());

@@ -708,6 +708,15 @@ class SqliteStore final : public Store {
 
   Result<int64_t> prune_writes(int64_t done_before, int limit) override {
     std::lock_guard<std::mutex> lock(mutex_);
+    // Read first: a DELETE takes the write lock even when it deletes nothing.
+    {
+      Statement old(db_, "SELECT 1 FROM outbox WHERE state = 'done' AND updated_at < ?1 LIMIT 1");
+      if (!old) return storage_error(db_, "prepare");
+      old.bind(1, done_before);
+      const int step = old.step();
+      if (step == SQLITE_DONE) return int64_t{0};
+      if (step != SQLITE_ROW) return storage_error(db_, "prune writes");
+    }
     Statement remove(db_,
                      "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE state = 'done' "
                      "AND updated_at < ?1 ORDER BY id LIMIT ?2)");
