@@ -1,6 +1,5 @@
 #include "post_purchase.h"
 
-#include <chrono>
 #include <cstdio>
 
 namespace tiercart::server {

@@ -68,5 +68,32 @@ TEST_F(ConfigFrom, UnknownFlagsAndBadNumbersAreRefused) {
   EXPECT_FALSE(parse({"--port"}));
 }
 
+TEST_F(ConfigFrom, WritesToShopifyAndTheThemeSyncAreSetByFlags) {
+  setenv("TIERCART_APP_SECRET", "s", 1);
+  auto defaults = parse({});
+  ASSERT_TRUE(defaults);
+  EXPECT_EQ(defaults.value().api_version, "2026-10");
+  EXPECT_EQ(defaults.value().theme_poll_ms, 5 * 60 * 1000);
+  EXPECT_EQ(defaults.value().app_handle, "tiercart");
+  // Every scope a call of the server needs: orders, order edits, themes, discounts, validations.
+  for (const char* scope : {"write_orders", "write_order_edits", "read_products", "read_themes",
+                            "write_discounts", "write_validations"}) {
+    EXPECT_NE(defaults.value().scopes.find(scope), std::string::npos) << scope;
+  }
+  auto set = parse({"--api-version", "2027-01", "--outbox-lease-ms", "1500", "--theme-poll-ms",
+                    "2000", "--theme-locales", "/srv/locales", "--app-handle", "rewards"});
+  ASSERT_TRUE(set) << set.error().message;
+  EXPECT_EQ(set.value().api_version, "2027-01");
+  EXPECT_EQ(set.value().outbox_lease_ms, 1500);
+  EXPECT_EQ(set.value().theme_poll_ms, 2000);
+  EXPECT_EQ(set.value().theme_locales, "/srv/locales");
+  EXPECT_EQ(set.value().app_handle, "rewards");
+  // A version is YYYY-MM; a lease or poll too short to mean anything is refused.
+  EXPECT_FALSE(parse({"--api-version", "latest"}));
+  EXPECT_FALSE(parse({"--api-version", "2026-1"}));
+  EXPECT_FALSE(parse({"--outbox-lease-ms", "10"}));
+  EXPECT_FALSE(parse({"--theme-poll-ms", "0"}));
+}
+
 }  // namespace
 }  // namespace tiercart::server
