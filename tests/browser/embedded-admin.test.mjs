@@ -4,7 +4,7 @@
 // core's reason, usable by keyboard, axe-clean, readable on a phone.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ordersCreatePayload } from '../../demo/app-server.mjs';
+import { ordersCreatePayload, SHOP_DOMAIN } from '../../demo/app-server.mjs';
 import { axe, saveScreenshot, sharedStore } from './helpers.mjs';
 
 let shared;
@@ -102,13 +102,54 @@ describe('the embedded admin page', { concurrency: 3 }, () => {
     }
   });
 
+  test('an update Shopify refused is listed with its reason, and sent again once its cause is fixed', async () => {
+    // The forged order's tags went to Shopify, which knows no such order: a userError.
+    const { frame, errors, close } = await openApp();
+    try {
+      const item = `li[data-write-id]`;
+      for (let i = 0; !(await frame.$(item)); i++) {
+        assert.ok(i < 100, 'the refused write never showed');
+        await frame.click('button:has-text("Refresh")');
+        await frame.waitForSelector('tiercart-admin-page[data-state=ready]');
+      }
+      assert.equal(await frame.textContent(`${item} .write__what`), `Tags of order ${flaggedId}`);
+      assert.match(await frame.textContent(`${item} .write__why`), /shopify_user_error: id: Resource not found/);
+      assert.deepEqual(await axe(frame, 'body'), []);
+      // The order exists now (Shopify caught up, say): sending again tags it.
+      await fetch(merchant.url(`/__demo/admin-api/shops/${SHOP_DOMAIN}/orders`), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ id: flaggedId, line_items: [{ variant_id: 9001, quantity: 1 }] }),
+      });
+      await frame.click(`${item} button`);
+      for (let i = 0; ; i++) {
+        const kept = await (
+          await fetch(merchant.url(`/__demo/admin-api/shops/${SHOP_DOMAIN}/orders/${flaggedId}`))
+        ).json();
+        if (kept.tags.length) break;
+        assert.ok(i < 200, 'the order was never tagged');
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      await frame.click('button:has-text("Refresh")');
+      await frame.waitForSelector('tiercart-admin-page[data-state=ready]');
+      assert.equal(await frame.$(item), null);
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
   test('every control of the app is reached with Tab, and Flagged only works from the keyboard', async () => {
     const { page, frame, close } = await openApp();
     try {
       const controls = await frame.$$eval('button, a[href], input, select, [tabindex]', (nodes) =>
         nodes.map((n) => n.textContent.trim()),
       );
-      assert.deepEqual(controls, ['Refresh', 'Flagged only']);
+      // Send again is there while Shopify has refused an update (another test fixes that one).
+      assert.deepEqual(
+        controls.filter((c) => c !== 'Send again'),
+        ['Refresh', 'Flagged only'],
+      );
       const reached = new Set();
       for (let i = 0; i < 12 && reached.size < controls.length; i++) {
         await page.keyboard.press('Tab');
@@ -116,7 +157,11 @@ describe('the embedded admin page', { concurrency: 3 }, () => {
         if (focused && controls.includes(focused.trim())) reached.add(focused.trim());
       }
       assert.deepEqual([...reached].sort(), [...controls].sort());
-      // Focus is on the last control reached: Flagged only.
+      // Back to Flagged only (Send again comes after it), then Space.
+      for (let i = 0; i < 4; i++) {
+        if ((await frame.evaluate(() => document.activeElement?.textContent)) === 'Flagged only') break;
+        await page.keyboard.press('Shift+Tab');
+      }
       await page.keyboard.press('Space');
       await frame.waitForSelector('.verdicts__filter[aria-pressed=true]');
       assert.deepEqual(

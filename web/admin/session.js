@@ -24,12 +24,25 @@ async function sessionToken(idToken) {
 
 // The JSON body of GET `path` (same origin as the page); an AdminRequestError otherwise, with
 // the server's error code and message when it sent one.
-export async function adminGet(path, { idToken, signal } = {}) {
+export function adminGet(path, options = {}) {
+  return adminRequest('GET', path, options);
+}
+
+// The same for a POST without a body (an action: send a write again).
+export function adminPost(path, options = {}) {
+  return adminRequest('POST', path, options);
+}
+
+async function adminRequest(method, path, { idToken, signal } = {}) {
   for (let attempt = 0; ; attempt += 1) {
     const token = await sessionToken(idToken);
     let res;
     try {
-      res = await fetch(path, { headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' }, signal });
+      res = await fetch(path, {
+        method,
+        headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
+        signal,
+      });
     } catch (error) {
       if (error?.name === 'AbortError') throw error;
       throw new AdminRequestError('', { code: 'network' });

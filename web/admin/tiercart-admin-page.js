@@ -9,11 +9,12 @@
 // module the shell loads.
 
 import { h, translate } from '../tiercart-util.js';
-import { AdminRequestError, adminGet } from './session.js';
+import { AdminRequestError, adminGet, adminPost } from './session.js';
 import { STRINGS } from './strings.js';
 import './shop-status.js';
 import './program-list.js';
 import './verdict-list.js';
+import './write-list.js';
 
 const VERDICT_LIMIT = 50;
 
@@ -41,6 +42,8 @@ export class TiercartAdminPage extends HTMLElement {
     this.shopStatus = h('tiercart-shop-status');
     this.programs = h('tiercart-program-list');
     this.verdicts = h('tiercart-verdict-list');
+    this.writes = h('tiercart-write-list', { hidden: true });
+    this.writesCard = h('section', { class: 'card', 'aria-labelledby': 'writes-heading', hidden: true }, this.writes);
     this.main = h(
       'main',
       { class: 'page', 'aria-busy': 'true' },
@@ -55,6 +58,7 @@ export class TiercartAdminPage extends HTMLElement {
           'div',
           { class: 'page__aside' },
           h('section', { class: 'card', 'aria-labelledby': 'shop-heading' }, this.shopStatus),
+          this.writesCard,
           h('section', { class: 'card', 'aria-labelledby': 'programs-heading' }, this.programs),
         ),
       ),
@@ -72,9 +76,10 @@ export class TiercartAdminPage extends HTMLElement {
     this.setAttribute('data-state', 'loading');
     this.status.textContent = t('loading');
     this.alert.replaceChildren();
-    const [shop, verdicts] = await Promise.allSettled([
+    const [shop, verdicts, writes] = await Promise.allSettled([
       adminGet('/admin/shop', { signal: loading.signal }),
       adminGet(`/admin/verdicts?limit=${VERDICT_LIMIT}`, { signal: loading.signal }),
+      adminGet('/admin/outbox', { signal: loading.signal }),
     ]);
     if (loading.signal.aborted) return;
     const errors = [];
@@ -86,12 +91,27 @@ export class TiercartAdminPage extends HTMLElement {
       const counts = shop.status === 'fulfilled' ? shop.value?.verdicts : null;
       this.verdicts.render(verdicts.value?.verdicts, counts, t);
     } else errors.push(this.#message(verdicts.reason, 'what_verdicts'));
-    // One message when the session itself failed: both requests failed for the same reason.
+    if (writes.status === 'fulfilled') {
+      this.writes.render(writes.value?.writes, t, (id) => this.#retry(id));
+      this.writesCard.hidden = this.writes.hidden;
+    } else errors.push(this.#message(writes.reason, 'what_writes'));
+    // One message when the session itself failed: every request failed for the same reason.
     const shown = [...new Set(errors)];
     this.alert.replaceChildren(...shown.map((text) => h('p', {}, text)));
     this.status.textContent = shown.length ? '' : t('loaded');
     this.main.setAttribute('aria-busy', 'false');
     this.setAttribute('data-state', shown.length ? 'error' : 'ready');
+  }
+
+  // Sends a refused update again, then shows what came of it.
+  async #retry(id) {
+    try {
+      await adminPost(`/admin/outbox/${encodeURIComponent(id)}/retry`);
+    } catch (error) {
+      this.alert.replaceChildren(h('p', {}, this.#message(error, 'what_writes')));
+      return;
+    }
+    await this.refresh();
   }
 
   #message(error, what) {
