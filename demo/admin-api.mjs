@@ -559,6 +559,26 @@ export function createAdminApi({
     return s.calculatedOrders;
   }
 
+  // The answer of an order-edit mutation on one calculated line: refused, or that line and the
+  // calculated order as they now stand.
+  function lineEditFailure(error) {
+    return { calculatedLineItem: null, calculatedOrder: null, orderEditSession: null, userErrors: [error] };
+  }
+
+  function lineEdited(ctx, calc, line) {
+    return {
+      calculatedLineItem: {
+        id: line.id,
+        title: line.title,
+        quantity: line.quantity,
+        variant: variantView(catalog.variantsById.get(parseGid(line.variantId)?.number)),
+      },
+      calculatedOrder: calculatedView(ctx, calc),
+      orderEditSession: { id: calc.sessionId },
+      userErrors: [],
+    };
+  }
+
   function calculatedView(ctx, calc) {
     const lineView = (l) => ({
       id: l.id,
@@ -760,21 +780,15 @@ export function createAdminApi({
     },
 
     orderEditAddVariant: ({ id, variantId, quantity, allowDuplicates }, ctx) => {
-      const fail = (error) => ({
-        calculatedLineItem: null,
-        calculatedOrder: null,
-        orderEditSession: null,
-        userErrors: [error],
-      });
       const { calc, error } = openCalculated(ctx, id);
-      if (error) return fail(error);
+      if (error) return lineEditFailure(error);
       const variant = catalog.variantsById.get(
         parseGid(variantId)?.type === 'ProductVariant' ? parseGid(variantId).number : -1,
       );
-      if (!variant) return fail(editError(['variantId'], 'The variant does not exist', 'NOT_FOUND'));
-      if (quantity <= 0) return fail(editError(['quantity'], 'Quantity must be greater than 0', 'INVALID'));
+      if (!variant) return lineEditFailure(editError(['variantId'], 'The variant does not exist', 'NOT_FOUND'));
+      if (quantity <= 0) return lineEditFailure(editError(['quantity'], 'Quantity must be greater than 0', 'INVALID'));
       if (!allowDuplicates && calc.lines.some((l) => l.variantId === variantId && l.quantity > 0))
-        return fail(editError(['variantId'], 'The variant is already on the order', 'DUPLICATE_VARIANT'));
+        return lineEditFailure(editError(['variantId'], 'The variant is already on the order', 'DUPLICATE_VARIANT'));
       const line = {
         id: gid('CalculatedLineItem', records.next()),
         lineItemId: null,
@@ -786,86 +800,55 @@ export function createAdminApi({
       };
       calc.lines.push(line);
       calc.changes.push({ type: 'add_variant', variant_id: variant.id, quantity });
-      const view = calculatedView(ctx, calc);
-      return {
-        calculatedLineItem: { id: line.id, title: line.title, quantity, variant: variantView(variant) },
-        calculatedOrder: view,
-        orderEditSession: { id: calc.sessionId },
-        userErrors: [],
-      };
+      return lineEdited(ctx, calc, line);
     },
 
     orderEditSetQuantity: ({ id, lineItemId, quantity }, ctx) => {
-      const fail = (error) => ({
-        calculatedLineItem: null,
-        calculatedOrder: null,
-        orderEditSession: null,
-        userErrors: [error],
-      });
       const { calc, error } = openCalculated(ctx, id);
-      if (error) return fail(error);
+      if (error) return lineEditFailure(error);
       const line = calc.lines.find((l) => l.id === lineItemId);
-      if (!line) return fail(editError(['lineItemId'], 'The line item does not exist', 'NOT_FOUND'));
-      if (line.fulfilled) return fail(editError(['lineItemId'], 'A fulfilled line cannot be edited', 'NOT_EDITABLE'));
-      if (quantity < 0) return fail(editError(['quantity'], 'Quantity cannot be negative', 'INVALID'));
+      if (!line) return lineEditFailure(editError(['lineItemId'], 'The line item does not exist', 'NOT_FOUND'));
+      if (line.fulfilled)
+        return lineEditFailure(editError(['lineItemId'], 'A fulfilled line cannot be edited', 'NOT_EDITABLE'));
+      if (quantity < 0) return lineEditFailure(editError(['quantity'], 'Quantity cannot be negative', 'INVALID'));
       line.quantity = quantity;
       calc.changes.push({ type: 'set_quantity', line_item_id: lineItemId, quantity });
-      return {
-        calculatedLineItem: {
-          id: line.id,
-          title: line.title,
-          quantity,
-          variant: variantView(catalog.variantsById.get(parseGid(line.variantId)?.number)),
-        },
-        calculatedOrder: calculatedView(ctx, calc),
-        orderEditSession: { id: calc.sessionId },
-        userErrors: [],
-      };
+      return lineEdited(ctx, calc, line);
     },
 
     // Only a line added in this edit may be discounted (Shopify answers the same for any
     // other); a fixed value is the amount off the whole line, in the order's currency.
     orderEditAddLineItemDiscount: ({ id, lineItemId, discount }, ctx) => {
-      const fail = (error) => ({
-        calculatedLineItem: null,
-        calculatedOrder: null,
-        orderEditSession: null,
-        userErrors: [error],
-      });
       const { calc, error } = openCalculated(ctx, id);
-      if (error) return fail(error);
+      if (error) return lineEditFailure(error);
       const line = calc.lines.find((l) => l.id === lineItemId);
-      if (!line) return fail(editError(['lineItemId'], 'The line item does not exist', 'NOT_FOUND'));
+      if (!line) return lineEditFailure(editError(['lineItemId'], 'The line item does not exist', 'NOT_FOUND'));
       if (line.lineItemId)
-        return fail(
+        return lineEditFailure(
           editError(['lineItemId'], 'Only items added during the current edit may be discounted.', 'INVALID'),
         );
       const fixed = discount.fixedValue;
       const percent = discount.percentValue;
       if ((fixed == null) === (percent == null))
-        return fail(editError(['discount'], 'Give either a fixed value or a percentage', 'INVALID'));
+        return lineEditFailure(editError(['discount'], 'Give either a fixed value or a percentage', 'INVALID'));
       if (fixed != null && !(Number(fixed.amount) > 0))
-        return fail(editError(['discount', 'fixedValue', 'amount'], 'The amount must be positive', 'INVALID'));
+        return lineEditFailure(
+          editError(['discount', 'fixedValue', 'amount'], 'The amount must be positive', 'INVALID'),
+        );
       if (fixed != null && fixed.currencyCode !== calc.order.currencyCode)
-        return fail(editError(['discount', 'fixedValue', 'currencyCode'], "Not the order's currency", 'INVALID'));
+        return lineEditFailure(
+          editError(['discount', 'fixedValue', 'currencyCode'], "Not the order's currency", 'INVALID'),
+        );
       if (percent != null && !(percent > 0 && percent <= 100))
-        return fail(editError(['discount', 'percentValue'], 'The percentage must be in (0, 100]', 'INVALID'));
+        return lineEditFailure(
+          editError(['discount', 'percentValue'], 'The percentage must be in (0, 100]', 'INVALID'),
+        );
       line.discount = {
         description: discount.description ?? null,
         ...(fixed != null ? { amount: String(fixed.amount), currency_code: fixed.currencyCode } : { percent }),
       };
       calc.changes.push({ type: 'add_discount', variant_id: parseGid(line.variantId)?.number, ...line.discount });
-      return {
-        calculatedLineItem: {
-          id: line.id,
-          title: line.title,
-          quantity: line.quantity,
-          variant: variantView(catalog.variantsById.get(parseGid(line.variantId)?.number)),
-        },
-        calculatedOrder: calculatedView(ctx, calc),
-        orderEditSession: { id: calc.sessionId },
-        userErrors: [],
-      };
+      return lineEdited(ctx, calc, line);
     },
 
     orderEditCommit: ({ id, staffNote }, ctx) => {
