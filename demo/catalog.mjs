@@ -122,6 +122,16 @@ export function createCatalog() {
   };
 }
 
+// The products the demo's merchant suggests in the cart drawer (the drawer embed's
+// "suggestions" setting before any save in the theme editor): small add-ons that close a gap.
+export const SUGGESTED_HANDLES = [
+  'cedar-lip-balm',
+  'enamel-camp-mug',
+  'trail-socks-3-pack',
+  'ribbed-wool-beanie',
+  'leather-card-wallet',
+];
+
 // A flat illustration per product: a coloured tile with the product's initials.
 export function productSvg(product) {
   const initials = product.title

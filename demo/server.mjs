@@ -27,12 +27,12 @@ import http from 'node:http';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Liquid } from 'liquidjs';
-import { createCatalog, productSvg } from './catalog.mjs';
+import { Drop, Liquid } from 'liquidjs';
+import { createCatalog, productSvg, SUGGESTED_HANDLES } from './catalog.mjs';
 import { createStore, CartError, CURRENCIES, SHOP_CURRENCY, convertPrice } from './store.mjs';
 import { createPostPurchase } from './post-purchase.mjs';
 import { createCheckoutFunctions } from './function-runner.mjs';
-import { handleEditor, readExtensionLocales } from './editor.mjs';
+import { handleEditor, readExtensionLocales, resourceSettings } from './editor.mjs';
 import { handleForge } from './forge.mjs';
 import { startAppServer, ordersCreatePayload, SHOP_DOMAIN } from './app-server.mjs';
 import { handleEmbeddedAdmin } from './embedded-admin.mjs';
@@ -184,7 +184,7 @@ export async function startServer(options = {}) {
     *render() {},
   });
   engine.registerFilter('money', function (cents) {
-    const currency = this.context.getSync(['cart', 'currency']) || SHOP_CURRENCY;
+    const currency = this.context.getSync(['cart', 'currency', 'iso_code']) || SHOP_CURRENCY;
     return core.formatMoney(cents, currency, CURRENCIES[currency]?.money_format || '');
   });
   engine.registerFilter('t', function (key, ...args) {
@@ -207,6 +207,8 @@ export async function startServer(options = {}) {
       .replace(/&/g, '\\u0026'),
   );
   engine.registerFilter('asset_url', (name) => `${ASSET_PREFIX}${name}`);
+  // The demo's images are plain URLs (Shopify's are image objects, sized by the CDN).
+  engine.registerFilter('image_url', (image) => (typeof image === 'string' ? image : (image?.src ?? '')));
   engine.registerFilter('theme_asset_url', (name) => `/cdn/shop/t/1/assets/${name}`);
   engine.registerFilter('product_url', (handle) => `/products/${handle}`);
 
@@ -232,6 +234,11 @@ export async function startServer(options = {}) {
       price: convertPrice(variant.price, currency),
       available: catalog.available(variant),
       inventory: variant.inventory,
+      // Liquid's stock fields: tracked by Shopify and never oversold, or not tracked at all.
+      inventory_quantity: variant.inventory ?? 0,
+      inventory_management: variant.inventory === null ? null : 'shopify',
+      inventory_policy: 'deny',
+      image: null,
       sku: variant.sku,
     };
   }
@@ -243,6 +250,7 @@ export async function startServer(options = {}) {
       ...product,
       variants,
       variant: undefined,
+      featured_image: product.image,
       price: firstAvailable.price,
       available: variants.some((v) => v.available),
       selected_or_first_available_variant: firstAvailable,
@@ -250,55 +258,119 @@ export async function startServer(options = {}) {
     };
   }
 
-  // What the drawer embed's Liquid gives the core besides the cart (docs/context-format.md):
-  // product facts for the whole catalog (an app metafield in a real shop) and variant facts
-  // (stock, presentment price, title, image) for gifts and offer candidates.
-  function tiercartContext(currency, locale) {
-    const giftIds = new Set();
-    for (const bar of storefrontProgram()?.bars ?? [])
-      for (const tier of bar.tiers) for (const gift of tier.reward.gifts || []) giftIds.add(gift.variant_id);
-    const offerCandidates = [2022, 2015, 2007, 2006, 2012];
-    const variants = {};
-    for (const id of [...giftIds, ...offerCandidates]) {
-      const v = catalog.variantsById.get(id);
-      if (!v) continue;
-      const entry = {
-        price: convertPrice(v.price, currency),
-        product_id: v.product_id,
-        title: v.title === 'Default Title' ? v.product.title : `${v.product.title} - ${v.title}`,
-        image: v.product.image,
-      };
-      if (v.inventory !== null) entry.available = v.inventory;
-      variants[id] = entry;
+  // Liquid's all_products: a product by handle, priced in the request's currency. Shopify serves
+  // at most 20 unique handles a page; past that the lookup is nil, as there.
+  class AllProducts extends Drop {
+    #handles = new Set();
+    constructor(currency) {
+      super();
+      this.currency = currency;
+    }
+    liquidMethodMissing(handle) {
+      const product = catalog.byHandle(String(handle));
+      if (!product) return undefined;
+      if (!this.#handles.has(product.handle)) {
+        if (this.#handles.size >= 20) return undefined;
+        this.#handles.add(product.handle);
+      }
+      return productDrop(product, this.currency);
+    }
+  }
+
+  // What the app publishes beside its program (the installation's tiercart.context, docs/server.md),
+  // for the demo's program file while the app has published nothing: the gift products' handles
+  // and the products of the collections the bars count.
+  function standInFacts(prog) {
+    if (!prog) return null;
+    const giftProducts = new Set();
+    const named = new Set();
+    for (const bar of prog.bars ?? []) {
+      for (const side of ['include', 'exclude'])
+        for (const handle of bar.scope?.[side]?.collections ?? []) named.add(handle);
+      for (const tier of bar.tiers)
+        for (const gift of tier.reward.gifts || []) {
+          const handle = catalog.variantsById.get(gift.variant_id)?.product.handle;
+          if (handle) giftProducts.add(handle);
+        }
     }
     const products = {};
-    for (const p of catalog.products)
-      products[p.id] = { collections: p.collections, tags: p.tags, product_type: p.product_type };
+    for (const p of catalog.products) {
+      const collections = p.collections.filter((h) => named.has(h)).sort();
+      if (collections.length) products[p.id] = { collections, tags: p.tags, product_type: p.product_type };
+    }
     return {
+      program: { id: prog.id, version: prog.version },
       shop_currency: SHOP_CURRENCY,
-      cart_amounts: 'cents',
-      money_format: CURRENCIES[currency].money_format,
-      country: 'US',
-      locale,
+      gift_products: [...giftProducts].slice(0, 20),
       products,
-      variants,
-      offer_candidates: offerCandidates,
     };
+  }
+
+  // The settings a block renders with on the live storefront: an app embed's as the main theme's
+  // settings_data.json saved them, else the schema's defaults (the demo's drawer is on before
+  // any save, with the products its merchant suggests). Resource settings become Liquid objects
+  // priced in the request's currency.
+  function liveSettings(name, currency) {
+    const block = blocks[name];
+    let values = null;
+    try {
+      const text = records.themeFile(SHOP_DOMAIN, records.SETTINGS_DATA)?.text ?? '';
+      const data = JSON.parse(text.replace(/^\s*\/\*[\s\S]*?\*\/\s*/, '') || '{}');
+      const prefix = `shopify://apps/tiercart/blocks/${name}/`;
+      const saved = Object.values(data.current?.blocks ?? {}).find(
+        (b) => String(b?.type).startsWith(prefix) && !b.disabled,
+      );
+      values = saved?.settings ?? null;
+    } catch {
+      values = null;
+    }
+    if (!values) values = name === 'tiercart-embed' ? { suggestions: SUGGESTED_HANDLES } : {};
+    return pricedSettings(block.schema, resourceSettings(block.schema, values, catalog), currency);
+  }
+
+  function pricedSettings(schema, settings, currency) {
+    const out = { ...settings };
+    for (const setting of schema.settings || []) {
+      if (setting.type === 'product_list' && Array.isArray(out[setting.id]))
+        out[setting.id] = out[setting.id].map((p) => productDrop(catalog.byHandle(p.handle), currency));
+    }
+    return out;
   }
 
   async function renderPage(req, res, template, vars, status = 200) {
     const currency = req.currency;
     const locale = req.locale;
     const cartJson = store.cartJson(req.cart, currency, locale);
+    // Liquid's cart is not cart.js: its currency is an object, and each line has its product
+    // (collections, tags, type), as the theme's Liquid and tiercart's blocks read them.
+    const liquidCart = {
+      ...cartJson,
+      currency: { iso_code: cartJson.currency },
+      items: cartJson.items.map((item) => {
+        const product = catalog.productsById.get(item.product_id);
+        return {
+          ...item,
+          product: product && {
+            id: product.id,
+            handle: product.handle,
+            type: product.product_type,
+            tags: product.tags,
+            collections: product.collections.map((handle) => ({ handle })),
+          },
+        };
+      }),
+    };
     const globals = {
       shop: {
         name: 'Northbound Supply Co.',
         currency: SHOP_CURRENCY,
         money_format: CURRENCIES[SHOP_CURRENCY].money_format,
       },
-      cart: cartJson,
+      cart: liquidCart,
       localization: {
         currency: { iso_code: currency },
+        // The demo ships to the United States only.
+        country: { iso_code: 'US' },
         available_currencies: Object.entries(CURRENCIES).map(([iso, c]) => ({ iso_code: iso, name: c.name })),
         available_languages: [
           { iso_code: 'en', endonym_name: 'English' },
@@ -321,6 +393,7 @@ export async function startServer(options = {}) {
         .filter(([h]) => ['winter', 'accessories', 'basics', 'camp', 'all'].includes(h))
         .map(([handle, title]) => ({ handle, title })),
       template,
+      all_products: new AllProducts(currency),
       tiercart_enabled: !req.query.has('tiercart_off'),
       shopify: {
         shop: 'northbound-supply.myshopify.com',
@@ -344,7 +417,7 @@ export async function startServer(options = {}) {
           tiercart: {
             program: { value: storefrontProgram() },
             context: records.appData(SHOP_DOMAIN, 'tiercart', 'context') ?? {
-              value: tiercartContext(currency, locale),
+              value: records.appData(SHOP_DOMAIN, 'tiercart', 'program') ? null : standInFacts(storefrontProgram()),
             },
           },
         },
@@ -353,7 +426,12 @@ export async function startServer(options = {}) {
         ...globals,
         ...extra,
         tiercart_extension: true,
-        block: { id: name, settings: req.editor?.settings?.[name] || block.settings },
+        block: {
+          id: name,
+          settings: req.editor?.settings?.[name]
+            ? pricedSettings(block.schema, req.editor.settings[name], currency)
+            : liveSettings(name, currency),
+        },
         app: appData,
       };
       // As globals too: snippets rendered with {% render %} see the global objects.

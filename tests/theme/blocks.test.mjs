@@ -509,7 +509,64 @@ describe('precedence, editor and appearance', () => {
       country: 'US',
       locale: 'en',
       products: { 11: { collections: ['winter'], tags: ['wool'], product_type: 'Sweater' } },
+      variants: {},
     });
+    assert.deepEqual(scriptData(html, 'data-tiercart-facts'), []);
+  });
+
+  test('the context describes the program gifts the app named and the suggested products, priced by this request', async () => {
+    const variant = (id, title, price, stock) => ({
+      id,
+      title,
+      price,
+      image: null,
+      inventory_management: stock === undefined ? null : 'shopify',
+      inventory_policy: 'deny',
+      inventory_quantity: stock ?? 0,
+    });
+    // Two variants, one of them a gift of the program; stock tracked; priced in euro cents.
+    const tote = {
+      id: 8001,
+      handle: 'canvas-tote',
+      title: 'Canvas Tote',
+      has_only_default_variant: false,
+      featured_image: '/images/tote.png',
+      variants: [variant(9001, 'Natural', 2300, 4), variant(9002, 'Black', 2300, 0)],
+    };
+    // Stock not tracked, no image: always available, shown without a picture.
+    const balm = {
+      id: 1014,
+      handle: 'cedar-lip-balm',
+      title: 'Cedar Lip Balm',
+      has_only_default_variant: true,
+      variants: [variant(2022, 'Default Title', 552)],
+    };
+    balm.selected_or_first_available_variant = balm.variants[0];
+    const program = {
+      id: 'theme-settings',
+      version: 3,
+      bars: [{ tiers: [{ reward: { type: 'free_gift', gifts: [{ variant_id: 9001, product_id: 8001 }] } }] }],
+    };
+    const facts = {
+      program: { id: 'theme-settings', version: 3 },
+      gift_products: ['canvas-tote', 'deleted-since'],
+      products: { 1003: { collections: ['winter'], tags: [], product_type: 'Hat' } },
+    };
+    const html = await renderBlock('tiercart-embed', {
+      cart: { currency: { iso_code: 'EUR' }, items: [] },
+      app: { program, context: facts },
+      settings: { suggestions: [balm] },
+      allProducts: { 'canvas-tote': tote, 'cedar-lip-balm': balm },
+    });
+    const context = JSON.parse(scriptData(html, 'data-tiercart-context')[0].text);
+    assert.deepEqual(context.variants, {
+      9001: { product_id: 8001, title: 'Canvas Tote - Natural', price: 2300, image: '/images/tote.png', available: 4 },
+      2022: { product_id: 1014, title: 'Cedar Lip Balm', price: 552 },
+    });
+    assert.deepEqual(context.offer_candidates, [2022]);
+    // A euro cart: the shop's dollar format is not the shopper's, the core picks the euro's.
+    assert.equal(context.money_format, undefined);
+    assert.deepEqual(JSON.parse(scriptData(html, 'data-tiercart-facts')[0].text), facts.products);
   });
 });
 

@@ -139,6 +139,7 @@ test('the three bar blocks share one set of bar settings (the snippet reads the 
             'accent_text_color',
             'background_color',
             'text_color',
+            'suggestions',
             'basis',
           ].includes(s.id),
       )

@@ -66,9 +66,12 @@ engine.registerFilter('json', (value) =>
     .replace(/&/g, '\\u0026'),
 );
 engine.registerFilter('asset_url', (name) => `/cdn/shop/extensions/tiercart/assets/${name}`);
+// Images are plain URLs here (Shopify's are image objects the CDN sizes).
+engine.registerFilter('image_url', (image) => (typeof image === 'string' ? image : ''));
 
 // Renders one block. settings: block.settings (defaults from the schema filled in), shop:
-// {currency, money_format}, locale, designMode, app: {program, context} metafield values, cart.
+// {currency, money_format}, locale, designMode, app: {program, context} metafield values, cart,
+// allProducts: Liquid's all_products (handle -> product).
 export async function renderBlock(
   name,
   {
@@ -79,6 +82,7 @@ export async function renderBlock(
     designMode = false,
     app = {},
     cart = { items: [] },
+    allProducts = {},
   } = {},
 ) {
   if (!parsed.has(name)) {
@@ -97,6 +101,7 @@ export async function renderBlock(
     request: { locale: { iso_code: locale }, design_mode: designMode },
     cart,
     localization: { country: { iso_code: 'US' } },
+    all_products: allProducts,
     app: { metafields: { tiercart: metafields } },
   };
   return engine.render(template, scope, { globals: scope });

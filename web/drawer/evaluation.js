@@ -13,11 +13,14 @@ export class CartEvaluator {
   #fetchedFacts = new Map();
 
   // programText: the program as JSON text (null without a program); baseContext: the block's
-  // context document; giftChoices: the shopper's picks (GiftChoices).
-  constructor(programText, baseContext, giftChoices) {
+  // context document; giftChoices: the shopper's picks (GiftChoices); publishedFacts: whether the
+  // app published the products of the collections the bars count (then a product it left out
+  // is in none of them).
+  constructor(programText, baseContext, giftChoices, publishedFacts = false) {
     this.programText = programText;
     this.baseContext = baseContext;
     this.giftChoices = giftChoices;
+    this.publishedFacts = publishedFacts;
   }
 
   // Waits for the core (without it the drawer still works: no rewards, no amounts) and warms it up.
@@ -66,12 +69,12 @@ export class CartEvaluator {
 
   // The core warns of products it had to judge without facts (missing_product_facts). The store's
   // product.js gives a product's type and tags (not its collections): fetched once per product
-  // and added to the context, when no bar's scope asks for collections; otherwise the warning
-  // stands, for the app's server to fill (the Admin API knows collections). Whether anything was
-  // learnt: then the cart is evaluated again.
+  // and added to the context. When a bar's scope asks for collections, only if the app published
+  // the products of those collections (a product it did not list is in none of them); otherwise
+  // the warning stands. Whether anything was learnt: then the cart is evaluated again.
   async learnFacts(cart, evaluation) {
     const missing = (evaluation?.warnings || []).filter((w) => w.code === 'missing_product_facts');
-    if (!missing.length || this.#scopesUseCollections()) return false;
+    if (!missing.length || (this.#scopesUseCollections() && !this.publishedFacts)) return false;
     let learnt = false;
     for (const warning of missing) {
       if (this.#fetchedFacts.has(warning.product_id)) continue;

@@ -64,7 +64,7 @@ export class TiercartDrawer extends HTMLElement {
       this.#readBlock();
       // The preview's program (theme editor) is always the theme's settings program.
       this.giftChoices = new GiftChoices(this.editor ? 'theme-settings' : this.program?.id);
-      this.evaluator = new CartEvaluator(this.programText, this.baseContext, this.giftChoices);
+      this.evaluator = new CartEvaluator(this.programText, this.baseContext, this.giftChoices, this.publishedFacts);
       this.sync = new CartSync(this.evaluator, {
         showError: (error, place) => this.#showError(error, place),
         clearError: () => this.#clearError(),
@@ -110,6 +110,11 @@ export class TiercartDrawer extends HTMLElement {
     // Sent to the core as text: written once, not on every evaluation.
     this.programText = this.program ? JSON.stringify(this.program) : null;
     this.baseContext = readData(this, 'context') || {};
+    // The products the app published facts for (the collections the bars count): products the
+    // shopper adds later are judged by them. This page's own facts of the cart's products win.
+    const facts = readData(this, 'facts');
+    this.publishedFacts = Boolean(facts && typeof facts === 'object');
+    if (this.publishedFacts) this.baseContext.products = { ...facts, ...(this.baseContext.products || {}) };
     this.strings = readData(this, 'strings') || {};
     this.openOnAdd = this.dataset.openOnAdd !== 'false';
     if (!this.publishedProgram && !this.editor) askForSync(this.dataset.syncUrl);
