@@ -166,12 +166,13 @@ export function saveSettingsData(text, state, blocks, catalog, { uuid, appHandle
   return SETTINGS_DATA_HEADER + editorJson(data);
 }
 
-function field(block, setting, strings, catalog) {
+// One setting's field, holding `values[setting.id]` (what the live storefront runs) or its default.
+function field(block, setting, strings, catalog, values = {}) {
   const name = `${block}.${setting.id}`;
   const id = `f-${block}-${setting.id}`;
   const text = escapeHtml(label(strings, setting.label));
   const info = setting.info ? `<small>${escapeHtml(label(strings, setting.info))}</small>` : '';
-  const value = setting.default ?? '';
+  const value = values[setting.id] ?? setting.default ?? '';
   let input;
   switch (setting.type) {
     case 'select':
@@ -196,12 +197,18 @@ function field(block, setting, strings, catalog) {
     case 'collection':
       input = `<select id="${id}" name="${name}"><option value="">-</option>${catalog
         .collectionHandles()
-        .map((h) => `<option value="${escapeHtml(h)}">${escapeHtml(catalog.collection(h).title)}</option>`)
+        .map(
+          (h) =>
+            `<option value="${escapeHtml(h)}"${h === value ? ' selected' : ''}>${escapeHtml(catalog.collection(h).title)}</option>`,
+        )
         .join('')}</select>`;
       break;
     case 'product_list':
       input = `<select id="${id}" name="${name}" multiple size="4">${catalog.products
-        .map((p) => `<option value="${escapeHtml(p.handle)}">${escapeHtml(p.title)}</option>`)
+        .map(
+          (p) =>
+            `<option value="${escapeHtml(p.handle)}"${Array.isArray(value) && value.includes(p.handle) ? ' selected' : ''}>${escapeHtml(p.title)}</option>`,
+        )
         .join('')}</select>`;
       break;
     default:
@@ -210,7 +217,8 @@ function field(block, setting, strings, catalog) {
   return `<p class="field"><label for="${id}">${text}</label>${input}${info}</p>`;
 }
 
-function editorPage(blocks, strings, catalog) {
+// values: block name -> the settings the live storefront renders it with (saved, or defaults).
+function editorPage(blocks, strings, catalog, values = () => ({})) {
   const sections = EDITABLE.filter((name) => blocks[name]).map((name) => {
     const { schema } = blocks[name];
     const toggle = OPTIONAL_EMBEDS.includes(name)
@@ -222,7 +230,7 @@ function editorPage(blocks, strings, catalog) {
           ? `<h3>${escapeHtml(label(strings, s.content))}</h3>${s.info ? `<small>${escapeHtml(label(strings, s.info))}</small>` : ''}`
           : s.type === 'paragraph'
             ? `<p>${escapeHtml(label(strings, s.content))}</p>`
-            : field(name, s, strings, catalog),
+            : field(name, s, strings, catalog, values(name) || {}),
       )
       .join('\n');
     return `<details${name === 'tiercart-embed' ? ' open' : ''} data-block="${name}"><summary>${escapeHtml(label(strings, schema.name))} <code>${name}</code> (${schema.target})</summary>${toggle}${fields}</details>`;
@@ -308,9 +316,16 @@ export async function handleEditor(req, res, url, api) {
   };
   const pathname = url.pathname;
   if (req.method === 'GET' && pathname === '/__demo/editor') {
-    return api.send(req, res, 200, editorPage(api.blocks, strings, catalog), 'text/html; charset=utf-8', {
-      'cache-control': 'no-store',
-    });
+    return api.send(
+      req,
+      res,
+      200,
+      editorPage(api.blocks, strings, catalog, api.liveValues),
+      'text/html; charset=utf-8',
+      {
+        'cache-control': 'no-store',
+      },
+    );
   }
   if (req.method === 'POST' && pathname === '/__demo/editor/save' && api.records) {
     const chunks = [];

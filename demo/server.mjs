@@ -312,6 +312,11 @@ export async function startServer(options = {}) {
   // priced in the request's currency.
   function liveSettings(name, currency) {
     const block = blocks[name];
+    return pricedSettings(block.schema, resourceSettings(block.schema, liveValues(name), catalog), currency);
+  }
+
+  // Those settings as settings_data.json holds them (handles for products and collections).
+  function liveValues(name) {
     let values = null;
     try {
       const text = records.themeFile(SHOP_DOMAIN, records.SETTINGS_DATA)?.text ?? '';
@@ -324,8 +329,7 @@ export async function startServer(options = {}) {
     } catch {
       values = null;
     }
-    if (!values) values = name === 'tiercart-embed' ? { suggestions: SUGGESTED_HANDLES } : {};
-    return pricedSettings(block.schema, resourceSettings(block.schema, values, catalog), currency);
+    return values ?? (name === 'tiercart-embed' ? { suggestions: SUGGESTED_HANDLES } : {});
   }
 
   function pricedSettings(schema, settings, currency) {
@@ -566,6 +570,7 @@ export async function startServer(options = {}) {
         blocks,
         catalog,
         renderPage,
+        liveValues,
         send,
         notFound,
         extensionRoot: path.join(root, 'theme-extension'),
