@@ -190,7 +190,15 @@ async function install(base, sessionToken, log) {
 
 // Starts the server and installs the shop's context and program. Resolves to null (and the
 // demo runs without verdicts) when the binary has not been built.
-export async function startAppServer({ binary, program, catalog, demoOrigin, log = () => {} }) {
+// themePollMs: how often it reads the theme again (tests of what else triggers a sync set it long).
+export async function startAppServer({
+  binary,
+  program,
+  catalog,
+  demoOrigin,
+  themePollMs = THEME_POLL_MS,
+  log = () => {},
+}) {
   if (!binary || !fs.existsSync(binary)) return null;
   const secret = crypto.randomBytes(32).toString('hex');
   const adminToken = crypto.randomBytes(24).toString('hex');
@@ -210,7 +218,7 @@ export async function startAppServer({ binary, program, catalog, demoOrigin, log
     '--theme-locales',
     THEME_LOCALES,
     '--theme-poll-ms',
-    String(THEME_POLL_MS),
+    String(themePollMs),
   ];
   // The shop's admin is the demo: the page may be framed by it (CSP frame-ancestors).
   if (demoOrigin)

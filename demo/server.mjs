@@ -109,6 +109,8 @@ function splitSchema(source) {
   return { body: source.replace(match ? match[0] : '', ''), schema: match ? JSON.parse(match[1]) : {} };
 }
 
+// options: port, program (file), app (start tiercart's server), appBinary, themePollMs (how often
+// that server reads the theme again), unpublished (nothing published yet), noCache.
 export async function startServer(options = {}) {
   // Loopback only: the demo is never reachable from another machine.
   const host = '127.0.0.1';
@@ -740,6 +742,7 @@ export async function startServer(options = {}) {
       program,
       catalog,
       demoOrigin: storeOrigin,
+      themePollMs: options.themePollMs,
       log: (line) => console.error(line),
     }).catch((error) => {
       server.close();

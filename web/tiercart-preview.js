@@ -54,9 +54,9 @@ let core = null;
 // The embeds' unsaved settings, as settings_data.json will hold them: the drawer embed's (which
 // its element read before building) and those of the bar 2 and 3 embeds on the page.
 function settingsData(drawer) {
-  const entries = [drawer.editorBlock];
-  for (const node of document.querySelectorAll('script[data-tiercart-editor-block]')) {
-    if (node.dataset.tiercartEditorBlock === 'tiercart-embed') continue;
+  const entries = [drawer.settingsBlock];
+  for (const node of document.querySelectorAll('script[data-tiercart-settings]')) {
+    if (node.dataset.tiercartSettings === 'tiercart-embed') continue;
     try {
       entries.push(JSON.parse(node.textContent));
     } catch {

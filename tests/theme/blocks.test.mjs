@@ -102,14 +102,14 @@ function settingsData({ drawer = {}, bar2, bar3, currency = 'USD', locale = 'en'
 async function previewResult({ drawer = {}, bar2, bar3, currency = 'USD', locale = 'en' } = {}) {
   const options = { currency, locale, designMode: true };
   const html = await renderBlock('tiercart-embed', { settings: drawer, ...options });
-  const entries = scriptData(html, 'data-tiercart-editor-block').map((d) => JSON.parse(d.text));
+  const entries = scriptData(html, 'data-tiercart-settings').map((d) => JSON.parse(d.text));
   for (const [n, settings] of [
     [2, bar2],
     [3, bar3],
   ]) {
     if (!settings) continue;
     const barHtml = await renderBlock(`tiercart-bar-${n}`, { settings, ...options });
-    for (const d of scriptData(barHtml, 'data-tiercart-editor-block')) entries.push(JSON.parse(d.text));
+    for (const d of scriptData(barHtml, 'data-tiercart-settings')) entries.push(JSON.parse(d.text));
   }
   const editor = JSON.parse(scriptData(html, 'data-tiercart-editor')[0].text);
   const { text, catalog } = editorSettingsData(entries);
@@ -429,7 +429,7 @@ describe('precedence, editor and appearance', () => {
       t2_gifts: [TOTE, soldOut],
     };
     const { html, result } = await previewResult({ drawer });
-    const [entry] = scriptData(html, 'data-tiercart-editor-block').map((d) => JSON.parse(d.text));
+    const [entry] = scriptData(html, 'data-tiercart-settings').map((d) => JSON.parse(d.text));
     assert.deepEqual(entry.catalog, {
       [SCARF.handle]: { product_id: 8003, variant_id: null, title: 'Lambswool Scarf "Charcoal"' },
       [TOTE.handle]: { product_id: 8001, variant_id: 9001, title: 'Canvas Tote Bag' },
@@ -566,7 +566,22 @@ describe('precedence, editor and appearance', () => {
     assert.deepEqual(context.offer_candidates, [2022]);
     // A euro cart: the shop's dollar format is not the shopper's, the core picks the euro's.
     assert.equal(context.money_format, undefined);
-    assert.deepEqual(JSON.parse(scriptData(html, 'data-tiercart-facts')[0].text), facts.products);
+    assert.deepEqual(JSON.parse(scriptData(html, 'data-tiercart-facts')[0].text), {
+      products: facts.products,
+      theme_checkout: null,
+    });
+    // Without the digest of the settings the app read, the live page renders no settings.
+    assert.deepEqual(scriptData(html, 'data-tiercart-settings'), []);
+  });
+
+  test('live, with the digest of the theme settings the app read: every embed renders its saved settings for the drawer to compare', async () => {
+    const app = { context: { gift_products: [], products: {}, theme_checkout: 'ab12' } };
+    const html = await renderBlock('tiercart-embed', { app, settings: { t1_threshold: 40 } });
+    const [entry] = scriptData(html, 'data-tiercart-settings').map((d) => JSON.parse(d.text));
+    assert.equal(entry.block.settings.t1_threshold, 40);
+    assert.equal(JSON.parse(scriptData(html, 'data-tiercart-facts')[0].text).theme_checkout, 'ab12');
+    const bar = await renderBlock('tiercart-bar-2', { app, settings: { t1_threshold: 10 } });
+    assert.equal(JSON.parse(scriptData(bar, 'data-tiercart-settings')[0].text).block.settings.t1_threshold, 10);
   });
 });
 

@@ -23,6 +23,11 @@ export class CartEvaluator {
     this.publishedFacts = publishedFacts;
   }
 
+  // The wasm core once loaded (null before, or when it could not be loaded).
+  get core() {
+    return this.#core;
+  }
+
   // Waits for the core (without it the drawer still works: no rewards, no amounts) and warms it up.
   async load(corePromise) {
     this.#core = await corePromise.catch((error) => {

@@ -19,6 +19,7 @@ import { DiscountCodes } from './discount-codes.js';
 import { CartEvaluator, yieldToMain } from './evaluation.js';
 import { keepFocus, trapFocus } from './focus.js';
 import { GiftChoices } from './gift-picker.js';
+import { themeSettingsChanged } from './theme-settings.js';
 import { renderOffers } from './offers.js';
 import { RewardAnnouncer, openChoices, renderRewards, withGiftsWaiting } from './rewards.js';
 import { dawnPubSub, publishCart } from './theme-events.js';
@@ -105,16 +106,17 @@ export class TiercartDrawer extends HTMLElement {
   #readBlock() {
     this.publishedProgram = readData(this, 'program');
     this.editor = readData(this, 'editor');
-    this.editorBlock = readData(this, 'editor-block');
+    this.settingsBlock = readData(this, 'settings');
     this.program = this.editor ? null : this.publishedProgram;
     // Sent to the core as text: written once, not on every evaluation.
     this.programText = this.program ? JSON.stringify(this.program) : null;
     this.baseContext = readData(this, 'context') || {};
     // The products the app published facts for (the collections the bars count): products the
     // shopper adds later are judged by them. This page's own facts of the cart's products win.
-    const facts = readData(this, 'facts');
-    this.publishedFacts = Boolean(facts && typeof facts === 'object');
-    if (this.publishedFacts) this.baseContext.products = { ...facts, ...(this.baseContext.products || {}) };
+    this.facts = readData(this, 'facts');
+    this.publishedFacts = Boolean(this.facts?.products && typeof this.facts.products === 'object');
+    if (this.publishedFacts)
+      this.baseContext.products = { ...this.facts.products, ...(this.baseContext.products || {}) };
     this.strings = readData(this, 'strings') || {};
     this.openOnAdd = this.dataset.openOnAdd !== 'false';
     if (!this.publishedProgram && !this.editor) askForSync(this.dataset.syncUrl);
@@ -233,8 +235,20 @@ export class TiercartDrawer extends HTMLElement {
       await yieldToMain();
       await this.sync.refresh();
       performance.mark('tiercart:ready');
+      if (!this.editor) this.#checkThemeSettings();
     })();
     return this.readyPromise;
+  }
+
+  // Asks the app to sync when the theme's saved settings are not the ones it last read.
+  async #checkThemeSettings() {
+    await yieldToMain();
+    const changed = await themeSettingsChanged(this.evaluator.core, this.settingsBlock, {
+      published: this.facts?.theme_checkout,
+      currency: this.baseContext.shop_currency,
+    }).catch(() => false);
+    if (changed) askForSync(this.dataset.syncUrl);
+    performance.mark('tiercart:theme-checked');
   }
 
   get isOpen() {

@@ -1,0 +1,73 @@
+// A theme saved while a program is live reaches checkout at the app's next poll (minutes). So
+// that it goes live sooner, the drawer converts the embeds' saved settings, which the page
+// renders, with the core's themeProgram (the conversion the app's server runs) and compares the
+// checkout program they give with the digest of the one the app last read from the theme (its
+// published facts' theme_checkout). When they differ, the theme was saved since: the app is
+// asked to sync. Checked once per browser session and digest, after the drawer is ready, so a
+// shopper pays for it once at most.
+
+import { editorSettingsData } from '../tiercart-util.js';
+
+const CHECKED_KEY = 'tiercart:theme-checked';
+
+// JSON with every object's keys in order: the form the server digests (nlohmann::json's dump()).
+export function canonicalJson(value) {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const keys = Object.keys(value).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+async function sha256Hex(text) {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function remembered(digest) {
+  try {
+    return sessionStorage.getItem(CHECKED_KEY) === digest;
+  } catch {
+    return false;
+  }
+}
+
+function remember(digest) {
+  try {
+    sessionStorage.setItem(CHECKED_KEY, digest);
+  } catch {
+    // Storage refused (private mode): checked again on the next page.
+  }
+}
+
+// The embeds' saved settings on this page ({block, catalog} each, the drawer embed's first).
+function savedSettings(drawerEntry) {
+  const entries = [drawerEntry];
+  for (const node of document.querySelectorAll('script[data-tiercart-settings]')) {
+    if (node.dataset.tiercartSettings === 'tiercart-embed') continue;
+    try {
+      entries.push(JSON.parse(node.textContent));
+    } catch {
+      // A bar embed rendered badly: compared without it (at worst, one sync too many).
+    }
+  }
+  return editorSettingsData(entries);
+}
+
+// Whether the app should sync: the page's saved settings give another checkout program than the
+// one whose digest the app published. core: the wasm core; published: the facts' theme_checkout;
+// currency: the shop currency.
+export async function themeSettingsChanged(core, drawerEntry, { published, currency }) {
+  if (typeof published !== 'string' || !published || !core || !drawerEntry || !globalThis.crypto?.subtle) return false;
+  if (remembered(published)) return false;
+  const { text, catalog } = savedSettings(drawerEntry);
+  let checkout = null;
+  try {
+    checkout = core.themeProgram(text, { currency, catalog }).checkout;
+  } catch {
+    checkout = null; // settings the core refuses: the app reads and reports them too
+  }
+  remember(published);
+  return (await sha256Hex(canonicalJson(checkout))) !== published;
+}
