@@ -2,7 +2,8 @@
 // documents the cost fields and the bucket, not its arithmetic; this is the stand-in's rule:
 //   scalar and enum fields 0; an object field 1 plus its selection; a connection (a *Connection
 //   type) 2 plus `first` (or `last`, or the number of `filenames`) times the cost of one node
-//   (1 plus the node's selection); every root mutation field 10.
+//   (1 plus the node's selection); a list named by `ids` (nodes) the number of ids times the
+//   cost of one object; every root mutation field 10.
 // The actual cost is the same walk over the reply's data: a connection counts the nodes it
 // returned, a field that came back null or absent costs nothing.
 
@@ -55,6 +56,15 @@ function fieldCost(field, selection, ctx, value, actual) {
     }
     const size = args.first ?? args.last ?? (Array.isArray(args.filenames) ? args.filenames.length : 0);
     return 2 + Math.max(0, size) * (nodeSelection ? oneNode(undefined) : 1);
+  }
+  // A list of objects named by an `ids` argument (nodes): each id an object.
+  if (Array.isArray(args.ids)) {
+    const oneObject = (item) => 1 + selectionCost(named, selection.selectionSet, ctx, item, actual);
+    if (actual)
+      return (Array.isArray(value) ? value : [])
+        .filter((item) => item != null)
+        .reduce((n, item) => n + oneObject(item), 0);
+    return args.ids.length * oneObject(undefined);
   }
   const item = Array.isArray(value) ? value[0] : value;
   return 1 + selectionCost(named, selection.selectionSet, ctx, item, actual);

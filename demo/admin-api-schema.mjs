@@ -142,6 +142,7 @@ export const ADMIN_SDL = /* GraphQL */ `
     sku: String
     price: String!
     availableForSale: Boolean!
+    product: Product!
   }
   type ProductVariantConnection {
     nodes: [ProductVariant!]!
@@ -157,6 +158,19 @@ export const ADMIN_SDL = /* GraphQL */ `
   }
   type ProductConnection {
     nodes: [Product!]!
+  }
+
+  type Collection implements Node {
+    id: ID!
+    handle: String!
+    title: String!
+    products(first: Int, last: Int): ProductConnection!
+  }
+
+  # One of its fields names the collection.
+  input CollectionIdentifierInput {
+    id: ID
+    handle: String
   }
 
   type MailingAddress {
@@ -410,6 +424,9 @@ export const ADMIN_SDL = /* GraphQL */ `
     theme(id: ID!): OnlineStoreTheme
     products(first: Int, last: Int, query: String): ProductConnection!
     order(id: ID!): Order
+    # The objects of the ids, in their order; null for an id that names nothing.
+    nodes(ids: [ID!]!): [Node]!
+    collectionByIdentifier(identifier: CollectionIdentifierInput!): Collection
   }
 
   type Mutation {

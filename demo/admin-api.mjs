@@ -16,8 +16,11 @@
 //
 // Query cost, the stand-in's rule (demo/admin-api-cost.mjs; Shopify documents the fields, not
 // its arithmetic): scalar and enum fields 0; an object field 1 plus its selection; a connection
-// 2 plus `first` times the cost of one node; every root mutation field 10. actualQueryCost
-// counts the nodes returned instead of `first`; the difference goes back into the bucket.
+// 2 plus `first` times the cost of one node; nodes(ids:) the number of ids times the cost of
+// one object; every root mutation field 10. actualQueryCost counts the nodes returned instead
+// of `first` (and the non-null objects instead of the ids); the difference goes back into the
+// bucket. An id that is not a global id (gid://shopify/Type/N) fails nodes(ids:) as Shopify
+// fails a variable it cannot coerce: no data, nothing spent; an id that names nothing is null.
 //   A query whose requested cost is over 1000 is refused with MAX_COST_EXCEEDED (section 9 marks
 //   this unconfirmed).
 //
@@ -67,7 +70,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GraphQLError, Kind, buildSchema, execute, parse, specifiedRules, validate } from 'graphql';
+import { GraphQLError, Kind, buildSchema, execute, parse, print, specifiedRules, validate } from 'graphql';
 import { operationCost } from './admin-api-cost.mjs';
 import { ADMIN_SDL } from './admin-api-schema.mjs';
 import { createCatalog } from './catalog.mjs';
@@ -105,6 +108,7 @@ const FIELD_SCOPES = {
   themes: 'read_themes',
   theme: 'read_themes',
   products: 'read_products',
+  collectionByIdentifier: 'read_products',
   order: 'read_orders',
   discountAutomaticAppCreate: 'write_discounts',
   validationCreate: 'write_validations',
@@ -117,6 +121,13 @@ const FIELD_SCOPES = {
   orderEditCommit: 'write_order_edits',
 };
 export const ALL_SCOPES = [...new Set(Object.values(FIELD_SCOPES))].join(',');
+// nodes(ids:) asks, id by id, for the scope that reads the object's type.
+const NODE_SCOPES = {
+  Product: 'read_products',
+  ProductVariant: 'read_products',
+  Collection: 'read_products',
+  Order: 'read_orders',
+};
 
 const METAFIELD_TYPES = new Set([
   'single_line_text_field',
@@ -431,11 +442,13 @@ export function createAdminApi({
   function variantView(variant) {
     if (!variant) return null;
     return {
+      __typename: 'ProductVariant',
       id: gid('ProductVariant', variant.id),
       title: variant.title,
       sku: variant.sku,
       price: centsToDecimal(variant.price),
       availableForSale: catalog.available(variant),
+      product: () => productView(variant.product),
     };
   }
 
@@ -449,6 +462,7 @@ export function createAdminApi({
 
   function productView(product) {
     return {
+      __typename: 'Product',
       id: gid('Product', product.id),
       handle: product.handle,
       title: product.title,
@@ -456,6 +470,48 @@ export function createAdminApi({
       tags: product.tags,
       variants: (args) => ({ nodes: requireFirst(args)(product.variants).map(variantView) }),
     };
+  }
+
+  // The shop's collections: every collection a product of the catalog is in, numbered in
+  // handle order. The storefront's "all" is a page, not a collection: the Admin API has none.
+  const collections = [...new Set(catalog.products.flatMap((p) => p.collections))]
+    .filter((handle) => handle !== 'all' && Object.hasOwn(catalog.collectionTitles, handle))
+    .sort()
+    .map((handle, i) => ({ id: gid('Collection', 4001 + i), handle }));
+
+  function collectionView(collection) {
+    if (!collection) return null;
+    const { handle } = collection;
+    return {
+      __typename: 'Collection',
+      id: collection.id,
+      handle,
+      title: catalog.collectionTitles[handle],
+      products: (args) => ({
+        nodes: requireFirst(args)(catalog.products.filter((p) => p.collections.includes(handle))).map(productView),
+      }),
+    };
+  }
+
+  // The object a global id names in the shop, as nodes(ids:) answers it: null when none.
+  function nodeView(ctx, id) {
+    const parsed = parseGid(id);
+    switch (parsed.type) {
+      case 'ProductVariant':
+        return variantView(catalog.variantsById.get(parsed.number));
+      case 'Product': {
+        const product = catalog.productsById.get(parsed.number);
+        return product ? productView(product) : null;
+      }
+      case 'Collection':
+        return collectionView(collections.find((c) => c.id === id));
+      case 'Order': {
+        const order = records.order(ctx.shop, id);
+        return order ? { __typename: 'Order', ...orderView(ctx, order) } : null;
+      }
+      default:
+        return null; // a type the stand-in does not keep
+    }
   }
 
   function lineItemView(line) {
@@ -638,6 +694,36 @@ export function createAdminApi({
       return { nodes: take(searchProducts(args.query)).map(productView) };
     },
     order: ({ id }, ctx) => orderView(ctx, records.order(ctx.shop, id)),
+    nodes: ({ ids }, ctx, info) => {
+      // An id that is not a global id fails the whole query, as a variable Shopify could not
+      // coerce: no data (runGraphql drops it).
+      const bad = ids.findIndex((id) => !parseGid(id));
+      if (bad >= 0) {
+        const explanation = `Invalid global id \`${ids[bad]}\``;
+        const argument = info.fieldNodes[0].arguments.find((a) => a.name.value === 'ids')?.value;
+        const message =
+          argument?.kind === Kind.VARIABLE
+            ? `Variable $${argument.name.value} of type ${print(
+                info.operation.variableDefinitions.find((d) => d.variable.name.value === argument.name.value).type,
+              )} was provided invalid value for ${bad} (${explanation})`
+            : `Argument 'ids' on Field 'nodes' has an invalid value (${explanation})`;
+        throw Object.assign(new Error(message), {
+          extensions: { value: ids, problems: [{ path: [bad], explanation, message: explanation }] },
+          coercion: true,
+        });
+      }
+      for (const id of ids) {
+        const scope = NODE_SCOPES[parseGid(id).type];
+        if (scope) requireScope(ctx, scope, 'nodes');
+      }
+      return ids.map((id) => nodeView(ctx, id));
+    },
+    collectionByIdentifier: ({ identifier }) => {
+      const given = ['id', 'handle'].filter((k) => identifier[k] != null);
+      if (given.length !== 1)
+        throw apiError('The identifier must name the collection with exactly one field', 'argumentInvalid');
+      return collectionView(collections.find((c) => c[given[0]] === identifier[given[0]]));
+    },
 
     metafieldsSet: ({ metafields }, ctx) => {
       if (metafields.length > MAX_METAFIELDS_PER_SET)
@@ -959,18 +1045,22 @@ export function createAdminApi({
   const guardedRoot = Object.fromEntries(
     Object.entries(root).map(([name, resolve]) => [
       name,
-      (args, ctx) => {
+      (args, ctx, info) => {
         const scope = FIELD_SCOPES[name];
-        if (scope && !hasScope(ctx.scopes, scope))
-          throw apiError(`Access denied: ${name} needs the ${scope} access scope.`, 'ACCESS_DENIED', {
-            documentation: 'https://shopify.dev/api/usage/access-scopes',
-            requiredAccess: `\`${scope}\` access scope.`,
-          });
+        if (scope) requireScope(ctx, scope, name);
         checkInputArrays(args, '');
-        return resolve(args, ctx);
+        return resolve(args, ctx, info);
       },
     ]),
   );
+
+  function requireScope(ctx, scope, name) {
+    if (!hasScope(ctx.scopes, scope))
+      throw apiError(`Access denied: ${name} needs the ${scope} access scope.`, 'ACCESS_DENIED', {
+        documentation: 'https://shopify.dev/api/usage/access-scopes',
+        requiredAccess: `\`${scope}\` access scope.`,
+      });
+  }
 
   function hasScope(scopes, needed) {
     const list = String(scopes || '')
@@ -1085,6 +1175,19 @@ export function createAdminApi({
       variableValues: variables,
       operationName: body.operationName,
     });
+    // An argument Shopify could not coerce (a malformed global id): nothing ran, so no data,
+    // no path, and nothing spent.
+    const coercion = result.errors?.find((e) => e.originalError?.coercion);
+    if (coercion) {
+      entry.available = Math.min(BUCKET_MAX, entry.available + requested);
+      return {
+        status: 200,
+        body: {
+          errors: [{ message: coercion.message, locations: coercion.locations, extensions: coercion.extensions }],
+          extensions: costOnly(requested, 0),
+        },
+      };
+    }
     let actual = requested;
     try {
       actual = Math.min(requested, operationCost(schema, parsed.document, operation, variables, result.data ?? null));

@@ -1,5 +1,10 @@
 // Each kind of write the outbox delivers, and why delivering it twice changes nothing.
+#include <algorithm>
 #include <cstdlib>
+#include <iterator>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -191,6 +196,173 @@ Result<bool> set_metafields(AdminApi& api, const std::string& shop, const std::s
   return user_errors(data.value(), "metafieldsSet");
 }
 
+// The storefront's facts (docs/server.md, "From the theme editor to checkout"), read when
+// the write is delivered and set as one app-data metafield, tiercart.context: the same facts
+// delivered twice are the same value written twice.
+constexpr const char* kGiftVariants = R"graphql(
+query TiercartGiftVariants($ids: [ID!]!) {
+  nodes(ids: $ids) { ... on ProductVariant { id product { id handle } } }
+})graphql";
+
+// collectionByIdentifier, not collectionByHandle, which Shopify deprecated in its favour.
+constexpr const char* kCollectionProducts = R"graphql(
+query TiercartCollectionProducts($handle: String!) {
+  collectionByIdentifier(identifier: {handle: $handle}) {
+    id
+    products(first: 250) { nodes { id tags productType } }
+  }
+})graphql";
+
+// Input lists hold at most 250 items (SHOPIFY.md section 9); each node costs about 2 points.
+constexpr std::size_t kIdsPerQuery = 250;
+// Liquid's all_products reads at most 20 distinct handles a page: a 21st gift could not be
+// drawn, so it is not published.
+constexpr std::size_t kMaxGiftProducts = 20;
+// One page of each collection, and at most this many products in all: the facts are a
+// snapshot for the drawer, not a catalog. A query asks for the collection (1 point) and a
+// page of 250 products (2 + 250): well under the 1,000 one query may cost.
+constexpr std::size_t kMaxFactProducts = 1000;
+constexpr int kCollectionQueryCost = 1 + 2 + 250;
+// A json metafield holds 128 KB (SHOPIFY.md section 9); read as 128,000 bytes, the value fits
+// whichever way Shopify counts a kilobyte.
+constexpr std::size_t kMaxContextBytes = 128000;
+
+struct ProductFacts {
+  std::set<std::string> collections;  // sorted: the same facts give the same bytes
+  std::vector<std::string> tags;
+  std::string product_type;
+};
+
+std::string variant_gid(int64_t id) { return "gid://shopify/ProductVariant/" + std::to_string(id); }
+
+int64_t gid_number(const Json& gid) {
+  if (!gid.is_string()) return 0;
+  const std::string& text = gid.get_ref<const std::string&>();
+  const std::size_t slash = text.rfind('/');
+  if (slash == std::string::npos || slash + 1 >= text.size()) return 0;
+  char* end = nullptr;
+  const long long number = std::strtoll(text.c_str() + slash + 1, &end, 10);
+  return end && *end == '\0' && number > 0 ? number : 0;
+}
+
+Result<bool> publish_storefront_facts(AdminApi& api, const std::string& shop,
+                                      const std::string& token, const Json& payload) {
+  const Json installation = payload.value("installation", Json());
+  const Json program = payload.value("program", Json());
+  const Json currency = payload.value("shop_currency", Json());
+  const Json gift_variants = payload.value("gift_variants", Json());
+  const Json collections = payload.value("collections", Json());
+  const bool valid = installation.is_string() && program.is_object() &&
+                     program.value("id", Json()).is_string() &&
+                     program.value("version", Json()).is_number_integer() && currency.is_string() &&
+                     gift_variants.is_array() && collections.is_array();
+  if (!valid) {
+    return make_error("invalid_write",
+                      "a storefront facts write needs installation, program {id, version}, "
+                      "shop_currency, gift_variants and collections");
+  }
+  std::vector<std::string> variant_ids;
+  for (const Json& id : gift_variants) {
+    if (!id.is_number_integer() || id.get<int64_t>() <= 0) {
+      return make_error("invalid_write", "gift_variants holds variant ids");
+    }
+    variant_ids.push_back(variant_gid(id.get<int64_t>()));
+  }
+  for (const Json& handle : collections) {
+    if (!handle.is_string()) return make_error("invalid_write", "collections holds handles");
+  }
+
+  // The gifts' products, in gift order. A deleted variant comes back as a null node: skipped.
+  std::vector<std::string> gift_products;
+  for (std::size_t from = 0; from < variant_ids.size() && gift_products.size() < kMaxGiftProducts;
+       from += kIdsPerQuery) {
+    const std::size_t to = std::min(variant_ids.size(), from + kIdsPerQuery);
+    const std::vector<std::string> ids(variant_ids.begin() + from, variant_ids.begin() + to);
+    auto data =
+        api.call(shop, token, kGiftVariants, {{"ids", ids}}, 1 + 2 * static_cast<int>(ids.size()));
+    if (!data) return data.error();
+    for (const Json& node : data.value().value("nodes", Json::array())) {
+      if (!node.is_object()) continue;
+      const Json handle = node.value("/product/handle"_json_pointer, Json());
+      if (!handle.is_string() || gift_products.size() >= kMaxGiftProducts) continue;
+      const std::string& text = handle.get_ref<const std::string&>();
+      if (std::find(gift_products.begin(), gift_products.end(), text) == gift_products.end()) {
+        gift_products.push_back(text);
+      }
+    }
+  }
+
+  // The named collections' products. A handle no collection has adds nothing.
+  std::map<int64_t, ProductFacts> products;
+  for (const Json& handle : collections) {
+    auto data =
+        api.call(shop, token, kCollectionProducts, {{"handle", handle}}, kCollectionQueryCost);
+    if (!data) return data.error();
+    const Json found = data.value().value("collectionByIdentifier", Json());
+    if (!found.is_object()) continue;
+    for (const Json& product : found.value("/products/nodes"_json_pointer, Json::array())) {
+      const int64_t id = gid_number(product.value("id", Json()));
+      if (id <= 0) continue;
+      auto entry = products.find(id);
+      if (entry == products.end()) {
+        if (products.size() >= kMaxFactProducts) continue;
+        ProductFacts facts;
+        for (const Json& tag : product.value("tags", Json::array())) {
+          if (tag.is_string()) facts.tags.push_back(tag.get<std::string>());
+        }
+        const Json type = product.value("productType", Json());
+        if (type.is_string()) facts.product_type = type.get<std::string>();
+        entry = products.emplace(id, std::move(facts)).first;
+      }
+      entry->second.collections.insert(handle.get<std::string>());
+    }
+  }
+
+  // In the order the storefront's readers expect to find them; products by ascending id.
+  using OrderedJson = nlohmann::ordered_json;
+  OrderedJson document = {
+      {"program",
+       {{"id", program["id"].get<std::string>()}, {"version", program["version"].get<int64_t>()}}},
+      {"shop_currency", currency.get<std::string>()},
+      {"gift_products", gift_products},
+      {"products", OrderedJson::object()}};
+  OrderedJson& by_id = document["products"];
+  for (const auto& [id, facts] : products) {
+    by_id[std::to_string(id)] = {{"collections", facts.collections},
+                                 {"tags", facts.tags},
+                                 {"product_type", facts.product_type}};
+  }
+  // Shopify's JSON is UTF-8; a byte that is not would be replaced rather than throw.
+  const auto dump = [](const OrderedJson& json) {
+    return json.dump(-1, ' ', false, OrderedJson::error_handler_t::replace);
+  };
+  std::string value = dump(document);
+  // Over the metafield's limit: the products with the highest ids are left out until it fits
+  // (a product left out is judged by what Liquid knows of the cart); the gifts always stay.
+  if (value.size() >= kMaxContextBytes) {
+    std::size_t size = value.size();
+    while (size >= kMaxContextBytes && !by_id.empty()) {
+      const auto last = std::prev(by_id.end());
+      size -= last.key().size() + 4 + dump(last.value()).size();  // "key":value,
+      by_id.erase(last);
+    }
+    value = dump(document);
+    if (value.size() >= kMaxContextBytes) {
+      by_id.clear();
+      value = dump(document);
+    }
+  }
+
+  const Json metafield = {{"ownerId", installation},
+                          {"namespace", "tiercart"},
+                          {"key", "context"},
+                          {"type", "json"},
+                          {"value", value}};
+  auto data = api.call(shop, token, kMetafieldsSet, {{"metafields", Json::array({metafield})}});
+  if (!data) return data.error();
+  return user_errors(data.value(), "metafieldsSet");
+}
+
 }  // namespace
 
 Result<bool> deliver_write(AdminApi& api, const std::string& shop, const std::string& token,
@@ -201,6 +373,9 @@ Result<bool> deliver_write(AdminApi& api, const std::string& shop, const std::st
   if (kind == "order_update") return update_address(api, shop, token, payload.value());
   if (kind == "metafields_set") return set_metafields(api, shop, token, payload.value());
   if (kind == "order_edit") return add_item(api, shop, token, payload.value());
+  if (kind == "storefront_facts") {
+    return publish_storefront_facts(api, shop, token, payload.value());
+  }
   return make_error("unknown_write", "this server does not deliver writes of kind " + kind);
 }
 

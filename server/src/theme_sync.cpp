@@ -168,6 +168,34 @@ Json input_variables(const Program& program) {
           {"customerTags", std::vector<std::string>(customer_tags.begin(), customer_tags.end())}};
 }
 
+// What the storefront needs from the Admin API beside the program (the delivery reads the
+// facts themselves, so they are as fresh as the write): the gift variants, whose products'
+// handles let Liquid read them with all_products, and the collections the bars name, whose
+// products the drawer judges when they are not in the cart yet (outbox_writes.cpp).
+Json storefront_facts(const Json& installation, const ProgramRecord& record,
+                      const Program& program) {
+  std::vector<int64_t> gift_variants;
+  std::vector<std::string> collections;
+  auto add = [](auto& list, const auto& item) {
+    if (std::find(list.begin(), list.end(), item) == list.end()) list.push_back(item);
+  };
+  for (const Bar& bar : program.bars) {
+    for (const auto& handle : bar.scope.include.collections) add(collections, handle);
+    for (const auto& handle : bar.scope.exclude.collections) add(collections, handle);
+    for (const Tier& tier : bar.tiers) {
+      if (tier.reward.type != RewardType::kFreeGift) continue;
+      for (const Gift& gift : tier.reward.gifts) {
+        if (gift.variant_id > 0) add(gift_variants, gift.variant_id);
+      }
+    }
+  }
+  return {{"installation", installation},
+          {"program", {{"id", record.id}, {"version", record.version}}},
+          {"shop_currency", program.currency},
+          {"gift_variants", gift_variants},
+          {"collections", collections}};
+}
+
 std::string error_text(const Error& error) { return error.code + ": " + error.message; }
 
 }  // namespace
@@ -339,11 +367,15 @@ Result<std::vector<OutboxWrite>> ThemeSync::publication(const std::string& shop,
                         {"value", record.document}});
   // Each publication is its own decision (the same version may be made live again later):
   // the key names the moment; delivering it twice writes the same values twice.
-  const std::string key = "publish:" + record.id + ":" + std::to_string(record.version) + ":" +
-                          std::to_string(now_ms()) + ":" +
-                          sha256_hex(record.document).substr(0, 12);
+  const std::string moment = record.id + ":" + std::to_string(record.version) + ":" +
+                             std::to_string(now_ms()) + ":" +
+                             sha256_hex(record.document).substr(0, 12);
+  // Stored after the program's write: the outbox delivers a shop's writes in order, so the
+  // facts reach the storefront after the program they were read for.
   return std::vector<OutboxWrite>{
-      {shop, "metafields_set", key, Json{{"metafields", metafields}}.dump()}};
+      {shop, "metafields_set", "publish:" + moment, Json{{"metafields", metafields}}.dump()},
+      {shop, "storefront_facts", "facts:" + moment,
+       storefront_facts(ids.at("installation"), record, program.value()).dump()}};
 }
 
 Result<bool> ThemeSync::activate(const std::string& shop, const ProgramRecord& program) {

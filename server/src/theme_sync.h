@@ -5,11 +5,15 @@
 // resolves the gift products' handles, converts the tiercart embeds' settings with the core's
 // theme_program() (the same function the theme editor's preview runs in wasm) and, when the
 // checkout program's content changed, stores a new version of the "theme-settings" program,
-// makes it the live one and publishes it. Publishing is three metafields, written through the
-// outbox in the transaction that activates the version:
-// - the checkout program (no texts) on the automatic app discount and on the validation,
-//   which the sync creates once per shop (the Functions read them: SHOPIFY.md section 12);
-// - the storefront program (with texts) on the app's installation, which the blocks read.
+// makes it the live one and publishes it. Publishing is two writes, handed to the outbox in
+// the transaction that activates the version and delivered in this order:
+// - metafields: the checkout program (no texts) on the automatic app discount and on the
+//   validation, which the sync creates once per shop (the Functions read them: SHOPIFY.md
+//   section 12), and the storefront program (with texts) on the app's installation, which
+//   the blocks read;
+// - the storefront's facts on the app's installation (tiercart.context): the gifts' product
+//   handles and the products of the collections the bars name, which only the Admin API
+//   knows; the delivery reads them (outbox_writes.cpp).
 // A program the merchant activates in the app's admin is published the same way; whichever
 // the merchant changed last is live.
 //
@@ -80,8 +84,9 @@ class ThemeSync {
   void drain();
 
   // The writes that publish `program` (its document as stored) to a shop whose Function
-  // owners are `ids` ({"installation", "discount", "validation"}). Error checkout_too_large
-  // when the checkout program is over the 10,000 bytes a Function reads.
+  // owners are `ids` ({"installation", "discount", "validation"}): metafields_set, then
+  // storefront_facts. Error checkout_too_large when the checkout program is over the 10,000
+  // bytes a Function reads.
   static Result<std::vector<OutboxWrite>> publication(const std::string& shop, const Json& ids,
                                                       const ProgramRecord& program);
 

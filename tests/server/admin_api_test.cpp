@@ -7,6 +7,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <map>
 #include <thread>
 
 #include "jwt.h"
@@ -378,6 +379,101 @@ TEST_F(OutboxTest, ANewShippingAddressIsWrittenToTheOrder) {
   EXPECT_EQ(shipping["city"], "Portland") << shipping.dump();
   EXPECT_EQ(shipping["provinceCode"], "ME");
   EXPECT_EQ(shipping["address1"], "12 Harbour Road");
+}
+
+// The storefront's facts, as ThemeSync::publication stores them, for the app's installation.
+class StorefrontFactsTest : public OutboxTest {
+ protected:
+  std::string installation() {
+    AdminApi api = client();
+    auto data = api.call(kShop, kToken, kInstallation, Json::object(), 2);
+    EXPECT_TRUE(data) << (data ? "" : data.error().message);
+    return data ? data.value()["currentAppInstallation"]["id"].get<std::string>() : "";
+  }
+
+  OutboxWrite facts_write(const Json& gift_variants, const Json& collections) {
+    const Json payload = {{"installation", installation()},
+                          {"program", {{"id", "theme-settings"}, {"version", 3}}},
+                          {"shop_currency", "USD"},
+                          {"gift_variants", gift_variants},
+                          {"collections", collections}};
+    return {kShop, "storefront_facts", "facts:theme-settings:3", payload.dump()};
+  }
+
+  // tiercart.context on the installation, parsed; null without one.
+  Json context() {
+    const Json held = shopify_.control("GET", std::string("shops/") + kShop + "/state");
+    for (const auto& [owner, list] : held["metafields"].items()) {
+      if (owner.rfind("gid://shopify/AppInstallation/", 0) != 0) continue;
+      for (const auto& field : list) {
+        if (field["namespace"] == "tiercart" && field["key"] == "context") {
+          EXPECT_EQ(field["type"], "json");
+          return parse(field["value"]);
+        }
+      }
+    }
+    return nullptr;
+  }
+};
+
+TEST_F(StorefrontFactsTest, AGiftVariantNoLongerInTheShopIsSkippedAndTheFactsPublished) {
+  // 999999: a variant the merchant deleted since the program was made. 2001 and 2002 are two
+  // sizes of one sweater: its handle once.
+  const OutboxWrite write =
+      facts_write({999999, 9001, 2001, 2002}, {"winter", "no-such-collection", "accessories"});
+  ASSERT_TRUE(store_->add_write(write, now_ms()).value());
+  AdminApi api = client();
+  Outbox box = outbox(api);
+  EXPECT_EQ(box.deliver_due(now_ms()), 1);
+  EXPECT_EQ(store_->outbox_state(kShop).value().done, 1)
+      << store_->outbox_state(kShop).value().last_error;
+  const Json facts = context();
+  ASSERT_TRUE(facts.is_object());
+  EXPECT_EQ(facts["program"], (Json{{"id", "theme-settings"}, {"version", 3}}));
+  EXPECT_EQ(facts["shop_currency"], "USD");
+  EXPECT_EQ(facts["gift_products"], Json::array({"canvas-tote-bag", "merino-crew-sweater"}));
+  // A product in two named collections names both, sorted; the missing one names nothing.
+  EXPECT_EQ(facts["products"]["1003"], (Json{{"collections", {"accessories", "winter"}},
+                                             {"tags", {"clearance"}},
+                                             {"product_type", "Hat"}}));
+  EXPECT_EQ(facts["products"]["1004"]["collections"], Json::array({"accessories"}));
+  EXPECT_FALSE(facts["products"].contains("1005"));  // basics only
+  // Delivered again, as after a crash before the outbox recorded it: the same value.
+  ASSERT_TRUE(deliver_write(api, kShop, kToken, write.kind, write.payload));
+  EXPECT_EQ(context(), facts);
+}
+
+TEST_F(StorefrontFactsTest, AtMostTwentyGiftProductsArePublished) {
+  // One variant of each of the catalog's 22 products: Liquid reads 20 handles a page.
+  const Json catalog = example_json("contexts/catalog.json");
+  std::map<int64_t, int64_t> variant_of;  // product -> its first variant
+  for (const auto& [id, variant] : catalog["variants"].items()) {
+    const int64_t product = variant["product_id"];
+    if (!variant_of.count(product)) variant_of[product] = std::stoll(id);
+  }
+  ASSERT_EQ(variant_of.size(), 22u);
+  Json variants = Json::array();
+  for (const auto& [product, variant] : variant_of) variants.push_back(variant);
+  AdminApi api = client();
+  const OutboxWrite write = facts_write(variants, Json::array());
+  ASSERT_TRUE(deliver_write(api, kShop, kToken, write.kind, write.payload));
+  const Json facts = context();
+  EXPECT_EQ(facts["gift_products"].size(), 20u);
+  EXPECT_EQ(facts["gift_products"][0], "merino-crew-sweater");  // gift order kept
+  EXPECT_EQ(facts["products"], Json::object());
+}
+
+TEST_F(StorefrontFactsTest, AFactsWriteThatIsNotAnObjectOrLacksItsFieldsIsInvalid) {
+  AdminApi api = client();
+  for (const char* payload : {"[1, 2]", R"({"installation": 5})",
+                              R"({"installation": "gid://shopify/AppInstallation/1",
+                                  "program": {"id": "p", "version": 1}, "shop_currency": "USD",
+                                  "gift_variants": ["not a number"], "collections": []})"}) {
+    auto delivered = deliver_write(api, kShop, kToken, "storefront_facts", payload);
+    ASSERT_FALSE(delivered) << payload;
+    EXPECT_EQ(delivered.error().code, "invalid_write") << payload;
+  }
+  EXPECT_EQ(requests(), 0);  // nothing was asked of Shopify
 }
 
 TEST_F(OutboxTest, ShopifyDownForAStretchThenBackDrainsEveryWriteInOrder) {

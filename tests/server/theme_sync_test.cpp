@@ -255,6 +255,44 @@ TEST_F(ThemeSyncTest, AnEmbedFirstSavedAfterAnAppProgramWentLiveTakesOver) {
   EXPECT_EQ(saved.program_id, "theme-settings");
 }
 
+TEST_F(ThemeSyncTest, TheStorefrontsFactsFollowThePublishedProgram) {
+  // A bar that counts the winter collection only, with a wallet at $80.
+  Json winter = tote_and_shipping();
+  winter["scope"] = "include";
+  winter["collection"] = "winter";
+  save_theme(settings_data(winter));
+  ASSERT_TRUE(sync().published);
+  const Json facts = metafield("gid://shopify/AppInstallation/", "tiercart", "context");
+  ASSERT_TRUE(facts.is_object()) << state()["metafields"].dump();
+  EXPECT_EQ(facts["program"], (Json{{"id", "theme-settings"}, {"version", 1}}));
+  EXPECT_EQ(facts["shop_currency"], "USD");
+  // The gift's product by handle, for Liquid's all_products.
+  EXPECT_EQ(facts["gift_products"], Json::array({"leather-card-wallet"}));
+  // The collection's products, with what the drawer judges them by.
+  const Json& products = facts["products"];
+  EXPECT_EQ(products.size(), 6u) << products.dump();
+  EXPECT_EQ(products["1001"], (Json{{"collections", {"winter"}},
+                                    {"tags", {"merino", "new-arrival"}},
+                                    {"product_type", "Sweater"}}));
+  EXPECT_EQ(products["1013"]["collections"], Json::array({"winter"}));
+  EXPECT_FALSE(products.contains("1004"));  // socks: accessories only
+
+  // The merchant makes an app program live in the admin: the facts are its own.
+  ProgramRecord app{kShop, "", 0, example("programs/free-shipping-and-tote.json"), false, now_ms()};
+  const Json document = parse(app.document);
+  app.id = document["id"];
+  app.version = document["version"];
+  ASSERT_TRUE(store_->add_program(app));
+  ASSERT_TRUE(sync_->activate(kShop, app).value());
+  while (outbox_->deliver_due(now_ms() + 3600 * 1000) > 0) {
+  }
+  const Json now_live = metafield("gid://shopify/AppInstallation/", "tiercart", "context");
+  EXPECT_EQ(now_live["program"], (Json{{"id", app.id}, {"version", app.version}}));
+  EXPECT_EQ(now_live["gift_products"], Json::array({"canvas-tote-bag"}));
+  EXPECT_EQ(now_live["products"], Json::object());  // no bar names a collection
+  EXPECT_EQ(store_->outbox_state(kShop).value().failed, 0);
+}
+
 TEST_F(ThemeSyncTest, ASyncIsAskedForAtMostOncePerIntervalUnlessForced) {
   EXPECT_TRUE(sync_->request(kShop));
   EXPECT_FALSE(sync_->request(kShop));
