@@ -211,11 +211,11 @@ Result<Json> AdminApi::call(const std::string& shop, const std::string& access_t
           // THROTTLED: wait until the bucket holds what the query asked for.
           const Json first = errors->is_array() ? errors->front() : *errors;
           const Json code =
-              first.is_object() ? first.value("/extensions/code"_json_pointer, Json()) : Json();
+              first.is_object() ? value_at(first, "/extensions/code"_json_pointer, Json()) : Json();
           if (code == "THROTTLED") {
             last = make_error("shopify_throttled", *hostname + " throttled the call", "shop");
-            const double requested = reply.value("/extensions/cost/requestedQueryCost"_json_pointer,
-                                                 expected_cost * 1.0);
+            const Json asked = value_at(reply, "/extensions/cost/requestedQueryCost"_json_pointer);
+            const double requested = asked.is_number() ? asked.get<double>() : expected_cost * 1.0;
             const CostBucket now = bucket(*hostname);
             const double short_of = requested - now.available_at(now_ms_());
             retry_in = short_of > 0
@@ -266,6 +266,10 @@ Result<bool> user_errors(const Json& data, std::string_view mutation,
     message += where.empty() ? text : where + ": " + text;
   }
   return make_error("shopify_user_error", message, "$.data." + name + "." + field);
+}
+
+Json value_at(const Json& json, const Json::json_pointer& where, Json fallback) {
+  return json.contains(where) ? json.at(where) : std::move(fallback);
 }
 
 bool retryable(const Error& error) {

@@ -103,6 +103,11 @@ class AdminApi {
 Result<bool> user_errors(const Json& data, std::string_view mutation,
                          std::string_view errors_field = "userErrors");
 
+// The value at `where` in `json`, or `fallback` when nothing is there. nlohmann's own
+// value(json_pointer, fallback) reports a missing path by throwing, which JSON_NOEXCEPTION
+// turns into abort(): an answer from Shopify without a field must not end the process.
+Json value_at(const Json& json, const Json::json_pointer& where, Json fallback = nullptr);
+
 // True for the error codes of AdminApi::call that a later try may not meet.
 bool retryable(const Error& error);
 

@@ -146,8 +146,8 @@ Result<bool> add_item(AdminApi& api, const std::string& shop, const std::string&
     return make_error("shopify_user_error", "the order does not exist in the shop", "$.order");
   }
   int64_t held = 0;
-  for (const Json& line : found.value("/lineItems/nodes"_json_pointer, Json::array())) {
-    if (line.value("/variant/id"_json_pointer, Json()) == variant_gid) {
+  for (const Json& line : value_at(found, "/lineItems/nodes"_json_pointer, Json::array())) {
+    if (value_at(line, "/variant/id"_json_pointer, Json()) == variant_gid) {
       held += line.value("currentQuantity", int64_t{0});
     }
   }
@@ -156,7 +156,7 @@ Result<bool> add_item(AdminApi& api, const std::string& shop, const std::string&
   if (!begun) return begun.error();
   if (auto refused = user_errors(begun.value(), "orderEditBegin"); !refused) return refused;
   const Json calculated =
-      begun.value().value("/orderEditBegin/calculatedOrder/id"_json_pointer, Json());
+      value_at(begun.value(), "/orderEditBegin/calculatedOrder/id"_json_pointer, Json());
   if (!calculated.is_string()) return make_error("shopify_unavailable", "no calculated order");
   auto added = api.call(shop, token, kEditAddVariant,
                         {{"id", calculated}, {"variantId", variant_gid}, {"quantity", quantity}});
@@ -166,7 +166,7 @@ Result<bool> add_item(AdminApi& api, const std::string& shop, const std::string&
   const Json discount = payload.value("discount", Json());
   if (discount.is_object()) {
     const Json line =
-        added.value().value("/orderEditAddVariant/calculatedLineItem/id"_json_pointer, Json());
+        value_at(added.value(), "/orderEditAddVariant/calculatedLineItem/id"_json_pointer, Json());
     if (!line.is_string()) return make_error("shopify_unavailable", "no calculated line item");
     auto discounted = api.call(shop, token, kEditDiscount,
                                {{"id", calculated}, {"lineItemId", line}, {"discount", discount}});
@@ -283,7 +283,7 @@ Result<bool> publish_storefront_facts(AdminApi& api, const std::string& shop,
     if (!data) return data.error();
     for (const Json& node : data.value().value("nodes", Json::array())) {
       if (!node.is_object()) continue;
-      const Json handle = node.value("/product/handle"_json_pointer, Json());
+      const Json handle = value_at(node, "/product/handle"_json_pointer, Json());
       if (!handle.is_string() || gift_products.size() >= kMaxGiftProducts) continue;
       const std::string& text = handle.get_ref<const std::string&>();
       if (std::find(gift_products.begin(), gift_products.end(), text) == gift_products.end()) {
@@ -300,7 +300,7 @@ Result<bool> publish_storefront_facts(AdminApi& api, const std::string& shop,
     if (!data) return data.error();
     const Json found = data.value().value("collectionByIdentifier", Json());
     if (!found.is_object()) continue;
-    for (const Json& product : found.value("/products/nodes"_json_pointer, Json::array())) {
+    for (const Json& product : value_at(found, "/products/nodes"_json_pointer, Json::array())) {
       const int64_t id = gid_number(product.value("id", Json()));
       if (id <= 0) continue;
       auto entry = products.find(id);
@@ -417,7 +417,7 @@ OutboxWrite add_item_write(const std::string& shop, int64_t order_id, const std:
       input["percentValue"] = std::strtod(discount.value("value", "0").c_str(), nullptr);
     } else {
       input["fixedValue"] = {{"amount", discount.value("value", "0")},
-                             {"currencyCode", offer.value("/price/currency"_json_pointer, "")}};
+                             {"currencyCode", value_at(offer, "/price/currency"_json_pointer, "")}};
     }
     payload["discount"] = input;
   }

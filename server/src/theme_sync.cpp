@@ -141,7 +141,7 @@ ThemeTexts locale_texts(const std::string& dir, const std::string& locale) {
   }
   if (!file.is_object()) return texts;
   auto text = [&](const char* pointer) {
-    const Json value = file.value(Json::json_pointer(pointer), Json());
+    const Json value = value_at(file, Json::json_pointer(pointer), Json());
     return value.is_string() ? tight_placeholders(value.get<std::string>()) : std::string();
   };
   texts.free_shipping = text("/tiercart/rewards/free_shipping");
@@ -290,7 +290,7 @@ Result<Json> ThemeSync::function_owners(const std::string& shop, const std::stri
   if (!ids.contains("installation")) {
     auto data = api_.call(shop, token, kInstallationQuery, Json::object(), 2);
     if (!data) return data.error();
-    const Json id = data.value().value("/currentAppInstallation/id"_json_pointer, Json());
+    const Json id = value_at(data.value(), "/currentAppInstallation/id"_json_pointer, Json());
     if (!id.is_string()) return make_error("shopify_invalid_answer", "no app installation id");
     ids["installation"] = id;
     if (auto saved = save(); !saved) return saved.error();
@@ -311,8 +311,9 @@ Result<Json> ThemeSync::function_owners(const std::string& shop, const std::stri
     if (auto refused = user_errors(data.value(), "discountAutomaticAppCreate"); !refused) {
       return refused.error();
     }
-    const Json id = data.value().value(
-        "/discountAutomaticAppCreate/automaticAppDiscount/discountId"_json_pointer, Json());
+    const Json id = value_at(
+        data.value(), "/discountAutomaticAppCreate/automaticAppDiscount/discountId"_json_pointer,
+        Json());
     if (!id.is_string()) return make_error("shopify_invalid_answer", "no discount id");
     ids["discount"] = id;
     if (auto saved = save(); !saved) return saved.error();
@@ -327,7 +328,7 @@ Result<Json> ThemeSync::function_owners(const std::string& shop, const std::stri
     if (auto refused = user_errors(data.value(), "validationCreate"); !refused) {
       return refused.error();
     }
-    const Json id = data.value().value("/validationCreate/validation/id"_json_pointer, Json());
+    const Json id = value_at(data.value(), "/validationCreate/validation/id"_json_pointer, Json());
     if (!id.is_string()) return make_error("shopify_invalid_answer", "no validation id");
     ids["validation"] = id;
     if (auto saved = save(); !saved) return saved.error();
@@ -464,11 +465,11 @@ Result<SyncReport> ThemeSync::sync(const std::string& shop) {
   if (!theme) return theme.error();
   const Json& data = theme.value();
   const Json content =
-      data.value("/themes/nodes/0/files/nodes/0/body/content"_json_pointer, Json());
+      value_at(data, "/themes/nodes/0/files/nodes/0/body/content"_json_pointer, Json());
   if (!content.is_string()) {
     return refuse("no_settings: the main theme has no config/settings_data.json");
   }
-  const Json currency = data.value("/shop/currencyCode"_json_pointer, Json());
+  const Json currency = value_at(data, "/shop/currencyCode"_json_pointer, Json());
 
   ThemeOptions options;
   options.app_handle = config_.app_handle;
@@ -495,12 +496,12 @@ Result<SyncReport> ThemeSync::sync(const std::string& shop) {
                               {{"query", search}, {"first", count}}, 2 + count * 14);
     if (!products) return products.error();
     for (const Json& product :
-         products.value().value("/products/nodes"_json_pointer, Json::array())) {
+         value_at(products.value(), "/products/nodes"_json_pointer, Json::array())) {
       if (!product.is_object() || !product.value("handle", Json()).is_string()) continue;
       ThemeProduct found;
       found.product_id = gid_number(product.value("id", ""));
       found.title = product.value("title", "");
-      for (const Json& variant : product.value("/variants/nodes"_json_pointer, Json::array())) {
+      for (const Json& variant : value_at(product, "/variants/nodes"_json_pointer, Json::array())) {
         if (variant.value("availableForSale", false)) {
           found.variant_id = gid_number(variant.value("id", ""));
           break;

@@ -156,6 +156,25 @@ TEST_F(AdminApiTest, AQueryShopifyRefusesIsAGraphqlErrorNotSentAgain) {
   EXPECT_EQ(requests(), 1);
 }
 
+// Shopify's error for a variable it cannot coerce names no extensions.code: the client must
+// read it as a refusal, not stumble on the missing field.
+TEST_F(AdminApiTest, NodesAnswersNullForAnUnknownIdAndRefusesAnIdThatIsNotAGlobalId) {
+  AdminApi api = client();
+  const char* query = "query N($ids: [ID!]!) { nodes(ids: $ids) { id } }";
+  auto found = api.call(
+      kShop, kToken, query,
+      {{"ids", {"gid://shopify/ProductVariant/9001", "gid://shopify/ProductVariant/999999"}}});
+  ASSERT_TRUE(found) << found.error().message;
+  EXPECT_EQ(found.value()["nodes"],
+            Json::parse(R"([{"id": "gid://shopify/ProductVariant/9001"}, null])"));
+  auto refused = api.call(kShop, kToken, query, {{"ids", Json::array({"9001"})}});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, "shopify_graphql_error");
+  EXPECT_NE(refused.error().message.find("Invalid global id"), std::string::npos)
+      << refused.error().message;
+  EXPECT_FALSE(retryable(refused.error()));
+}
+
 // A session token as App Bridge hands it to the embedded app (SHOPIFY.md section 8).
 std::string session_token(const std::string& shop) {
   const int64_t now = std::time(nullptr);
