@@ -171,6 +171,9 @@ const THEME_LOCALES = path.join(path.dirname(new URL(import.meta.url).pathname),
 // a merchant saves the theme editor, so production polls (every 5 minutes by default); the
 // demo polls every 2 s, so that a save reaches the drawer and checkout while you watch.
 const THEME_POLL_MS = 2000;
+// A shop's theme is read at most once a second on request (production: every 10 s), so that a
+// storefront's report is acted on while you watch.
+const THEME_SYNC_INTERVAL_MS = 1000;
 
 // Shopify's managed installation, as the merchant's first visit completes it: the app's page
 // sends a session token, and the server exchanges it for an access token at the demo's
@@ -219,6 +222,8 @@ export async function startAppServer({
     THEME_LOCALES,
     '--theme-poll-ms',
     String(themePollMs),
+    '--theme-sync-interval-ms',
+    String(THEME_SYNC_INTERVAL_MS),
   ];
   // The shop's admin is the demo: the page may be framed by it (CSP frame-ancestors).
   if (demoOrigin)

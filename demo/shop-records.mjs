@@ -8,6 +8,7 @@
 // the API is what the demo store shows.
 
 import crypto from 'node:crypto';
+import { SUGGESTED_HANDLES } from './catalog.mjs';
 
 export const gid = (type, n) => `gid://shopify/${type}/${n}`;
 
@@ -30,9 +31,11 @@ export function editorJson(value) {
   return JSON.stringify(value, null, 2).replace(/\//g, '\\/');
 }
 
-// The demo theme before any editor save: another app's embed is already on (readers must skip
-// blocks that are not tiercart's), no tiercart embed yet.
-function initialSettingsData() {
+// The demo theme as its merchant left it: another app's embed is on (readers must skip blocks
+// that are not tiercart's), and tiercart's drawer embed is on with the products the merchant
+// suggests and every other setting at its default (a setting absent from the file is its
+// default). `tiercartUuid`: the extension's uuid in block types.
+function initialSettingsData(tiercartUuid) {
   return {
     current: {
       colors_accent_1: '#2f4858',
@@ -42,6 +45,11 @@ function initialSettingsData() {
           type: 'shopify://apps/reviews-demo/blocks/star-rating-embed/0f3c8f5e-2b1d-4c49-9f7e-6a1b2c3d4e5f',
           disabled: false,
           settings: { star_color: '#f5a623' },
+        },
+        '2760194831652907415': {
+          type: `shopify://apps/tiercart/blocks/tiercart-embed/${tiercartUuid}`,
+          disabled: false,
+          settings: { suggestions: SUGGESTED_HANDLES },
         },
       },
       sections: {},
@@ -66,7 +74,9 @@ export function createShopRecords({ now = () => Date.now() } = {}) {
     };
     const stamp = new Date(now()).toISOString();
     const putFile = (filename, body) => theme.files.set(filename, { filename, ...body, updatedAt: stamp });
-    putFile(SETTINGS_DATA, { text: SETTINGS_DATA_HEADER + editorJson(initialSettingsData()) });
+    putFile(SETTINGS_DATA, {
+      text: SETTINGS_DATA_HEADER + editorJson(initialSettingsData(extensionUuid('tiercart'))),
+    });
     putFile('config/settings_schema.json', { text: '[{"name":"theme_info","theme_name":"Northbound (demo)"}]' });
     putFile('layout/theme.liquid', {
       text: '<!doctype html><html>{{ content_for_header }}{{ content_for_layout }}</html>',

@@ -86,7 +86,7 @@ std::optional<std::string> Service::session_shop(const std::string& token, Respo
   }
   install_->session_seen(*shop, token);
   // The merchant opened the app: what they saved in the theme editor is read again (at most
-  // once per ThemeSync::kMinIntervalMs).
+  // once per --theme-sync-interval-ms).
   if (theme_sync_) theme_sync_->request(*shop);
   return shop;
 }

@@ -110,10 +110,11 @@ void Service::proxy_check(const Request& req, Response& res) {
   res.set_content(to_json(verdict), kJson);
 }
 
-// A storefront page found no published program, or one older than the settings it was
-// rendered with: the shop's theme settings are read again. Signed like every app proxy call;
-// at most one sync per shop per ThemeSync::kMinIntervalMs whoever asks, so shoppers cannot
-// make the server hammer the shop's Admin API.
+// A storefront page found no published program, or settings the server has not read (their
+// digest differs from the published facts' theme_checkout): the shop's theme settings are read
+// again. Signed like every app proxy call; at most one sync per shop per
+// --theme-sync-interval-ms whoever asks (a later ask waits for the interval's end), so shoppers
+// cannot make the server hammer the shop's Admin API.
 void Service::proxy_sync(const Request& req, Response& res) {
   const auto shop = proxy_shop(req, res);
   if (!shop) return;

@@ -18,7 +18,7 @@ const char* const kConfigUsage =
     "                       [--api-version YYYY-MM] [--outbox-lease-ms MS]\n"
     "                       [--admin-api-timeout-ms MS] [--app-handle H]\n"
     "                       [--theme-locales DIR] [--theme-locale L] [--theme-poll-ms MS]\n"
-    "                       [--legacy-shop SHOP]\n"
+    "                       [--theme-sync-interval-ms MS] [--legacy-shop SHOP]\n"
     "Environment: TIERCART_APP_SECRET (required), TIERCART_ADMIN_TOKEN, TIERCART_API_KEY,\n"
     "TIERCART_TOKEN_KEY (64 hex digits: encrypts Shopify tokens at rest), TIERCART_APP_URL,\n"
     "TIERCART_SHOPIFY_ORIGIN, TIERCART_LEGACY_SHOP, TIERCART_DATABASE_URL "
@@ -112,6 +112,8 @@ Result<Config> parse_config(int argc, char** argv, bool& help) {
       config.theme_locale = value;
     } else if (flag == "--theme-poll-ms" && number_in(100, 86400000)) {
       config.theme_poll_ms = number;
+    } else if (flag == "--theme-sync-interval-ms" && number_in(100, 3600000)) {
+      config.theme_sync_interval_ms = number;
     } else if (flag == "--app-bridge-url") {
       config.app_bridge_url = value;
     } else if (flag == "--admin-assets") {

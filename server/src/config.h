@@ -44,6 +44,9 @@ struct Config {
   std::string theme_locale = "en";
   // How often every installed shop's theme settings are read again (theme_sync.h).
   int64_t theme_poll_ms = 5 * 60 * 1000;
+  // A shop's theme is read at most once in this interval on request (storefront reports, the
+  // merchant opening the app); a request within it is deferred to its end (theme_sync.h).
+  int64_t theme_sync_interval_ms = 10000;
   // The embedded admin page loads App Bridge from here (the demo serves a stand-in).
   std::string app_bridge_url = "https://cdn.shopify.com/shopifycloud/app-bridge.js";
   // The embedded admin page's built assets (make build-admin); empty: the page answers 404.

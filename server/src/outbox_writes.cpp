@@ -326,6 +326,10 @@ Result<bool> publish_storefront_facts(AdminApi& api, const std::string& shop,
       {"shop_currency", currency.get<std::string>()},
       {"gift_products", gift_products},
       {"products", OrderedJson::object()}};
+  // The digest of the theme settings the server last read (theme_sync.cpp): a page whose
+  // rendered settings give another tells the app to sync.
+  const Json theme_checkout = payload.value("theme_checkout", Json());
+  if (theme_checkout.is_string()) document["theme_checkout"] = theme_checkout.get<std::string>();
   OrderedJson& by_id = document["products"];
   for (const auto& [id, facts] : products) {
     by_id[std::to_string(id)] = {{"collections", facts.collections},

@@ -172,8 +172,8 @@ Json input_variables(const Program& program) {
 // facts themselves, so they are as fresh as the write): the gift variants, whose products'
 // handles let Liquid read them with all_products, and the collections the bars name, whose
 // products the drawer judges when they are not in the cart yet (outbox_writes.cpp).
-Json storefront_facts(const Json& installation, const ProgramRecord& record,
-                      const Program& program) {
+Json storefront_facts(const Json& installation, const ProgramRecord& record, const Program& program,
+                      const std::string& theme_checkout) {
   std::vector<int64_t> gift_variants;
   std::vector<std::string> collections;
   auto add = [](auto& list, const auto& item) {
@@ -189,14 +189,26 @@ Json storefront_facts(const Json& installation, const ProgramRecord& record,
       }
     }
   }
-  return {{"installation", installation},
-          {"program", {{"id", record.id}, {"version", record.version}}},
-          {"shop_currency", program.currency},
-          {"gift_variants", gift_variants},
-          {"collections", collections}};
+  Json payload = {{"installation", installation},
+                  {"program", {{"id", record.id}, {"version", record.version}}},
+                  {"shop_currency", program.currency},
+                  {"gift_variants", gift_variants},
+                  {"collections", collections}};
+  if (!theme_checkout.empty()) payload["theme_checkout"] = theme_checkout;
+  return payload;
 }
 
 std::string error_text(const Error& error) { return error.code + ": " + error.message; }
+
+// The digest of the checkout program a theme's settings give (none: "null"), as the storefront
+// computes it from the settings it renders (web/drawer/theme-settings.js): SHA-256 of the
+// program without texts, as JSON with sorted keys (nlohmann::json's own order). Published in the
+// storefront's facts, it tells a page whether the theme was saved since the server read it.
+std::string theme_digest(const std::optional<Program>& program) {
+  if (!program) return sha256_hex("null");
+  const Json canonical = Json::parse(to_json(*program, ProgramTexts::kWithout), nullptr, false);
+  return sha256_hex(canonical.dump(-1, ' ', false, Json::error_handler_t::replace));
+}
 
 }  // namespace
 
@@ -224,11 +236,16 @@ bool ThemeSync::request(const std::string& shop, bool force) {
   if (stopping_) return false;
   const int64_t now = steady_ms();
   auto last = requested_at_.find(shop);
-  if (!force && (queued_.count(shop) ||
-                 (last != requested_at_.end() && now - last->second < kMinIntervalMs))) {
-    return false;
+  if (!force && (queued_.count(shop) || deferred_.count(shop))) return false;
+  const int64_t interval = config_.theme_sync_interval_ms;
+  if (!force && last != requested_at_.end() && now - last->second < interval) {
+    deferred_[shop] = last->second + interval;
+    ++deferrals_;
+    wake_.notify_all();
+    return true;
   }
   requested_at_[shop] = now;
+  deferred_.erase(shop);
   if (queued_.insert(shop).second) queue_.push_back(shop);
   wake_.notify_all();
   return true;
@@ -248,14 +265,30 @@ void ThemeSync::run() {
       std::unique_lock<std::mutex> lock(mutex_);
       busy_ = false;
       idle_.notify_all();
-      wake_.wait_for(lock, std::chrono::milliseconds(std::max<int64_t>(0, next_poll - steady_ms())),
-                     [&] { return stopping_ || !queue_.empty(); });
+      int64_t wake_at = next_poll;
+      for (const auto& [deferred_shop, due] : deferred_) wake_at = std::min(wake_at, due);
+      const uint64_t deferrals = deferrals_;
+      wake_.wait_for(lock, std::chrono::milliseconds(std::max<int64_t>(0, wake_at - steady_ms())),
+                     [&] { return stopping_ || !queue_.empty() || deferrals_ != deferrals; });
       if (stopping_) return;
+      // Deferred requests whose interval has ended join the queue.
+      const int64_t now = steady_ms();
+      for (auto it = deferred_.begin(); it != deferred_.end();) {
+        if (it->second > now) {
+          ++it;
+          continue;
+        }
+        requested_at_[it->first] = now;
+        if (queued_.insert(it->first).second) queue_.push_back(it->first);
+        it = deferred_.erase(it);
+      }
       if (!queue_.empty()) {
         shop = queue_.front();
         queue_.pop_front();
         queued_.erase(shop);
         busy_ = true;
+      } else if (now < next_poll) {
+        continue;  // woken for a deferred sync that is not due yet
       }
     }
     if (shop.empty()) {
@@ -337,7 +370,8 @@ Result<Json> ThemeSync::function_owners(const std::string& shop, const std::stri
 }
 
 Result<std::vector<OutboxWrite>> ThemeSync::publication(const std::string& shop, const Json& ids,
-                                                        const ProgramRecord& record) {
+                                                        const ProgramRecord& record,
+                                                        const std::string& theme_checkout) {
   auto program = parse_program(record.document);
   if (!program) return program.error();
   const std::string checkout = to_json(program.value(), ProgramTexts::kWithout);
@@ -376,16 +410,21 @@ Result<std::vector<OutboxWrite>> ThemeSync::publication(const std::string& shop,
   return std::vector<OutboxWrite>{
       {shop, "metafields_set", "publish:" + moment, Json{{"metafields", metafields}}.dump()},
       {shop, "storefront_facts", "facts:" + moment,
-       storefront_facts(ids.at("installation"), record, program.value()).dump()}};
+       storefront_facts(ids.at("installation"), record, program.value(), theme_checkout).dump()}};
 }
 
 Result<bool> ThemeSync::activate(const std::string& shop, const ProgramRecord& program) {
+  return activate_with(shop, program, setting_json(store_, shop, kThemeKey).value("read", ""));
+}
+
+Result<bool> ThemeSync::activate_with(const std::string& shop, const ProgramRecord& program,
+                                      const std::string& theme_checkout) {
   const Json ids = setting_json(store_, shop, kIdsKey);
   const bool owners_known =
       ids.contains("installation") && ids.contains("discount") && ids.contains("validation");
   std::vector<OutboxWrite> writes;
   if (owners_known) {
-    auto made = publication(shop, ids, program);
+    auto made = publication(shop, ids, program, theme_checkout);
     if (!made) return made.error();
     writes = std::move(made).value();
   }
@@ -419,7 +458,8 @@ Result<bool> ThemeSync::publish_live(const std::string& shop, const Json& ids) {
       store_.find_program(shop, live["id"].get<std::string>(), live["version"].get<int64_t>());
   if (!record) return record.error();
   if (!record.value()) return false;
-  auto writes = publication(shop, ids, *record.value());
+  auto writes = publication(shop, ids, *record.value(),
+                            setting_json(store_, shop, kThemeKey).value("read", ""));
   if (!writes) return writes.error();
   for (const auto& write : writes.value()) {
     if (auto added = store_.add_write(write, now_ms()); !added) return added.error();
@@ -428,6 +468,27 @@ Result<bool> ThemeSync::publish_live(const std::string& shop, const Json& ids) {
   now_published["document"] = sha256_hex(record.value()->document);
   if (auto saved = store_.put_setting(shop, kPublishedKey, now_published.dump()); !saved) {
     return saved.error();
+  }
+  outbox_.wake();
+  return true;
+}
+
+// Publishes the live program's facts again with the digest of the theme as last read, when
+// the theme changed without a new publication (settings refused, or taken as seen while an app
+// program is live): pages that render those settings then stop asking for a sync.
+Result<bool> ThemeSync::publish_facts(const std::string& shop, const Json& ids,
+                                      const std::string& theme_checkout) {
+  const Json live = setting_json(store_, shop, kLiveKey);
+  if (!live.contains("id") || !live.contains("version")) return false;
+  auto record =
+      store_.find_program(shop, live["id"].get<std::string>(), live["version"].get<int64_t>());
+  if (!record) return record.error();
+  if (!record.value()) return false;
+  auto writes = publication(shop, ids, *record.value(), theme_checkout);
+  if (!writes) return writes.error();
+  for (const auto& write : writes.value()) {
+    if (write.kind != "storefront_facts") continue;
+    if (auto added = store_.add_write(write, now_ms()); !added) return added.error();
   }
   outbox_.wake();
   return true;
@@ -448,6 +509,19 @@ Result<SyncReport> ThemeSync::sync(const std::string& shop) {
     auto published = publish_live(shop, ids.value());
     if (!published) return published.error();
     report.published = report.published || published.value();
+    // The storefront's facts carry the digest of the theme as read (state["read"]): handed
+    // to the outbox with every publication, and on their own when only the theme changed.
+    const std::string read = state.value("read", "");
+    if (published.value()) {
+      state["facts_read"] = read;
+    } else if (!read.empty() && state.value("facts_read", "") != read) {
+      auto refreshed = publish_facts(shop, ids.value(), read);
+      if (!refreshed) return refreshed.error();
+      if (refreshed.value()) state["facts_read"] = read;
+    }
+    if (auto saved = store_.put_setting(shop, kThemeKey, state.dump()); !saved) {
+      return saved.error();
+    }
     const Json live = setting_json(store_, shop, kLiveKey);
     report.program_id = live.value("id", "");
     report.version = live.value("version", int64_t{0});
@@ -466,6 +540,7 @@ Result<SyncReport> ThemeSync::sync(const std::string& shop) {
   const Json& data = theme.value();
   const Json content =
       value_at(data, "/themes/nodes/0/files/nodes/0/body/content"_json_pointer, Json());
+  state["read"] = theme_digest(std::nullopt);
   if (!content.is_string()) {
     return refuse("no_settings: the main theme has no config/settings_data.json");
   }
@@ -513,6 +588,7 @@ Result<SyncReport> ThemeSync::sync(const std::string& shop) {
 
   auto converted = theme_program(content.get_ref<const std::string&>(), options);
   if (!converted) return refuse(error_text(converted.error()));
+  state["read"] = theme_digest(converted.value().program);
   Json notices =
       Json::parse(to_json(converted.value()), nullptr, false).value("notices", Json::array());
   state["notices"] = notices;
@@ -563,20 +639,22 @@ Result<SyncReport> ThemeSync::sync(const std::string& shop) {
     program.version = version + 1;
     ProgramRecord record{shop, kProgramId, program.version, to_json(program), false, now_ms()};
     if (auto added = store_.add_program(record); !added) return added.error();
-    auto activated = activate(shop, record);
+    auto activated = activate_with(shop, record, state.value("read", ""));
     if (!activated) return refuse(error_text(activated.error()));
+    state["facts_read"] = state["read"];
     report.published = true;
   } else if (live.value("id", "") == kProgramId) {
     // The same rewards with new texts: the storefront gets them under the live version, so
     // shoppers' gift lines (which name the version) stay valid.
     program.version = live.value("version", int64_t{1});
     ProgramRecord record{shop, kProgramId, program.version, to_json(program), true, now_ms()};
-    auto writes = publication(shop, ids.value(), record);
+    auto writes = publication(shop, ids.value(), record, state.value("read", ""));
     if (!writes) return refuse(error_text(writes.error()));
     for (const auto& write : writes.value()) {
       if (auto added = store_.add_write(write, now_ms()); !added) return added.error();
     }
     outbox_.wake();
+    state["facts_read"] = state["read"];
     report.published = true;
   }
   return finish();

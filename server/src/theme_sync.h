@@ -59,9 +59,6 @@ class ThemeSync {
   using TokenSource = std::function<Result<std::string>(const std::string& shop)>;
 
   static constexpr const char* kProgramId = "theme-settings";
-  // A shop is synced at most once in this interval on request (a storefront report, the
-  // merchant opening the app); the poll and install always sync.
-  static constexpr int64_t kMinIntervalMs = 10000;
 
   ThemeSync(const Config& config, Store& store, AdminApi& api, Outbox& outbox, TokenSource token);
   ~ThemeSync();
@@ -71,8 +68,10 @@ class ThemeSync {
   void start();
   void stop();
 
-  // Queues a sync of `shop`; false when it was synced or queued within kMinIntervalMs and
-  // `force` is false.
+  // Queues a sync of `shop`. Within config.theme_sync_interval_ms of the last one (and not
+  // `force`: the poll, install and activation), the sync
+  // is deferred to the end of that interval rather than dropped, so that a storefront's report
+  // is never lost; many reports make one sync. False when one is already queued or deferred.
   bool request(const std::string& shop, bool force = false);
   // Syncs `shop` now, on the caller's thread (the background thread, and tests).
   Result<SyncReport> sync(const std::string& shop);
@@ -85,16 +84,22 @@ class ThemeSync {
 
   // The writes that publish `program` (its document as stored) to a shop whose Function
   // owners are `ids` ({"installation", "discount", "validation"}): metafields_set, then
-  // storefront_facts. Error checkout_too_large when the checkout program is over the 10,000
-  // bytes a Function reads.
+  // storefront_facts, carrying `theme_checkout` (the digest of the theme settings last read,
+  // for the storefront's check; empty: none). Error checkout_too_large when the checkout
+  // program is over the 10,000 bytes a Function reads.
   static Result<std::vector<OutboxWrite>> publication(const std::string& shop, const Json& ids,
-                                                      const ProgramRecord& program);
+                                                      const ProgramRecord& program,
+                                                      const std::string& theme_checkout = "");
 
  private:
   void run();
   // The shop's app installation, discount and validation ids, created when missing.
   Result<Json> function_owners(const std::string& shop, const std::string& token);
   Result<bool> publish_live(const std::string& shop, const Json& ids);
+  Result<bool> publish_facts(const std::string& shop, const Json& ids,
+                             const std::string& theme_checkout);
+  Result<bool> activate_with(const std::string& shop, const ProgramRecord& program,
+                             const std::string& theme_checkout);
 
   const Config& config_;
   Store& store_;
@@ -106,6 +111,8 @@ class ThemeSync {
   std::deque<std::string> queue_;
   std::set<std::string> queued_;
   std::map<std::string, int64_t> requested_at_;  // steady ms of the last request honoured
+  std::map<std::string, int64_t> deferred_;      // shop -> steady ms its deferred sync is due
+  uint64_t deferrals_ = 0;                       // counts deferrals: wakes the worker
   bool busy_ = false;
   bool stopping_ = false;
   std::thread worker_;

@@ -441,11 +441,13 @@ test('themes: the main theme’s settings_data.json after a Save in the theme ed
   assert.ok(before.files['assets/logo.png'].contentBase64);
   assert.ok(before.files['assets/hero.jpg'].url);
   const initial = parseSettings(before.files['config/settings_data.json'].content);
-  assert.deepEqual(
-    Object.values(initial.current.blocks).filter((b) => b.type.includes('/apps/tiercart/')),
-    [],
-    'no tiercart embed before the merchant enables and saves one',
-  );
+  // The demo's merchant has the drawer embed on, with the products it suggests.
+  const initialTiercart = Object.entries(initial.current.blocks).filter(([, b]) => b.type.includes('/apps/tiercart/'));
+  assert.equal(initialTiercart.length, 1);
+  const [drawerId, drawer] = initialTiercart[0];
+  assert.match(drawer.type, /^shopify:\/\/apps\/tiercart\/blocks\/tiercart-embed\/[0-9a-f-]{36}$/);
+  assert.equal(drawer.disabled, false);
+  assert.equal(drawer.settings.suggestions.length, 5);
 
   // The editor's save route, on the records the API reads.
   const blocks = Object.fromEntries(
@@ -501,6 +503,7 @@ test('themes: the main theme’s settings_data.json after a Save in the theme ed
     );
     assert.deepEqual(Object.keys(byHandle).sort(), ['tiercart-bar-2', 'tiercart-embed']);
     assert.equal(byHandle['tiercart-embed'].disabled, false);
+    assert.equal(data.current.blocks[drawerId], byHandle['tiercart-embed'], 'saved under the id it had');
     assert.equal(byHandle['tiercart-embed'].settings.t1_threshold, 75);
     assert.deepEqual(byHandle['tiercart-embed'].settings.t1_gifts, ['canvas-tote-bag', 'steel-water-bottle']);
     assert.equal(byHandle['tiercart-embed'].settings.collection, 'winter');

@@ -104,3 +104,64 @@ test('a gift tier saved in the theme editor reaches the drawer and checkout; a f
   await page.screenshot({ path: saveScreenshot('theme-to-checkout-admin-order') });
   assert.deepEqual(t.errors, []);
 });
+
+// The storefront's facts the app published on its installation (tiercart.context), parsed.
+function facts(state) {
+  for (const [owner, fields] of Object.entries(state.metafields)) {
+    if (!owner.startsWith('gid://shopify/AppInstallation/')) continue;
+    const field = fields.find((f) => f.namespace === 'tiercart' && f.key === 'context');
+    if (field) return JSON.parse(field.value);
+  }
+  return null;
+}
+
+// Opens the drawer on `path` and waits for its check of the theme's settings.
+async function visit(page, url) {
+  await page.goto(url);
+  await page.locator('[data-tiercart-open]').first().click();
+  await page.waitForFunction(() => performance.getEntriesByName('tiercart:theme-checked').length > 0);
+}
+
+test("a theme saved while a program is live: a shopper's page finds settings the app has not read and asks it to sync, long before its poll", async () => {
+  // The app reads the theme on its own only every 10 minutes here.
+  t = await setup({ app: true, themePollMs: 600000 });
+  const { page } = t;
+  const syncs = [];
+  page.on('request', (request) => {
+    if (new URL(request.url()).pathname === '/apps/tiercart/sync') syncs.push(request.method());
+  });
+  // The app read the theme at install: its facts carry the digest of what it read.
+  const read = await until(async () => facts(await shopify())?.theme_checkout, 'the storefront facts');
+  assert.match(read, /^[0-9a-f]{64}$/);
+
+  // A shopper's page renders the same saved settings: the drawer checks them, and does not ask.
+  await addFromProductPage(t, 'merino-crew-sweater', 2002);
+  await visit(page, t.url('/cart'));
+  assert.deepEqual(syncs, []);
+
+  // The merchant saves free shipping from $30.00 in the theme editor.
+  await page.goto(t.url('/__demo/editor'));
+  await page.fill('[name="tiercart-embed.t1_threshold"]', '30');
+  await page.click('#editor button[type=submit]');
+  await page.waitForFunction(() => document.getElementById('save-status').textContent === 'Saved');
+
+  // The shopper's next page renders the new settings: the drawer asks the app to sync (at once,
+  // or at the end of the shop's rate-limit interval), and the app publishes them.
+  await visit(page, t.url('/cart'));
+  await until(async () => syncs.length === 1, 'the drawer to ask for a sync');
+  assert.deepEqual(syncs, ['POST']);
+  const published = await until(async () => {
+    const checkout = program(await shopify(), 'gid://shopify/DiscountAutomaticNode/');
+    return checkout?.id === 'theme-settings' && checkout.bars[0].tiers[0].threshold === 3000 && checkout;
+  }, 'the saved settings to reach checkout');
+  assert.equal(published.bars[0].tiers[0].reward.type, 'free_shipping');
+  await until(async () => {
+    const digest = facts(await shopify())?.theme_checkout;
+    return digest && digest !== read;
+  }, 'the facts of the new program');
+
+  // Once published, the page's settings are the ones the app read: no more asking.
+  await visit(page, t.url('/'));
+  assert.deepEqual(syncs, ['POST']);
+  assert.deepEqual(t.errors, []);
+});

@@ -74,6 +74,7 @@ TEST_F(ConfigFrom, WritesToShopifyAndTheThemeSyncAreSetByFlags) {
   ASSERT_TRUE(defaults);
   EXPECT_EQ(defaults.value().api_version, "2026-10");
   EXPECT_EQ(defaults.value().theme_poll_ms, 5 * 60 * 1000);
+  EXPECT_EQ(defaults.value().theme_sync_interval_ms, 10000);
   EXPECT_EQ(defaults.value().app_handle, "tiercart");
   // Every scope a call of the server needs: orders, order edits, themes, discounts, validations.
   for (const char* scope : {"write_orders", "write_order_edits", "read_products", "read_themes",
@@ -81,11 +82,13 @@ TEST_F(ConfigFrom, WritesToShopifyAndTheThemeSyncAreSetByFlags) {
     EXPECT_NE(defaults.value().scopes.find(scope), std::string::npos) << scope;
   }
   auto set = parse({"--api-version", "2027-01", "--outbox-lease-ms", "1500", "--theme-poll-ms",
-                    "2000", "--theme-locales", "/srv/locales", "--app-handle", "rewards"});
+                    "2000", "--theme-locales", "/srv/locales", "--app-handle", "rewards",
+                    "--theme-sync-interval-ms", "500"});
   ASSERT_TRUE(set) << set.error().message;
   EXPECT_EQ(set.value().api_version, "2027-01");
   EXPECT_EQ(set.value().outbox_lease_ms, 1500);
   EXPECT_EQ(set.value().theme_poll_ms, 2000);
+  EXPECT_EQ(set.value().theme_sync_interval_ms, 500);
   EXPECT_EQ(set.value().theme_locales, "/srv/locales");
   EXPECT_EQ(set.value().app_handle, "rewards");
   // A version is YYYY-MM; a lease or poll too short to mean anything is refused.
@@ -93,6 +96,7 @@ TEST_F(ConfigFrom, WritesToShopifyAndTheThemeSyncAreSetByFlags) {
   EXPECT_FALSE(parse({"--api-version", "2026-1"}));
   EXPECT_FALSE(parse({"--outbox-lease-ms", "10"}));
   EXPECT_FALSE(parse({"--theme-poll-ms", "0"}));
+  EXPECT_FALSE(parse({"--theme-sync-interval-ms", "5"}));
 }
 
 }  // namespace

@@ -4,6 +4,9 @@
 #include "theme_sync.h"
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+
+#include <thread>
 
 #include "admin_api.h"
 #include "outbox.h"
@@ -291,6 +294,72 @@ TEST_F(ThemeSyncTest, TheStorefrontsFactsFollowThePublishedProgram) {
   EXPECT_EQ(now_live["gift_products"], Json::array({"canvas-tote-bag"}));
   EXPECT_EQ(now_live["products"], Json::object());  // no bar names a collection
   EXPECT_EQ(store_->outbox_state(kShop).value().failed, 0);
+}
+
+// SHA-256 of `text`, in hex.
+std::string sha256(const std::string& text) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr);
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i) {
+    static const char* digits = "0123456789abcdef";
+    hex += digits[digest[i] >> 4];
+    hex += digits[digest[i] & 15];
+  }
+  return hex;
+}
+
+TEST_F(ThemeSyncTest, TheFactsCarryTheDigestOfTheSettingsAsReadEvenWhenNothingIsPublished) {
+  save_theme(settings_data(tote_and_shipping()));
+  sync();
+  // The checkout program the settings give, as a page converts them (version 1, sorted keys).
+  Json checkout = metafield("gid://shopify/DiscountAutomaticNode/",
+                            std::string("app--") + kTestApiKey + "--tiercart", "program");
+  ASSERT_TRUE(checkout.is_object());
+  checkout["version"] = 1;
+  const Json facts = metafield("gid://shopify/AppInstallation/", "tiercart", "context");
+  EXPECT_EQ(facts["theme_checkout"], sha256(checkout.dump()));
+
+  // Settings with no usable tier: the program stays, and the facts now say what was read (no
+  // program), so pages rendering those settings stop asking for a sync.
+  save_theme(settings_data({{"t1_threshold", ""}}));
+  const SyncReport refused = sync();
+  EXPECT_FALSE(refused.error.empty());
+  EXPECT_EQ(refused.version, 1);
+  const Json now = metafield("gid://shopify/AppInstallation/", "tiercart", "context");
+  EXPECT_EQ(now["theme_checkout"], sha256("null"));
+  EXPECT_EQ(now["program"], facts["program"]);
+  // Read again unchanged: nothing more is written.
+  const auto requests = state()["requests"].get<int64_t>();
+  sync();
+  EXPECT_EQ(state()["requests"].get<int64_t>(), requests + 1);  // the theme query alone
+}
+
+TEST_F(ThemeSyncTest, ARequestWithinTheIntervalIsDeferredToItsEndNeverDropped) {
+  config_.theme_sync_interval_ms = 300;
+  save_theme(settings_data(tote_and_shipping()));
+  auto synced_at = [&] {
+    auto text = store_->get_setting(kShop, "theme_sync");
+    if (!text || !text.value()) return int64_t{0};
+    return Json::parse(*text.value(), nullptr, false).value("synced_at", int64_t{0});
+  };
+  sync_->start();
+  EXPECT_TRUE(sync_->request(kShop));
+  sync_->drain();
+  const int64_t first = synced_at();
+  ASSERT_GT(first, 0);
+  const int64_t asked = now_ms();
+  EXPECT_TRUE(sync_->request(kShop));   // within the interval: deferred to its end
+  EXPECT_FALSE(sync_->request(kShop));  // many asks make one sync
+  int64_t second = 0;
+  for (const int64_t deadline = now_ms() + 5000; now_ms() < deadline;) {
+    if ((second = synced_at()) != first) break;
+    std::this_thread::yield();
+  }
+  EXPECT_GT(second, first) << "the deferred sync never ran";
+  EXPECT_GE(second - asked, 0);
+  EXPECT_GE(second - first, 250);  // not before the interval's end (less the clock's slack)
 }
 
 TEST_F(ThemeSyncTest, ASyncIsAskedForAtMostOncePerIntervalUnlessForced) {

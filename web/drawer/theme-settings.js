@@ -3,8 +3,8 @@
 // renders, with the core's themeProgram (the conversion the app's server runs) and compares the
 // checkout program they give with the digest of the one the app last read from the theme (its
 // published facts' theme_checkout). When they differ, the theme was saved since: the app is
-// asked to sync. Checked once per browser session and digest, after the drawer is ready, so a
-// shopper pays for it once at most.
+// asked to sync. Converted once per browser session for the same settings and digest, after
+// the drawer is ready: a shopper's later pages only hash the settings they render.
 
 import { editorSettingsData } from '../tiercart-util.js';
 
@@ -60,14 +60,15 @@ function savedSettings(drawerEntry) {
 // currency: the shop currency.
 export async function themeSettingsChanged(core, drawerEntry, { published, currency }) {
   if (typeof published !== 'string' || !published || !core || !drawerEntry || !globalThis.crypto?.subtle) return false;
-  if (remembered(published)) return false;
   const { text, catalog } = savedSettings(drawerEntry);
+  const seen = `${published}:${await sha256Hex(text + JSON.stringify(catalog))}`;
+  if (remembered(seen)) return false;
   let checkout = null;
   try {
     checkout = core.themeProgram(text, { currency, catalog }).checkout;
   } catch {
     checkout = null; // settings the core refuses: the app reads and reports them too
   }
-  remember(published);
+  remember(seen);
   return (await sha256Hex(canonicalJson(checkout))) !== published;
 }
