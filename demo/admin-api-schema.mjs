@@ -256,6 +256,20 @@ export const ADMIN_SDL = /* GraphQL */ `
     combinesWith: DiscountCombinesWith!
   }
 
+  # Only app discounts live in the stand-in: the union has the one member.
+  union Discount = DiscountAutomaticApp
+  type DiscountNode implements Node {
+    id: ID!
+    discount: Discount!
+    metafield(namespace: String, key: String!): Metafield
+  }
+  type DiscountNodeConnection {
+    nodes: [DiscountNode!]!
+  }
+  type ValidationConnection {
+    nodes: [Validation!]!
+  }
+
   type Validation implements Node {
     id: ID!
     title: String!
@@ -427,6 +441,10 @@ export const ADMIN_SDL = /* GraphQL */ `
     # The objects of the ids, in their order; null for an id that names nothing.
     nodes(ids: [ID!]!): [Node]!
     collectionByIdentifier(identifier: CollectionIdentifierInput!): Collection
+    # Every discount of the shop; query: Shopify's search syntax, of which the stand-in reads
+    # type:app (its only kind) and title:... terms.
+    discountNodes(first: Int, last: Int, query: String): DiscountNodeConnection!
+    validations(first: Int, last: Int): ValidationConnection!
   }
 
   type Mutation {

@@ -110,6 +110,8 @@ const FIELD_SCOPES = {
   products: 'read_products',
   collectionByIdentifier: 'read_products',
   order: 'read_orders',
+  discountNodes: 'read_discounts',
+  validations: 'read_validations',
   discountAutomaticAppCreate: 'write_discounts',
   validationCreate: 'write_validations',
   tagsAdd: 'write_orders',
@@ -717,6 +719,28 @@ export function createAdminApi({
         if (scope) requireScope(ctx, scope, 'nodes');
       }
       return ids.map((id) => nodeView(ctx, id));
+    },
+    discountNodes: (args, ctx) => {
+      const take = requireFirst(args);
+      // type:app keeps them all (the stand-in holds app discounts only); title:x keeps those
+      // whose title contains x, as Shopify's search does; other terms are not read.
+      const titles = [...String(args.query ?? '').matchAll(/title:(?:'([^']*)'|"([^"]*)"|(\S+))/g)].map((m) =>
+        (m[1] ?? m[2] ?? m[3]).toLowerCase(),
+      );
+      const found = records
+        .shop(ctx.shop)
+        .discounts.filter((d) => titles.every((t) => d.title.toLowerCase().includes(t)));
+      return {
+        nodes: take(found).map((d) => ({
+          id: d.discountId,
+          discount: { __typename: 'DiscountAutomaticApp', ...discountView(d) },
+          metafield: metafieldReader(ctx, d.discountId),
+        })),
+      };
+    },
+    validations: (args, ctx) => {
+      const take = requireFirst(args);
+      return { nodes: take(records.shop(ctx.shop).validations).map((v) => validationView(ctx, v)) };
     },
     collectionByIdentifier: ({ identifier }) => {
       const given = ['id', 'handle'].filter((k) => identifier[k] != null);

@@ -23,6 +23,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "tiercart/result.h"
 
@@ -107,6 +108,23 @@ Result<bool> user_errors(const Json& data, std::string_view mutation,
 // value(json_pointer, fallback) reports a missing path by throwing, which JSON_NOEXCEPTION
 // turns into abort(): an answer from Shopify without a field must not end the process.
 Json value_at(const Json& json, const Json::json_pointer& where, Json fallback = nullptr);
+
+// `json[key]` as a T, or `fallback` when `json` is not an object, lacks the key or holds
+// another type there (null included): nlohmann's value(key, fallback) throws on a type
+// mismatch, which JSON_NOEXCEPTION also turns into abort().
+template <class T>
+T field_or(const Json& json, const char* key, T fallback) {
+  if (!json.is_object()) return fallback;
+  const auto found = json.find(key);
+  if (found == json.end()) return fallback;
+  if constexpr (std::is_same_v<T, bool>) {
+    return found->is_boolean() ? found->template get<bool>() : fallback;
+  } else if constexpr (std::is_integral_v<T>) {
+    return found->is_number_integer() ? found->template get<T>() : fallback;
+  } else {
+    return found->is_string() ? found->template get<T>() : fallback;
+  }
+}
 
 // True for the error codes of AdminApi::call that a later try may not meet.
 bool retryable(const Error& error);

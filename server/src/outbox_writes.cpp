@@ -148,7 +148,7 @@ Result<bool> add_item(AdminApi& api, const std::string& shop, const std::string&
   int64_t held = 0;
   for (const Json& line : value_at(found, "/lineItems/nodes"_json_pointer, Json::array())) {
     if (value_at(line, "/variant/id"_json_pointer, Json()) == variant_gid) {
-      held += line.value("currentQuantity", int64_t{0});
+      held += field_or(line, "currentQuantity", int64_t{0});
     }
   }
   if (held >= expected) return true;  // applied before

@@ -58,6 +58,20 @@ mutation TiercartDiscountCreate($discount: DiscountAutomaticAppInput!) {
   }
 })graphql";
 
+// The app discounts and validations this app made: each is created with the `$app:tiercart`
+// metafield `owner`, which only this app can read, so one made by a call whose answer was lost
+// (a timeout, a crash before its id was stored) is found rather than made again.
+constexpr const char* kOwnFunctionsQuery = R"graphql(
+query TiercartOwnFunctions {
+  discountNodes(first: 50, query: "type:app") {
+    nodes { id metafield(namespace: "$app:tiercart", key: "owner") { value } }
+  }
+  validations(first: 25) {
+    nodes { id metafield(namespace: "$app:tiercart", key: "owner") { value } }
+  }
+})graphql";
+constexpr const char* kOwnerValue = "tiercart";
+
 constexpr const char* kValidationCreate = R"graphql(
 mutation TiercartValidationCreate($validation: ValidationCreateInput!) {
   validationCreate(validation: $validation) { validation { id } userErrors { field message code } }
@@ -328,9 +342,31 @@ Result<Json> ThemeSync::function_owners(const std::string& shop, const std::stri
     ids["installation"] = id;
     if (auto saved = save(); !saved) return saved.error();
   }
-  // Created once per shop. A process killed between Shopify's answer and the save below
-  // leaves a discount the app does not know; the next sync makes another (an extra discount
-  // with no program reads as "no reward", never as a wrong one).
+  // Created once per shop. Before creating, the ones this app made are looked for: a process
+  // killed between Shopify's answer and the save below, or an answer that never came, left
+  // one the app does not know yet, which is adopted rather than made again.
+  if (!ids.contains("discount") || !ids.contains("validation")) {
+    auto found =
+        api_.call(shop, token, kOwnFunctionsQuery, Json::object(), 2 + 50 * 2 + 2 + 25 * 2);
+    if (!found) return found.error();
+    for (const auto& [key, path] :
+         {std::pair<const char*, const char*>{"discount", "/discountNodes/nodes"},
+          std::pair<const char*, const char*>{"validation", "/validations/nodes"}}) {
+      if (ids.contains(key)) continue;
+      for (const Json& node : value_at(found.value(), Json::json_pointer(path), Json::array())) {
+        if (value_at(node, "/metafield/value"_json_pointer, Json()) == kOwnerValue &&
+            node.value("id", Json()).is_string()) {
+          ids[key] = node["id"];
+          break;
+        }
+      }
+    }
+    if (auto saved = save(); !saved) return saved.error();
+  }
+  const Json owner_metafield = Json::array({{{"namespace", "$app:tiercart"},
+                                             {"key", "owner"},
+                                             {"type", "single_line_text_field"},
+                                             {"value", kOwnerValue}}});
   if (!ids.contains("discount")) {
     const Json discount = {
         {"title", "tiercart rewards"},
@@ -338,7 +374,8 @@ Result<Json> ThemeSync::function_owners(const std::string& shop, const std::stri
         {"startsAt", iso_time(now_ms())},
         {"discountClasses", {"PRODUCT", "SHIPPING"}},
         {"combinesWith",
-         {{"orderDiscounts", true}, {"productDiscounts", true}, {"shippingDiscounts", true}}}};
+         {{"orderDiscounts", true}, {"productDiscounts", true}, {"shippingDiscounts", true}}},
+        {"metafields", owner_metafield}};
     auto data = api_.call(shop, token, kDiscountCreate, {{"discount", discount}});
     if (!data) return data.error();
     if (auto refused = user_errors(data.value(), "discountAutomaticAppCreate"); !refused) {
@@ -355,7 +392,8 @@ Result<Json> ThemeSync::function_owners(const std::string& shop, const std::stri
     const Json validation = {{"title", "tiercart rewards"},
                              {"functionHandle", "tiercart-validation"},
                              {"enable", true},
-                             {"blockOnFailure", false}};
+                             {"blockOnFailure", false},
+                             {"metafields", owner_metafield}};
     auto data = api_.call(shop, token, kValidationCreate, {{"validation", validation}});
     if (!data) return data.error();
     if (auto refused = user_errors(data.value(), "validationCreate"); !refused) {
@@ -574,11 +612,11 @@ Result<SyncReport> ThemeSync::sync(const std::string& shop) {
          value_at(products.value(), "/products/nodes"_json_pointer, Json::array())) {
       if (!product.is_object() || !product.value("handle", Json()).is_string()) continue;
       ThemeProduct found;
-      found.product_id = gid_number(product.value("id", ""));
-      found.title = product.value("title", "");
+      found.product_id = gid_number(field_or(product, "id", std::string()));
+      found.title = field_or(product, "title", std::string());
       for (const Json& variant : value_at(product, "/variants/nodes"_json_pointer, Json::array())) {
-        if (variant.value("availableForSale", false)) {
-          found.variant_id = gid_number(variant.value("id", ""));
+        if (field_or(variant, "availableForSale", false)) {
+          found.variant_id = gid_number(field_or(variant, "id", std::string()));
           break;
         }
       }

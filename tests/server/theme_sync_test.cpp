@@ -362,6 +362,29 @@ TEST_F(ThemeSyncTest, ARequestWithinTheIntervalIsDeferredToItsEndNeverDropped) {
   EXPECT_GE(second - first, 250);  // not before the interval's end (less the clock's slack)
 }
 
+TEST_F(ThemeSyncTest, ADiscountAndValidationWhoseIdsWereLostAreFoundNotMadeAgain) {
+  save_theme(settings_data(tote_and_shipping()));
+  sync();
+  const Json first = state();
+  ASSERT_EQ(first["discounts"].size(), 1u);
+  ASSERT_EQ(first["validations"].size(), 1u);
+  // As after a crash between Shopify's answers and storing the ids (or answers that never
+  // came): the server knows only its installation.
+  auto ids = store_->get_setting(kShop, "shopify_ids");
+  ASSERT_TRUE(ids && ids.value());
+  const Json known = parse(*ids.value());
+  ASSERT_TRUE(store_->put_setting(kShop, "shopify_ids",
+                                  Json{{"installation", known["installation"]}}.dump()));
+  save_theme(settings_data(tote_and_shipping("A new message")));
+  sync();
+  const Json after = state();
+  EXPECT_EQ(after["discounts"].size(), 1u) << after["discounts"].dump();
+  EXPECT_EQ(after["validations"].size(), 1u);
+  auto adopted = store_->get_setting(kShop, "shopify_ids");
+  ASSERT_TRUE(adopted && adopted.value());
+  EXPECT_EQ(parse(*adopted.value()), known);
+}
+
 TEST_F(ThemeSyncTest, ASyncIsAskedForAtMostOncePerIntervalUnlessForced) {
   EXPECT_TRUE(sync_->request(kShop));
   EXPECT_FALSE(sync_->request(kShop));
