@@ -155,6 +155,10 @@ export const ADMIN_SDL = /* GraphQL */ `
     productType: String!
     tags: [String!]!
     variants(first: Int, last: Int): ProductVariantConnection!
+    collections(first: Int, last: Int): CollectionConnection!
+  }
+  type CollectionConnection {
+    nodes: [Collection!]!
   }
   type ProductConnection {
     nodes: [Product!]!

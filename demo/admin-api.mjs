@@ -471,6 +471,11 @@ export function createAdminApi({
       productType: product.product_type,
       tags: product.tags,
       variants: (args) => ({ nodes: requireFirst(args)(product.variants).map(variantView) }),
+      collections: (args) => ({
+        nodes: requireFirst(args)(collections.filter((c) => product.collections.includes(c.handle))).map(
+          collectionView,
+        ),
+      }),
     };
   }
 

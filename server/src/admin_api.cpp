@@ -74,7 +74,7 @@ void AdminApi::remember_cost(const std::string& shop, const Json& answer) {
 }
 
 AdminApi::Answer AdminApi::send(const std::string& shop, const std::string& access_token,
-                                const std::string& body) {
+                                const std::string& body, int timeout_ms) {
   Answer answer;
   const std::string origin = shop_admin_origin(options_.origin_template, shop);
   // "scheme://host[:port]" for the client, the rest (the demo's /store/{shop}) for the path.
@@ -93,8 +93,8 @@ AdminApi::Answer AdminApi::send(const std::string& shop, const std::string& acce
     answer.transport_error = "the Shopify origin is not an http(s) URL";
     return answer;
   }
-  const time_t seconds = options_.timeout_ms / 1000;
-  const time_t micros = (options_.timeout_ms % 1000) * 1000;
+  const time_t seconds = timeout_ms / 1000;
+  const time_t micros = (timeout_ms % 1000) * 1000;
   client.set_connection_timeout(seconds, micros);
   client.set_read_timeout(seconds, micros);
   client.set_write_timeout(seconds, micros);
@@ -141,7 +141,8 @@ AdminApi::Answer AdminApi::send(const std::string& shop, const std::string& acce
 }
 
 Result<Json> AdminApi::call(const std::string& shop, const std::string& access_token,
-                            std::string_view query, const Json& variables, int expected_cost) {
+                            std::string_view query, const Json& variables, int expected_cost,
+                            CallLimits limits) {
   const auto hostname = shop_hostname(shop);
   if (!hostname) {
     return make_error("invalid_shop", "not a shop's hostname (*.myshopify.com)", "shop");
@@ -149,7 +150,9 @@ Result<Json> AdminApi::call(const std::string& shop, const std::string& access_t
   Json request = {{"query", std::string(query)}, {"variables", variables}};
   const std::string body = request.dump();
   const int64_t started = now_ms_();
-  const int64_t deadline = started + options_.wait_budget_ms;
+  const int64_t deadline =
+      started + (limits.budget_ms > 0 ? limits.budget_ms : options_.wait_budget_ms);
+  const int timeout_ms = limits.timeout_ms > 0 ? limits.timeout_ms : options_.timeout_ms;
   std::mt19937 jitter(std::random_device{}());
   Error last = make_error("shopify_unreachable", "no attempt made", "shop");
 
@@ -175,7 +178,7 @@ Result<Json> AdminApi::call(const std::string& shop, const std::string& access_t
     }
     if (!wait(0)) return make_error("stopping", "the server is stopping");
 
-    Answer answer = send(*hostname, access_token, body);
+    Answer answer = send(*hostname, access_token, body, timeout_ms);
     int64_t retry_in = backoff_ms(attempt + 1);
     if (!answer.connected) {
       last =

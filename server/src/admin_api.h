@@ -38,6 +38,13 @@ struct AdminApiOptions {
   int wait_budget_ms = 30000;  // the most one call waits, over all its retries
 };
 
+// One call's limits when tighter than the client's (0: the client's own): the webhook path,
+// which Shopify waits at most 5 s for, reads with a short budget and gives up rather than wait.
+struct CallLimits {
+  int timeout_ms = 0;  // connecting, and each wait for bytes
+  int budget_ms = 0;   // over all the call's retries
+};
+
 // What the last answer said of the shop's bucket.
 struct CostBucket {
   double maximum = 1000;
@@ -66,7 +73,7 @@ class AdminApi {
   // No error or log line holds the token.
   Result<Json> call(const std::string& shop, const std::string& access_token,
                     std::string_view query, const Json& variables = Json::object(),
-                    int expected_cost = 10);
+                    int expected_cost = 10, CallLimits limits = {});
 
   // The bucket as the last answer from `shop` left it.
   CostBucket bucket(const std::string& shop);
@@ -84,7 +91,8 @@ class AdminApi {
  private:
   struct Answer;
   // One HTTP exchange; `retry_after_ms` is set from Retry-After when the answer has one.
-  Answer send(const std::string& shop, const std::string& access_token, const std::string& body);
+  Answer send(const std::string& shop, const std::string& access_token, const std::string& body,
+              int timeout_ms);
   // Waits `ms` unless stopped first; false when stopped.
   bool wait(int64_t ms);
   void remember_cost(const std::string& shop, const Json& answer);

@@ -118,6 +118,12 @@ class Service {
   // The shop's context as saved (an empty one when none is), cached for kContextTtlMs: a
   // context saved through another server process is seen within that time.
   std::shared_ptr<const Context> shop_context(const std::string& shop, bool& storage_failed);
+  // `base` completed with the facts (collections, tags, type) of `products` read from the
+  // shop's Admin API and kept in its stored context (product_facts.cpp); null when they could
+  // not be read in time.
+  std::shared_ptr<const Context> learn_product_facts(const std::string& shop,
+                                                     const std::vector<int64_t>& products,
+                                                     const Context& base);
 
   Config config_;
   std::unique_ptr<Store> store_;

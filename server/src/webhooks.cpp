@@ -71,12 +71,21 @@ void Service::webhook(const Request& req, Response& res) {
   // is judged like any other: a claim naming no stored program is flagged.
   bool storage_failed = false;
   const auto context = shop_context(*shop, storage_failed);
-  const OrderVerdict verdict =
-      context ? judge_order(order.value(), for_currency(*context, order.value().cart.currency),
-                            [&](const std::string& id, int64_t version) {
-                              return program(*shop, id, version, storage_failed);
-                            })
-              : OrderVerdict{};
+  const auto judge = [&](const Context& facts) {
+    return judge_order(order.value(), for_currency(facts, order.value().cart.currency),
+                       [&](const std::string& id, int64_t version) {
+                         return program(*shop, id, version, storage_failed);
+                       });
+  };
+  OrderVerdict verdict = context ? judge(*context) : OrderVerdict{};
+  // A bar counted products whose collections, tags or type the shop's context lacks: they
+  // are read from the shop (briefly) and the order judged again with them, rather than
+  // judged by a guess.
+  if (!storage_failed && context && !verdict.products_without_facts.empty()) {
+    if (auto learnt = learn_product_facts(*shop, verdict.products_without_facts, *context)) {
+      verdict = judge(*learnt);
+    }
+  }
   if (storage_failed || !context) {
     ++metrics_.webhooks_failed;
     return send_error(res, 503, "storage_unavailable", "the program store cannot be read");

@@ -76,6 +76,25 @@ TEST(Judge, AnOrderTheProgramCannotJudgeIsFlaggedWithTheCoreError) {
   EXPECT_EQ(json["tags"], nlohmann::json({"tiercart-flagged", "tiercart-missing_rate"}));
 }
 
+TEST(Judge, NamesTheProductsItJudgedWithoutFactsSoThatTheyCanBeLearnt) {
+  // Only the winter collection counts: the paid sweater's collections are not in the context.
+  const char* winter = R"({"format":1,"id":"spring","version":3,"currency":"USD","bars":[
+    {"id":"main","scope":{"include":{"collections":["winter"]}},"tiers":[{"id":"tote",
+     "threshold":10000,"reward":{"type":"free_gift","gifts":[{"variant_id":9001}]}}]}]})";
+  auto program = std::make_shared<const Program>(parse_program(winter).value());
+  const ProgramLookup lookup = [program](const std::string&, int64_t) { return program; };
+  const Order order = OrderWith(kPaid + "," + Gift("spring@3:tote"));
+  const OrderVerdict unknown = judge_order(order, Context(), lookup);
+  EXPECT_FALSE(unknown.earned);
+  EXPECT_EQ(unknown.products_without_facts, std::vector<int64_t>({1}));
+
+  Context known;
+  known.products[1].collections = {"winter"};
+  const OrderVerdict learnt = judge_order(order, known, lookup);
+  EXPECT_TRUE(learnt.earned);
+  EXPECT_TRUE(learnt.products_without_facts.empty());
+}
+
 TEST(Judge, WritesTheOrderVerdictDocument) {
   const OrderVerdict verdict = judge_order(OrderWith(kPaid), Context(), Spring());
   EXPECT_EQ(to_json(verdict), R"({"order_id":77,"earned":true,"tags":[],"verdicts":[]})");

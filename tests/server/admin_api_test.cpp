@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <thread>
@@ -273,6 +274,58 @@ TEST_F(AdminApiTest, EveryFlaggedOrderIsTaggedOnceInEffectThoughTheServerIsKille
       << metrics->body;
   EXPECT_NE(metrics->body.find("tiercart_outbox_writes{state=\"done\"} 40\n"), std::string::npos);
   EXPECT_NE(metrics->body.find("tiercart_outbox_oldest_pending_seconds 0\n"), std::string::npos);
+}
+
+TEST_F(AdminApiTest, AnOrderJudgedWithoutItsProductsFactsIsJudgedAgainWithTheShops) {
+  TempDir dir;
+  const std::vector<std::string> env = {
+      "TIERCART_TOKEN_KEY=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"};
+  ServerProcess server("sqlite:" + dir.path() + "/tiercart.db",
+                       {"--shopify-origin", shopify_.origin_template()}, env);
+  ASSERT_GT(server.port(), 0);
+  httplib::Client http("127.0.0.1", server.port());
+  auto opened = http.Get("/admin/shop", {{"Authorization", "Bearer " + session_token(kShop)}});
+  ASSERT_TRUE(opened && opened->status == 200);
+  ASSERT_TRUE(eventually([&] {
+    auto res = http.Get(admin_path("/admin/shop", kShop), admin_headers());
+    return res && res->status == 200 && parse(res->body)["install_state"] == "installed";
+  }));
+  // A tote for $50.00 of the winter collection; the shop's context says nothing of products.
+  const std::string program = R"({"format":1,"id":"winter-tote","version":1,"currency":"USD",
+    "bars":[{"id":"main","scope":{"include":{"collections":["winter"]}},"tiers":[{"id":"tote",
+    "threshold":5000,"reward":{"type":"free_gift","gifts":[{"variant_id":9001}]}}]}]})";
+  ASSERT_EQ(
+      http.Post(admin_path("/admin/programs", kShop), admin_headers(), program, "application/json")
+          ->status,
+      201);
+  ASSERT_EQ(http.Post(admin_path("/admin/programs/winter-tote/versions/1/activate", kShop),
+                      admin_headers(), "", "application/json")
+                ->status,
+            200);
+  // The merino sweater (product 1001) is in the winter collection, as the shop knows.
+  const Json order = {
+      {"id", 8101},
+      {"currency", "USD"},
+      {"line_items",
+       {{{"variant_id", 2002}, {"product_id", 1001}, {"quantity", 1}, {"price", "89.00"}},
+        {{"variant_id", 9001},
+         {"product_id", 8001},
+         {"quantity", 1},
+         {"price", "25.00"},
+         {"discount_allocations", {{{"amount", "25.00"}}}},
+         {"properties", {{{"name", "_tiercart"}, {"value", "winter-tote@1:tote"}}}}}}}};
+  auto judged = post_webhook(http, order.dump(), "wh-facts-1");
+  ASSERT_TRUE(judged && judged->status == 200) << (judged ? judged->body : "no answer");
+  EXPECT_EQ(parse(judged->body)["earned"], true) << judged->body;
+  // The facts are kept: the shop's stored context now holds them.
+  auto store = open_store("sqlite:" + dir.path() + "/tiercart.db");
+  ASSERT_TRUE(store);
+  auto context = store.value()->get_setting(kShop, "context");
+  ASSERT_TRUE(context && context.value());
+  const Json facts = parse(*context.value())["products"]["1001"];
+  EXPECT_NE(std::find(facts["collections"].begin(), facts["collections"].end(), "winter"),
+            facts["collections"].end())
+      << *context.value();
 }
 
 // The outbox on a store, delivering to the stand-in.

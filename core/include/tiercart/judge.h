@@ -26,6 +26,9 @@ struct OrderVerdict {
   bool earned = true;    // every claim of every program holds
   std::vector<std::string> tags;
   std::vector<Verdict> verdicts;  // one per program named, in the order of its first line
+  // The products some program judged without facts (each once, in the order met): the
+  // server reads their facts from the shop and judges again. Not in to_json().
+  std::vector<int64_t> products_without_facts;
 };
 
 // `context` is the shop's; the order fills in what it leaves open (with_order). Taken by

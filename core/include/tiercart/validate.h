@@ -37,6 +37,9 @@ struct Verdict {
   // Set when the program could not judge the cart at all (judge.h: a currency with no rate);
   // `earned` is then false and `lines` empty.
   std::optional<Error> error;
+  // Products a bar's scope judged without facts (missing_product_facts, as evaluate() reports
+  // them): a caller that can learn their facts judges again. Not in to_json().
+  std::vector<EvaluationWarning> warnings;
 };
 
 // Validates the claims of `cart` (gift lines naming a tier, prices against the catalog in

@@ -14,6 +14,11 @@
 
 namespace tiercart::detail {
 
+// Products of the cart a bar's scope cannot judge for lack of facts (evaluate.cpp): one
+// missing_product_facts warning per product, naming the first bar that needed the facts.
+std::vector<EvaluationWarning> missing_facts(const Program& program, const Cart& cart,
+                                             const Context& context);
+
 bool is_gift_line(const CartLine& line);
 
 // Whether a cart-level (order-wide) discount falls on this line. Shopify spreads such a

@@ -305,11 +305,12 @@ std::vector<Suggestion> pick_suggestions(const Cart& cart, const Context& contex
   return suggestions;
 }
 
-// Products of the cart a bar's scope cannot judge for lack of facts: collections and tags come
-// only from the context; a type from the cart line or, when it has none, the context. One warning
-// per product, naming the first bar that needed the facts.
-std::vector<EvaluationWarning> missing_facts(const Program& program, const Cart& cart,
-                                             const Context& context) {
+}  // namespace
+
+// Collections and tags come only from the context; a type from the cart line or, when it has
+// none, the context.
+std::vector<EvaluationWarning> detail::missing_facts(const Program& program, const Cart& cart,
+                                                     const Context& context) {
   std::vector<EvaluationWarning> warnings;
   std::set<int64_t> reported;
   for (const auto& bar : program.bars) {
@@ -338,6 +339,8 @@ std::vector<EvaluationWarning> missing_facts(const Program& program, const Cart&
   }
   return warnings;
 }
+
+namespace {
 
 // Discounts already taken (each line's, and the cart-level ones) and the gift lines the cart keeps:
 // those are still at full price in cart.js and become free at checkout. Amounts are bounded by
@@ -449,7 +452,7 @@ Result<Evaluation> evaluate(const Program& program, const Cart& cart, const Cont
   }
   evaluation.suggestions = pick_suggestions(cart, context, assessment);
   evaluation.savings = savings(cart, gift_lines, evaluation.actions);
-  evaluation.warnings = missing_facts(program, cart, context);
+  evaluation.warnings = detail::missing_facts(program, cart, context);
   return evaluation;
 }
 

@@ -95,6 +95,12 @@ OrderVerdict judge(int64_t order_id, const Cart& cart, const Context& context,
     }
     result.earned = result.earned && verdict.value().earned;
     add_tags(verdict.value().tags);
+    for (const auto& warning : verdict.value().warnings) {
+      auto& missing = result.products_without_facts;
+      if (std::find(missing.begin(), missing.end(), warning.product_id) == missing.end()) {
+        missing.push_back(warning.product_id);
+      }
+    }
     result.verdicts.push_back(std::move(verdict).value());
   }
   if (!result.earned) {

@@ -75,6 +75,7 @@ Result<Verdict> validate(const Program& program, const Cart& input, const Contex
   verdict.lines = check_prices(cart, context, *minor);
   auto assessed = detail::assess(program, cart, context);
   if (!assessed) return assessed.error();
+  verdict.warnings = detail::missing_facts(program, cart, context);
   const detail::Assessment& assessment = assessed.value();
 
   // Units claimed so far per tier and gift, and distinct gifts per tier, in line order:
