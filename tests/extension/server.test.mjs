@@ -122,7 +122,7 @@ test('the extension shows server-priced offers, the countdown, and saves an addr
       { code: code.toString(), strings, base, token: sessionToken(), orderId: ORDER.id },
     );
     const text = () => page.evaluate(() => document.body.innerText);
-    assert.match(await text(), /Merino Scarf\s*Goes with your sweater\s*\$15\.30/);
+    assert.match(await text(), /Merino Scarf\s*Goes with your sweater\s*\$15\.30\s*Regular price \$18\.00/);
     assert.match(await text(), /for another (29|30):\d\d/);
 
     // A bad zip: the server's check comes back as the field's error.
@@ -143,6 +143,8 @@ test('the extension shows server-priced offers, the countdown, and saves an addr
       await page.evaluate(() => document.querySelector('s-text-field[name=zip]').getAttribute('error')),
       strings.error_invalid_postal_code,
     );
+    // Not by colour alone: the field says what is wrong, and the banner where to look.
+    assert.match(await text(), new RegExp(strings.invalid));
 
     await page.evaluate(() => (document.querySelector('s-text-field[name=zip]').value = '04101'));
     await click('Save address');
@@ -153,7 +155,10 @@ test('the extension shows server-priced offers, the countdown, and saves an addr
     );
 
     await click('Add to order');
-    await page.waitForFunction(() => /was added to your order for \$15\.30/.test(document.body.innerText));
+    // The confirmation is in the offer's own card, where the customer clicked.
+    await page.waitForFunction(() =>
+      /was added to your order for \$15\.30/.test(document.querySelector('[data-offer-id=scarf]').innerText),
+    );
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();

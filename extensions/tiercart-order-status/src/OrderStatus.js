@@ -53,13 +53,19 @@ export default async function extension() {
     banner.removeAttribute('hidden');
   };
 
-  // Offers.
+  // Offers. What happens to an offer is said in its own card, where the customer clicked.
   const offersStack = el('s-stack', { gap: 'base' });
   const offersSection = el('s-section', { heading: t('offers_title') }, offersStack);
   const renderOffers = (offers) => {
     offersStack.replaceChildren(
       ...offers.map((offer) => {
         const button = el('s-button', { variant: 'primary' }, t('add'));
+        const outcome = el('s-banner', { hidden: true });
+        const tell = (text, tone) => {
+          outcome.setAttribute('tone', tone);
+          outcome.replaceChildren(el('s-text', {}, text));
+          outcome.removeAttribute('hidden');
+        };
         button.addEventListener('click', async () => {
           button.setAttribute('loading', '');
           // The price shown goes along only to be compared: the server prices the offer.
@@ -68,26 +74,37 @@ export default async function extension() {
           if (ok) {
             button.setAttribute('disabled', '');
             button.replaceChildren(t('added'));
-            say(t('added_status', { title: offer.title, price: money(json.offer.price.amount) }), 'success');
+            tell(t('added_status', { title: offer.title, price: money(json.offer.price.amount) }), 'success');
           } else if (json?.error?.code === 'price_mismatch') {
             Object.assign(offer, json.error.offer);
             renderOffers(offers);
             say(t('price_changed', { title: offer.title, price: money(offer.price.amount) }), 'warning');
           } else {
-            say(t(json?.error?.code === 'offer_unavailable' ? 'unavailable' : 'failed'), 'critical');
+            tell(t(json?.error?.code === 'offer_unavailable' ? 'unavailable' : 'failed'), 'critical');
           }
         });
+        // The price before the offer's discount, in words (no strike-through to read).
+        const regular =
+          offer.original_price && offer.original_price.amount !== offer.price.amount
+            ? el('s-text', { color: 'subdued' }, t('regular_price', { price: money(offer.original_price.amount) }))
+            : null;
         return el(
           's-stack',
-          { direction: 'inline', gap: 'base', 'align-items': 'center' },
+          { gap: 'small-100', 'data-offer-id': offer.id },
           el(
             's-stack',
-            { gap: 'small-100' },
-            el('s-text', { type: 'strong' }, offer.title),
-            offer.reason ? el('s-text', { color: 'subdued' }, offer.reason) : null,
-            el('s-text', {}, money(offer.price.amount)),
+            { direction: 'inline', gap: 'base', 'align-items': 'center' },
+            el(
+              's-stack',
+              { gap: 'small-100' },
+              el('s-text', { type: 'strong' }, offer.title),
+              offer.reason ? el('s-text', { color: 'subdued' }, offer.reason) : null,
+              el('s-text', {}, money(offer.price.amount)),
+              regular,
+            ),
+            button,
           ),
-          button,
+          outcome,
         );
       }),
     );
@@ -103,7 +120,13 @@ export default async function extension() {
   }
   const save = el('s-button', {}, t('save'));
   form.append(save);
-  const editSection = el('s-section', { heading: t('window_title') }, countdown, form);
+  const editSection = el(
+    's-section',
+    { heading: t('window_title') },
+    countdown,
+    el('s-heading', {}, t('address_title')),
+    form,
+  );
   document.body.append(el('s-stack', { gap: 'base' }, banner, offersSection, editSection));
 
   let deadline = 0;
@@ -141,7 +164,10 @@ export default async function extension() {
       deadline = 0;
       tick();
       say(t('window_closed'), 'warning');
-    } else if (json?.error?.code !== 'invalid_address') {
+    } else if (json?.error?.code === 'invalid_address') {
+      // Each field says what is wrong with it; the banner says where to look.
+      say(t('invalid'), 'critical');
+    } else {
       say(t('failed'), 'critical');
     }
   });
