@@ -20,11 +20,12 @@ afterEach(async () => {
 });
 
 // What the preview's drawer shows, read again until `ok` accepts it (the frame navigates on
-// every change, so a read may meet a page being replaced).
+// every change, so a read may meet a page being replaced). Bounded by time, not by a count of
+// reads: on a loaded machine a read itself can take long.
 async function previewUntil(ok, what, mode = 'sample') {
   const frame = t.page.frame({ name: 'preview' });
   let last = null;
-  for (let i = 0; i < 150; i++) {
+  for (const deadline = Date.now() + 30000; Date.now() < deadline;) {
     try {
       last = await frame.evaluate((mode) => {
         const drawer = document.querySelector('tiercart-drawer');
