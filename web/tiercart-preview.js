@@ -11,7 +11,7 @@
 
 // The drawer as shipped: the bundle of web/drawer/ that make build-web puts next to this file.
 import { ready } from './tiercart-drawer.js';
-import { editorSettingsData } from './tiercart-util.js';
+import { pageSettingsData } from './tiercart-util.js';
 
 const SAMPLE_ID = 1;
 
@@ -51,21 +51,6 @@ export function sampleContext(program, baseContext, locale) {
 
 let core = null;
 
-// The embeds' unsaved settings, as settings_data.json will hold them: the drawer embed's (which
-// its element read before building) and those of the bar 2 and 3 embeds on the page.
-function settingsData(drawer) {
-  const entries = [drawer.settingsBlock];
-  for (const node of document.querySelectorAll('script[data-tiercart-settings]')) {
-    if (node.dataset.tiercartSettings === 'tiercart-embed') continue;
-    try {
-      entries.push(JSON.parse(node.textContent));
-    } catch {
-      // A bar embed rendered badly is left out; the others are still previewed.
-    }
-  }
-  return editorSettingsData(entries);
-}
-
 // The program of the unsaved settings, and the notes the merchant reads about them: worded from
 // the extension's locale files by the core's notice code (the core's English message when the
 // locale files have no words for a code).
@@ -74,7 +59,7 @@ function convert(drawer) {
   const notes = [strings.goes_live];
   const published = drawer.publishedProgram;
   if (published && published.id !== 'theme-settings') notes.push(strings.app_program);
-  const { text, catalog } = settingsData(drawer);
+  const { text, catalog } = pageSettingsData(drawer.settingsBlock);
   try {
     const result = core.themeProgram(text, { currency, locale, texts, catalog });
     for (const notice of result.notices) {

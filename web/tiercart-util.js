@@ -47,11 +47,11 @@ export function safeUrl(value) {
   }
 }
 
-// Theme editor only: the tiercart embeds' unsaved settings as the theme's config/settings_data.json
-// will hold them once saved, for the core's themeProgram, the conversion the app's server runs on
-// the saved file. `entries` are what the embeds render in design mode ({block, catalog}: the
-// block as the file holds it, the catalog of the gift products it names), the drawer embed's
-// first; blocks are numbered as the editor numbers them. Unreadable entries are skipped.
+// The tiercart embeds' settings as the theme's config/settings_data.json holds them (in the theme
+// editor, the unsaved ones), for the core's themeProgram, the conversion the app's server runs
+// on the saved file. `entries` are what the embeds render ({block, catalog}: the block as the
+// file holds it, the catalog of the gift products it names), the drawer embed's first; blocks
+// are numbered as the editor numbers them. Unreadable entries are skipped.
 export function editorSettingsData(entries) {
   const blocks = {};
   const catalog = {};
@@ -63,4 +63,20 @@ export function editorSettingsData(entries) {
     Object.assign(catalog, entry.catalog);
   }
   return { text: JSON.stringify({ current: { blocks } }), catalog };
+}
+
+// Those settings on this page: the drawer embed's entry (which its element read before
+// building, replacing its children) and those the bar 2 and 3 embeds rendered. A bar embed
+// rendered badly is left out.
+export function pageSettingsData(drawerEntry) {
+  const entries = [drawerEntry];
+  for (const node of document.querySelectorAll('script[data-tiercart-settings]')) {
+    if (node.dataset.tiercartSettings === 'tiercart-embed') continue;
+    try {
+      entries.push(JSON.parse(node.textContent));
+    } catch {
+      // left out
+    }
+  }
+  return editorSettingsData(entries);
 }

@@ -96,6 +96,19 @@ class ThemeSyncTest : public ::testing::Test {
     return nullptr;
   }
 
+  // The merchant makes the app's own program (free-shipping-and-tote) live in the admin.
+  ProgramRecord activate_app_program() {
+    ProgramRecord app{kShop, "",      0, example("programs/free-shipping-and-tote.json"),
+                      false, now_ms()};
+    const Json document = parse(app.document);
+    app.id = document["id"];
+    app.version = document["version"];
+    EXPECT_TRUE(store_->add_program(app));
+    auto activated = sync_->activate(kShop, app);
+    EXPECT_TRUE(activated && activated.value());
+    return app;
+  }
+
   TempDir dir_;
   DemoShopify shopify_;
   Config config_;
@@ -216,14 +229,7 @@ TEST_F(ThemeSyncTest, AProgramTheCoreRefusesIsNotPublished) {
 
 TEST_F(ThemeSyncTest, AnAppProgramMadeLiveStaysLiveUntilTheThemeSettingsChange) {
   // The merchant made an app program live before the shop's Functions existed.
-  ProgramRecord app{kShop, "northbound-rewards",
-                    1,     example("programs/free-shipping-and-tote.json"),
-                    false, now_ms()};
-  const Json document = parse(app.document);
-  app.id = document["id"];
-  app.version = document["version"];
-  ASSERT_TRUE(store_->add_program(app));
-  ASSERT_TRUE(sync_->activate(kShop, app).value());
+  const ProgramRecord app = activate_app_program();
   save_theme(settings_data(tote_and_shipping()));
   // The first sync creates the Functions, publishes the app program and takes the theme's
   // settings as they are.
@@ -242,12 +248,7 @@ TEST_F(ThemeSyncTest, AnAppProgramMadeLiveStaysLiveUntilTheThemeSettingsChange) 
 }
 
 TEST_F(ThemeSyncTest, AnEmbedFirstSavedAfterAnAppProgramWentLiveTakesOver) {
-  ProgramRecord app{kShop, "", 0, example("programs/free-shipping-and-tote.json"), false, now_ms()};
-  const Json document = parse(app.document);
-  app.id = document["id"];
-  app.version = document["version"];
-  ASSERT_TRUE(store_->add_program(app));
-  ASSERT_TRUE(sync_->activate(kShop, app).value());
+  const ProgramRecord app = activate_app_program();
   // Installed with the embed not saved yet: the app's program goes live.
   save_theme(settings_data(tote_and_shipping(), /*enabled=*/false));
   EXPECT_EQ(sync().program_id, app.id);
@@ -281,12 +282,7 @@ TEST_F(ThemeSyncTest, TheStorefrontsFactsFollowThePublishedProgram) {
   EXPECT_FALSE(products.contains("1004"));  // socks: accessories only
 
   // The merchant makes an app program live in the admin: the facts are its own.
-  ProgramRecord app{kShop, "", 0, example("programs/free-shipping-and-tote.json"), false, now_ms()};
-  const Json document = parse(app.document);
-  app.id = document["id"];
-  app.version = document["version"];
-  ASSERT_TRUE(store_->add_program(app));
-  ASSERT_TRUE(sync_->activate(kShop, app).value());
+  const ProgramRecord app = activate_app_program();
   while (outbox_->deliver_due(now_ms() + 3600 * 1000) > 0) {
   }
   const Json now_live = metafield("gid://shopify/AppInstallation/", "tiercart", "context");

@@ -6,7 +6,7 @@
 // asked to sync. Converted once per browser session for the same settings and digest, after
 // the drawer is ready: a shopper's later pages only hash the settings they render.
 
-import { editorSettingsData } from '../tiercart-util.js';
+import { pageSettingsData } from '../tiercart-util.js';
 
 const CHECKED_KEY = 'tiercart:theme-checked';
 
@@ -41,26 +41,13 @@ function remember(digest) {
   }
 }
 
-// The embeds' saved settings on this page ({block, catalog} each, the drawer embed's first).
-function savedSettings(drawerEntry) {
-  const entries = [drawerEntry];
-  for (const node of document.querySelectorAll('script[data-tiercart-settings]')) {
-    if (node.dataset.tiercartSettings === 'tiercart-embed') continue;
-    try {
-      entries.push(JSON.parse(node.textContent));
-    } catch {
-      // A bar embed rendered badly: compared without it (at worst, one sync too many).
-    }
-  }
-  return editorSettingsData(entries);
-}
-
 // Whether the app should sync: the page's saved settings give another checkout program than the
 // one whose digest the app published. core: the wasm core; published: the facts' theme_checkout;
 // currency: the shop currency.
 export async function themeSettingsChanged(core, drawerEntry, { published, currency }) {
   if (typeof published !== 'string' || !published || !core || !drawerEntry || !globalThis.crypto?.subtle) return false;
-  const { text, catalog } = savedSettings(drawerEntry);
+  // A bar embed rendered badly is compared without (at worst, one sync too many).
+  const { text, catalog } = pageSettingsData(drawerEntry);
   const seen = `${published}:${await sha256Hex(text + JSON.stringify(catalog))}`;
   if (remembered(seen)) return false;
   let checkout = null;
