@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import zlib from 'node:zlib';
 
 import { cartSizes, makeCart, makeContext, measure, program, runsFor } from './wasm_cases.mjs';
+import { evaluatePlain } from './plain_drawer.mjs';
 
 const assets = new URL('../theme-extension/assets/', import.meta.url);
 const kBudgetBrotli = 100 * 1024;
@@ -77,6 +78,18 @@ async function main() {
     );
   }
   console.log(`  memory held by the module: ${kb(tiercart.memoryBytes)}`);
+
+  // The same JSON text in and out for both: the ratio is what one core everywhere costs
+  // against the obvious alternative, which does less (bench/plain_drawer.mjs).
+  console.log('wasm core against a plain JavaScript drawer function, JSON text in and out (p50)');
+  for (const lines of cartSizes) {
+    const texts = [JSON.stringify(program), JSON.stringify(makeCart(lines)), JSON.stringify(makeContext(lines))];
+    const wasm = measure(() => tiercart.evaluateJson(...texts), { runs: runsFor(lines) });
+    const plain = measure(() => evaluatePlain(...texts), { runs: runsFor(lines) });
+    console.log(
+      `  ${String(lines).padStart(3)} lines: wasm ${ms(wasm.p50)}  plain JS ${ms(plain.p50)}  ratio ${(wasm.p50 / plain.p50).toFixed(1)}x`,
+    );
+  }
 }
 
 await main();

@@ -19,6 +19,7 @@ const page = `<!doctype html><meta charset="utf-8"><title>tiercart wasm bench</t
 const started = performance.now();
 const { createTiercart } = await import('/assets/tiercart.js');
 const cases = await import('/bench/wasm_cases.mjs');
+const { evaluatePlain } = await import('/bench/plain_drawer.mjs');
 let report;
 try {
   const tiercart = await createTiercart();
@@ -30,6 +31,17 @@ try {
     const context = cases.makeContext(lines);
     report.latency[lines] = cases.measure(() => tiercart.evaluate(cases.program, cart, context),
                                           { runs: cases.runsFor(lines) });
+  }
+  // The same JSON text in and out: the core against a plain JavaScript drawer function.
+  report.text = {};
+  for (const lines of cases.cartSizes) {
+    const texts = [JSON.stringify(cases.program), JSON.stringify(cases.makeCart(lines)),
+                   JSON.stringify(cases.makeContext(lines))];
+    const runs = cases.runsFor(lines);
+    report.text[lines] = {
+      wasm: cases.measure(() => tiercart.evaluateJson(...texts), { runs }),
+      plain: cases.measure(() => evaluatePlain(...texts), { runs }),
+    };
   }
 } catch (error) {
   report = { error: String(error && error.stack || error) };
@@ -64,8 +76,8 @@ function serve(onResults) {
     }
     if (url.pathname.startsWith('/assets/')) {
       file = new URL(`theme-extension/assets/${path.basename(url.pathname)}`, root);
-    } else if (url.pathname === '/bench/wasm_cases.mjs') {
-      file = new URL('bench/wasm_cases.mjs', root);
+    } else if (url.pathname === '/bench/wasm_cases.mjs' || url.pathname === '/bench/plain_drawer.mjs') {
+      file = new URL(url.pathname.slice(1), root);
     }
     if (!file || !fs.existsSync(file)) {
       response.writeHead(404, headers).end();
@@ -126,6 +138,12 @@ async function main() {
   console.log(`  cold start (fetch from localhost, compile, instantiate, first evaluation): ${ms(report.cold)}`);
   for (const [lines, r] of Object.entries(report.latency)) {
     console.log(`  evaluate ${String(lines).padStart(3)} lines: p50 ${ms(r.p50)}  p99 ${ms(r.p99)}  (${r.runs} runs)`);
+  }
+  console.log('  against a plain JavaScript drawer function, JSON text in and out (bench/plain_drawer.mjs):');
+  for (const [lines, r] of Object.entries(report.text)) {
+    console.log(
+      `  ${String(lines).padStart(3)} lines: wasm p50 ${ms(r.wasm.p50)} p99 ${ms(r.wasm.p99)}  plain JS p50 ${ms(r.plain.p50)}  ratio ${(r.wasm.p50 / r.plain.p50).toFixed(1)}x`,
+    );
   }
 }
 
