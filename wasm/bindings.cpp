@@ -4,8 +4,10 @@
 
 #include <emscripten/bind.h>
 
+#include <optional>
 #include <string>
 
+#include "tiercart/evaluate.h"
 #include "tiercart/post_purchase.h"
 #include "tiercart/theme_program.h"
 #include "tiercart/tiercart.h"
@@ -24,8 +26,28 @@ Outcome outcome(const tiercart::Result<std::string>& result) {
   return Outcome{false, tiercart::to_json(result.error())};
 }
 
+Outcome failure(const tiercart::Error& error) { return Outcome{false, tiercart::to_json(error)}; }
+
+// The drawer evaluates one program again and again (its text does not change on a page): it is
+// parsed once and kept, keyed by its exact text, in the module (nothing for the page to
+// release). The cart and the context change with every call and are read each time. Same
+// bytes as evaluate_json for the same documents, errors included and in the same order.
 Outcome evaluate(const std::string& program, const std::string& cart, const std::string& context) {
-  return outcome(tiercart::evaluate_json(program, cart, context));
+  static std::string kept_text;
+  static std::optional<tiercart::Program> kept;
+  auto read_context = tiercart::parse_context(context);
+  if (!read_context) return failure(read_context.error());
+  if (!kept || kept_text != program) {
+    auto read_program = tiercart::parse_program(program);
+    if (!read_program) return failure(read_program.error());
+    kept = std::move(read_program).value();
+    kept_text = program;
+  }
+  auto read_cart = tiercart::parse_cart(cart, read_context.value());
+  if (!read_cart) return failure(read_cart.error());
+  auto evaluation = tiercart::evaluate(*kept, read_cart.value(), read_context.value());
+  if (!evaluation) return failure(evaluation.error());
+  return Outcome{true, tiercart::to_json(evaluation.value())};
 }
 
 Outcome validate_cart(const std::string& program, const std::string& cart,

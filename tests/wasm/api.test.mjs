@@ -34,6 +34,29 @@ describe('the tiercart module', () => {
     assert.deepStrictEqual(JSON.parse(fromText), tiercart.evaluate(program, cart, context));
   });
 
+  it('keeps the program it read for the next evaluations, and reads a new text anew', () => {
+    const first = read('tote-below');
+    const other = read('gift-choice-pending');
+    // Evaluated in turn, each program gives its own answer, whichever was read before.
+    for (let round = 0; round < 2; round += 1) {
+      assert.deepStrictEqual(tiercart.evaluate(first.program, first.cart, first.context), expected('tote-below'));
+      assert.deepStrictEqual(
+        tiercart.evaluate(other.program, other.cart, other.context),
+        expected('gift-choice-pending'),
+      );
+    }
+    // A program that cannot be read is refused even right after a good one.
+    assert.throws(
+      () => tiercart.evaluate({ ...first.program, bars: 'none' }, first.cart, first.context),
+      (error) => error instanceof TiercartError && error.code === 'invalid_type',
+    );
+    // A bad context is reported before the program, as the native build does.
+    assert.throws(
+      () => tiercart.evaluate({ format: 9 }, first.cart, { rate: 'x' }),
+      (error) => error instanceof TiercartError && error.path.startsWith('$.rate'),
+    );
+  });
+
   it('treats a missing context as no context', () => {
     const { program } = read('tote-below');
     const cart = { currency: 'USD', items: [] };
