@@ -19,7 +19,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SETTINGS_DATA_HEADER, editorJson } from './shop-records.mjs';
+import { SETTINGS_DATA_HEADER, editorJson, readSettingsData } from './shop-records.mjs';
 
 // The blocks a merchant configures, in the order the editor lists them.
 const EDITABLE = ['tiercart-embed', 'tiercart-bar-2', 'tiercart-bar-3', 'tiercart-progress'];
@@ -137,13 +137,7 @@ const newBlockId = () =>
 // <uuid>", "disabled": false, "settings"}; an embed turned off after a save stays, disabled;
 // one never enabled is absent. Other apps' blocks and the theme's own settings are kept.
 export function saveSettingsData(text, state, blocks, catalog, { uuid, appHandle = 'tiercart' }) {
-  const json = String(text ?? '').replace(/^\s*\/\*[\s\S]*?\*\/\s*/, '');
-  let data;
-  try {
-    data = JSON.parse(json || '{}');
-  } catch {
-    data = {};
-  }
+  const data = readSettingsData(text);
   data.current = data.current && typeof data.current === 'object' ? data.current : {};
   data.current.blocks = data.current.blocks && typeof data.current.blocks === 'object' ? data.current.blocks : {};
   const saved = data.current.blocks;

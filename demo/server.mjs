@@ -38,7 +38,7 @@ import { startAppServer, ordersCreatePayload, SHOP_DOMAIN } from './app-server.m
 import { handleEmbeddedAdmin } from './embedded-admin.mjs';
 import { checkAccessToken, handleShopifyOAuth } from './shopify-oauth.mjs';
 import { createAdminApi } from './admin-api.mjs';
-import { createShopRecords } from './shop-records.mjs';
+import { createShopRecords, readSettingsData } from './shop-records.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, '..');
@@ -319,19 +319,12 @@ export async function startServer(options = {}) {
 
   // Those settings as settings_data.json holds them (handles for products and collections).
   function liveValues(name) {
-    let values = null;
-    try {
-      const text = records.themeFile(SHOP_DOMAIN, records.SETTINGS_DATA)?.text ?? '';
-      const data = JSON.parse(text.replace(/^\s*\/\*[\s\S]*?\*\/\s*/, '') || '{}');
-      const prefix = `shopify://apps/tiercart/blocks/${name}/`;
-      const saved = Object.values(data.current?.blocks ?? {}).find(
-        (b) => String(b?.type).startsWith(prefix) && !b.disabled,
-      );
-      values = saved?.settings ?? null;
-    } catch {
-      values = null;
-    }
-    return values ?? (name === 'tiercart-embed' ? { suggestions: SUGGESTED_HANDLES } : {});
+    const data = readSettingsData(records.themeFile(SHOP_DOMAIN, records.SETTINGS_DATA)?.text);
+    const prefix = `shopify://apps/tiercart/blocks/${name}/`;
+    const saved = Object.values(data.current?.blocks ?? {}).find(
+      (b) => String(b?.type).startsWith(prefix) && !b.disabled,
+    );
+    return saved?.settings ?? (name === 'tiercart-embed' ? { suggestions: SUGGESTED_HANDLES } : {});
   }
 
   function pricedSettings(schema, settings, currency) {

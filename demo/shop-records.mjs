@@ -31,6 +31,17 @@ export function editorJson(value) {
   return JSON.stringify(value, null, 2).replace(/\//g, '\\/');
 }
 
+// settings_data.json's object, read as Shopify's readers do (the editor's comment header
+// stripped); an empty object when the text is not JSON.
+export function readSettingsData(text) {
+  try {
+    const data = JSON.parse(String(text ?? '').replace(/^\s*\/\*[\s\S]*?\*\/\s*/, '') || '{}');
+    return data && typeof data === 'object' && !Array.isArray(data) ? data : {};
+  } catch {
+    return {};
+  }
+}
+
 // The demo theme as its merchant left it: another app's embed is on (readers must skip blocks
 // that are not tiercart's), and tiercart's drawer embed is on with the products the merchant
 // suggests and every other setting at its default (a setting absent from the file is its

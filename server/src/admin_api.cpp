@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <optional>
 #include <random>
@@ -273,6 +274,29 @@ Result<bool> user_errors(const Json& data, std::string_view mutation,
 
 Json value_at(const Json& json, const Json::json_pointer& where, Json fallback) {
   return json.contains(where) ? json.at(where) : std::move(fallback);
+}
+
+int64_t gid_number(std::string_view gid) {
+  const std::size_t slash = gid.rfind('/');
+  if (gid.rfind("gid://shopify/", 0) != 0 || slash + 1 >= gid.size()) return 0;
+  const char* end = gid.data() + gid.size();
+  int64_t number = 0;
+  const auto [stop, error] = std::from_chars(gid.data() + slash + 1, end, number);
+  return error == std::errc() && stop == end && number > 0 ? number : 0;
+}
+
+ProductFacts product_facts(const Json& product) {
+  ProductFacts facts;
+  for (const Json& tag : value_at(product, "/tags"_json_pointer, Json::array())) {
+    if (tag.is_string()) facts.tags.push_back(tag.get<std::string>());
+  }
+  facts.product_type = field_or(product, "productType", std::string());
+  for (const Json& collection :
+       value_at(product, "/collections/nodes"_json_pointer, Json::array())) {
+    const std::string handle = field_or(collection, "handle", std::string());
+    if (!handle.empty()) facts.collections.push_back(handle);
+  }
+  return facts;
 }
 
 bool retryable(const Error& error) {

@@ -25,6 +25,7 @@
 #include <string_view>
 #include <type_traits>
 
+#include "tiercart/cart.h"
 #include "tiercart/result.h"
 
 namespace tiercart::server {
@@ -133,6 +134,14 @@ T field_or(const Json& json, const char* key, T fallback) {
     return found->is_string() ? found->template get<T>() : fallback;
   }
 }
+
+// The number a Shopify global id ends with ("gid://shopify/Product/1001": 1001); 0 when `gid`
+// is not one.
+int64_t gid_number(std::string_view gid);
+
+// A Product of an answer as the core reads a product's facts: its tags, its productType and,
+// when the query selected them, its collections' handles. Fields of another type are left out.
+ProductFacts product_facts(const Json& product);
 
 // True for the error codes of AdminApi::call that a later try may not meet.
 bool retryable(const Error& error);

@@ -4,7 +4,6 @@
 #include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -227,23 +226,7 @@ constexpr int kCollectionQueryCost = 1 + 2 + 250;
 // whichever way Shopify counts a kilobyte.
 constexpr std::size_t kMaxContextBytes = 128000;
 
-struct ProductFacts {
-  std::set<std::string> collections;  // sorted: the same facts give the same bytes
-  std::vector<std::string> tags;
-  std::string product_type;
-};
-
 std::string variant_gid(int64_t id) { return "gid://shopify/ProductVariant/" + std::to_string(id); }
-
-int64_t gid_number(const Json& gid) {
-  if (!gid.is_string()) return 0;
-  const std::string& text = gid.get_ref<const std::string&>();
-  const std::size_t slash = text.rfind('/');
-  if (slash == std::string::npos || slash + 1 >= text.size()) return 0;
-  char* end = nullptr;
-  const long long number = std::strtoll(text.c_str() + slash + 1, &end, 10);
-  return end && *end == '\0' && number > 0 ? number : 0;
-}
 
 Result<bool> publish_storefront_facts(AdminApi& api, const std::string& shop,
                                       const std::string& token, const Json& payload) {
@@ -301,20 +284,14 @@ Result<bool> publish_storefront_facts(AdminApi& api, const std::string& shop,
     const Json found = data.value().value("collectionByIdentifier", Json());
     if (!found.is_object()) continue;
     for (const Json& product : value_at(found, "/products/nodes"_json_pointer, Json::array())) {
-      const int64_t id = gid_number(product.value("id", Json()));
+      const int64_t id = gid_number(field_or(product, "id", std::string()));
       if (id <= 0) continue;
       auto entry = products.find(id);
       if (entry == products.end()) {
         if (products.size() >= kMaxFactProducts) continue;
-        ProductFacts facts;
-        for (const Json& tag : product.value("tags", Json::array())) {
-          if (tag.is_string()) facts.tags.push_back(tag.get<std::string>());
-        }
-        const Json type = product.value("productType", Json());
-        if (type.is_string()) facts.product_type = type.get<std::string>();
-        entry = products.emplace(id, std::move(facts)).first;
+        entry = products.emplace(id, product_facts(product)).first;
       }
-      entry->second.collections.insert(handle.get<std::string>());
+      entry->second.collections.push_back(handle.get<std::string>());
     }
   }
 
@@ -331,7 +308,11 @@ Result<bool> publish_storefront_facts(AdminApi& api, const std::string& shop,
   const Json theme_checkout = payload.value("theme_checkout", Json());
   if (theme_checkout.is_string()) document["theme_checkout"] = theme_checkout.get<std::string>();
   OrderedJson& by_id = document["products"];
-  for (const auto& [id, facts] : products) {
+  for (auto& [id, facts] : products) {
+    // Sorted, each once: the same facts give the same bytes.
+    std::sort(facts.collections.begin(), facts.collections.end());
+    facts.collections.erase(std::unique(facts.collections.begin(), facts.collections.end()),
+                            facts.collections.end());
     by_id[std::to_string(id)] = {{"collections", facts.collections},
                                  {"tags", facts.tags},
                                  {"product_type", facts.product_type}};

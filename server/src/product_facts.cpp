@@ -26,14 +26,6 @@ constexpr std::size_t kMaxProducts = 10;
 // One try of at most 1.5 s, 2 s in all: the webhook is answered in time either way.
 constexpr CallLimits kWebhookLimits{1500, 2000};
 
-int64_t product_number(const std::string& gid) {
-  const std::string prefix = "gid://shopify/Product/";
-  if (gid.rfind(prefix, 0) != 0) return 0;
-  char* end = nullptr;
-  const long long number = std::strtoll(gid.c_str() + prefix.size(), &end, 10);
-  return end && *end == '\0' && number > 0 ? number : 0;
-}
-
 }  // namespace
 
 std::shared_ptr<const Context> Service::learn_product_facts(const std::string& shop,
@@ -57,18 +49,9 @@ std::shared_ptr<const Context> Service::learn_product_facts(const std::string& s
   auto context = std::make_shared<Context>(base);
   Json learnt = Json::object();
   for (const Json& node : value_at(data.value(), "/nodes"_json_pointer, Json::array())) {
-    const int64_t id = product_number(field_or(node, "id", std::string()));
+    const int64_t id = gid_number(field_or(node, "id", std::string()));
     if (id <= 0) continue;  // null: a product deleted since the order
-    ProductFacts facts;
-    for (const Json& tag : value_at(node, "/tags"_json_pointer, Json::array())) {
-      if (tag.is_string()) facts.tags.push_back(tag.get<std::string>());
-    }
-    facts.product_type = field_or(node, "productType", std::string());
-    for (const Json& collection :
-         value_at(node, "/collections/nodes"_json_pointer, Json::array())) {
-      const std::string handle = field_or(collection, "handle", std::string());
-      if (!handle.empty()) facts.collections.push_back(handle);
-    }
+    ProductFacts facts = product_facts(node);
     learnt[std::to_string(id)] = {{"collections", facts.collections},
                                   {"tags", facts.tags},
                                   {"product_type", facts.product_type}};

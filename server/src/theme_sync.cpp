@@ -99,16 +99,6 @@ std::string iso_time(int64_t unix_ms) {
   return text;
 }
 
-int64_t gid_number(const std::string& gid) {
-  const std::size_t slash = gid.rfind('/');
-  if (slash == std::string::npos) return 0;
-  try {
-    return std::stoll(gid.substr(slash + 1));
-  } catch (const std::exception&) {
-    return 0;
-  }
-}
-
 Json setting_json(Store& store, const std::string& shop, const char* key) {
   auto value = store.get_setting(shop, key);
   if (!value || !value.value()) return Json::object();
@@ -483,26 +473,32 @@ Result<bool> ThemeSync::activate_with(const std::string& shop, const ProgramReco
   return true;
 }
 
+// The program the merchant last made live, as stored; none when no version is live.
+Result<std::optional<ProgramRecord>> ThemeSync::live_record(const std::string& shop) {
+  const Json live = setting_json(store_, shop, kLiveKey);
+  if (!live.contains("id") || !live.contains("version")) return std::optional<ProgramRecord>();
+  return store_.find_program(shop, live["id"].get<std::string>(), live["version"].get<int64_t>());
+}
+
 // Publishes the live program when the outbox was not handed it yet (the shop's Functions did
 // not exist when it was made live).
-Result<bool> ThemeSync::publish_live(const std::string& shop, const Json& ids) {
+Result<bool> ThemeSync::publish_live(const std::string& shop, const Json& ids,
+                                     const std::string& theme_checkout) {
   const Json live = setting_json(store_, shop, kLiveKey);
-  if (!live.contains("id") || !live.contains("version")) return false;
   const Json published = setting_json(store_, shop, kPublishedKey);
-  if (published.value("id", "") == live["id"] && published.value("version", 0) == live["version"]) {
+  if (published.value("id", "") == live.value("id", Json()) &&
+      published.value("version", 0) == live.value("version", Json())) {
     return false;
   }
-  auto record =
-      store_.find_program(shop, live["id"].get<std::string>(), live["version"].get<int64_t>());
+  auto record = live_record(shop);
   if (!record) return record.error();
   if (!record.value()) return false;
-  auto writes = publication(shop, ids, *record.value(),
-                            setting_json(store_, shop, kThemeKey).value("read", ""));
+  auto writes = publication(shop, ids, *record.value(), theme_checkout);
   if (!writes) return writes.error();
   for (const auto& write : writes.value()) {
     if (auto added = store_.add_write(write, now_ms()); !added) return added.error();
   }
-  Json now_published = live;
+  Json now_published = {{"id", record.value()->id}, {"version", record.value()->version}};
   now_published["document"] = sha256_hex(record.value()->document);
   if (auto saved = store_.put_setting(shop, kPublishedKey, now_published.dump()); !saved) {
     return saved.error();
@@ -516,10 +512,7 @@ Result<bool> ThemeSync::publish_live(const std::string& shop, const Json& ids) {
 // program is live): pages that render those settings then stop asking for a sync.
 Result<bool> ThemeSync::publish_facts(const std::string& shop, const Json& ids,
                                       const std::string& theme_checkout) {
-  const Json live = setting_json(store_, shop, kLiveKey);
-  if (!live.contains("id") || !live.contains("version")) return false;
-  auto record =
-      store_.find_program(shop, live["id"].get<std::string>(), live["version"].get<int64_t>());
+  auto record = live_record(shop);
   if (!record) return record.error();
   if (!record.value()) return false;
   auto writes = publication(shop, ids, *record.value(), theme_checkout);
@@ -544,13 +537,13 @@ Result<SyncReport> ThemeSync::sync(const std::string& shop) {
     if (auto saved = store_.put_setting(shop, kThemeKey, state.dump()); !saved) {
       return saved.error();
     }
-    auto published = publish_live(shop, ids.value());
-    if (!published) return published.error();
-    report.published = report.published || published.value();
     // The storefront's facts carry the digest of the theme as read (state["read"]): handed
     // to the outbox with every publication, and on their own when only the theme changed.
     const std::string read = state.value("read", "");
-    if (published.value()) {
+    auto published = publish_live(shop, ids.value(), read);
+    if (!published) return published.error();
+    report.published = report.published || published.value();
+    if (report.published) {
       state["facts_read"] = read;
     } else if (!read.empty() && state.value("facts_read", "") != read) {
       auto refreshed = publish_facts(shop, ids.value(), read);
@@ -679,7 +672,6 @@ Result<SyncReport> ThemeSync::sync(const std::string& shop) {
     if (auto added = store_.add_program(record); !added) return added.error();
     auto activated = activate_with(shop, record, state.value("read", ""));
     if (!activated) return refuse(error_text(activated.error()));
-    state["facts_read"] = state["read"];
     report.published = true;
   } else if (live.value("id", "") == kProgramId) {
     // The same rewards with new texts: the storefront gets them under the live version, so
@@ -692,7 +684,6 @@ Result<SyncReport> ThemeSync::sync(const std::string& shop) {
       if (auto added = store_.add_write(write, now_ms()); !added) return added.error();
     }
     outbox_.wake();
-    state["facts_read"] = state["read"];
     report.published = true;
   }
   return finish();

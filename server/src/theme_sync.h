@@ -33,6 +33,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -95,7 +96,9 @@ class ThemeSync {
   void run();
   // The shop's app installation, discount and validation ids, created when missing.
   Result<Json> function_owners(const std::string& shop, const std::string& token);
-  Result<bool> publish_live(const std::string& shop, const Json& ids);
+  Result<std::optional<ProgramRecord>> live_record(const std::string& shop);
+  Result<bool> publish_live(const std::string& shop, const Json& ids,
+                            const std::string& theme_checkout);
   Result<bool> publish_facts(const std::string& shop, const Json& ids,
                              const std::string& theme_checkout);
   Result<bool> activate_with(const std::string& shop, const ProgramRecord& program,
