@@ -473,11 +473,24 @@ Result<bool> ThemeSync::activate_with(const std::string& shop, const ProgramReco
   return true;
 }
 
-// The program the merchant last made live, as stored; none when no version is live.
-Result<std::optional<ProgramRecord>> ThemeSync::live_record(const std::string& shop) {
+// Hands the outbox the writes that publish the program the merchant last made live (only
+// those of `kind` when given), with `theme_checkout` in its facts; the program, or none when
+// no version is live.
+Result<std::optional<ProgramRecord>> ThemeSync::publish_live_program(
+    const std::string& shop, const Json& ids, const std::string& theme_checkout, const char* kind) {
   const Json live = setting_json(store_, shop, kLiveKey);
   if (!live.contains("id") || !live.contains("version")) return std::optional<ProgramRecord>();
-  return store_.find_program(shop, live["id"].get<std::string>(), live["version"].get<int64_t>());
+  auto record =
+      store_.find_program(shop, live["id"].get<std::string>(), live["version"].get<int64_t>());
+  if (!record || !record.value()) return record;
+  auto writes = publication(shop, ids, *record.value(), theme_checkout);
+  if (!writes) return writes.error();
+  for (const auto& write : writes.value()) {
+    if (kind && write.kind != kind) continue;
+    if (auto added = store_.add_write(write, now_ms()); !added) return added.error();
+  }
+  outbox_.wake();
+  return record;
 }
 
 // Publishes the live program when the outbox was not handed it yet (the shop's Functions did
@@ -490,20 +503,14 @@ Result<bool> ThemeSync::publish_live(const std::string& shop, const Json& ids,
       published.value("version", 0) == live.value("version", Json())) {
     return false;
   }
-  auto record = live_record(shop);
+  auto record = publish_live_program(shop, ids, theme_checkout, nullptr);
   if (!record) return record.error();
   if (!record.value()) return false;
-  auto writes = publication(shop, ids, *record.value(), theme_checkout);
-  if (!writes) return writes.error();
-  for (const auto& write : writes.value()) {
-    if (auto added = store_.add_write(write, now_ms()); !added) return added.error();
-  }
   Json now_published = {{"id", record.value()->id}, {"version", record.value()->version}};
   now_published["document"] = sha256_hex(record.value()->document);
   if (auto saved = store_.put_setting(shop, kPublishedKey, now_published.dump()); !saved) {
     return saved.error();
   }
-  outbox_.wake();
   return true;
 }
 
@@ -512,17 +519,9 @@ Result<bool> ThemeSync::publish_live(const std::string& shop, const Json& ids,
 // program is live): pages that render those settings then stop asking for a sync.
 Result<bool> ThemeSync::publish_facts(const std::string& shop, const Json& ids,
                                       const std::string& theme_checkout) {
-  auto record = live_record(shop);
+  auto record = publish_live_program(shop, ids, theme_checkout, "storefront_facts");
   if (!record) return record.error();
-  if (!record.value()) return false;
-  auto writes = publication(shop, ids, *record.value(), theme_checkout);
-  if (!writes) return writes.error();
-  for (const auto& write : writes.value()) {
-    if (write.kind != "storefront_facts") continue;
-    if (auto added = store_.add_write(write, now_ms()); !added) return added.error();
-  }
-  outbox_.wake();
-  return true;
+  return record.value().has_value();
 }
 
 Result<SyncReport> ThemeSync::sync(const std::string& shop) {

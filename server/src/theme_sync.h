@@ -96,7 +96,10 @@ class ThemeSync {
   void run();
   // The shop's app installation, discount and validation ids, created when missing.
   Result<Json> function_owners(const std::string& shop, const std::string& token);
-  Result<std::optional<ProgramRecord>> live_record(const std::string& shop);
+  Result<std::optional<ProgramRecord>> publish_live_program(const std::string& shop,
+                                                            const Json& ids,
+                                                            const std::string& theme_checkout,
+                                                            const char* kind);
   Result<bool> publish_live(const std::string& shop, const Json& ids,
                             const std::string& theme_checkout);
   Result<bool> publish_facts(const std::string& shop, const Json& ids,
