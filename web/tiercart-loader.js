@@ -79,5 +79,6 @@
     window.requestIdleCallback ? requestIdleCallback(warm, { timeout: 5000 }) : setTimeout(warm, 2000);
   if (document.readyState === 'complete') idle();
   else addEventListener('load', idle, { once: true });
-  if (window.Shopify?.designMode) load().then((element) => element.open());
+  // The theme editor shows the drawer open, without taking the focus from its settings.
+  if (window.Shopify?.designMode) load().then((element) => element.open(null, { takeFocus: false }));
 })();

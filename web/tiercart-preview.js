@@ -92,7 +92,7 @@ async function previewDrawer(drawer) {
     }),
   );
   await drawer.previewProgram(program);
-  drawer.open();
+  drawer.open(null, { takeFocus: false }); // the merchant is typing in the editor
   if (!drawer.programText) return;
   const cart = sampleCart(drawer.program);
   const context = sampleContext(drawer.program, drawer.baseContext || {}, window.Shopify?.locale);

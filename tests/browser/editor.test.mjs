@@ -90,6 +90,23 @@ test('the form is generated from the schema, and the preview follows a threshold
   assert.deepEqual(t.errors, []);
 });
 
+test('the preview opens beside the field the merchant types in, and leaves the focus there', async () => {
+  await t.page.goto(t.url('/__demo/editor'));
+  await t.page.uncheck('#app-program');
+  await previewUntil((p) => p.open && p.bars[0]?.tiers[0] === 'free shipping at $50.00', 'the default tier');
+  const threshold = '[name="tiercart-embed.t1_threshold"]';
+  await t.page.fill(threshold, '6');
+  // The preview is rendered again with $6.00, and its drawer opens: the merchant's next
+  // keystroke still goes to the threshold, not into the preview.
+  const opened = await previewUntil((p) => p.open && p.bars[0]?.tiers[0] === 'free shipping at $6.00', '$6.00');
+  assert.equal(opened.open, true);
+  assert.equal(await t.page.evaluate(() => document.activeElement?.name), 'tiercart-embed.t1_threshold');
+  await t.page.keyboard.type('5');
+  assert.equal(await t.page.inputValue(threshold), '65');
+  await previewUntil((p) => p.open && p.bars[0]?.tiers[0] === 'free shipping at $65.00', '$65.00');
+  assert.deepEqual(t.errors, []);
+});
+
 test('a second tier, a bar 2 embed and a left-out tier all show in the preview', async () => {
   await t.page.goto(t.url('/__demo/editor'));
   await t.page.uncheck('#app-program');

@@ -268,16 +268,23 @@ export class TiercartDrawer extends HTMLElement {
     this.dialog.dataset.viewport = '';
   };
 
-  // Opens at once, with a loading state until the first cart is evaluated.
-  open(opener) {
+  // Opens at once, with a loading state until the first cart is evaluated. The theme editor's
+  // preview opens it with { takeFocus: false }: the preview is rendered again while the merchant
+  // types in the editor's settings, and a modal dialog (showModal, even show()) moves focus into
+  // it, so the next keystrokes would land in the preview. It opens non-modal and leaves focus.
+  open(opener, { takeFocus = true } = {}) {
     this.ready();
     if (!this.dialog.open) {
-      this.#opener = opener || document.activeElement;
+      this.#opener = takeFocus ? opener || document.activeElement : null;
       this.#fitViewport();
       window.visualViewport?.addEventListener('resize', this.#fitViewport);
       window.visualViewport?.addEventListener('scroll', this.#fitViewport);
-      this.dialog.showModal();
-      this.closeButton.focus();
+      if (takeFocus) {
+        this.dialog.showModal();
+        this.closeButton.focus();
+      } else {
+        this.dialog.setAttribute('open', ''); // no dialog focusing steps
+      }
       this.dataset.open = '';
     }
   }
