@@ -1,7 +1,7 @@
 // The demo store's order status page after checkout: offers the customer can add with one
 // click, the edit window, and the shipping address form (docs/post-purchase-ui.md).
 //
-// Every decision is the core's, through the wasm module the demo already loads: which offers
+// Every decision is the core's, through the order page's wasm module (tiercart-order-core): which offers
 // and at what price (selectOffers), whether the order may still change (editEligibility),
 // whether an address is valid (checkAddress). A price sent by the page is only compared with
 // the core's, never used. In production the native server makes the same calls

@@ -48,11 +48,14 @@ const themeDir = path.join(here, 'theme');
 const ASSET_DIRS = [path.join(root, 'web'), path.join(root, 'theme-extension', 'assets')];
 const ASSET_PREFIX = '/cdn/shop/extensions/tiercart/assets/';
 
-// The Liquid `money` filter is the core's formatter too (the wasm build, as the drawer uses):
-// one set of rounding and separator rules for every amount on the page.
+// The Liquid `money` filter is the core's formatter too (the wasm build, as the order page
+// uses): one set of rounding and separator rules for every amount on the page. The order
+// page's module also makes the post-purchase decisions (demo/post-purchase.mjs).
 const coreDir = path.join(root, 'theme-extension', 'assets');
-const { createTiercart } = await import(pathToFileURL(path.join(coreDir, 'tiercart.js')));
-const core = await createTiercart({ wasmBinary: fs.readFileSync(path.join(coreDir, 'tiercart-core.wasm')) });
+const { createTiercartOrders } = await import(pathToFileURL(path.join(coreDir, 'tiercart.js')));
+const core = await createTiercartOrders({
+  wasmBinary: fs.readFileSync(path.join(coreDir, 'tiercart-order-core.wasm')),
+});
 
 const TYPES = {
   '.js': 'text/javascript; charset=utf-8',

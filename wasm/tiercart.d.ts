@@ -307,6 +307,16 @@ export interface TiercartOptions {
   locateFile?: (name: string, scriptDirectory: string) => string;
 }
 
-/** Loads and instantiates the module (one fetch and compile; reuse the result). */
+/**
+ * Loads and instantiates the storefront's module, tiercart-core.wasm (one fetch and compile;
+ * reuse the result): evaluate, themeProgram, checkProgram, formatMoney. Another call throws a
+ * TiercartError with code `not_in_module`.
+ */
 export function createTiercart(options?: TiercartOptions): Promise<Tiercart>;
+
+/**
+ * Loads and instantiates the order status page's module, tiercart-order-core.wasm:
+ * selectOffers, editEligibility, checkAddress, formatMoney.
+ */
+export function createTiercartOrders(options?: TiercartOptions): Promise<Tiercart>;
 export default createTiercart;

@@ -1,10 +1,11 @@
-// tiercart in the browser: the C++ core (tiercart-core.wasm) behind plain JavaScript.
+// tiercart in the browser: the C++ core behind plain JavaScript. Two modules, so that a page
+// downloads only what it calls: createTiercart() loads the storefront's (tiercart-core.wasm:
+// evaluate, themeProgram, checkProgram), createTiercartOrders() the order page's
+// (tiercart-order-core.wasm: selectOffers, editEligibility, checkAddress); both format money.
 // Documents go in as objects or JSON text and come back as objects (or, from the *Json
 // methods, as the exact JSON text the native build gives). A rejected document never
 // throws inside the module: the core returns it as a value, and this wrapper turns it into
 // a TiercartError with the core's stable `code`, its `message` and the JSON `path`.
-
-import createTiercartCore from './tiercart-core.js';
 
 export class TiercartError extends Error {
   constructor(code, message, path) {
@@ -36,6 +37,20 @@ function dateText(date) {
     throw new TiercartError('invalid_time', 'now is an invalid Date', '$');
   }
   return date.toISOString();
+}
+
+// A call of the module: one the module does not hold (the order page's in the storefront's
+// module, or the reverse) is a TiercartError, not a TypeError.
+function call(core, name, ...args) {
+  const fn = core[name];
+  if (typeof fn !== 'function') {
+    throw new TiercartError(
+      'not_in_module',
+      `${name} is not in this module (docs/wasm.md: which module holds what)`,
+      '$',
+    );
+  }
+  return fn.apply(core, args);
 }
 
 function unwrap(outcome) {
@@ -76,7 +91,9 @@ export class Tiercart {
 
   evaluateJson(program, cart, context) {
     return unwrap(
-      this.core.evaluate(
+      call(
+        this.core,
+        'evaluate',
         documentText(program, 'program'),
         documentText(cart, 'cart'),
         documentText(context, 'context'),
@@ -86,7 +103,9 @@ export class Tiercart {
 
   validateCartJson(program, cart, context) {
     return unwrap(
-      this.core.validateCart(
+      call(
+        this.core,
+        'validateCart',
         documentText(program, 'program'),
         documentText(cart, 'cart'),
         documentText(context, 'context'),
@@ -96,7 +115,9 @@ export class Tiercart {
 
   validateOrderJson(program, order, context) {
     return unwrap(
-      this.core.validateOrder(
+      call(
+        this.core,
+        'validateOrder',
         documentText(program, 'program'),
         documentText(order, 'order'),
         documentText(context, 'context'),
@@ -105,7 +126,7 @@ export class Tiercart {
   }
 
   checkProgramJson(program, context) {
-    return unwrap(this.core.checkProgram(documentText(program, 'program'), documentText(context, 'context')));
+    return unwrap(call(this.core, 'checkProgram', documentText(program, 'program'), documentText(context, 'context')));
   }
 
   // The theme's settings (config/settings_data.json, as text: it may open with a comment) as
@@ -117,7 +138,7 @@ export class Tiercart {
 
   themeProgramJson(settingsData, options) {
     return unwrap(
-      this.core.themeProgram(documentText(settingsData, 'settings_data'), documentText(options, 'options')),
+      call(this.core, 'themeProgram', documentText(settingsData, 'settings_data'), documentText(options, 'options')),
     );
   }
 
@@ -138,7 +159,9 @@ export class Tiercart {
 
   selectOffersJson(order, offers, context) {
     return unwrap(
-      this.core.selectOffers(
+      call(
+        this.core,
+        'selectOffers',
         documentText(order, 'order'),
         documentText(offers, 'offers'),
         documentText(context, 'context'),
@@ -149,18 +172,22 @@ export class Tiercart {
   // `now`: an ISO 8601 string or a Date.
   editEligibilityJson(order, policy, now) {
     const time = now instanceof Date ? dateText(now) : now == null ? '' : String(now);
-    return unwrap(this.core.editEligibility(documentText(order, 'order'), documentText(policy, 'policy'), time));
+    return unwrap(
+      call(this.core, 'editEligibility', documentText(order, 'order'), documentText(policy, 'policy'), time),
+    );
   }
 
   checkAddressJson(address, options) {
-    return unwrap(this.core.checkAddress(documentText(address, 'address'), documentText(options, 'options')));
+    return unwrap(call(this.core, 'checkAddress', documentText(address, 'address'), documentText(options, 'options')));
   }
 
   // An amount as cart.js gives it (an integer; `cartAmounts` "cents" or "minor_units", as in
   // the context) written with the store's money_format, by the core's one formatter.
   formatMoney(amount, currency, moneyFormat = '', cartAmounts = 'cents') {
     return JSON.parse(
-      unwrap(this.core.formatMoney(Number(amount), String(currency), String(moneyFormat), String(cartAmounts))),
+      unwrap(
+        call(this.core, 'formatMoney', Number(amount), String(currency), String(moneyFormat), String(cartAmounts)),
+      ),
     );
   }
 
@@ -170,15 +197,23 @@ export class Tiercart {
   }
 }
 
-// Loads and instantiates the module. In a page, tiercart-core.wasm is fetched from next to
-// tiercart-core.js; pass `locateFile(name)` to fetch it from elsewhere, or `wasmBinary`
-// (bytes) to skip the fetch (Node: `wasmBinary: fs.readFileSync(path)`).
-export async function createTiercart(options = {}) {
-  const { wasmBinary, locateFile } = options;
+async function instantiate(factory, { wasmBinary, locateFile } = {}) {
   const settings = {};
   if (wasmBinary !== undefined) settings.wasmBinary = wasmBinary;
   if (locateFile !== undefined) settings.locateFile = locateFile;
-  return new Tiercart(await createTiercartCore(settings));
+  return new Tiercart(await factory(settings));
+}
+
+// Loads and instantiates the storefront's module. In a page, tiercart-core.wasm is fetched
+// from next to tiercart-core.js; pass `locateFile(name)` to fetch it from elsewhere, or
+// `wasmBinary` (bytes) to skip the fetch (Node: `wasmBinary: fs.readFileSync(path)`).
+export async function createTiercart(options = {}) {
+  return instantiate((await import('./tiercart-core.js')).default, options);
+}
+
+// The order page's module (tiercart-order-core.wasm), with the same options.
+export async function createTiercartOrders(options = {}) {
+  return instantiate((await import('./tiercart-order-core.js')).default, options);
 }
 
 export default createTiercart;

@@ -14,7 +14,8 @@ const base = new URL('./', import.meta.url);
 let corePromise = null;
 // The core is fetched on first need (the address form's first keystroke, or a price to write),
 // so the page itself loads nothing heavy.
-const loadCore = () => (corePromise ??= import(new URL('tiercart.js', base).href).then((m) => m.createTiercart()));
+const loadCore = () =>
+  (corePromise ??= import(new URL('tiercart.js', base).href).then((m) => m.createTiercartOrders()));
 const cssPromise = new Promise((resolve) => {
   const link = h('link', { rel: 'stylesheet', href: new URL('tiercart-order-status.css', base).href });
   link.addEventListener('load', resolve);

@@ -123,6 +123,10 @@ test('checkout, then the order page offers a line that one click adds at the pri
 });
 
 test('the edit window counts down and the address is checked as typed, then saved', async () => {
+  const modules = [];
+  t.page.on('request', (request) => {
+    if (request.url().endsWith('.wasm')) modules.push(new URL(request.url()).pathname.split('/').pop());
+  });
   const id = await checkout();
   const countdown = t.page.locator('tiercart-order-status [data-countdown]');
   const first = await countdown.textContent();
@@ -144,6 +148,8 @@ test('the edit window counts down and the address is checked as typed, then save
   assert.equal(await error.textContent(), 'Enter a valid postal code for this country.');
   assert.equal(await zip.getAttribute('aria-invalid'), 'true');
   assert.equal(await zip.getAttribute('aria-describedby'), await error.getAttribute('id'));
+  // The check is the order page's own module (docs/wasm.md).
+  assert.ok(modules.includes('tiercart-order-core.wasm'), JSON.stringify(modules));
   // Marked by more than colour: an icon before the message, and a border of another style.
   assert.match(await error.evaluate((node) => getComputedStyle(node, '::before').content), /⚠/);
   assert.equal(await zip.evaluate((node) => getComputedStyle(node).borderRightStyle), 'dashed');

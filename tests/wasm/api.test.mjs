@@ -64,13 +64,14 @@ describe('the tiercart module', () => {
     assert.deepStrictEqual(tiercart.evaluate(program, cart, null), tiercart.evaluate(program, cart));
   });
 
-  it('validates claimed gift lines in a cart and in an order', () => {
+  it("validates claimed gift lines in a cart and in an order (the server's checks, in the tests' module)", async () => {
+    const { tiercart: all } = await loadTiercart('all');
     for (const name of ['cart-claim-check', 'order-earned', 'order-forged']) {
       const input = read(name);
       const verdict =
         input.command === 'validate_order'
-          ? tiercart.validateOrder(input.program, input.order, input.context)
-          : tiercart.validateCart(input.program, input.cart, input.context);
+          ? all.validateOrder(input.program, input.order, input.context)
+          : all.validateCart(input.program, input.cart, input.context);
       assert.deepStrictEqual(verdict, expected(name), name);
     }
   });
@@ -153,5 +154,35 @@ describe('the tiercart module', () => {
       () => tiercart.themeProgram(settingsData, {}),
       (thrown) => thrown instanceof TiercartError && thrown.code === 'missing_field' && thrown.path === '$.currency',
     );
+  });
+});
+
+describe('the two shipped modules', () => {
+  it('each holds only what its page calls, and says so for the rest', async () => {
+    const { tiercart: storefront, TiercartError } = await loadTiercart('storefront');
+    const { tiercart: orders } = await loadTiercart('orders');
+    const { program, cart, context } = read('tote-below');
+    assert.deepStrictEqual(storefront.evaluate(program, cart, context), expected('tote-below'));
+    const notHeld = (call) => (error) => {
+      assert.ok(error instanceof TiercartError, call);
+      assert.equal(error.code, 'not_in_module', call);
+      return true;
+    };
+    // The drawer's module has no post-purchase calls and no server checks.
+    assert.throws(() => storefront.checkAddress({}, {}), notHeld('checkAddress'));
+    assert.throws(() => storefront.selectOffers({}, [], {}), notHeld('selectOffers'));
+    assert.throws(() => storefront.validateOrder(program, {}, context), notHeld('validateOrder'));
+    // The order page's has no evaluation and no theme conversion.
+    assert.throws(() => orders.evaluate(program, cart, context), notHeld('evaluate'));
+    assert.throws(() => orders.themeProgram('{}', {}), notHeld('themeProgram'));
+    // Both write money with the core's one formatter, and report the same core.
+    for (const [amount, currency, format] of [
+      [123456, 'USD', '${{amount}}'],
+      [123456, 'EUR', '{{amount_with_comma_separator}} €'],
+      [5000, 'JPY', '¥{{amount_no_decimals}}'],
+    ]) {
+      assert.equal(orders.formatMoney(amount, currency, format), storefront.formatMoney(amount, currency, format));
+    }
+    assert.equal(orders.version, storefront.version);
   });
 });

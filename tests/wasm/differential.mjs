@@ -18,7 +18,7 @@ const commands = [
 
 // Returns {cases, mismatches: [{seed, command, native, wasm}]}.
 export async function runDifferential({ from = 1, count = 2000, tiercart, onProgress } = {}) {
-  if (!tiercart) ({ tiercart } = await loadTiercart());
+  if (!tiercart) ({ tiercart } = await loadTiercart('all'));
   const mismatches = [];
   let cases = 0;
   for await (const c of nativeCases(from, count)) {

@@ -19,7 +19,7 @@ const native = new Map(nativeFixtures().map((fixture) => [fixture.name, fixture]
 describe('golden fixtures', () => {
   let tiercart;
   before(async () => {
-    ({ tiercart } = await loadTiercart());
+    ({ tiercart } = await loadTiercart('all'));
   });
 
   it('there are fixtures, and the native build ran every one of them', () => {

@@ -185,7 +185,7 @@ function malformedCall(r, i) {
 }
 
 it(`survives ${kInputs} malformed inputs in a row, with no growth after the first 100`, async () => {
-  const { tiercart, TiercartError } = await loadTiercart();
+  const { tiercart, TiercartError } = await loadTiercart('all');
   const before = tiercart.evaluateJson(base.program, base.cart, base.context);
   const r = random(20261121);
   const codes = new Map();

@@ -16,7 +16,7 @@ describe('post-purchase calls', () => {
   let tiercart;
   let TiercartError;
   before(async () => {
-    ({ tiercart, TiercartError } = await loadTiercart());
+    ({ tiercart, TiercartError } = await loadTiercart('orders'));
   });
 
   it('selects offers from objects as the native build does', () => {

@@ -1,4 +1,4 @@
-// Shared by the Node tests of the wasm module: loads the module the storefront ships
+// Shared by the Node tests of the wasm modules: loads the modules the storefront ships
 // (theme-extension/assets/, built by `make build-wasm`) and runs the native build's
 // tiercart_cases tool (build/bin/, built by `make build-native`) for the bytes to compare.
 
@@ -16,12 +16,27 @@ function need(path, hint) {
   if (!fs.existsSync(path)) throw new Error(`${path} is missing: run ${hint} first`);
 }
 
-export async function loadTiercart() {
-  need(fileURLToPath(new URL('tiercart-core.wasm', assets)), 'make build-wasm');
+// The modules: 'storefront' (tiercart-core, the drawer's and the theme editor's) and 'orders'
+// (tiercart-order-core, the order page's), as shipped in theme-extension/assets/; 'all' (every
+// call, the server's checks included: build/wasm/wasm/tiercart-all) for the tests that hold
+// every entry point of the wasm build to the native one. All three behind the same wrapper.
+const MODULES = {
+  storefront: { wasm: new URL('tiercart-core.wasm', assets), create: 'createTiercart' },
+  orders: { wasm: new URL('tiercart-order-core.wasm', assets), create: 'createTiercartOrders' },
+  all: {
+    wasm: new URL('build/wasm/wasm/tiercart-all.wasm', root),
+    glue: new URL('build/wasm/wasm/tiercart-all.mjs', root),
+  },
+};
+
+export async function loadTiercart(which = 'storefront') {
+  const { wasm, create, glue } = MODULES[which];
+  need(fileURLToPath(wasm), 'make build-wasm');
   const module = await import(new URL('tiercart.js', assets));
-  const tiercart = await module.createTiercart({
-    wasmBinary: fs.readFileSync(new URL('tiercart-core.wasm', assets)),
-  });
+  const wasmBinary = fs.readFileSync(wasm);
+  const tiercart = create
+    ? await module[create]({ wasmBinary })
+    : new module.Tiercart(await (await import(glue)).default({ wasmBinary }));
   return { tiercart, TiercartError: module.TiercartError };
 }
 
