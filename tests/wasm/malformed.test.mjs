@@ -219,3 +219,18 @@ it(`survives ${kInputs} malformed inputs in a row, with no growth after the firs
     assert.ok(codes.has(code), `no input gave ${code}: ${JSON.stringify([...codes])}`);
   }
 });
+
+it("refuses a document nested 100,000 deep as too_deep, within the shipped module's 256 KB stack", async () => {
+  const { tiercart, TiercartError } = await loadTiercart('storefront');
+  const depth = 100000;
+  for (const deep of ['['.repeat(depth), `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`]) {
+    for (const call of [
+      () => tiercart.evaluateJson(deep, base.cart, base.context),
+      () => tiercart.evaluateJson(base.program, deep, base.context),
+      () => tiercart.checkProgramJson(deep, base.context),
+    ]) {
+      assert.throws(call, (error) => error instanceof TiercartError && error.code === 'too_deep');
+    }
+  }
+  assert.ok(tiercart.evaluateJson(base.program, base.cart, base.context).length > 0);
+});
