@@ -47,9 +47,9 @@ build-function:
 	@cmake --build --preset function -j $(JOBS)
 
 # The storefront's custom elements and styles, next to the core in the extension's assets. The
-# drawer (web/drawer/ and the modules it imports) is bundled by esbuild into one ES module,
-# tiercart-drawer.js, not minified, as the other storefront files are not; those are copied as
-# they are (tiercart-util.js for the order status element). tiercart-cart.js and
+# drawer (web/drawer/ and the modules it imports) is bundled by esbuild into one minified ES
+# module, tiercart-drawer.js (14.2 -> 9.2 KB brotli: docs/storefront.md); the other files are
+# copied as they are (tiercart-util.js for the order status element). tiercart-cart.js and
 # tiercart-progress.js live in the bundle: copies left by older builds are removed.
 WEB_COPIED = web/tiercart-loader.js web/tiercart-preview.js web/tiercart-order-status.js web/tiercart-util.js \
              web/tiercart-format.js web/tiercart-currencies.js \
@@ -58,7 +58,7 @@ build-web: setup
 	@mkdir -p theme-extension/assets
 	@cp $(WEB_COPIED) theme-extension/assets/
 	@rm -f theme-extension/assets/tiercart-cart.js theme-extension/assets/tiercart-progress.js
-	@node_modules/.bin/esbuild web/drawer/tiercart-drawer.js --bundle --format=esm --log-level=warning \
+	@node_modules/.bin/esbuild web/drawer/tiercart-drawer.js --bundle --format=esm --minify --log-level=warning \
 	  --outfile=theme-extension/assets/tiercart-drawer.js
 
 # The merchant's embedded admin page (web/admin/), served by the server at /app from
