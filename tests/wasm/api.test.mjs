@@ -157,6 +157,48 @@ describe('the tiercart module', () => {
   });
 });
 
+describe("evaluate's way in", () => {
+  // evaluateJson writes the documents into the module's memory (TextEncoder.encodeInto) when
+  // they fit; otherwise Embind copies them. Either way the answer is the core's, byte for byte.
+  it('writes documents that fit into the module, and copies the others, with the same answer', async () => {
+    const { tiercart } = await loadTiercart('storefront');
+    const core = tiercart.core;
+    let written = 0;
+    const evaluateInput = core.evaluateInput;
+    core.evaluateInput = (...lengths) => {
+      written += 1;
+      return evaluateInput.apply(core, lengths);
+    };
+    const { program, cart, context } = read('tote-below');
+    const text = (value) => JSON.stringify(value);
+    const copied = (p, c, x) => core.evaluate(p, c, x).json;
+    const answer = (p, c, x) => {
+      try {
+        return tiercart.evaluateJson(p, c, x);
+      } catch (error) {
+        return JSON.stringify({ error: { code: error.code, message: error.message, path: error.path } });
+      }
+    };
+    const accented = structuredClone(cart);
+    for (const item of accented.items) item.product_title = '手編みの手袋'.repeat(100);
+    const big = structuredClone(cart);
+    big.items[0].product_title = 'x'.repeat(300 * 1024);
+    const cases = [
+      ['a drawer cart', [text(program), text(cart), text(context)], 1],
+      ['titles mostly not ASCII', [text(program), text(accented), text(context)], 0],
+      ['a cart over the buffer', [text(program), text(big), text(context)], 0],
+      ['an escaped lone surrogate', [text(program), text(cart).replace('"items"', '"\\ud800items"'), text(context)], 1],
+      ['a raw lone surrogate', [text(program), text(cart).replace('"items"', '"\ud800items"'), text(context)], 0],
+      ['malformed JSON', [text(program), '{"items": [', text(context)], 1],
+    ];
+    for (const [what, docs, viaBuffer] of cases) {
+      written = 0;
+      assert.equal(answer(...docs), copied(...docs), what);
+      assert.equal(written, viaBuffer, what);
+    }
+  });
+});
+
 describe('the two shipped modules', () => {
   it('each holds only what its page calls, and says so for the rest', async () => {
     const { tiercart: storefront, TiercartError } = await loadTiercart('storefront');
