@@ -211,10 +211,7 @@ it(`survives ${kInputs} malformed inputs in a row, with no growth in the second 
     if (i === kInputs / 2 - 1) memoryAtHalf = tiercart.memoryBytes;
   }
   assert.ok(memoryAtHalf > 0);
-  assert.ok(
-    tiercart.memoryBytes <= memoryAtHalf,
-    `memory grew from ${memoryAtHalf} to ${tiercart.memoryBytes} bytes`,
-  );
+  assert.ok(tiercart.memoryBytes <= memoryAtHalf, `memory grew from ${memoryAtHalf} to ${tiercart.memoryBytes} bytes`);
   // Still working, and still the same answer.
   assert.equal(tiercart.evaluateJson(base.program, base.cart, base.context), before);
   for (const code of ['invalid_json', 'too_deep', 'too_large', 'too_many']) {
