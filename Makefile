@@ -71,7 +71,7 @@ build-admin: setup
 
 # The customer account UI extension (extensions/tiercart-order-status), bundled with esbuild
 # into build/extensions/; prints its size (Shopify's limit: 64 KB compressed).
-build-extension: setup
+build-extension: setup build-wasm
 	@node scripts/build-extension.mjs
 
 # The same core plus its GoogleTest suite compiled with Emscripten, run under Node.

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Bundles the customer account UI extension (extensions/tiercart-order-status) with esbuild
-// into build/extensions/tiercart-order-status/, as Shopify CLI would, and prints its size.
+// into build/extensions/tiercart-order-status/, as Shopify CLI would, with the core's address
+// check (its WebAssembly as bytes), and prints its size.
 // Shopify's limit is 64 KB compressed; tests/extension/ asserts it.
 import { build } from 'esbuild';
 import fs from 'node:fs';
@@ -12,7 +13,12 @@ const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const entry = path.join(root, 'extensions', 'tiercart-order-status', 'src', 'OrderStatus.js');
 export const outfile = path.join(root, 'build', 'extensions', 'tiercart-order-status', 'OrderStatus.js');
 
+// The core's address check, compiled alone (wasm/address.cpp, built by make build-wasm):
+// its glue and its .wasm (as bytes) go into the bundle, so the extension fetches nothing.
+const addressCore = path.join(root, 'build', 'wasm', 'wasm', 'tiercart-address-core.mjs');
+
 export async function buildExtension() {
+  if (!fs.existsSync(addressCore)) throw new Error(`${addressCore} is missing: run make build-wasm first`);
   await build({
     entryPoints: [entry],
     bundle: true,
@@ -21,6 +27,8 @@ export async function buildExtension() {
     target: 'es2020',
     outfile,
     logLevel: 'silent',
+    alias: { 'tiercart-address-core': addressCore, 'tiercart-address-wasm': addressCore.replace(/\.mjs$/, '.wasm') },
+    loader: { '.wasm': 'binary' },
   });
   const code = fs.readFileSync(outfile);
   return {

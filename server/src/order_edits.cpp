@@ -172,6 +172,16 @@ void PostPurchase::edit_order(const Caller& caller, int64_t order_id, const std:
     w.begin_object().field("order_id", order_id);
     w.key("eligibility").raw(to_json(eligibility));
     if (address) w.key("shipping_address").raw(*address);
+    // The options the address is checked against when saved, so that a page or an extension
+    // running the core checks it as the customer types by the same rules.
+    const AddressOptions& options = current->address_options;
+    w.key("address_options").begin_object();
+    if (options.po_box_allowed) {
+      w.key("shipping_method").begin_object().field("po_box", *options.po_box_allowed).end_object();
+    }
+    w.key("countries").begin_array();
+    for (const std::string& country : options.countries) w.text(country);
+    w.end_array().end_object();
     return res.set_content(w.end_object().take(), kJson);
   }
   const auto requested = edit_kind(kind);

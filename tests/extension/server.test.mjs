@@ -91,68 +91,92 @@ after(() => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test('the extension shows server-priced offers, the countdown, and saves an address the server accepts', async () => {
+// Opens the bundled extension in a page with a stand-in `shopify`; `wasm: false` runs it where
+// the sandbox refuses to compile WebAssembly. Resolves to the page and the list of the
+// server's paths the extension called.
+async function openExtension(browser, { wasm }) {
   const { code } = await buildExtension();
   const strings = JSON.parse(
     fs.readFileSync(path.join(root, 'extensions/tiercart-order-status/locales/en.default.json'), 'utf8'),
   );
+  const page = browser.context.pages()[0] || (await browser.context.newPage());
+  const errors = [];
+  const calls = [];
+  page.on('pageerror', (e) => errors.push(e));
+  page.on('request', (request) => {
+    if (request.url().startsWith(base)) calls.push(new URL(request.url()).pathname.split('/').pop());
+  });
+  await page.setContent('<!doctype html><html lang="en"><body></body></html>');
+  await page.evaluate(
+    async ({ code, strings, base, token, orderId, wasm }) => {
+      if (!wasm) delete globalThis.WebAssembly;
+      globalThis.shopify = {
+        settings: { value: { server_url: base } },
+        order: { value: { id: `gid://shopify/Order/${orderId}`, name: '#1001' } },
+        localization: { currency: { value: { isoCode: 'USD' } } },
+        shippingAddress: { value: null },
+        sessionToken: { get: async () => token },
+        i18n: {
+          translate: (key, vars = {}) => (strings[key] || key).replace(/\{\{(\w+)\}\}/g, (m, n) => vars[n] ?? m),
+          formatCurrency: (n, { currency }) =>
+            new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(n),
+        },
+      };
+      const module = await import(URL.createObjectURL(new Blob([code], { type: 'text/javascript' })));
+      await module.default();
+    },
+    { code: code.toString(), strings, base, token: sessionToken(), orderId: ORDER.id, wasm },
+  );
+  // What a customer does in a field: its value changes and it says so.
+  const type = (name, value) =>
+    page.evaluate(
+      ([name, value]) => {
+        const field = document.querySelector(`s-text-field[name=${name}]`);
+        field.value = value;
+        field.dispatchEvent(new Event('input'));
+      },
+      [name, value],
+    );
+  const click = (label) =>
+    page.evaluate((l) => [...document.querySelectorAll('s-button')].find((b) => b.textContent === l).click(), label);
+  const error = (name) =>
+    page.evaluate((n) => document.querySelector(`s-text-field[name=${n}]`).getAttribute('error'), name);
+  return { page, errors, calls, strings, type, click, error, text: () => page.evaluate(() => document.body.innerText) };
+}
+
+async function fillAddress(type, zip) {
+  await type('last_name', 'Hale');
+  await type('address1', '12 Harbor Road');
+  await type('city', 'Portland');
+  await type('province_code', 'ME');
+  await type('country_code', 'US');
+  await type('zip', zip);
+}
+
+test('without WebAssembly the extension shows server-priced offers, the countdown, and saves an address the server checks', async () => {
   const browser = await launch();
   try {
-    const page = browser.context.pages()[0] || (await browser.context.newPage());
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(e));
-    await page.setContent('<!doctype html><html lang="en"><body></body></html>');
-    await page.evaluate(
-      async ({ code, strings, base, token, orderId }) => {
-        globalThis.shopify = {
-          settings: { value: { server_url: base } },
-          order: { value: { id: `gid://shopify/Order/${orderId}`, name: '#1001' } },
-          localization: { currency: { value: { isoCode: 'USD' } } },
-          shippingAddress: { value: null },
-          sessionToken: { get: async () => token },
-          i18n: {
-            translate: (key, vars = {}) => (strings[key] || key).replace(/\{\{(\w+)\}\}/g, (m, n) => vars[n] ?? m),
-            formatCurrency: (n, { currency }) =>
-              new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(n),
-          },
-        };
-        const module = await import(URL.createObjectURL(new Blob([code], { type: 'text/javascript' })));
-        await module.default();
-      },
-      { code: code.toString(), strings, base, token: sessionToken(), orderId: ORDER.id },
-    );
-    const text = () => page.evaluate(() => document.body.innerText);
+    const { page, errors, calls, strings, type, click, error, text } = await openExtension(browser, { wasm: false });
     assert.match(await text(), /Merino Scarf\s*Goes with your sweater\s*\$15\.30\s*Regular price \$18\.00/);
     assert.match(await text(), /for another (29|30):\d\d/);
 
-    // A bad zip: the server's check comes back as the field's error.
-    await page.evaluate(() => {
-      const set = (name, value) => (document.querySelector(`s-text-field[name=${name}]`).value = value);
-      set('last_name', 'Hale');
-      set('address1', '12 Harbor Road');
-      set('city', 'Portland');
-      set('province_code', 'ME');
-      set('zip', '041');
-      set('country_code', 'US');
-    });
-    const click = (label) =>
-      page.evaluate((l) => [...document.querySelectorAll('s-button')].find((b) => b.textContent === l).click(), label);
+    // A bad zip: nothing checks it as typed; the server's check on save comes back as the
+    // field's error.
+    await fillAddress(type, '041');
     await click('Save address');
     await page.waitForFunction(() => document.querySelector('s-text-field[name=zip]').getAttribute('error'));
-    assert.equal(
-      await page.evaluate(() => document.querySelector('s-text-field[name=zip]').getAttribute('error')),
-      strings.error_invalid_postal_code,
+    assert.equal(await error('zip'), strings.error_invalid_postal_code);
+    assert.deepEqual(
+      calls.filter((c) => c === 'address'),
+      ['address'],
     );
     // Not by colour alone: the field says what is wrong, and the banner where to look.
     assert.match(await text(), new RegExp(strings.invalid));
 
-    await page.evaluate(() => (document.querySelector('s-text-field[name=zip]').value = '04101'));
+    await type('zip', '04101');
     await click('Save address');
     await page.waitForFunction(() => /address was updated/.test(document.body.innerText));
-    assert.equal(
-      await page.evaluate(() => document.querySelector('s-text-field[name=zip]').hasAttribute('error')),
-      false,
-    );
+    assert.equal(await error('zip'), null);
 
     await click('Add to order');
     // The confirmation is in the offer's own card, where the customer clicked.
@@ -169,4 +193,43 @@ test('the extension shows server-priced offers, the countdown, and saves an addr
   }).then((r) => r.json());
   assert.equal(edits.shipping_address.zip, '04101');
   assert.equal(edits.shipping_address.last_name, 'Hale');
+  assert.deepEqual(edits.address_options, { countries: [] });
+});
+
+test('with WebAssembly the core in the extension checks the address as it is typed, and the server saves it', async () => {
+  const browser = await launch();
+  try {
+    const { page, errors, calls, strings, type, click, error } = await openExtension(browser, { wasm: true });
+    await page.waitForFunction(() => document.querySelector('s-text-field[name=zip]'));
+    await fillAddress(type, '041');
+    // The field says what is wrong while the customer types, before any save.
+    await page.waitForFunction(() => document.querySelector('s-text-field[name=zip]').getAttribute('error'));
+    assert.equal(await error('zip'), strings.error_invalid_postal_code);
+    // Fields not touched yet are not blamed for being empty.
+    assert.equal(await error('first_name'), null);
+    // Saving a refused address asks nothing of the server: the core refuses it here as the
+    // server would.
+    await click('Save address');
+    await page.waitForFunction((text) => document.body.innerText.includes(text), strings.invalid);
+    assert.deepEqual(
+      calls.filter((c) => c === 'address'),
+      [],
+    );
+
+    await type('zip', '04102');
+    await page.waitForFunction(() => !document.querySelector('s-text-field[name=zip]').hasAttribute('error'));
+    await click('Save address');
+    await page.waitForFunction(() => /address was updated/.test(document.body.innerText));
+    assert.deepEqual(
+      calls.filter((c) => c === 'address'),
+      ['address'],
+    );
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+  const edits = await fetch(`${base}/customer-account/orders/${ORDER.id}/edits`, {
+    headers: { Authorization: `Bearer ${sessionToken()}` },
+  }).then((r) => r.json());
+  assert.equal(edits.shipping_address.zip, '04102');
 });

@@ -1,11 +1,13 @@
 // tiercart's customer account UI extension on the Order status page
 // (customer-account.order-status.block.render). It renders Shopify's web components into the
-// extension's Remote DOM, and asks tiercart's server for everything it shows: the offers and
-// their prices (recomputed natively), the edit window and the address check. No WebAssembly:
-// whether the sandbox may compile it is undocumented, and the server answers either way
+// extension's Remote DOM, and asks tiercart's server for what it shows: the offers and their
+// prices (recomputed natively), the edit window, and the address it saves. Where the sandbox
+// can compile WebAssembly (tried, not assumed: address-check.js), the address is also checked
+// as the customer types, by the core's own check; the server checks again when it saves
 // (docs/post-purchase-ui.md).
 
 import { formatTimeLeft, minorToDecimal } from '../../../web/tiercart-format.js';
+import { localAddressCheck } from './address-check.js';
 import { numericId, problemsByField } from './logic.js';
 
 const FIELDS = ['first_name', 'last_name', 'address1', 'address2', 'city', 'province_code', 'zip', 'country_code'];
@@ -145,18 +147,53 @@ export default async function extension() {
     for (const field of FIELDS) fields[field].value = address?.[field] || '';
   };
 
-  save.addEventListener('click', async () => {
+  const typedAddress = () => {
     const address = {};
     for (const field of FIELDS) if (String(fields[field].value || '').trim()) address[field] = fields[field].value;
+    return address;
+  };
+  // Each field's first problem as its error text: on the fields the customer has changed, or
+  // on all of them (a save).
+  const showProblems = (problems, only) => {
+    const byField = problemsByField(problems);
+    for (const field of FIELDS) {
+      const problem = byField[field];
+      if (problem && (!only || only.has(field))) fields[field].setAttribute('error', t(`error_${problem.code}`));
+      else fields[field].removeAttribute('error');
+    }
+  };
+
+  // As the customer types: the core's check in the extension, when the sandbox runs it.
+  const checker = localAddressCheck();
+  let addressOptions = {};
+  const touched = new Set();
+  let checkTimer = null;
+  const checkTyped = async (all) => {
+    const check = await checker;
+    const result = check ? check(typedAddress(), addressOptions) : null;
+    if (result) showProblems(result.problems, all ? null : touched);
+    return result;
+  };
+  for (const field of FIELDS) {
+    fields[field].addEventListener('input', () => {
+      touched.add(field);
+      clearTimeout(checkTimer);
+      checkTimer = setTimeout(() => checkTyped(false), 150);
+    });
+  }
+
+  save.addEventListener('click', async () => {
+    clearTimeout(checkTimer);
+    const checked = await checkTyped(true);
+    if (checked && !checked.ok) {
+      say(t('invalid'), 'critical'); // the core refuses it here as the server would
+      return;
+    }
+    const address = typedAddress();
     save.setAttribute('loading', '');
     const { ok, json } = await call('address', address).catch(() => ({ ok: false }));
     save.removeAttribute('loading');
-    const problems = problemsByField(ok ? json.problems : json?.error?.problems);
-    for (const field of FIELDS) {
-      const problem = problems[field];
-      if (problem) fields[field].setAttribute('error', t(`error_${problem.code}`));
-      else fields[field].removeAttribute('error');
-    }
+    showProblems(ok ? json.problems : json?.error?.problems, null);
     if (ok) {
       showAddress(json.shipping_address);
       say(t('saved'), 'success');
@@ -181,6 +218,7 @@ export default async function extension() {
   else offersSection.setAttribute('hidden', '');
   if (edits.ok && edits.json.eligibility?.allowed?.includes('address')) {
     deadline = Date.now() + edits.json.eligibility.seconds_left * 1000;
+    addressOptions = edits.json.address_options || {};
     showAddress(edits.json.shipping_address || shopify.shippingAddress?.value);
     tick();
     timer = setInterval(tick, 1000);
