@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "tiercart/evaluate.h"
 #include "tiercart/json_writer.h"
 #include "tiercart/post_purchase.h"
 #include "tiercart/theme_program.h"
@@ -23,6 +24,7 @@ constexpr int kBadInput = 2;
 constexpr const char* kUsage =
     "usage:\n"
     "  tiercart evaluate --program P --cart C [--context X]\n"
+    "  tiercart evaluate --program P --carts CARTS.jsonl [--context X]\n"
     "  tiercart validate --program P (--order O | --cart C) [--context X]\n"
     "  tiercart check-program P [--context X]\n"
     "  tiercart offers --order O --offers F [--context X]\n"
@@ -139,8 +141,74 @@ void print(const std::string& json) {
   std::fputc('\n', stdout);
 }
 
+// --carts FILE: one cart a line (JSON Lines), one result a line ({"line": N, "error": {...}} for
+// a cart the core refuses; empty lines are skipped but counted). The program and the context are
+// read once, not once a cart: a replay of many carts or orders pays only for each cart
+// (docs/architecture.md).
+int evaluate_carts(const std::string& program_text, const std::string& context_text,
+                   const std::string& carts_name) {
+  auto context = tiercart::parse_context(context_text);
+  if (!context) return report(context.error());
+  auto program = tiercart::parse_program(program_text);
+  if (!program) return report(program.error());
+  std::FILE* file = carts_name == "-" ? stdin : std::fopen(carts_name.c_str(), "rb");
+  if (!file) return bad_input("cannot open " + carts_name + ": " + std::strerror(errno));
+  std::string line;
+  int64_t number = 0;
+  bool too_long = false;
+  // A refused cart: the core's error document, {"error": {...}}, with the line's number first.
+  auto refused = [&](const tiercart::Error& error) {
+    print("{\"line\":" + std::to_string(number) + "," + tiercart::to_json(error).substr(1));
+  };
+  auto evaluate_line = [&]() {
+    ++number;
+    if (too_long) {
+      refused(tiercart::make_error(
+          "too_large",
+          "cart is larger than " + std::to_string(tiercart::kMaxDocumentBytes) + " bytes"));
+    } else if (!line.empty()) {
+      auto cart = tiercart::parse_cart(line, context.value());
+      auto evaluation = cart ? tiercart::evaluate(program.value(), cart.value(), context.value())
+                             : tiercart::Result<tiercart::Evaluation>(cart.error());
+      if (evaluation) {
+        print(tiercart::to_json(evaluation.value()));
+      } else {
+        refused(evaluation.error());
+      }
+    }
+    line.clear();
+    too_long = false;
+  };
+  int c;
+  while ((c = getc_unlocked(file)) != EOF) {  // one thread reads the file
+    if (c == '\n') {
+      evaluate_line();
+    } else if (line.size() < tiercart::kMaxDocumentBytes) {
+      line.push_back(static_cast<char>(c));
+    } else {
+      too_long = true;
+    }
+  }
+  if (!line.empty() || too_long) evaluate_line();
+  const bool failed = std::ferror(file);
+  if (file != stdin) std::fclose(file);
+  if (failed) return bad_input("cannot read " + carts_name);
+  return kOk;
+}
+
 int evaluate(const Args& args) {
   std::string problem, program, cart, context;
+  if (auto carts = args.options.find("carts"); carts != args.options.end()) {
+    if (args.options.count("cart") || !args.positional.empty()) {
+      return bad_input("evaluate takes --cart or --carts, not both");
+    }
+    if (!only_known_options(args, {"program", "carts", "context"}, problem) ||
+        !load(args, "program", true, program, problem) ||
+        !load(args, "context", false, context, problem)) {
+      return bad_input(problem);
+    }
+    return evaluate_carts(program, context, carts->second);
+  }
   if (!only_known_options(args, {"program", "cart", "context"}, problem) ||
       !load(args, "program", true, program, problem) || !load(args, "cart", true, cart, problem) ||
       !load(args, "context", false, context, problem)) {

@@ -486,5 +486,35 @@ fi
 expect_bad_input "theme-program --batch takes no other argument" "$nothing" \
   theme-program --batch "$work/theme-batch" --currency USD
 
+# evaluate --carts: many carts against one program and context, one result a line, each the
+# bytes evaluate --cart prints for that cart alone; a refused cart is a line of its own.
+program=$examples/programs/free-shipping-and-tote.json
+context=$examples/contexts/catalog.json
+: >"$work/carts.jsonl"
+: >"$work/one-by-one.jsonl"
+for cart in below-tote one-line twenty-lines with-tote-gift; do
+  python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))))' \
+    "$examples/carts/$cart.json" >>"$work/carts.jsonl"
+  "$tiercart" evaluate --program "$program" --context "$context" --cart "$examples/carts/$cart.json" \
+    >>"$work/one-by-one.jsonl"
+done
+printf '\n{"items": [\n' >>"$work/carts.jsonl"
+python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))))' \
+  "$examples/carts/empty.json" >>"$work/carts.jsonl"
+"$tiercart" evaluate --program "$program" --context "$context" --cart "$examples/carts/empty.json" \
+  >>"$work/one-by-one.jsonl"
+run "$nothing" evaluate --program "$program" --context "$context" --carts "$work/carts.jsonl"
+if [ "$rc" -eq 0 ] && [ ! -s "$work/err" ] &&
+  diff <(sed -n '1,4p;6p' "$work/out") "$work/one-by-one.jsonl" >/dev/null &&
+  [ "$(sed -n 5p "$work/out")" = '{"line":6,"error":{"code":"invalid_json","message":"cart is not valid JSON","path":"$"}}' ]; then
+  ok "evaluate --carts prints each cart's evaluation a line, a refused cart's error with its line"
+else
+  not_ok "evaluate --carts prints each cart's evaluation a line, a refused cart's error with its line" "$(last_run)"
+fi
+expect_refused "evaluate --carts: a bad program is refused before any cart" invalid_json \
+  <(printf '{"bars": [') evaluate --program - --carts "$work/carts.jsonl"
+expect_bad_input "evaluate takes --cart or --carts, not both" "$nothing" \
+  evaluate --program "$program" --cart "$examples/carts/empty.json" --carts "$work/carts.jsonl"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
