@@ -8,8 +8,28 @@
   const base = script ? script.src.replace(/[^/]*$/, '') : '/';
   const drawer = () => document.querySelector('tiercart-drawer');
   let loading = null;
+  // What the drawer needs, asked for at once rather than one after another (the drawer module,
+  // then the core's wrapper, its glue, its .wasm: four round trips on a phone's network): the
+  // module preloads and the .wasm's fetch are in flight while the drawer module loads, and the
+  // drawer's own imports and the glue's fetch find them (docs/storefront.md).
+  const preload = () => {
+    for (const [rel, file, as] of [
+      ['modulepreload', 'tiercart.js'],
+      ['modulepreload', 'tiercart-core.js'],
+      ['preload', 'tiercart-core.wasm', 'fetch'],
+      ['preload', 'tiercart.css', 'style'],
+    ]) {
+      const link = document.createElement('link');
+      link.rel = rel;
+      link.href = base + file;
+      if (as) link.as = as;
+      if (as === 'fetch') link.crossOrigin = 'anonymous'; // as the glue fetches it (CORS, no cookies)
+      document.head.append(link);
+    }
+  };
   const load = () => {
     if (!loading) {
+      preload();
       // The element as soon as its module is in: it opens at once and loads its first cart
       // (and the core) itself.
       loading = import(`${base}tiercart-drawer.js`)

@@ -3,7 +3,8 @@
 //   node bench/storefront/bench.mjs [--runs 20]
 // Prints: the loader's gzip size (budget 10,000 bytes), each storefront asset raw/gzip/brotli
 // and their brotli total, and the time from the add-to-cart response to the drawer painted
-// (warm: drawer loaded on idle; cold: first interaction loads the drawer and the core).
+// (warm: drawer loaded on idle; cold: first interaction loads the drawer and the core; cold on
+// slow 4G: the same with 150 ms round trips and 1.6 Mbit/s, no cache).
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -106,6 +107,7 @@ async function timings() {
   const page = browser.context.pages()[0] || (await browser.context.newPage());
   const warm = [];
   const cold = [];
+  const slow = [];
   try {
     for (let i = 0; i < RUNS; i++) {
       // Cold: no idle time, the add itself loads the drawer module and the wasm core.
@@ -117,6 +119,32 @@ async function timings() {
       cold.push((await measureAdd(coldPage, 2022)).fromClick);
       await coldPage.evaluate(() => fetch('/cart/clear.js', { method: 'POST' }));
       await coldPage.close();
+
+      // Cold on a phone's network (Lighthouse's slow 4G: 150 ms round trips, 1.6 Mbit/s down),
+      // with no cache: the round trips to fetch the drawer and the core dominate.
+      const slowPage = await browser.context.newPage();
+      const cdp = await browser.context.newCDPSession(slowPage);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+      await slowPage.addInitScript(() => {
+        window.requestIdleCallback = () => 0;
+      });
+      await slowPage.goto(new URL('/products/cedar-lip-balm', store.url).href);
+      await cdp.send('Network.emulateNetworkConditions', {
+        offline: false,
+        latency: 150,
+        downloadThroughput: (1.6 * 1024 * 1024) / 8,
+        uploadThroughput: (750 * 1024) / 8,
+      });
+      slow.push((await measureAdd(slowPage, 2022)).fromClick);
+      await cdp.send('Network.emulateNetworkConditions', {
+        offline: false,
+        latency: 0,
+        downloadThroughput: -1,
+        uploadThroughput: -1,
+      });
+      await slowPage.evaluate(() => fetch('/cart/clear.js', { method: 'POST' }));
+      await slowPage.close();
 
       // Warm: the drawer loaded on idle before the shopper clicks.
       await page.goto(new URL('/products/enamel-camp-mug', store.url).href);
@@ -135,6 +163,7 @@ async function timings() {
   console.log('Drawer latency (headless Chromium, local demo store)');
   show('  add.js response -> drawer painted (warm)', warm);
   show('  click -> drawer painted, cold (loads drawer + wasm core)', cold);
+  show('  click -> drawer painted, cold on slow 4G (150 ms RTT, 1.6 Mbit/s, no cache)', slow);
 }
 
 const ok = sizes();

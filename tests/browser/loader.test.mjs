@@ -62,6 +62,32 @@ test('nothing loads or renders before idle or interaction; the first click loads
   assert.equal(new URL(t.page.url()).pathname, '/');
 });
 
+test('the first interaction asks for the drawer and the whole core at once, and fetches each file once', async () => {
+  await t.page.addInitScript(() => {
+    window.requestIdleCallback = () => 0;
+  });
+  const urls = recordRequests(t.page);
+  await t.page.goto(t.url('/'));
+  // The drawer module is held back: the core's wrapper, glue and .wasm are asked for meanwhile,
+  // not after it (one round trip on a phone's network instead of four).
+  let release;
+  const held = new Promise((resolve) => (release = resolve));
+  await t.page.route('**/tiercart-drawer.js', async (route) => {
+    await held;
+    await route.continue();
+  });
+  const asked = ['tiercart.js', 'tiercart-core.js', 'tiercart-core.wasm', 'tiercart.css'].map((file) =>
+    t.page.waitForRequest((request) => request.url().endsWith(`/${file}`), { timeout: 10000 }),
+  );
+  await t.page.click('#cart-icon-bubble');
+  await Promise.all(asked);
+  release();
+  await settled(t.page);
+  for (const file of ['tiercart-drawer.js', 'tiercart.js', 'tiercart-core.js', 'tiercart-core.wasm', 'tiercart.css']) {
+    assert.equal(urls.filter((u) => u.endsWith(`/${file}`)).length, 1, `${file}: ${urls.join(' ')}`);
+  }
+});
+
 test('on idle the drawer and the core load without any interaction', async () => {
   const urls = recordRequests(t.page);
   await t.page.goto(t.url('/'));
