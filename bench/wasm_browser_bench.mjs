@@ -16,10 +16,11 @@ const kTimeoutMs = 120000;
 
 const page = `<!doctype html><meta charset="utf-8"><title>tiercart wasm bench</title>
 <script type="module">
-const started = performance.now();
-const { createTiercart } = await import('/assets/tiercart.js');
+// The benchmark's own modules first: the cold start is tiercart's alone.
 const cases = await import('/bench/wasm_cases.mjs');
 const { evaluatePlain } = await import('/bench/plain_drawer.mjs');
+const started = performance.now();
+const { createTiercart } = await import('/assets/tiercart.js');
 let report;
 try {
   const tiercart = await createTiercart();
