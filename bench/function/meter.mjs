@@ -11,6 +11,7 @@ const IF = 0x04;
 const ELSE = 0x05;
 const END = 0x0b;
 const NOP = 0x01;
+const CALL = 0x10;
 
 class Reader {
   constructor(bytes, at = 0) {
@@ -103,16 +104,26 @@ function skipImmediates(r, op) {
   }
 }
 
-// The metered copy of a function body's expression.
-function meterBody(body, counter, own = -1) {
+// The metered copy of a function body's expression. With `inclusive` ({params, globalOf}),
+// each direct call also adds what the callee executed (the counter's growth across the call)
+// to the callee's inclusive counter, globalOf(callee) (-1: none), through a new i64 local.
+function meterBody(body, counter, own = -1, inclusive = null) {
   const r = new Reader(body);
   const out = [];
   const localGroups = r.u32();
+  let locals = 0;
   for (let i = 0; i < localGroups; i++) {
-    r.skipLeb();
+    locals += r.u32();
     r.at += 1;
   }
-  append(out, body.subarray(0, r.at));
+  if (inclusive) {
+    append(out, u32(localGroups + 1));
+    append(out, body.subarray(u32(localGroups).length, r.at));
+    out.push(0x01, 0x7e);
+  } else {
+    append(out, body.subarray(0, r.at));
+  }
+  const mark = inclusive ? inclusive.params + locals : -1;
   // global.get c; i64.const 1; i64.add; global.set c
   let bump = [0x23, ...u32(counter), 0x42, 0x01, 0x7c, 0x24, ...u32(counter)];
   if (own >= 0) bump = bump.concat([0x23, ...u32(own), 0x42, 0x01, 0x7c, 0x24, ...u32(own)]);
@@ -121,13 +132,20 @@ function meterBody(body, counter, own = -1) {
     const op = r.byte();
     skipImmediates(r, op);
     if (op !== BLOCK && op !== LOOP && op !== ELSE && op !== END && op !== NOP) append(out, bump);
+    const into = op === CALL && inclusive ? inclusive.globalOf(new Reader(body, start + 1).u32()) : -1;
+    if (into >= 0) append(out, [0x23, ...u32(counter), 0x21, ...u32(mark)]); // mark = c
     append(out, body.subarray(start, r.at));
+    // into += c - mark
+    if (into >= 0)
+      append(out, [0x23, ...u32(into), 0x23, ...u32(counter), 0x20, ...u32(mark), 0x7d, 0x7c, 0x24, ...u32(into)]);
   }
   return out;
 }
 
 // Returns the bytes of `wasm` with every instruction metered. With `perFunction`, each
-// defined function also gets its own counter, exported as "tiercart_f<index>" (profiling).
+// defined function also gets its own counter, exported as "tiercart_f<index>", and one of
+// what its direct calls executed, itself and its callees ("tiercart_i<index>"; a recursive
+// call counts again, an indirect call nowhere). The added code is not itself counted.
 export function meter(wasm, { perFunction = false } = {}) {
   const bytes = new Uint8Array(wasm);
   const r = new Reader(bytes, 8);
@@ -199,7 +217,25 @@ export function meter(wasm, { perFunction = false } = {}) {
       }
     }
   }
-  const extra = perFunction ? definedFuncs : 0;
+  const typeParams = [];
+  const funcTypes = [];
+  for (const s of sections) {
+    const sr = new Reader(s.body);
+    if (s.id === 1) {
+      for (let n = sr.u32(); n > 0; n--) {
+        sr.at += 1; // 0x60
+        const params = sr.u32();
+        sr.at += params;
+        const results = sr.u32();
+        sr.at += results;
+        typeParams.push(params);
+      }
+    }
+    if (s.id === 3) for (let n = sr.u32(); n > 0; n--) funcTypes.push(sr.u32());
+  }
+  const extra = perFunction ? 2 * definedFuncs : 0;
+  const inclusiveOf = (callee) =>
+    callee >= importedFuncs ? counter + 1 + definedFuncs + (callee - importedFuncs) : -1;
   let global = [0x7e, 0x01, 0x42, 0x00, 0x0b]; // mut i64 = 0
   for (let i = 0; i < extra; i++) global = global.concat([0x7e, 0x01, 0x42, 0x00, 0x0b]);
   const out = [...bytes.subarray(0, 8)];
@@ -227,7 +263,10 @@ export function meter(wasm, { perFunction = false } = {}) {
         entries.push(...u32(name.length), ...name, 0x03, ...u32(index));
       };
       add('tiercart_instructions', counter);
-      for (let i = 0; i < extra; i++) add(`tiercart_f${importedFuncs + i}`, counter + 1 + i);
+      for (let i = 0; i < extra / 2; i++) {
+        add(`tiercart_f${importedFuncs + i}`, counter + 1 + i);
+        add(`tiercart_i${importedFuncs + i}`, inclusiveOf(importedFuncs + i));
+      }
       emit(7, [...u32(n + 1 + extra), ...s.body.subarray(er.at), ...entries]);
       continue;
     }
@@ -237,7 +276,8 @@ export function meter(wasm, { perFunction = false } = {}) {
       const code = [...u32(n)];
       for (let i = 0; i < n; i++) {
         const size = cr.u32();
-        const metered = meterBody(cr.bytes(size), counter, perFunction ? counter + 1 + i : -1);
+        const inclusive = perFunction ? { params: typeParams[funcTypes[i]], globalOf: inclusiveOf } : null;
+        const metered = meterBody(cr.bytes(size), counter, perFunction ? counter + 1 + i : -1, inclusive);
         append(code, u32(metered.length));
         append(code, metered);
       }

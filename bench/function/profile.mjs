@@ -1,4 +1,4 @@
-// Where a Function run's instructions go, per Wasm function (self counts), for a cart of
+// Where a Function run's instructions go, per Wasm function (self and inclusive counts), for a cart of
 // `lines` lines. Needs a module that keeps its function names:
 //   cmake --preset function -B build/function-profile -DTIERCART_FUNCTION_OUT=$PWD/build/function-profile/out \
 //     -DCMAKE_EXE_LINKER_FLAGS=--profiling-funcs && cmake --build build/function-profile
@@ -57,14 +57,19 @@ const names = new Map();
 const module = new WebAssembly.Module(meter(bytes, { perFunction: true }));
 const run = runExport(module, exportName, JSON.stringify(bigCart(Number(lines))));
 const total = Number(run.instance.exports.tiercart_instructions.value);
-const rows = Object.entries(run.instance.exports)
-  .filter(([k]) => k.startsWith('tiercart_f'))
-  .map(([k, g]) => [Number(k.slice(10)), Number(g.value)])
-  .filter(([, v]) => v > 0)
-  .sort((a, b) => b[1] - a[1]);
+const count = (kind, index) => Number(run.instance.exports[`tiercart_${kind}${index}`]?.value ?? 0);
+const indices = Object.keys(run.instance.exports)
+  .filter((k) => k.startsWith('tiercart_f'))
+  .map((k) => Number(k.slice(10)));
+const pct = (n) => ((100 * n) / total).toFixed(1).padStart(5);
+const row = (index) =>
+  `[${index}] ${count('f', index).toLocaleString('en-US').padStart(12)} ${pct(count('f', index))}%` +
+  ` ${count('i', index).toLocaleString('en-US').padStart(12)} ${pct(count('i', index))}%  ${names.get(index) ?? index}`;
 console.log(`${total.toLocaleString('en-US')} instructions, exit ${run.exitCode}`);
-for (const [index, count] of rows.slice(0, 30)) {
-  console.log(
-    `[${index}] ${count.toLocaleString('en-US').padStart(12)} ${((100 * count) / total).toFixed(1).padStart(5)}%  ${names.get(index) ?? index}`,
-  );
+// Self: the function's own instructions. Inclusive: with its callees, summed over its direct
+// calls (LTO inlines much of the Function into tiercart::function::run, so read both).
+for (const kind of ['f', 'i']) {
+  console.log(kind === 'f' ? '\nby self count (self, inclusive)' : '\nby inclusive count (self, inclusive)');
+  const rows = indices.filter((i) => count(kind, i) > 0).sort((a, b) => count(kind, b) - count(kind, a));
+  for (const index of rows.slice(0, 30)) console.log(row(index));
 }
