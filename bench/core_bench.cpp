@@ -69,6 +69,25 @@ void BM_Evaluate(benchmark::State& state) {
   state.SetLabel(std::to_string(lines) + " lines");
 }
 
+// A cart change with the program and the context already parsed (a server or page that keeps
+// them between carts): the cart's JSON is read, evaluated and the evaluation written.
+void BM_EvaluateParsed(benchmark::State& state) {
+  const int lines = static_cast<int>(state.range(0));
+  const std::string cart = make_cart(lines);
+  const auto program = tiercart::parse_program(kProgram);
+  const auto context = tiercart::parse_context(make_context(lines));
+  for (auto _ : state) {
+    auto parsed = tiercart::parse_cart(cart, context.value());
+    if (!parsed) state.SkipWithError(parsed.error().message.c_str());
+    auto evaluation = tiercart::evaluate(program.value(), parsed.value(), context.value());
+    if (!evaluation) state.SkipWithError(evaluation.error().message.c_str());
+    auto text = tiercart::to_json(evaluation.value());
+    benchmark::DoNotOptimize(text);
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetLabel(std::to_string(lines) + " lines");
+}
+
 void BM_ValidateCart(benchmark::State& state) {
   const int lines = static_cast<int>(state.range(0));
   const std::string cart = make_cart(lines);
@@ -127,6 +146,7 @@ void BM_StageEvaluateAndWrite(benchmark::State& state) {
 }  // namespace
 
 BENCHMARK(BM_Evaluate)->Arg(1)->Arg(20)->Arg(250);
+BENCHMARK(BM_EvaluateParsed)->Arg(20);
 BENCHMARK(BM_ValidateCart)->Arg(1)->Arg(20)->Arg(250);
 BENCHMARK(BM_StageParseProgram);
 BENCHMARK(BM_StageParseContext)->Arg(20);
