@@ -480,17 +480,20 @@ struct AmountReader {
   int minor;
   CartAmounts mode;
   std::optional<int64_t> read(std::string_view key, bool required = false) {
-    auto value = r.integer_in(key, -kMaxAmount, kMaxAmount, required);
+    return read(r.field(key), required);
+  }
+  std::optional<int64_t> read(const detail::Field& field, bool required = false) {
+    auto value = r.integer_in(field, -kMaxAmount, kMaxAmount, required);
     if (!value) return std::nullopt;
     if (*value < 0) {
-      r.fail("negative_value", "amounts are never negative", key_path(r.path(), key));
+      r.fail("negative_value", "amounts are never negative", key_path(r.path(), field.key));
       return std::nullopt;
     }
     // Three- and four-decimal currencies scale up: check the limit on the result too.
     const int64_t amount = cart_to_minor(*value, minor, mode);
     if (amount > kMaxAmount) {
       r.fail("out_of_range", "amount is beyond the limit of 10^15 minor units",
-             key_path(r.path(), key));
+             key_path(r.path(), field.key));
       return std::nullopt;
     }
     return amount;
@@ -498,8 +501,9 @@ struct AmountReader {
 };
 
 // Line properties: an object in cart.js, an array of {name, value} in orders.
-void read_properties(ObjectReader& r, std::map<std::string, std::string>& out) {
-  const Value* props = r.find("properties");
+void read_properties(ObjectReader& r, const detail::Field& field,
+                     std::map<std::string, std::string>& out) {
+  const Value* props = r.find(field);
   if (!props) return;
   auto text_of = [](const Value& v) { return v.is_string() ? std::string(v.text()) : v.dump(); };
   if (props->is_object()) {
@@ -541,34 +545,75 @@ Result<Cart> parse_cart(std::string_view text, const Context& context) {
   }
   const int minor = *minor_units(cart.currency);
   cart.items.reserve(items->size());
+  // Every field a line is read for, found in one pass over its members (Fields).
+  enum LineField {
+    kVariantId,
+    kId,
+    kProductId,
+    kKey,
+    kQuantity,
+    kProperties,
+    kPrice,
+    kOriginalLinePrice,
+    kFinalLinePrice,
+    kLinePrice,
+    kGiftCard,
+    kRequiresShipping,
+    kSellingPlanAllocation,
+    kProductType,
+    kVendor,
+    kTitle,
+    kLineFields
+  };
+  static constexpr detail::Fields line_fields{"variant_id",
+                                              "id",
+                                              "product_id",
+                                              "key",
+                                              "quantity",
+                                              "properties",
+                                              "price",
+                                              "original_line_price",
+                                              "final_line_price",
+                                              "line_price",
+                                              "gift_card",
+                                              "requires_shipping",
+                                              "selling_plan_allocation",
+                                              "product_type",
+                                              "vendor",
+                                              "title"};
+  const Value* found[kLineFields];
+  auto f = [&](LineField field) { return line_fields.field(field, found); };
   for (std::size_t i = 0; i < items->size(); ++i) {
-    ObjectReader li((*items)[i], "$.items", i, "cart");
+    const Value& item = (*items)[i];
+    ObjectReader li(item, "$.items", i, "cart");
+    // An item that is not an object failed `li`: nothing more is read from it.
+    line_fields.find(item, found);
     AmountReader amounts{li, minor, context.cart_amounts};
     CartLine line;
-    auto variant = li.integer_in("variant_id", 0, INT64_MAX);
-    if (!variant && !li.failed()) variant = li.integer_in("id", 0, INT64_MAX, /*required=*/true);
+    auto variant = li.integer_in(f(kVariantId), 0, INT64_MAX);
+    if (!variant && !li.failed()) variant = li.integer_in(f(kId), 0, INT64_MAX, /*required=*/true);
     line.variant_id = variant.value_or(0);
-    line.product_id = li.integer_in("product_id", 0, INT64_MAX).value_or(0);
-    line.key = li.text("key").value_or(std::string_view());
-    line.quantity = li.integer_in("quantity", 0, kMaxQuantity, /*required=*/true).value_or(0);
-    read_properties(li, line.properties);
-    line.price = amounts.read("price", /*required=*/true).value_or(0);
+    line.product_id = li.integer_in(f(kProductId), 0, INT64_MAX).value_or(0);
+    line.key = li.text(f(kKey)).value_or(std::string_view());
+    line.quantity = li.integer_in(f(kQuantity), 0, kMaxQuantity, /*required=*/true).value_or(0);
+    read_properties(li, f(kProperties), line.properties);
+    line.price = amounts.read(f(kPrice), /*required=*/true).value_or(0);
     const auto undiscounted = line_total(line.price, line.quantity);
     if (!undiscounted && !li.failed()) {
       return make_error("out_of_range", "cart: price x quantity is too large",
                         index_path("$.items", i));
     }
     line.original_line_price =
-        amounts.read("original_line_price").value_or(undiscounted.value_or(0));
-    auto final_line = amounts.read("final_line_price");
-    if (!final_line) final_line = amounts.read("line_price");
+        amounts.read(f(kOriginalLinePrice)).value_or(undiscounted.value_or(0));
+    auto final_line = amounts.read(f(kFinalLinePrice));
+    if (!final_line) final_line = amounts.read(f(kLinePrice));
     line.final_line_price = final_line.value_or(line.original_line_price);
-    line.gift_card = li.boolean("gift_card").value_or(false);
-    line.requires_shipping = li.boolean("requires_shipping").value_or(true);
-    line.subscription = li.find("selling_plan_allocation") != nullptr;
-    line.product_type = li.text("product_type").value_or(std::string_view());
-    line.vendor = li.text("vendor").value_or(std::string_view());
-    line.title = li.text("title").value_or(std::string_view());
+    line.gift_card = li.boolean(f(kGiftCard)).value_or(false);
+    line.requires_shipping = li.boolean(f(kRequiresShipping)).value_or(true);
+    line.subscription = li.find(f(kSellingPlanAllocation)) != nullptr;
+    line.product_type = li.text(f(kProductType)).value_or(std::string_view());
+    line.vendor = li.text(f(kVendor)).value_or(std::string_view());
+    line.title = li.text(f(kTitle)).value_or(std::string_view());
     if (li.failed()) return li.error();
     cart.items.push_back(std::move(line));
   }
@@ -720,7 +765,7 @@ Result<Order> parse_order(std::string_view text) {
     line.variant_id = li.integer_in("variant_id", 0, INT64_MAX).value_or(0);
     line.product_id = li.integer_in("product_id", 0, INT64_MAX).value_or(0);
     line.quantity = li.integer_in("quantity", 0, kMaxQuantity, /*required=*/true).value_or(0);
-    read_properties(li, line.properties);
+    read_properties(li, li.field("properties"), line.properties);
     line.price = read_order_amount(li, "price", currency, presentment, true).value_or(0);
     const auto total = line_total(line.price, line.quantity);
     if (!total && !li.failed()) {
