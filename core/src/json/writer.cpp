@@ -15,17 +15,21 @@ constexpr char kReplacement[] = "\xEF\xBF\xBD";  // U+FFFD in UTF-8
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view text) {
-  out += '"';
   const std::size_t size = text.size();
+  // Runs of printable ASCII but the quote and backslash (the common case: every key and
+  // nearly every value) are found eight bytes at a time and copied in one append; the text
+  // of a 20-line evaluation cost ~13 instructions a byte scanned one at a time.
+  std::size_t run = detail::plain_run(text.data(), 0, size);
+  if (run == size) {
+    out += '"';
+    out.append(text.data(), size);
+    out += '"';
+    return;
+  }
+  out += '"';
   std::size_t i = 0;
   while (i < size) {
-    // Runs of printable ASCII (the common case) are copied in one append.
-    std::size_t run = i;
-    while (run < size) {
-      const unsigned char c = static_cast<unsigned char>(text[run]);
-      if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
-      ++run;
-    }
+    if (run < i) run = detail::plain_run(text.data(), i, size);
     if (run > i) {
       out.append(text.data() + i, run - i);
       i = run;
