@@ -202,9 +202,12 @@ const NumberStyle* FindNumberStyle(std::string_view placeholder) {
   return nullptr;
 }
 
-// Renders the amount in one rounding step from its own minor units to the style's
+// Appends the amount rendered in one rounding step from its own minor units to the style's
 // decimals: going through cents first would round twice (KWD 1.495 would show as "2").
-std::string FormatNumber(int64_t amount, int minor_units, const NumberStyle& style) {
+// Digits come from 64-bit arithmetic whenever the amount fits (any amount the core reads
+// does): a 128-bit division per digit made formatting the largest part of writing an
+// evaluation.
+void AppendNumber(std::string& out, int64_t amount, int minor_units, const NumberStyle& style) {
   minor_units = ClampMinorUnits(minor_units);
   const bool negative = amount < 0;
   UInt128 magnitude =
@@ -218,33 +221,46 @@ std::string FormatNumber(int64_t amount, int minor_units, const NumberStyle& sty
     magnitude = (magnitude + divisor / 2) / divisor;
   }
 
-  const UInt128 unit = static_cast<UInt128>(Pow10(style.decimals));
-  UInt128 whole = magnitude / unit;
-  UInt128 fraction = magnitude % unit;
+  // The whole part's digits, least significant first (an unsigned 128-bit value has at most
+  // 39), and the fraction, which is below 10^decimals.
+  char whole_digits[40];
+  std::size_t count = 0;
+  uint64_t fraction = 0;
+  if (magnitude <= std::numeric_limits<uint64_t>::max()) {
+    const auto small = static_cast<uint64_t>(magnitude);
+    const auto unit = static_cast<uint64_t>(Pow10(style.decimals));
+    uint64_t whole = small / unit;
+    fraction = small % unit;
+    do {
+      whole_digits[count++] = static_cast<char>('0' + whole % 10);
+      whole /= 10;
+    } while (whole != 0);
+  } else {
+    const UInt128 unit = static_cast<UInt128>(Pow10(style.decimals));
+    UInt128 whole = magnitude / unit;
+    fraction = static_cast<uint64_t>(magnitude % unit);
+    do {
+      whole_digits[count++] = static_cast<char>('0' + static_cast<int>(whole % 10));
+      whole /= 10;
+    } while (whole != 0);
+  }
 
-  std::string whole_digits;
-  do {
-    whole_digits.insert(whole_digits.begin(), static_cast<char>('0' + whole % 10));
-    whole /= 10;
-  } while (whole != 0);
-
-  std::string text;
   // A negative amount that rounds to nothing is shown as zero, not as "-0.00".
-  if (negative && magnitude != 0) text += '-';
-  for (std::size_t i = 0; i < whole_digits.size(); ++i) {
-    if (i != 0 && (whole_digits.size() - i) % 3 == 0) text += style.thousands;
-    text += whole_digits[i];
+  if (negative && magnitude != 0) out += '-';
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i != 0 && (count - i) % 3 == 0) out += style.thousands;
+    out += whole_digits[count - 1 - i];
   }
   if (style.decimals > 0) {
-    text += style.decimal_point;
-    std::string fraction_digits(static_cast<std::size_t>(style.decimals), '0');
-    for (std::size_t i = fraction_digits.size(); i-- > 0;) {
+    out += style.decimal_point;
+    char fraction_digits[20];
+    const auto decimals = static_cast<std::size_t>(style.decimals);
+    for (std::size_t i = decimals; i-- > 0;) {
       fraction_digits[i] = static_cast<char>('0' + fraction % 10);
       fraction /= 10;
     }
-    text += fraction_digits;
+    out.append(fraction_digits, decimals);
   }
-  return text;
 }
 
 bool IsWordChar(char c) {
@@ -495,8 +511,9 @@ int64_t minor_to_cart(int64_t amount, int minor_units, CartAmounts mode) {
 // Formatting
 
 std::string format_money(int64_t amount, int minor_units, std::string_view money_format) {
+  // No reserve: most amounts ("$458.40") fit the string's own buffer, and reserving made
+  // every one a heap allocation.
   std::string out;
-  out.reserve(money_format.size() + 24);
   std::size_t i = 0;
   while (i < money_format.size()) {
     // Same shape as Shopify's own matcher: "{{", optional spaces, a word, optional
@@ -512,7 +529,7 @@ std::string format_money(int64_t amount, int minor_units, std::string_view money
       if (!name.empty() && money_format.compare(j, 2, "}}") == 0) {
         const std::size_t end = j + 2;
         if (const NumberStyle* style = FindNumberStyle(name)) {
-          out += FormatNumber(amount, minor_units, *style);
+          AppendNumber(out, amount, minor_units, *style);
         } else {
           out.append(money_format.substr(i, end - i));
         }

@@ -24,7 +24,7 @@ bool equal_folded(std::string_view a, std::string_view b) {
   return true;
 }
 
-bool contains_folded(const std::vector<std::string>& list, const std::string& value) {
+bool contains_folded(const std::vector<std::string>& list, std::string_view value) {
   return std::any_of(list.begin(), list.end(),
                      [&](const std::string& item) { return equal_folded(item, value); });
 }
@@ -36,11 +36,13 @@ bool any_shared(const std::vector<std::string>& a, const std::vector<std::string
 }
 
 bool matches(const Selector& selector, const CartLine& line, const Context& context) {
+  // Nothing matches an empty selector (a bar's usual exclude): no look-up of the facts.
+  if (selector.empty()) return false;
   if (contains(selector.products, line.product_id)) return true;
   if (contains(selector.variants, line.variant_id)) return true;
   auto facts = context.products.find(line.product_id);
   const ProductFacts* product = facts == context.products.end() ? nullptr : &facts->second;
-  std::string type = line.product_type;
+  std::string_view type = line.product_type;
   if (type.empty() && product) type = product->product_type;
   if (!type.empty() && contains_folded(selector.product_types, type)) return true;
   if (product) {
@@ -92,7 +94,11 @@ bool counts_toward(const Bar& bar, const CartLine& line, const Context& context)
   return in_scope(bar.scope, line, context);
 }
 
-bool is_gift_line(const CartLine& line) { return line.properties.count(kGiftProperty) > 0; }
+// Most lines have no properties: asking the empty map first spares making a std::string of
+// the key for every line, bar and check.
+bool is_gift_line(const CartLine& line) {
+  return !line.properties.empty() && line.properties.count(kGiftProperty) > 0;
+}
 
 bool shares_cart_level_discounts(const CartLine& line) {
   return !is_gift_line(line) && !line.gift_card;
@@ -151,6 +157,7 @@ Result<Assessment> assess(const Program& program, const Cart& cart, const Contex
   out.minor = *minor;
   out.money_format =
       context.money_format.empty() ? default_money_format(cart.currency) : context.money_format;
+  out.bars.reserve(program.bars.size());
 
   const Availability program_availability =
       availability_of(program.schedule, program.eligibility, context);
@@ -189,6 +196,7 @@ Result<Assessment> assess(const Program& program, const Cart& cart, const Contex
           0, after - discount_share(cart.cart_level_discount, after_sharing, sharing_final));
     }
 
+    state.tiers.reserve(bar.tiers.size());
     for (const auto& tier : bar.tiers) {
       TierState t;
       t.bar = &bar;
@@ -226,9 +234,13 @@ Result<Assessment> assess(const Program& program, const Cart& cart, const Contex
       state.tiers.push_back(t);
     }
     // Per-currency amounts may reorder tiers; the bar is drawn in the shopper's currency.
-    std::stable_sort(
-        state.tiers.begin(), state.tiers.end(),
-        [](const TierState& a, const TierState& b) { return a.threshold < b.threshold; });
+    // Tiers are nearly always in order already, and stable_sort takes a buffer from the heap.
+    auto by_threshold = [](const TierState& a, const TierState& b) {
+      return a.threshold < b.threshold;
+    };
+    if (!std::is_sorted(state.tiers.begin(), state.tiers.end(), by_threshold)) {
+      std::stable_sort(state.tiers.begin(), state.tiers.end(), by_threshold);
+    }
     for (int i = 0; i < static_cast<int>(state.tiers.size()); ++i) {
       if (state.tiers[i].unlocked) state.reached = i;
       if (state.next < 0 && state.tiers[i].availability == Availability::kAvailable &&

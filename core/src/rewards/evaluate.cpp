@@ -23,14 +23,17 @@ std::string replace_all(std::string text, std::string_view from, const std::stri
 }
 
 // Fills {{remaining}}, {{reward}}, {{tier}} and {{threshold}}; spaces inside the braces are
-// allowed, as in Liquid.
+// allowed, as in Liquid. The placeholders are written out rather than put together on each
+// call (eight strings made per message).
 std::string render(std::string text, const std::string& remaining, const std::string& reward,
                    const std::string& tier, const std::string& threshold) {
-  const std::pair<const char*, const std::string*> fields[] = {
-      {"remaining", &remaining}, {"reward", &reward}, {"tier", &tier}, {"threshold", &threshold}};
-  for (const auto& [name, value] : fields) {
-    text = replace_all(std::move(text), std::string("{{") + name + "}}", *value);
-    text = replace_all(std::move(text), std::string("{{ ") + name + " }}", *value);
+  const std::pair<std::string_view, const std::string*> fields[] = {
+      {"{{remaining}}", &remaining}, {"{{ remaining }}", &remaining},
+      {"{{reward}}", &reward},       {"{{ reward }}", &reward},
+      {"{{tier}}", &tier},           {"{{ tier }}", &tier},
+      {"{{threshold}}", &threshold}, {"{{ threshold }}", &threshold}};
+  for (const auto& [placeholder, value] : fields) {
+    text = replace_all(std::move(text), placeholder, *value);
   }
   return text;
 }
@@ -55,6 +58,7 @@ BarStatus bar_status(const BarState& state, const Program& program, const Contex
   status.metric = bar.metric;
   status.qualifying = state.qualifying;
   int64_t last_available = 0;
+  status.tiers.reserve(state.tiers.size());
   for (const auto& t : state.tiers) {
     if (t.availability == Availability::kAvailable) {
       last_available = std::max(last_available, t.threshold);
@@ -98,10 +102,16 @@ BarStatus bar_status(const BarState& state, const Program& program, const Contex
     const std::string& pattern = !texts            ? std::string()
                                  : state.next >= 0 ? texts->progress
                                                    : texts->unlocked;
-    status.message =
-        render(pattern, detail::format_amount(assessment, bar.metric, status.remaining),
-               label_of(*shown->tier, program, context), shown->tier->id,
-               detail::format_amount(assessment, bar.metric, shown->threshold));
+    // Without "{{" no placeholder can be filled: the text is the message as it is, and the
+    // amounts and label it would take are not formatted for nothing.
+    if (pattern.find("{{") == std::string::npos) {
+      status.message = pattern;
+    } else {
+      status.message =
+          render(pattern, detail::format_amount(assessment, bar.metric, status.remaining),
+                 label_of(*shown->tier, program, context), shown->tier->id,
+                 detail::format_amount(assessment, bar.metric, shown->threshold));
+    }
   }
   return status;
 }
@@ -386,6 +396,7 @@ Result<Evaluation> evaluate(const Program& program, const Cart& cart, const Cont
   std::vector<CartAction> removals;
   for (int i = 0; i < static_cast<int>(cart.items.size()); ++i) {
     const CartLine& line = cart.items[i];
+    if (line.properties.empty()) continue;  // spares a std::string of the key per line
     auto property = line.properties.find(kGiftProperty);
     if (property == line.properties.end()) continue;
     auto claim = parse_gift_claim(property->second);
@@ -414,6 +425,12 @@ Result<Evaluation> evaluate(const Program& program, const Cart& cart, const Cont
   }
 
   std::vector<CartAction> adjustments;
+  evaluation.bars.reserve(assessment.bars.size());
+  std::size_t rewarded = 0;
+  for (const auto& state : assessment.bars) {
+    for (const auto& tier : state.tiers) rewarded += tier.rewarded ? 1 : 0;
+  }
+  evaluation.rewards.reserve(rewarded);
   for (const auto& state : assessment.bars) {
     evaluation.bars.push_back(bar_status(state, program, context, assessment));
     for (const auto& tier : state.tiers) {
@@ -444,8 +461,12 @@ Result<Evaluation> evaluate(const Program& program, const Cart& cart, const Cont
   for (auto& action : adjustments) {
     if (action.type != ActionType::kAdd) removals.push_back(std::move(action));
   }
-  std::stable_sort(removals.begin(), removals.end(),
-                   [](const CartAction& a, const CartAction& b) { return a.line < b.line; });
+  // Already in line order unless a tier's changes came after a later line's removal; the
+  // check spares stable_sort's buffer from the heap.
+  auto by_line = [](const CartAction& a, const CartAction& b) { return a.line < b.line; };
+  if (!std::is_sorted(removals.begin(), removals.end(), by_line)) {
+    std::stable_sort(removals.begin(), removals.end(), by_line);
+  }
   evaluation.actions = std::move(removals);
   for (auto& action : adjustments) {
     if (action.type == ActionType::kAdd) evaluation.actions.push_back(std::move(action));
