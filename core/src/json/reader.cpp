@@ -829,8 +829,8 @@ std::optional<int64_t> ObjectReader::integer(const Field& field, bool required) 
   return integer_at(*found, field.key, static_cast<std::size_t>(-1));
 }
 
-std::optional<int64_t> ObjectReader::integer_in(const Field& field, int64_t min, int64_t max,
-                                                bool required) {
+std::optional<int64_t> ObjectReader::checked_integer_in(const Field& field, int64_t min,
+                                                        int64_t max, bool required) {
   auto value = integer(field, required);
   if (value && (*value < min || *value > max)) {
     fail(*value < 0 && min >= 0 ? "negative_value" : "out_of_range",
@@ -842,7 +842,7 @@ std::optional<int64_t> ObjectReader::integer_in(const Field& field, int64_t min,
   return value;
 }
 
-std::optional<std::string_view> ObjectReader::text(const Field& field, bool required) {
+std::optional<std::string_view> ObjectReader::checked_text(const Field& field, bool required) {
   const Value* found = typed(field, required, Value::Kind::kString, "a string");
   if (!found) return std::nullopt;
   return found->text();
@@ -854,7 +854,7 @@ std::optional<std::string> ObjectReader::string(std::string_view key, bool requi
   return std::string(found->text());
 }
 
-std::optional<bool> ObjectReader::boolean(const Field& field) {
+std::optional<bool> ObjectReader::checked_boolean(const Field& field) {
   const Value* found = typed(field, false, Value::Kind::kBoolean, "true or false");
   if (!found) return std::nullopt;
   return found->boolean();

@@ -262,16 +262,32 @@ class ObjectReader {
                                     bool required = false) {
     return integer_in(field(key), min, max, required);
   }
+  // The usual case (a non-negative integer in range) inline, the rest (absent, null, wrong
+  // type, out of range: the errors) in the out-of-line reader. A cart line's ~10 numbers
+  // and texts cost a chain of calls each before.
   std::optional<int64_t> integer_in(const Field& field, int64_t min, int64_t max,
-                                    bool required = false);
+                                    bool required = false) {
+    if (!failed() && field.value && field.value->is_number_unsigned() &&
+        field.value->unsigned_integer() <= static_cast<uint64_t>(INT64_MAX)) {
+      const auto value = static_cast<int64_t>(field.value->unsigned_integer());
+      if (value >= min && value <= max) return value;
+    }
+    return checked_integer_in(field, min, max, required);
+  }
   std::optional<std::string> string(std::string_view key, bool required = false);
   // The same without a copy: the view lives as long as the document.
   std::optional<std::string_view> text(std::string_view key, bool required = false) {
     return text(field(key), required);
   }
-  std::optional<std::string_view> text(const Field& field, bool required = false);
+  std::optional<std::string_view> text(const Field& field, bool required = false) {
+    if (!failed() && field.value && field.value->is_string()) return field.value->text();
+    return checked_text(field, required);
+  }
   std::optional<bool> boolean(std::string_view key) { return boolean(field(key)); }
-  std::optional<bool> boolean(const Field& field);
+  std::optional<bool> boolean(const Field& field) {
+    if (!failed() && field.value && field.value->is_boolean()) return field.value->boolean();
+    return checked_boolean(field);
+  }
   // An object or array child, for nested readers; fails on the wrong type.
   const Value* object(std::string_view key, bool required = false);
   const Value* array(std::string_view key, bool required = false);
@@ -283,6 +299,10 @@ class ObjectReader {
   std::optional<std::string> as_string(const Value& value, const std::string& path);
 
  private:
+  std::optional<int64_t> checked_integer_in(const Field& field, int64_t min, int64_t max,
+                                            bool required);
+  std::optional<std::string_view> checked_text(const Field& field, bool required);
+  std::optional<bool> checked_boolean(const Field& field);
   const Value* typed(std::string_view key, bool required, Value::Kind kind, const char* type_name) {
     return typed(field(key), required, kind, type_name);
   }

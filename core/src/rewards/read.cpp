@@ -589,7 +589,8 @@ Result<Cart> parse_cart(std::string_view text, const Context& context) {
     // An item that is not an object failed `li`: nothing more is read from it.
     line_fields.find(item, found);
     AmountReader amounts{li, minor, context.cart_amounts};
-    CartLine line;
+    // Made in place: a failed line returns the error, and the cart with it is dropped.
+    CartLine& line = cart.items.emplace_back();
     auto variant = li.integer_in(f(kVariantId), 0, INT64_MAX);
     if (!variant && !li.failed()) variant = li.integer_in(f(kId), 0, INT64_MAX, /*required=*/true);
     line.variant_id = variant.value_or(0);
@@ -615,7 +616,6 @@ Result<Cart> parse_cart(std::string_view text, const Context& context) {
     line.vendor = li.text(f(kVendor)).value_or(std::string_view());
     line.title = li.text(f(kTitle)).value_or(std::string_view());
     if (li.failed()) return li.error();
-    cart.items.push_back(std::move(line));
   }
   if (const Value* applications = r.array("cart_level_discount_applications")) {
     for (std::size_t i = 0; i < applications->size(); ++i) {
