@@ -120,4 +120,22 @@ TEST(JsonWriter, PrintsNumbersAsNlohmannDoes) {
   EXPECT_EQ(w.take(), "[1.0,1e+16,1.5e-07,18446744073709551615,-9223372036854775808]");
 }
 
+// The writer grows its buffer ahead of what it wrote: str() in the middle shows exactly what
+// was written, and writing on after it (past any first block, with text to escape between
+// plain pieces) loses and adds nothing.
+TEST(JsonWriter, ShowsExactlyWhatWasWrittenWhileGrowing) {
+  JsonWriter w;
+  w.begin_array().text("a");
+  EXPECT_EQ(w.str(), R"(["a")");
+  std::string expected = R"(["a")";
+  for (int i = 0; i < 200; ++i) {
+    w.text("plain text of some length").text("\xC3\xA9t\xE9\"").number(i).floating(0.5);
+    expected += ",\"plain text of some length\",\"\xC3\xA9t\xEF\xBF\xBD\\\"\"," +
+                std::to_string(i) + ",0.5";
+    if (i == 100) EXPECT_EQ(w.str(), expected);
+  }
+  w.end_array();
+  EXPECT_EQ(w.take(), expected + "]");
+}
+
 }  // namespace

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,34 +37,30 @@ class JsonWriter {
 
   JsonWriter& begin_object() {
     separate();
-    out_ += '{';
+    put('{');
     push();
     return *this;
   }
   JsonWriter& end_object() {
-    out_ += '}';
+    put('}');
     --depth_;
     return *this;
   }
   JsonWriter& begin_array() {
     separate();
-    out_ += '[';
+    put('[');
     push();
     return *this;
   }
   JsonWriter& end_array() {
-    out_ += ']';
+    put(']');
     --depth_;
     return *this;
   }
   // A key the core itself names (plain ASCII) is copied as it is; any other key, one read
   // from input, is escaped like a string value.
   JsonWriter& key(std::string_view name);
-  JsonWriter& text(std::string_view value) {
-    separate();
-    append_json_string(out_, value);
-    return *this;
-  }
+  JsonWriter& text(std::string_view value);
   JsonWriter& optional_text(const std::optional<std::string>& value) {
     if (!value) return null();
     return text(*value);
@@ -72,17 +69,23 @@ class JsonWriter {
   JsonWriter& unsigned_number(uint64_t value);
   JsonWriter& floating(double value) {
     separate();
+    trim();
     append_json_double(out_, value);
+    size_ = out_.size();
     return *this;
   }
   JsonWriter& boolean(bool value) {
     separate();
-    out_ += value ? "true" : "false";
+    if (value) {
+      put("true", 4);
+    } else {
+      put("false", 5);
+    }
     return *this;
   }
   JsonWriter& null() {
     separate();
-    out_ += "null";
+    put("null", 4);
     return *this;
   }
   template <typename T>
@@ -104,11 +107,18 @@ class JsonWriter {
   // stored from it), copied as it is: its bytes are trusted to be JSON.
   JsonWriter& raw(std::string_view json) {
     separate();
-    out_ += json;
+    put(json.data(), json.size());
     return *this;
   }
-  const std::string& str() const { return out_; }
-  std::string take() { return std::move(out_); }
+  const std::string& str() const {
+    trim();
+    return out_;
+  }
+  std::string take() {
+    trim();
+    size_ = 0;
+    return std::move(out_);
+  }
 
  private:
   void separate() {
@@ -118,7 +128,7 @@ class JsonWriter {
     }
     if (depth_ > 0) {
       const int level = depth_ < kDepths ? depth_ : kDepths - 1;
-      if (!first_[level]) out_ += ',';
+      if (!first_[level]) put(',');
       first_[level] = false;
     }
   }
@@ -131,7 +141,28 @@ class JsonWriter {
   // outputs nest 9 levels at most (a Function's discount candidates). Deeper nesting is not
   // produced; were it ever, the commas would be wrong, never memory outside the array.
   static constexpr int kDepths = 80;
-  std::string out_;
+
+  // What is written is out_'s first size_ bytes; out_ is grown ahead in blocks, so that
+  // each piece is a bounds check and a copy in place rather than a call into std::string's
+  // append (an evaluation is ~300 pieces). str() and take() cut out_ to size_; the writes
+  // that go through a function appending to a std::string cut it first and grow it after.
+  char* room(std::size_t n) {
+    if (out_.size() - size_ < n) grow(n);
+    return &out_[size_];
+  }
+  void grow(std::size_t n);
+  void trim() const { out_.resize(size_); }
+  void put(char c) {
+    *room(1) = c;
+    ++size_;
+  }
+  void put(const char* data, std::size_t n) {
+    std::memcpy(room(n), data, n);
+    size_ += n;
+  }
+
+  mutable std::string out_;
+  std::size_t size_ = 0;
   bool first_[kDepths] = {};
   int depth_ = 0;
   bool after_key_ = false;

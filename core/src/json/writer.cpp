@@ -111,41 +111,70 @@ void append_json_double(std::string& out, double value) {
   out.append(buffer, end);
 }
 
+void JsonWriter::grow(std::size_t n) {
+  // At least double, and at least what was reserved: resize only writes zeros past size_.
+  std::size_t size = out_.size() * 2;
+  if (size < size_ + n) size = size_ + n;
+  if (size < out_.capacity()) size = out_.capacity();
+  if (size < 256) size = 256;
+  out_.resize(size);
+}
+
 JsonWriter& JsonWriter::key(std::string_view name) {
   separate();
   after_key_ = true;
-  // The core's own keys: "name": put together on the stack and appended with one call (an
-  // evaluation has ~80 keys, each three appends and a scan before).
+  // The core's own keys: "name": written in place (an evaluation has ~80 keys, each three
+  // appends and a scan before).
   const std::size_t size = name.size();
-  if (size <= kShort && detail::plain_run(name.data(), 0, size) == size) {
-    char quoted[kShort + 3];
-    quoted[0] = '"';
-    std::memcpy(quoted + 1, name.data(), size);
-    quoted[size + 1] = '"';
-    quoted[size + 2] = ':';
-    out_.append(quoted, size + 3);
+  if (detail::plain_run(name.data(), 0, size) == size) {
+    char* at = room(size + 3);
+    at[0] = '"';
+    std::memcpy(at + 1, name.data(), size);
+    at[size + 1] = '"';
+    at[size + 2] = ':';
+    size_ += size + 3;
     return *this;
   }
+  trim();
   append_json_string(out_, name);
   out_ += ':';
+  size_ = out_.size();
+  return *this;
+}
+
+JsonWriter& JsonWriter::text(std::string_view value) {
+  separate();
+  // Plain text (nearly every value) in place; text to escape through append_json_string.
+  const std::size_t size = value.size();
+  if (detail::plain_run(value.data(), 0, size) == size) {
+    char* at = room(size + 2);
+    at[0] = '"';
+    std::memcpy(at + 1, value.data(), size);
+    at[size + 1] = '"';
+    size_ += size + 2;
+    return *this;
+  }
+  trim();
+  append_json_string(out_, value);
+  size_ = out_.size();
   return *this;
 }
 
 JsonWriter& JsonWriter::number(int64_t value) {
   separate();
-  char buffer[24];
-  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
-  (void)ec;  // 24 characters always hold an int64
-  out_.append(buffer, end);
+  char* at = room(24);  // 24 characters always hold an int64
+  auto [end, ec] = std::to_chars(at, at + 24, value);
+  (void)ec;
+  size_ += static_cast<std::size_t>(end - at);
   return *this;
 }
 
 JsonWriter& JsonWriter::unsigned_number(uint64_t value) {
   separate();
-  char buffer[24];
-  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  char* at = room(24);
+  auto [end, ec] = std::to_chars(at, at + 24, value);
   (void)ec;
-  out_.append(buffer, end);
+  size_ += static_cast<std::size_t>(end - at);
   return *this;
 }
 
