@@ -144,6 +144,12 @@ async function openExtension(browser, { wasm }) {
   return { page, errors, calls, strings, type, click, error, text: () => page.evaluate(() => document.body.innerText) };
 }
 
+// The order's edits as the server holds them, asked as the extension asks.
+const savedEdits = () =>
+  fetch(`${base}/customer-account/orders/${ORDER.id}/edits`, {
+    headers: { Authorization: `Bearer ${sessionToken()}` },
+  }).then((r) => r.json());
+
 async function fillAddress(type, zip) {
   await type('last_name', 'Hale');
   await type('address1', '12 Harbor Road');
@@ -188,9 +194,7 @@ test('without WebAssembly the extension shows server-priced offers, the countdow
     await browser.close();
   }
   // What the server now holds for the order: the address, normalised.
-  const edits = await fetch(`${base}/customer-account/orders/${ORDER.id}/edits`, {
-    headers: { Authorization: `Bearer ${sessionToken()}` },
-  }).then((r) => r.json());
+  const edits = await savedEdits();
   assert.equal(edits.shipping_address.zip, '04101');
   assert.equal(edits.shipping_address.last_name, 'Hale');
   assert.deepEqual(edits.address_options, { countries: [] });
@@ -228,8 +232,5 @@ test('with WebAssembly the core in the extension checks the address as it is typ
   } finally {
     await browser.close();
   }
-  const edits = await fetch(`${base}/customer-account/orders/${ORDER.id}/edits`, {
-    headers: { Authorization: `Bearer ${sessionToken()}` },
-  }).then((r) => r.json());
-  assert.equal(edits.shipping_address.zip, '04102');
+  assert.equal((await savedEdits()).shipping_address.zip, '04102');
 });
