@@ -1,7 +1,7 @@
-// The customer account extension's call (tiercart-address-core.wasm, bundled into the
-// extension by scripts/build-extension.mjs): the shipping address checked as the customer
-// types, by the rules the server applies when it saves (docs/post-purchase-ui.md). Only this
-// call, so that the module fits in the extension's 64 KB bundle.
+// The shipping address checked as the customer types, by the rules the server applies when it
+// saves (docs/post-purchase-ui.md). In the order page's module, and alone in
+// tiercart-address-core.wasm, which scripts/build-extension.mjs bundles into the customer
+// account extension (its 64 KB limit).
 
 #include <emscripten/bind.h>
 
@@ -21,9 +21,4 @@ Outcome check_address(const std::string& address, const std::string& options) {
 
 }  // namespace
 
-EMSCRIPTEN_BINDINGS(tiercart_address) {
-  emscripten::value_object<Outcome>("Outcome")
-      .field("ok", &Outcome::ok)
-      .field("json", &Outcome::json);
-  emscripten::function("checkAddress", &check_address);
-}
+EMSCRIPTEN_BINDINGS(tiercart_address) { emscripten::function("checkAddress", &check_address); }

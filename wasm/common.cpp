@@ -1,7 +1,7 @@
-// In every module: the Outcome type, money formatting (the drawer's and the order page's
-// amounts) and the core's version. Strings in, an Outcome out; no class_ handles (nothing to
-// delete()), and no throw anywhere: a bad document comes back as an Outcome whose json is the
-// error.
+// In the storefront's and the order page's modules: money formatting (the drawer's and the
+// order page's amounts) and the core's version. Strings in, an Outcome out; no class_ handles
+// (nothing to delete()), and no throw anywhere: a bad document comes back as an Outcome whose json
+// is the error.
 
 #include <emscripten/bind.h>
 
@@ -46,9 +46,6 @@ std::string version() { return tiercart::version(); }
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(tiercart_common) {
-  emscripten::value_object<Outcome>("Outcome")
-      .field("ok", &Outcome::ok)
-      .field("json", &Outcome::json);
   emscripten::function("formatMoney", &format_money);
   emscripten::function("version", &version);
 }

@@ -1,5 +1,6 @@
-// The order page's calls (tiercart-order-core.wasm): offers after the purchase, the edit
-// window and address checks (docs/post-purchase.md). The storefront's drawer never loads them.
+// The order page's calls (tiercart-order-core.wasm, with address.cpp's address check): offers
+// after the purchase and the edit window (docs/post-purchase.md). The storefront's drawer never
+// loads them.
 
 #include <emscripten/bind.h>
 
@@ -23,14 +24,9 @@ Outcome edit_eligibility(const std::string& order, const std::string& policy,
   return outcome(tiercart::edit_eligibility_json(order, policy, now));
 }
 
-Outcome check_address(const std::string& address, const std::string& options) {
-  return outcome(tiercart::check_address_json(address, options));
-}
-
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(tiercart_orders) {
   emscripten::function("selectOffers", &select_offers);
   emscripten::function("editEligibility", &edit_eligibility);
-  emscripten::function("checkAddress", &check_address);
 }

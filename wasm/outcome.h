@@ -1,5 +1,5 @@
 // What every call of the browser's modules returns to JavaScript, and how a core result
-// becomes one. Shared by the binding files (storefront.cpp, orders.cpp, checks.cpp), each of
+// becomes one (registered for JavaScript in outcome.cpp). Shared by the binding files, each of
 // which goes into the modules that need it (wasm/CMakeLists.txt).
 
 #pragma once
