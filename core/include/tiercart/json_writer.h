@@ -151,6 +151,7 @@ class JsonWriter {
     return &out_[size_];
   }
   void grow(std::size_t n);
+  void quoted(std::string_view value, bool colon);
   void trim() const { out_.resize(size_); }
   void put(char c) {
     *room(1) = c;

@@ -120,43 +120,36 @@ void JsonWriter::grow(std::size_t n) {
   out_.resize(size);
 }
 
+// `value` as a JSON string, followed by ':' for a key: plain text (the core's own keys, nearly
+// every value) is quoted in place; text to escape goes through append_json_string.
+void JsonWriter::quoted(std::string_view value, bool colon) {
+  const std::size_t size = value.size();
+  if (detail::plain_run(value.data(), 0, size) == size) {
+    char* at = room(size + 3);
+    at[0] = '"';
+    std::memcpy(at + 1, value.data(), size);
+    at[size + 1] = '"';
+    at[size + 2] = ':';  // kept only for a key: size_ says what was written
+    size_ += size + (colon ? 3 : 2);
+    return;
+  }
+  trim();
+  append_json_string(out_, value);
+  if (colon) out_ += ':';
+  size_ = out_.size();
+}
+
 JsonWriter& JsonWriter::key(std::string_view name) {
   separate();
   after_key_ = true;
-  // The core's own keys: "name": written in place (an evaluation has ~80 keys, each three
-  // appends and a scan before).
-  const std::size_t size = name.size();
-  if (detail::plain_run(name.data(), 0, size) == size) {
-    char* at = room(size + 3);
-    at[0] = '"';
-    std::memcpy(at + 1, name.data(), size);
-    at[size + 1] = '"';
-    at[size + 2] = ':';
-    size_ += size + 3;
-    return *this;
-  }
-  trim();
-  append_json_string(out_, name);
-  out_ += ':';
-  size_ = out_.size();
+  // An evaluation has ~80 keys: each was three appends and a scan before.
+  quoted(name, true);
   return *this;
 }
 
 JsonWriter& JsonWriter::text(std::string_view value) {
   separate();
-  // Plain text (nearly every value) in place; text to escape through append_json_string.
-  const std::size_t size = value.size();
-  if (detail::plain_run(value.data(), 0, size) == size) {
-    char* at = room(size + 2);
-    at[0] = '"';
-    std::memcpy(at + 1, value.data(), size);
-    at[size + 1] = '"';
-    size_ += size + 2;
-    return *this;
-  }
-  trim();
-  append_json_string(out_, value);
-  size_ = out_.size();
+  quoted(value, false);
   return *this;
 }
 
