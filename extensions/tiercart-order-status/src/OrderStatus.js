@@ -163,12 +163,14 @@ export default async function extension() {
     }
   };
 
-  // As the customer types: the core's check in the extension, when the sandbox runs it.
-  const checker = localAddressCheck();
+  // As the customer types: the core's check in the extension, when the sandbox runs it. Compiled
+  // on the first keystroke or save, not when the page opens (most views never edit).
+  let checker = null;
   let addressOptions = {};
   const touched = new Set();
   let checkTimer = null;
   const checkTyped = async (all) => {
+    checker ??= localAddressCheck();
     const check = await checker;
     const result = check ? check(typedAddress(), addressOptions) : null;
     if (result) showProblems(result.problems, all ? null : touched);
