@@ -44,6 +44,11 @@ void Service::metrics_text(const Request& req, Response& res) {
   out += "# HELP tiercart_verdicts_flagged_total Stored verdicts with a claim not earned.\n";
   out += "# TYPE tiercart_verdicts_flagged_total counter\n";
   line("tiercart_verdicts_flagged_total", metrics_.verdicts_flagged);
+  out +=
+      "# HELP tiercart_figures_missing_total Judged orders stored without figures "
+      "(docs/analytics.md).\n";
+  out += "# TYPE tiercart_figures_missing_total counter\n";
+  line("tiercart_figures_missing_total", metrics_.figures_missing);
   out += "# HELP tiercart_http_responses_total Responses by status class.\n";
   out += "# TYPE tiercart_http_responses_total counter\n";
   line("tiercart_http_responses_total{class=\"2xx\"}", metrics_.responses_2xx);

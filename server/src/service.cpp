@@ -121,6 +121,9 @@ void Service::routes() {
   router.add("POST", "/webhooks/orders/create", to(&Service::webhook));
   router.add("POST", "/webhooks/compliance", to(&Service::compliance_webhook));
   router.add("POST", "/webhooks/app/uninstalled", to(&Service::uninstalled_webhook));
+  for (const char* topic : {"refunds/create", "orders/updated", "orders/cancelled"}) {
+    router.add("POST", std::string("/webhooks/") + topic, to(&Service::adjustment_webhook));
+  }
   for (const char* topic : kComplianceTopics) {
     router.add("POST", std::string("/webhooks/") + topic, to(&Service::compliance_webhook));
   }
@@ -135,6 +138,7 @@ void Service::routes() {
              to(&Service::activate_program));
   router.add("PUT", "/admin/context", to(&Service::put_context));
   router.add("GET", "/admin/verdicts", to(&Service::list_verdicts));
+  router.add("GET", "/admin/analytics", to(&Service::analytics));
   router.add("GET", "/admin/data-requests", to(&Service::list_data_requests));
   router.add("GET", "/admin/shop", to(&Service::shop_state));
   router.add("GET", "/admin/outbox", to(&Service::list_writes));

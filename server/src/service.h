@@ -22,6 +22,7 @@
 #include "outbox.h"
 #include "store.h"
 #include "theme_sync.h"
+#include "tiercart/judge.h"
 #include "tiercart/tiercart.h"
 
 namespace tiercart::server {
@@ -33,6 +34,9 @@ class Install;
 struct Metrics {
   std::atomic<uint64_t> webhooks_stored{0}, webhooks_duplicate{0}, webhooks_unauthorized{0},
       webhooks_invalid{0}, webhooks_failed{0}, verdicts_flagged{0};
+  // Judged orders stored without figures: the payload lacked what they need (created_at, the
+  // shop-currency subtotal of an order paid in another currency).
+  std::atomic<uint64_t> figures_missing{0};
   std::atomic<uint64_t> responses_2xx{0}, responses_4xx{0}, responses_5xx{0};
   std::atomic<uint64_t> connections_refused{0};  // over a connection bound
   std::atomic<uint64_t> sessions_refused{0};     // admin calls with a bad session token
@@ -78,6 +82,10 @@ class Service {
   void webhook(const http::Request& req, http::Response& res);
   void compliance_webhook(const http::Request& req, http::Response& res);
   void uninstalled_webhook(const http::Request& req, http::Response& res);
+  // refunds/create, orders/updated, orders/cancelled: the figures follow them (analytics.cpp).
+  void adjustment_webhook(const http::Request& req, http::Response& res);
+  // GET /admin/analytics: the core's report over the shop's figures (analytics.cpp).
+  void analytics(const http::Request& req, http::Response& res);
   void shop_state(const http::Request& req, http::Response& res);
   void list_data_requests(const http::Request& req, http::Response& res);
   void proxy_evaluate(const http::Request& req, http::Response& res);
@@ -115,6 +123,11 @@ class Service {
   // never stale. `storage_failed` is set when the store could not be asked.
   std::shared_ptr<const Program> program(const std::string& shop, const std::string& id,
                                          int64_t version, bool& storage_failed);
+  // The programs an order's figures measure it by: the versions its verdict judged, then the
+  // shop's other active programs (analytics.cpp).
+  std::vector<std::shared_ptr<const Program>> figure_programs(const std::string& shop,
+                                                              const OrderVerdict& verdict,
+                                                              bool& storage_failed);
   // The shop's context as saved (an empty one when none is), cached for kContextTtlMs: a
   // context saved through another server process is seen within that time.
   std::shared_ptr<const Context> shop_context(const std::string& shop, bool& storage_failed);

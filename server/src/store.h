@@ -72,6 +72,65 @@ struct VerdictRecord {
   // Writes to Shopify the verdict causes (a flagged order's tags): stored with the verdict,
   // in its transaction, and only when the verdict is new. Not read back.
   std::vector<OutboxWrite> writes;
+  // The order's figures for the merchant's report (tiercart/insight.h, OrderFigures as JSON)
+  // and their day ("YYYY-MM-DD", the shop's): stored in the verdict's transaction, once per
+  // (shop, order): the first verdict of an order gives its figures. Empty: none. Not read back.
+  std::string figures;
+  std::string figures_day;
+};
+
+// A refund or a cancellation the figures follow (insight.h, OrderAdjustment), stored once per
+// (shop, key).
+struct AdjustmentRecord {
+  std::string shop;
+  std::string key;  // "refund:<refund id>" | "cancel:<order id>"
+  int64_t order_id = 0;
+  int64_t refunded = 0;  // minor units of the shop currency
+  bool cancelled = false;
+  int64_t received_at = 0;  // Unix milliseconds
+};
+
+// Migration 4, for both backends: the merchant's figures of each judged order, and the refunds
+// and cancellations that change them (VerdictRecord::figures, AdjustmentRecord).
+inline constexpr const char* kFiguresMigration = R"sql(
+CREATE TABLE order_figures (
+  shop     TEXT NOT NULL,
+  order_id BIGINT NOT NULL,
+  day      TEXT NOT NULL,
+  document TEXT NOT NULL,
+  PRIMARY KEY (shop, order_id)
+);
+CREATE INDEX order_figures_by_day ON order_figures (shop, day);
+CREATE TABLE order_adjustments (
+  shop        TEXT NOT NULL,
+  key         TEXT NOT NULL,
+  order_id    BIGINT NOT NULL,
+  refunded    BIGINT NOT NULL,
+  cancelled   INTEGER NOT NULL,
+  received_at BIGINT NOT NULL,
+  PRIMARY KEY (shop, key)
+);
+CREATE INDEX order_adjustments_by_order ON order_adjustments (shop, order_id);
+)sql";
+
+// Both backends: $1 shop.
+inline constexpr const char* kActivePrograms =
+    "SELECT id, version FROM programs WHERE shop = $1 AND active = 1 ORDER BY id";
+
+// The report's input for both backends: $1 shop, $2 first day, $3 last day. (SQLite numbers
+// $N parameters in order of first appearance, which this text keeps.)
+inline constexpr const char* kListFigures =
+    "SELECT f.document, COALESCE(a.refunded, 0), COALESCE(a.cancelled, 0) "
+    "FROM order_figures f LEFT JOIN (SELECT order_id, SUM(refunded) AS refunded, "
+    "MAX(cancelled) AS cancelled FROM order_adjustments WHERE shop = $1 GROUP BY order_id) a "
+    "ON a.order_id = f.order_id WHERE f.shop = $1 AND f.day >= $2 AND f.day <= $3 "
+    "ORDER BY f.day, f.order_id";
+
+// One order's stored figures with what happened to it since: the report's input.
+struct FiguresRecord {
+  std::string document;  // OrderFigures as JSON
+  int64_t refunded = 0;  // the sum of its refunds
+  bool cancelled = false;
 };
 
 struct StoredVerdict {
@@ -175,6 +234,14 @@ class Store {
   virtual Result<std::vector<VerdictRecord>> list_verdicts(const VerdictQuery& query) = 0;
   virtual Result<int64_t> count_verdicts(const std::string& shop, bool flagged_only) = 0;
 
+  // Refunds and cancellations: false when the key was stored before (a repeated delivery).
+  virtual Result<bool> add_adjustment(const AdjustmentRecord& adjustment) = 0;
+  // The figures of the shop's orders placed from `from_day` to `to_day` ("YYYY-MM-DD", both
+  // included), by day, each with the sum of its adjustments.
+  virtual Result<std::vector<FiguresRecord>> list_figures(const std::string& shop,
+                                                          const std::string& from_day,
+                                                          const std::string& to_day) = 0;
+
   // Program versions are immutable: false when (id, version) is already stored.
   virtual Result<bool> add_program(const ProgramRecord& program) = 0;
   virtual Result<std::optional<ProgramRecord>> find_program(const std::string& shop,
@@ -182,6 +249,10 @@ class Store {
                                                             int64_t version) = 0;
   // Every version of every program of the shop (documents included), by id then version.
   virtual Result<std::vector<ProgramRecord>> list_programs(const std::string& shop) = 0;
+  // The (id, version) of each active program of the shop, by id: the programs an order is
+  // measured by for the merchant's figures, read without their documents.
+  virtual Result<std::vector<std::pair<std::string, int64_t>>> active_programs(
+      const std::string& shop) = 0;
   // Makes `version` the one active version of `id`; false when that version is not stored.
   // `writes` (publishing it to the shop: outbox.h) are stored in the same transaction, and
   // only when the version is found.
@@ -218,8 +289,8 @@ class Store {
   virtual Result<Erasure> erase_customer(const std::string& shop,
                                          std::optional<int64_t> customer_id,
                                          const std::vector<int64_t>& orders) = 0;
-  // shop/redact: every row of the shop: verdicts, order edits, data requests, programs,
-  // settings, changesets and its install record.
+  // shop/redact: every row of the shop: verdicts, order figures and adjustments, order edits,
+  // data requests, programs, settings, changesets and its install record.
   virtual Result<Erasure> erase_shop(const std::string& shop) = 0;
   // Stored once per (shop, request id); false when it was stored before.
   virtual Result<bool> add_data_request(const DataRequestRecord& request) = 0;
@@ -304,7 +375,7 @@ struct OpenOptions {
 };
 
 // The schema's migrations, in order; a database records the ones it has had.
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 // "postgres://..." or "postgresql://..." opens PostgreSQL; "sqlite:PATH" or a plain PATH
 // opens (and creates) an SQLite file. The schema is created when missing and migrated in

@@ -301,6 +301,27 @@ class PostgresStore final : public Store {
         if (!insert_write(write, r.received_at)) return rollback("insert write");
       }
     }
+    // Their figures, in one statement; an order judged twice keeps its first figures.
+    std::vector<std::string> figures;
+    std::string insert_figures =
+        "INSERT INTO order_figures (shop, order_id, day, document) VALUES ";
+    std::set<std::string> figured;
+    for (const auto& r : batch) {
+      if (r.figures.empty() || !new_ids.count(r.webhook_id) || !figured.insert(r.webhook_id).second)
+        continue;
+      const std::size_t base = figures.size();
+      insert_figures += (base ? ", ($" : "($") + std::to_string(base + 1) + ", $" +
+                        std::to_string(base + 2) + "::bigint, $" + std::to_string(base + 3) +
+                        ", $" + std::to_string(base + 4) + ")";
+      figures.push_back(r.shop);
+      figures.push_back(std::to_string(r.order_id));
+      figures.push_back(r.figures_day);
+      figures.push_back(r.figures);
+    }
+    if (!figures.empty()) {
+      Rows done(run(insert_figures + " ON CONFLICT (shop, order_id) DO NOTHING", figures));
+      if (!done.ok()) return rollback("insert figures");
+    }
     if (!command("COMMIT")) return rollback("commit");
 
     std::vector<StoredVerdict> stored;
@@ -633,6 +654,44 @@ class PostgresStore final : public Store {
     return std::optional<VerdictRecord>(read_verdict(rows, 0));
   }
 
+  Result<std::vector<std::pair<std::string, int64_t>>> active_programs(
+      const std::string& shop) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Rows rows(run(kActivePrograms, {shop}));
+    if (!rows.ok()) return error("list active programs");
+    std::vector<std::pair<std::string, int64_t>> active;
+    for (int row = 0; row < rows.size(); ++row) {
+      active.emplace_back(rows.text(row, 0), rows.integer(row, 1));
+    }
+    return active;
+  }
+
+  Result<bool> add_adjustment(const AdjustmentRecord& a) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Rows rows(
+        run("INSERT INTO order_adjustments (shop, key, order_id, refunded, cancelled, "
+            "received_at) VALUES ($1, $2, $3::bigint, $4::bigint, $5::integer, $6::bigint) "
+            "ON CONFLICT DO NOTHING RETURNING key",
+            {a.shop, a.key, std::to_string(a.order_id), std::to_string(a.refunded),
+             a.cancelled ? "1" : "0", std::to_string(a.received_at)}));
+    if (!rows.ok()) return error("insert adjustment");
+    return rows.size() == 1;
+  }
+
+  Result<std::vector<FiguresRecord>> list_figures(const std::string& shop,
+                                                  const std::string& from_day,
+                                                  const std::string& to_day) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Rows rows(run(kListFigures, {shop, from_day, to_day}));
+    if (!rows.ok()) return error("list figures");
+    std::vector<FiguresRecord> figures;
+    figures.reserve(rows.size());
+    for (int row = 0; row < rows.size(); ++row) {
+      figures.push_back({rows.text(row, 0), rows.integer(row, 1), rows.integer(row, 2) != 0});
+    }
+    return figures;
+  }
+
   Result<Erasure> erase_customer(const std::string& shop, std::optional<int64_t> customer_id,
                                  const std::vector<int64_t>& orders) override {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -664,8 +723,9 @@ class PostgresStore final : public Store {
   Result<Erasure> erase_shop(const std::string& shop) override {
     std::lock_guard<std::mutex> lock(mutex_);
     std::vector<Step> steps;
-    for (const char* table : {"verdicts", "order_edits", "data_requests", "programs", "settings",
-                              "changesets", "oauth_states", "shops", "outbox"}) {
+    for (const char* table :
+         {"verdicts", "order_edits", "data_requests", "programs", "settings", "changesets",
+          "oauth_states", "shops", "outbox", "order_figures", "order_adjustments"}) {
       steps.push_back(Step{std::string("DELETE FROM ") + table + " WHERE shop = $1", {shop}});
     }
     auto changed = change_in_one_transaction(steps, "erase shop");
@@ -925,6 +985,7 @@ class PostgresStore final : public Store {
       if (!command(sql.c_str()) || !record(2)) return rollback("migration 2");
     }
     if (version < 3 && (!command(kOutboxMigration) || !record(3))) return rollback("migration 3");
+    if (version < 4 && (!command(kFiguresMigration) || !record(4))) return rollback("migration 4");
     if (!command("COMMIT")) return rollback("commit migration");
     return true;
   }

@@ -298,7 +298,10 @@ class SqliteStore final : public Store {
     Statement insert(db_, insert_sql.c_str());
     Statement select(db_, select_sql.c_str());
     Statement insert_write(db_, kInsertWrite);
-    if (!insert || !select || !insert_write) {
+    Statement insert_figures(db_,
+                             "INSERT INTO order_figures (shop, order_id, day, document) "
+                             "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (shop, order_id) DO NOTHING");
+    if (!insert || !select || !insert_write || !insert_figures) {
       exec("ROLLBACK");
       return storage_error(db_, "prepare");
     }
@@ -321,6 +324,14 @@ class SqliteStore final : public Store {
           if (!store_write(insert_write, write, record.received_at)) {
             return rollback("insert write");
           }
+        }
+        if (!record.figures.empty()) {
+          insert_figures.bind(1, record.shop);
+          insert_figures.bind(2, record.order_id);
+          insert_figures.bind(3, record.figures_day);
+          insert_figures.bind(4, record.figures);
+          if (insert_figures.step() != SQLITE_DONE) return rollback("insert figures");
+          insert_figures.reset();
         }
         stored.push_back({record, false});
         continue;
@@ -779,6 +790,54 @@ class SqliteStore final : public Store {
     return std::optional<VerdictRecord>(read_verdict(select));
   }
 
+  Result<std::vector<std::pair<std::string, int64_t>>> active_programs(
+      const std::string& shop) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Statement select(db_, kActivePrograms);
+    if (!select) return storage_error(db_, "prepare");
+    select.bind(1, shop);
+    std::vector<std::pair<std::string, int64_t>> active;
+    int step;
+    while ((step = select.step()) == SQLITE_ROW)
+      active.emplace_back(select.text(0), select.integer(1));
+    if (step != SQLITE_DONE) return storage_error(db_, "list active programs");
+    return active;
+  }
+
+  Result<bool> add_adjustment(const AdjustmentRecord& a) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Statement insert(db_,
+                     "INSERT INTO order_adjustments (shop, key, order_id, refunded, cancelled, "
+                     "received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING");
+    if (!insert) return storage_error(db_, "prepare");
+    insert.bind(1, a.shop);
+    insert.bind(2, a.key);
+    insert.bind(3, a.order_id);
+    insert.bind(4, a.refunded);
+    insert.bind(5, static_cast<int64_t>(a.cancelled));
+    insert.bind(6, a.received_at);
+    if (insert.step() != SQLITE_DONE) return storage_error(db_, "insert adjustment");
+    return sqlite3_changes(db_) == 1;
+  }
+
+  Result<std::vector<FiguresRecord>> list_figures(const std::string& shop,
+                                                  const std::string& from_day,
+                                                  const std::string& to_day) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Statement select(db_, kListFigures);
+    if (!select) return storage_error(db_, "prepare");
+    select.bind(1, shop);
+    select.bind(2, from_day);
+    select.bind(3, to_day);
+    std::vector<FiguresRecord> rows;
+    int step;
+    while ((step = select.step()) == SQLITE_ROW) {
+      rows.push_back({select.text(0), select.integer(1), select.integer(2) != 0});
+    }
+    if (step != SQLITE_DONE) return storage_error(db_, "list figures");
+    return rows;
+  }
+
   Result<Erasure> erase_customer(const std::string& shop, std::optional<int64_t> customer_id,
                                  const std::vector<int64_t>& orders) override {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -810,7 +869,8 @@ class SqliteStore final : public Store {
          "DELETE FROM data_requests WHERE shop = ?1", "DELETE FROM programs WHERE shop = ?1",
          "DELETE FROM settings WHERE shop = ?1", "DELETE FROM changesets WHERE shop = ?1",
          "DELETE FROM oauth_states WHERE shop = ?1", "DELETE FROM shops WHERE shop = ?1",
-         "DELETE FROM outbox WHERE shop = ?1"},
+         "DELETE FROM outbox WHERE shop = ?1", "DELETE FROM order_figures WHERE shop = ?1",
+         "DELETE FROM order_adjustments WHERE shop = ?1"},
         [&](Statement& s) { s.bind(1, shop); }, "erase shop");
     if (!changed) return changed.error();
     return Erasure{changed.value()[0], changed.value()[1], changed.value()[2]};
@@ -1150,6 +1210,10 @@ class SqliteStore final : public Store {
     if (version < 3) {
       if (!exec(kOutboxMigration)) return failed(storage_error(db_, "migration 3"));
       if (!record_migration(3)) return failed(storage_error(db_, "record migration 3"));
+    }
+    if (version < 4) {
+      if (!exec(kFiguresMigration)) return failed(storage_error(db_, "migration 4"));
+      if (!record_migration(4)) return failed(storage_error(db_, "record migration 4"));
     }
     if (!exec("COMMIT")) return failed(storage_error(db_, "commit migration"));
     return true;

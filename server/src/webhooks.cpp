@@ -10,6 +10,7 @@
 #include "responses.h"
 #include "service.h"
 #include "signature.h"
+#include "tiercart/insight.h"
 #include "tiercart/judge.h"
 
 namespace tiercart::server {
@@ -78,14 +79,20 @@ void Service::webhook(const Request& req, Response& res) {
                        });
   };
   OrderVerdict verdict = context ? judge(*context) : OrderVerdict{};
+  std::shared_ptr<const Context> judged_with = context;
   // A bar counted products whose collections, tags or type the shop's context lacks: they
   // are read from the shop (briefly) and the order judged again with them, rather than
   // judged by a guess.
   if (!storage_failed && context && !verdict.products_without_facts.empty()) {
     if (auto learnt = learn_product_facts(*shop, verdict.products_without_facts, *context)) {
       verdict = judge(*learnt);
+      judged_with = learnt;
     }
   }
+  // The merchant's figures of the order (docs/analytics.md), measured by the same programs
+  // and context as its verdict.
+  const auto programs = judged_with ? figure_programs(*shop, verdict, storage_failed)
+                                    : std::vector<std::shared_ptr<const Program>>();
   if (storage_failed || !context) {
     ++metrics_.webhooks_failed;
     return send_error(res, 503, "storage_unavailable", "the program store cannot be read");
@@ -107,6 +114,12 @@ void Service::webhook(const Request& req, Response& res) {
   // chosen from these lines, never from lines a browser sends. A guest's order cannot be
   // asked about, so its lines are not kept.
   if (record.customer_id) record.order_lines = order_lines_json(order.value());
+  if (auto figures = order_figures(req.body, order.value(), verdict, programs, *judged_with)) {
+    record.figures = to_json(figures.value());
+    record.figures_day = figures.value().day;
+  } else {
+    ++metrics_.figures_missing;
+  }
   // A flagged order is tagged in the shop's admin, so the merchant sees it where they work:
   // the write is stored with the verdict and delivered by the outbox.
   if (!verdict.earned && !verdict.tags.empty() && verdict.order_id > 0) {

@@ -26,7 +26,8 @@ void empty_postgres(const char* url) {
   ASSERT_EQ(PQstatus(connection), CONNECTION_OK);
   PQclear(PQexec(connection,
                  "DROP TABLE IF EXISTS verdicts, programs, settings, changesets, order_edits, "
-                 "data_requests, shops, oauth_states, outbox, schema_migrations"));
+                 "data_requests, shops, oauth_states, outbox, order_figures, order_adjustments, "
+                 "schema_migrations"));
   PQfinish(connection);
 }
 

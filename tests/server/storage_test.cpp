@@ -22,7 +22,8 @@ constexpr const char* kShopA = "northbound-supply.myshopify.com";
 constexpr const char* kDropAll =
     "DROP TABLE verdicts; DROP TABLE programs; DROP TABLE settings; DROP TABLE changesets; "
     "DROP TABLE order_edits; DROP TABLE data_requests; DROP TABLE shops; DROP TABLE "
-    "oauth_states; DROP TABLE outbox; DROP TABLE schema_migrations; ";
+    "oauth_states; DROP TABLE outbox; DROP TABLE order_figures; DROP TABLE order_adjustments; "
+    "DROP TABLE schema_migrations; ";
 
 VerdictRecord verdict(const std::string& webhook_id, bool earned, int64_t received_at,
                       const std::string& note = "first") {
@@ -47,9 +48,11 @@ class Storage : public ::testing::TestWithParam<std::string> {
       // Each case starts from an empty database.
       PGconn* connection = PQconnectdb(url_.c_str());
       ASSERT_EQ(PQstatus(connection), CONNECTION_OK) << PQerrorMessage(connection);
-      PQclear(PQexec(connection,
-                     "DROP TABLE IF EXISTS verdicts, programs, settings, changesets, order_edits, "
-                     "data_requests, shops, oauth_states, outbox, schema_migrations"));
+      PQclear(
+          PQexec(connection,
+                 "DROP TABLE IF EXISTS verdicts, programs, settings, changesets, order_edits, "
+                 "data_requests, shops, oauth_states, outbox, order_figures, order_adjustments, "
+                 "schema_migrations"));
       PQfinish(connection);
     } else {
       url_ = "sqlite:" + dir_.path() + "/store.db";

@@ -13,6 +13,7 @@
 
 #include "tiercart/cart.h"
 #include "tiercart/evaluate.h"
+#include "tiercart/insight.h"
 #include "tiercart/json_writer.h"
 #include "tiercart/money.h"
 #include "tiercart/program.h"

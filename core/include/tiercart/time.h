@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,5 +18,11 @@ Result<int64_t> parse_time(std::string_view text, const std::string& path);
 
 // Unix seconds as "2026-11-21T12:00:00Z".
 std::string format_time(int64_t unix_seconds);
+
+// A calendar day "YYYY-MM-DD" as days since 1970-01-01; nothing when it is not a real date.
+// The merchant's figures count orders by the shop's days (insight.h).
+std::optional<int64_t> parse_day(std::string_view text);
+// Days since 1970-01-01 as "YYYY-MM-DD".
+std::string format_day(int64_t days);
 
 }  // namespace tiercart

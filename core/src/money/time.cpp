@@ -105,4 +105,15 @@ std::string format_time(int64_t unix_seconds) {
   return text;
 }
 
+std::optional<int64_t> parse_day(std::string_view text) {
+  if (text.size() != 10) return std::nullopt;
+  std::string midnight(text);
+  midnight += "T00:00:00Z";
+  auto time = parse_time(midnight, "$");
+  if (!time) return std::nullopt;
+  return time.value() / 86400;
+}
+
+std::string format_day(int64_t days) { return format_time(days * 86400).substr(0, 10); }
+
 }  // namespace tiercart

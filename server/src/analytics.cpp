@@ -1,0 +1,139 @@
+// The merchant's figures (docs/analytics.md): each judged order's figures are made by the core
+// when the order is judged (webhooks.cpp) and stored with its verdict; refunds and
+// cancellations arrive as their own webhooks; GET /admin/analytics answers with the core's
+// report over a period.
+
+#include <set>
+
+#include "responses.h"
+#include "service.h"
+#include "tiercart/insight.h"
+
+namespace tiercart::server {
+
+using http::Request;
+using http::Response;
+
+namespace {
+
+// The report's default range: the last 30 days, to today (UTC) included.
+constexpr int64_t kDefaultDays = 30;
+
+}  // namespace
+
+std::vector<std::shared_ptr<const Program>> Service::figure_programs(const std::string& shop,
+                                                                     const OrderVerdict& verdict,
+                                                                     bool& storage_failed) {
+  std::vector<std::shared_ptr<const Program>> programs;
+  std::set<std::string> ids;
+  // The versions the order claimed gifts of, as the verdict judged them: those are the tiers
+  // the shopper saw.
+  for (const Verdict& judged : verdict.verdicts) {
+    if (!ids.insert(judged.program_id).second) continue;
+    if (auto program =
+            this->program(shop, judged.program_id, judged.program_version, storage_failed)) {
+      programs.push_back(std::move(program));
+    }
+  }
+  // Then every active program the order claimed nothing of: an order below every threshold,
+  // or one that reached a tier without gift lines (free shipping), is counted too.
+  auto active = store_->active_programs(shop);
+  if (!active) {
+    storage_failed = true;
+    return programs;
+  }
+  for (const auto& [id, version] : active.value()) {
+    if (!ids.insert(id).second) continue;
+    if (auto program = this->program(shop, id, version, storage_failed)) {
+      programs.push_back(std::move(program));
+    }
+  }
+  return programs;
+}
+
+// refunds/create, orders/updated and orders/cancelled: stored once per refund or cancelled
+// order, whichever arrives first (a refund can come before the order's own webhook).
+void Service::adjustment_webhook(const Request& req, Response& res) {
+  if (!signed_by_shopify(req, res) || bytes_after_document(req, res)) return;
+  const auto shop = shop_hostname(req.get_header_value("X-Shopify-Shop-Domain"));
+  if (!shop) {
+    return send_error(res, 400, "invalid_shop_domain",
+                      "X-Shopify-Shop-Domain must be a shop's myshopify.com hostname",
+                      "X-Shopify-Shop-Domain");
+  }
+  std::optional<OrderAdjustment> adjustment;
+  if (req.path == "/webhooks/refunds/create") {
+    auto refund = parse_refund(req.body);
+    if (!refund) return send_core_error(res, 400, refund.error());
+    adjustment = std::move(refund).value();
+  } else {
+    auto cancellation = parse_cancellation(req.body);
+    if (!cancellation) return send_core_error(res, 400, cancellation.error());
+    adjustment = std::move(cancellation).value();
+  }
+  if (!adjustment) {
+    // An update that cancels nothing changes no figure.
+    res.set_content("{\"adjusted\":false}", kJson);
+    return;
+  }
+  AdjustmentRecord record;
+  record.shop = *shop;
+  record.key = adjustment->key;
+  record.order_id = adjustment->order_id;
+  record.refunded = adjustment->refunded;
+  record.cancelled = adjustment->cancelled;
+  record.received_at = now_ms();
+  auto stored = store_->add_adjustment(record);
+  if (!stored) return send_storage_error(res, "store the adjustment", stored.error());
+  JsonWriter w(128);
+  w.begin_object().field("adjusted", true).field("key", record.key);
+  w.field("order_id", record.order_id).field("duplicate", !stored.value());
+  res.set_content(w.end_object().take(), kJson);
+}
+
+// GET /admin/analytics?period=day|week|month&from=YYYY-MM-DD&to=YYYY-MM-DD: the report over
+// the shop's days from..to (the last 30 days by default), in the shop currency.
+void Service::analytics(const Request& req, Response& res) {
+  const auto shop = admin_shop(req, res);
+  if (!shop) return;
+  ReportRequest request;
+  const std::string period = req.get_param_value("period");
+  if (auto parsed = parse_period(period.empty() ? "day" : period)) {
+    request.period = *parsed;
+  } else {
+    return send_error(res, 400, "invalid_value", "period is day, week or month", "period");
+  }
+  const int64_t today = now_ms() / 86400000;
+  request.to = req.has_param("to") ? req.get_param_value("to") : format_day(today);
+  request.from =
+      req.has_param("from") ? req.get_param_value("from") : format_day(today - (kDefaultDays - 1));
+  for (const auto* field : {&request.from, &request.to}) {
+    if (!is_day(*field)) {
+      return send_error(res, 400, "invalid_value", "a day is written YYYY-MM-DD",
+                        field == &request.from ? "from" : "to");
+    }
+  }
+  bool storage_failed = false;
+  const auto context = shop_context(*shop, storage_failed);
+  if (!context) return send_error(res, 503, "storage_unavailable", "the context cannot be read");
+  request.currency = context->shop_currency;
+  request.money_format = context->money_format;
+  // The range is checked by the core before any row is read.
+  if (auto checked = report_json({}, request); !checked) {
+    return send_core_error(res, 400, checked.error());
+  }
+  auto rows = store_->list_figures(*shop, request.from, request.to);
+  if (!rows) return send_storage_error(res, "list the figures", rows.error());
+  std::vector<ReportOrder> orders;
+  orders.reserve(rows.value().size());
+  for (const FiguresRecord& row : rows.value()) {
+    auto figures = parse_order_figures(row.document);
+    if (!figures) continue;  // written by this server from the core's own JSON
+    orders.push_back({std::move(figures).value(), row.refunded, row.cancelled});
+  }
+  auto report = report_json(orders, request);
+  if (!report) return send_core_error(res, 400, report.error());
+  res.set_content(std::move(report).value(), kJson);
+}
+
+}  // namespace tiercart::server
