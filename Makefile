@@ -6,7 +6,7 @@ FUZZ_SECONDS ?= 10
 
 .PHONY: setup build build-native build-native-tools build-asan build-fuzz build-wasm build-wasm-tests build-web build-admin test \
         test-native test-asan test-fuzz test-wasm test-browser test-theme demo demo-cli bench bench-wasm bench-server \
-        bench-storefront bench-server-attack bench-http-layer differential-wasm build-function test-function bench-function \
+        bench-storefront bench-what-if bench-server-attack bench-http-layer differential-wasm build-function test-function bench-function \
         build-extension test-extension bench-post-purchase bench-outbox \
         format format-check clean
 
@@ -63,9 +63,10 @@ build-web: setup
 
 # The merchant's embedded admin page (web/admin/), served by the server at /app from
 # --admin-assets: the page's elements bundled by esbuild into one ES module, and its styles.
+# Minified: Chart.js (the analytics page's charts) is most of the bundle.
 build-admin: setup
 	@mkdir -p build/admin
-	@node_modules/.bin/esbuild web/admin/tiercart-admin-page.js --bundle --format=esm --log-level=warning \
+	@node_modules/.bin/esbuild web/admin/tiercart-admin-page.js --bundle --format=esm --minify --log-level=warning \
 	  --outfile=build/admin/tiercart-admin.js
 	@cp web/admin/tiercart-admin.css build/admin/
 
@@ -135,6 +136,7 @@ bench: build build-function
 	@node bench/wasm_bench.mjs
 	@node bench/wasm_browser_bench.mjs
 	@bash bench/server/bench.sh
+	@bash bench/what_if/bench.sh
 	@node bench/server/attack.mjs
 	@node bench/server/outbox.mjs
 	@node bench/storefront/bench.mjs
@@ -150,6 +152,10 @@ bench-function: setup build-function
 bench-storefront: setup build-wasm build-web
 	@node bench/storefront/bench.mjs
 	@node bench/storefront/lighthouse.mjs
+
+# Orders replayed per second by `tiercart what-if`, at 1,000 and 100,000 orders (RUNS=5).
+bench-what-if: setup build-native-tools
+	@bash bench/what_if/bench.sh
 
 # Webhook validations/s and p50/p99 at 64 connections, SQLite then PostgreSQL (DURATION=10s).
 bench-server: setup build-native

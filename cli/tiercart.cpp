@@ -11,7 +11,9 @@
 #include <vector>
 
 #include "tiercart/evaluate.h"
+#include "tiercart/insight.h"
 #include "tiercart/json_writer.h"
+#include "tiercart/orders_csv.h"
 #include "tiercart/post_purchase.h"
 #include "tiercart/theme_program.h"
 
@@ -33,6 +35,7 @@ constexpr const char* kUsage =
     "  tiercart theme-program SETTINGS_DATA [--options O] [--context X] [--catalog C]\n"
     "                         [--texts T] [--currency CUR] [--locale L]\n"
     "  tiercart theme-program --batch LIST\n"
+    "  tiercart what-if --program P --orders EXPORT.csv [--context X]\n"
     "  tiercart currencies\n"
     "  tiercart --version\n"
     "Files are JSON; '-' reads stdin. Exit 0 ok, 1 rejected (a claim, a program, an\n"
@@ -442,6 +445,44 @@ int currencies(const Args& args) {
   return kOk;
 }
 
+// what-if: the program replayed over Shopify's orders CSV export (docs/analytics.md,
+// "What-if"). The file is read in chunks, never whole: an export of millions of rows holds
+// only its orders' lines in memory.
+int what_if(const Args& args) {
+  std::string problem, program_text, context_text;
+  if (!only_known_options(args, {"program", "orders", "context"}, problem) ||
+      !load(args, "program", true, program_text, problem) ||
+      !load(args, "context", false, context_text, problem)) {
+    return bad_input(problem);
+  }
+  auto orders_name = args.options.find("orders");
+  if (orders_name == args.options.end()) return bad_input("--orders is required");
+  auto program = tiercart::parse_program(program_text);
+  if (!program) return report(program.error());
+  auto context = tiercart::parse_context(context_text);
+  if (!context) return report(context.error());
+  const std::string& name = orders_name->second;
+  std::FILE* file = name == "-" ? stdin : std::fopen(name.c_str(), "rb");
+  if (!file) return bad_input("cannot open " + name + ": " + std::strerror(errno));
+  tiercart::OrdersCsv csv;
+  std::optional<tiercart::Error> error;
+  static char buffer[1 << 16];
+  std::size_t got;
+  while (!error && (got = std::fread(buffer, 1, sizeof buffer, file)) > 0) {
+    error = csv.feed(std::string_view(buffer, got));
+  }
+  const bool failed = std::ferror(file);
+  if (file != stdin) std::fclose(file);
+  if (failed) return bad_input("cannot read " + name);
+  if (error) return report(*error);
+  auto orders = csv.finish();
+  if (!orders) return report(orders.error());
+  auto result = tiercart::what_if_json(program.value(), orders.value(), context.value());
+  if (!result) return report(result.error());
+  print(result.value());
+  return kOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -464,5 +505,6 @@ int main(int argc, char** argv) {
   if (args.command == "check-address") return check_address(args);
   if (args.command == "theme-program") return theme_program(args);
   if (args.command == "currencies") return currencies(args);
+  if (args.command == "what-if") return what_if(args);
   return bad_input("unknown command " + args.command + " (see tiercart --help)");
 }

@@ -7,6 +7,8 @@ set -euo pipefail
 packages=(
   # the core, its tests and benchmarks
   cmake make g++ pkg-config python3 nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
+  # the what-if replay of Shopify's orders export (CLI and server)
+  libcsv-dev
   # fuzzing and sanitizers (libFuzzer ships with clang's runtime)
   clang-14 libclang-rt-14-dev
   # the WebAssembly module, its tests under Node and its size budget

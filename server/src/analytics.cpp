@@ -8,6 +8,7 @@
 #include "responses.h"
 #include "service.h"
 #include "tiercart/insight.h"
+#include "tiercart/orders_csv.h"
 
 namespace tiercart::server {
 
@@ -134,6 +135,61 @@ void Service::analytics(const Request& req, Response& res) {
   auto report = report_json(orders, request);
   if (!report) return send_core_error(res, 400, report.error());
   res.set_content(std::move(report).value(), kJson);
+}
+
+// POST /admin/what-if[?candidate=<id>@<version>]: the body is Shopify's orders CSV export (at
+// most Config::max_what_if_bytes, 64 MiB, refused before it is read when larger). The shop's active
+// program and, when named, a candidate version are replayed over it by the core; nothing is stored.
+void Service::what_if(const Request& req, Response& res) {
+  const auto shop = admin_shop(req, res);
+  if (!shop) return;
+  std::shared_ptr<const Program> candidate;
+  bool storage_failed = false;
+  if (req.has_param("candidate")) {
+    const std::string named = req.get_param_value("candidate");
+    const auto at = named.rfind('@');
+    int64_t version = 0;
+    const bool digits = at != std::string::npos && at + 1 < named.size() &&
+                        at + 19 > named.size() &&
+                        named.find_first_not_of("0123456789", at + 1) == std::string::npos;
+    if (digits) version = std::stoll(named.substr(at + 1));
+    if (digits) candidate = program(*shop, named.substr(0, at), version, storage_failed);
+    if (storage_failed)
+      return send_error(res, 503, "storage_unavailable", "programs cannot be read");
+    if (!candidate) {
+      return send_error(res, 404, "not_found",
+                        "candidate names no saved program version: use <id>@<version>",
+                        "candidate");
+    }
+  }
+  auto orders = read_orders_csv(req.body);
+  if (!orders) return send_core_error(res, 400, orders.error());
+  auto active = store_->active_programs(*shop);
+  if (!active) return send_storage_error(res, "list active programs", active.error());
+  std::shared_ptr<const Program> current;
+  if (!active.value().empty()) {
+    const auto& [id, version] = active.value().front();
+    current = program(*shop, id, version, storage_failed);
+  }
+  const auto context = shop_context(*shop, storage_failed);
+  if (storage_failed || !context) {
+    return send_error(res, 503, "storage_unavailable", "the program store cannot be read");
+  }
+  JsonWriter w(4096);
+  w.begin_object();
+  for (const auto& [key, replayed] :
+       {std::pair<const char*, const Program*>{"current", current.get()},
+        std::pair<const char*, const Program*>{"candidate", candidate.get()}}) {
+    w.key(key);
+    if (!replayed) {
+      w.null();
+      continue;
+    }
+    auto result = what_if_json(*replayed, orders.value(), *context);
+    if (!result) return send_core_error(res, 400, result.error());
+    w.raw(result.value());
+  }
+  res.set_content(w.end_object().take(), kJson);
 }
 
 }  // namespace tiercart::server

@@ -72,6 +72,8 @@ struct Config {
   std::size_t max_connections_per_address = 256;
   std::size_t max_body_bytes = 4 * 1024 * 1024;  // webhooks: the core's document limit
   std::size_t max_admin_body_bytes = 1024 * 1024;
+  // An orders export uploaded for a what-if (POST /admin/what-if): about 200,000 line items.
+  std::size_t max_what_if_bytes = 64 * 1024 * 1024;
   std::size_t max_proxy_body_bytes = 256 * 1024;  // a cart.js document
   // An app proxy URL signed longer ago than this (or this far in the future: clocks drift)
   // is refused, so a signed URL that leaked into a log or a referrer cannot be replayed.

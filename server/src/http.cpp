@@ -273,7 +273,13 @@ class Session : public std::enable_shared_from_this<Session> {
     if (state_.stopping) return close();
     parser_.emplace();
     parser_->header_limit(limits().max_header_bytes);
-    parser_->body_limit(limits().max_body_bytes);
+    body_limit_ = limits().max_body_bytes;
+    large_body_ = false;
+    // The parser checks Content-Length while it reads the head: the largest limit any route
+    // has, narrowed to this request's route once its path is known (on_head).
+    std::size_t largest = body_limit_;
+    for (const auto& [path, bytes] : limits().large_bodies) largest = std::max(largest, bytes);
+    parser_->body_limit(largest);
     if (first || buffer_.size() > 0) return read_head();
     // An idle kept-alive connection: its own deadline until the next request begins.
     stream_.expires_after(ms(limits().keep_alive_timeout_ms));
@@ -296,6 +302,8 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) return read_failed(ec);
     const auto& head = parser_->get();
     path_ = std::string(head.target().substr(0, head.target().find('?')));
+    limit_body_for(path_);
+    parser_->body_limit(body_limit_);
     if (static_cast<std::size_t>(std::distance(head.begin(), head.end())) >
         limits().max_header_fields) {
       return refuse(
@@ -309,9 +317,9 @@ class Session : public std::enable_shared_from_this<Session> {
                     "request bodies are read as sent: a Content-Encoding is not accepted");
     }
     const auto length = parser_->content_length();
-    if (length && *length > limits().max_body_bytes) return too_large();
+    if (length && *length > body_limit_) return too_large();
     const std::size_t need = length               ? static_cast<std::size_t>(*length)
-                             : parser_->chunked() ? limits().max_body_bytes
+                             : parser_->chunked() ? body_limit_
                                                   : 0;
     if (need > 0) {
       if (!state_.reserve_body(need)) {
@@ -339,7 +347,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void read_body() {
     if (parser_->is_done()) return dispatch();
-    stream_.expires_after(ms(limits().body_timeout_ms));
+    stream_.expires_after(
+        ms(large_body_ ? limits().large_body_timeout_ms : limits().body_timeout_ms));
     bhttp::async_read(stream_, buffer_, *parser_,
                       [self = shared_from_this()](beast::error_code ec, std::size_t) {
                         if (ec) return self->read_failed(ec);
@@ -356,7 +365,12 @@ class Session : public std::enable_shared_from_this<Session> {
                     "the request line and header fields are over " +
                         std::to_string(limits().max_header_bytes) + " bytes");
     }
-    if (ec == bhttp::error::body_limit) return too_large();
+    if (ec == bhttp::error::body_limit) {
+      // Over every route's limit, found on Content-Length before the head was done.
+      path_ = request_line_path();
+      limit_body_for(path_);
+      return too_large();
+    }
     if (ec == beast::error::timeout || ec == bhttp::error::end_of_stream ||
         ec == asio::error::eof || ec == asio::error::connection_reset ||
         ec == asio::error::operation_aborted || ec == bhttp::error::partial_message) {
@@ -373,9 +387,15 @@ class Session : public std::enable_shared_from_this<Session> {
     return std::string(text.substr(0, text.find('?')));
   }
 
+  // This request's body limit: its path's in large_bodies, else max_body_bytes.
+  void limit_body_for(const std::string& path) {
+    const auto large = limits().large_bodies.find(path);
+    large_body_ = large != limits().large_bodies.end();
+    body_limit_ = large_body_ ? large->second : limits().max_body_bytes;
+  }
+
   void too_large() {
-    refuse(413, "too_large",
-           "the body is over " + std::to_string(limits().max_body_bytes) + " bytes");
+    refuse(413, "too_large", "the body is over " + std::to_string(body_limit_) + " bytes");
   }
 
   void refuse(int status, const char* code, const std::string& message) {
@@ -488,6 +508,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<bhttp::response<bhttp::string_body>> response_;
   std::size_t reserved_ = 0;
   std::size_t drained_ = 0;
+  std::size_t body_limit_ = 0;  // this request's: max_body_bytes or its path's large_bodies
+  bool large_body_ = false;
   bool keep_alive_ = true;
 };
 

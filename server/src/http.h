@@ -76,6 +76,10 @@ struct Limits {
   std::uint32_t max_header_bytes = 96 * 1024;
   std::size_t max_header_fields = 100;
   std::size_t max_body_bytes = 4 * 1024 * 1024;  // after de-chunking; bodies are never inflated
+  // Exact paths allowed a larger body than max_body_bytes (the what-if upload of an orders
+  // export), and the time such a body may take to arrive.
+  std::map<std::string, std::size_t> large_bodies;
+  int large_body_timeout_ms = 120000;
   // Bodies being read or handled at once, over all connections: the memory they can take.
   std::size_t max_body_memory = std::size_t{256} * 1024 * 1024;
   int header_timeout_ms = 5000;      // from the first byte (or the connection) to the head's end

@@ -139,6 +139,7 @@ void Service::routes() {
   router.add("PUT", "/admin/context", to(&Service::put_context));
   router.add("GET", "/admin/verdicts", to(&Service::list_verdicts));
   router.add("GET", "/admin/analytics", to(&Service::analytics));
+  router.add("POST", "/admin/what-if", to(&Service::what_if));
   router.add("GET", "/admin/data-requests", to(&Service::list_data_requests));
   router.add("GET", "/admin/shop", to(&Service::shop_state));
   router.add("GET", "/admin/outbox", to(&Service::list_writes));
@@ -151,6 +152,7 @@ void Service::routes() {
 Result<int> Service::start() {
   http::Limits limits;
   limits.max_body_bytes = config_.max_body_bytes;
+  limits.large_bodies["/admin/what-if"] = config_.max_what_if_bytes;
   limits.header_timeout_ms = config_.header_timeout_ms;
   limits.body_timeout_ms = config_.read_timeout_ms;
   limits.keep_alive_timeout_ms = config_.keep_alive_timeout_ms;

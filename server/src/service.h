@@ -86,6 +86,9 @@ class Service {
   void adjustment_webhook(const http::Request& req, http::Response& res);
   // GET /admin/analytics: the core's report over the shop's figures (analytics.cpp).
   void analytics(const http::Request& req, http::Response& res);
+  // POST /admin/what-if: the shop's program (and a candidate) replayed over an uploaded orders
+  // export (analytics.cpp).
+  void what_if(const http::Request& req, http::Response& res);
   void shop_state(const http::Request& req, http::Response& res);
   void list_data_requests(const http::Request& req, http::Response& res);
   void proxy_evaluate(const http::Request& req, http::Response& res);

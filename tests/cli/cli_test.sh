@@ -516,5 +516,60 @@ expect_refused "evaluate --carts: a bad program is refused before any cart" inva
 expect_bad_input "evaluate takes --cart or --carts, not both" "$nothing" \
   evaluate --program "$program" --cart "$examples/carts/empty.json" --carts "$work/carts.jsonl"
 
+# ---------------------------------------------------------------------------------------
+# what-if: the answer for an orders export, against an independent reading of the same file
+# (what_if_expected.py: Python's csv module and plain arithmetic) for exports shaped like
+# Shopify's: multi-line orders, quoted notes over several lines, cancelled orders, yen.
+
+# compare_what_if NAME PROGRAM EXPORT TOTE_PRICE [--context X]
+compare_what_if() {
+  local name=$1 program=$2 export=$3 tote=$4
+  shift 4
+  run "$nothing" what-if --program "$program" --orders "$export" "$@"
+  local answer
+  answer=$(python3 - "$work/out" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+tiers = [{"id": t["id"], "threshold": t["threshold"], "reached": t["reached"],
+          "share_bp": t["share_bp"], "cost": t["cost"]["amount"], "near": t["near"]}
+         for t in r["bars"][0]["tiers"]]
+proposals = [{"tier": p["tier"], "threshold": p["threshold"], "reached": p["reached"]}
+             for p in r["proposals"]]
+print(json.dumps({"orders": r["orders"], "cancelled": r["left_out"]["cancelled"],
+                  "aov": r["aov"]["amount"], "tiers": tiers, "proposals": proposals}))
+PY
+)
+  local expected
+  expected=$(python3 "$repo/tests/cli/what_if_expected.py" "$export" "$tote")
+  if [ "$rc" -eq 0 ] && [ ! -s "$work/err" ] && [ "$answer" = "$expected" ]; then
+    ok "$name"
+  else
+    not_ok "$name" "$(last_run)" "tiercart: $answer" "expected: $expected"
+  fi
+}
+
+exports=$repo/tests/fixtures/exports
+compare_what_if "what-if: the USD fixture (a gift line, quoted notes, a cancelled order)" \
+  "$program" "$exports/orders-usd.csv" 2500 --context "$catalog"
+python3 "$repo/bench/what_if/make_export.py" 3000 --seed 11 >"$work/export-usd.csv"
+compare_what_if "what-if: 3,000 generated USD orders, their proposals included" \
+  "$program" "$work/export-usd.csv" 2500 --context "$catalog"
+python3 "$repo/bench/what_if/make_export.py" 500 --seed 5 --currency JPY >"$work/export-jpy.csv"
+python3 -c 'import json,sys; p=json.load(open(sys.argv[1])); p["currency"]="JPY"; print(json.dumps(p))' \
+  "$program" >"$work/program-jpy.json"
+compare_what_if "what-if: 500 generated orders in yen (whole units)" \
+  "$work/program-jpy.json" "$work/export-jpy.csv" 0
+expect_refused "what-if: a file that is not an orders export names what is missing" missing_column \
+  "$nothing" what-if --program "$program" --orders "$program"
+printf 'Name,Currency,Subtotal,Lineitem quantity,Lineitem price\n#1,USD,1.00,1,1.00\n#2,EUR,1.00,1,1.00\n' \
+  >"$work/mixed.csv"
+run "$nothing" what-if --program "$program" --orders "$work/mixed.csv"
+if [ "$rc" -eq 2 ] && [ ! -s "$work/out" ] && grep -q 'row 3, column Currency' "$work/err"; then
+  ok "what-if: mixed currencies are refused naming the row and the column"
+else
+  not_ok "what-if: mixed currencies are refused naming the row and the column" "$(last_run)"
+fi
+expect_bad_input "what-if needs --orders" "$nothing" what-if --program "$program"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -268,3 +268,82 @@ INSTANTIATE_TEST_SUITE_P(Backends, Analytics, ::testing::Values("Sqlite", "Postg
 
 }  // namespace
 }  // namespace tiercart::server::testing
+
+namespace tiercart::server::testing {
+namespace {
+
+// The what-if upload: the shop's active program and a saved candidate replayed over an orders
+// export; nothing is stored.
+class WhatIfUpload : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_.install_examples();
+    http_ = server_.client();
+    // A candidate: the tote at 90.00 instead of 100.00, saved as version 2 but not made live.
+    Json candidate = example_json("programs/free-shipping-and-tote.json");
+    candidate["version"] = 2;
+    candidate["bars"][0]["tiers"][1]["threshold"] = 9000;
+    auto saved = http_->Post(admin_path("/admin/programs"), admin_headers(), candidate.dump(),
+                             "application/json");
+    ASSERT_EQ(saved->status, 201) << saved->body;
+  }
+
+  httplib::Result Upload(const std::string& csv, const std::string& query = "") {
+    return http_->Post(admin_path("/admin/what-if") + query, admin_headers(), csv, "text/csv");
+  }
+
+  TestServer server_;
+  std::unique_ptr<httplib::Client> http_;
+};
+
+TEST_F(WhatIfUpload, TheLiveProgramAndACandidateAreComparedOnTheSameOrders) {
+  auto res =
+      Upload(read_file(std::string(TIERCART_SOURCE_DIR) + "/tests/fixtures/exports/orders-usd.csv"),
+             "&candidate=free-shipping-and-tote@2");
+  ASSERT_EQ(res->status, 200) << res->body;
+  const Json r = parse(res->body);
+  EXPECT_EQ(r["current"]["version"], 1);
+  EXPECT_EQ(r["current"]["orders"], 4);
+  EXPECT_EQ(r["current"]["bars"][0]["tiers"][1]["reached"], 1);  // #1001 only
+  EXPECT_EQ(r["candidate"]["version"], 2);
+  EXPECT_EQ(r["candidate"]["bars"][0]["tiers"][1]["reached"], 2);  // #1005 (95.00) too
+  EXPECT_EQ(r["candidate"]["bars"][0]["tiers"][1]["cost"]["amount"], 5000);
+}
+
+TEST_F(WhatIfUpload, WithoutACandidateOnlyTheLiveProgramIsReplayed) {
+  auto res =
+      Upload("Name,Currency,Subtotal,Lineitem quantity,Lineitem price\n#1,USD,60.00,1,60.00\n");
+  ASSERT_EQ(res->status, 200) << res->body;
+  const Json r = parse(res->body);
+  EXPECT_EQ(r["current"]["bars"][0]["tiers"][0]["reached"], 1);
+  EXPECT_TRUE(r["candidate"].is_null());
+}
+
+TEST_F(WhatIfUpload, ABadFileIsA400NamingTheRowAndColumn) {
+  auto res = Upload(
+      "Name,Currency,Subtotal,Lineitem quantity,Lineitem price\n#1,USD,60.00,1,60.00\n"
+      "#1,,,2,sixty\n");
+  ASSERT_EQ(res->status, 400);
+  const Json error = parse(res->body)["error"];
+  EXPECT_EQ(error["code"], "invalid_amount");
+  EXPECT_EQ(error["path"], "row 3, column Lineitem price");
+  auto unknown = Upload("Name\n", "&candidate=free-shipping-and-tote@9");
+  EXPECT_EQ(unknown->status, 404);
+  EXPECT_EQ(parse(unknown->body)["error"]["path"], "candidate");
+}
+
+TEST_F(WhatIfUpload, AnExportLargerThanAWebhookIsAccepted) {
+  // 5 MiB: over the 4 MiB every other route takes, under the upload's 64 MiB.
+  std::string csv = "Name,Currency,Subtotal,Lineitem quantity,Lineitem price,Notes\n";
+  const std::string note(1000, 'x');
+  for (int i = 0; csv.size() < 5u * 1024 * 1024; ++i) {
+    csv += "#" + std::to_string(i) + ",USD,60.00,1,60.00," + note + "\n";
+  }
+  auto res = Upload(csv);
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body.substr(0, 300);
+  EXPECT_GT(parse(res->body)["current"]["orders"].get<int64_t>(), 5000);
+}
+
+}  // namespace
+}  // namespace tiercart::server::testing

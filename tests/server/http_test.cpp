@@ -174,6 +174,24 @@ TEST_F(UnderAttack, AChunkedBodyIsCutAtTheBodyLimit) {
   EXPECT_LT(peak_rss_kib() - before, 64 * 1024);
 }
 
+TEST_F(UnderAttack, AGigabyteOrdersExportIsRefusedBeforeAByteOfItIsRead) {
+  // The what-if upload takes 64 MiB, more than any other route; 1 GiB is refused on its
+  // Content-Length, with the JSON error, before the body is read or any memory reserved.
+  reset_peak_rss();
+  const long before = peak_rss_kib();
+  Connection c(server_.port());
+  ASSERT_TRUE(
+      c.send_text("POST /admin/what-if?shop=northbound-supply.myshopify.com HTTP/1.1\r\nHost: x\r\n"
+                  "Authorization: Bearer test-admin-token\r\nContent-Type: text/csv\r\n"
+                  "Content-Length: 1073741824\r\n\r\nName,Currency\r\n"));
+  const std::string answer = c.receive_all();
+  EXPECT_EQ(status_line(answer), "HTTP/1.1 413 Payload Too Large");
+  EXPECT_EQ(body_of(answer)["error"]["code"], "too_large");
+  EXPECT_NE(body_of(answer)["error"]["message"].get<std::string>().find("67108864"),
+            std::string::npos);
+  EXPECT_LT(peak_rss_kib() - before, 16 * 1024);
+}
+
 TEST_F(UnderAttack, AHugeHeaderBlockIsRefusedAtItsLimit) {
   reset_peak_rss();
   const long before = peak_rss_kib();

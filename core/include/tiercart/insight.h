@@ -113,4 +113,60 @@ struct ReportRequest {
 Result<std::string> report_json(const std::vector<ReportOrder>& orders,
                                 const ReportRequest& request);
 
+// What-if: a program replayed over the shop's past orders, as Shopify's orders CSV export holds
+// them (docs/analytics.md, "What-if").
+
+// One order of the export in the cart's shape: its lines at their prices and discounts, with
+// the order's subtotal kept as its after-discount total.
+struct ExportOrder {
+  std::string name;      // Name: "#1001"
+  int64_t row = 0;       // its first row in the file (the header is row 1)
+  std::string country;   // Shipping Country, upper case; may be empty
+  int64_t subtotal = 0;  // Subtotal, minor units of the file's currency
+  int64_t shipping = 0;  // Shipping
+  Cart cart;
+};
+
+struct OrdersExport {
+  std::string currency;  // every order's
+  std::vector<ExportOrder> orders;
+  int64_t cancelled = 0;  // orders left out: Cancelled at is set
+  int64_t rows = 0;       // data rows read
+};
+
+// Reads an export whose rows are already split into fields (orders_csv.h splits a file).
+// Columns are found by their header name, in any order; the rows of an order share its Name,
+// and its order fields are on its first row. Every error names the row and the column
+// ("row 14, column Lineitem price") in its path. Nothing is kept from a file with an error.
+class OrdersExportReader {
+ public:
+  // The header row. Error "missing_column" when a column the replay needs is absent (a file
+  // that is not an orders export fails here).
+  std::optional<Error> header(const std::vector<std::string>& names);
+  // The next data row. Errors: "invalid_amount", "invalid_value", "missing_value",
+  // "mixed_currencies", "too_many" (over kMaxCartLines lines in an order).
+  std::optional<Error> row(const std::vector<std::string>& fields);
+  OrdersExport finish();
+
+ private:
+  std::optional<Error> failure(const std::string& code, const std::string& message,
+                               int column) const;
+  std::vector<int> columns_;  // field index of each column the reader knows, -1: absent
+  OrdersExport export_;
+  // The latest orders' Names and indexes in export_.orders: an order's rows come together.
+  std::vector<std::pair<std::string, std::size_t>> open_;
+  int64_t row_ = 1;
+  bool skipping_ = false;  // the rows of a cancelled order
+  std::string skipped_name_;
+};
+
+// The replay of `program` over `orders` with the same evaluation as the drawer and checkout:
+// orders, AOV, and for each bar and tier its threshold, the orders reaching it, their share,
+// the rewards' cost and the orders within 10% below it; proposed thresholds and their rule;
+// the subtotal distribution. Schedules are not applied (the export is the past). Errors as
+// evaluate()'s ("missing_rate" for a file in another currency than the program's without a
+// rate in `context`).
+Result<std::string> what_if_json(const Program& program, const OrdersExport& orders,
+                                 const Context& context);
+
 }  // namespace tiercart

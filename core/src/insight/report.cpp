@@ -5,6 +5,7 @@
 #include <map>
 #include <tuple>
 
+#include "insight/figures_text.h"
 #include "tiercart/insight.h"
 #include "tiercart/json_writer.h"
 #include "tiercart/money.h"
@@ -12,35 +13,15 @@
 
 namespace tiercart {
 
+using detail::MoneyText;
+using detail::rounded_ratio;
+using detail::share_bp;
+using detail::write_subtotals;
+
 namespace {
 
 // The most periods one report holds: a year of days, with room to spare.
 constexpr int64_t kMaxPeriods = 400;
-// The subtotal chart: about this many bars up to the 95th percentile, never more than
-// kMaxBuckets (the last one then holds every larger order).
-constexpr int64_t kTargetBuckets = 20;
-constexpr int64_t kMaxBuckets = 40;
-
-int64_t rounded_ratio(int64_t numerator, int64_t denominator) {
-  if (denominator <= 0) return 0;
-  return (numerator + denominator / 2) / denominator;
-}
-
-int64_t share_bp(int64_t part, int64_t whole) { return rounded_ratio(part * 10000, whole); }
-
-// A width of 1, 2 or 5 times a power of ten, at least `at_least` and one whole unit.
-int64_t nice_width(int64_t at_least, int minor_units) {
-  int64_t unit = 1;
-  for (int i = 0; i < minor_units; ++i) unit *= 10;
-  at_least = std::max(at_least, unit);
-  for (int64_t power = 1;; power *= 10) {
-    for (int64_t step : {1, 2, 5}) {
-      if (step * power >= at_least) return step * power;
-    }
-    if (power > kMaxAmount / 10) return kMaxAmount;
-  }
-}
-
 struct Totals {
   int64_t orders = 0;
   int64_t sales = 0;
@@ -61,23 +42,6 @@ struct TierFigures {
   std::string threshold_day;  // of the latest order that reached it: its threshold is shown
   int64_t reached = 0;
   int64_t sales_reached = 0;
-};
-
-class MoneyText {
- public:
-  MoneyText(int minor_units, std::string format)
-      : minor_units_(minor_units), format_(std::move(format)) {}
-  void write(JsonWriter& w, std::string_view key, int64_t amount) const {
-    w.key(key).begin_object();
-    w.field("amount", amount);
-    w.field("text", format_money(amount, minor_units_, format_));
-    w.end_object();
-  }
-  std::string text(int64_t amount) const { return format_money(amount, minor_units_, format_); }
-
- private:
-  int minor_units_;
-  std::string format_;
 };
 
 void write_cost(JsonWriter& w, const MoneyText& money, const RewardCost& cost) {
@@ -286,37 +250,11 @@ Result<std::string> report_json(const std::vector<ReportOrder>& orders,
   }
   w.end_array();
 
-  // The distribution of subtotals, in bars of a round width: the thresholds are drawn on it,
-  // and a bunching just above one is the nudge working.
-  std::sort(subtotals.begin(), subtotals.end());
-  const int64_t p95 = subtotals.empty() ? 0 : subtotals[(subtotals.size() - 1) * 95 / 100];
-  int64_t top = p95;
+  int64_t top = 0;
   for (const auto& [key, tier] : tiers) {
     if (tier.metric == Metric::kSpend) top = std::max(top, tier.threshold);
   }
-  const int64_t width = nice_width((top + kTargetBuckets - 1) / kTargetBuckets, minor);
-  const int64_t largest = subtotals.empty() ? 0 : subtotals.back();
-  const int64_t buckets = std::min(kMaxBuckets, largest / width + 1);
-  std::vector<int64_t> counts(static_cast<std::size_t>(buckets), 0);
-  for (int64_t subtotal : subtotals) {
-    ++counts[static_cast<std::size_t>(std::min(buckets - 1, subtotal / width))];
-  }
-  w.key("subtotals").begin_object();
-  money.write(w, "width", width);
-  w.key("buckets").begin_array();
-  for (int64_t i = 0; i < buckets; ++i) {
-    const bool open = i == buckets - 1 && largest >= buckets * width;
-    w.begin_object();
-    money.write(w, "from", i * width);
-    if (open) {
-      w.key("to").null();
-    } else {
-      money.write(w, "to", (i + 1) * width);
-    }
-    w.field("orders", counts[static_cast<std::size_t>(i)]);
-    w.end_object();
-  }
-  w.end_array().end_object();
+  write_subtotals(w, money, std::move(subtotals), top);
   return w.end_object().take();
 }
 
