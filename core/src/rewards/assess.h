@@ -21,6 +21,20 @@ std::vector<EvaluationWarning> missing_facts(const Program& program, const Cart&
 
 bool is_gift_line(const CartLine& line);
 
+// Whether a line holds one of a buy_x_get_y reward's named products (by product when the
+// program names it, else by variant).
+bool is_get_item(const Reward& reward, const CartLine& line);
+
+// The most uses of one buy_x_get_y in one cart, when the program sets no max_uses: bounds the
+// units and amounts it works with (100 units a use at most).
+inline constexpr int64_t kMaxBuyXGetYUses = 1000;
+
+// Whether a reward puts gift lines (the `_tiercart` property) in the cart.
+inline bool gives_gift_lines(const Reward& reward) {
+  return reward.type == RewardType::kFreeGift ||
+         (reward.type == RewardType::kBuyXGetY && reward.add_to_cart);
+}
+
 // Whether a cart-level (order-wide) discount falls on this line. Shopify spreads such a
 // discount over the goods only: a gift card is discounted only by a discount aimed at it, which
 // is then in its own line amounts (cart.js final_line_price, an order line's
@@ -38,6 +52,10 @@ struct TierState {
   Availability availability = Availability::kAvailable;
   bool unlocked = false;
   bool rewarded = false;  // its reward is earned (stacking may leave it out)
+  // buy_x_get_y, once rewarded: how many times the cart uses it, and (unless its units are
+  // added as gift lines) which units of which lines it discounts: (0-based line, units).
+  int64_t uses = 0;
+  std::vector<std::pair<int, int64_t>> get_units;
 };
 
 struct BarState {
