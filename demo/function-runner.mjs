@@ -173,9 +173,11 @@ export function createCheckoutFunctions({ program, dir = FUNCTION_DIR, appOwner 
       const free = {};
       for (const op of output.operations) {
         for (const candidate of op.productDiscountsAdd?.candidates ?? []) {
-          if (candidate.value?.percentage?.value !== 100) continue;
+          // A gift is 100% off; a buy X get Y may take a smaller percentage off its units.
+          const percent = candidate.value?.percentage?.value;
+          if (!(percent > 0 && percent <= 100)) continue;
           for (const t of candidate.targets) {
-            free[t.cartLine.id] = { quantity: t.cartLine.quantity, message: candidate.message };
+            free[t.cartLine.id] = { quantity: t.cartLine.quantity, message: candidate.message, percent };
           }
         }
       }
