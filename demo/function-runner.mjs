@@ -122,6 +122,8 @@ export function functionInput({
         attribute: l.claim === undefined ? null : { value: l.claim },
         cost: {
           amountPerQuantity: money(l.price),
+          // Null when the variant has no compare-at price, as Shopify answers.
+          compareAtAmountPerQuantity: l.compareAt ? money(l.compareAt) : null,
           subtotalAmount: money(l.price * l.quantity),
           totalAmount: money(l.price * l.quantity),
         },

@@ -234,6 +234,7 @@ export function createStore(catalog, { functions = null } = {}) {
         id: `gid://shopify/CartLine/${index + 1}`,
         quantity: line.quantity,
         price: convertPrice(variant.price, currency),
+        compareAt: variant.compare_at_price === null ? null : convertPrice(variant.compare_at_price, currency),
         variantId: variant.id,
         productId: variant.product.id,
         productType: variant.product.product_type,

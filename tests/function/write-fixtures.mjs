@@ -28,6 +28,18 @@ const addedMug = (n, quantity) => ({
   claim: `${COFFEE_MUG.id}@${COFFEE_MUG.version}:mug-half-price`,
 });
 
+// Sale items (program-format.md section 4): a bar that counts only full-price lines. The
+// beanie is on sale ($24.00, compare-at $30.00).
+const FULL_PRICE = JSON.parse(
+  fs.readFileSync(path.join(ROOT, 'tests', 'fixtures', 'sale-items-left-out.input.json'), 'utf8'),
+).program;
+const sweater = (n, quantity = 1) => ({ ...paid(n, { price: 8900, quantity }), compareAt: null });
+const beanieOnSale = (n) => ({ ...paid(n, { price: 2400, variantId: 2006, productId: 1003 }), compareAt: 3000 });
+const fullPriceTote = (n) => ({
+  ...gift(n, 'tote'),
+  claim: `${FULL_PRICE.id}@${FULL_PRICE.version}:tote`,
+});
+
 const withoutProgram = (doc, owner = 'discount') => {
   delete doc[owner].metafield;
   return doc;
@@ -87,6 +99,10 @@ const cases = {
     'bxgy-no-free-unit-yet': input([slate(1, 2)], { program: MUG_DEAL }),
     'bxgy-added-line-half-price': input([coffee(1, 4), addedMug(2, 2)], { program: COFFEE_MUG }),
     'bxgy-added-line-capped': input([coffee(1, 2), addedMug(2, 2)], { program: COFFEE_MUG }),
+    'sale-items-gift-below-full-price': input([sweater(1), beanieOnSale(2), fullPriceTote(3)], { program: FULL_PRICE }),
+    'sale-items-gift-earned-at-full-price': input([sweater(1, 2), beanieOnSale(2), fullPriceTote(3)], {
+      program: FULL_PRICE,
+    }),
     'empty-cart': input([]),
     'error-not-json': '{"cart": {"lines": [',
     'error-lines-not-array': { cart: { lines: {} } },
@@ -162,6 +178,10 @@ const cases = {
     'bxgy-added-line-too-many-blocked': input([coffee(1, 2), addedMug(2, 2)], {
       owner: 'validation',
       program: COFFEE_MUG,
+    }),
+    'sale-items-gift-blocked': input([sweater(1), beanieOnSale(2), fullPriceTote(3)], {
+      owner: 'validation',
+      program: FULL_PRICE,
     }),
     'error-not-json': 'null',
   },

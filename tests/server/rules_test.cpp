@@ -18,11 +18,13 @@ Json fixture(const std::string& name) {
 
 class Rules : public ::testing::Test {
  protected:
-  // Stores the catalog and `program` (version 1, active) through the admin API.
-  void install(const Json& program) {
+  // Stores `context` (the example catalog by default) and `program` (version 1, active)
+  // through the admin API.
+  void install(const Json& program, const std::string& context_json = "") {
     auto http = server_.client();
     auto context = http->Put(admin_path("/admin/context"), admin_headers(),
-                             example("contexts/catalog.json"), "application/json");
+                             context_json.empty() ? example("contexts/catalog.json") : context_json,
+                             "application/json");
     ASSERT_TRUE(context);
     ASSERT_EQ(context->status, 200) << context->body;
     auto created = http->Post(admin_path("/admin/programs"), admin_headers(), program.dump(),
@@ -66,6 +68,23 @@ TEST_F(Rules, BuyXGetYAddedGetItemsBeyondTheUsesEarnedAreFlagged) {
   const Json& line = answer["verdict"]["verdicts"][0]["lines"][0];
   EXPECT_EQ(line["reason"], "quantity_exceeded");
   EXPECT_EQ(line["earned_quantity"], 1);
+}
+
+TEST_F(Rules, SaleItemsLeftOutAFullPriceOrderThatEarnsTheGiftIsVerified) {
+  // The shop's context gives the beanie's compare-at price: it is on sale and does not count.
+  const Json honest = fixture("sale-items-order-honest");
+  install(honest["program"], honest["context"].dump());
+  const Json answer = send(honest["order"], "wh-sale-honest");
+  EXPECT_EQ(answer["earned"], true) << answer.dump();
+  EXPECT_EQ(answer["tags"], Json::array({"tiercart-verified"}));
+}
+
+TEST_F(Rules, SaleItemsLeftOutAGiftReachedOnlyWithASaleItemIsFlagged) {
+  const Json forged = fixture("sale-items-order-forged");
+  install(forged["program"], forged["context"].dump());
+  const Json answer = send(forged["order"], "wh-sale-forged");
+  EXPECT_EQ(answer["earned"], false) << answer.dump();
+  EXPECT_EQ(answer["tags"], Json::array({"tiercart-flagged", "tiercart-below_threshold"}));
 }
 
 }  // namespace

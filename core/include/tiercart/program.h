@@ -34,6 +34,8 @@ struct Scope {
   Selector exclude;
   bool gift_cards = false;    // gift card lines count
   bool subscriptions = true;  // lines with a selling plan count
+  // Lines on sale (unit price below the compare-at price) count; false leaves them out.
+  bool sale_items = true;
 };
 
 // A window in Unix seconds; either end may be open.

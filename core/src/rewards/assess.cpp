@@ -52,10 +52,18 @@ bool matches(const Selector& selector, const CartLine& line, const Context& cont
   return false;
 }
 
-bool in_scope(const Scope& scope, const CartLine& line, const Context& context) {
+// On sale: priced below its compare-at price. A line whose compare-at price is not known is
+// not on sale (missing_facts() says so).
+bool on_sale(const CartLine& line, const Context& context, int minor) {
+  const auto compare_at = compare_at_price(line, context, minor);
+  return compare_at && *compare_at > line.price;
+}
+
+bool in_scope(const Scope& scope, const CartLine& line, const Context& context, int minor) {
   if (is_gift_line(line)) return false;
   if (line.gift_card && !scope.gift_cards) return false;
   if (line.subscription && !scope.subscriptions) return false;
+  if (!scope.sale_items && on_sale(line, context, minor)) return false;
   if (!scope.include.empty() && !matches(scope.include, line, context)) return false;
   return !matches(scope.exclude, line, context);
 }
@@ -94,7 +102,7 @@ int64_t discount_share(int64_t discount, int64_t part, int64_t whole) {
 // as a get-unit: "buy 2 get 1" on one product gives one free unit in each three. The number of
 // uses is the largest n for which the n * quantity cheapest get-units leave n * threshold
 // units to buy; a smaller n always fits when a larger one does, so it is found by bisection.
-void buy_x_get_y_units(TierState& state, const Cart& cart, const Context& context,
+void buy_x_get_y_units(TierState& state, const Cart& cart, const Context& context, int minor,
                        int64_t bought_units) {
   const Reward& reward = state.tier->reward;
   const Bar& bar = *state.bar;
@@ -111,7 +119,7 @@ void buy_x_get_y_units(TierState& state, const Cart& cart, const Context& contex
     if (line.quantity <= 0 || line.gift_card || is_gift_line(line) || !is_get_item(reward, line)) {
       continue;
     }
-    candidates.push_back({i, line.quantity, counts_toward(bar, line, context)});
+    candidates.push_back({i, line.quantity, counts_toward(bar, line, context, minor)});
     get_total += line.quantity;
   }
   std::sort(candidates.begin(), candidates.end(), [&](const Candidate& a, const Candidate& b) {
@@ -171,8 +179,15 @@ bool is_get_item(const Reward& reward, const CartLine& line) {
   });
 }
 
-bool counts_toward(const Bar& bar, const CartLine& line, const Context& context) {
-  return in_scope(bar.scope, line, context);
+std::optional<int64_t> compare_at_price(const CartLine& line, const Context& context, int minor) {
+  if (line.compare_at_price) return line.compare_at_price;
+  const auto facts = context.variants.find(line.variant_id);
+  if (facts == context.variants.end() || !facts->second.compare_at_price) return std::nullopt;
+  return cart_to_minor(*facts->second.compare_at_price, minor, context.cart_amounts);
+}
+
+bool counts_toward(const Bar& bar, const CartLine& line, const Context& context, int minor) {
+  return in_scope(bar.scope, line, context, minor);
 }
 
 // Most lines have no properties: asking the empty map first spares making a std::string of
@@ -262,7 +277,7 @@ Result<Assessment> assess(const Program& program, const Cart& cart, const Contex
     int64_t after_sharing = 0;  // the part of `after` that bears cart-level discounts
     int64_t units = 0;
     for (const auto& line : cart.items) {
-      if (!counts_toward(bar, line, context)) continue;
+      if (!counts_toward(bar, line, context, out.minor)) continue;
       before += line.original_line_price;
       after += line.final_line_price;
       if (shares_cart_level_discounts(line)) after_sharing += line.final_line_price;
@@ -339,7 +354,7 @@ Result<Assessment> assess(const Program& program, const Cart& cart, const Contex
         t.uses = bar.metric == Metric::kQuantity ? state.qualifying / t.threshold : 1;
         t.uses = std::min(t.uses, reward.max_uses > 0 ? reward.max_uses : kMaxBuyXGetYUses);
       } else {
-        buy_x_get_y_units(t, cart, context, units);
+        buy_x_get_y_units(t, cart, context, out.minor, units);
       }
     }
     out.bars.push_back(std::move(state));

@@ -42,8 +42,13 @@ inline bool gives_gift_lines(const Reward& reward) {
 // every cart and order the core reads: docs/program-format.md, section 6.1.
 bool shares_cart_level_discounts(const CartLine& line);
 
-// Whether a line counts toward a bar: in its scope and not a gift.
-bool counts_toward(const Bar& bar, const CartLine& line, const Context& context);
+// Whether a line counts toward a bar: in its scope and not a gift. `minor`: the cart
+// currency's exponent (context amounts are in the cart's units).
+bool counts_toward(const Bar& bar, const CartLine& line, const Context& context, int minor);
+
+// A line's compare-at unit price in minor units: its own (a Function's input), else its
+// variant's in the context; nothing when neither says; 0 when the variant has none.
+std::optional<int64_t> compare_at_price(const CartLine& line, const Context& context, int minor);
 
 struct TierState {
   const Bar* bar = nullptr;

@@ -306,7 +306,8 @@ std::vector<Suggestion> pick_suggestions(const Cart& cart, const Context& contex
       CartLine probe;
       probe.variant_id = variant;
       probe.product_id = facts->second.product_id;
-      if (!detail::counts_toward(*state.bar, probe, context)) continue;
+      probe.price = *price;  // whether it is on sale, for a bar that leaves sale items out
+      if (!detail::counts_toward(*state.bar, probe, context, assessment.minor)) continue;
       const int64_t gain = state.bar->metric == Metric::kQuantity ? 1 : *price;
       Suggestion suggestion;
       suggestion.bar_id = state.bar->id;
@@ -343,7 +344,8 @@ std::vector<EvaluationWarning> detail::missing_facts(const Program& program, con
                           !scope.exclude.collections.empty() || !scope.exclude.tags.empty();
     const bool by_type =
         !scope.include.product_types.empty() || !scope.exclude.product_types.empty();
-    if (!by_group && !by_type) continue;
+    const bool by_sale = !scope.sale_items;
+    if (!by_group && !by_type && !by_sale) continue;
     for (const auto& line : cart.items) {
       if (detail::is_gift_line(line) || line.product_id == 0 || reported.count(line.product_id) ||
           (line.gift_card && !scope.gift_cards) || (line.subscription && !scope.subscriptions)) {
@@ -351,14 +353,24 @@ std::vector<EvaluationWarning> detail::missing_facts(const Program& program, con
       }
       const auto facts = context.products.find(line.product_id);
       const bool known = facts != context.products.end();
-      const bool missing = (by_group && !known) || (by_type && line.product_type.empty() &&
-                                                    (!known || facts->second.product_type.empty()));
-      if (!missing) continue;
+      const auto variant = context.variants.find(line.variant_id);
+      const bool compare_at_known = line.compare_at_price || (variant != context.variants.end() &&
+                                                              variant->second.compare_at_price);
+      const bool missing_group_or_type =
+          (by_group && !known) ||
+          (by_type && line.product_type.empty() && (!known || facts->second.product_type.empty()));
+      const bool missing_compare_at = by_sale && !compare_at_known;
+      if (!missing_group_or_type && !missing_compare_at) continue;
       reported.insert(line.product_id);
       warnings.push_back({"missing_product_facts", bar.id, line.product_id,
-                          "product " + std::to_string(line.product_id) +
-                              " has no collections, tags or type in the context; bar \"" + bar.id +
-                              "\" judged it without them"});
+                          missing_group_or_type
+                              ? "product " + std::to_string(line.product_id) +
+                                    " has no collections, tags or type in the context; bar \"" +
+                                    bar.id + "\" judged it without them"
+                              : "variant " + std::to_string(line.variant_id) + " of product " +
+                                    std::to_string(line.product_id) +
+                                    " has no compare-at price in the context; bar \"" + bar.id +
+                                    "\" judged it as not on sale"});
     }
   }
   return warnings;

@@ -120,11 +120,12 @@ Scope read_scope(ObjectReader& parent) {
   const Value* value = parent.object("scope");
   if (!value) return scope;
   ObjectReader r(*value, parent, "scope");
-  r.reject_unknown({"include", "exclude", "gift_cards", "subscriptions"});
+  r.reject_unknown({"include", "exclude", "gift_cards", "subscriptions", "sale_items"});
   scope.include = read_selector(r, "include");
   scope.exclude = read_selector(r, "exclude");
   scope.gift_cards = r.boolean("gift_cards").value_or(false);
   scope.subscriptions = r.boolean("subscriptions").value_or(true);
+  scope.sale_items = r.boolean("sale_items").value_or(true);
   if (r.failed()) parent.adopt(r.error());
   return scope;
 }
@@ -362,6 +363,10 @@ Result<Context> parse_context(std::string_view text) {
       VariantFacts facts;
       facts.available = v.integer_in("available", -kMaxQuantity, kMaxQuantity);
       facts.price = v.integer_in("price", 0, kMaxAmount);
+      // Liquid writes a variant without a compare-at price as null: known, and none.
+      if (v.field("compare_at_price").value != nullptr) {
+        facts.compare_at_price = v.integer_in("compare_at_price", 0, kMaxAmount).value_or(0);
+      }
       facts.product_id = v.integer_in("product_id", 0, INT64_MAX).value_or(0);
       facts.title = v.text("title").value_or(std::string_view());
       facts.image = v.text("image").value_or(std::string_view());

@@ -75,6 +75,7 @@ void write_scope(JsonWriter& w, const Scope& scope) {
   write_selector(w, "exclude", scope.exclude);
   if (scope.gift_cards) w.field("gift_cards", true);
   if (!scope.subscriptions) w.field("subscriptions", false);
+  if (!scope.sale_items) w.field("sale_items", false);
   w.end_object();
 }
 

@@ -1,4 +1,4 @@
-// Buy X get Y (docs/program-format.md, 7.5) through the demo store's checkout over HTTP: the
+// The rules of issue 20 through the demo store's checkout over HTTP. Buy X get Y (7.5): the
 // units the discount Function picks are the ones cart.js and the order discount, at the
 // program's percent, and added get-items beyond what the cart earns stop checkout.
 
@@ -119,6 +119,53 @@ test('added get-items: half price for the units earned, checkout blocked beyond 
     const blocked = await greedy('/checkout', { method: 'POST' });
     assert.match(decodeURIComponent(blocked.headers.get('location')), /more free items \(a camp mug at half price\)/);
     assert.equal(demo.store.orders.length, orders, 'no order was placed');
+  } finally {
+    demo.close();
+  }
+});
+
+// Sale items (program-format.md section 4): a bar of full-price lines. The demo's beanie is on
+// sale ($24.00, compare-at $30.00): it never helps earn the tote at checkout.
+const FULL_PRICE = programOf('sale-items-left-out');
+const SWEATER = 2001;
+const BEANIE = 2006;
+const TOTE = 9001;
+
+test('sale items left out: the tote needs $100.00 at full price at checkout too', async () => {
+  const demo = await demoWith(FULL_PRICE);
+  try {
+    const claim = { _tiercart: `${FULL_PRICE.id}@${FULL_PRICE.version}:tote` };
+    const short = shopper(demo);
+    await short('/cart/add.js', {
+      method: 'POST',
+      json: {
+        items: [
+          { id: SWEATER, quantity: 1 },
+          { id: BEANIE, quantity: 1 },
+          { id: TOTE, quantity: 1, properties: claim },
+        ],
+      },
+    });
+    const tote = (await (await short('/cart.js')).json()).items.find((i) => i.variant_id === TOTE);
+    assert.equal(tote.total_discount, 0, '$89.00 at full price: the tote is not free');
+    const blocked = await short('/checkout', { method: 'POST' });
+    assert.match(decodeURIComponent(blocked.headers.get('location')), /does not unlock a free canvas tote/);
+
+    const full = shopper(demo);
+    await full('/cart/add.js', {
+      method: 'POST',
+      json: {
+        items: [
+          { id: SWEATER, quantity: 2 },
+          { id: BEANIE, quantity: 1 },
+          { id: TOTE, quantity: 1, properties: claim },
+        ],
+      },
+    });
+    const freeTote = (await (await full('/cart.js')).json()).items.find((i) => i.variant_id === TOTE);
+    assert.equal(freeTote.final_line_price, 0);
+    const placed = await full('/checkout', { method: 'POST' });
+    assert.match(placed.headers.get('location'), /^\/orders\/\d+$/);
   } finally {
     demo.close();
   }
