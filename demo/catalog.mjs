@@ -41,6 +41,9 @@ const VENDOR = 'Northbound Supply Co.';
 // Demo-only stock: two sizes sold out, so the product pages show sold-out variants.
 const STOCK_OVERRIDES = { 2005: 0, 2017: 0 };
 
+// Demo-only sale prices (compare-at, in cents): the "final sale" beanie and mittens.
+const COMPARE_AT = { 2006: 3000, 2021: 2800 };
+
 const COLLECTION_TITLES = {
   all: 'All products',
   winter: 'Winter',
@@ -75,6 +78,7 @@ export function createCatalog() {
           title: option,
           option1: option,
           price: v.price,
+          compare_at_price: COMPARE_AT[vid] ?? null,
           sku: `NB-${vid}`,
           // null: stock not tracked (the gift card).
           inventory: vid in STOCK_OVERRIDES ? STOCK_OVERRIDES[vid] : (v.available ?? null),

@@ -122,6 +122,8 @@ export function functionInput({
         attribute: l.claim === undefined ? null : { value: l.claim },
         cost: {
           amountPerQuantity: money(l.price),
+          // Null when the variant has no compare-at price, as Shopify answers.
+          compareAtAmountPerQuantity: l.compareAt ? money(l.compareAt) : null,
           subtotalAmount: money(l.price * l.quantity),
           totalAmount: money(l.price * l.quantity),
         },
@@ -173,9 +175,11 @@ export function createCheckoutFunctions({ program, dir = FUNCTION_DIR, appOwner 
       const free = {};
       for (const op of output.operations) {
         for (const candidate of op.productDiscountsAdd?.candidates ?? []) {
-          if (candidate.value?.percentage?.value !== 100) continue;
+          // A gift is 100% off; a buy X get Y may take a smaller percentage off its units.
+          const percent = candidate.value?.percentage?.value;
+          if (!(percent > 0 && percent <= 100)) continue;
           for (const t of candidate.targets) {
-            free[t.cartLine.id] = { quantity: t.cartLine.quantity, message: candidate.message };
+            free[t.cartLine.id] = { quantity: t.cartLine.quantity, message: candidate.message, percent };
           }
         }
       }

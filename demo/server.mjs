@@ -237,6 +237,7 @@ export async function startServer(options = {}) {
       id: variant.id,
       title: variant.title,
       price: convertPrice(variant.price, currency),
+      compare_at_price: variant.compare_at_price === null ? null : convertPrice(variant.compare_at_price, currency),
       available: catalog.available(variant),
       inventory: variant.inventory,
       // Liquid's stock fields: tracked by Shopify and never oversold, or not tracked at all.
@@ -350,8 +351,14 @@ export async function startServer(options = {}) {
       currency: { iso_code: cartJson.currency },
       items: cartJson.items.map((item) => {
         const product = catalog.productsById.get(item.product_id);
+        const variant = catalog.variantsById.get(item.variant_id);
         return {
           ...item,
+          variant: variant && {
+            id: variant.id,
+            compare_at_price:
+              variant.compare_at_price === null ? null : convertPrice(variant.compare_at_price, currency),
+          },
           product: product && {
             id: product.id,
             handle: product.handle,

@@ -234,6 +234,7 @@ export function createStore(catalog, { functions = null } = {}) {
         id: `gid://shopify/CartLine/${index + 1}`,
         quantity: line.quantity,
         price: convertPrice(variant.price, currency),
+        compareAt: variant.compare_at_price === null ? null : convertPrice(variant.compare_at_price, currency),
         variantId: variant.id,
         productId: variant.product.id,
         productType: variant.product.product_type,
@@ -257,7 +258,8 @@ export function createStore(catalog, { functions = null } = {}) {
       const granted = free[`gid://shopify/CartLine/${index + 1}`];
       const freeUnits = Math.min(line.quantity, granted?.quantity ?? 0);
       const isGift = freeUnits > 0;
-      const lineDiscount = price * freeUnits;
+      const percent = granted?.percent ?? 100;
+      const lineDiscount = percent === 100 ? price * freeUnits : percentOf(price * freeUnits, percent);
       const discounts = isGift ? [{ amount: lineDiscount, title: granted.message }] : [];
       const final = original - lineDiscount;
       return {
@@ -304,7 +306,7 @@ export function createStore(catalog, { functions = null } = {}) {
                   key: 'tiercart-gift',
                   title: granted.message,
                   description: 'tiercart free gift',
-                  value: '100.0',
+                  value: `${percent}.0`,
                   value_type: 'percentage',
                   allocation_method: 'each',
                   target_selection: 'explicit',

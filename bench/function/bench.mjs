@@ -9,7 +9,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 
 import { FUNCTION_DIR, TARGETS, runExport } from '../../demo/function-runner.mjs';
-import { bigCart } from '../../tests/function/inputs.mjs';
+import { bigCart, rulesCart } from '../../tests/function/inputs.mjs';
 import { meter } from './meter.mjs';
 
 const kb = (n) => `${(n / 1000).toFixed(1)} kB`;
@@ -29,19 +29,26 @@ for (const name of ['discount', 'validation']) {
   metered[name] = new WebAssembly.Module(meter(bytes));
 }
 
-console.log('\nExecuted instructions (Wasm, metered) and memory at the end of the run');
 const carts = [1, 20, 200, 280];
-for (const [target, { module, export: exportName }] of Object.entries(TARGETS)) {
-  console.log(`  ${target}`);
-  for (const lines of carts) {
-    const input = JSON.stringify(bigCart(lines, { owner: module }));
-    const run = runExport(metered[module], exportName, input);
-    if (run.exitCode !== 0) throw new Error(`${target} failed on ${lines} lines: ${run.stderr}`);
-    const count = Number(run.instance.exports.tiercart_instructions.value);
-    const memory = run.instance.exports.memory.buffer.byteLength;
-    const budget = lines >= 200 ? (count > 11e6 ? '  OVER 11M' : count > 2e6 ? '  (over the 2M aim)' : '') : '';
-    console.log(
-      `    ${String(lines).padStart(4)} lines ${kb(input.length).padStart(9)} input  ${count.toLocaleString('en-US').padStart(12)} instructions  ${String(memory / 1024).padStart(5)} KiB memory${budget}`,
-    );
+// The demo's program, then the same carts against it with the rules of issue 20 in use
+// (tests/function/inputs.mjs: buy X get Y on the cart's own lines and added as a gift line).
+for (const [title, makeCart] of [
+  ['the demo program', bigCart],
+  ['the demo program with buy X get Y (own lines and added)', rulesCart],
+]) {
+  console.log(`\nExecuted instructions (Wasm, metered) and memory at the end of the run: ${title}`);
+  for (const [target, { module, export: exportName }] of Object.entries(TARGETS)) {
+    console.log(`  ${target}`);
+    for (const lines of carts) {
+      const input = JSON.stringify(makeCart(lines, { owner: module }));
+      const run = runExport(metered[module], exportName, input);
+      if (run.exitCode !== 0) throw new Error(`${target} failed on ${lines} lines: ${run.stderr}`);
+      const count = Number(run.instance.exports.tiercart_instructions.value);
+      const memory = run.instance.exports.memory.buffer.byteLength;
+      const budget = lines >= 200 ? (count > 11e6 ? '  OVER 11M' : count > 2e6 ? '  (over the 2M aim)' : '') : '';
+      console.log(
+        `    ${String(lines).padStart(4)} lines ${kb(input.length).padStart(9)} input  ${count.toLocaleString('en-US').padStart(12)} instructions  ${String(memory / 1024).padStart(5)} KiB memory${budget}`,
+      );
+    }
   }
 }

@@ -347,6 +347,15 @@ TEST(ThemeNotices, ACollectionHandleScopesTheBar) {
   EXPECT_TRUE(result.notices.empty());
 }
 
+TEST(ThemeNotices, FullPriceLeavesSaleItemsOutOfTheBar) {
+  const auto result = ConvertDrawer({{"scope", "full_price"}});
+  ASSERT_TRUE(result.program);
+  EXPECT_FALSE(result.program->bars[0].scope.sale_items);
+  EXPECT_TRUE(result.program->bars[0].scope.include.empty());
+  EXPECT_TRUE(result.notices.empty());
+  EXPECT_TRUE(ConvertDrawer({{"scope", "all"}}).program->bars[0].scope.sale_items);
+}
+
 TEST(ThemeNotices, ProductHandlesMissingFromTheCatalogAreReportedNotGuessed) {
   const auto result =
       ConvertDrawer({{"t1_reward", "free_gift"}, {"t1_gifts", {"canvas-tote", "deleted-product"}}});

@@ -11,7 +11,7 @@ import path from 'node:path';
 import test from 'node:test';
 
 import { FUNCTION_DIR, TARGETS, functionModule, runTarget } from '../../demo/function-runner.mjs';
-import { ROOT, bigCart, gift, input, paid } from './inputs.mjs';
+import { ROOT, bigCart, gift, input, paid, rulesCart } from './inputs.mjs';
 
 const FIXTURES = path.join(ROOT, 'tests', 'function-fixtures');
 const NATIVE = path.join(ROOT, 'build', 'bin', 'tiercart_function_native');
@@ -103,6 +103,28 @@ test('carts of 200 to 1,000 lines: the same answer as the native core', () => {
       { id: 'gid://shopify/CartLine/200', quantity: 1 },
     ],
   );
+});
+
+test('the rules of issue 20 in use at 200 lines: the same answer as the native core', () => {
+  for (const target of Object.keys(TARGETS)) {
+    const text = JSON.stringify(rulesCart(200, { owner: TARGETS[target].module }));
+    const wasm = runTarget(target, text);
+    const nat = native(target, text);
+    assert.equal(wasm.exitCode, 0, `${target}: ${wasm.stderr}`);
+    assert.equal(wasm.stdout, nat.stdout, target);
+    assertAcceptable(target, wasm, 'rules cart');
+  }
+  // Both buy X get Y tiers give something: free mugs among the cart's lines, the added mug at 50%.
+  const doc = rulesCart(200);
+  const added = doc.cart.lines[197];
+  const out = runTarget('cart.lines.discounts.generate.run', doc).output;
+  const candidates = out.operations[0].productDiscountsAdd.candidates;
+  const byMessage = Object.fromEntries(candidates.map((c) => [c.message, c]));
+  assert.equal(byMessage['a free mug'].value.percentage.value, 100);
+  assert.ok(byMessage['a free mug'].targets.length > 0);
+  assert.deepEqual(byMessage['a camp mug at half price'].targets, [
+    { cartLine: { id: added.id, quantity: added.quantity } },
+  ]);
 });
 
 test('inputs over the limit, hostile nesting and too many lines fail cleanly', () => {

@@ -62,3 +62,31 @@ export function bigCart(count, options = {}) {
   lines.push(gift(count, 'pick-a-gift', { variantId: 9003, productId: 8003 }));
   return input(lines, options);
 }
+
+// The demo's program with the rules of issue 20 in use beside its own bars (docs/program-format.md):
+// buy 2 mugs get the cheapest third free, on the cart's own lines, and buy 2 bags of coffee get
+// a mug at half price, added as a gift line. Used by the bench and the native/wasm comparison.
+const fixtureProgram = (name) =>
+  JSON.parse(fs.readFileSync(path.join(ROOT, 'tests', 'fixtures', `${name}.input.json`), 'utf8')).program;
+export const RULES_PROGRAM = {
+  ...PROGRAM,
+  bars: [
+    ...PROGRAM.bars,
+    ...fixtureProgram('bxgy-cheapest-units-free').bars,
+    ...fixtureProgram('bxgy-added-like-a-gift').bars,
+  ],
+};
+
+// bigCart's lines (which hold mugs, product 1009, and coffee, product 1008), against
+// RULES_PROGRAM, with the added half-price mug claimed.
+export function rulesCart(count, options = {}) {
+  const doc = bigCart(count, { ...options, program: RULES_PROGRAM });
+  if (count >= 3) {
+    const lines = doc.cart.lines;
+    const mug = lines[lines.length - 3];
+    mug.merchandise.id = 'gid://shopify/ProductVariant/2015';
+    mug.merchandise.product.id = 'gid://shopify/Product/1009';
+    mug.attribute = { value: `${RULES_PROGRAM.id}@${RULES_PROGRAM.version}:mug-half-price` };
+  }
+  return doc;
+}

@@ -12,6 +12,34 @@ const LINES = 'cart.lines.discounts.generate.run';
 const DELIVERY = 'cart.delivery-options.discounts.generate.run';
 const VALIDATION = 'cart.validations.generate.run';
 
+// Buy X get Y (docs/program-format.md, 7.5): buy 2 mugs get the cheapest third free, the mugs
+// bought by the shopper; buy 2 bags of coffee get a mug at half price, added as a gift line.
+const MUG_DEAL = JSON.parse(
+  fs.readFileSync(path.join(ROOT, 'tests', 'fixtures', 'bxgy-cheapest-units-free.input.json'), 'utf8'),
+).program;
+const COFFEE_MUG = JSON.parse(
+  fs.readFileSync(path.join(ROOT, 'tests', 'fixtures', 'bxgy-added-like-a-gift.input.json'), 'utf8'),
+).program;
+const slate = (n, quantity) => paid(n, { price: 1400, quantity, variantId: 2015, productId: 1009 });
+const cream = (n, quantity) => paid(n, { price: 1200, quantity, variantId: 2024, productId: 1009 });
+const coffee = (n, quantity) => paid(n, { price: 1600, quantity, variantId: 2014, productId: 1008 });
+const addedMug = (n, quantity) => ({
+  ...paid(n, { price: 1400, quantity, variantId: 2015, productId: 1009 }),
+  claim: `${COFFEE_MUG.id}@${COFFEE_MUG.version}:mug-half-price`,
+});
+
+// Sale items (program-format.md section 4): a bar that counts only full-price lines. The
+// beanie is on sale ($24.00, compare-at $30.00).
+const FULL_PRICE = JSON.parse(
+  fs.readFileSync(path.join(ROOT, 'tests', 'fixtures', 'sale-items-left-out.input.json'), 'utf8'),
+).program;
+const sweater = (n, quantity = 1) => ({ ...paid(n, { price: 8900, quantity }), compareAt: null });
+const beanieOnSale = (n) => ({ ...paid(n, { price: 2400, variantId: 2006, productId: 1003 }), compareAt: 3000 });
+const fullPriceTote = (n) => ({
+  ...gift(n, 'tote'),
+  claim: `${FULL_PRICE.id}@${FULL_PRICE.version}:tote`,
+});
+
 const withoutProgram = (doc, owner = 'discount') => {
   delete doc[owner].metafield;
   return doc;
@@ -66,6 +94,15 @@ const cases = {
       doc.discount.discountClasses = ['SHIPPING'];
       return doc;
     })(),
+    'bxgy-cheapest-units-free': input([slate(1, 3), paid(2), cream(3, 3)], { program: MUG_DEAL }),
+    'bxgy-lines-reversed': input([cream(1, 3), paid(2), slate(3, 3)], { program: MUG_DEAL }),
+    'bxgy-no-free-unit-yet': input([slate(1, 2)], { program: MUG_DEAL }),
+    'bxgy-added-line-half-price': input([coffee(1, 4), addedMug(2, 2)], { program: COFFEE_MUG }),
+    'bxgy-added-line-capped': input([coffee(1, 2), addedMug(2, 2)], { program: COFFEE_MUG }),
+    'sale-items-gift-below-full-price': input([sweater(1), beanieOnSale(2), fullPriceTote(3)], { program: FULL_PRICE }),
+    'sale-items-gift-earned-at-full-price': input([sweater(1, 2), beanieOnSale(2), fullPriceTote(3)], {
+      program: FULL_PRICE,
+    }),
     'empty-cart': input([]),
     'error-not-json': '{"cart": {"lines": [',
     'error-lines-not-array': { cart: { lines: {} } },
@@ -134,6 +171,18 @@ const cases = {
       'validation',
     ),
     'no-program-no-gift-passes': withoutProgram(input([paid(1)], { owner: 'validation' }), 'validation'),
+    'bxgy-added-line-earned-passes': input([coffee(1, 4), addedMug(2, 2)], {
+      owner: 'validation',
+      program: COFFEE_MUG,
+    }),
+    'bxgy-added-line-too-many-blocked': input([coffee(1, 2), addedMug(2, 2)], {
+      owner: 'validation',
+      program: COFFEE_MUG,
+    }),
+    'sale-items-gift-blocked': input([sweater(1), beanieOnSale(2), fullPriceTote(3)], {
+      owner: 'validation',
+      program: FULL_PRICE,
+    }),
     'error-not-json': 'null',
   },
 };

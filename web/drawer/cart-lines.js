@@ -12,8 +12,13 @@ const isGiftLine = (item) => Boolean(item.properties && GIFT_PROPERTY in item.pr
 
 // sync: the CartSync the stepper changes go through; money(amount) formats an amount of the cart;
 // declinable(item): whether the shopper may remove this gift line; busy(item): whether a change of
-// it is on its way (the line says so, and only it is aria-busy: the rest stays usable).
-export function cartLine(item, { t, money, sync, declinable = () => false, busy = () => false }) {
+// it is on its way (the line says so, and only it is aria-busy: the rest stays usable);
+// percentOff(item): how much of a gift line's price checkout takes off (a buy X get Y may take
+// less than all of it).
+export function cartLine(
+  item,
+  { t, money, sync, declinable = () => false, busy = () => false, percentOff = () => 100 },
+) {
   const changing = busy(item);
   const gift = isGiftLine(item);
   const title = item.product_title || item.title;
@@ -44,16 +49,18 @@ export function cartLine(item, { t, money, sync, declinable = () => false, busy 
         ? h('a', { href: url, class: 'tiercart-line__title' }, title)
         : h('span', { class: 'tiercart-line__title' }, title),
       ...details.map((text) => h('p', { class: 'tiercart-line__detail' }, text)),
-      gift ? giftBadge(item, t, declinable(item) ? sync : null) : stepper(item, t, sync),
+      gift ? giftBadge(item, t, declinable(item) ? sync : null, percentOff(item)) : stepper(item, t, sync),
       changing ? h('p', { class: 'tiercart-line__busy' }, t('loading')) : null,
     ),
-    gift ? giftPrice(item, t, money) : h('p', { class: 'tiercart-line__price' }, money(item.final_line_price)),
+    gift
+      ? giftPrice(item, t, money, percentOff(item))
+      : h('p', { class: 'tiercart-line__price' }, money(item.final_line_price)),
   );
 }
 
 // The gift's value struck through, then "Free" (the value as the core formats it; without the core,
 // only "Free").
-function giftPrice(item, t, money) {
+function giftPrice(item, t, money, percent) {
   const value = money(item.original_line_price);
   return h(
     'p',
@@ -67,16 +74,16 @@ function giftPrice(item, t, money) {
         )
       : null,
     value ? ' ' : null,
-    h('span', { class: 'tiercart-line__free' }, t('free')),
+    h('span', { class: 'tiercart-line__free' }, percent < 100 ? t('percent_off', { percent }) : t('free')),
   );
 }
 
 // sync: given when the shopper may decline the gift, which gets a remove control.
-function giftBadge(item, t, sync) {
+function giftBadge(item, t, sync, percent) {
   return h(
     'p',
     { class: 'tiercart-line__gift' },
-    h('span', { class: 'tiercart-badge' }, t('free_gift')),
+    h('span', { class: 'tiercart-badge' }, percent < 100 ? t('percent_off', { percent }) : t('free_gift')),
     h('span', { class: 'tiercart-line__fixed', 'aria-hidden': 'true' }, `× ${item.quantity}`),
     h('span', { class: 'tiercart-visually-hidden' }, `${t('gift_locked')} (${item.quantity})`),
     sync

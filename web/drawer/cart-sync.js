@@ -7,6 +7,7 @@
 // drawer shows the cart the store holds: the optimistic change is rolled back.
 
 import { CartQueue, cartRequest } from '../tiercart-cart.js';
+import { addsGiftLines } from './rewards.js';
 
 const MAX_SYNC_ROUNDS = 4;
 
@@ -239,7 +240,7 @@ export class CartSync {
     const program = this.evaluation?.program?.id;
     if (!held.size || !program) return;
     const declinable = new Set(
-      (this.evaluation.rewards || []).filter((r) => r.type === 'free_gift' && r.declinable).map((r) => r.tier),
+      (this.evaluation.rewards || []).filter((r) => addsGiftLines(r) && r.declinable).map((r) => r.tier),
     );
     const holding = new Set(heldGifts(this.cart));
     const removed = (this.evaluation.actions || [])

@@ -11,6 +11,9 @@ export class CartEvaluator {
   #refusedGifts = new Set();
   // Product facts fetched from the store (product id -> facts, or null while asked or refused).
   #fetchedFacts = new Map();
+  // Compare-at prices learnt from the same product.js (variant id -> {product_id,
+  // compare_at_price}), for bars that leave sale items out.
+  #fetchedVariants = new Map();
 
   // programText: the program as JSON text (null without a program); baseContext: the block's
   // context document; giftChoices: the shopper's picks (GiftChoices); publishedFacts: whether the
@@ -73,7 +76,8 @@ export class CartEvaluator {
   }
 
   // The core warns of products it had to judge without facts (missing_product_facts). The store's
-  // product.js gives a product's type and tags (not its collections): fetched once per product
+  // product.js gives a product's type and tags (not its collections) and its variants' compare-at
+  // prices: fetched once per product
   // and added to the context. When a bar's scope asks for collections, only if the app published
   // the products of those collections (a product it did not list is in none of them); otherwise
   // the warning stands. Whether anything was learnt: then the cart is evaluated again.
@@ -99,6 +103,12 @@ export class CartEvaluator {
           tags,
           product_type: String(product.type ?? product.product_type ?? ''),
         });
+        for (const variant of Array.isArray(product.variants) ? product.variants : []) {
+          const compareAt = Number.isInteger(variant?.compare_at_price) ? variant.compare_at_price : null;
+          if (Number.isInteger(variant?.id)) {
+            this.#fetchedVariants.set(variant.id, { product_id: warning.product_id, compare_at_price: compareAt });
+          }
+        }
         learnt = true;
       } catch {
         // Not reachable now: the warning stands.
@@ -134,6 +144,11 @@ export class CartEvaluator {
     context.now = new Date().toISOString();
     if (Object.keys(this.giftChoices.byTier).length) context.gift_choices = this.giftChoices.byTier;
     for (const id of this.#refusedGifts) context.variants[id] = { ...context.variants[id], available: 0 };
+    // The page's own facts of a variant win; a learnt compare-at price only fills the gap.
+    for (const [id, learnt] of this.#fetchedVariants) {
+      const known = context.variants[id];
+      if (!known || !('compare_at_price' in known)) context.variants[id] = { ...learnt, ...known };
+    }
     const fetched = [...this.#fetchedFacts].filter(([, facts]) => facts);
     if (fetched.length) context.products = { ...(context.products || {}), ...Object.fromEntries(fetched) };
     return context;

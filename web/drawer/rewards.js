@@ -5,6 +5,21 @@
 import { h } from '../tiercart-util.js';
 import { giftPicker } from './gift-picker.js';
 
+// Rewards that put gift lines in the cart: gifts, and a buy X get Y that adds its get-items (its
+// reward then lists them as options, as a gift reward does).
+export const addsGiftLines = (reward) =>
+  reward.type === 'free_gift' || (reward.type === 'buy_x_get_y' && Boolean(reward.options?.length));
+
+// What the reward list says of a reward. A buy X get Y on the shopper's own lines that gets no
+// unit yet (the get-items are not in the cart) says what to add: "unlocked" would promise a
+// discount checkout does not give.
+function rewardText(reward, t) {
+  if (reward.type === 'buy_x_get_y' && !addsGiftLines(reward) && !reward.uses) {
+    return t('get_items_waiting', { reward: reward.label });
+  }
+  return t('unlocked', { reward: reward.label });
+}
+
 // lost: the notices of rewards taken away (RewardAnnouncer.lostNotices()). takeBack(tier): the
 // shopper takes back a gift they declined.
 export function renderRewards(container, evaluation, t, chooseGift, lost = [], takeBack = () => {}) {
@@ -13,11 +28,7 @@ export function renderRewards(container, evaluation, t, chooseGift, lost = [], t
     'ul',
     { class: 'tiercart-rewards__list' },
     ...rewards.map((reward) =>
-      h(
-        'li',
-        { class: 'tiercart-reward', 'data-tier': reward.tier, 'data-type': reward.type },
-        t('unlocked', { reward: reward.label }),
-      ),
+      h('li', { class: 'tiercart-reward', 'data-tier': reward.tier, 'data-type': reward.type }, rewardText(reward, t)),
     ),
   );
   const lostList = h(
@@ -26,10 +37,10 @@ export function renderRewards(container, evaluation, t, chooseGift, lost = [], t
     ...lost.map(({ tier, text }) => h('li', { class: 'tiercart-lost', 'data-tier': tier }, text)),
   );
   const declined = rewards
-    .filter((reward) => reward.type === 'free_gift' && reward.declined?.length)
+    .filter((reward) => addsGiftLines(reward) && reward.declined?.length)
     .map((reward) => declinedNotice(reward, t, takeBack));
   const pickers = rewards
-    .filter((reward) => reward.type === 'free_gift' && reward.options.length > 1)
+    .filter((reward) => addsGiftLines(reward) && reward.options.length > 1)
     .map((reward) => giftPicker(reward, t, chooseGift));
   container.replaceChildren(
     ...(lost.length ? [lostList] : []),
@@ -65,7 +76,7 @@ function declinedNotice(reward, t, takeBack) {
 
 // Gift rewards whose choice is still open: earned, but nothing is added until the shopper picks.
 export const openChoices = (evaluation) =>
-  (evaluation?.rewards || []).filter((reward) => reward.type === 'free_gift' && reward.choice_required);
+  (evaluation?.rewards || []).filter((reward) => addsGiftLines(reward) && reward.choice_required);
 
 // The evaluation as the bars show it: a bar holding a gift still to be picked says so, rather
 // than "every reward unlocked" (the core's complete message) or only the way to the next tier.

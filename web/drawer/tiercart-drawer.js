@@ -21,7 +21,7 @@ import { keepFocus, trapFocus } from './focus.js';
 import { GiftChoices } from './gift-picker.js';
 import { themeSettingsChanged } from './theme-settings.js';
 import { renderOffers } from './offers.js';
-import { RewardAnnouncer, openChoices, renderRewards, withGiftsWaiting } from './rewards.js';
+import { RewardAnnouncer, addsGiftLines, openChoices, renderRewards, withGiftsWaiting } from './rewards.js';
 import { dawnPubSub, publishCart } from './theme-events.js';
 
 performance.mark('tiercart:drawer-module');
@@ -456,12 +456,18 @@ export class TiercartDrawer extends HTMLElement {
       return Boolean(
         claim &&
         claim.program === this.sync.evaluation?.program?.id &&
-        rewards.some((r) => r.tier === claim.tier && r.type === 'free_gift' && r.declinable),
+        rewards.some((r) => r.tier === claim.tier && addsGiftLines(r) && r.declinable),
       );
+    };
+    // A buy X get Y's added line is taken its percent off, a gift's all of it.
+    const percentOff = (item) => {
+      const claim = giftClaim(item);
+      const reward = claim && rewards.find((r) => r.tier === claim.tier && r.type === 'buy_x_get_y');
+      return reward?.percent ?? 100;
     };
     const busy = (item) => this.sync.pending.has(item.key);
     this.lines.replaceChildren(
-      ...cart.items.map((item) => cartLine(item, { t: this.t, money, sync: this.sync, declinable, busy })),
+      ...cart.items.map((item) => cartLine(item, { t: this.t, money, sync: this.sync, declinable, busy, percentOff })),
     );
     this.emptyText.hidden = cart.items.length > 0;
     this.subtotal.textContent = money(cart.total_price);

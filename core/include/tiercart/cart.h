@@ -56,6 +56,10 @@ struct CartLine {
   bool gift_card = false;
   bool requires_shipping = true;
   bool subscription = false;  // has a selling plan allocation
+  // The compare-at unit price, when the document carries it (a Function's
+  // cost.compareAtAmountPerQuantity); 0 when it says there is none. Otherwise the context's
+  // variant facts tell.
+  std::optional<int64_t> compare_at_price;
   std::string product_type;
   std::string vendor;
   std::string title;  // product title and variant title, for messages
@@ -82,6 +86,9 @@ struct ProductFacts {
 struct VariantFacts {
   std::optional<int64_t> available;  // units in stock; nothing = not tracked
   std::optional<int64_t> price;      // catalog unit price in minor units of the cart currency
+  // Compare-at unit price, same units as `price`; 0 when the variant has none. A line priced
+  // below it is on sale (Scope::sale_items). Nothing = not known.
+  std::optional<int64_t> compare_at_price;
   int64_t product_id = 0;
   std::string title;
   std::string image;  // the variant's image URL, for the gift picker and suggestions

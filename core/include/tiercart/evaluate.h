@@ -63,7 +63,17 @@ struct EarnedReward {
   // gift_card and fixed order_discount: amount in `currency`
   int64_t amount = 0;
   std::string currency;
-  int percent = 0;
+  int percent = 0;  // order_discount in percent; buy_x_get_y: off the units got
+  // buy_x_get_y: times the cart uses it, and the units it discounts among the cart's own
+  // lines (the cheapest of the named products), unless they are added as gift lines (then
+  // the gift fields above say which, `quantity` being the units of all uses).
+  int64_t uses = 0;
+  struct DiscountedUnits {
+    int line = 0;  // 1-based in the evaluated cart
+    int64_t variant_id = 0;
+    int64_t quantity = 0;
+  };
+  std::vector<DiscountedUnits> discounted;
 };
 
 enum class ActionType { kAdd, kChange, kRemove };

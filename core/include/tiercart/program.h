@@ -34,6 +34,8 @@ struct Scope {
   Selector exclude;
   bool gift_cards = false;    // gift card lines count
   bool subscriptions = true;  // lines with a selling plan count
+  // Lines on sale (unit price below the compare-at price) count; false leaves them out.
+  bool sale_items = true;
 };
 
 // A window in Unix seconds; either end may be open.
@@ -58,7 +60,9 @@ struct Gift {
   std::string title;
 };
 
-enum class RewardType { kFreeGift, kFreeShipping, kGiftCard, kOrderDiscount };
+// kBuyXGetY: buy the tier's threshold in units of the bar's lines, get `quantity` units of the
+// named products (`gifts`, JSON "get_items") at `percent` off, once per threshold reached.
+enum class RewardType { kFreeGift, kFreeShipping, kGiftCard, kOrderDiscount, kBuyXGetY };
 
 struct Reward {
   RewardType type = RewardType::kFreeGift;
@@ -76,8 +80,12 @@ struct Reward {
   // gift_card (issued after purchase, in the shop currency) and fixed order_discount
   int64_t amount = 0;
   std::map<std::string, int64_t> amounts_by_currency;
-  // order_discount in percent, 1..100
+  // order_discount in percent, 1..100; buy_x_get_y: off the units got (100 = free)
   int percent = 0;
+  // buy_x_get_y: how many times one cart may use it (0 = as often as it buys), and whether
+  // the units got are added as gift lines (like free_gift) rather than bought by the shopper.
+  int64_t max_uses = 0;
+  bool add_to_cart = false;
 };
 
 // Texts of one locale. Placeholders: {{remaining}}, {{reward}}, {{tier}}, {{threshold}}.

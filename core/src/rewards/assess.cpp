@@ -52,10 +52,18 @@ bool matches(const Selector& selector, const CartLine& line, const Context& cont
   return false;
 }
 
-bool in_scope(const Scope& scope, const CartLine& line, const Context& context) {
+// On sale: priced below its compare-at price. A line whose compare-at price is not known is
+// not on sale (missing_facts() says so).
+bool on_sale(const CartLine& line, const Context& context, int minor) {
+  const auto compare_at = compare_at_price(line, context, minor);
+  return compare_at && *compare_at > line.price;
+}
+
+bool in_scope(const Scope& scope, const CartLine& line, const Context& context, int minor) {
   if (is_gift_line(line)) return false;
   if (line.gift_card && !scope.gift_cards) return false;
   if (line.subscription && !scope.subscriptions) return false;
+  if (!scope.sale_items && on_sale(line, context, minor)) return false;
   if (!scope.include.empty() && !matches(scope.include, line, context)) return false;
   return !matches(scope.exclude, line, context);
 }
@@ -88,10 +96,98 @@ int64_t discount_share(int64_t discount, int64_t part, int64_t whole) {
   return static_cast<int64_t>((product + whole - 1) / whole);
 }
 
+// Which units a buy_x_get_y tier discounts, for a cart that brings its own get-items.
+// The cheapest units of the named products are the ones got (by unit price, then variant id,
+// so that the answer does not depend on line order); a unit both bought and got counts once,
+// as a get-unit: "buy 2 get 1" on one product gives one free unit in each three. The number of
+// uses is the largest n for which the n * quantity cheapest get-units leave n * threshold
+// units to buy; a smaller n always fits when a larger one does, so it is found by bisection.
+void buy_x_get_y_units(TierState& state, const Cart& cart, const Context& context, int minor,
+                       int64_t bought_units) {
+  const Reward& reward = state.tier->reward;
+  const Bar& bar = *state.bar;
+  const bool by_units = bar.metric == Metric::kQuantity;
+  struct Candidate {
+    int index;
+    int64_t units;
+    bool bought;  // also counts toward the bar
+  };
+  std::vector<Candidate> candidates;
+  int64_t get_total = 0;
+  for (int i = 0; i < static_cast<int>(cart.items.size()); ++i) {
+    const CartLine& line = cart.items[i];
+    if (line.quantity <= 0 || line.gift_card || is_gift_line(line) || !is_get_item(reward, line)) {
+      continue;
+    }
+    candidates.push_back({i, line.quantity, counts_toward(bar, line, context, minor)});
+    get_total += line.quantity;
+  }
+  std::sort(candidates.begin(), candidates.end(), [&](const Candidate& a, const Candidate& b) {
+    const CartLine& x = cart.items[a.index];
+    const CartLine& y = cart.items[b.index];
+    if (x.price != y.price) return x.price < y.price;
+    if (x.variant_id != y.variant_id) return x.variant_id < y.variant_id;
+    return a.index < b.index;
+  });
+  const int64_t per_use = reward.quantity;
+  // A spend bar has nothing to repeat: reaching the tier gives one use.
+  int64_t most = get_total / per_use;
+  if (by_units)
+    most = std::min(most, bought_units / state.threshold);
+  else
+    most = std::min<int64_t>(most, 1);
+  most = std::min(most, reward.max_uses > 0 ? reward.max_uses : kMaxBuyXGetYUses);
+  auto fits = [&](int64_t uses) {
+    if (!by_units) return true;
+    int64_t wanted = uses * per_use;
+    int64_t bought_taken = 0;
+    for (const auto& c : candidates) {
+      if (wanted == 0) break;
+      const int64_t take = std::min(wanted, c.units);
+      if (c.bought) bought_taken += take;
+      wanted -= take;
+    }
+    return bought_units - bought_taken >= uses * state.threshold;
+  };
+  int64_t low = 0;
+  int64_t high = std::max<int64_t>(0, most);
+  while (low < high) {
+    const int64_t middle = low + (high - low + 1) / 2;
+    if (fits(middle)) {
+      low = middle;
+    } else {
+      high = middle - 1;
+    }
+  }
+  state.uses = low;
+  int64_t wanted = low * per_use;
+  for (const auto& c : candidates) {
+    if (wanted == 0) break;
+    const int64_t take = std::min(wanted, c.units);
+    state.get_units.emplace_back(c.index, take);
+    wanted -= take;
+  }
+  std::sort(state.get_units.begin(), state.get_units.end());
+}
+
 }  // namespace
 
-bool counts_toward(const Bar& bar, const CartLine& line, const Context& context) {
-  return in_scope(bar.scope, line, context);
+bool is_get_item(const Reward& reward, const CartLine& line) {
+  return std::any_of(reward.gifts.begin(), reward.gifts.end(), [&](const Gift& item) {
+    return item.product_id != 0 ? item.product_id == line.product_id
+                                : item.variant_id == line.variant_id;
+  });
+}
+
+std::optional<int64_t> compare_at_price(const CartLine& line, const Context& context, int minor) {
+  if (line.compare_at_price) return line.compare_at_price;
+  const auto facts = context.variants.find(line.variant_id);
+  if (facts == context.variants.end() || !facts->second.compare_at_price) return std::nullopt;
+  return cart_to_minor(*facts->second.compare_at_price, minor, context.cart_amounts);
+}
+
+bool counts_toward(const Bar& bar, const CartLine& line, const Context& context, int minor) {
+  return in_scope(bar.scope, line, context, minor);
 }
 
 // Most lines have no properties: asking the empty map first spares making a std::string of
@@ -181,7 +277,7 @@ Result<Assessment> assess(const Program& program, const Cart& cart, const Contex
     int64_t after_sharing = 0;  // the part of `after` that bears cart-level discounts
     int64_t units = 0;
     for (const auto& line : cart.items) {
-      if (!counts_toward(bar, line, context)) continue;
+      if (!counts_toward(bar, line, context, out.minor)) continue;
       before += line.original_line_price;
       after += line.final_line_price;
       if (shares_cart_level_discounts(line)) after_sharing += line.final_line_price;
@@ -249,8 +345,17 @@ Result<Assessment> assess(const Program& program, const Cart& cart, const Contex
       }
     }
     for (int i = 0; i < static_cast<int>(state.tiers.size()); ++i) {
-      state.tiers[i].rewarded =
-          state.tiers[i].unlocked && (bar.stacking == Stacking::kCumulative || i == state.reached);
+      TierState& t = state.tiers[i];
+      t.rewarded = t.unlocked && (bar.stacking == Stacking::kCumulative || i == state.reached);
+      if (!t.rewarded || t.tier->reward.type != RewardType::kBuyXGetY) continue;
+      const Reward& reward = t.tier->reward;
+      if (reward.add_to_cart) {
+        // Gift lines never count toward the bar, so nothing bought is also got.
+        t.uses = bar.metric == Metric::kQuantity ? state.qualifying / t.threshold : 1;
+        t.uses = std::min(t.uses, reward.max_uses > 0 ? reward.max_uses : kMaxBuyXGetYUses);
+      } else {
+        buy_x_get_y_units(t, cart, context, out.minor, units);
+      }
     }
     out.bars.push_back(std::move(state));
   }

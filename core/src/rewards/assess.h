@@ -21,6 +21,20 @@ std::vector<EvaluationWarning> missing_facts(const Program& program, const Cart&
 
 bool is_gift_line(const CartLine& line);
 
+// Whether a line holds one of a buy_x_get_y reward's named products (by product when the
+// program names it, else by variant).
+bool is_get_item(const Reward& reward, const CartLine& line);
+
+// The most uses of one buy_x_get_y in one cart, when the program sets no max_uses: bounds the
+// units and amounts it works with (100 units a use at most).
+inline constexpr int64_t kMaxBuyXGetYUses = 1000;
+
+// Whether a reward puts gift lines (the `_tiercart` property) in the cart.
+inline bool gives_gift_lines(const Reward& reward) {
+  return reward.type == RewardType::kFreeGift ||
+         (reward.type == RewardType::kBuyXGetY && reward.add_to_cart);
+}
+
 // Whether a cart-level (order-wide) discount falls on this line. Shopify spreads such a
 // discount over the goods only: a gift card is discounted only by a discount aimed at it, which
 // is then in its own line amounts (cart.js final_line_price, an order line's
@@ -28,8 +42,13 @@ bool is_gift_line(const CartLine& line);
 // every cart and order the core reads: docs/program-format.md, section 6.1.
 bool shares_cart_level_discounts(const CartLine& line);
 
-// Whether a line counts toward a bar: in its scope and not a gift.
-bool counts_toward(const Bar& bar, const CartLine& line, const Context& context);
+// Whether a line counts toward a bar: in its scope and not a gift. `minor`: the cart
+// currency's exponent (context amounts are in the cart's units).
+bool counts_toward(const Bar& bar, const CartLine& line, const Context& context, int minor);
+
+// A line's compare-at unit price in minor units: its own (a Function's input), else its
+// variant's in the context; nothing when neither says; 0 when the variant has none.
+std::optional<int64_t> compare_at_price(const CartLine& line, const Context& context, int minor);
 
 struct TierState {
   const Bar* bar = nullptr;
@@ -38,6 +57,10 @@ struct TierState {
   Availability availability = Availability::kAvailable;
   bool unlocked = false;
   bool rewarded = false;  // its reward is earned (stacking may leave it out)
+  // buy_x_get_y, once rewarded: how many times the cart uses it, and (unless its units are
+  // added as gift lines) which units of which lines it discounts: (0-based line, units).
+  int64_t uses = 0;
+  std::vector<std::pair<int, int64_t>> get_units;
 };
 
 struct BarState {

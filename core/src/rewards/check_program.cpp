@@ -133,16 +133,22 @@ void check_bar(const Program& program, const Bar& bar, std::size_t b, const Cont
     }
 
     const Reward& reward = tier.reward;
-    if (reward.type == RewardType::kFreeGift) {
-      const std::string gifts_path = key_path(key_path(path, "reward"), "gifts");
-      if (reward.choose > static_cast<int>(reward.gifts.size())) {
+    // A buy_x_get_y names its get-items as gifts are named: the same catalog checks, and the
+    // stock ones when it adds them to the cart.
+    const bool buy_x_get_y = reward.type == RewardType::kBuyXGetY;
+    if (reward.type == RewardType::kFreeGift || buy_x_get_y) {
+      const std::string gifts_path =
+          key_path(key_path(path, "reward"), buy_x_get_y ? "get_items" : "gifts");
+      const bool adds_lines = detail::gives_gift_lines(reward);
+      const std::string what = buy_x_get_y ? "get-item" : "gift";
+      if (!buy_x_get_y && reward.choose > static_cast<int>(reward.gifts.size())) {
         findings.error("missing_gift",
                        "tier \"" + tier.id + "\" lets the shopper choose " +
                            std::to_string(reward.choose) + " gifts but offers " +
                            std::to_string(reward.gifts.size()),
                        key_path(key_path(path, "reward"), "choose"));
       }
-      if (!reward.declinable) {
+      if (adds_lines && !reward.declinable) {
         // Not refused: a merchant may have to ship an insert. But unsolicited goods the shopper
         // cannot refuse are unlawful in some countries, so say so before the save.
         findings.warning("gift_not_declinable",
@@ -169,19 +175,21 @@ void check_bar(const Program& program, const Bar& bar, std::size_t b, const Cont
         if (facts == context.variants.end()) {
           findings.error(
               "missing_gift",
-              "gift variant " + std::to_string(gift.variant_id) + " is not in the catalog",
+              what + " variant " + std::to_string(gift.variant_id) + " is not in the catalog",
               key_path(gift_path, "variant_id"));
           continue;
         }
         if (gift.product_id != 0 && facts->second.product_id != 0 &&
             gift.product_id != facts->second.product_id) {
           findings.error("missing_gift",
-                         "gift variant " + std::to_string(gift.variant_id) +
+                         what + " variant " + std::to_string(gift.variant_id) +
                              " belongs to product " + std::to_string(facts->second.product_id) +
                              ", not " + std::to_string(gift.product_id),
                          key_path(gift_path, "product_id"));
         }
-        if (facts->second.available && *facts->second.available < reward.quantity) {
+        if (!adds_lines) {
+          ++in_stock;
+        } else if (facts->second.available && *facts->second.available < reward.quantity) {
           findings.warning("gift_out_of_stock",
                            "gift variant " + std::to_string(gift.variant_id) + " is out of stock",
                            gift_path);
@@ -189,10 +197,17 @@ void check_bar(const Program& program, const Bar& bar, std::size_t b, const Cont
           ++in_stock;
         }
       }
-      if (in_stock == 0 && reward.skip_out_of_stock) {
+      if (adds_lines && in_stock == 0 && reward.skip_out_of_stock) {
         findings.warning("unreachable_tier",
                          "every gift of tier \"" + tier.id + "\" is out of stock", gifts_path);
       }
+    }
+    if (buy_x_get_y && bar.metric == Metric::kSpend && reward.max_uses > 0) {
+      findings.warning("unused_setting",
+                       "tier \"" + tier.id +
+                           "\" is on a spend bar, where a buy_x_get_y applies once: max_uses "
+                           "is ignored",
+                       key_path(key_path(path, "reward"), "max_uses"));
     }
     if (!tier.texts.empty() && !tier.texts.count(program.default_locale)) {
       findings.warning(

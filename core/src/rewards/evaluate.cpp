@@ -139,10 +139,12 @@ struct GiftLine {
 };
 
 // Decides which gifts of a tier the cart should hold and adds the actions that get it there.
-void reconcile_gifts(const TierState& state, const Program& program, const Cart& cart,
-                     const Context& context, int minor, const std::vector<GiftLine>& lines,
-                     EarnedReward& reward, std::vector<CartAction>& actions) {
-  const Reward& spec = state.tier->reward;
+// `spec` is the tier's reward, or for buy_x_get_y what it adds: one of its get-items, as many
+// units as its uses earn.
+void reconcile_gifts(const TierState& state, const Reward& spec, const Program& program,
+                     const Cart& cart, const Context& context, int minor,
+                     const std::vector<GiftLine>& lines, EarnedReward& reward,
+                     std::vector<CartAction>& actions) {
   reward.choose = spec.choose;
   reward.quantity = spec.quantity;
   reward.declinable = spec.declinable;
@@ -177,7 +179,9 @@ void reconcile_gifts(const TierState& state, const Program& program, const Cart&
       option.image = facts->second.image;
     }
     if (auto price = detail::catalog_price(context, gift.variant_id, minor)) {
-      option.price = *price * spec.quantity;  // at most 10^15 x 100: no overflow
+      // At most 10^15 x 100 for a gift; a buy_x_get_y may add up to 100 x 1,000 units.
+      const detail::Int128 total = static_cast<detail::Int128>(*price) * spec.quantity;
+      option.price = total > INT64_MAX ? INT64_MAX : static_cast<int64_t>(total);
     }
     if ((option.available || !spec.skip_out_of_stock) &&
         std::find(selectable.begin(), selectable.end(), gift.variant_id) == selectable.end()) {
@@ -266,6 +270,16 @@ void reconcile_gifts(const TierState& state, const Program& program, const Cart&
   }
 }
 
+// What a buy_x_get_y reward that adds its get-items adds: one of them, chosen as a gift is,
+// with the units of every use.
+Reward added_gifts(const Reward& spec, int64_t uses) {
+  Reward gifts = spec;
+  gifts.choose = 1;
+  gifts.preselect = false;
+  gifts.quantity = spec.quantity * uses;
+  return gifts;
+}
+
 // For each bar with a next tier, the candidate that reaches it for the least extra spend;
 // when none reaches it, the one that comes closest.
 std::vector<Suggestion> pick_suggestions(const Cart& cart, const Context& context,
@@ -292,7 +306,8 @@ std::vector<Suggestion> pick_suggestions(const Cart& cart, const Context& contex
       CartLine probe;
       probe.variant_id = variant;
       probe.product_id = facts->second.product_id;
-      if (!detail::counts_toward(*state.bar, probe, context)) continue;
+      probe.price = *price;  // whether it is on sale, for a bar that leaves sale items out
+      if (!detail::counts_toward(*state.bar, probe, context, assessment.minor)) continue;
       const int64_t gain = state.bar->metric == Metric::kQuantity ? 1 : *price;
       Suggestion suggestion;
       suggestion.bar_id = state.bar->id;
@@ -329,7 +344,8 @@ std::vector<EvaluationWarning> detail::missing_facts(const Program& program, con
                           !scope.exclude.collections.empty() || !scope.exclude.tags.empty();
     const bool by_type =
         !scope.include.product_types.empty() || !scope.exclude.product_types.empty();
-    if (!by_group && !by_type) continue;
+    const bool by_sale = !scope.sale_items;
+    if (!by_group && !by_type && !by_sale) continue;
     for (const auto& line : cart.items) {
       if (detail::is_gift_line(line) || line.product_id == 0 || reported.count(line.product_id) ||
           (line.gift_card && !scope.gift_cards) || (line.subscription && !scope.subscriptions)) {
@@ -337,14 +353,24 @@ std::vector<EvaluationWarning> detail::missing_facts(const Program& program, con
       }
       const auto facts = context.products.find(line.product_id);
       const bool known = facts != context.products.end();
-      const bool missing = (by_group && !known) || (by_type && line.product_type.empty() &&
-                                                    (!known || facts->second.product_type.empty()));
-      if (!missing) continue;
+      const auto variant = context.variants.find(line.variant_id);
+      const bool compare_at_known = line.compare_at_price || (variant != context.variants.end() &&
+                                                              variant->second.compare_at_price);
+      const bool missing_group_or_type =
+          (by_group && !known) ||
+          (by_type && line.product_type.empty() && (!known || facts->second.product_type.empty()));
+      const bool missing_compare_at = by_sale && !compare_at_known;
+      if (!missing_group_or_type && !missing_compare_at) continue;
       reported.insert(line.product_id);
       warnings.push_back({"missing_product_facts", bar.id, line.product_id,
-                          "product " + std::to_string(line.product_id) +
-                              " has no collections, tags or type in the context; bar \"" + bar.id +
-                              "\" judged it without them"});
+                          missing_group_or_type
+                              ? "product " + std::to_string(line.product_id) +
+                                    " has no collections, tags or type in the context; bar \"" +
+                                    bar.id + "\" judged it without them"
+                              : "variant " + std::to_string(line.variant_id) + " of product " +
+                                    std::to_string(line.product_id) +
+                                    " has no compare-at price in the context; bar \"" + bar.id +
+                                    "\" judged it as not on sale"});
     }
   }
   return warnings;
@@ -352,11 +378,19 @@ std::vector<EvaluationWarning> detail::missing_facts(const Program& program, con
 
 namespace {
 
+// `percent` of an amount, rounded to the nearest minor unit as a percentage discount is.
+int64_t percent_of_units(int64_t unit_price, int64_t units, int percent);
+int64_t percent_of(int64_t amount, int percent) { return percent_of_units(amount, 1, percent); }
+int64_t percent_of_units(int64_t unit_price, int64_t units, int percent) {
+  const detail::Int128 off = (static_cast<detail::Int128>(unit_price) * units * percent + 50) / 100;
+  return off > INT64_MAX / 2 ? INT64_MAX / 2 : static_cast<int64_t>(off);
+}
+
 // Discounts already taken (each line's, and the cart-level ones) and the gift lines the cart keeps:
 // those are still at full price in cart.js and become free at checkout. Amounts are bounded by
 // the reader (10^15 per line, 1,000 lines): the sum fits.
 int64_t savings(const Cart& cart, const std::map<std::string, std::vector<GiftLine>>& gift_lines,
-                const std::vector<CartAction>& actions) {
+                const std::vector<CartAction>& actions, const Assessment& assessment) {
   int64_t total = cart.cart_level_discount;
   for (const auto& line : cart.items) {
     if (line.original_line_price > line.final_line_price) {
@@ -368,7 +402,20 @@ int64_t savings(const Cart& cart, const std::map<std::string, std::vector<GiftLi
       const bool removed = std::any_of(actions.begin(), actions.end(), [&](const CartAction& a) {
         return a.type == ActionType::kRemove && a.line == gift.index + 1;
       });
-      if (!removed) total += gift.line->final_line_price;
+      if (removed) continue;
+      const TierState* state = assessment.find_tier(tier);
+      const int percent = state && state->tier->reward.type == RewardType::kBuyXGetY
+                              ? state->tier->reward.percent
+                              : 100;
+      total += percent_of(gift.line->final_line_price, percent);
+    }
+  }
+  // The units a buy_x_get_y tier discounts among the cart's own lines.
+  for (const auto& bar : assessment.bars) {
+    for (const auto& tier : bar.tiers) {
+      for (const auto& [index, units] : tier.get_units) {
+        total += percent_of_units(cart.items[index].price, units, tier.tier->reward.percent);
+      }
     }
   }
   return total;
@@ -404,7 +451,7 @@ Result<Evaluation> evaluate(const Program& program, const Cart& cart, const Cont
     if (claim && claim->program_id != program.id) continue;
     const TierState* tier = claim ? assessment.find_tier(claim->tier_id) : nullptr;
     std::string reason;
-    if (!claim || !tier || tier->tier->reward.type != RewardType::kFreeGift) {
+    if (!claim || !tier || !detail::gives_gift_lines(tier->tier->reward)) {
       reason = "unknown_tier";
     } else if (claim->version != program.version) {
       reason = "program_changed";
@@ -442,8 +489,18 @@ Result<Evaluation> evaluate(const Program& program, const Cart& cart, const Cont
       reward.type = spec.type;
       reward.label = label_of(*tier.tier, program, context);
       if (spec.type == RewardType::kFreeGift) {
-        reconcile_gifts(tier, program, cart, context, assessment.minor, gift_lines[tier.tier->id],
-                        reward, adjustments);
+        reconcile_gifts(tier, spec, program, cart, context, assessment.minor,
+                        gift_lines[tier.tier->id], reward, adjustments);
+      } else if (spec.type == RewardType::kBuyXGetY) {
+        reward.percent = spec.percent;
+        reward.uses = tier.uses;
+        if (spec.add_to_cart) {
+          reconcile_gifts(tier, added_gifts(spec, tier.uses), program, cart, context,
+                          assessment.minor, gift_lines[tier.tier->id], reward, adjustments);
+        }
+        for (const auto& [index, units] : tier.get_units) {
+          reward.discounted.push_back({index + 1, cart.items[index].variant_id, units});
+        }
       } else if (spec.type == RewardType::kGiftCard ||
                  (spec.type == RewardType::kOrderDiscount && spec.percent == 0)) {
         auto amount = reward_amount(spec, program, cart, context);
@@ -472,7 +529,7 @@ Result<Evaluation> evaluate(const Program& program, const Cart& cart, const Cont
     if (action.type == ActionType::kAdd) evaluation.actions.push_back(std::move(action));
   }
   evaluation.suggestions = pick_suggestions(cart, context, assessment);
-  evaluation.savings = savings(cart, gift_lines, evaluation.actions);
+  evaluation.savings = savings(cart, gift_lines, evaluation.actions, assessment);
   evaluation.warnings = detail::missing_facts(program, cart, context);
   return evaluation;
 }

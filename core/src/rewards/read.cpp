@@ -120,11 +120,12 @@ Scope read_scope(ObjectReader& parent) {
   const Value* value = parent.object("scope");
   if (!value) return scope;
   ObjectReader r(*value, parent, "scope");
-  r.reject_unknown({"include", "exclude", "gift_cards", "subscriptions"});
+  r.reject_unknown({"include", "exclude", "gift_cards", "subscriptions", "sale_items"});
   scope.include = read_selector(r, "include");
   scope.exclude = read_selector(r, "exclude");
   scope.gift_cards = r.boolean("gift_cards").value_or(false);
   scope.subscriptions = r.boolean("subscriptions").value_or(true);
+  scope.sale_items = r.boolean("sale_items").value_or(true);
   if (r.failed()) parent.adopt(r.error());
   return scope;
 }
@@ -139,17 +140,18 @@ Reward read_reward(ObjectReader& parent) {
     parent.adopt(r.error());
     return reward;
   }
-  if (*type == "free_gift") {
-    reward.type = RewardType::kFreeGift;
-    r.reject_unknown(
-        {"type", "gifts", "choose", "quantity", "skip_out_of_stock", "preselect", "declinable"});
-    const Value* gifts = r.array("gifts", /*required=*/true);
+  // free_gift's gifts and buy_x_get_y's get_items: products named by variant.
+  auto read_gifts = [&](std::string_view key) {
+    const Value* gifts = r.array(key, /*required=*/true);
     if (gifts) {
       if (gifts->empty() || gifts->size() > 20) {
-        r.fail("out_of_range", "a gift reward lists 1 to 20 gifts", r.path_of("gifts"));
+        r.fail("out_of_range",
+               key == "gifts" ? "a gift reward lists 1 to 20 gifts"
+                              : "a reward lists 1 to 20 get_items",
+               r.path_of(key));
       }
       for (std::size_t i = 0; i < gifts->size() && !r.failed(); ++i) {
-        ObjectReader g((*gifts)[i], r, "gifts", i);
+        ObjectReader g((*gifts)[i], r, key, i);
         g.reject_unknown({"variant_id", "product_id", "title"});
         Gift gift;
         gift.variant_id = g.integer_in("variant_id", 1, INT64_MAX, true).value_or(0);
@@ -159,10 +161,28 @@ Reward read_reward(ObjectReader& parent) {
         reward.gifts.push_back(std::move(gift));
       }
     }
+  };
+  if (*type == "free_gift") {
+    reward.type = RewardType::kFreeGift;
+    r.reject_unknown(
+        {"type", "gifts", "choose", "quantity", "skip_out_of_stock", "preselect", "declinable"});
+    read_gifts("gifts");
     reward.choose = static_cast<int>(r.integer_in("choose", 1, 20).value_or(1));
     reward.quantity = r.integer_in("quantity", 1, 100).value_or(1);
     reward.skip_out_of_stock = r.boolean("skip_out_of_stock").value_or(true);
     reward.preselect = r.boolean("preselect").value_or(false);
+    reward.declinable = r.boolean("declinable").value_or(true);
+  } else if (*type == "buy_x_get_y") {
+    reward.type = RewardType::kBuyXGetY;
+    r.reject_unknown({"type", "get_items", "quantity", "percent", "max_uses", "add_to_cart",
+                      "skip_out_of_stock", "declinable"});
+    read_gifts("get_items");
+    // Getting nothing (0 units, 0%) cannot work: refused here, so check-program refuses it.
+    reward.quantity = r.integer_in("quantity", 1, 100).value_or(1);
+    reward.percent = static_cast<int>(r.integer_in("percent", 1, 100).value_or(100));
+    reward.max_uses = r.integer_in("max_uses", 1, 1000).value_or(0);
+    reward.add_to_cart = r.boolean("add_to_cart").value_or(false);
+    reward.skip_out_of_stock = r.boolean("skip_out_of_stock").value_or(true);
     reward.declinable = r.boolean("declinable").value_or(true);
   } else if (*type == "free_shipping") {
     reward.type = RewardType::kFreeShipping;
@@ -190,7 +210,7 @@ Reward read_reward(ObjectReader& parent) {
   } else {
     r.fail("invalid_value",
            "unknown reward type \"" + *type +
-               "\"; use free_gift, free_shipping, gift_card or order_discount",
+               "\"; use free_gift, free_shipping, gift_card, order_discount or buy_x_get_y",
            key_path(r.path(), "type"));
   }
   if (r.failed()) parent.adopt(r.error());
@@ -343,6 +363,10 @@ Result<Context> parse_context(std::string_view text) {
       VariantFacts facts;
       facts.available = v.integer_in("available", -kMaxQuantity, kMaxQuantity);
       facts.price = v.integer_in("price", 0, kMaxAmount);
+      // Liquid writes a variant without a compare-at price as null: known, and none.
+      if (v.field("compare_at_price").value != nullptr) {
+        facts.compare_at_price = v.integer_in("compare_at_price", 0, kMaxAmount).value_or(0);
+      }
       facts.product_id = v.integer_in("product_id", 0, INT64_MAX).value_or(0);
       facts.title = v.text("title").value_or(std::string_view());
       facts.image = v.text("image").value_or(std::string_view());

@@ -104,7 +104,7 @@ Result<Verdict> validate(const Program& program, const Cart& input, const Contex
       continue;
     }
     const detail::TierState* tier = assessment.find_tier(claim->tier_id);
-    if (!tier || tier->tier->reward.type != RewardType::kFreeGift) {
+    if (!tier || !detail::gives_gift_lines(tier->tier->reward)) {
       reject("unknown_tier", "tier \"" + claim->tier_id + "\" gives no gift");
       continue;
     }
@@ -140,15 +140,19 @@ Result<Verdict> validate(const Program& program, const Cart& input, const Contex
                                  "\" replaces the reward of tier \"" + claim->tier_id + "\"");
       continue;
     }
+    // A buy_x_get_y adds one of its get-items, with the units of every use the cart earns.
+    const bool buy_x_get_y = reward.type == RewardType::kBuyXGetY;
+    const int choose = buy_x_get_y ? 1 : reward.choose;
+    const int64_t quantity = buy_x_get_y ? reward.quantity * tier->uses : reward.quantity;
     auto& gifts = distinct_gifts[claim->tier_id];
-    if (!gifts.count(line.variant_id) && static_cast<int>(gifts.size()) >= reward.choose) {
+    if (!gifts.count(line.variant_id) && static_cast<int>(gifts.size()) >= choose) {
       reject("quantity_exceeded", "tier \"" + claim->tier_id + "\" gives " +
-                                      std::to_string(reward.choose) + " distinct gift(s)");
+                                      std::to_string(choose) + " distinct gift(s)");
       continue;
     }
     gifts.insert(line.variant_id);
     int64_t& units = claimed_units[claim->tier_id][line.variant_id];
-    const int64_t allowed = std::max<int64_t>(0, reward.quantity - units);
+    const int64_t allowed = std::max<int64_t>(0, quantity - units);
     units += line.quantity;
     LineVerdict ok;
     ok.line = i + 1;

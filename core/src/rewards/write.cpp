@@ -41,6 +41,8 @@ const char* reward_type_name(RewardType type) {
       return "gift_card";
     case RewardType::kOrderDiscount:
       return "order_discount";
+    case RewardType::kBuyXGetY:
+      return "buy_x_get_y";
   }
   return "free_gift";
 }
@@ -110,7 +112,21 @@ std::string to_json(const Evaluation& evaluation) {
         .field("tier", reward.tier_id)
         .field("type", reward_type_name(reward.type))
         .field("label", reward.label);
-    if (reward.type == RewardType::kFreeGift) {
+    if (reward.type == RewardType::kBuyXGetY) {
+      w.field("percent", reward.percent).field("uses", reward.uses);
+      w.key("discounted").begin_array();
+      for (const auto& units : reward.discounted) {
+        w.begin_object()
+            .field("line", units.line)
+            .field("variant_id", units.variant_id)
+            .field("quantity", units.quantity)
+            .end_object();
+      }
+      w.end_array();
+    }
+    // A buy_x_get_y that adds its get-items describes them as a gift reward does.
+    if (reward.type == RewardType::kFreeGift ||
+        (reward.type == RewardType::kBuyXGetY && !reward.options.empty())) {
       w.key("options").begin_array();
       for (const auto& option : reward.options) {
         w.begin_object()

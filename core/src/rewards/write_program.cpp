@@ -75,23 +75,40 @@ void write_scope(JsonWriter& w, const Scope& scope) {
   write_selector(w, "exclude", scope.exclude);
   if (scope.gift_cards) w.field("gift_cards", true);
   if (!scope.subscriptions) w.field("subscriptions", false);
+  if (!scope.sale_items) w.field("sale_items", false);
   w.end_object();
+}
+
+void write_gifts(JsonWriter& w, std::string_view key, const std::vector<Gift>& gifts,
+                 ProgramTexts texts) {
+  w.key(key).begin_array();
+  for (const auto& gift : gifts) {
+    w.begin_object().field("variant_id", gift.variant_id);
+    if (gift.product_id != 0) w.field("product_id", gift.product_id);
+    if (texts == ProgramTexts::kWith && !gift.title.empty()) w.field("title", gift.title);
+    w.end_object();
+  }
+  w.end_array();
 }
 
 void write_reward(JsonWriter& w, const Reward& reward, ProgramTexts texts) {
   w.key("reward").begin_object();
   switch (reward.type) {
     case RewardType::kFreeGift:
-      w.field("type", "free_gift").key("gifts").begin_array();
-      for (const auto& gift : reward.gifts) {
-        w.begin_object().field("variant_id", gift.variant_id);
-        if (gift.product_id != 0) w.field("product_id", gift.product_id);
-        if (texts == ProgramTexts::kWith && !gift.title.empty()) w.field("title", gift.title);
-        w.end_object();
-      }
-      w.end_array().field("choose", reward.choose).field("quantity", reward.quantity);
+      w.field("type", "free_gift");
+      write_gifts(w, "gifts", reward.gifts, texts);
+      w.field("choose", reward.choose).field("quantity", reward.quantity);
       if (!reward.skip_out_of_stock) w.field("skip_out_of_stock", false);
       if (reward.preselect) w.field("preselect", true);
+      if (!reward.declinable) w.field("declinable", false);
+      break;
+    case RewardType::kBuyXGetY:
+      w.field("type", "buy_x_get_y");
+      write_gifts(w, "get_items", reward.gifts, texts);
+      w.field("quantity", reward.quantity).field("percent", reward.percent);
+      if (reward.max_uses > 0) w.field("max_uses", reward.max_uses);
+      if (reward.add_to_cart) w.field("add_to_cart", true);
+      if (!reward.skip_out_of_stock) w.field("skip_out_of_stock", false);
       if (!reward.declinable) w.field("declinable", false);
       break;
     case RewardType::kFreeShipping:

@@ -533,6 +533,9 @@ class InputReader {
             subtotal = money(member, false);
           } else if (same(name, "totalAmount"sv)) {
             total = money(member, false);
+          } else if (same(name, "compareAtAmountPerQuantity"sv)) {
+            // Null when the variant has no compare-at price (or it is hidden from the buyer).
+            line.compare_at_price = money(member, false).value_or(0);
           }
         });
         required(saw_unit, "amountPerQuantity");

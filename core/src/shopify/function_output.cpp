@@ -99,16 +99,28 @@ void end_candidates(JsonWriter& w) {
   w.end_array().end_object();
 }
 
-// Closes a candidate's targets and gives them their whole price off:
+// Closes a candidate's targets and gives them `percent` of their price off:
 // ...],"value":{"percentage":{"value":100}}}
-void end_targets_at_full_price_off(JsonWriter& w) {
+void end_targets_at_percent_off(JsonWriter& w, int percent) {
   w.end_array();
-  w.key("value").begin_object().key("percentage").begin_object().field("value", 100);
+  w.key("value").begin_object().key("percentage").begin_object().field("value", percent);
   w.end_object().end_object();
   w.end_object();
 }
+void end_targets_at_full_price_off(JsonWriter& w) { end_targets_at_percent_off(w, 100); }
 
-// One candidate per earned tier: its gift lines, each up to the units it earns, at 100%.
+bool discounts_own_lines(const Program& program) {
+  for (const auto& bar : program.bars) {
+    for (const auto& tier : bar.tiers) {
+      if (tier.reward.type == RewardType::kBuyXGetY && !tier.reward.add_to_cart) return true;
+    }
+  }
+  return false;
+}
+
+// One candidate per earned tier: its gift lines, each up to the units it earns, at 100% (a
+// buy_x_get_y's at its percent); and for a buy_x_get_y on the cart's own lines, the units
+// assess() picked.
 Result<std::string> cart_lines_discounts(const Program& program, const FunctionInput& in) {
   if (!in.product_class) return no_operations();
   auto verdict = validate(program, in.cart, in.context);
@@ -119,8 +131,20 @@ Result<std::string> cart_lines_discounts(const Program& program, const FunctionI
     if (line.tier_id.empty() || line.earned_quantity <= 0) continue;
     targets[line.tier_id].emplace_back(line.line, line.earned_quantity);
   }
+  // Only a program with such a tier pays for a second assessment.
+  if (discounts_own_lines(program)) {
+    auto assessed = detail::assess(program, in.cart, in.context);
+    if (!assessed) return assessed.error();
+    for (const auto& bar : assessed.value().bars) {
+      for (const auto& tier : bar.tiers) {
+        for (const auto& [index, units] : tier.get_units) {
+          targets[tier.tier->id].emplace_back(index + 1, units);
+        }
+      }
+    }
+  }
   if (targets.empty()) return no_operations();
-  JsonWriter w(256 + 128 * verdict.value().lines.size());
+  JsonWriter w(256 + 128 * (verdict.value().lines.size() + targets.size()));
   begin_candidates(w, "productDiscountsAdd");
   for (const auto& [tier_id, tier_targets] : targets) {
     const Tier* tier = find_tier(program, tier_id);
@@ -131,7 +155,8 @@ Result<std::string> cart_lines_discounts(const Program& program, const FunctionI
       w.field("id", in.line_ids[line - 1]).field("quantity", quantity);
       w.end_object().end_object();
     }
-    end_targets_at_full_price_off(w);
+    end_targets_at_percent_off(
+        w, tier->reward.type == RewardType::kBuyXGetY ? tier->reward.percent : 100);
   }
   end_candidates(w);
   return w.take();

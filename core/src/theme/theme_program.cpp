@@ -319,10 +319,14 @@ std::optional<Bar> read_bar(const Block& block, const std::string& bar_id, int e
       Selector& selector = scope == "include" ? bar.scope.include : bar.scope.exclude;
       selector.collections.emplace_back(collection->text());
     }
+  } else if (scope == "full_price") {
+    // Every product not on sale (program-format.md section 4, sale_items).
+    bar.scope.sale_items = false;
   } else if (scope != "all") {
-    notices.add("warning", "bad_setting",
-                "every product counts: \"" + scope + "\" is not all, include or exclude",
-                block.path_of("scope"), bar_id);
+    notices.add(
+        "warning", "bad_setting",
+        "every product counts: \"" + scope + "\" is not all, full_price, include or exclude",
+        block.path_of("scope"), bar_id);
   }
   const std::string complete = text_setting(block.get("complete"));
   if (!complete.empty()) bar.complete_texts.emplace(locale, complete);
