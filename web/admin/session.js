@@ -56,3 +56,56 @@ async function adminRequest(method, path, { idToken, signal } = {}) {
     return body;
   }
 }
+
+// POSTs `body` (a File) to `path` with XMLHttpRequest, whose upload reports progress as
+// fetch's does not: onProgress(sent, total) as the bytes go, and once more with total == sent
+// when the last byte is sent. Same token, retry and errors as adminGet; `signal` aborts.
+export async function adminUpload(path, body, { idToken, signal, contentType, onProgress } = {}) {
+  for (let attempt = 0; ; attempt += 1) {
+    const token = await sessionToken(idToken);
+    const res = await send(path, body, token, { signal, contentType, onProgress });
+    if (res.status === 401 && res.retry && attempt === 0) continue;
+    if (res.status < 200 || res.status > 299) {
+      const code = res.status === 401 ? 'no_session' : res.body?.error?.code || '';
+      const error = new AdminRequestError(res.body?.error?.message || '', { status: res.status, code });
+      error.path = String(res.body?.error?.path || '');
+      throw error;
+    }
+    return res.body;
+  }
+}
+
+function send(path, body, token, { signal, contentType, onProgress }) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+    xhr.setRequestHeader('Accept', 'application/json');
+    if (contentType) xhr.setRequestHeader('Content-Type', contentType);
+    const total = body?.size ?? 0;
+    xhr.upload.onprogress = (event) => onProgress?.(event.loaded, event.lengthComputable ? event.total : total);
+    xhr.upload.onload = () => onProgress?.(total, total);
+    xhr.onload = () => {
+      let parsed = null;
+      try {
+        parsed = JSON.parse(xhr.responseText);
+      } catch {
+        // not JSON: the status says enough
+      }
+      resolve({
+        status: xhr.status,
+        retry: xhr.getResponseHeader('X-Shopify-Retry-Invalid-Session-Request') !== null,
+        body: parsed,
+      });
+    };
+    // A refused upload (413 before the body is read) can end the connection mid-body: the
+    // browser then reports a network error, not the answer.
+    xhr.onerror = () => reject(new AdminRequestError('', { code: 'network' }));
+    xhr.onabort = () => reject(new DOMException('aborted', 'AbortError'));
+    if (signal) {
+      if (signal.aborted) return reject(new DOMException('aborted', 'AbortError'));
+      signal.addEventListener('abort', () => xhr.abort(), { once: true });
+    }
+    xhr.send(body);
+  });
+}

@@ -9,12 +9,15 @@
 // module the shell loads.
 
 import { h, translate } from '../tiercart-util.js';
-import { AdminRequestError, adminGet, adminPost } from './session.js';
+import { adminGet, adminPost } from './session.js';
+import { requestMessage } from './messages.js';
 import { STRINGS } from './strings.js';
 import './shop-status.js';
 import './program-list.js';
 import './verdict-list.js';
 import './write-list.js';
+import './analytics.js';
+import './what-if.js';
 
 const VERDICT_LIMIT = 50;
 
@@ -62,8 +65,31 @@ export class TiercartAdminPage extends HTMLElement {
           h('section', { class: 'card', 'aria-labelledby': 'programs-heading' }, this.programs),
         ),
       ),
+      this.#disclosure('analytics', 'tiercart-analytics'),
+      this.#disclosure('what-if', 'tiercart-what-if'),
     );
     this.replaceChildren(this.main);
+  }
+
+  // A part of the page made only when the merchant opens it: its element, its requests and its
+  // charts (Chart.js measures a visible canvas) cost nothing until then.
+  #disclosure(name, element) {
+    const t = this.t;
+    const key = name.replace('-', '_');
+    const details = h(
+      'details',
+      { class: 'card disclosure', id: name },
+      h(
+        'summary',
+        {},
+        h('h2', { id: `${name}-heading` }, t(`${key}_heading`)),
+        h('span', { class: 'help' }, t(`${key}_summary`)),
+      ),
+    );
+    details.addEventListener('toggle', () => {
+      if (details.open && !details.querySelector(element)) details.append(h(element));
+    });
+    return details;
   }
 
   // Loads both answers side by side; each part shows what arrived even when the other failed.
@@ -76,6 +102,9 @@ export class TiercartAdminPage extends HTMLElement {
     this.setAttribute('data-state', 'loading');
     this.status.textContent = t('loading');
     this.alert.replaceChildren();
+    // The figures, when shown, are refreshed with the rest.
+    const analytics = this.querySelector('details[open] tiercart-analytics');
+    if (analytics?.isConnected) analytics.load();
     const [shop, verdicts, writes] = await Promise.allSettled([
       adminGet('/admin/shop', { signal: loading.signal }),
       adminGet(`/admin/verdicts?limit=${VERDICT_LIMIT}`, { signal: loading.signal }),
@@ -115,13 +144,7 @@ export class TiercartAdminPage extends HTMLElement {
   }
 
   #message(error, what) {
-    const t = this.t;
-    if (!(error instanceof AdminRequestError)) return t('error_load', { what: t(what), message: String(error) });
-    if (error.code === 'no_app_bridge') return t('error_no_app_bridge');
-    if (error.code === 'no_session') return t('error_session');
-    const reason =
-      error.message || (error.code === 'network' ? t('error_network') : t('error_status', { status: error.status }));
-    return t('error_load', { what: t(what), message: reason });
+    return requestMessage(error, what, this.t);
   }
 }
 
