@@ -220,3 +220,32 @@ test('at 375 px both parts fit the phone: charts shrink, tables scroll inside th
     await merchant.close();
   }
 });
+
+test('while the figures load the part says so; a failed request is announced', async () => {
+  const merchant = await shared.shopper('desktop');
+  let release;
+  const held = new Promise((resolve) => (release = resolve));
+  try {
+    await merchant.page.route('**/admin/analytics?*', async (route) => {
+      await held;
+      await route.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        body: '{"error":{"code":"storage_unavailable","message":"the database is unavailable; try again later"}}',
+      });
+    });
+    const frame = await openPart(merchant.page, merchant.url, 'analytics');
+    await frame.waitForSelector('tiercart-analytics[data-state=loading][aria-busy=true]');
+    assert.equal(await frame.textContent('tiercart-analytics [role=status]'), 'Loading the figures…');
+    release();
+    await frame.waitForSelector('tiercart-analytics[data-state=error]');
+    assert.equal(
+      await frame.textContent('tiercart-analytics [role=alert]'),
+      'Could not load the figures: the database is unavailable; try again later',
+    );
+    assert.equal(await frame.textContent('tiercart-analytics [role=status]'), '');
+  } finally {
+    release();
+    await merchant.close();
+  }
+});

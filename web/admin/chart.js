@@ -17,9 +17,10 @@ import {
 import { h } from '../tiercart-util.js';
 
 // A threshold as a line across the plot at `value` on the x axis (a linear one: money), its
-// label above the plot. Labels alternate between two rows so that neighbours do not overlap,
-// and stay inside the canvas.
+// label above the plot, in the first of LABEL_ROWS rows where it overlaps no other label (the
+// last row when none is free), and inside the canvas.
 const LABEL_ROW = 14;
+const LABEL_ROWS = 3;
 const thresholdLines = {
   id: 'tiercartThresholds',
   afterDatasetsDraw(chart, args, options) {
@@ -31,25 +32,24 @@ const thresholdLines = {
     ctx.font = `600 11px ${Chart.defaults.font.family}`;
     ctx.textBaseline = 'bottom';
     ctx.textAlign = 'left';
-    [...lines]
-      .sort((a, b) => a.value - b.value)
-      .forEach((line, i) => {
-        const px = Math.min(chartArea.right, Math.max(chartArea.left, x.getPixelForValue(line.value)));
-        const row = (i % 2) * LABEL_ROW;
-        ctx.strokeStyle = ctx.fillStyle = line.color;
-        ctx.lineWidth = 2;
-        ctx.setLineDash(line.dash || []);
-        ctx.beginPath();
-        ctx.moveTo(px, chartArea.top - row);
-        ctx.lineTo(px, chartArea.bottom);
-        ctx.stroke();
-        const width = ctx.measureText(line.label).width;
-        ctx.fillText(
-          line.label,
-          Math.min(chart.width - width - 2, Math.max(2, px - width / 2)),
-          chartArea.top - 2 - row,
-        );
-      });
+    const ends = new Array(LABEL_ROWS).fill(-Infinity); // where each row's last label ends
+    for (const line of [...lines].sort((a, b) => a.value - b.value)) {
+      const px = Math.min(chartArea.right, Math.max(chartArea.left, x.getPixelForValue(line.value)));
+      const width = ctx.measureText(line.label).width;
+      const left = Math.min(chart.width - width - 2, Math.max(2, px - width / 2));
+      let row = ends.findIndex((end) => end + 6 <= left);
+      if (row < 0) row = ends.indexOf(Math.min(...ends));
+      ends[row] = left + width;
+      const top = chartArea.top - row * LABEL_ROW;
+      ctx.strokeStyle = ctx.fillStyle = line.color;
+      ctx.lineWidth = 2;
+      ctx.setLineDash(line.dash || []);
+      ctx.beginPath();
+      ctx.moveTo(px, top);
+      ctx.lineTo(px, chartArea.bottom);
+      ctx.stroke();
+      ctx.fillText(line.label, left, top - 2);
+    }
     ctx.restore();
   },
 };
@@ -132,7 +132,9 @@ export class TiercartChart extends HTMLElement {
         responsive: true,
         maintainAspectRatio: false,
         animation: reduced ? false : { duration: 300 },
-        layout: { padding: { top: spec.thresholds?.length ? 2 * LABEL_ROW + 6 : 4 } },
+        layout: {
+          padding: { top: spec.thresholds?.length ? Math.min(LABEL_ROWS, spec.thresholds.length) * LABEL_ROW + 6 : 4 },
+        },
         interaction: { mode: 'index', intersect: false },
         scales: {
           // A money axis (the subtotals): bars span their range, ticks at their edges.

@@ -69,13 +69,17 @@ export function subtotalChart(subtotals, programs, currency, t) {
   const to = (b) => (b.to ? Number(b.to.amount) : from(b) + width);
   const lines = [];
   const inBucket = buckets.map(() => []);
+  const drawn = new Set();
   for (const program of programs) {
     for (const threshold of program.thresholds) {
       const label = `${threshold.tier} ${threshold.text}`;
+      // A threshold two programs share is one line, in the first program's style.
+      if (drawn.has(label)) continue;
+      drawn.add(label);
       lines.push({ value: threshold.amount, label, color: program.color, dash: program.dash });
       let index = buckets.findIndex((b) => threshold.amount < to(b) || !b.to);
       if (index < 0) index = buckets.length - 1;
-      if (index >= 0) inBucket[index].push(programs.length > 1 ? `${label} (${program.name})` : label);
+      if (index >= 0) inBucket[index].push(program === programs[0] ? label : `${label} (${program.name})`);
     }
   }
   const total = buckets.reduce((n, b) => n + (Number(b.orders) || 0), 0);

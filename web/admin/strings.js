@@ -116,7 +116,12 @@ export const STRINGS = {
   column_aov_reached: 'AOV when reached',
   column_aov_not_reached: 'AOV when not',
   column_cost: 'Rewards cost',
-  column_near: 'Within 10% below',
+  column_near: 'Near',
+  column_reached_short: 'Reached',
+  column_share_short: 'Share',
+  column_cost_short: 'Cost',
+  what_if_columns_help:
+    'Reached: orders at or over the threshold. Share: of the orders replayed. Cost: what the rewards of those orders cost. Near: orders within 10% below the threshold, the ones a nudge could move.',
   column_period: 'Period',
   column_sales: 'Sales',
   show_numbers: 'Show the numbers',

@@ -197,6 +197,7 @@ export class TiercartWhatIf extends HTMLElement {
           ),
       }));
     const parts = [
+      h('p', { class: 'help' }, t('what_if_columns_help')),
       h('div', { class: `compare${candidate ? ' compare--two' : ''}` }, ...columns),
       replayed
         ? h(
@@ -300,7 +301,7 @@ export class TiercartWhatIf extends HTMLElement {
           h(
             'tr',
             {},
-            ...['tier', 'threshold', 'reached', 'share', 'cost', 'near'].map((key) =>
+            ...['tier', 'threshold', 'reached_short', 'share_short', 'cost_short', 'near'].map((key) =>
               h('th', { scope: 'col' }, t(`column_${key}`)),
             ),
           ),
