@@ -168,15 +168,22 @@ test('what-if: the export uploads with a progress bar and the candidate is compa
     const progress = await frame.$eval('tiercart-what-if progress', (p) => [p.value, p.max]);
     assert.ok(progress[1] > 1000 && progress[0] === progress[1], `progress ${progress}`);
 
-    // Eight orders, one cancelled and left out; the tote at $100.00 against $90.00.
+    // 24 orders, one cancelled and left out; the tote at $100.00 against $90.00.
     const column = (role, selector) => frame.textContent(`[data-program=${role}] ${selector}`);
-    assert.equal(await column('current', '[data-orders]'), '7');
+    assert.equal(await column('current', '[data-orders]'), '23');
     assert.match(await column('current', '.facts'), /1 cancelled/);
     assert.match(await column('current', 'tr[data-tier=tote]'), /\$100\.00/);
     assert.match(await column('candidate', 'tr[data-tier=tote]'), /\$90\.00/);
-    // $121, $149: two at or over $100.00; $97 joins them at $90.00.
-    assert.equal(await column('current', 'tr[data-tier=tote] [data-reached]'), '2');
-    assert.equal(await column('candidate', 'tr[data-tier=tote] [data-reached]'), '3');
+    // Eight at or over $100.00, three of them near it ($92, $97, $99); at $90.00 those join.
+    assert.equal(await column('current', 'tr[data-tier=tote] [data-reached]'), '8');
+    assert.equal(await column('current', 'tr[data-tier=tote] [data-near]'), '3');
+    assert.equal(await column('candidate', 'tr[data-tier=tote] [data-reached]'), '11');
+    // Enough orders (20) for the core to propose thresholds, each with its rule.
+    assert.ok((await frame.$$('[data-program=current] .proposals li')).length > 0);
+    assert.match(
+      await column('current', '.proposals li[data-tier=tote]'),
+      /^tote: \$\d+\.00 \(now \$100\.00\):.*percentile/,
+    );
     assert.match(await column('current', 'h3'), /northbound-rewards, version 1/);
     assert.match(await column('candidate', 'h3'), /northbound-rewards, version 2/);
 

@@ -181,5 +181,6 @@ export const STRINGS = {
   what_if_proposals: 'Proposed thresholds',
   what_if_no_proposals: 'No change proposed.',
   proposal: '{{ tier }}: {{ threshold }}',
+  proposal_now: '(now {{ threshold }}):',
   what_if_legend: '{{ name }} thresholds',
 };

@@ -273,7 +273,8 @@ export class TiercartWhatIf extends HTMLElement {
                   {},
                   t('proposal', { tier: String(p.tier), threshold: String(p.threshold_text ?? p.threshold) }),
                 ),
-                h('span', { class: 'help' }, ` ${String(p.rule ?? '')}`),
+                ` ${t('proposal_now', { threshold: now(r, p) })} `,
+                h('span', { class: 'help' }, String(p.rule ?? '')),
               ),
             ),
           )
@@ -325,6 +326,13 @@ export class TiercartWhatIf extends HTMLElement {
       ),
     );
   }
+}
+
+// A proposal's tier's threshold today, as the core wrote it.
+function now(r, proposal) {
+  const bar = (r.bars || []).find((b) => b.id === proposal.bar);
+  const tier = (bar?.tiers || []).find((x) => x.id === proposal.tier);
+  return String(tier?.threshold_text ?? tier?.threshold ?? '');
 }
 
 // The lowest subtotal of a distribution's last (open) bar: how far it reaches.
