@@ -198,6 +198,19 @@ test('what-if: the export uploads with a progress bar and the candidate is compa
     await frame.click('button:has-text("Replay orders")');
     await frame.waitForSelector('tiercart-what-if[data-state=error]');
     assert.match(await frame.textContent('tiercart-what-if [role=alert]'), /row 3, column Lineitem price/);
+
+    // Over 64 MiB: refused in the page, before a byte is sent.
+    const uploads = [];
+    merchant.page.on('request', (request) => request.url().includes('/admin/what-if') && uploads.push(request));
+    await frame.evaluate(() => {
+      const files = new DataTransfer();
+      files.items.add(new File([new Uint8Array(64 * 1024 * 1024 + 1)], 'everything.csv', { type: 'text/csv' }));
+      document.querySelector('#what-if-file').files = files.files;
+    });
+    await frame.click('button:has-text("Replay orders")');
+    // (already in its error state from the file before: wait for this message)
+    await frame.waitForSelector('tiercart-what-if[data-state=error] [role=alert]:has-text("up to 64 MB")');
+    assert.equal(uploads.length, 0);
     assert.deepEqual(merchant.errors, []);
   } finally {
     await merchant.close();
@@ -218,6 +231,11 @@ test('at 375 px both parts fit the phone: charts shrink, tables scroll inside th
     assert.ok(width <= 375, `the frame is ${width} px wide`);
     assert.ok((await overflow(frame)) <= 0, `${await overflow(frame)} px past the frame`);
     for (const chart of await charts(frame)) assert.ok(chart.width > 100 && chart.width < width, chart.name);
+    // The wide tables scroll inside their card instead of widening the page.
+    const scrolling = await frame.$$eval('.table-scroll', (nodes) =>
+      nodes.filter((node) => node.scrollWidth > node.clientWidth).map((node) => node.querySelector('table').dataset),
+    );
+    assert.ok(scrolling.length > 0, 'no table is wider than the phone');
     assert.ok(
       await frame.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
       'the page scrolls sideways',
