@@ -87,7 +87,10 @@ export class TiercartAdminPage extends HTMLElement {
       ),
     );
     details.addEventListener('toggle', () => {
-      if (details.open && !details.querySelector(element)) details.append(h(element));
+      if (!details.open || details.querySelector(element)) return;
+      const part = h(element);
+      part.t = t; // the page's strings (a translation replaces them)
+      details.append(part);
     });
     return details;
   }
