@@ -129,6 +129,8 @@ export function ordersCreatePayload(order, catalog) {
     created_at: order.created_at,
     currency: SHOP_CURRENCY,
     presentment_currency: currency,
+    cart_token: order.cart_token,
+    note_attributes: order.note_attributes || [],
     subtotal_price: centsToDecimal(toShop(order.subtotal_price, currency)),
     subtotal_price_set: moneySet(order.subtotal_price, currency),
     total_discounts: centsToDecimal(toShop(order.total_discounts, currency)),

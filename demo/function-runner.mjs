@@ -111,6 +111,7 @@ export function functionInput({
   program,
   owner = 'discount',
   appOwner = null,
+  armKey = null,
 }) {
   // Shopify's Decimal scalar; the demo's amounts are hundredths of a unit.
   const money = (amount) => ({ amount: centsToDecimal(amount), currencyCode: currency });
@@ -134,6 +135,7 @@ export function functionInput({
           product: { id: `gid://shopify/Product/${l.productId}`, productType: l.productType, isGiftCard: l.giftCard },
         },
       })),
+      armKey: armKey === null ? null : { value: armKey },
       cost: { subtotalAmount: money(lines.reduce((n, l) => n + l.price * l.quantity, 0)) },
       deliveryGroups: [{ id: 'gid://shopify/CartDeliveryGroup/1', deliveryAddress: { countryCode: country } }],
     },

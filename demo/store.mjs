@@ -243,7 +243,9 @@ export function createStore(catalog, { functions = null } = {}) {
         claim: line.properties?._tiercart,
       };
     });
-    return { lines, currency, rate: CURRENCIES[currency].rate, locale, country: 'US' };
+    // The cart attribute the drawer writes for an experiment: what the Function's `armKey` reads.
+    const armKey = typeof cart.attributes?._tiercart_arm === 'string' ? cart.attributes._tiercart_arm : null;
+    return { lines, currency, rate: CURRENCIES[currency].rate, locale, country: 'US', armKey };
   }
 
   // The cart.js document in the shopper's currency. Line discounts are the discount
@@ -385,6 +387,9 @@ export function createStore(catalog, { functions = null } = {}) {
       created_at: new Date().toISOString(),
       currency: SHOP_CURRENCY,
       presentment_currency: currency,
+      // The cart it was checked out from, and the cart's attributes as the order's notes.
+      cart_token: cart.token,
+      note_attributes: Object.entries(cart.attributes || {}).map(([name, value]) => ({ name, value: String(value) })),
       line_items: json.items.map((i) => ({
         variant_id: i.variant_id,
         product_id: i.product_id,

@@ -3,6 +3,7 @@
 // cancellations arrive as their own webhooks; GET /admin/analytics answers with the core's
 // report over a period.
 
+#include <algorithm>
 #include <set>
 
 #include "responses.h"
@@ -20,11 +21,37 @@ namespace {
 // The report's default range: the last 30 days, to today (UTC) included.
 constexpr int64_t kDefaultDays = 30;
 
+// "<id>@<version>" of a saved version; nothing when `named` is not of that form.
+std::optional<std::pair<std::string, int64_t>> version_named(const std::string& named) {
+  const auto at = named.rfind('@');
+  if (at == std::string::npos || at == 0 || at + 1 >= named.size() || named.size() - at > 19 ||
+      named.find_first_not_of("0123456789", at + 1) != std::string::npos) {
+    return std::nullopt;
+  }
+  return std::make_pair(named.substr(0, at), std::stoll(named.substr(at + 1)));
+}
+
 }  // namespace
 
-std::vector<std::shared_ptr<const Program>> Service::figure_programs(const std::string& shop,
-                                                                     const OrderVerdict& verdict,
+std::vector<std::shared_ptr<const Program>> Service::active_programs(const std::string& shop,
                                                                      bool& storage_failed) {
+  std::vector<std::shared_ptr<const Program>> programs;
+  auto active = store_->active_programs(shop);
+  if (!active) {
+    storage_failed = true;
+    return programs;
+  }
+  for (const auto& [id, version] : active.value()) {
+    if (auto program = this->program(shop, id, version, storage_failed)) {
+      programs.push_back(std::move(program));
+    }
+  }
+  return programs;
+}
+
+std::vector<std::shared_ptr<const Program>> Service::figure_programs(
+    const std::string& shop, const OrderVerdict& verdict,
+    const std::vector<std::shared_ptr<const Program>>& live, bool& storage_failed) {
   std::vector<std::shared_ptr<const Program>> programs;
   std::set<std::string> ids;
   // The versions the order claimed gifts of, as the verdict judged them: those are the tiers
@@ -36,18 +63,10 @@ std::vector<std::shared_ptr<const Program>> Service::figure_programs(const std::
       programs.push_back(std::move(program));
     }
   }
-  // Then every active program the order claimed nothing of: an order below every threshold,
-  // or one that reached a tier without gift lines (free shipping), is counted too.
-  auto active = store_->active_programs(shop);
-  if (!active) {
-    storage_failed = true;
-    return programs;
-  }
-  for (const auto& [id, version] : active.value()) {
-    if (!ids.insert(id).second) continue;
-    if (auto program = this->program(shop, id, version, storage_failed)) {
-      programs.push_back(std::move(program));
-    }
+  // Then every live program the order claimed nothing of: an order below every threshold, or
+  // one that reached a tier without gift lines (free shipping), is counted too.
+  for (const auto& program : live) {
+    if (ids.insert(program->id).second) programs.push_back(program);
   }
   return programs;
 }
@@ -146,16 +165,12 @@ void Service::what_if(const Request& req, Response& res) {
   std::shared_ptr<const Program> candidate;
   bool storage_failed = false;
   if (req.has_param("candidate")) {
-    const std::string named = req.get_param_value("candidate");
-    const auto at = named.rfind('@');
-    int64_t version = 0;
-    const bool digits = at != std::string::npos && at + 1 < named.size() &&
-                        at + 19 > named.size() &&
-                        named.find_first_not_of("0123456789", at + 1) == std::string::npos;
-    if (digits) version = std::stoll(named.substr(at + 1));
-    if (digits) candidate = program(*shop, named.substr(0, at), version, storage_failed);
-    if (storage_failed)
+    if (auto named = version_named(req.get_param_value("candidate"))) {
+      candidate = program(*shop, named->first, named->second, storage_failed);
+    }
+    if (storage_failed) {
       return send_error(res, 503, "storage_unavailable", "programs cannot be read");
+    }
     if (!candidate) {
       return send_error(res, 404, "not_found",
                         "candidate names no saved program version: use <id>@<version>",
@@ -190,6 +205,119 @@ void Service::what_if(const Request& req, Response& res) {
     w.raw(result.value());
   }
   res.set_content(w.end_object().take(), kJson);
+}
+
+void Service::save_and_activate(const std::string& shop, const Program& program, Response& res) {
+  ProgramRecord record{shop, program.id, program.version, to_json(program), false, now_ms()};
+  auto added = store_->add_program(record);
+  if (!added) return send_storage_error(res, "add program", added.error());
+  if (!added.value()) {
+    return send_error(res, 409, "version_exists",
+                      "program " + program.id + " has a version " +
+                          std::to_string(program.version) + " already: try again",
+                      "program");
+  }
+  auto activated = theme_sync_->activate(shop, record);
+  if (!activated) {
+    if (activated.error().code == "storage_error") {
+      return send_storage_error(res, "activate program", activated.error());
+    }
+    return send_core_error(res, 422, activated.error());
+  }
+  JsonWriter w(256);
+  w.begin_object().field("id", program.id).field("version", program.version);
+  w.field("active", true);
+  if (program.experiment) {
+    w.key("experiment").begin_object().field("id", program.experiment->id);
+    w.field("split", program.experiment->split_b).end_object();
+  }
+  res.status = 201;
+  res.set_content(w.end_object().take(), kJson);
+}
+
+namespace {
+
+// The shop's live version of program `id`, and the next version number it can take.
+struct LiveProgram {
+  std::optional<ProgramRecord> live;
+  int64_t next_version = 1;
+};
+
+Result<LiveProgram> live_program(Store& store, const std::string& shop, const std::string& id) {
+  auto programs = store.list_programs(shop);
+  if (!programs) return programs.error();
+  LiveProgram found;
+  for (const auto& record : programs.value()) {
+    if (record.id != id) continue;
+    found.next_version = std::max(found.next_version, record.version + 1);
+    if (record.active) found.live = record;
+  }
+  return found;
+}
+
+}  // namespace
+
+// POST /admin/experiments {"program": id, "candidate": "<id>@<version>", "id": test id,
+// "split": percent in arm b}: the live version's bars against the candidate's, as the
+// program's next version, made live.
+void Service::start_experiment(const Request& req, Response& res) {
+  const auto shop = admin_shop(req, res);
+  if (!shop || body_too_large(req, res, config_.max_admin_body_bytes)) return;
+  const Json body = Json::parse(req.body, nullptr, false);
+  if (!body.is_object() || !body.value("program", Json()).is_string() ||
+      !body.value("candidate", Json()).is_string() || !body.value("id", Json()).is_string()) {
+    return send_error(res, 400, "invalid_value",
+                      "give program, candidate (<id>@<version>) and id as strings", "$");
+  }
+  const Json split = body.value("split", Json(50));
+  auto found = live_program(*store_, *shop, body["program"].get<std::string>());
+  if (!found) return send_storage_error(res, "list programs", found.error());
+  if (!found.value().live) {
+    return send_error(res, 404, "not_found", "the program has no live version", "program");
+  }
+  bool storage_failed = false;
+  std::shared_ptr<const Program> candidate;
+  if (auto named = version_named(body["candidate"].get<std::string>())) {
+    candidate = program(*shop, named->first, named->second, storage_failed);
+  }
+  auto live = program(*shop, found.value().live->id, found.value().live->version, storage_failed);
+  if (storage_failed || !live) {
+    return send_error(res, 503, "storage_unavailable", "programs cannot be read");
+  }
+  if (!candidate) {
+    return send_error(res, 404, "not_found", "candidate names no saved program version",
+                      "candidate");
+  }
+  auto started = tiercart::start_experiment(*live, *candidate, body["id"].get<std::string>(),
+                                            split.is_number_integer() ? split.get<int>() : 0,
+                                            found.value().next_version);
+  if (!started) return send_core_error(res, 400, started.error());
+  save_and_activate(*shop, started.value(), res);
+}
+
+// POST /admin/experiments/end {"program": id, "keep": "a" | "b"}: the kept arm's bars, as the
+// program's next version, made live; the test's orders stay in the report.
+void Service::end_experiment(const Request& req, Response& res) {
+  const auto shop = admin_shop(req, res);
+  if (!shop || body_too_large(req, res, config_.max_admin_body_bytes)) return;
+  const Json body = Json::parse(req.body, nullptr, false);
+  if (!body.is_object() || !body.value("program", Json()).is_string() ||
+      !body.value("keep", Json()).is_string()) {
+    return send_error(res, 400, "invalid_value", "give program and keep (a or b)", "$");
+  }
+  auto found = live_program(*store_, *shop, body["program"].get<std::string>());
+  if (!found) return send_storage_error(res, "list programs", found.error());
+  if (!found.value().live) {
+    return send_error(res, 404, "not_found", "the program has no live version", "program");
+  }
+  bool storage_failed = false;
+  auto running =
+      program(*shop, found.value().live->id, found.value().live->version, storage_failed);
+  if (!running) return send_error(res, 503, "storage_unavailable", "programs cannot be read");
+  auto ended = tiercart::end_experiment(*running, body["keep"].get<std::string>(),
+                                        found.value().next_version);
+  if (!ended) return send_core_error(res, 400, ended.error());
+  save_and_activate(*shop, ended.value(), res);
 }
 
 }  // namespace tiercart::server

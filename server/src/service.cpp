@@ -140,6 +140,8 @@ void Service::routes() {
   router.add("GET", "/admin/verdicts", to(&Service::list_verdicts));
   router.add("GET", "/admin/analytics", to(&Service::analytics));
   router.add("POST", "/admin/what-if", to(&Service::what_if));
+  router.add("POST", "/admin/experiments", to(&Service::start_experiment));
+  router.add("POST", "/admin/experiments/end", to(&Service::end_experiment));
   router.add("GET", "/admin/data-requests", to(&Service::list_data_requests));
   router.add("GET", "/admin/shop", to(&Service::shop_state));
   router.add("GET", "/admin/outbox", to(&Service::list_writes));

@@ -89,6 +89,12 @@ class Service {
   // POST /admin/what-if: the shop's program (and a candidate) replayed over an uploaded orders
   // export (analytics.cpp).
   void what_if(const http::Request& req, http::Response& res);
+  // POST /admin/experiments and /admin/experiments/end: an A/B test of tier sets started as a
+  // new live version, or ended keeping one arm (analytics.cpp).
+  void start_experiment(const http::Request& req, http::Response& res);
+  void end_experiment(const http::Request& req, http::Response& res);
+  // Stores `program` as a new version and makes it live (published to checkout).
+  void save_and_activate(const std::string& shop, const Program& program, http::Response& res);
   void shop_state(const http::Request& req, http::Response& res);
   void list_data_requests(const http::Request& req, http::Response& res);
   void proxy_evaluate(const http::Request& req, http::Response& res);
@@ -128,8 +134,11 @@ class Service {
                                          int64_t version, bool& storage_failed);
   // The programs an order's figures measure it by: the versions its verdict judged, then the
   // shop's other active programs (analytics.cpp).
-  std::vector<std::shared_ptr<const Program>> figure_programs(const std::string& shop,
-                                                              const OrderVerdict& verdict,
+  std::vector<std::shared_ptr<const Program>> figure_programs(
+      const std::string& shop, const OrderVerdict& verdict,
+      const std::vector<std::shared_ptr<const Program>>& live, bool& storage_failed);
+  // The shop's active program versions, parsed (cached like every version).
+  std::vector<std::shared_ptr<const Program>> active_programs(const std::string& shop,
                                                               bool& storage_failed);
   // The shop's context as saved (an empty one when none is), cached for kContextTtlMs: a
   // context saved through another server process is seen within that time.

@@ -72,11 +72,15 @@ void Service::webhook(const Request& req, Response& res) {
   // is judged like any other: a claim naming no stored program is flagged.
   bool storage_failed = false;
   const auto context = shop_context(*shop, storage_failed);
+  // The live programs: one running an A/B test judges the order's arm too (judge.h).
+  const auto live = active_programs(*shop, storage_failed);
   const auto judge = [&](const Context& facts) {
-    return judge_order(order.value(), for_currency(facts, order.value().cart.currency),
-                       [&](const std::string& id, int64_t version) {
-                         return program(*shop, id, version, storage_failed);
-                       });
+    return judge_order(
+        order.value(), for_currency(facts, order.value().cart.currency),
+        [&](const std::string& id, int64_t version) {
+          return program(*shop, id, version, storage_failed);
+        },
+        live);
   };
   OrderVerdict verdict = context ? judge(*context) : OrderVerdict{};
   std::shared_ptr<const Context> judged_with = context;
@@ -91,7 +95,7 @@ void Service::webhook(const Request& req, Response& res) {
   }
   // The merchant's figures of the order (docs/analytics.md), measured by the same programs
   // and context as its verdict.
-  const auto programs = judged_with ? figure_programs(*shop, verdict, storage_failed)
+  const auto programs = judged_with ? figure_programs(*shop, verdict, live, storage_failed)
                                     : std::vector<std::shared_ptr<const Program>>();
   if (storage_failed || !context) {
     ++metrics_.webhooks_failed;

@@ -347,3 +347,95 @@ TEST_F(WhatIfUpload, AnExportLargerThanAWebhookIsAccepted) {
 
 }  // namespace
 }  // namespace tiercart::server::testing
+
+namespace tiercart::server::testing {
+namespace {
+
+// A/B tests through the server: started as a new live version, every order counted in its
+// cart's arm, a forged arm flagged, the test ended keeping one arm.
+TEST_P(Analytics, AnAbTestCountsEachOrderInItsCartsArmAndFlagsAForgedOne) {
+  // The candidate: free shipping from 30.00 instead of 50.00.
+  Json candidate = example_json("programs/free-shipping-and-tote.json");
+  candidate["version"] = 2;
+  candidate["bars"][0]["tiers"][0]["threshold"] = 3000;
+  ASSERT_EQ(http_
+                ->Post(admin_path("/admin/programs"), admin_headers(), candidate.dump(),
+                       "application/json")
+                ->status,
+            201);
+  auto started = http_->Post(admin_path("/admin/experiments"), admin_headers(),
+                             R"({"program":"free-shipping-and-tote",
+                                 "candidate":"free-shipping-and-tote@2",
+                                 "id":"ship-at-30","split":50})",
+                             "application/json");
+  ASSERT_EQ(started->status, 201) << started->body;
+  EXPECT_EQ(parse(started->body)["version"], 3);
+  auto again = http_->Post(admin_path("/admin/experiments"), admin_headers(),
+                           R"({"program":"free-shipping-and-tote",
+                               "candidate":"free-shipping-and-tote@2","id":"second"})",
+                           "application/json");
+  EXPECT_EQ(again->status, 400);
+  EXPECT_EQ(parse(again->body)["error"]["path"], "program");
+
+  auto live =
+      http_->Get(admin_path("/admin/programs/free-shipping-and-tote/versions/3"), admin_headers());
+  ASSERT_EQ(live->status, 200) << live->body;
+  auto program = parse_program(parse(live->body)["program"].dump());
+  ASSERT_TRUE(program) << program.error().message;
+  // Four 40.00 orders in each arm, each told its own arm at checkout.
+  std::vector<std::string> tokens[2];
+  for (int i = 0; tokens[0].size() < 4 || tokens[1].size() < 4; ++i) {
+    const std::string token = "c1-" + std::to_string(i);
+    auto& arm = tokens[arm_of(program.value(), token) == "b"];
+    if (arm.size() < 4) arm.push_back(token);
+  }
+  int64_t id = 100;
+  for (const auto& arm : tokens) {
+    for (const auto& token : arm) {
+      Json order = UsdOrder(++id, "2026-11-02", 4000);
+      order["cart_token"] = token;
+      order["note_attributes"] = {{{"name", "_tiercart_arm"}, {"value", token}}};
+      Order(order);
+    }
+  }
+  // A shopper in arm a who told checkout an arm-b cart's token.
+  Json forged = UsdOrder(++id, "2026-11-02", 4000);
+  forged["cart_token"] = tokens[0][1];
+  forged["note_attributes"] = {{{"name", "_tiercart_arm"}, {"value", tokens[1][0]}}};
+  auto flagged = Deliver("orders/create", forged, kTestShop, "forged-arm");
+  ASSERT_EQ(flagged->status, 200) << flagged->body;
+  const Json verdict = parse(flagged->body);
+  EXPECT_FALSE(verdict["earned"].get<bool>());
+  const std::string tags = verdict["tags"].dump();
+  EXPECT_NE(tags.find("tiercart-arm_forged"), std::string::npos) << tags;
+
+  const Json r = Report("from=2026-11-02&to=2026-11-02");
+  ASSERT_EQ(r["experiments"].size(), 1u);
+  const Json& test = r["experiments"][0];
+  EXPECT_EQ(test["id"], "ship-at-30");
+  EXPECT_EQ(test["arms"][0]["arm"], "a");
+  EXPECT_EQ(test["arms"][0]["orders"], 5);  // the forged order is in its cart's arm, a
+  EXPECT_EQ(test["arms"][1]["orders"], 4);
+  EXPECT_EQ(test["status"], "collecting");
+  // Free shipping reached by arm b's orders only: 40.00 is under arm a's 50.00.
+  ASSERT_EQ(r["tiers"].size(), 1u);
+  EXPECT_EQ(r["tiers"][0]["reached"], 4);
+  EXPECT_EQ(r["flagged"], 1);
+
+  auto ended =
+      http_->Post(admin_path("/admin/experiments/end"), admin_headers(),
+                  R"({"program":"free-shipping-and-tote","keep":"b"})", "application/json");
+  ASSERT_EQ(ended->status, 201) << ended->body;
+  EXPECT_EQ(parse(ended->body)["version"], 4);
+  auto kept =
+      http_->Get(admin_path("/admin/programs/free-shipping-and-tote/versions/4"), admin_headers());
+  const Json document = parse(kept->body)["program"];
+  EXPECT_FALSE(document.contains("experiment"));
+  EXPECT_EQ(document["bars"][0]["tiers"][0]["threshold"], 3000);
+  auto none = http_->Post(admin_path("/admin/experiments/end"), admin_headers(),
+                          R"({"program":"free-shipping-and-tote","keep":"a"})", "application/json");
+  EXPECT_EQ(none->status, 400);
+}
+
+}  // namespace
+}  // namespace tiercart::server::testing

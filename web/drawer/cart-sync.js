@@ -15,6 +15,10 @@ const MAX_SYNC_ROUNDS = 4;
 // joined by commas (docs/program-format.md section 8). It lives on the cart so that every reader
 // of the cart (the core here, the app proxy, another tab) honours it.
 export const DECLINED_ATTRIBUTE = '_tiercart_declined';
+// The cart attribute that carries the cart's token to checkout when the program runs an A/B
+// test: the discount Function cannot read the token, and puts the cart in its arm by this
+// (docs/program-format.md, "Experiments"). The server checks it against the order's cart.
+export const ARM_ATTRIBUTE = '_tiercart_arm';
 const HELD_KEY = 'tiercart:held-gifts';
 
 const declinedEntries = (cart) =>
@@ -204,6 +208,7 @@ export class CartSync {
             this.evaluation = this.#evaluator.evaluate(this.cart);
           }
           await this.#declineRemovedGifts();
+          await this.#tellCheckoutTheArm();
         }
         const actions = this.evaluation?.actions || [];
         if (!actions.length || giveUp || round === MAX_SYNC_ROUNDS - 1 || this.queue.waiting > 0) break;
@@ -230,6 +235,15 @@ export class CartSync {
       this.#view.busy(false);
     }
     this.#view.synced();
+  }
+
+  // In an A/B test the core measured the cart by its token's arm; checkout must measure it by
+  // the same arm, so the token goes on the cart once (a cart keeps its token).
+  async #tellCheckoutTheArm() {
+    if (!this.evaluation?.arm) return;
+    const token = String(this.cart?.token || '').split('?')[0];
+    if (!token || this.cart.attributes?.[ARM_ATTRIBUTE] === token) return;
+    this.cart = await cartRequest('cart/update.js', { attributes: { [ARM_ATTRIBUTE]: token } });
   }
 
   // Gifts the core would add again although the cart held them at the last sync: the theme

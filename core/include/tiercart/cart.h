@@ -73,6 +73,13 @@ struct Cart {
   std::vector<std::string> discount_codes;
   // Gifts the shopper declined, from the cart attribute kDeclinedAttribute.
   std::vector<DeclinedGift> declined_gifts;
+  // What puts the cart in an experiment's arm (program.h, arm_of): cart.js `token`; an order's
+  // `cart_token`; in a Function's input, the kArmAttribute the drawer wrote. Empty: unknown.
+  std::string arm_key;
+  // An order's only: the arm key checkout was told, its note attribute kArmAttribute ("" when
+  // the order has none, and checkout measured the cart as arm a). validate() flags an order
+  // whose checkout arm is not its cart's (arm_forged). Nothing for a cart not checked out.
+  std::optional<std::string> checkout_arm_key;
 };
 
 // What the store knows of a product that the cart does not carry.

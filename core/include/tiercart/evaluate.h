@@ -119,6 +119,7 @@ struct EvaluationWarning {
 struct Evaluation {
   std::string program_id;
   int64_t program_version = 0;
+  std::string arm;  // the cart's arm in the program's experiment ("a", "b"); empty: none
   std::string currency;
   std::string money_format;
   std::vector<BarStatus> bars;

@@ -34,10 +34,12 @@ struct TierReached {
 
 // What the rewards an order was given cost the merchant, in minor units of the shop currency.
 struct RewardCost {
-  int64_t gifts = 0;            // gift lines (a _tiercart property): units at their price
-  int64_t gift_cards = 0;       // gift_card tiers reached: their amount
-  int64_t free_shipping = 0;    // the shipping discounted, when a free_shipping tier was reached
-  int64_t order_discounts = 0;  // order_discount tiers reached: the discount they give
+  int64_t gifts = 0;          // gift lines (a _tiercart property): units at their price
+  int64_t gift_cards = 0;     // gift_card tiers reached: their amount
+  int64_t free_shipping = 0;  // the shipping discounted, when a free_shipping tier was reached
+  // order_discount tiers reached: the discount they give; buy_x_get_y: the units it took off
+  // the order's own lines (units added as gift lines are counted in `gifts`)
+  int64_t order_discounts = 0;
   int64_t total() const { return gifts + gift_cards + free_shipping + order_discounts; }
 };
 
@@ -54,6 +56,10 @@ struct OrderFigures {
   RewardCost cost;
   bool flagged = false;              // a claim did not hold, or the order could not be judged
   std::vector<std::string> reasons;  // why it was flagged: reason codes, each once
+  // The A/B test the order was in (a live program's experiment) and its arm, from the order's
+  // cart_token: never from what checkout was told. Empty: none.
+  std::string experiment;
+  std::string arm;
 };
 
 // The figures of an orders/create payload, judged as `verdict`. `programs` are the ones whose

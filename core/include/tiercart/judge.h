@@ -33,7 +33,10 @@ struct OrderVerdict {
 
 // `context` is the shop's; the order fills in what it leaves open (with_order). Taken by
 // value so that a context made for this order is completed in place, not copied again.
-OrderVerdict judge_order(const Order& order, Context context, const ProgramLookup& lookup);
+// `running`: the shop's live programs. One that runs an experiment also judges the arm checkout
+// measured the order by (arm_forged), whether or not a line names it.
+OrderVerdict judge_order(const Order& order, Context context, const ProgramLookup& lookup,
+                         const std::vector<std::shared_ptr<const Program>>& running = {});
 OrderVerdict judge_cart(const Cart& cart, const Context& context, const ProgramLookup& lookup);
 
 // {"order_id":..,"earned":..,"tags":[..],"verdicts":[<verdict>, ..]}

@@ -5,11 +5,14 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tiercart/money.h"
+#include "tiercart/result.h"
 
 namespace tiercart {
 
@@ -115,6 +118,19 @@ struct Bar {
   std::map<std::string, std::string> complete_texts;  // by locale, once every tier is reached
 };
 
+struct Program;
+
+// An A/B test of two tier sets (docs/program-format.md, "Experiments"). Arm a is the program
+// itself; arm b is another set of bars under the same id and version, so that a gift line's
+// claim names its tier whichever arm it came from. A cart's arm follows from the experiment's
+// id and the cart's token (arm_of), so the drawer, checkout and the server put it in the same
+// arm and no shopper chooses it.
+struct Experiment {
+  std::string id;    // names the test: a new id splits carts afresh
+  int split_b = 50;  // percent of carts in arm b, 1..99
+  std::shared_ptr<const Program> arm_b;
+};
+
 struct Program {
   int format = kProgramFormat;
   std::string id;
@@ -126,7 +142,30 @@ struct Program {
   Schedule schedule;
   Eligibility eligibility;
   std::vector<Bar> bars;
+  std::optional<Experiment> experiment;
 };
+
+// The cart attribute that carries the cart's token to checkout, where the discount Function
+// cannot read the token itself: the arm key of a Function's cart. The drawer writes it when
+// the program runs an experiment; the server compares it with the order's cart_token.
+inline constexpr const char* kArmAttribute = "_tiercart_arm";
+
+// The arm ("a" or "b") of a cart whose token is `arm_key` in the program's experiment: a stable
+// hash of the experiment id and the token (the part before any "?key=..."), against the split.
+// Without a key, "a". Empty when the program runs no experiment.
+std::string arm_of(const Program& program, std::string_view arm_key);
+// The tier set a cart is measured by: arm b's bars when the cart is in arm b, else the program.
+const Program& program_for_arm(const Program& program, std::string_view arm_key);
+
+// An A/B test started: the next `version` of `live`, with `live`'s bars as arm a and
+// `candidate`'s as arm b, `split_b` percent of carts in b. Errors ("invalid_value" at the
+// field): an id that is not one, a split outside 1..99, another currency, a live program that
+// runs a test already.
+Result<Program> start_experiment(const Program& live, const Program& candidate,
+                                 const std::string& id, int split_b, int64_t version);
+// A test ended: the next `version` of `running`, with the bars of the arm kept ("a" or "b")
+// and no experiment.
+Result<Program> end_experiment(const Program& running, std::string_view keep, int64_t version);
 
 // A problem found by check_program: wrong enough to refuse ("error") or worth a look
 // ("warning").

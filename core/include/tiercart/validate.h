@@ -16,7 +16,7 @@ namespace tiercart {
 
 // Stable reason codes of a rejected claim (docs/errors.md).
 // below_threshold, out_of_scope, expired, not_eligible, quantity_exceeded, unknown_tier,
-// price_tampered.
+// price_tampered, arm_forged (checkout measured the order by another A/B arm than its cart's).
 struct LineVerdict {
   int line = 0;  // 1-based
   int64_t variant_id = 0;
@@ -31,7 +31,8 @@ struct LineVerdict {
 struct Verdict {
   std::string program_id;
   int64_t program_version = 0;
-  bool earned = true;              // every claim holds
+  std::string arm;     // the order's arm in the program's A/B test, from its cart; empty: none
+  bool earned = true;  // every claim holds
   std::vector<LineVerdict> lines;  // one per claiming or tampered line
   std::vector<std::string> tags;   // order tags to apply
   // Set when the program could not judge the cart at all (judge.h: a currency with no rate);

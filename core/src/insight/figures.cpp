@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "insight/figures_text.h"
 #include "json/reader.h"
 #include "money/int128.h"
 #include "tiercart/evaluate.h"
@@ -211,6 +212,10 @@ Result<OrderFigures> order_figures(std::string_view order_json, const Order& ord
   bool free_shipping = false;
   for (const auto& program : programs) {
     if (!program) continue;
+    if (program->experiment && figures.experiment.empty()) {
+      figures.experiment = program->experiment->id;
+      figures.arm = arm_of(*program, order.cart.arm_key);
+    }
     auto evaluation = evaluate(*program, order.cart, judged);
     // A program that cannot measure this order (a currency it has no rate for) reached
     // nothing; the verdict says why when the order claimed something of it.
@@ -238,6 +243,9 @@ Result<OrderFigures> order_figures(std::string_view order_json, const Order& ord
             rest <= 0 ? 0 : (m.subtotal * reward.percent + rest / 2) / rest;
       } else if (reward.type == RewardType::kOrderDiscount) {
         figures.cost.order_discounts += to_shop(reward.amount);
+      } else if (reward.type == RewardType::kBuyXGetY) {
+        // Units of the order's own lines; units added as gift lines are counted as gifts.
+        figures.cost.order_discounts += to_shop(detail::discounted_units_cost(reward, order.cart));
       }
     }
   }
@@ -280,6 +288,9 @@ std::string to_json(const OrderFigures& figures) {
   w.key("reasons").begin_array();
   for (const auto& reason : figures.reasons) w.text(reason);
   w.end_array();
+  if (!figures.experiment.empty()) {
+    w.field("experiment", figures.experiment).field("arm", figures.arm);
+  }
   return w.end_object().take();
 }
 
@@ -316,6 +327,8 @@ Result<OrderFigures> parse_order_figures(std::string_view text) {
   }
   f.flagged = r.boolean("flagged").value_or(false);
   f.reasons = r.strings("reasons");
+  f.experiment = r.string("experiment").value_or("");
+  f.arm = r.string("arm").value_or("");
   if (r.failed()) return r.error();
   if (!is_day(f.day)) return make_error("invalid_value", "not a day YYYY-MM-DD", "$.day");
   return f;

@@ -34,6 +34,15 @@ int64_t rounded_ratio(int64_t numerator, int64_t denominator) {
 
 int64_t share_bp(int64_t part, int64_t whole) { return rounded_ratio(part * 10000, whole); }
 
+int64_t discounted_units_cost(const EarnedReward& reward, const Cart& cart) {
+  int64_t full = 0;
+  for (const auto& units : reward.discounted) {
+    if (units.line < 1 || static_cast<std::size_t>(units.line) > cart.items.size()) continue;
+    full += cart.items[static_cast<std::size_t>(units.line - 1)].price * units.quantity;
+  }
+  return rounded_ratio(full * reward.percent, 100);
+}
+
 void MoneyText::write(JsonWriter& w, std::string_view key, int64_t amount) const {
   w.key(key).begin_object();
   w.field("amount", amount);

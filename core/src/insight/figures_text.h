@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "tiercart/cart.h"
+#include "tiercart/evaluate.h"
 #include "tiercart/json_writer.h"
 #include "tiercart/money.h"
 
@@ -16,6 +18,11 @@ namespace tiercart::detail {
 int64_t rounded_ratio(int64_t numerator, int64_t denominator);
 // part of whole in basis points (7500 is 75%).
 int64_t share_bp(int64_t part, int64_t whole);
+
+// What a buy_x_get_y reward takes off the cart's own lines it discounts: their unit price x
+// the units got x its percent, in the cart's currency (units added as gift lines are counted
+// as gifts instead).
+int64_t discounted_units_cost(const EarnedReward& reward, const Cart& cart);
 
 // Amounts of one currency as {"amount": minor units, "text": formatted by the core}.
 class MoneyText {

@@ -2,10 +2,12 @@
 // Integer sums of the orders' figures; averages and shares are rounded here, once, halves up.
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <tuple>
 
 #include "insight/figures_text.h"
+#include "insight/statistics.h"
 #include "tiercart/insight.h"
 #include "tiercart/json_writer.h"
 #include "tiercart/money.h"
@@ -22,6 +24,67 @@ namespace {
 
 // The most periods one report holds: a year of days, with room to spare.
 constexpr int64_t kMaxPeriods = 400;
+// An A/B test's rule (docs/analytics.md, "A/B tests"): at least this many orders in each arm,
+// then Welch's two-sided t-test of the net value per order at this level.
+constexpr int64_t kMinOrdersPerArm = 100;
+constexpr double kSignificance = 0.05;
+
+// One arm of an A/B test over the report's orders.
+struct ArmTally {
+  int64_t orders = 0;
+  int64_t sales = 0;
+  int64_t cost = 0;
+  detail::Sample subtotal;  // net subtotal per order
+  detail::Sample value;     // net subtotal less reward cost per order: what the order brought
+};
+
+void write_experiments(JsonWriter& w, const MoneyText& money,
+                       const std::map<std::string, std::map<std::string, ArmTally>>& tests) {
+  w.key("experiments").begin_array();
+  for (const auto& [id, arms] : tests) {
+    w.begin_object().field("id", id).field("metric", "net_per_order");
+    w.field("min_orders_per_arm", kMinOrdersPerArm);
+    w.key("arms").begin_array();
+    for (const auto& [arm, tally] : arms) {
+      const double half = detail::mean_ci95_half_width(tally.subtotal);
+      w.begin_object().field("arm", arm).field("orders", tally.orders);
+      money.write(w, "aov", rounded_ratio(tally.sales, tally.orders));
+      w.key("aov_ci95").begin_object();
+      money.write(w, "low", std::llround(tally.subtotal.mean() - half));
+      money.write(w, "high", std::llround(tally.subtotal.mean() + half));
+      w.end_object();
+      money.write(w, "cost_per_order", rounded_ratio(tally.cost, tally.orders));
+      money.write(w, "net_per_order", rounded_ratio(tally.sales - tally.cost, tally.orders));
+      w.end_object();
+    }
+    w.end_array();
+    const auto a = arms.find("a");
+    const auto b = arms.find("b");
+    const bool both = a != arms.end() && b != arms.end();
+    const bool enough =
+        both && a->second.orders >= kMinOrdersPerArm && b->second.orders >= kMinOrdersPerArm;
+    const detail::Welch test =
+        both ? detail::welch_test(b->second.value, a->second.value) : detail::Welch{};
+    money.write(w, "difference",
+                both ? std::llround(b->second.value.mean() - a->second.value.mean()) : 0);
+    w.key("p_value").floating(test.p);
+    const bool decided = enough && test.p < kSignificance;
+    w.field("status", !enough ? "collecting" : decided ? "winner" : "no_difference");
+    w.key("winner");
+    if (decided) {
+      w.text(test.t > 0 ? "b" : "a");
+    } else {
+      w.null();
+    }
+    w.field("rule",
+            "An arm wins when both arms have at least " + std::to_string(kMinOrdersPerArm) +
+                " orders and Welch's two-sided t-test finds their net value per order (subtotal "
+                "less reward cost) different at p < 0.05.");
+    w.end_object();
+  }
+  w.end_array();
+}
+
 struct Totals {
   int64_t orders = 0;
   int64_t sales = 0;
@@ -137,6 +200,7 @@ Result<std::string> report_json(const std::vector<ReportOrder>& orders,
   std::map<std::pair<std::string, TierKey>, int64_t> reached_by_period;
   std::map<TierKey, TierFigures> tiers;
   std::map<std::string, int64_t> reasons;
+  std::map<std::string, std::map<std::string, ArmTally>> tests;
   std::vector<int64_t> subtotals;
   int64_t cancelled = 0, refunded_orders = 0, refunded = 0, left_out = 0;
 
@@ -168,6 +232,14 @@ Result<std::string> report_json(const std::vector<ReportOrder>& orders,
     }
     for (const auto& reason : f.reasons) ++reasons[reason];
     subtotals.push_back(net);
+    if (!f.experiment.empty() && !f.arm.empty()) {
+      ArmTally& arm = tests[f.experiment][f.arm];
+      ++arm.orders;
+      arm.sales += net;
+      arm.cost += f.cost.total();
+      arm.subtotal.add(static_cast<double>(net));
+      arm.value.add(static_cast<double>(net - f.cost.total()));
+    }
     for (const TierReached& reached : f.tiers) {
       const TierKey key{reached.program_id, reached.bar_id, reached.tier_id};
       TierFigures& tier = tiers[key];
@@ -205,6 +277,7 @@ Result<std::string> report_json(const std::vector<ReportOrder>& orders,
   w.field("refunded_orders", refunded_orders);
   money.write(w, "refunded", refunded);
   w.field("left_out", left_out);
+  write_experiments(w, money, tests);
 
   w.key("tiers").begin_array();
   for (const auto& [key, tier] : tiers) {

@@ -27,6 +27,10 @@ struct TierTally {
 
 int64_t reward_cost(const EarnedReward& reward, const ExportOrder& order, int64_t qualifying) {
   switch (reward.type) {
+    case RewardType::kBuyXGetY:
+      // Units of the cart's own lines, or added like gifts: then priced like a gift's.
+      if (!reward.discounted.empty()) return detail::discounted_units_cost(reward, order.cart);
+      [[fallthrough]];
     case RewardType::kFreeGift: {
       int64_t cost = 0;
       int taken = 0;
@@ -39,7 +43,8 @@ int64_t reward_cost(const EarnedReward& reward, const ExportOrder& order, int64_
           ++taken;
         }
       }
-      return cost;
+      return reward.type == RewardType::kBuyXGetY ? rounded_ratio(cost * reward.percent, 100)
+                                                  : cost;
     }
     case RewardType::kFreeShipping:
       return order.shipping;

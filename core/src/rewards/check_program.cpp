@@ -228,6 +228,20 @@ std::vector<Problem> check_program(const Program& program, const Context& contex
   for (std::size_t b = 0; b < program.bars.size(); ++b) {
     check_bar(program, program.bars[b], b, context, findings);
   }
+  // An experiment's arm b is a tier set like the program's own: the same checks, at its paths.
+  if (program.experiment && program.experiment->arm_b) {
+    const Program& arm_b = *program.experiment->arm_b;
+    for (std::size_t b = 0; b < arm_b.bars.size(); ++b) {
+      Findings arm;
+      check_bar(arm_b, arm_b.bars[b], b, context, arm);
+      for (Problem problem : arm.list) {
+        if (problem.path.rfind("$.bars", 0) == 0) {
+          problem.path = "$.experiment.arm_b" + problem.path.substr(1);
+        }
+        findings.list.push_back(std::move(problem));
+      }
+    }
+  }
   // Checkout reads the program from a metafield, without its texts; a Function is given null
   // for a value over the limit, so checkout would grant nothing that the drawer promises.
   const std::size_t checkout_bytes = to_json(program, ProgramTexts::kWithout).size();

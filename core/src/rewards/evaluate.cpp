@@ -427,7 +427,9 @@ std::string gift_property(const Program& program, const std::string& tier_id) {
   return program.id + "@" + std::to_string(program.version) + ":" + tier_id;
 }
 
-Result<Evaluation> evaluate(const Program& program, const Cart& cart, const Context& context) {
+Result<Evaluation> evaluate(const Program& whole, const Cart& cart, const Context& context) {
+  // In an experiment, the cart is measured by its arm's tier set (program.h, arm_of).
+  const Program& program = program_for_arm(whole, cart.arm_key);
   auto assessed = detail::assess(program, cart, context);
   if (!assessed) return assessed.error();
   const Assessment& assessment = assessed.value();
@@ -435,6 +437,7 @@ Result<Evaluation> evaluate(const Program& program, const Cart& cart, const Cont
   Evaluation evaluation;
   evaluation.program_id = program.id;
   evaluation.program_version = program.version;
+  evaluation.arm = arm_of(whole, cart.arm_key);
   evaluation.currency = assessment.currency;
   evaluation.money_format = assessment.money_format;
 

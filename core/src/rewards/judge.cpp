@@ -43,7 +43,8 @@ Verdict unknown_program_verdict(const std::string& program_id, int64_t version, 
 }
 
 OrderVerdict judge(int64_t order_id, const Cart& cart, const Context& context,
-                   const ProgramLookup& lookup) {
+                   const ProgramLookup& lookup,
+                   const std::vector<std::shared_ptr<const Program>>& running) {
   // The programs named, in the order their first line appears; unreadable claims are
   // grouped under an empty program id, which no program has.
   std::vector<std::pair<std::string, int64_t>> named;
@@ -103,6 +104,20 @@ OrderVerdict judge(int64_t order_id, const Cart& cart, const Context& context,
     }
     result.verdicts.push_back(std::move(verdict).value());
   }
+  // A live program running an experiment judges the arm checkout measured the order by, even
+  // when no line claims a gift of it: free shipping or a discount of the wrong arm is not a
+  // gift line, and the shopper may have written the arm attribute (arm_forged).
+  for (const auto& program : running) {
+    if (!program || !program->experiment) continue;
+    const bool judged = std::any_of(result.verdicts.begin(), result.verdicts.end(),
+                                    [&](const Verdict& v) { return v.program_id == program->id; });
+    if (judged) continue;
+    auto verdict = validate(*program, cart, context);
+    if (!verdict || verdict.value().earned) continue;
+    result.earned = false;
+    add_tags(verdict.value().tags);
+    result.verdicts.push_back(std::move(verdict).value());
+  }
   if (!result.earned) {
     result.tags.erase(std::remove(result.tags.begin(), result.tags.end(), "tiercart-verified"),
                       result.tags.end());
@@ -112,12 +127,13 @@ OrderVerdict judge(int64_t order_id, const Cart& cart, const Context& context,
 
 }  // namespace
 
-OrderVerdict judge_order(const Order& order, Context context, const ProgramLookup& lookup) {
-  return judge(order.id, order.cart, with_order(std::move(context), order), lookup);
+OrderVerdict judge_order(const Order& order, Context context, const ProgramLookup& lookup,
+                         const std::vector<std::shared_ptr<const Program>>& running) {
+  return judge(order.id, order.cart, with_order(std::move(context), order), lookup, running);
 }
 
 OrderVerdict judge_cart(const Cart& cart, const Context& context, const ProgramLookup& lookup) {
-  return judge(0, cart, context, lookup);
+  return judge(0, cart, context, lookup, {});
 }
 
 }  // namespace tiercart

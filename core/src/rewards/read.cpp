@@ -5,6 +5,7 @@
 #include <set>
 
 #include "json/reader.h"
+#include "tiercart/json_writer.h"
 #include "tiercart/tiercart.h"
 #include "tiercart/time.h"
 
@@ -392,13 +393,50 @@ Result<Context> parse_context(std::string_view text) {
   return context;
 }
 
+namespace {
+
+// "experiment": {"id", "split", "arm_b": {"bars": [...]}}. Arm b is read as the program itself
+// with arm b's bars, so that every rule a program's bars follow holds for it too.
+Result<Experiment> read_experiment(const Value& root, const Value& value) {
+  ObjectReader e(value, "$.experiment", "program");
+  e.reject_unknown({"id", "split", "arm_b"});
+  Experiment experiment;
+  experiment.id = read_id(e, "id").value_or("");
+  experiment.split_b = static_cast<int>(e.integer_in("split", 1, 99).value_or(50));
+  const Value* arm = e.object("arm_b", /*required=*/true);
+  if (e.failed()) return e.error();
+  ObjectReader a(*arm, "$.experiment.arm_b", "program");
+  a.reject_unknown({"bars"});
+  const Value* bars = a.array("bars", /*required=*/true);
+  if (a.failed()) return a.error();
+  JsonWriter w(root.raw().size() + bars->raw().size());
+  w.begin_object();
+  for (const Value& member : root.members()) {
+    if (member.key() == "experiment" || member.key() == "bars") continue;
+    w.key(member.key()).raw(member.dump());
+  }
+  w.key("bars").raw(bars->dump());
+  auto arm_b = parse_program(w.end_object().take());
+  if (!arm_b) {
+    Error error = arm_b.error();
+    // Paths inside arm b's bars are the program's own "$.bars..." paths there.
+    if (error.path.rfind("$.bars", 0) == 0)
+      error.path = "$.experiment.arm_b" + error.path.substr(1);
+    return error;
+  }
+  experiment.arm_b = std::make_shared<const Program>(std::move(arm_b).value());
+  return experiment;
+}
+
+}  // namespace
+
 Result<Program> parse_program(std::string_view text) {
   auto doc = detail::parse_document(text, "program");
   if (!doc) return doc.error();
   Program program;
   ObjectReader r(doc.value().root(), "$", "program");
   r.reject_unknown({"format", "id", "version", "currency", "basis", "rounding", "default_locale",
-                    "schedule", "eligibility", "bars"});
+                    "schedule", "eligibility", "bars", "experiment"});
   auto format = r.integer("format", /*required=*/true);
   if (format && *format != kProgramFormat) {
     return make_error("unsupported_format",
@@ -493,6 +531,12 @@ Result<Program> parse_program(std::string_view text) {
     }
     program.bars.push_back(std::move(bar));
   }
+  if (const Value* experiment = r.object("experiment")) {
+    auto read = read_experiment(doc.value().root(), *experiment);
+    if (!read) return read.error();
+    program.experiment = std::move(read).value();
+  }
+  if (r.failed()) return r.error();
   return program;
 }
 
@@ -668,6 +712,10 @@ Result<Cart> parse_cart(std::string_view text, const Context& context) {
       cart.declined_gifts = parse_declined_gifts(std::string(declined->text()));
     }
   }
+  // The cart's own token puts it in an experiment's arm (arm_of); a string, else no arm key.
+  if (const Value* token = r.find("token"); token && token->is_string()) {
+    cart.arm_key = std::string(token->text());
+  }
   if (r.failed()) return r.error();
   return cart;
 }
@@ -770,6 +818,22 @@ Result<Order> parse_order(std::string_view text) {
     order.customer_tags = split_tags(c.string("tags").value_or(""));
     order.customer_id = c.integer_in("id", 1, INT64_MAX);
     if (c.failed()) return c.error();
+  }
+  // The cart it was checked out from (its arm in an experiment), and the arm key checkout was
+  // told through the cart attribute kArmAttribute (REST note_attributes: [{name, value}]).
+  if (const Value* token = r.find("cart_token"); token && token->is_string()) {
+    order.cart.arm_key = std::string(token->text());
+  }
+  order.cart.checkout_arm_key = std::string();
+  if (const Value* notes = r.find("note_attributes"); notes && notes->is_array()) {
+    for (const Value& note : *notes) {
+      const Value* name = note.is_object() ? note.find("name") : nullptr;
+      const Value* value = note.is_object() ? note.find("value") : nullptr;
+      if (name && name->is_string() && name->text() == kArmAttribute && value &&
+          value->is_string()) {
+        order.cart.checkout_arm_key = std::string(value->text());
+      }
+    }
   }
   if (const Value* codes = r.array("discount_codes")) {
     for (std::size_t i = 0; i < codes->size(); ++i) {

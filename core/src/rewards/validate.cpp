@@ -64,10 +64,14 @@ const char* availability_reason(Availability availability) {
 
 }  // namespace
 
-Result<Verdict> validate(const Program& program, const Cart& input, const Context& context) {
+Result<Verdict> validate(const Program& whole, const Cart& input, const Context& context) {
+  // Claims are judged by the tier set of the cart's own arm: the arm of its token, never the
+  // one checkout was told (a shopper can write the attribute, not the order's cart_token).
+  const Program& program = program_for_arm(whole, input.arm_key);
   Verdict verdict;
   verdict.program_id = program.id;
   verdict.program_version = program.version;
+  verdict.arm = arm_of(whole, input.arm_key);
   auto minor = minor_units(input.currency);
   if (!minor) return make_error("unknown_currency", "cart: unknown currency", "$.currency");
 
@@ -169,6 +173,16 @@ Result<Verdict> validate(const Program& program, const Cart& input, const Contex
     verdict.lines.push_back(std::move(ok));
   }
 
+  if (whole.experiment && input.checkout_arm_key &&
+      arm_of(whole, *input.checkout_arm_key) != arm_of(whole, input.arm_key)) {
+    LineVerdict arm;
+    arm.earned = false;
+    arm.reason = "arm_forged";
+    arm.message = "checkout measured the order as arm " + arm_of(whole, *input.checkout_arm_key) +
+                  " of test " + whole.experiment->id + "; its cart is in arm " +
+                  arm_of(whole, input.arm_key);
+    verdict.lines.push_back(std::move(arm));
+  }
   std::stable_sort(verdict.lines.begin(), verdict.lines.end(),
                    [](const LineVerdict& a, const LineVerdict& b) { return a.line < b.line; });
   std::set<std::string> reasons;

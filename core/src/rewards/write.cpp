@@ -74,6 +74,7 @@ std::string to_json(const Evaluation& evaluation) {
                256 * evaluation.suggestions.size());
   w.begin_object();
   write_program(w, evaluation.program_id, evaluation.program_version);
+  if (!evaluation.arm.empty()) w.field("arm", evaluation.arm);
   w.field("currency", evaluation.currency).field("minor_units", minor);
   w.key("bars").begin_array();
   for (const auto& bar : evaluation.bars) {
@@ -211,6 +212,7 @@ std::string to_json(const Verdict& verdict) {
   JsonWriter w(256 + 256 * verdict.lines.size());
   w.begin_object();
   write_program(w, verdict.program_id, verdict.program_version);
+  if (!verdict.arm.empty()) w.field("arm", verdict.arm);
   w.field("earned", verdict.earned);
   w.key("lines").begin_array();
   for (const auto& line : verdict.lines) {

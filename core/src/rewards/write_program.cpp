@@ -186,7 +186,15 @@ std::string to_json(const Program& program, ProgramTexts texts) {
   write_eligibility(w, program.eligibility);
   w.key("bars").begin_array();
   for (const auto& bar : program.bars) write_bar(w, bar, texts);
-  w.end_array().end_object();
+  w.end_array();
+  if (const auto& experiment = program.experiment; experiment && experiment->arm_b) {
+    w.key("experiment").begin_object().field("id", experiment->id);
+    w.field("split", experiment->split_b);
+    w.key("arm_b").begin_object().key("bars").begin_array();
+    for (const auto& bar : experiment->arm_b->bars) write_bar(w, bar, texts);
+    w.end_array().end_object().end_object();
+  }
+  w.end_object();
   return w.take();
 }
 

@@ -325,6 +325,14 @@ class InputReader {
         w_.members(field, [&](std::string_view name, const Value& member) {
           if (same(name, "subtotalAmount"sv) && in_.cart.items.empty()) money(member, false);
         });
+      } else if (same(key, "armKey"sv)) {
+        // The drawer's kArmAttribute: the cart's token, which a Function cannot read itself,
+        // puts the cart in its experiment arm (program.h, arm_of).
+        if (field.is_null()) return;
+        w_.members(field, [&](std::string_view name, const Value& member) {
+          if (!same(name, "value"sv)) return;
+          if (auto text = w_.string(member)) in_.cart.arm_key = std::move(*text);
+        });
       } else if (same(key, "buyerIdentity"sv)) {
         if (field.is_null()) return;
         w_.members(field, [&](std::string_view name, const Value& member) {

@@ -279,12 +279,15 @@ Result<std::string> run_function_json(FunctionTarget target, std::string_view in
 
   Result<std::string> output = no_operations();
   if (program) {
+    // In an A/B test, checkout measures the cart by the arm of the token the drawer wrote
+    // (armKey): the same arm the drawer showed (program.h, arm_of).
+    const Program& measured = program_for_arm(*program, in.cart.arm_key);
     if (target == FunctionTarget::kCartLinesDiscounts) {
-      output = cart_lines_discounts(*program, in);
+      output = cart_lines_discounts(measured, in);
     } else if (target == FunctionTarget::kDeliveryDiscounts) {
-      output = delivery_discounts(*program, in);
+      output = delivery_discounts(measured, in);
     } else {
-      output = cart_validations(*program, in);
+      output = cart_validations(measured, in);
     }
     // The cart cannot be judged against this program (a currency without a rate, ...).
     if (!output) {
