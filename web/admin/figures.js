@@ -2,7 +2,7 @@
 // shares, days, tiers' names, and the subtotal chart both pages draw. Money is shown as the
 // core's text; where only an amount exists (an axis tick) its decimals are placed by
 // tiercart-format.js, never divided in floating point.
-import { exponentOf, placeDecimals } from '../tiercart-format.js';
+import { exponentOf, minorToDecimal, placeDecimals } from '../tiercart-format.js';
 
 const percent = new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 1 });
 
@@ -11,6 +11,17 @@ export const shareText = (bp) => percent.format((Number(bp) || 0) / 10000);
 
 // An axis tick in minor units as decimal text: 2500 USD -> "25.00", 2500 JPY -> "2500".
 export const moneyTick = (currency) => (value) => placeDecimals(Math.round(value), exponentOf(currency));
+
+// An amount in minor units as money text ("$90.00"), for the amounts no answer gives as text:
+// a program document's thresholds. Intl reads the decimal string exactly (no float division).
+export function moneyText(amount, currency) {
+  const decimal = minorToDecimal(Number(amount) || 0, currency);
+  try {
+    return new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(decimal);
+  } catch {
+    return `${decimal} ${currency}`; // a code Intl does not know
+  }
+}
 
 // YYYY-MM-DD of a local date.
 export function isoDay(date) {

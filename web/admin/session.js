@@ -3,11 +3,12 @@
 // X-Shopify-Retry-Invalid-Session-Request, as App Bridge's own fetch does (SHOPIFY.md section 8).
 
 export class AdminRequestError extends Error {
-  constructor(message, { status = 0, code = '' } = {}) {
+  constructor(message, { status = 0, code = '', path = '' } = {}) {
     super(message);
     this.name = 'AdminRequestError';
     this.status = status;
     this.code = code;
+    this.path = path; // the field the server's error names ("candidate", "split"), if any
   }
 }
 
@@ -28,19 +29,26 @@ export function adminGet(path, options = {}) {
   return adminRequest('GET', path, options);
 }
 
-// The same for a POST without a body (an action: send a write again).
+// The same for a POST: an action (send a write again), or, with `json`, a document sent as
+// JSON (start an A/B test).
 export function adminPost(path, options = {}) {
   return adminRequest('POST', path, options);
 }
 
-async function adminRequest(method, path, { idToken, signal } = {}) {
+async function adminRequest(method, path, { idToken, signal, json } = {}) {
+  const body = json === undefined ? undefined : JSON.stringify(json);
   for (let attempt = 0; ; attempt += 1) {
     const token = await sessionToken(idToken);
     let res;
     try {
       res = await fetch(path, {
         method,
-        headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
+        headers: {
+          Authorization: `Bearer ${token}`,
+          Accept: 'application/json',
+          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        },
+        body,
         signal,
       });
     } catch (error) {
@@ -48,12 +56,13 @@ async function adminRequest(method, path, { idToken, signal } = {}) {
       throw new AdminRequestError('', { code: 'network' });
     }
     if (res.status === 401 && res.headers.has('X-Shopify-Retry-Invalid-Session-Request') && attempt === 0) continue;
-    const body = await res.json().catch(() => null);
+    const answer = await res.json().catch(() => null);
     if (!res.ok) {
-      const code = res.status === 401 ? 'no_session' : body?.error?.code || '';
-      throw new AdminRequestError(body?.error?.message || '', { status: res.status, code });
+      const code = res.status === 401 ? 'no_session' : answer?.error?.code || '';
+      const field = String(answer?.error?.path || '');
+      throw new AdminRequestError(answer?.error?.message || '', { status: res.status, code, path: field });
     }
-    return body;
+    return answer;
   }
 }
 
@@ -67,9 +76,8 @@ export async function adminUpload(path, body, { idToken, signal, contentType, on
     if (res.status === 401 && res.retry && attempt === 0) continue;
     if (res.status < 200 || res.status > 299) {
       const code = res.status === 401 ? 'no_session' : res.body?.error?.code || '';
-      const error = new AdminRequestError(res.body?.error?.message || '', { status: res.status, code });
-      error.path = String(res.body?.error?.path || '');
-      throw error;
+      const field = String(res.body?.error?.path || '');
+      throw new AdminRequestError(res.body?.error?.message || '', { status: res.status, code, path: field });
     }
     return res.body;
   }

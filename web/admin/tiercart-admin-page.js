@@ -18,6 +18,7 @@ import './verdict-list.js';
 import './write-list.js';
 import './analytics.js';
 import './what-if.js';
+import './ab-test.js';
 
 const VERDICT_LIMIT = 50;
 
@@ -67,7 +68,10 @@ export class TiercartAdminPage extends HTMLElement {
       ),
       this.#disclosure('analytics', 'tiercart-analytics'),
       this.#disclosure('what-if', 'tiercart-what-if'),
+      this.#disclosure('ab-test', 'tiercart-ab-test'),
     );
+    // A test started or ended makes a new live version: the overview shows it.
+    this.main.addEventListener('tiercart:program-changed', (event) => this.refresh({ except: event.target }));
     this.replaceChildren(this.main);
   }
 
@@ -96,7 +100,8 @@ export class TiercartAdminPage extends HTMLElement {
   }
 
   // Loads both answers side by side; each part shows what arrived even when the other failed.
-  async refresh() {
+  // The parts opened are loaded again too, but `except` (the one that asked).
+  async refresh({ except = null } = {}) {
     this.#loading?.abort();
     const loading = new AbortController();
     this.#loading = loading;
@@ -105,9 +110,10 @@ export class TiercartAdminPage extends HTMLElement {
     this.setAttribute('data-state', 'loading');
     this.status.textContent = t('loading');
     this.alert.replaceChildren();
-    // The figures, when shown, are refreshed with the rest.
-    const analytics = this.querySelector('details[open] tiercart-analytics');
-    if (analytics?.isConnected) analytics.load();
+    // The figures and the test, when shown, are refreshed with the rest.
+    for (const part of this.querySelectorAll('details[open] :is(tiercart-analytics, tiercart-ab-test)')) {
+      if (part !== except) part.load();
+    }
     const [shop, verdicts, writes] = await Promise.allSettled([
       adminGet('/admin/shop', { signal: loading.signal }),
       adminGet(`/admin/verdicts?limit=${VERDICT_LIMIT}`, { signal: loading.signal }),
