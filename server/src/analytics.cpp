@@ -138,6 +138,13 @@ void Service::analytics(const Request& req, Response& res) {
   if (!context) return send_error(res, 503, "storage_unavailable", "the context cannot be read");
   request.currency = context->shop_currency;
   request.money_format = context->money_format;
+  for (const auto& program : active_programs(*shop, storage_failed)) {
+    for (const Bar& bar : program->bars) {
+      for (const Tier& tier : bar.tiers) {
+        request.tiers.push_back({program->id, bar.id, tier.id, bar.metric, tier.threshold});
+      }
+    }
+  }
   // The range is checked by the core before any row is read.
   if (auto checked = report_json({}, request); !checked) {
     return send_core_error(res, 400, checked.error());

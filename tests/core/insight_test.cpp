@@ -280,6 +280,25 @@ TEST(Report, RefundsLowerSalesAndAFullRefundOrACancellationLeavesTheFigures) {
   EXPECT_EQ(r["rewards_cost"]["amount"], 500);
 }
 
+TEST(Report, ALiveTierNoOrderReachedIsListedWithNoOrders) {
+  ReportRequest request;
+  request.from = request.to = "2026-11-02";
+  request.currency = "USD";
+  request.tiers = {{"p", "main", "ship", Metric::kSpend, 5000},
+                   {"p", "main", "pick-a-gift", Metric::kSpend, 15000}};
+  auto report = report_json({Figure(1, "2026-11-02", 6000)}, request);
+  ASSERT_TRUE(report);
+  const Json r = Json::parse(report.value());
+  ASSERT_EQ(r["tiers"].size(), 2u);
+  EXPECT_EQ(r["tiers"][0]["tier"], "pick-a-gift");
+  EXPECT_EQ(r["tiers"][0]["reached"], 0);
+  EXPECT_EQ(r["tiers"][0]["threshold"], 15000);
+  EXPECT_EQ(r["tiers"][1]["tier"], "ship");
+  EXPECT_EQ(r["tiers"][1]["reached"], 1);
+  // The chart reaches the highest threshold, reached or not: 150.00 in bars of 10.00.
+  EXPECT_EQ(r["subtotals"]["width"]["amount"], 1000);
+}
+
 TEST(Report, OrdersOutsideTheRangeOrInAnotherCurrencyAreLeftOut) {
   const Json r = Report({Figure(1, "2026-11-01", 6000), Figure(2, "2026-11-02", 6000),
                          Figure(3, "2026-11-02", 6000, 0, false, "CAD")},

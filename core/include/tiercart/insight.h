@@ -111,6 +111,9 @@ struct ReportRequest {
   std::string to;            // last day, included
   std::string currency;      // the shop currency; taken from the orders when empty
   std::string money_format;  // the shop's; a default for the currency when empty
+  // The live programs' tiers: listed (and drawn on the subtotal chart) even when no order of
+  // the period reached them. Their thresholds stand for tiers no order reached.
+  std::vector<TierReached> tiers;
 };
 
 // The report over the orders of [from, to] (docs/analytics.md, "The report"). Orders of other

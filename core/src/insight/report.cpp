@@ -255,6 +255,15 @@ Result<std::string> report_json(const std::vector<ReportOrder>& orders,
     }
   }
 
+  // A live tier no order reached is a figure too: 0 of the orders.
+  for (const TierReached& tier : request.tiers) {
+    auto [it, added] = tiers.try_emplace(TierKey{tier.program_id, tier.bar_id, tier.tier_id});
+    if (added) {
+      it->second.metric = tier.metric;
+      it->second.threshold = tier.threshold;
+    }
+  }
+
   JsonWriter w(4096 + starts.size() * 256);
   w.begin_object();
   w.field("currency", currency);
