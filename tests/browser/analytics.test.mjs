@@ -124,8 +124,8 @@ test('the figures: headline, tiers, three charts with their tables, axe-clean', 
       assert.equal(chart.role, 'img');
       assert.ok(chart.label.length > 20);
     }
-    // The spend thresholds the orders reached, drawn on the subtotals with their labels.
-    assert.deepEqual(drawn[0].lines, ['free-shipping $50.00', 'tote $100.00']);
+    // The live program's spend thresholds, reached or not, drawn on the subtotals with their labels.
+    assert.deepEqual(drawn[0].lines, ['free-shipping $50.00', 'pick-a-gift $150.00', 'tote $100.00']);
     assert.match(drawn[0].label, /4 order subtotals/);
     // The subtotal table counts every order, and names the range a threshold falls in.
     const bars = await frame.$$eval('[data-chart=subtotals] tbody tr', (rows) =>
