@@ -112,6 +112,7 @@ export function functionInput({
   owner = 'discount',
   appOwner = null,
   armKey = null,
+  customer = null,
 }) {
   // Shopify's Decimal scalar; the demo's amounts are hundredths of a unit.
   const money = (amount) => ({ amount: centsToDecimal(amount), currencyCode: currency });
@@ -138,6 +139,14 @@ export function functionInput({
       armKey: armKey === null ? null : { value: armKey },
       cost: { subtotalAmount: money(lines.reduce((n, l) => n + l.price * l.quantity, 0)) },
       deliveryGroups: [{ id: 'gid://shopify/CartDeliveryGroup/1', deliveryAddress: { countryCode: country } }],
+      // A signed-in buyer (customer: {orders, amountSpent} in the shop currency's hundredths);
+      // null for a signed-out one, as Shopify answers.
+      buyerIdentity: {
+        customer: customer && {
+          numberOfOrders: customer.orders,
+          amountSpent: { amount: centsToDecimal(customer.amountSpent), currencyCode: customer.currency ?? 'USD' },
+        },
+      },
     },
     presentmentCurrencyRate: rate,
     localization: { language: { isoCode: languageCode(locale) }, country: { isoCode: country } },

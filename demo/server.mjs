@@ -57,6 +57,13 @@ const core = await createTiercartOrders({
   wasmBinary: fs.readFileSync(path.join(coreDir, 'tiercart-order-core.wasm')),
 });
 
+// The demo's customer accounts: who signs in with /account/login?customer=<id> (a stand-in for
+// Shopify's login), with Liquid's orders_count and total_spent (shop currency, cents).
+const DEMO_CUSTOMERS = {
+  returning: { id: 7001, first_name: 'Robin', tags: [], orders_count: 3, total_spent: 20000 },
+  new: { id: 7002, first_name: 'Sam', tags: [], orders_count: 0, total_spent: 0 },
+};
+
 const TYPES = {
   '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8',
@@ -376,6 +383,8 @@ export async function startServer(options = {}) {
         money_format: CURRENCIES[SHOP_CURRENCY].money_format,
       },
       cart: liquidCart,
+      // Liquid's customer: the signed-in shopper, blank when signed out.
+      customer: req.customer,
       localization: {
         currency: { iso_code: currency },
         // The demo ships to the United States only.
@@ -566,6 +575,9 @@ export async function startServer(options = {}) {
     req.cart = store.cartFor(cookies.cart);
     req.currency = CURRENCIES[cookies.currency] ? cookies.currency : SHOP_CURRENCY;
     req.locale = locales[cookies.locale] ? cookies.locale : 'en';
+    // The signed-in shopper, if any: the demo's stand-in for customer accounts.
+    req.customer = DEMO_CUSTOMERS[cookies.customer] ?? null;
+    req.cart.customer = req.customer;
     const setCookies = [];
     if (cookies.cart !== req.cart.token) setCookies.push(`cart=${req.cart.token}; Path=/; SameSite=Lax`);
     if (setCookies.length) res.setHeader('set-cookie', setCookies);
@@ -689,6 +701,15 @@ export async function startServer(options = {}) {
         drop.variants.find((v) => v.id === Number(url.searchParams.get('variant'))) ||
         drop.selected_or_first_available_variant;
       return renderPage(req, res, 'product', { product: { ...drop, selected_variant: selected } });
+    }
+    if (req.method === 'GET' && pathname === '/account/login') {
+      const id = url.searchParams.get('customer');
+      if (!Object.hasOwn(DEMO_CUSTOMERS, id)) return notFound(req, res);
+      const back = url.searchParams.get('return_to') || '/';
+      const cookies = [res.getHeader('set-cookie') || []].flat();
+      return redirect(res, /^\/(?!\/)/.test(back) ? back : '/', {
+        'set-cookie': [...cookies, `customer=${id}; Path=/; SameSite=Lax`],
+      });
     }
     if (req.method === 'GET' && pathname === '/cart') {
       return renderPage(req, res, 'cart', { cart_error: url.searchParams.get('error') });

@@ -245,7 +245,11 @@ export function createStore(catalog, { functions = null } = {}) {
     });
     // The cart attribute the drawer writes for an experiment: what the Function's `armKey` reads.
     const armKey = typeof cart.attributes?._tiercart_arm === 'string' ? cart.attributes._tiercart_arm : null;
-    return { lines, currency, rate: CURRENCIES[currency].rate, locale, country: 'US', armKey };
+    // The signed-in shopper (cart.customer, set per request by the server), as a Function sees them.
+    const customer = cart.customer
+      ? { orders: cart.customer.orders_count, amountSpent: cart.customer.total_spent, currency: SHOP_CURRENCY }
+      : null;
+    return { lines, currency, rate: CURRENCIES[currency].rate, locale, country: 'US', armKey, customer };
   }
 
   // The cart.js document in the shopper's currency. Line discounts are the discount
@@ -406,6 +410,17 @@ export function createStore(catalog, { functions = null } = {}) {
         code: a.key,
         amount: a.total_allocated_amount,
       })),
+      // REST's order.customer: its counts as they were when the shopper checked out.
+      ...(cart.customer
+        ? {
+            customer: {
+              id: cart.customer.id,
+              tags: cart.customer.tags.join(', '),
+              orders_count: cart.customer.orders_count,
+              total_spent: (cart.customer.total_spent / 100).toFixed(2),
+            },
+          }
+        : {}),
       subtotal_price: json.items_subtotal_price,
       total_discounts: json.total_discount,
       total_price: json.total_price,

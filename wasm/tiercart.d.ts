@@ -20,7 +20,7 @@ export interface TierStatus {
   threshold_formatted?: string;
   position_bp: number;
   unlocked: boolean;
-  availability: 'available' | 'not_started' | 'expired' | 'not_eligible';
+  availability: 'available' | 'not_started' | 'expired' | 'not_eligible' | 'sign_in_required';
   label: string;
 }
 
@@ -54,7 +54,7 @@ export interface GiftOption {
 export interface EarnedReward {
   bar: string;
   tier: string;
-  type: 'free_shipping' | 'free_gift' | 'order_discount' | 'gift_card' | string;
+  type: 'free_shipping' | 'free_gift' | 'order_discount' | 'gift_card' | 'buy_x_get_y' | string;
   label: string;
   options?: GiftOption[];
   chosen?: number[];
@@ -68,6 +68,10 @@ export interface EarnedReward {
   amount?: number;
   currency?: string;
   percent?: number;
+  /** buy_x_get_y: times the cart uses it. */
+  uses?: number;
+  /** buy_x_get_y on the cart's own lines: the units it discounts (1-based line). */
+  discounted?: { line: number; variant_id: number; quantity: number }[];
 }
 
 /** One AJAX Cart API call that brings the cart in line with the program. */

@@ -170,3 +170,39 @@ test('sale items left out: the tote needs $100.00 at full price at checkout too'
     demo.close();
   }
 });
+
+// Customer history (program-format.md section 10): a tote for customers with 2 orders or more.
+// The demo signs shoppers in with /account/login?customer=<id> ("returning": 3 orders).
+const RETURNING = programOf('history-signed-out');
+
+test('customer history: the returning customer’s tote is free, a signed-out shopper’s is blocked', async () => {
+  const demo = await demoWith(RETURNING);
+  try {
+    const claim = { _tiercart: `${RETURNING.id}@${RETURNING.version}:welcome-back` };
+    const items = [
+      { id: SWEATER, quantity: 1 },
+      { id: TOTE, quantity: 1, properties: claim },
+    ];
+    const signedIn = shopper(demo);
+    assert.equal((await signedIn('/account/login?customer=returning')).status, 302);
+    await signedIn('/cart/add.js', { method: 'POST', json: { items } });
+    const tote = (await (await signedIn('/cart.js')).json()).items.find((i) => i.variant_id === TOTE);
+    assert.equal(tote.final_line_price, 0);
+    const placed = await signedIn('/checkout', { method: 'POST' });
+    assert.match(placed.headers.get('location'), /^\/orders\/\d+$/);
+    const { order } = await (await signedIn(`${placed.headers.get('location')}.json`)).json();
+    assert.equal(order.customer.orders_count, 3);
+
+    const signedOut = shopper(demo);
+    await signedOut('/cart/add.js', { method: 'POST', json: { items } });
+    const charged = (await (await signedOut('/cart.js')).json()).items.find((i) => i.variant_id === TOTE);
+    assert.equal(charged.total_discount, 0);
+    const blocked = await signedOut('/checkout', { method: 'POST' });
+    assert.match(
+      decodeURIComponent(blocked.headers.get('location')),
+      /does not unlock a free tote for returning customers/,
+    );
+  } finally {
+    demo.close();
+  }
+});

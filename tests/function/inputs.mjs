@@ -34,9 +34,17 @@ export const gift = (n, tier, { variantId = 9001, productId = 8001, quantity = 1
 
 export function input(
   lines,
-  { currency = 'USD', rate = '1.0', locale = 'en', country = 'US', owner = 'discount', program = PROGRAM } = {},
+  {
+    currency = 'USD',
+    rate = '1.0',
+    locale = 'en',
+    country = 'US',
+    owner = 'discount',
+    program = PROGRAM,
+    customer = null,
+  } = {},
 ) {
-  return functionInput({ lines, currency, rate, locale, country, program, owner });
+  return functionInput({ lines, currency, rate, locale, country, program, owner, customer });
 }
 
 // A cart of `count` lines: paid lines of several products, and the tote and a pick-a-gift

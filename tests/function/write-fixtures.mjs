@@ -40,6 +40,14 @@ const fullPriceTote = (n) => ({
   claim: `${FULL_PRICE.id}@${FULL_PRICE.version}:tote`,
 });
 
+// Customer history (program-format.md section 10): a tote for customers with 2 orders or more,
+// free shipping for those who spent $500.00.
+const RETURNING = JSON.parse(
+  fs.readFileSync(path.join(ROOT, 'tests', 'fixtures', 'history-signed-out.input.json'), 'utf8'),
+).program;
+const welcomeTote = (n) => ({ ...gift(n, 'tote'), claim: `${RETURNING.id}@${RETURNING.version}:welcome-back` });
+const returning = { orders: 3, amountSpent: 62000 };
+
 const withoutProgram = (doc, owner = 'discount') => {
   delete doc[owner].metafield;
   return doc;
@@ -103,6 +111,12 @@ const cases = {
     'sale-items-gift-earned-at-full-price': input([sweater(1, 2), beanieOnSale(2), fullPriceTote(3)], {
       program: FULL_PRICE,
     }),
+    'history-returning-customer-tote': input([sweater(1), welcomeTote(2)], { program: RETURNING, customer: returning }),
+    'history-first-order-no-tote': input([sweater(1), welcomeTote(2)], {
+      program: RETURNING,
+      customer: { orders: 0, amountSpent: 0 },
+    }),
+    'history-signed-out-no-tote': input([sweater(1), welcomeTote(2)], { program: RETURNING }),
     'empty-cart': input([]),
     'error-not-json': '{"cart": {"lines": [',
     'error-lines-not-array': { cart: { lines: {} } },
@@ -129,6 +143,11 @@ const cases = {
     })(),
   },
   [DELIVERY]: {
+    'history-big-spender-free-shipping': input([sweater(1)], { program: RETURNING, customer: returning }),
+    'history-small-spender-pays-shipping': input([sweater(1)], {
+      program: RETURNING,
+      customer: { orders: 3, amountSpent: 20000 },
+    }),
     'free-shipping-earned': input([paid(1, { price: 5000 })], { locale: 'fr' }),
     'free-shipping-not-yet': input([paid(1, { price: 4999 })]),
     'gift-lines-do-not-count': input([paid(1, { price: 4000 }), gift(2, 'tote', { price: 2500 })]),
@@ -183,6 +202,7 @@ const cases = {
       owner: 'validation',
       program: FULL_PRICE,
     }),
+    'history-signed-out-blocked': input([sweater(1), welcomeTote(2)], { owner: 'validation', program: RETURNING }),
     'error-not-json': 'null',
   },
 };

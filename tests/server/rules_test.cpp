@@ -87,5 +87,28 @@ TEST_F(Rules, SaleItemsLeftOutAGiftReachedOnlyWithASaleItemIsFlagged) {
   EXPECT_EQ(answer["tags"], Json::array({"tiercart-flagged", "tiercart-below_threshold"}));
 }
 
+TEST_F(Rules, CustomerHistoryAReturningCustomersToteIsVerified) {
+  const Json honest = fixture("history-order-honest");
+  install(honest["program"], honest["context"].dump());
+  const Json answer = send(honest["order"], "wh-history-honest");
+  EXPECT_EQ(answer["earned"], true) << answer.dump();
+  EXPECT_EQ(answer["tags"], Json::array({"tiercart-verified"}));
+}
+
+TEST_F(Rules, CustomerHistoryAFirstOrderClaimingTheReturningCustomersToteIsFlagged) {
+  const Json forged = fixture("history-order-forged");
+  install(forged["program"], forged["context"].dump());
+  const Json answer = send(forged["order"], "wh-history-forged");
+  EXPECT_EQ(answer["earned"], false) << answer.dump();
+  EXPECT_EQ(answer["tags"], Json::array({"tiercart-flagged", "tiercart-not_eligible"}));
+}
+
+TEST_F(Rules, CustomerHistoryAGuestClaimingTheReturningCustomersToteIsFlagged) {
+  const Json guest = fixture("history-order-guest");
+  install(guest["program"], guest["context"].dump());
+  const Json answer = send(guest["order"], "wh-history-guest");
+  EXPECT_EQ(answer["tags"], Json::array({"tiercart-flagged", "tiercart-not_eligible"}));
+}
+
 }  // namespace
 }  // namespace tiercart::server::testing

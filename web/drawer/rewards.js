@@ -39,6 +39,13 @@ export function renderRewards(container, evaluation, t, chooseGift, lost = [], t
   const declined = rewards
     .filter((reward) => addsGiftLines(reward) && reward.declined?.length)
     .map((reward) => declinedNotice(reward, t, takeBack));
+  // Tiers open to returning customers, for a signed-out shopper: what signing in could unlock,
+  // never a promise (their history decides once they sign in).
+  const signIn = (evaluation?.bars || [])
+    .flatMap((bar) => bar.tiers.filter((tier) => tier.availability === 'sign_in_required'))
+    .map((tier) =>
+      h('p', { class: 'tiercart-sign-in', 'data-tier': tier.id }, t('sign_in_unlocks', { reward: tier.label })),
+    );
   const pickers = rewards
     .filter((reward) => addsGiftLines(reward) && reward.options.length > 1)
     .map((reward) => giftPicker(reward, t, chooseGift));
@@ -46,6 +53,7 @@ export function renderRewards(container, evaluation, t, chooseGift, lost = [], t
     ...(lost.length ? [lostList] : []),
     ...(rewards.length ? [list] : []),
     ...declined,
+    ...signIn,
     ...pickers,
   );
 }

@@ -101,6 +101,19 @@ struct VariantFacts {
   std::string image;  // the variant's image URL, for the gift picker and suggestions
 };
 
+// What Shopify says of a signed-in customer's past: Liquid's customer.orders_count and
+// total_spent, a Function's buyerIdentity.customer numberOfOrders and amountSpent.
+struct CustomerHistory {
+  int64_t orders = 0;
+  // In the shop currency (the program's): in the context's cart_amounts convention when read
+  // from a context document, in minor units when `minor_units` (a Function, an order).
+  int64_t amount_spent = 0;
+  bool minor_units = false;
+  // The currency of amount_spent when the document names it (a Function's amountSpent);
+  // empty: the shop currency.
+  std::string currency;
+};
+
 struct Context {
   std::string presentment_currency;  // defaults to the cart's currency
   std::string shop_currency;         // defaults to the program's currency
@@ -112,6 +125,8 @@ struct Context {
   std::string money_format;  // Shopify money_format template; default per currency when empty
   std::string country;       // ISO 3166-1 alpha-2, upper case; may be empty
   std::vector<std::string> customer_tags;
+  // Nothing for a signed-out shopper: tiers that need a history then wait for signing in.
+  std::optional<CustomerHistory> customer;
   std::string locale = "en";
   std::optional<int64_t> now;  // Unix seconds; schedules are ignored without it
   std::map<int64_t, ProductFacts> products;
@@ -133,6 +148,8 @@ struct Order {
   // Who placed it (`customer.id`); nullopt for a guest checkout. The core does not judge by
   // it; the server keeps it to know whose order an edit request may touch.
   std::optional<int64_t> customer_id;
+  // The customer's orders_count and total_spent as the webhook gives them.
+  std::optional<CustomerHistory> customer_history;
 };
 
 // Fills what the context leaves open from the order (time, country, tags).

@@ -15,7 +15,9 @@
 namespace tiercart {
 
 // Why a tier is out of reach for this shopper now; kAvailable when it is not.
-enum class Availability { kAvailable, kNotStarted, kExpired, kNotEligible };
+// kSignInRequired: the tier asks for a customer history (orders, amount spent) and the shopper
+// is signed out; signing in may or may not make it available.
+enum class Availability { kAvailable, kNotStarted, kExpired, kNotEligible, kSignInRequired };
 
 struct TierStatus {
   std::string id;

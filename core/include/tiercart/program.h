@@ -51,6 +51,10 @@ struct Schedule {
 struct Eligibility {
   std::vector<std::string> customer_tags_any;  // at least one of these tags
   std::vector<std::string> countries;          // ISO 3166-1 alpha-2
+  // Customer history, as Shopify counts it: at least this many orders, at least this much
+  // spent (minor units of the program currency). Needs a signed-in customer.
+  std::optional<int64_t> min_orders;
+  std::optional<int64_t> min_spent;
 };
 
 enum class Metric { kSpend, kQuantity };

@@ -68,8 +68,11 @@ bool in_scope(const Scope& scope, const CartLine& line, const Context& context, 
   return !matches(scope.exclude, line, context);
 }
 
+// `shop_currency`, `shop_minor`: the program (shop) currency and its exponent, in which Shopify
+// reports what a customer spent.
 Availability availability_of(const Schedule& schedule, const Eligibility& eligibility,
-                             const Context& context) {
+                             const Context& context, const std::string& shop_currency,
+                             int shop_minor) {
   if (context.now) {
     if (schedule.starts_at && *context.now < *schedule.starts_at) return Availability::kNotStarted;
     if (schedule.ends_at && *context.now >= *schedule.ends_at) return Availability::kExpired;
@@ -83,6 +86,22 @@ Availability availability_of(const Schedule& schedule, const Eligibility& eligib
       std::find(eligibility.countries.begin(), eligibility.countries.end(), context.country) ==
           eligibility.countries.end()) {
     return Availability::kNotEligible;
+  }
+  if (eligibility.min_orders || eligibility.min_spent) {
+    // A signed-out shopper's history is unknown: nothing is promised, and nothing refused.
+    if (!context.customer) return Availability::kSignInRequired;
+    const CustomerHistory& history = *context.customer;
+    if (eligibility.min_orders && history.orders < *eligibility.min_orders) {
+      return Availability::kNotEligible;
+    }
+    const int64_t spent =
+        history.minor_units ? history.amount_spent
+                            : cart_to_minor(history.amount_spent, shop_minor, context.cart_amounts);
+    // An amount in another currency than the program's cannot be compared: not eligible.
+    const bool comparable = history.currency.empty() || history.currency == shop_currency;
+    if (eligibility.min_spent && (!comparable || spent < *eligibility.min_spent)) {
+      return Availability::kNotEligible;
+    }
   }
   return Availability::kAvailable;
 }
@@ -255,8 +274,11 @@ Result<Assessment> assess(const Program& program, const Cart& cart, const Contex
       context.money_format.empty() ? default_money_format(cart.currency) : context.money_format;
   out.bars.reserve(program.bars.size());
 
+  // What a customer spent is in the shop currency: an unknown one (refused when the program
+  // is read) falls back to two decimals.
+  const int shop_minor = minor_units(program.currency).value_or(2);
   const Availability program_availability =
-      availability_of(program.schedule, program.eligibility, context);
+      availability_of(program.schedule, program.eligibility, context, program.currency, shop_minor);
 
   // Cart-level discounts are spread over the lines they fall on in proportion to their price.
   // Gift lines are left out: once the discount function has made them free they carry no share
@@ -317,7 +339,8 @@ Result<Assessment> assess(const Program& program, const Cart& cart, const Contex
       }
       t.availability = program_availability;
       if (t.availability == Availability::kAvailable) {
-        t.availability = availability_of(tier.schedule, tier.eligibility, context);
+        t.availability =
+            availability_of(tier.schedule, tier.eligibility, context, program.currency, shop_minor);
       }
       if (t.availability == Availability::kAvailable &&
           tier.reward.type == RewardType::kFreeShipping && !tier.reward.countries.empty() &&

@@ -94,9 +94,11 @@ Eligibility read_eligibility(ObjectReader& parent) {
   const Value* value = parent.object("eligibility");
   if (!value) return eligibility;
   ObjectReader r(*value, parent, "eligibility");
-  r.reject_unknown({"customer_tags_any", "countries"});
+  r.reject_unknown({"customer_tags_any", "countries", "min_orders", "min_spent"});
   eligibility.customer_tags_any = r.strings("customer_tags_any");
   eligibility.countries = read_countries(r, "countries");
+  eligibility.min_orders = r.integer_in("min_orders", 1, kMaxQuantity);
+  eligibility.min_spent = r.integer_in("min_spent", 1, kMaxAmount);
   if (r.failed()) parent.adopt(r.error());
   return eligibility;
 }
@@ -330,6 +332,15 @@ Result<Context> parse_context(std::string_view text) {
     }
   }
   context.customer_tags = r.strings("customer_tags");
+  if (const Value* customer = r.object("customer")) {
+    ObjectReader c(*customer, "$.customer", "context");
+    c.reject_unknown({"orders", "amount_spent"});
+    CustomerHistory history;
+    history.orders = c.integer_in("orders", 0, kMaxQuantity).value_or(0);
+    history.amount_spent = c.integer_in("amount_spent", 0, kMaxAmount).value_or(0);
+    if (c.failed()) return c.error();
+    context.customer = history;
+  }
   if (auto locale = r.string("locale"); locale && !locale->empty()) context.locale = *locale;
   context.now = read_time(r, "now");
 
@@ -818,6 +829,18 @@ Result<Order> parse_order(std::string_view text) {
     order.customer_tags = split_tags(c.string("tags").value_or(""));
     order.customer_id = c.integer_in("id", 1, INT64_MAX);
     if (c.failed()) return c.error();
+    // Customer history (issue 20): total_spent is a decimal in the shop currency.
+    if (auto orders = c.integer_in("orders_count", 0, kMaxQuantity)) {
+      CustomerHistory history;
+      history.orders = *orders;
+      history.minor_units = true;
+      if (auto spent = c.string("total_spent")) {
+        if (auto amount = parse_decimal_amount(*spent, shop_currency, "$.customer.total_spent")) {
+          history.amount_spent = amount.value();
+        }
+      }
+      order.customer_history = history;
+    }
   }
   // The cart it was checked out from (its arm in an experiment), and the arm key checkout was
   // told through the cart attribute kArmAttribute (REST note_attributes: [{name, value}]).
@@ -898,6 +921,7 @@ Context with_order(Context context, const Order& order) {
   if (!context.now) context.now = order.created_at;
   if (context.country.empty()) context.country = order.country;
   if (context.customer_tags.empty()) context.customer_tags = order.customer_tags;
+  if (!context.customer) context.customer = order.customer_history;
   return context;
 }
 

@@ -55,6 +55,7 @@ const char* availability_reason(Availability availability) {
     case Availability::kExpired:
       return "expired";
     case Availability::kNotEligible:
+    case Availability::kSignInRequired:
       return "not_eligible";
     case Availability::kAvailable:
       break;
@@ -123,7 +124,8 @@ Result<Verdict> validate(const Program& whole, const Cart& input, const Context&
     }
     if (tier->availability != Availability::kAvailable) {
       reject(availability_reason(tier->availability),
-             tier->availability == Availability::kNotEligible
+             tier->availability == Availability::kNotEligible ||
+                     tier->availability == Availability::kSignInRequired
                  ? "the customer is not eligible for tier \"" + claim->tier_id + "\""
                  : "tier \"" + claim->tier_id + "\" was not running at the order's time");
       continue;

@@ -27,6 +27,8 @@ const char* availability_name(Availability availability) {
       return "expired";
     case Availability::kNotEligible:
       return "not_eligible";
+    case Availability::kSignInRequired:
+      return "sign_in_required";
   }
   return "available";
 }

@@ -48,10 +48,15 @@ void write_schedule(JsonWriter& w, const Schedule& schedule) {
 }
 
 void write_eligibility(JsonWriter& w, const Eligibility& eligibility) {
-  if (eligibility.customer_tags_any.empty() && eligibility.countries.empty()) return;
+  if (eligibility.customer_tags_any.empty() && eligibility.countries.empty() &&
+      !eligibility.min_orders && !eligibility.min_spent) {
+    return;
+  }
   w.key("eligibility").begin_object();
   write_strings(w, "customer_tags_any", eligibility.customer_tags_any);
   write_strings(w, "countries", eligibility.countries);
+  if (eligibility.min_orders) w.field("min_orders", *eligibility.min_orders);
+  if (eligibility.min_spent) w.field("min_spent", *eligibility.min_spent);
   w.end_object();
 }
 

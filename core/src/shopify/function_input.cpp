@@ -337,9 +337,20 @@ class InputReader {
         if (field.is_null()) return;
         w_.members(field, [&](std::string_view name, const Value& member) {
           if (!same(name, "customer"sv) || member.is_null()) return;
+          // A customer in the input is a signed-in buyer: their history is known, even when
+          // the query did not ask for it (then it is empty).
+          CustomerHistory history;
+          history.minor_units = true;
           w_.members(member, [&](std::string_view inner, const Value& answer) {
-            if (same(inner, "hasTags"sv)) in_.context.customer_tags = tags(answer);
+            if (same(inner, "hasTags"sv)) {
+              in_.context.customer_tags = tags(answer);
+            } else if (same(inner, "numberOfOrders"sv)) {
+              history.orders = w_.integer(answer, 0, kMaxQuantity).value_or(0);
+            } else if (same(inner, "amountSpent"sv)) {
+              history.amount_spent = amount_spent(answer, history.currency).value_or(0);
+            }
           });
+          in_.context.customer = history;
         });
       } else if (same(key, "deliveryGroups"sv)) {
         if (field.is_null()) return;
@@ -410,6 +421,27 @@ class InputReader {
 
   // A MoneyV2 object {amount, currencyCode} in minor units of the cart's currency, which the
   // first amount read sets.
+  // The customer's amountSpent, a MoneyV2 in the shop currency (not the cart's, so not
+  // money()): minor units of its own currency, which is kept to be compared with the
+  // program's.
+  std::optional<int64_t> amount_spent(const Value& value, std::string& currency) {
+    if (value.is_null()) return std::nullopt;
+    std::optional<std::string_view> amount;
+    std::optional<std::string_view> code;
+    w_.members(value, [&](std::string_view key, const Value& field) {
+      if (same(key, "amount"sv)) {
+        amount = w_.decimal(field);
+      } else if (same(key, "currencyCode"sv)) {
+        code = w_.view(field);
+      }
+    });
+    if (!amount || !code) return std::nullopt;
+    auto minor = parse_decimal_amount(*amount, *code, "$.cart.buyerIdentity.customer.amountSpent");
+    if (!minor) return std::nullopt;
+    currency = std::string(*code);
+    return minor.value();
+  }
+
   std::optional<int64_t> money(const Value& value, bool required_here) {
     if (value.is_null()) {
       if (required_here) w_.fail("missing_field", "required field is missing");
