@@ -74,13 +74,8 @@ std::vector<std::shared_ptr<const Program>> Service::figure_programs(
 // refunds/create, orders/updated and orders/cancelled: stored once per refund or cancelled
 // order, whichever arrives first (a refund can come before the order's own webhook).
 void Service::adjustment_webhook(const Request& req, Response& res) {
-  if (!signed_by_shopify(req, res) || bytes_after_document(req, res)) return;
-  const auto shop = shop_hostname(req.get_header_value("X-Shopify-Shop-Domain"));
-  if (!shop) {
-    return send_error(res, 400, "invalid_shop_domain",
-                      "X-Shopify-Shop-Domain must be a shop's myshopify.com hostname",
-                      "X-Shopify-Shop-Domain");
-  }
+  const auto shop = signed_shop(req, res);
+  if (!shop) return;
   std::optional<OrderAdjustment> adjustment;
   if (req.path == "/webhooks/refunds/create") {
     auto refund = parse_refund(req.body);

@@ -79,6 +79,9 @@ class Service {
 
   // Answers 401 (and counts it) unless X-Shopify-Hmac-Sha256 signs the body.
   bool signed_by_shopify(const http::Request& req, http::Response& res);
+  // The shop of a signed webhook whose body is one document (app/uninstalled, refunds and
+  // cancellations); nothing (an answer already sent) otherwise.
+  std::optional<std::string> signed_shop(const http::Request& req, http::Response& res);
   void webhook(const http::Request& req, http::Response& res);
   void compliance_webhook(const http::Request& req, http::Response& res);
   void uninstalled_webhook(const http::Request& req, http::Response& res);

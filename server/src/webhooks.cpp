@@ -158,16 +158,22 @@ void Service::webhook(const Request& req, Response& res) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
 }
 
+std::optional<std::string> Service::signed_shop(const Request& req, Response& res) {
+  if (!signed_by_shopify(req, res) || bytes_after_document(req, res)) return std::nullopt;
+  auto shop = shop_hostname(req.get_header_value("X-Shopify-Shop-Domain"));
+  if (!shop) {
+    send_error(res, 400, "invalid_shop_domain",
+               "X-Shopify-Shop-Domain must be a shop's myshopify.com hostname",
+               "X-Shopify-Shop-Domain");
+  }
+  return shop;
+}
+
 // app/uninstalled: the shop's tokens go, its verdicts stay until shop/redact. It can come
 // twice, and for a shop the server never saw: both are answered 200.
 void Service::uninstalled_webhook(const Request& req, Response& res) {
-  if (!signed_by_shopify(req, res) || bytes_after_document(req, res)) return;
-  const auto shop = shop_hostname(req.get_header_value("X-Shopify-Shop-Domain"));
-  if (!shop) {
-    return send_error(res, 400, "invalid_shop_domain",
-                      "X-Shopify-Shop-Domain must be a shop's myshopify.com hostname",
-                      "X-Shopify-Shop-Domain");
-  }
+  const auto shop = signed_shop(req, res);
+  if (!shop) return;
   auto done = install_->uninstalled(*shop);
   if (!done) return send_storage_error(res, "forget the shop's tokens", done.error());
   {

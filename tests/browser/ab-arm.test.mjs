@@ -5,34 +5,21 @@
 // order earned and counts it in the same arm. The demo store, the real tiercart-server and the
 // real Function modules; each shopper is a new browser context, so a new cart token.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { SHOP_DOMAIN } from '../../demo/app-server.mjs';
-import { giftLines, root, serverCart, settled, sharedStore } from './helpers.mjs';
+import { appAdmin, giftLines, serverCart, settled, sharedStore, toteAt90 } from './helpers.mjs';
 
 let shared;
 let api;
 
 before(async () => {
   shared = await sharedStore({ app: true });
-  const { app } = shared.store;
-  api = async (method, route, body) => {
-    const res = await fetch(`${app.url}${route}`, {
-      method,
-      headers: { authorization: `Bearer ${await app.sessionToken()}`, 'content-type': 'application/json' },
-      body: body && JSON.stringify(body),
-    });
-    return { status: res.status, body: await res.json() };
-  };
-  const program = JSON.parse(fs.readFileSync(path.join(root, 'demo', 'program.json'), 'utf8'));
-  const candidate = structuredClone(program);
-  candidate.version = 2;
-  candidate.bars[0].tiers.find((tier) => tier.id === 'tote').threshold = 9000;
+  api = appAdmin(shared.store.app);
+  const candidate = toteAt90();
   assert.equal((await api('POST', '/admin/programs', candidate)).status, 201);
   const started = await api('POST', '/admin/experiments', {
-    program: program.id,
-    candidate: `${program.id}@2`,
+    program: candidate.id,
+    candidate: `${candidate.id}@2`,
     id: 'tote-at-90',
     split: 50,
   });

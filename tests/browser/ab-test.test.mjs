@@ -4,11 +4,9 @@
 // says what the results decide and by which rule, and is ended after a confirm dialog keeping
 // arm B, whose tiers are then live. Axe-clean, and no wider than a 375 px phone.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { ordersCreatePayload } from '../../demo/app-server.mjs';
-import { axe, root, saveScreenshot, sharedStore } from './helpers.mjs';
+import { appAdmin, axe, saveScreenshot, sharedStore, toteAt90 } from './helpers.mjs';
 
 const ORDERS = 12;
 let shared;
@@ -18,21 +16,11 @@ let api;
 // free shipping to $40.00; euro-rewards@1 is in euros, which a test of a USD program refuses.
 before(async () => {
   shared = await sharedStore({ app: true });
-  const { app } = shared.store;
-  api = async (method, route, body) => {
-    const res = await fetch(`${app.url}${route}`, {
-      method,
-      headers: { authorization: `Bearer ${await app.sessionToken()}`, 'content-type': 'application/json' },
-      body: body && JSON.stringify(body),
-    });
-    return { status: res.status, body: await res.json() };
-  };
-  const program = JSON.parse(fs.readFileSync(path.join(root, 'demo', 'program.json'), 'utf8'));
-  const candidate = structuredClone(program);
-  candidate.version = 2;
-  candidate.bars[0].tiers.find((tier) => tier.id === 'tote').threshold = 9000;
-  candidate.bars[0].tiers.find((tier) => tier.id === 'free-shipping').threshold = 4000;
-  const euros = { ...structuredClone(program), id: 'euro-rewards', currency: 'EUR' };
+  api = appAdmin(shared.store.app);
+  const candidate = toteAt90((program) => {
+    program.bars[0].tiers.find((tier) => tier.id === 'free-shipping').threshold = 4000;
+  });
+  const euros = { ...structuredClone(candidate), id: 'euro-rewards', version: 1, currency: 'EUR' };
   for (const saved of [candidate, euros]) {
     const res = await api('POST', '/admin/programs', saved);
     assert.equal(res.status, 201, JSON.stringify(res.body));

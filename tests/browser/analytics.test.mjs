@@ -4,11 +4,10 @@
 // wider than a 375 px phone; an orders export uploads with a progress bar and the active
 // program is compared with a saved candidate; a bad export is named by row and column.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { ordersCreatePayload } from '../../demo/app-server.mjs';
-import { axe, root, saveScreenshot, sharedStore } from './helpers.mjs';
+import { appAdmin, axe, root, saveScreenshot, sharedStore, toteAt90 } from './helpers.mjs';
 
 const FIXTURES = path.join(root, 'tests', 'browser', 'fixtures');
 let shared;
@@ -35,15 +34,8 @@ before(async () => {
   forged.line_items = first.line_items.filter((line) => line.variant_id !== 2002);
   forged.subtotal_price = forged.total_price = 3200;
   assert.equal((await app.deliver(ordersCreatePayload(forged, catalog))).body.earned, false);
-  const candidate = JSON.parse(fs.readFileSync(path.join(root, 'demo', 'program.json'), 'utf8'));
-  candidate.version = 2;
-  candidate.bars[0].tiers.find((tier) => tier.id === 'tote').threshold = 9000;
-  const res = await fetch(`${app.url}/admin/programs`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${await app.sessionToken()}`, 'content-type': 'application/json' },
-    body: JSON.stringify(candidate),
-  });
-  assert.equal(res.status, 201, await res.text());
+  const res = await appAdmin(app)('POST', '/admin/programs', toteAt90());
+  assert.equal(res.status, 201, JSON.stringify(res.body));
 });
 
 after(async () => {

@@ -135,3 +135,26 @@ export async function axe(page, selector) {
     }));
   }, selector);
 }
+
+// The app server's admin API as the embedded page calls it (a fresh session token each call):
+// {status, body} of `method route` with a JSON body.
+export function appAdmin(app) {
+  return async (method, route, body) => {
+    const res = await fetch(`${app.url}${route}`, {
+      method,
+      headers: { authorization: `Bearer ${await app.sessionToken()}`, 'content-type': 'application/json' },
+      body: body && JSON.stringify(body),
+    });
+    return { status: res.status, body: await res.json() };
+  };
+}
+
+// The demo's program (demo/program.json) as version 2 with the tote from $90.00: the candidate
+// the what-if and A/B tests compare with the live version 1. `change` adjusts it further.
+export function toteAt90(change = () => {}) {
+  const candidate = JSON.parse(fs.readFileSync(path.join(root, 'demo', 'program.json'), 'utf8'));
+  candidate.version = 2;
+  candidate.bars[0].tiers.find((tier) => tier.id === 'tote').threshold = 9000;
+  change(candidate);
+  return candidate;
+}
