@@ -31,10 +31,12 @@ for (const name of ['discount', 'validation']) {
 
 const carts = [1, 20, 200, 280];
 // The demo's program, then the same carts against it with the rules of issue 20 in use
-// (tests/function/inputs.mjs: buy X get Y on the cart's own lines and added as a gift line).
+// (tests/function/inputs.mjs: buy X get Y on the cart's own lines and added as a gift line, a
+// bar that leaves sale items out with every third line on sale, tiers for returning customers
+// and a signed-in customer).
 for (const [title, makeCart] of [
   ['the demo program', bigCart],
-  ['the demo program with buy X get Y (own lines and added)', rulesCart],
+  ['the demo program with the rules of issue 20 (buy X get Y, sale items, customer history)', rulesCart],
 ]) {
   console.log(`\nExecuted instructions (Wasm, metered) and memory at the end of the run: ${title}`);
   for (const [target, { module, export: exportName }] of Object.entries(TARGETS)) {

@@ -76,19 +76,36 @@ export function bigCart(count, options = {}) {
 // a mug at half price, added as a gift line. Used by the bench and the native/wasm comparison.
 const fixtureProgram = (name) =>
   JSON.parse(fs.readFileSync(path.join(ROOT, 'tests', 'fixtures', `${name}.input.json`), 'utf8')).program;
+// The bars of a fixture's program under ids of their own (`prefix`), beside the demo's.
+const renamed = (name, prefix) =>
+  fixtureProgram(name).bars.map((bar) => ({
+    ...bar,
+    id: `${prefix}-${bar.id}`,
+    tiers: bar.tiers.map((tier) => ({ ...tier, id: `${prefix}-${tier.id}` })),
+  }));
+// Also a bar of full-price lines (sale items left out) and tiers for returning customers.
 export const RULES_PROGRAM = {
   ...PROGRAM,
   bars: [
     ...PROGRAM.bars,
     ...fixtureProgram('bxgy-cheapest-units-free').bars,
     ...fixtureProgram('bxgy-added-like-a-gift').bars,
+    ...renamed('sale-items-left-out', 'sale'),
+    ...renamed('history-signed-out', 'history'),
   ],
 };
 
 // bigCart's lines (which hold mugs, product 1009, and coffee, product 1008), against
-// RULES_PROGRAM, with the added half-price mug claimed.
+// RULES_PROGRAM, with the added half-price mug claimed, every third line on sale and a
+// signed-in customer with 3 orders and $620.00 spent.
 export function rulesCart(count, options = {}) {
-  const doc = bigCart(count, { ...options, program: RULES_PROGRAM });
+  const doc = bigCart(count, { ...options, program: RULES_PROGRAM, customer: { orders: 3, amountSpent: 62000 } });
+  // Every third line on sale (compare-at a quarter above its price).
+  doc.cart.lines.forEach((line, i) => {
+    const unit = Math.round(Number(line.cost.amountPerQuantity.amount) * 125);
+    line.cost.compareAtAmountPerQuantity =
+      i % 3 === 0 ? { amount: (unit / 100).toFixed(2), currencyCode: line.cost.amountPerQuantity.currencyCode } : null;
+  });
   if (count >= 3) {
     const lines = doc.cart.lines;
     const mug = lines[lines.length - 3];
