@@ -309,6 +309,7 @@ void Service::activate_program(const Request& req, Response& res) {
   if (!found.value()) return send_error(res, 404, "not_found", "no such program version");
   // Made live, and published to checkout and the storefront in the same transaction.
   auto activated = theme_sync_->activate(*shop, *found.value());
+  forget_live_programs(*shop);
   if (!activated) {
     if (activated.error().code == "storage_error") {
       return send_storage_error(res, "activate program", activated.error());

@@ -35,6 +35,14 @@ std::optional<std::pair<std::string, int64_t>> version_named(const std::string& 
 
 std::vector<std::shared_ptr<const Program>> Service::active_programs(const std::string& shop,
                                                                      bool& storage_failed) {
+  const int64_t now = steady_ms();
+  {
+    std::lock_guard<std::mutex> lock(live_mutex_);
+    auto found = live_.find(shop);
+    if (found != live_.end() && now - found->second.loaded_at < kContextTtlMs) {
+      return found->second.programs;
+    }
+  }
   std::vector<std::shared_ptr<const Program>> programs;
   auto active = store_->active_programs(shop);
   if (!active) {
@@ -46,7 +54,15 @@ std::vector<std::shared_ptr<const Program>> Service::active_programs(const std::
       programs.push_back(std::move(program));
     }
   }
+  if (storage_failed) return programs;
+  std::lock_guard<std::mutex> lock(live_mutex_);
+  live_[shop] = CachedPrograms{programs, now};
   return programs;
+}
+
+void Service::forget_live_programs(const std::string& shop) {
+  std::lock_guard<std::mutex> lock(live_mutex_);
+  live_.erase(shop);
 }
 
 std::vector<std::shared_ptr<const Program>> Service::figure_programs(
@@ -220,6 +236,7 @@ void Service::save_and_activate(const std::string& shop, const Program& program,
                       "program");
   }
   auto activated = theme_sync_->activate(shop, record);
+  forget_live_programs(shop);
   if (!activated) {
     if (activated.error().code == "storage_error") {
       return send_storage_error(res, "activate program", activated.error());

@@ -140,7 +140,9 @@ class Service {
   std::vector<std::shared_ptr<const Program>> figure_programs(
       const std::string& shop, const OrderVerdict& verdict,
       const std::vector<std::shared_ptr<const Program>>& live, bool& storage_failed);
-  // The shop's active program versions, parsed (cached like every version).
+  // The shop's active program versions, parsed; read again after kContextTtlMs, or at once
+  // after this process made a version live (a version made live by another process, or by
+  // the theme sync's poll, is seen within that time).
   std::vector<std::shared_ptr<const Program>> active_programs(const std::string& shop,
                                                               bool& storage_failed);
   // The shop's context as saved (an empty one when none is), cached for kContextTtlMs: a
@@ -176,6 +178,15 @@ class Service {
   static constexpr int64_t kContextTtlMs = 10000;
   std::mutex contexts_mutex_;
   std::map<std::string, CachedContext> contexts_;
+  // Each shop's live programs, for kContextTtlMs like its context (every webhook asks):
+  // forgotten at once when this process makes a version live (forget_live_programs).
+  struct CachedPrograms {
+    std::vector<std::shared_ptr<const Program>> programs;
+    int64_t loaded_at = 0;  // steady milliseconds
+  };
+  std::mutex live_mutex_;
+  std::map<std::string, CachedPrograms> live_;
+  void forget_live_programs(const std::string& shop);
 };
 
 }  // namespace tiercart::server

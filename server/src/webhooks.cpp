@@ -180,6 +180,7 @@ void Service::uninstalled_webhook(const Request& req, Response& res) {
     std::lock_guard<std::mutex> lock(contexts_mutex_);
     contexts_.erase(*shop);
   }
+  forget_live_programs(*shop);
   res.set_content(dump({{"shop", *shop}, {"uninstalled", true}, {"known", done.value()}}), kJson);
 }
 
