@@ -197,13 +197,8 @@ void Service::what_if(const Request& req, Response& res) {
   }
   auto orders = read_orders_csv(req.body);
   if (!orders) return send_core_error(res, 400, orders.error());
-  auto active = store_->active_programs(*shop);
-  if (!active) return send_storage_error(res, "list active programs", active.error());
-  std::shared_ptr<const Program> current;
-  if (!active.value().empty()) {
-    const auto& [id, version] = active.value().front();
-    current = program(*shop, id, version, storage_failed);
-  }
+  const auto live = active_programs(*shop, storage_failed);
+  const std::shared_ptr<const Program> current = live.empty() ? nullptr : live.front();
   const auto context = shop_context(*shop, storage_failed);
   if (storage_failed || !context) {
     return send_error(res, 503, "storage_unavailable", "the program store cannot be read");

@@ -39,6 +39,18 @@ std::optional<std::string> set_amount(ObjectReader& r, std::string_view field,
   return amount;
 }
 
+// `text` (read at `path`) as minor units of `currency`; a bad amount fails `r`.
+std::optional<int64_t> amount_of(ObjectReader& r, const std::optional<std::string>& text,
+                                 const std::string& path, const std::string& currency) {
+  if (!text || r.failed()) return std::nullopt;
+  auto amount = parse_decimal_amount(*text, currency, path);
+  if (!amount) {
+    r.adopt(amount.error());
+    return std::nullopt;
+  }
+  return amount.value();
+}
+
 // A money field in the shop currency: `<field>_set.shop_money.amount`, else the plain field
 // (REST writes plain amounts in the shop currency). Nothing when neither is there.
 std::optional<int64_t> shop_amount(ObjectReader& r, std::string_view field,
@@ -49,26 +61,14 @@ std::optional<int64_t> shop_amount(ObjectReader& r, std::string_view field,
     text = r.string(field);
     path = r.path_of(field);
   }
-  if (!text || r.failed()) return std::nullopt;
-  auto amount = parse_decimal_amount(*text, currency, path);
-  if (!amount) {
-    r.adopt(amount.error());
-    return std::nullopt;
-  }
-  return amount.value();
+  return amount_of(r, text, path, currency);
 }
 
 std::optional<int64_t> presentment_amount(ObjectReader& r, std::string_view field,
                                           const std::string& currency) {
   std::string path;
   auto text = set_amount(r, field, "presentment_money", path);
-  if (!text || r.failed()) return std::nullopt;
-  auto amount = parse_decimal_amount(*text, currency, path);
-  if (!amount) {
-    r.adopt(amount.error());
-    return std::nullopt;
-  }
-  return amount.value();
+  return amount_of(r, text, path, currency);
 }
 
 bool is_gift_line(const Value& line) {
