@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ordersCreatePayload } from '../../demo/app-server.mjs';
-import { appAdmin, axe, saveScreenshot, sharedStore, toteAt90 } from './helpers.mjs';
+import { appAdmin, axe, saveAppScreenshot, saveScreenshot, sharedStore, toteAt90 } from './helpers.mjs';
 
 const ORDERS = 12;
 let shared;
@@ -77,14 +77,6 @@ const overflow = (frame) =>
         .map((node) => Math.ceil(node.getBoundingClientRect().right) - width),
     );
   });
-
-async function screenshot(page, frame, name) {
-  const { width } = page.viewportSize();
-  const height = await frame.evaluate(() => document.documentElement.scrollHeight);
-  await page.setViewportSize({ width, height: height + 120 });
-  await frame.evaluate(() => new Promise(requestAnimationFrame));
-  await page.screenshot({ path: saveScreenshot(name) });
-}
 
 test('an A/B test: started from the form, both arms shown, orders counted per arm, ended keeping arm B', async () => {
   const merchant = await shared.shopper('desktop');
@@ -186,7 +178,7 @@ test('an A/B test: started from the form, both arms shown, orders counted per ar
     assert.equal(await frame.getAttribute('[data-keep=b]', 'class'), 'button');
     assert.deepEqual(await axe(frame, 'details#ab-test'), []);
     assert.doesNotMatch(await frame.innerText('body'), /\b(null|undefined|NaN)\b/);
-    await screenshot(page, frame, 'admin-ab-test');
+    await saveAppScreenshot(page, frame, 'admin-ab-test');
 
     // At 375 px the tables, three columns each, fit the phone.
     await page.setViewportSize({ width: 375, height: 812 });
@@ -197,7 +189,7 @@ test('an A/B test: started from the form, both arms shown, orders counted per ar
       (nodes) => nodes.filter((node) => node.scrollWidth > node.clientWidth).length,
     );
     assert.equal(scrolled, 0, 'a table of the test scrolls sideways on a phone');
-    await screenshot(page, frame, 'admin-ab-test-phone');
+    await saveAppScreenshot(page, frame, 'admin-ab-test-phone');
     await page.setViewportSize({ width: 1280, height: 800 });
 
     // Keep arm B: a confirm dialog first; Escape leaves everything as it was.

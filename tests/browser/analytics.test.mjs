@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { ordersCreatePayload } from '../../demo/app-server.mjs';
-import { appAdmin, axe, root, saveScreenshot, sharedStore, toteAt90 } from './helpers.mjs';
+import { appAdmin, axe, root, saveAppScreenshot, sharedStore, toteAt90 } from './helpers.mjs';
 
 const FIXTURES = path.join(root, 'tests', 'browser', 'fixtures');
 let shared;
@@ -80,16 +80,6 @@ const overflow = (frame) =>
     );
   });
 
-// A screenshot of the whole app: the window made as tall as the frame's page (the admin's
-// frame scrolls inside it), at the window's width.
-async function screenshot(page, frame, name) {
-  const { width } = page.viewportSize();
-  const height = await frame.evaluate(() => document.documentElement.scrollHeight);
-  await page.setViewportSize({ width, height: height + 120 });
-  await frame.evaluate(() => new Promise(requestAnimationFrame));
-  await page.screenshot({ path: saveScreenshot(name) });
-}
-
 test('the figures: headline, tiers, three charts with their tables, axe-clean', async () => {
   const merchant = await shared.shopper('desktop');
   try {
@@ -135,7 +125,7 @@ test('the figures: headline, tiers, three charts with their tables, axe-clean', 
     assert.deepEqual(await axe(frame, 'body'), []);
     assert.doesNotMatch(await frame.innerText('body'), /\b(null|undefined|NaN)\b/);
     for (const details of await frame.$$('tiercart-chart details')) await details.evaluate((d) => (d.open = false));
-    await screenshot(merchant.page, frame, 'admin-analytics');
+    await saveAppScreenshot(merchant.page, frame, 'admin-analytics');
 
     // Grouped by week, the same orders.
     await frame.selectOption('#analytics-period', 'week');
@@ -183,7 +173,7 @@ test('what-if: the export uploads with a progress bar and the candidate is compa
     assert.ok(chart.width > 100 && chart.points > 0);
     assert.ok(chart.lines.includes('tote $100.00') && chart.lines.includes('tote $90.00'), chart.lines.join());
     assert.deepEqual(await axe(frame, 'body'), []);
-    await screenshot(merchant.page, frame, 'admin-what-if');
+    await saveAppScreenshot(merchant.page, frame, 'admin-what-if');
 
     // A price the core cannot read: named by its row and column, nothing shown as replayed.
     await frame.setInputFiles('#what-if-file', path.join(FIXTURES, 'orders-export-bad.csv'));
@@ -232,7 +222,7 @@ test('at 375 px both parts fit the phone: charts shrink, tables scroll inside th
       await frame.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
       'the page scrolls sideways',
     );
-    await screenshot(merchant.page, frame, 'admin-insight-phone');
+    await saveAppScreenshot(merchant.page, frame, 'admin-insight-phone');
   } finally {
     await merchant.close();
   }

@@ -158,3 +158,13 @@ export function toteAt90(change = () => {}) {
   change(candidate);
   return candidate;
 }
+
+// A screenshot of the whole embedded app: the window made as tall as the frame's page (the
+// admin's frame scrolls inside it), at the window's width.
+export async function saveAppScreenshot(page, frame, name) {
+  const { width } = page.viewportSize();
+  const height = await frame.evaluate(() => document.documentElement.scrollHeight);
+  await page.setViewportSize({ width, height: height + 120 });
+  await frame.evaluate(() => new Promise(requestAnimationFrame));
+  await page.screenshot({ path: saveScreenshot(name) });
+}
