@@ -11,11 +11,13 @@
 #include <vector>
 
 #include "tiercart/evaluate.h"
+#include "tiercart/function.h"
 #include "tiercart/insight.h"
 #include "tiercart/json_writer.h"
 #include "tiercart/orders_csv.h"
 #include "tiercart/post_purchase.h"
 #include "tiercart/theme_program.h"
+#include "tiercart/time_zones.h"
 
 namespace {
 
@@ -36,6 +38,7 @@ constexpr const char* kUsage =
     "                         [--texts T] [--currency CUR] [--locale L]\n"
     "  tiercart theme-program --batch LIST\n"
     "  tiercart what-if --program P --orders EXPORT.csv [--context X]\n"
+    "  tiercart input-variables --program P --timezone IANA_ZONE\n"
     "  tiercart currencies\n"
     "  tiercart --version\n"
     "Files are JSON; '-' reads stdin. Exit 0 ok, 1 rejected (a claim, a program, an\n"
@@ -483,6 +486,26 @@ int what_if(const Args& args) {
   return kOk;
 }
 
+// input-variables: what the app writes beside a program for its Functions' input queries
+// (docs/function.md, "Input"), with the schedule moments in the shop's local time.
+int input_variables(const Args& args) {
+  std::string problem, program_text;
+  if (!only_known_options(args, {"program", "timezone"}, problem) || !args.positional.empty() ||
+      !load(args, "program", true, program_text, problem)) {
+    return bad_input(problem.empty() ? "input-variables takes options only" : problem);
+  }
+  auto zone_name = args.options.find("timezone");
+  if (zone_name == args.options.end()) return bad_input("--timezone is required");
+  auto program = tiercart::parse_program(program_text);
+  if (!program) return report(program.error());
+  auto zone = tiercart::time_zone_offsets(zone_name->second);
+  if (!zone) return report(zone.error());
+  auto variables = tiercart::function_input_variables(program.value(), zone.value());
+  if (!variables) return report(variables.error());
+  print(variables.value());
+  return kOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -506,5 +529,6 @@ int main(int argc, char** argv) {
   if (args.command == "theme-program") return theme_program(args);
   if (args.command == "currencies") return currencies(args);
   if (args.command == "what-if") return what_if(args);
+  if (args.command == "input-variables") return input_variables(args);
   return bad_input("unknown command " + args.command + " (see tiercart --help)");
 }

@@ -98,6 +98,7 @@ export const ADMIN_SDL = /* GraphQL */ `
     id: ID!
     myshopifyDomain: String!
     currencyCode: CurrencyCode!
+    ianaTimezone: String!
     metafield(namespace: String, key: String!): Metafield
   }
 

@@ -57,6 +57,8 @@
 //          main theme, as the theme editor saves it
 //   POST   /__demo/admin-api/shops/{shop}/bucket {client_id?, currently_available}  sets the
 //          app's bucket (to test throttling without spending it)
+//   POST   /__demo/admin-api/shops/{shop}/timezone {iana}  sets the shop's time zone, as the
+//          merchant does in the admin's settings (default America/New_York)
 //
 // The store's admin shows an order at GET /store/{shop}/admin/orders/{number} (plain HTML).
 //
@@ -681,6 +683,7 @@ export function createAdminApi({
         id: s.id,
         myshopifyDomain: s.domain,
         currencyCode: s.currency,
+        ianaTimezone: s.timezone,
         metafield: metafieldReader(ctx, s.id),
       };
     },
@@ -1405,7 +1408,7 @@ export function createAdminApi({
       return sendJson(res, 200, { ok: true });
     }
     const m =
-      /^shops\/([a-z0-9][a-z0-9-]*\.myshopify\.com)\/(orders|orders\/(\d+)|state|faults|bucket|theme-files)$/.exec(
+      /^shops\/([a-z0-9][a-z0-9-]*\.myshopify\.com)\/(orders|orders\/(\d+)|state|faults|bucket|theme-files|timezone)$/.exec(
         rest,
       );
     if (!m) return sendJson(res, 404, { error: 'unknown control route' });
@@ -1455,6 +1458,18 @@ export function createAdminApi({
         return sendJson(res, 400, { error: 'filename and content are strings' });
       }
       records.putThemeFile(shop, body.filename, body.content);
+      return sendJson(res, 200, { ok: true });
+    }
+    if (what === 'timezone' && req.method === 'POST') {
+      // An IANA name the platform knows; Intl knows the same database.
+      let known = false;
+      try {
+        known = typeof body.iana === 'string' && Boolean(new Intl.DateTimeFormat('en', { timeZone: body.iana }));
+      } catch {
+        known = false;
+      }
+      if (!known) return sendJson(res, 400, { error: 'iana is a time zone name, e.g. Europe/Berlin' });
+      records.shop(shop).timezone = body.iana;
       return sendJson(res, 200, { ok: true });
     }
     if (what === 'bucket' && req.method === 'POST') {

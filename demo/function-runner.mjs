@@ -97,6 +97,44 @@ export const languageCode = (locale) =>
 // bytes (SHOPIFY.md section 12); a longer value comes back null (marked unconfirmed there).
 export const FUNCTION_METAFIELD_LIMIT = 10000;
 
+// The shop's wall clock at `nowMs` in its time zone, as Shopify's DateTimeWithoutTimezone
+// writes it ("2026-11-27T07:00:00").
+export function shopLocalTime(nowMs, timezone) {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone: timezone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
+      .formatToParts(new Date(nowMs))
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
+}
+
+// Shopify's answers to the input queries' `shop.localTime` selection: for every
+// `scheduleAt<i>` variable, `after<i>: dateTimeAfter(dateTime: $scheduleAt<i>)`, true when the
+// shop's clock is at or past that local time. `variables` is the app's input_variables
+// metafield; without it (or with a variable missing) the query cannot run, as GraphQL refuses
+// a required variable left out: null.
+export const SCHEDULE_SLOTS = 8;
+export function localTimeAnswers(variables, timezone, nowMs) {
+  if (!variables || typeof variables !== 'object') return null;
+  const now = shopLocalTime(nowMs, timezone);
+  const answers = {};
+  for (let i = 0; i < SCHEDULE_SLOTS; i += 1) {
+    const at = variables[`scheduleAt${i}`];
+    if (typeof at !== 'string' || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/.test(at)) return null;
+    answers[`after${i}`] = now >= at;
+  }
+  return answers;
+}
+
 // The input the demo's checkout gives its Functions, shaped as the input queries in
 // extensions/ ask Shopify for it. `lines`: [{ id, quantity, price (hundredths, presentment),
 // variantId, productId, productType, giftCard, requiresShipping, claim }]. `owner`: the
@@ -113,6 +151,7 @@ export function functionInput({
   appOwner = null,
   armKey = null,
   customer = null,
+  localTime = null,
 }) {
   // Shopify's Decimal scalar; the demo's amounts are hundredths of a unit.
   const money = (amount) => ({ amount: centsToDecimal(amount), currencyCode: currency });
@@ -150,6 +189,8 @@ export function functionInput({
     },
     presentmentCurrencyRate: rate,
     localization: { language: { isoCode: languageCode(locale) }, country: { isoCode: country } },
+    // `localTime`: localTimeAnswers' {after0: ..., after7: ...}.
+    ...(localTime ? { shop: { localTime } } : {}),
   };
   let metafield = { value: JSON.stringify(program) };
   if (appOwner)
@@ -166,9 +207,26 @@ export function functionInput({
 // `appOwner(api)` ("discount" or "validation"): what the app created through the Admin API
 // stand-in (demo/admin-api.mjs): undefined when it created nothing (the demo's `program` is
 // used, as before), {active: false} when the owner exists but does not run (a scheduled or
-// expired discount, a validation not enabled), else {active: true, value, discountClasses}.
-export function createCheckoutFunctions({ program, dir = FUNCTION_DIR, appOwner = () => undefined }) {
-  const run = (target, input) => {
+// expired discount, a validation not enabled), else {active: true, value, discountClasses,
+// variables}. `clock()`: the shop's {timezone, nowMs}. `programVariables(timezone)`: the
+// input variables the app would write beside the demo's `program` (an owner brings its own).
+export function createCheckoutFunctions({
+  program,
+  dir = FUNCTION_DIR,
+  appOwner = () => undefined,
+  clock = () => ({ timezone: 'America/New_York', nowMs: Date.now() }),
+  programVariables = () => null,
+}) {
+  const run = (target, cart, owner, ownerName = 'discount') => {
+    const { timezone, nowMs } = clock();
+    const localTime = localTimeAnswers(owner ? owner.variables : programVariables(timezone), timezone, nowMs);
+    // A required variable missing: Shopify cannot run the input query, so the Function does
+    // not run and applies nothing.
+    if (!localTime) {
+      process.stderr.write(`tiercart function ${target}: the input query's variables are missing\n`);
+      return { operations: [] };
+    }
+    const input = functionInput({ ...cart, program, appOwner: owner, owner: ownerName, localTime });
     const result = runTarget(target, input, dir);
     // A failed run applies nothing, as on Shopify; its log says why.
     if (result.exitCode !== 0 || !result.output) {
@@ -182,7 +240,7 @@ export function createCheckoutFunctions({ program, dir = FUNCTION_DIR, appOwner 
     lineDiscounts(cart) {
       const owner = appOwner('discount');
       if (owner && !owner.active) return {};
-      const output = run('cart.lines.discounts.generate.run', functionInput({ ...cart, program, appOwner: owner }));
+      const output = run('cart.lines.discounts.generate.run', cart, owner);
       const free = {};
       for (const op of output.operations) {
         for (const candidate of op.productDiscountsAdd?.candidates ?? []) {
@@ -200,10 +258,7 @@ export function createCheckoutFunctions({ program, dir = FUNCTION_DIR, appOwner 
     deliveryDiscount(cart) {
       const owner = appOwner('discount');
       if (owner && !owner.active) return null;
-      const output = run(
-        'cart.delivery-options.discounts.generate.run',
-        functionInput({ ...cart, program, appOwner: owner }),
-      );
+      const output = run('cart.delivery-options.discounts.generate.run', cart, owner);
       for (const op of output.operations) {
         const candidate = op.deliveryDiscountsAdd?.candidates?.[0];
         if (candidate) return candidate.message;
@@ -214,10 +269,7 @@ export function createCheckoutFunctions({ program, dir = FUNCTION_DIR, appOwner 
     validate(cart) {
       const owner = appOwner('validation');
       if (owner && !owner.active) return [];
-      const output = run(
-        'cart.validations.generate.run',
-        functionInput({ ...cart, program, owner: 'validation', appOwner: owner }),
-      );
+      const output = run('cart.validations.generate.run', cart, owner, 'validation');
       return output.operations.flatMap((op) => (op.validationAdd?.errors ?? []).map((e) => e.message));
     },
   };

@@ -22,6 +22,7 @@
 // Test hook: POST /__demo/fail?path=/cart/change.js&status=500&count=1 makes the next matching
 // requests fail (status 500, 422, 429, or "network" to drop the connection).
 
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -138,7 +139,28 @@ export async function startServer(options = {}) {
       api,
       handle: api === 'validation' ? 'tiercart-validation' : 'tiercart-discount',
     });
-  const store = createStore(catalog, { functions: createCheckoutFunctions({ program, appOwner }) });
+  // Before the app publishes, the demo's own program stands in for the owners' metafields;
+  // its input variables are what the app would write beside it, made by the CLI
+  // (build/bin/tiercart input-variables) for the shop's time zone.
+  const fileVariables = new Map();
+  const programVariables = (timezone) => {
+    if (!fileVariables.has(timezone)) {
+      let variables = null;
+      try {
+        const cli = path.join(here, '..', 'build', 'bin', 'tiercart');
+        const args = ['input-variables', '--program', programFile, '--timezone', timezone];
+        variables = JSON.parse(execFileSync(cli, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+      } catch (error) {
+        process.stderr.write(`demo: no input variables for ${programFile}: ${error.stderr || error.message}\n`);
+      }
+      fileVariables.set(timezone, variables);
+    }
+    return fileVariables.get(timezone);
+  };
+  const clock = () => ({ timezone: records.shop(SHOP_DOMAIN).timezone, nowMs: Date.now() });
+  const store = createStore(catalog, {
+    functions: createCheckoutFunctions({ program, appOwner, clock, programVariables }),
+  });
   // The program the storefront shows: the app's (its installation's tiercart.program
   // metafield) once it has published one, else the demo's file.
   // options.unpublished: a shop whose app has published nothing yet (just installed, or theme

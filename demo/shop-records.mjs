@@ -100,6 +100,9 @@ export function createShopRecords({ now = () => Date.now() } = {}) {
     return {
       domain,
       currency: 'USD', // the demo shop's currency (demo/store.mjs)
+      // The shop's time zone (Settings > General in Shopify's admin; `shop.ianaTimezone`): a
+      // Function's `shop.localTime` reads the clock in it.
+      timezone: 'America/New_York',
       id: gid('Shop', 500 + shops.size),
       installations: new Map(), // client id -> { id, clientId }
       metafields: new Map(), // owner gid -> Map("namespace\0key" -> metafield)
@@ -230,7 +233,8 @@ export function createShopRecords({ now = () => Date.now() } = {}) {
   // What the checkout's Function of `handle` reads from the owner the app created for it (the
   // newest one): undefined when there is none; {active: false} when it does not run (discount
   // not yet started or ended, validation not enabled); else {active: true, value (of the
-  // `$app:<namespace>`/`key` metafield, null without one), discountClasses}.
+  // `$app:<namespace>`/`key` metafield, null without one), discountClasses, variables (the
+  // input_variables metafield parsed, null without one)}.
   function functionOwner(domain, { api, handle, namespace = 'tiercart', key = 'program' }) {
     const s = shop(domain);
     const owners = api === 'validation' ? s.validations : s.discounts;
@@ -245,7 +249,15 @@ export function createShopRecords({ now = () => Date.now() } = {}) {
     if (!owner) return { active: false };
     const ownerId = owner.discountId ?? owner.id;
     const entry = metafield(domain, ownerId, `app--${owner.clientId}--${namespace}`, key);
-    return { active: true, value: entry ? entry.value : null, discountClasses: owner.discountClasses };
+    // The input queries' variables: the owner's `$app:tiercart`/`input_variables` (json).
+    const vars = metafield(domain, ownerId, `app--${owner.clientId}--${namespace}`, 'input_variables');
+    let variables = null;
+    try {
+      variables = vars ? JSON.parse(vars.value) : null;
+    } catch {
+      variables = null;
+    }
+    return { active: true, value: entry ? entry.value : null, discountClasses: owner.discountClasses, variables };
   }
 
   // An app-data metafield as Liquid reads it (app.metafields.<namespace>.<key>): from the

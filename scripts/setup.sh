@@ -9,6 +9,8 @@ packages=(
   cmake make g++ pkg-config python3 nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
   # the what-if replay of Shopify's orders export (CLI and server)
   libcsv-dev
+  # a shop's time zone, for the schedule moments checkout is asked about (CLI and server)
+  libhowardhinnant-date-dev tzdata
   # fuzzing and sanitizers (libFuzzer ships with clang's runtime)
   clang-14 libclang-rt-14-dev
   # the WebAssembly module, its tests under Node and its size budget

@@ -10,8 +10,10 @@
 
 #include "responses.h"
 #include "service.h"
+#include "tiercart/function.h"
 #include "tiercart/theme_program.h"
 #include "tiercart/tiercart.h"
+#include "tiercart/time_zones.h"
 
 namespace tiercart::server {
 namespace {
@@ -21,6 +23,10 @@ constexpr const char* kIdsKey = "shopify_ids";              // the Functions' ow
 constexpr const char* kThemeKey = "theme_sync";             // what the last sync read and why
 constexpr const char* kLiveKey = "live_program";            // what the merchant last made live
 constexpr const char* kPublishedKey = "published_program";  // what the outbox was handed
+// What a publication writes: 2 added the schedule moments to the Functions' input variables.
+// A live program published by an earlier format is published again, so that the Functions'
+// input queries find every variable they declare.
+constexpr int kPublicationFormat = 2;
 
 constexpr std::size_t kFunctionMetafieldBytes = 10000;  // SHOPIFY.md section 12
 
@@ -48,7 +54,10 @@ query TiercartGiftProducts($query: String!, $first: Int!) {
 // variants) stays well under the 1,000 points one query may cost.
 constexpr std::size_t kHandlesPerQuery = 40;
 
-constexpr const char* kInstallationQuery = "query { currentAppInstallation { id } }";
+// The shop's time zone turns the program's schedule moments into the local times checkout is
+// asked about (function_input_variables).
+constexpr const char* kInstallationQuery =
+    "query { currentAppInstallation { id } shop { ianaTimezone } }";
 
 constexpr const char* kDiscountCreate = R"graphql(
 mutation TiercartDiscountCreate($discount: DiscountAutomaticAppInput!) {
@@ -154,22 +163,6 @@ ThemeTexts locale_texts(const std::string& dir, const std::string& locale) {
   texts.progress = text("/tiercart/messages/progress");
   texts.unlocked = text("/tiercart/messages/unlocked");
   return texts;
-}
-
-// The product and customer tags a program's bars and tiers ask about: the Function's
-// `hasTags` needs them as input variables (docs/function.md).
-Json input_variables(const Program& program) {
-  std::set<std::string> product_tags, customer_tags;
-  for (const auto& tag : program.eligibility.customer_tags_any) customer_tags.insert(tag);
-  for (const Bar& bar : program.bars) {
-    for (const auto& tag : bar.scope.include.tags) product_tags.insert(tag);
-    for (const auto& tag : bar.scope.exclude.tags) product_tags.insert(tag);
-    for (const Tier& tier : bar.tiers) {
-      for (const auto& tag : tier.eligibility.customer_tags_any) customer_tags.insert(tag);
-    }
-  }
-  return {{"productTags", std::vector<std::string>(product_tags.begin(), product_tags.end())},
-          {"customerTags", std::vector<std::string>(customer_tags.begin(), customer_tags.end())}};
 }
 
 // What the storefront needs from the Admin API beside the program (the delivery reads the
@@ -324,12 +317,15 @@ Result<Json> ThemeSync::function_owners(const std::string& shop, const std::stri
     if (!saved) return saved.error();
     return true;
   };
-  if (!ids.contains("installation")) {
+  if (!ids.contains("installation") || !ids.contains("timezone")) {
     auto data = api_.call(shop, token, kInstallationQuery, Json::object(), 2);
     if (!data) return data.error();
     const Json id = value_at(data.value(), "/currentAppInstallation/id"_json_pointer, Json());
     if (!id.is_string()) return make_error("shopify_invalid_answer", "no app installation id");
+    const Json zone = value_at(data.value(), "/shop/ianaTimezone"_json_pointer, Json());
+    if (!zone.is_string()) return make_error("shopify_invalid_answer", "no shop time zone");
     ids["installation"] = id;
+    ids["timezone"] = zone;
     if (auto saved = save(); !saved) return saved.error();
   }
   // Created once per shop. Before creating, the ones this app made are looked for: a process
@@ -409,7 +405,14 @@ Result<std::vector<OutboxWrite>> ThemeSync::publication(const std::string& shop,
                           " bytes; a Function reads at most 10,000",
                       "$");
   }
-  const std::string variables = input_variables(program.value()).dump();
+  // The zone is needed only for a program with schedules: a zone this machine's database
+  // does not know stops the publication of those alone.
+  auto zone = time_zone_offsets(ids.value("timezone", ""));
+  const UtcOffsetAt offset_at =
+      zone ? zone.value()
+           : UtcOffsetAt([error = zone.error()](int64_t) -> Result<int32_t> { return error; });
+  auto variables = function_input_variables(program.value(), offset_at);
+  if (!variables) return variables.error();
   Json metafields = Json::array();
   for (const char* owner : {"discount", "validation"}) {
     metafields.push_back({{"ownerId", ids.at(owner)},
@@ -421,7 +424,7 @@ Result<std::vector<OutboxWrite>> ThemeSync::publication(const std::string& shop,
                           {"namespace", "$app:tiercart"},
                           {"key", "input_variables"},
                           {"type", "json"},
-                          {"value", variables}});
+                          {"value", variables.value()}});
   }
   metafields.push_back({{"ownerId", ids.at("installation")},
                         {"namespace", "tiercart"},
@@ -448,8 +451,8 @@ Result<bool> ThemeSync::activate(const std::string& shop, const ProgramRecord& p
 Result<bool> ThemeSync::activate_with(const std::string& shop, const ProgramRecord& program,
                                       const std::string& theme_checkout) {
   const Json ids = setting_json(store_, shop, kIdsKey);
-  const bool owners_known =
-      ids.contains("installation") && ids.contains("discount") && ids.contains("validation");
+  const bool owners_known = ids.contains("installation") && ids.contains("timezone") &&
+                            ids.contains("discount") && ids.contains("validation");
   std::vector<OutboxWrite> writes;
   if (owners_known) {
     auto made = publication(shop, ids, program, theme_checkout);
@@ -463,6 +466,7 @@ Result<bool> ThemeSync::activate_with(const std::string& shop, const ProgramReco
   if (owners_known) {
     Json published = live;
     published["document"] = sha256_hex(program.document);
+    published["format"] = kPublicationFormat;
     if (auto saved = store_.put_setting(shop, kPublishedKey, published.dump()); !saved) {
       return saved.error();
     }
@@ -500,7 +504,8 @@ Result<bool> ThemeSync::publish_live(const std::string& shop, const Json& ids,
   const Json live = setting_json(store_, shop, kLiveKey);
   const Json published = setting_json(store_, shop, kPublishedKey);
   if (published.value("id", "") == live.value("id", Json()) &&
-      published.value("version", 0) == live.value("version", Json())) {
+      published.value("version", 0) == live.value("version", Json()) &&
+      published.value("format", 1) >= kPublicationFormat) {
     return false;
   }
   auto record = publish_live_program(shop, ids, theme_checkout, nullptr);
@@ -508,6 +513,7 @@ Result<bool> ThemeSync::publish_live(const std::string& shop, const Json& ids,
   if (!record.value()) return false;
   Json now_published = {{"id", record.value()->id}, {"version", record.value()->version}};
   now_published["document"] = sha256_hex(record.value()->document);
+  now_published["format"] = kPublicationFormat;
   if (auto saved = store_.put_setting(shop, kPublishedKey, now_published.dump()); !saved) {
     return saved.error();
   }

@@ -6,9 +6,12 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
+#include "tiercart/program.h"
 #include "tiercart/result.h"
 
 namespace tiercart {
@@ -37,5 +40,24 @@ const char* function_export_name(FunctionTarget target);
 // which the modules write to stderr, where Shopify shows a Function's logs.
 Result<std::string> run_function_json(FunctionTarget target, std::string_view input_json,
                                       std::string* log = nullptr);
+
+// A Function has no clock. Its input queries ask Shopify, for each of the program's
+// schedule moments (schedule_moments, program.h), whether the shop's clock has reached it:
+// `shop { localTime { after<i>: dateTimeAfter(dateTime: $scheduleAt<i>) } }`, i from 0 to
+// kMaxScheduleMoments - 1. The moments are given in the shop's local time, without a zone,
+// as Shopify reads DateTimeWithoutTimezone.
+inline constexpr std::string_view kScheduleVariablePrefix = "scheduleAt";
+inline constexpr std::string_view kScheduleAnswerAlias = "after";
+
+// The shop's offset from UTC (seconds ahead) at a moment, from its time zone; an Error when
+// the zone is unknown. The core keeps no time zone table: the server and the CLI pass
+// tiercart/time_zones.h's.
+using UtcOffsetAt = std::function<Result<int32_t>(int64_t unix_seconds)>;
+
+// The value of the `$app:tiercart.input_variables` metafield the app writes beside a program,
+// which Shopify passes to the input queries as their variables: `productTags` and
+// `customerTags` (what `hasTags` asks about), and `scheduleAt0`... for every slot, the
+// program's schedule moments in the shop's local time first, then a fixed unused moment.
+Result<std::string> function_input_variables(const Program& program, const UtcOffsetAt& offset_at);
 
 }  // namespace tiercart

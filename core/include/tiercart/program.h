@@ -171,6 +171,10 @@ Result<Program> start_experiment(const Program& live, const Program& candidate,
 // and no experiment.
 Result<Program> end_experiment(const Program& running, std::string_view keep, int64_t version);
 
+// The distinct starts_at and ends_at of the program, its tiers and arm b's tiers, ascending:
+// what checkout, which has no clock, asks Shopify about (function.h, input variables).
+std::vector<int64_t> schedule_moments(const Program& program);
+
 // A problem found by check_program: wrong enough to refuse ("error") or worth a look
 // ("warning").
 struct Problem {

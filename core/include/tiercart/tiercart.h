@@ -30,6 +30,9 @@ inline constexpr int kMaxDepth = 64;
 inline constexpr std::size_t kMaxCartLines = 1000;
 inline constexpr std::size_t kMaxBars = 10;
 inline constexpr std::size_t kMaxTiersPerBar = 20;
+// Distinct schedule moments (starts_at, ends_at) in a program: checkout has no clock and asks
+// Shopify about each moment through one input variable (schedule_moments, function.h).
+inline constexpr std::size_t kMaxScheduleMoments = 8;
 
 const char* version();
 

@@ -18,6 +18,10 @@ Result<int64_t> parse_time(std::string_view text, const std::string& path);
 
 // Unix seconds as "2026-11-21T12:00:00Z".
 std::string format_time(int64_t unix_seconds);
+// The wall-clock time at `unix_seconds` where clocks are `utc_offset_seconds` ahead of UTC,
+// without a zone ("2026-11-21T07:00:00" for New York in winter, offset -18000): Shopify's
+// DateTimeWithoutTimezone, read in the shop's own time zone.
+std::string format_local_time(int64_t unix_seconds, int32_t utc_offset_seconds);
 
 // A calendar day "YYYY-MM-DD" as days since 1970-01-01; nothing when it is not a real date.
 // The merchant's figures count orders by the shop's days (insight.h).

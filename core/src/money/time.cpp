@@ -114,6 +114,12 @@ std::optional<int64_t> parse_day(std::string_view text) {
   return time.value() / 86400;
 }
 
+std::string format_local_time(int64_t unix_seconds, int32_t utc_offset_seconds) {
+  std::string text = format_time(unix_seconds + utc_offset_seconds);
+  text.pop_back();  // the "Z": this time is the shop's, not UTC
+  return text;
+}
+
 std::string format_day(int64_t days) { return format_time(days * 86400).substr(0, 10); }
 
 }  // namespace tiercart

@@ -548,6 +548,13 @@ Result<Program> parse_program(std::string_view text) {
     program.experiment = std::move(read).value();
   }
   if (r.failed()) return r.error();
+  if (const std::size_t moments = schedule_moments(program).size(); moments > kMaxScheduleMoments) {
+    return make_error("too_many",
+                      "program: schedules name " + std::to_string(moments) +
+                          " distinct moments (starts_at, ends_at); checkout can check at most " +
+                          std::to_string(kMaxScheduleMoments),
+                      "$");
+  }
   return program;
 }
 

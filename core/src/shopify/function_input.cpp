@@ -249,6 +249,8 @@ class InputReader {
         if (auto rate = w_.decimal(value)) rate_text_ = std::string(*rate);
       } else if (same(key, "localization"sv)) {
         localization(value);
+      } else if (same(key, "shop"sv)) {
+        shop(value);
       }
     });
     if (w_.failed()) return w_.error();
@@ -379,6 +381,28 @@ class InputReader {
     });
     required(id.has_value(), "id");
     if (id) in_.delivery_groups.push_back(*id);
+  }
+
+  // `shop { localTime { after0: dateTimeAfter(...) ... } }`: one answer per schedule moment,
+  // in the order of the input variables (function.h, function_input_variables).
+  void shop(const Value& value) {
+    if (value.is_null()) return;
+    w_.members(value, [&](std::string_view key, const Value& field) {
+      if (!same(key, "localTime"sv) || field.is_null()) return;
+      w_.members(field, [&](std::string_view name, const Value& answer) {
+        constexpr std::string_view kAlias = kScheduleAnswerAlias;
+        if (name.size() != kAlias.size() + 1 || name.substr(0, kAlias.size()) != kAlias ||
+            !is_digit(name.back())) {
+          return;
+        }
+        const std::size_t index = static_cast<std::size_t>(name.back() - '0');
+        if (index >= kMaxScheduleMoments) return;
+        const auto reached = w_.boolean(answer);
+        if (!reached) return;
+        if (in_.moments_reached.size() <= index) in_.moments_reached.resize(index + 1);
+        in_.moments_reached[index] = *reached;
+      });
+    });
   }
 
   void localization(const Value& value) {

@@ -22,6 +22,10 @@ struct FunctionInput {
   std::vector<std::string> delivery_groups;  // GraphQL ids
   bool product_class = true;                 // the discount may discount products
   bool shipping_class = true;                // ... and shipping
+  // Shopify's answers to "has the shop's clock reached schedule moment i?"
+  // (`shop.localTime.after<i>: dateTimeAfter(dateTime: $scheduleAt<i>)`), by i; a moment
+  // left unanswered is unknown.
+  std::vector<std::optional<bool>> moments_reached;
 };
 
 Result<FunctionInput> parse_function_input(std::string_view text);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <string_view>
 #include <utility>
@@ -245,6 +246,32 @@ Result<std::string> cart_validations(const Program& program, const FunctionInput
   return validation_errors(messages);
 }
 
+// The moment checkout judges the cart at, from Shopify's answers about the program's schedule
+// moments: the latest moment the shop's clock has reached, or just before the first when it
+// has reached none. Every schedule turns on and off at one of these moments, so this moment
+// puts each tier on or off as the clock itself would. Nothing when the program has no
+// schedule, or when an answer is missing (an input query without `shop.localTime`): schedules
+// are then not checked, as with a context without `now`.
+std::optional<int64_t> checkout_moment(const Program& program,
+                                       const std::vector<std::optional<bool>>& reached,
+                                       std::string* log) {
+  const std::vector<int64_t> moments = schedule_moments(program);
+  if (moments.empty()) return std::nullopt;
+  int64_t moment = moments.front() - 1;
+  for (std::size_t i = 0; i < moments.size(); ++i) {
+    if (i >= reached.size() || !reached[i]) {
+      if (log) {
+        *log +=
+            "tiercart: checkout was not told the time (shop.localTime); schedules are not "
+            "checked\n";
+      }
+      return std::nullopt;
+    }
+    if (*reached[i]) moment = moments[i];
+  }
+  return moment;
+}
+
 }  // namespace
 
 const char* function_export_name(FunctionTarget target) {
@@ -276,6 +303,7 @@ Result<std::string> run_function_json(FunctionTarget target, std::string_view in
   }
   if (in.cart.currency.empty() && program) in.cart.currency = program->currency;
   if (in.context.presentment_currency.empty()) in.context.presentment_currency = in.cart.currency;
+  if (program) in.context.now = checkout_moment(*program, in.moments_reached, log);
 
   Result<std::string> output = no_operations();
   if (program) {
