@@ -61,6 +61,7 @@ export class TiercartProgress extends HTMLElement {
     bar.tiers.forEach((tier, i) => {
       const unlocked = tier.unlocked ? 'true' : 'false';
       track.children[i + 1].dataset.unlocked = unlocked;
+      track.children[i + 1].dataset.availability = tier.availability;
       const item = list.children[i];
       item.dataset.tier = tier.id;
       item.dataset.unlocked = unlocked;

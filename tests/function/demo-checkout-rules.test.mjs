@@ -206,3 +206,40 @@ test('customer history: the returning customer’s tote is free, a signed-out sh
     demo.close();
   }
 });
+
+// Schedules (program-format.md section 10): before the app publishes, the demo's own program
+// gets the input variables the app would write (the CLI's input-variables), and the checkout
+// asks its shop's clock (New York time) about them. A tote on for the hour around now, a wallet
+// whose hour ended: only the tote is free, and a claim on the wallet stops checkout.
+test('schedules: checkout honours the tier running now and refuses the one that ended', async () => {
+  const now = Date.now();
+  const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const weekend = programOf('schedule-during');
+  const [, tote] = weekend.bars[0].tiers;
+  tote.schedule = { starts_at: iso(now - 3600e3), ends_at: iso(now + 3600e3) };
+  const ended = structuredClone(tote);
+  Object.assign(ended, { id: 'last-hour-tote', threshold: 8500, schedule: { ends_at: iso(now - 60e3) } });
+  weekend.bars[0].tiers.push(ended);
+  const demo = await demoWith(weekend);
+  try {
+    const claim = (tier) => ({ _tiercart: `${weekend.id}@${weekend.version}:${tier}` });
+    const go = shopper(demo);
+    const items = [
+      { id: SWEATER, quantity: 1 },
+      { id: TOTE, quantity: 1, properties: claim('weekend-tote') },
+      { id: TOTE, quantity: 1, properties: claim('last-hour-tote') },
+    ];
+    await go('/cart/add.js', { method: 'POST', json: { items } });
+    const totes = (await (await go('/cart.js')).json()).items.filter((i) => i.variant_id === TOTE);
+    const byTier = Object.fromEntries(totes.map((i) => [i.properties._tiercart.split(':')[1], i]));
+    assert.equal(byTier['weekend-tote'].final_line_price, 0);
+    assert.equal(byTier['last-hour-tote'].final_line_price, byTier['last-hour-tote'].price);
+    const blocked = await go('/checkout', { method: 'POST' });
+    assert.match(decodeURIComponent(blocked.headers.get('location')), /does not unlock/);
+    await go('/cart/change.js', { method: 'POST', json: { id: byTier['last-hour-tote'].key, quantity: 0 } });
+    const placed = await go('/checkout', { method: 'POST' });
+    assert.match(placed.headers.get('location'), /^\/orders\/\d+$/);
+  } finally {
+    demo.close();
+  }
+});

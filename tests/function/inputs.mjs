@@ -42,9 +42,10 @@ export function input(
     owner = 'discount',
     program = PROGRAM,
     customer = null,
+    localTime = null,
   } = {},
 ) {
-  return functionInput({ lines, currency, rate, locale, country, program, owner, customer });
+  return functionInput({ lines, currency, rate, locale, country, program, owner, customer, localTime });
 }
 
 // A cart of `count` lines: paid lines of several products, and the tote and a pick-a-gift

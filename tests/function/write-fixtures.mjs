@@ -48,6 +48,19 @@ const RETURNING = JSON.parse(
 const welcomeTote = (n) => ({ ...gift(n, 'tote'), claim: `${RETURNING.id}@${RETURNING.version}:welcome-back` });
 const returning = { orders: 3, amountSpent: 62000 };
 
+// Schedules at checkout (program-format.md section 10): a tote for Black Friday weekend only.
+// Its two moments are scheduleAt0 (start) and scheduleAt1 (end); Shopify answers whether the
+// shop's clock has reached each (the unused slots hold 2000-01-01, long reached).
+const WEEKEND = JSON.parse(
+  fs.readFileSync(path.join(ROOT, 'tests', 'fixtures', 'schedule-during.input.json'), 'utf8'),
+).program;
+const weekendTote = (n) => ({ ...gift(n, 'tote'), claim: `${WEEKEND.id}@${WEEKEND.version}:weekend-tote` });
+const clock = (...reached) =>
+  Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`after${i}`, i < reached.length ? reached[i] : true]));
+const BEFORE_WEEKEND = clock(false, false);
+const DURING_WEEKEND = clock(true, false);
+const AFTER_WEEKEND = clock(true, true);
+
 const withoutProgram = (doc, owner = 'discount') => {
   delete doc[owner].metafield;
   return doc;
@@ -117,6 +130,20 @@ const cases = {
       customer: { orders: 0, amountSpent: 0 },
     }),
     'history-signed-out-no-tote': input([sweater(1), welcomeTote(2)], { program: RETURNING }),
+    'schedule-tote-before-the-weekend': input([sweater(1), weekendTote(2)], {
+      program: WEEKEND,
+      localTime: BEFORE_WEEKEND,
+    }),
+    'schedule-tote-during-the-weekend': input([sweater(1), weekendTote(2)], {
+      program: WEEKEND,
+      localTime: DURING_WEEKEND,
+    }),
+    'schedule-tote-after-the-weekend': input([sweater(1), weekendTote(2)], {
+      program: WEEKEND,
+      localTime: AFTER_WEEKEND,
+    }),
+    // An input without the shop's clock (an older input query): schedules are not checked.
+    'schedule-not-told-the-time': input([sweater(1), weekendTote(2)], { program: WEEKEND }),
     'empty-cart': input([]),
     'error-not-json': '{"cart": {"lines": [',
     'error-lines-not-array': { cart: { lines: {} } },
@@ -164,6 +191,16 @@ const cases = {
   },
   [VALIDATION]: {
     'earned-gift-passes': input([paid(1, { quantity: 2 }), gift(2, 'tote')], { owner: 'validation' }),
+    'schedule-tote-after-the-weekend-blocked': input([sweater(1), weekendTote(2)], {
+      owner: 'validation',
+      program: WEEKEND,
+      localTime: AFTER_WEEKEND,
+    }),
+    'schedule-tote-during-the-weekend-passes': input([sweater(1), weekendTote(2)], {
+      owner: 'validation',
+      program: WEEKEND,
+      localTime: DURING_WEEKEND,
+    }),
     'no-gift-passes': input([paid(1)], { owner: 'validation' }),
     'unearned-gift-blocked-en': input([paid(1), gift(2, 'tote')], { owner: 'validation' }),
     'unearned-gift-blocked-fr': input([paid(1), gift(2, 'tote')], { owner: 'validation', locale: 'fr' }),

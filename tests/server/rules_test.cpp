@@ -110,5 +110,23 @@ TEST_F(Rules, CustomerHistoryAGuestClaimingTheReturningCustomersToteIsFlagged) {
   EXPECT_EQ(answer["tags"], Json::array({"tiercart-flagged", "tiercart-not_eligible"}));
 }
 
+// Schedules: the server reads the order's created_at (in the shop's offset) as checkout read
+// the shop's clock, so the weekend's last second is in and its end is out.
+TEST_F(Rules, ScheduleAnOrderPlacedInsideTheWeekendIsVerified) {
+  const Json honest = fixture("schedule-order-honest");
+  install(honest["program"], honest["context"].dump());
+  const Json answer = send(honest["order"], "wh-schedule-honest");
+  EXPECT_EQ(answer["earned"], true) << answer.dump();
+  EXPECT_EQ(answer["tags"], Json::array({"tiercart-verified"}));
+}
+
+TEST_F(Rules, ScheduleAnOrderPlacedWhenTheWeekendEndedIsFlagged) {
+  const Json late = fixture("schedule-order-after-end");
+  install(late["program"], late["context"].dump());
+  const Json answer = send(late["order"], "wh-schedule-late");
+  EXPECT_EQ(answer["earned"], false) << answer.dump();
+  EXPECT_EQ(answer["tags"], Json::array({"tiercart-flagged", "tiercart-expired"}));
+}
+
 }  // namespace
 }  // namespace tiercart::server::testing

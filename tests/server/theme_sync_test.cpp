@@ -148,6 +148,47 @@ TEST_F(ThemeSyncTest, TheSavedSettingsBecomeCheckoutsProgramAndTheStorefronts) {
   EXPECT_TRUE(stored.value()->active);
 }
 
+TEST_F(ThemeSyncTest, AProgramsScheduleMomentsReachCheckoutInTheShopsOwnTime) {
+  // The merchant's shop keeps Berlin time; the program's weekend is written in New York's.
+  shopify_.control("POST", std::string("shops/") + kShop + "/timezone", {{"iana", "Europe/Berlin"}});
+  Json program = parse(example("programs/free-shipping-and-tote.json"));
+  program["schedule"] = {{"starts_at", "2026-11-27T00:00:00-05:00"},
+                         {"ends_at", "2026-11-30T00:00:00-05:00"}};
+  ProgramRecord app{kShop, program["id"], program["version"], program.dump(), false, now_ms()};
+  ASSERT_TRUE(store_->add_program(app));
+  sync();  // the discount and validation exist, and the shop's time zone is known
+  auto activated = sync_->activate(kShop, app);
+  ASSERT_TRUE(activated && activated.value());
+  while (outbox_->deliver_due(now_ms() + 3600 * 1000) > 0) {
+  }
+  const std::string app_ns = std::string("app--") + kTestApiKey + "--tiercart";
+  for (const char* owner : {"gid://shopify/DiscountAutomaticNode/", "gid://shopify/Validation/"}) {
+    const Json variables = metafield(owner, app_ns, "input_variables");
+    ASSERT_TRUE(variables.is_object()) << owner;
+    EXPECT_EQ(variables["scheduleAt0"], "2026-11-27T06:00:00") << variables.dump();
+    EXPECT_EQ(variables["scheduleAt1"], "2026-11-30T06:00:00");
+    EXPECT_EQ(variables["scheduleAt7"], "2000-01-01T00:00:00");  // unused, but declared
+    EXPECT_TRUE(variables["productTags"].is_array());
+  }
+}
+
+TEST_F(ThemeSyncTest, ALiveProgramPublishedWithoutScheduleVariablesIsPublishedAgain) {
+  save_theme(settings_data(tote_and_shipping()));
+  sync();
+  // As an earlier version of the app left it: the live version published, with variables
+  // that lack the schedule moments the Functions' input queries now declare.
+  Json published = parse(store_->get_setting(kShop, "published_program").value().value());
+  published.erase("format");
+  ASSERT_TRUE(store_->put_setting(kShop, "published_program", published.dump()));
+  const std::string app_ns = std::string("app--") + kTestApiKey + "--tiercart";
+  const auto writes_before = state()["requests"].get<int64_t>();
+  sync();
+  EXPECT_GT(state()["requests"].get<int64_t>() - writes_before, 2);  // more than the two reads
+  const Json variables = metafield("gid://shopify/DiscountAutomaticNode/", app_ns, "input_variables");
+  EXPECT_EQ(variables["scheduleAt0"], "2000-01-01T00:00:00") << variables.dump();
+  EXPECT_EQ(parse(store_->get_setting(kShop, "published_program").value().value())["format"], 2);
+}
+
 TEST_F(ThemeSyncTest, NothingChangedPublishesNothingAndCreatesNothingAgain) {
   save_theme(settings_data(tote_and_shipping()));
   sync();
