@@ -571,5 +571,26 @@ else
 fi
 expect_bad_input "what-if needs --orders" "$nothing" what-if --program "$program"
 
+# input-variables: what the app writes beside a program for checkout's input queries; the
+# schedule moments in the shop's local time, daylight saving time included.
+weekend=$repo/tests/fixtures/schedule-during.input.json
+python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["program"]))' "$weekend" \
+  >"$work/weekend.json"
+run "$nothing" input-variables --program "$work/weekend.json" --timezone America/Los_Angeles
+if [ "$rc" -eq 0 ] && json_says 'd["scheduleAt0"] == "2026-11-26T21:00:00" and
+    d["scheduleAt1"] == "2026-11-29T21:00:00" and d["scheduleAt7"] == "2000-01-01T00:00:00" and
+    d["productTags"] == [] and len(d) == 10'; then
+  ok "input-variables: the weekend's moments in Los Angeles time, the unused slots filled"
+else
+  not_ok "input-variables: the weekend's moments in Los Angeles time, the unused slots filled" \
+    "$(last_run)" "$(head -c 400 "$work/out")"
+fi
+expect_refused "input-variables: a time zone the database lacks" unknown_time_zone \
+  "$nothing" input-variables --program "$work/weekend.json" --timezone Atlantis/Capital
+expect_bad_input "input-variables needs --timezone" "$nothing" input-variables --program "$work/weekend.json"
+expect_refused "input-variables: a program with nine schedule moments is refused" too_many \
+  "$nothing" input-variables --program <(python3 -c 'import json; print(json.dumps(json.load(open("'"$repo"'/tests/fixtures/error-too-many-schedule-moments.input.json"))["program"]))') \
+  --timezone Etc/UTC
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -84,23 +84,37 @@ const renamed = (name, prefix) =>
     id: `${prefix}-${bar.id}`,
     tiers: bar.tiers.map((tier) => ({ ...tier, id: `${prefix}-${tier.id}` })),
   }));
-// Also a bar of full-price lines (sale items left out) and tiers for returning customers.
+// Also a bar of full-price lines (sale items left out), tiers for returning customers, and
+// Black Friday weekend's tiers inside a program running from November to the new year (four
+// schedule moments, which checkout is told the shop's clock has passed in RULES_CLOCK).
 export const RULES_PROGRAM = {
   ...PROGRAM,
+  schedule: { starts_at: '2026-11-01T00:00:00-04:00', ends_at: '2027-01-01T00:00:00-05:00' },
   bars: [
     ...PROGRAM.bars,
     ...fixtureProgram('bxgy-cheapest-units-free').bars,
     ...fixtureProgram('bxgy-added-like-a-gift').bars,
     ...renamed('sale-items-left-out', 'sale'),
     ...renamed('history-signed-out', 'history'),
+    ...renamed('schedule-during', 'schedule'),
   ],
 };
+// Shopify's answers on the Saturday of the weekend: the program's start and the weekend's
+// start reached, the weekend's end and the new year not; the unused slots (2000-01-01) reached.
+export const RULES_CLOCK = Object.fromEntries(
+  [true, true, false, false, true, true, true, true].map((reached, i) => [`after${i}`, reached]),
+);
 
 // bigCart's lines (which hold mugs, product 1009, and coffee, product 1008), against
-// RULES_PROGRAM, with the added half-price mug claimed, every third line on sale and a
-// signed-in customer with 3 orders and $620.00 spent.
+// RULES_PROGRAM, with the added half-price mug claimed, every third line on sale, a
+// signed-in customer with 3 orders and $620.00 spent, and Shopify's clock answers.
 export function rulesCart(count, options = {}) {
-  const doc = bigCart(count, { ...options, program: RULES_PROGRAM, customer: { orders: 3, amountSpent: 62000 } });
+  const doc = bigCart(count, {
+    ...options,
+    program: RULES_PROGRAM,
+    customer: { orders: 3, amountSpent: 62000 },
+    localTime: RULES_CLOCK,
+  });
   // Every third line on sale (compare-at a quarter above its price).
   doc.cart.lines.forEach((line, i) => {
     const unit = Math.round(Number(line.cost.amountPerQuantity.amount) * 125);
