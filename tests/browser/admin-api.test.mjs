@@ -358,11 +358,13 @@ test('the app’s discount and validation: known function handles only, metafiel
   assert.match(payload.automaticAppDiscount.discountId, /^gid:\/\/shopify\/DiscountAutomaticNode\/\d+$/);
   assert.equal(payload.automaticAppDiscount.status, 'ACTIVE');
   assert.equal(payload.automaticAppDiscount.endsAt, null);
-  // What the checkout's discount Function reads: the `$app:tiercart` program on its discount.
+  // What the checkout's discount Function reads: the `$app:tiercart` program on its discount
+  // (and no input variables: the app wrote none on it).
   assert.deepEqual(api.api.records.functionOwner(SHOP, { api: 'discount', handle: 'tiercart-discount' }), {
     active: true,
     value: '{"id":"from-app"}',
     discountClasses: ['PRODUCT', 'SHIPPING'],
+    variables: null,
   });
   const deprecated = await graphql(create, { discount: { ...discount, functionHandle: null, functionId: 'abc' } });
   assert.match(deprecated.headers.get('x-shopify-api-deprecated-reason'), /functionId/);
@@ -397,6 +399,17 @@ test('the app’s discount and validation: known function handles only, metafiel
   assert.deepEqual(denied.body.errors[0].path, ['discountAutomaticAppCreate']);
   assert.equal(denied.body.data.discountAutomaticAppCreate, null);
   assert.ok(ALL_SCOPES.includes('write_discounts'));
+});
+
+test('the shop’s time zone: shop.ianaTimezone, changed as the merchant changes it, an unknown one refused', async () => {
+  const zone = async () => (await graphql('{ shop { ianaTimezone } }')).body.data.shop.ianaTimezone;
+  assert.equal(await zone(), 'America/New_York');
+  assert.equal((await control('POST', `/shops/${SHOP}/timezone`, { iana: 'Asia/Kolkata' })).status, 200);
+  assert.equal(await zone(), 'Asia/Kolkata');
+  const unknown = await control('POST', `/shops/${SHOP}/timezone`, { iana: 'Mars/Olympus_Mons' });
+  assert.equal(unknown.status, 400);
+  assert.equal(await zone(), 'Asia/Kolkata');
+  await control('POST', `/shops/${SHOP}/timezone`, { iana: 'America/New_York' });
 });
 
 test('a discount the app scheduled or a validation it left off does not run at checkout', () => {

@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { SHOP_DOMAIN } from '../../demo/app-server.mjs';
+import { shopLocalTime } from '../../demo/function-runner.mjs';
 import { appAdmin, giftLines, serverCart, settled, sharedStore, toteAt90 } from './helpers.mjs';
 
 const HOUR = 3600 * 1000;
@@ -20,7 +21,10 @@ before(async () => {
   shared = await sharedStore({ app: true });
   const now = Date.now();
   program = toteAt90((p) => {
-    p.bars[0].tiers.find((tier) => tier.id === 'tote').schedule = { starts_at: iso(now - HOUR), ends_at: iso(now + HOUR) };
+    p.bars[0].tiers.find((tier) => tier.id === 'tote').schedule = {
+      starts_at: iso(now - HOUR),
+      ends_at: iso(now + HOUR),
+    };
     p.bars[0].tiers.find((tier) => tier.id === 'pick-a-gift').schedule = { ends_at: iso(now - 2 * HOUR) };
   });
   const api = appAdmin(shared.store.app);
@@ -50,32 +54,13 @@ async function publishedVariables() {
   }
 }
 
-// New York's wall clock at `ms`, as Shopify writes DateTimeWithoutTimezone.
-function newYork(ms) {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
-      timeZone: 'America/New_York',
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    })
-      .formatToParts(new Date(ms))
-      .map((p) => [p.type, p.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
-}
-
 test('the app hands checkout the moments in the shop’s time; the tote is free now and the ended tier is not', async () => {
   const variables = await publishedVariables();
   // Three moments, ascending: the pick-a-gift's end, then the tote's start and end.
   const moments = [program.bars[0].tiers[2].schedule.ends_at, ...Object.values(program.bars[0].tiers[1].schedule)];
   assert.deepEqual(
     [variables.scheduleAt0, variables.scheduleAt1, variables.scheduleAt2],
-    moments.map((m) => newYork(Date.parse(m))),
+    moments.map((m) => shopLocalTime(Date.parse(m), 'America/New_York')),
   );
 
   // An honest shopper with two sweaters ($178.00): the drawer adds the tote and promises nothing

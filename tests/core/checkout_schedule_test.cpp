@@ -146,8 +146,7 @@ json checkout_input(const json& program, const json& answers) {
 }
 
 bool tote_free_at_checkout(const json& input, std::string* log = nullptr) {
-  auto output =
-      tiercart::run_function_json(FunctionTarget::kCartLinesDiscounts, input.dump(), log);
+  auto output = tiercart::run_function_json(FunctionTarget::kCartLinesDiscounts, input.dump(), log);
   EXPECT_TRUE(output) << (output ? "" : output.error().message);
   return output && !json::parse(output.value())["operations"].empty();
 }
@@ -171,9 +170,10 @@ TEST(CheckoutSchedule, TheToteIsFreeAtCheckoutExactlyWhenTheDrawerAndServerSaySo
     auto evaluation = tiercart::evaluate_json(program.dump(), cart.dump(),
                                               json{{"now", tiercart::format_time(now)}}.dump());
     ASSERT_TRUE(evaluation);
-    const bool drawer = json::parse(evaluation.value())["bars"][0]["tiers"][1]["availability"] ==
-                        "available";
-    const bool checkout = tote_free_at_checkout(checkout_input(program, shopify_answers(variables, now)));
+    const bool drawer =
+        json::parse(evaluation.value())["bars"][0]["tiers"][1]["availability"] == "available";
+    const bool checkout =
+        tote_free_at_checkout(checkout_input(program, shopify_answers(variables, now)));
     EXPECT_EQ(checkout, drawer) << "at " << tiercart::format_time(now);
     on += drawer;
   }

@@ -14,7 +14,10 @@ import { ROOT } from './inputs.mjs';
 
 const QUERIES = ['tiercart-discount', 'tiercart-validation'].flatMap((extension) => {
   const dir = path.join(ROOT, 'extensions', extension, 'src');
-  return fs.readdirSync(dir).filter((f) => f.endsWith('.graphql')).map((f) => path.join(dir, f));
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.graphql'))
+    .map((f) => path.join(dir, f));
 });
 
 const variables = JSON.parse(

@@ -150,7 +150,8 @@ TEST_F(ThemeSyncTest, TheSavedSettingsBecomeCheckoutsProgramAndTheStorefronts) {
 
 TEST_F(ThemeSyncTest, AProgramsScheduleMomentsReachCheckoutInTheShopsOwnTime) {
   // The merchant's shop keeps Berlin time; the program's weekend is written in New York's.
-  shopify_.control("POST", std::string("shops/") + kShop + "/timezone", {{"iana", "Europe/Berlin"}});
+  shopify_.control("POST", std::string("shops/") + kShop + "/timezone",
+                   {{"iana", "Europe/Berlin"}});
   Json program = parse(example("programs/free-shipping-and-tote.json"));
   program["schedule"] = {{"starts_at", "2026-11-27T00:00:00-05:00"},
                          {"ends_at", "2026-11-30T00:00:00-05:00"}};
@@ -184,7 +185,8 @@ TEST_F(ThemeSyncTest, ALiveProgramPublishedWithoutScheduleVariablesIsPublishedAg
   const auto writes_before = state()["requests"].get<int64_t>();
   sync();
   EXPECT_GT(state()["requests"].get<int64_t>() - writes_before, 2);  // more than the two reads
-  const Json variables = metafield("gid://shopify/DiscountAutomaticNode/", app_ns, "input_variables");
+  const Json variables =
+      metafield("gid://shopify/DiscountAutomaticNode/", app_ns, "input_variables");
   EXPECT_EQ(variables["scheduleAt0"], "2000-01-01T00:00:00") << variables.dump();
   EXPECT_EQ(parse(store_->get_setting(kShop, "published_program").value().value())["format"], 2);
 }

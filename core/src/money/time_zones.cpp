@@ -4,11 +4,11 @@
 
 #include "tiercart/time_zones.h"
 
+#include <date/tz.h>
+
 #include <chrono>
 #include <exception>
 #include <string>
-
-#include <date/tz.h>
 
 namespace tiercart {
 
@@ -20,8 +20,8 @@ Result<UtcOffsetAt> time_zone_offsets(std::string_view iana_name) {
     zone = nullptr;
   }
   if (!zone) {
-    return make_error("unknown_time_zone",
-                      "time zone \"" + std::string(iana_name) + "\" is not in the time zone database");
+    return make_error("unknown_time_zone", "time zone \"" + std::string(iana_name) +
+                                               "\" is not in the time zone database");
   }
   return UtcOffsetAt([zone](int64_t unix_seconds) -> Result<int32_t> {
     try {

@@ -36,8 +36,7 @@ void add_bar_tags(const std::vector<Bar>& bars, std::set<std::string>& product_t
 
 }  // namespace
 
-Result<std::string> function_input_variables(const Program& program,
-                                             const UtcOffsetAt& offset_at) {
+Result<std::string> function_input_variables(const Program& program, const UtcOffsetAt& offset_at) {
   std::set<std::string> product_tags;
   std::set<std::string> customer_tags(program.eligibility.customer_tags_any.begin(),
                                       program.eligibility.customer_tags_any.end());
