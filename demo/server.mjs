@@ -30,7 +30,15 @@ import zlib from 'node:zlib';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Drop, Liquid } from 'liquidjs';
 import { createCatalog, productSvg, SUGGESTED_HANDLES } from './catalog.mjs';
-import { createStore, CartError, CURRENCIES, SHOP_CURRENCY, convertPrice } from './store.mjs';
+import {
+  createStore,
+  CartError,
+  COUNTRIES,
+  CURRENCIES,
+  DEFAULT_COUNTRY,
+  SHOP_CURRENCY,
+  convertPrice,
+} from './store.mjs';
 import { createPostPurchase } from './post-purchase.mjs';
 import { createCheckoutFunctions } from './function-runner.mjs';
 import { handleEditor, readExtensionLocales, resourceSettings } from './editor.mjs';
@@ -409,8 +417,13 @@ export async function startServer(options = {}) {
       customer: req.customer,
       localization: {
         currency: { iso_code: currency },
-        // The demo ships to the United States only.
-        country: { iso_code: 'US' },
+        // The country picked in the selector (POST /localization, country_code).
+        country: { iso_code: req.country, name: COUNTRIES[req.country].name },
+        available_countries: Object.entries(COUNTRIES).map(([iso, c]) => ({
+          iso_code: iso,
+          name: c.name,
+          currency: { iso_code: c.currency },
+        })),
         available_currencies: Object.entries(CURRENCIES).map(([iso, c]) => ({ iso_code: iso, name: c.name })),
         available_languages: [
           { iso_code: 'en', endonym_name: 'English' },
@@ -438,7 +451,7 @@ export async function startServer(options = {}) {
       shopify: {
         shop: 'northbound-supply.myshopify.com',
         locale,
-        country: 'US',
+        country: req.country,
         currency: { active: currency, rate: CURRENCIES[currency].rate },
         routes: { root: '/' },
         designMode: Boolean(req.editor?.designMode),
@@ -600,6 +613,10 @@ export async function startServer(options = {}) {
     // The signed-in shopper, if any: the demo's stand-in for customer accounts.
     req.customer = DEMO_CUSTOMERS[cookies.customer] ?? null;
     req.cart.customer = req.customer;
+    // The shopper's country, as the store's country selector set it: Liquid's
+    // localization.country, and the country checkout delivers to.
+    req.country = COUNTRIES[cookies.country] ? cookies.country : DEFAULT_COUNTRY;
+    req.cart.country = req.country;
     const setCookies = [];
     if (cookies.cart !== req.cart.token) setCookies.push(`cart=${req.cart.token}; Path=/; SameSite=Lax`);
     if (setCookies.length) res.setHeader('set-cookie', setCookies);
@@ -682,8 +699,16 @@ export async function startServer(options = {}) {
     if (pathname === '/localization' && req.method === 'POST') {
       const body = await readBody(req);
       const code = String(body.currency_code || '').toUpperCase();
+      const country = String(body.country_code || '').toUpperCase();
       const cookie = [];
-      if (CURRENCIES[code]) cookie.push(`currency=${code}; Path=/; SameSite=Lax`);
+      if (COUNTRIES[country] && country !== req.country) {
+        // A new country is a new market: its currency comes with it, whatever currency the
+        // form also posted (the selection the shopper did not change).
+        cookie.push(`country=${country}; Path=/; SameSite=Lax`);
+        cookie.push(`currency=${COUNTRIES[country].currency}; Path=/; SameSite=Lax`);
+      } else if (CURRENCIES[code]) {
+        cookie.push(`currency=${code}; Path=/; SameSite=Lax`);
+      }
       if (locales[body.locale_code]) cookie.push(`locale=${body.locale_code}; Path=/; SameSite=Lax`);
       return redirect(res, storePath(body.return_to, '/'), {
         'set-cookie': [...setCookies, ...cookie],

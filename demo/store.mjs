@@ -18,6 +18,31 @@ export const CURRENCIES = {
   JPY: { rate: '147.5', money_format: '¥{{amount_no_decimals}}', name: 'Japanese yen' },
 };
 
+// The countries the demo sells to (its markets): each market prices in its own currency, and
+// picking a country in the store's selector switches to it, as Shopify Markets does. The demo's
+// checkout asks for no address: an order ships to the demo customer's address in the country
+// the shopper picked, so the delivery country follows the shopper's country.
+export const DEFAULT_COUNTRY = 'US';
+export const COUNTRIES = {
+  US: {
+    name: 'United States',
+    currency: 'USD',
+    address: { address1: '12 Harbor Road', city: 'Portland', province_code: 'ME', zip: '04101' },
+  },
+  CA: {
+    name: 'Canada',
+    currency: 'CAD',
+    address: { address1: '88 Queen Street West', city: 'Toronto', province_code: 'ON', zip: 'M5H 2M9' },
+  },
+  GB: { name: 'United Kingdom', currency: 'GBP', address: { address1: '4 Mill Lane', city: 'York', zip: 'YO1 7HH' } },
+  FR: { name: 'France', currency: 'EUR', address: { address1: '9 rue des Halles', city: 'Lyon', zip: '69002' } },
+  JP: {
+    name: 'Japan',
+    currency: 'JPY',
+    address: { address1: '1-2-3 Jingumae', city: 'Shibuya-ku', province_code: 'JP-13', zip: '150-0001' },
+  },
+};
+
 // Cents as the decimal string of Shopify's REST and GraphQL payloads: 1999 -> "19.99", in
 // every currency (JPY 100000 -> "1000.00", which Shopify's readers and the core take exactly).
 export const centsToDecimal = (cents) => placeDecimals(cents, 2);
@@ -87,6 +112,11 @@ function cleanProperties(properties) {
 
 // `functions`: tiercart's Shopify Functions (function-runner.mjs createCheckoutFunctions), which
 // alone make a gift line free and stop a checkout that claims an unearned reward, as on Shopify.
+function shippingAddress(country) {
+  const code = COUNTRIES[country] ? country : DEFAULT_COUNTRY;
+  return { first_name: 'Robin', last_name: 'Hale', ...COUNTRIES[code].address, country_code: code };
+}
+
 export function createStore(catalog, { functions = null } = {}) {
   const carts = new Map();
   const orders = [];
@@ -249,7 +279,10 @@ export function createStore(catalog, { functions = null } = {}) {
     const customer = cart.customer
       ? { orders: cart.customer.orders_count, amountSpent: cart.customer.total_spent, currency: SHOP_CURRENCY }
       : null;
-    return { lines, currency, rate: CURRENCIES[currency].rate, locale, country: 'US', armKey, customer };
+    // The shopper's country (cart.country, set per request by the server from the store's
+    // country selector): the market's country and, in the demo, the delivery address's.
+    const country = COUNTRIES[cart.country] ? cart.country : DEFAULT_COUNTRY;
+    return { lines, currency, rate: CURRENCIES[currency].rate, locale, country, armKey, customer };
   }
 
   // The cart.js document in the shopper's currency. Line discounts are the discount
@@ -424,16 +457,9 @@ export function createStore(catalog, { functions = null } = {}) {
       subtotal_price: json.items_subtotal_price,
       total_discounts: json.total_discount,
       total_price: json.total_price,
-      // The demo checkout asks for no address: every order ships to the demo customer.
-      shipping_address: {
-        first_name: 'Robin',
-        last_name: 'Hale',
-        address1: '12 Harbor Road',
-        city: 'Portland',
-        province_code: 'ME',
-        zip: '04101',
-        country_code: 'US',
-      },
+      // The demo checkout asks for no address: every order ships to the demo customer, in the
+      // country the shopper picked.
+      shipping_address: shippingAddress(cart.country),
     };
     nextOrder += 1;
     orders.push(order);

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -536,6 +537,76 @@ TEST(ThemeOptionsJson, ReadsEveryOptionAndRefusesUnknownOnes) {
                                    R"({"currency":"EUR","program_id":"Not An Id"})");
   ASSERT_FALSE(bad_id.ok());
   EXPECT_EQ(bad_id.error().code, "invalid_value");
+}
+
+// --- Thresholds by country (program-format.md section 11.1) ------------------------------
+
+std::map<std::string, int64_t> Countries(const ThemeProgram& result, std::size_t tier) {
+  if (!result.program || result.program->bars.empty() ||
+      result.program->bars[0].tiers.size() <= tier) {
+    return {};
+  }
+  return result.program->bars[0].tiers[tier].thresholds_by_country;
+}
+
+TEST(ThemeCountries, ShortTextBecomesAmountsInTheShopCurrencysMinorUnits) {
+  const auto result = ConvertDrawer(
+      {{"t1_threshold", 50}, {"t2_threshold", 100}, {"t2_countries", " ca:150 , AU: 120.5,"}});
+  EXPECT_TRUE(result.notices.empty());
+  EXPECT_TRUE(Countries(result, 0).empty());
+  EXPECT_EQ(Countries(result, 1), (std::map<std::string, int64_t>{{"AU", 12050}, {"CA", 15000}}));
+  // Written into both programs: checkout needs the amounts as much as the drawer.
+  const json checkout = json::parse(to_json(*result.program, ProgramTexts::kWithout));
+  EXPECT_EQ(checkout["bars"][0]["tiers"][1]["thresholds_by_country"],
+            json({{"AU", 12050}, {"CA", 15000}}));
+}
+
+TEST(ThemeCountries, JpyAmountsHaveNoDecimals) {
+  const auto result =
+      ConvertDrawer({{"t1_threshold", 5000}, {"t1_countries", "US:8000"}}, Options("JPY"));
+  EXPECT_EQ(Countries(result, 0), (std::map<std::string, int64_t>{{"US", 8000}}));
+}
+
+TEST(ThemeCountries, AMalformedEntryIsLeftOutAndTheRestKept) {
+  const auto result = ConvertDrawer(
+      {{"t1_threshold", 50}, {"t1_countries", "CA:75, Canada:80, GB, FR:0, DE:x, 1A:9, JP:60"}});
+  EXPECT_EQ(Countries(result, 0), (std::map<std::string, int64_t>{{"CA", 7500}, {"JP", 6000}}));
+  EXPECT_EQ(Codes(result), std::vector<std::string>(5, "bad_country_threshold"));
+  EXPECT_EQ(result.notices[0].path, kSettings + ".t1_countries");
+  EXPECT_EQ(result.notices[0].tier, 1);
+  EXPECT_NE(result.notices[0].message.find("\"Canada:80\""), std::string::npos);
+}
+
+TEST(ThemeCountries, AtMostFiftyCountriesATier) {
+  std::string text;
+  for (int i = 0; i < 51; ++i) {
+    text += std::string{char('A' + i / 26), char('A' + i % 26)} + ":60,";
+  }
+  const auto result = ConvertDrawer({{"t1_threshold", 50}, {"t1_countries", text}});
+  EXPECT_EQ(Countries(result, 0).size(), 50u);
+  EXPECT_EQ(Codes(result), std::vector<std::string>{"bad_country_threshold"});
+}
+
+TEST(ThemeCountries, ACountryOutOfOrderIsLeftOutWhereItBreaksTheOrder) {
+  // Tier 2 in CA at $60.00 is below tier 1's CA $75.00: tier 2's CA goes. Tier 1 in GB at
+  // $120.00 is above tier 2's own $100.00, which has no GB amount: tier 1's GB goes.
+  const auto result = ConvertDrawer({{"t1_threshold", 50},
+                                     {"t1_countries", "CA:75, GB:120"},
+                                     {"t2_threshold", 100},
+                                     {"t2_countries", "CA:60, AU:110"}});
+  EXPECT_EQ(Countries(result, 0), (std::map<std::string, int64_t>{{"CA", 7500}}));
+  EXPECT_EQ(Countries(result, 1), (std::map<std::string, int64_t>{{"AU", 11000}}));
+  EXPECT_EQ(Codes(result), (std::vector<std::string>{"not_ascending", "not_ascending"}));
+  // What is left passes the program check, which holds every country to the same rule.
+  EXPECT_TRUE(check_program(*result.program, Context{}).empty());
+}
+
+TEST(ThemeCountries, AnItemCountBarIgnoresThemAndSaysSo) {
+  const auto result =
+      ConvertDrawer({{"metric", "quantity"}, {"t1_threshold", 3}, {"t1_countries", "CA:5"}});
+  EXPECT_TRUE(Countries(result, 0).empty());
+  EXPECT_EQ(Codes(result), std::vector<std::string>{"bad_setting"});
+  EXPECT_EQ(result.notices[0].path, kSettings + ".t1_countries");
 }
 
 }  // namespace

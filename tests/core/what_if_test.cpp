@@ -179,5 +179,36 @@ TEST(WhatIf, ProposesThresholdsFromPercentilesAndSaysByWhichRule) {
             std::string::npos);
 }
 
+// Thresholds by country (program-format.md section 11.1): each order is measured by its
+// Shipping Country's threshold; the tier's threshold shown is the one for everyone else.
+TEST(WhatIf, EachOrderIsMeasuredByItsCountrysThresholdAndTheTierShowsItsOwn) {
+  auto order = [](const std::string& name, const std::string& country, int64_t amount) {
+    ExportOrder o;
+    o.name = name;
+    o.country = country;
+    o.subtotal = amount;
+    o.cart.currency = "USD";
+    CartLine line;
+    line.variant_id = 2004;
+    line.product_id = 1002;
+    line.quantity = 1;
+    line.price = line.original_line_price = line.final_line_price = amount;
+    o.cart.items.push_back(line);
+    return o;
+  };
+  OrdersExport orders;
+  orders.currency = "USD";
+  // A US order over $100.00, then Canadian ones short of Canada's $150.00 (the last one near).
+  orders.orders = {order("#1", "US", 12000), order("#2", "CA", 12000), order("#3", "CA", 14000)};
+  const Json r = WhatIf(R"({"format": 1, "id": "m", "version": 1, "currency": "USD",
+    "bars": [{"id": "b", "tiers": [{"id": "tote", "threshold": 10000,
+      "thresholds_by_country": {"CA": 15000}, "reward": {"type": "free_shipping"}}]}]})",
+                        orders);
+  const Json& tote = r["bars"][0]["tiers"][0];
+  EXPECT_EQ(tote["reached"], 1);
+  EXPECT_EQ(tote["near"], 1);
+  EXPECT_EQ(tote["threshold_text"], "$100.00");
+}
+
 }  // namespace
 }  // namespace tiercart

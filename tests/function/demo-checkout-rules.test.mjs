@@ -28,7 +28,7 @@ async function demoWith(program) {
 
 function shopper(demo) {
   const jar = {};
-  return async (url, { method = 'GET', json } = {}) => {
+  return async (url, { method = 'GET', json, form } = {}) => {
     const response = await fetch(new URL(url, demo.url), {
       method,
       redirect: 'manual',
@@ -37,8 +37,9 @@ function shopper(demo) {
           .map(([k, v]) => `${k}=${v}`)
           .join('; '),
         ...(json ? { 'content-type': 'application/json' } : {}),
+        ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
       },
-      body: json ? JSON.stringify(json) : method === 'POST' ? '' : undefined,
+      body: json ? JSON.stringify(json) : (form ?? (method === 'POST' ? '' : undefined)),
     });
     for (const c of response.headers.getSetCookie()) {
       const [k, v] = c.split(';')[0].split('=');
@@ -202,6 +203,58 @@ test('customer history: the returning customer’s tote is free, a signed-out sh
       decodeURIComponent(blocked.headers.get('location')),
       /does not unlock a free tote for returning customers/,
     );
+  } finally {
+    demo.close();
+  }
+});
+
+// Thresholds by country (program-format.md section 11.1): the tote from $100.00, $150.00 in
+// Canada. The shopper picks a country with the store's selector (POST /localization,
+// country_code, as Shopify's localization form); its market's currency comes with it, and the
+// demo's checkout delivers to that country.
+const MARKETS = programOf('markets-listed-country');
+const JACKET = 2004; // $149.00
+
+test('thresholds by country: a $149.00 jacket earns the tote shipped to the US, not to Canada', async () => {
+  const demo = await demoWith(MARKETS);
+  try {
+    const claim = { _tiercart: `${MARKETS.id}@${MARKETS.version}:tote` };
+    const items = [
+      { id: JACKET, quantity: 1 },
+      { id: TOTE, quantity: 1, properties: claim },
+    ];
+    const american = shopper(demo);
+    await american('/cart/add.js', { method: 'POST', json: { items } });
+    const usTote = (await (await american('/cart.js')).json()).items.find((i) => i.variant_id === TOTE);
+    assert.equal(usTote.final_line_price, 0);
+    const placed = await american('/checkout', { method: 'POST' });
+    assert.match(placed.headers.get('location'), /^\/orders\/\d+$/);
+    const { order } = await (await american(`${placed.headers.get('location')}.json`)).json();
+    assert.equal(order.shipping_address.country_code, 'US');
+
+    const canadian = shopper(demo);
+    const picked = await canadian('/localization', { method: 'POST', form: 'country_code=CA&return_to=/' });
+    assert.equal(picked.status, 302);
+    assert.match(await (await canadian('/')).text(), /<option value="CA" selected>Canada \(CAD\)<\/option>/);
+    await canadian('/cart/add.js', { method: 'POST', json: { items } });
+    const cart = await (await canadian('/cart.js')).json();
+    assert.equal(cart.currency, 'CAD', "Canada's market prices in CAD");
+    const caTote = cart.items.find((i) => i.variant_id === TOTE);
+    assert.equal(caTote.total_discount, 0, 'CA$207.11 is short of CA$209.00 ($150.00 x 1.39, up to a whole dollar)');
+    const orders = demo.store.orders.length;
+    const blocked = await canadian('/checkout', { method: 'POST' });
+    assert.match(decodeURIComponent(blocked.headers.get('location')), /does not unlock a free canvas tote/);
+    assert.equal(demo.store.orders.length, orders, 'no order was placed');
+
+    // A second jacket passes Canada's threshold: the tote is free and the order ships to Canada.
+    await canadian('/cart/add.js', { method: 'POST', json: { items: [{ id: JACKET, quantity: 1 }] } });
+    const freeTote = (await (await canadian('/cart.js')).json()).items.find((i) => i.variant_id === TOTE);
+    assert.equal(freeTote.final_line_price, 0);
+    const shipped = await canadian('/checkout', { method: 'POST' });
+    assert.match(shipped.headers.get('location'), /^\/orders\/\d+$/);
+    const canadianOrder = (await (await canadian(`${shipped.headers.get('location')}.json`)).json()).order;
+    assert.equal(canadianOrder.shipping_address.country_code, 'CA');
+    assert.equal(canadianOrder.presentment_currency, 'CAD');
   } finally {
     demo.close();
   }

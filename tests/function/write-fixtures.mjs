@@ -244,6 +244,56 @@ const cases = {
   },
 };
 
+// Thresholds by country (program-format.md section 11.1): the tote from $100.00, $150.00 in
+// Canada; free shipping from $50.00, $75.00 in Canada. The same $149.00 jacket earns the tote
+// shipped to the United States, not to Canada; without a delivery address (the lines and
+// validation input queries ask for none) the market's country decides.
+const MARKETS = JSON.parse(
+  fs.readFileSync(path.join(ROOT, 'tests', 'fixtures', 'markets-listed-country.input.json'), 'utf8'),
+).program;
+const jacket = (n) => paid(n, { price: 14900, variantId: 2004, productId: 1002 });
+const marketsTote = (n) => ({ ...gift(n, 'tote'), claim: `${MARKETS.id}@${MARKETS.version}:tote` });
+const noAddress = (doc) => {
+  delete doc.cart.deliveryGroups;
+  return doc;
+};
+// Browsing as one country (localization), shipping to another (the delivery address).
+const shipsTo = (doc, country) => {
+  doc.cart.deliveryGroups[0].deliveryAddress.countryCode = country;
+  return doc;
+};
+Object.assign(cases[LINES], {
+  'markets-ca-delivery-short-no-tote': input([jacket(1), marketsTote(2)], { program: MARKETS, country: 'CA' }),
+  'markets-us-delivery-tote': input([jacket(1), marketsTote(2)], { program: MARKETS, country: 'US' }),
+  'markets-ca-delivery-over-canada-tote': input([sweater(1, 2), marketsTote(2)], { program: MARKETS, country: 'CA' }),
+  'markets-ca-market-no-address-no-tote': noAddress(
+    input([jacket(1), marketsTote(2)], { program: MARKETS, country: 'CA' }),
+  ),
+  'markets-ca-market-ships-to-us-tote': shipsTo(
+    input([jacket(1), marketsTote(2)], { program: MARKETS, country: 'CA' }),
+    'US',
+  ),
+});
+Object.assign(cases[DELIVERY], {
+  'markets-ca-free-shipping-not-yet': input([paid(1, { price: 6000 })], { program: MARKETS, country: 'CA' }),
+  'markets-us-free-shipping': input([paid(1, { price: 6000 })], { program: MARKETS, country: 'US' }),
+});
+Object.assign(cases[VALIDATION], {
+  'markets-ca-delivery-short-blocked': input([jacket(1), marketsTote(2)], {
+    owner: 'validation',
+    program: MARKETS,
+    country: 'CA',
+  }),
+  'markets-us-delivery-passes': input([jacket(1), marketsTote(2)], {
+    owner: 'validation',
+    program: MARKETS,
+    country: 'US',
+  }),
+  'markets-ca-market-no-address-blocked': noAddress(
+    input([jacket(1), marketsTote(2)], { owner: 'validation', program: MARKETS, country: 'CA' }),
+  ),
+});
+
 for (const [target, byName] of Object.entries(cases)) {
   const dir = path.join(ROOT, 'tests', 'function-fixtures', target);
   fs.mkdirSync(dir, { recursive: true });

@@ -110,6 +110,36 @@ TEST_F(Rules, CustomerHistoryAGuestClaimingTheReturningCustomersToteIsFlagged) {
   EXPECT_EQ(answer["tags"], Json::array({"tiercart-flagged", "tiercart-not_eligible"}));
 }
 
+// Thresholds by country (section 11.1): the tote from $100.00, $150.00 in Canada. The order is
+// judged by its shipping address, even against a stored context that names another country.
+Json context_in(const Json& fixture_doc, const std::string& country) {
+  Json context = fixture_doc["context"];
+  context["country"] = country;
+  return context;
+}
+
+TEST_F(Rules, CountryThresholdsACanadianOrderOverCanadasThresholdIsVerified) {
+  const Json honest = fixture("markets-order-ca-honest");
+  ASSERT_EQ(honest["order"]["shipping_address"]["country_code"], "CA");
+  install(honest["program"], context_in(honest, "US").dump());
+  const Json answer = send(honest["order"], "wh-markets-ca-honest");
+  EXPECT_EQ(answer["earned"], true) << answer.dump();
+  EXPECT_EQ(answer["tags"], Json::array({"tiercart-verified"}));
+}
+
+TEST_F(Rules, CountryThresholdsACanadianOrderOverOnlyTheUsThresholdIsFlagged) {
+  const Json forged = fixture("markets-order-ca-forged");
+  ASSERT_EQ(forged["order"]["shipping_address"]["country_code"], "CA");
+  install(forged["program"], context_in(forged, "US").dump());
+  const Json answer = send(forged["order"], "wh-markets-ca-forged");
+  EXPECT_EQ(answer["earned"], false) << answer.dump();
+  EXPECT_EQ(answer["tags"], Json::array({"tiercart-flagged", "tiercart-below_threshold"}));
+  // The same lines shipped to the United States earn the tote.
+  const Json us = fixture("markets-order-us-honest");
+  const Json verified = send(us["order"], "wh-markets-us-honest");
+  EXPECT_EQ(verified["earned"], true) << verified.dump();
+}
+
 // Schedules: the server reads the order's created_at (in the shop's offset) as checkout read
 // the shop's clock, so the weekend's last second is in and its end is out.
 TEST_F(Rules, ScheduleAnOrderPlacedInsideTheWeekendIsVerified) {

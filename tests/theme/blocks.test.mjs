@@ -629,6 +629,7 @@ test('every settings combination gives a program both builds accept (300 seeded 
       s[`t${n}_gifts`] = pick([[], [TOTE], [TOTE, SCARF]]);
       s[`t${n}_amount`] = pick([undefined, 0, 5, 12.34, -1]);
       s[`t${n}_message`] = pick(['', 'Go {{remaining}} \\ "x"', '<img src=x onerror=alert(1)>']);
+      s[`t${n}_countries`] = pick(['', 'CA:150', 'ca:75, AU:120.5', 'GB:x, FR:1e3, CA:2']);
     }
     return s;
   };

@@ -106,6 +106,10 @@ struct Tier {
   std::string id;
   int64_t threshold = 0;  // spend: minor units of the program currency; quantity: units
   std::map<std::string, int64_t> thresholds_by_currency;  // explicit, override conversion
+  // Spend bars only: by ISO 3166-1 alpha-2 country (Shopify Markets), minor units of the
+  // program currency. A listed country's amount stands in for `threshold` and is then
+  // converted like it; thresholds_by_currency was chosen for `threshold` and is not used.
+  std::map<std::string, int64_t> thresholds_by_country;
   Reward reward;
   std::map<std::string, TierTexts> texts;  // by locale ("en", "fr", "pt-BR")
   Schedule schedule;
@@ -123,6 +127,11 @@ struct Bar {
 };
 
 struct Program;
+
+// The spend threshold of `tier` for a shopper in `country`, in minor units of the program
+// currency: the country's own amount when the tier lists it, else `threshold`. Empty country
+// (not known yet): `threshold`. The drawer, checkout and the order check all go through this.
+int64_t threshold_for_country(const Tier& tier, std::string_view country);
 
 // An A/B test of two tier sets (docs/program-format.md, "Experiments"). Arm a is the program
 // itself; arm b is another set of bars under the same id and version, so that a gift line's

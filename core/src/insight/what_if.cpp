@@ -121,7 +121,13 @@ Result<std::string> what_if_json(const Program& program, const OrdersExport& dat
         const std::size_t t = tier_index(b, status.id);
         if (t == tallies[b].size()) continue;
         TierTally& tally = tallies[b][t];
-        tally.threshold = status.threshold;
+        // The threshold shown is the one shoppers without a country amount of their own are
+        // measured by: an order from a country the tier lists (thresholds_by_country) is
+        // measured by that country's, but sets the figure only when no other order has.
+        const bool own_country =
+            !replay.country.empty() &&
+            program.bars[b].tiers[t].thresholds_by_country.count(replay.country) > 0;
+        if (!own_country || tally.threshold == 0) tally.threshold = status.threshold;
         if (status.unlocked && status.availability == Availability::kAvailable) {
           ++tally.reached;
         } else if (bar.qualifying < status.threshold &&

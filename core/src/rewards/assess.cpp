@@ -319,20 +319,25 @@ Result<Assessment> assess(const Program& program, const Cart& cart, const Contex
       TierState t;
       t.bar = &bar;
       t.tier = &tier;
+      // A country's own amount replaces the threshold, and the per-currency amounts (chosen
+      // for the threshold it replaces) give way to conversion.
+      const bool country_amount =
+          !context.country.empty() && tier.thresholds_by_country.count(context.country) > 0;
+      const int64_t base_threshold = threshold_for_country(tier, context.country);
       if (bar.metric == Metric::kQuantity) {
         t.threshold = tier.threshold;
       } else if (auto explicit_amount = tier.thresholds_by_currency.find(cart.currency);
-                 explicit_amount != tier.thresholds_by_currency.end()) {
+                 !country_amount && explicit_amount != tier.thresholds_by_currency.end()) {
         t.threshold = explicit_amount->second;
       } else if (cart.currency == program.currency) {
-        t.threshold = tier.threshold;
+        t.threshold = base_threshold;
       } else if (!context.rate) {
         return make_error("missing_rate",
                           "context: the cart is in " + cart.currency + " and the program in " +
                               program.currency + ", but no rate was given",
                           "$.rate");
       } else {
-        auto converted = convert(tier.threshold, program.currency, cart.currency, *context.rate,
+        auto converted = convert(base_threshold, program.currency, cart.currency, *context.rate,
                                  program.rounding);
         if (!converted) return converted.error();
         t.threshold = converted.value();
@@ -388,6 +393,12 @@ Result<Assessment> assess(const Program& program, const Cart& cart, const Contex
 }  // namespace tiercart::detail
 
 namespace tiercart {
+
+int64_t threshold_for_country(const Tier& tier, std::string_view country) {
+  if (country.empty() || tier.thresholds_by_country.empty()) return tier.threshold;
+  auto own = tier.thresholds_by_country.find(std::string(country));
+  return own != tier.thresholds_by_country.end() ? own->second : tier.threshold;
+}
 
 std::optional<GiftClaim> parse_gift_claim(const std::string& value) {
   const auto at = value.rfind('@');

@@ -65,6 +65,37 @@ void check_amounts_by_currency(const std::map<std::string, int64_t>& amounts, in
   }
 }
 
+// A country's thresholds must rise strictly too, at what a shopper there is measured by (a
+// tier's own threshold where it does not list the country). Checking each tier against the one
+// before is enough: a sequence rises strictly when each neighbour pair does. Only countries
+// one of the pair lists can break an order the program-currency check has not already seen.
+void check_thresholds_by_country(const Bar& bar, std::size_t t, const std::string& path,
+                                 Findings& findings) {
+  const Tier& tier = bar.tiers[t];
+  if (bar.metric == Metric::kQuantity) {
+    if (!tier.thresholds_by_country.empty()) {
+      findings.warning("unused_setting",
+                       "a quantity bar counts units; its thresholds by country are ignored",
+                       key_path(path, "thresholds_by_country"));
+    }
+    return;
+  }
+  if (t == 0) return;
+  const Tier& before = bar.tiers[t - 1];
+  std::set<std::string> countries;
+  for (const auto& entry : before.thresholds_by_country) countries.insert(entry.first);
+  for (const auto& entry : tier.thresholds_by_country) countries.insert(entry.first);
+  for (const auto& country : countries) {
+    if (threshold_for_country(before, country) < threshold_for_country(tier, country)) continue;
+    const bool own = tier.thresholds_by_country.count(country) > 0;
+    findings.error("overlapping_tiers",
+                   "in " + country + ", tier \"" + tier.id + "\" does not come after tier \"" +
+                       before.id + "\": thresholds must rise strictly in every country",
+                   own ? key_path(key_path(path, "thresholds_by_country"), country)
+                       : key_path(path, "threshold"));
+  }
+}
+
 void check_bar(const Program& program, const Bar& bar, std::size_t b, const Context& context,
                Findings& findings) {
   const std::string bar_path = index_path("$.bars", b);
@@ -107,6 +138,7 @@ void check_bar(const Program& program, const Bar& bar, std::size_t b, const Cont
         }
       }
     }
+    check_thresholds_by_country(bar, t, path, findings);
     check_amounts_by_currency(tier.thresholds_by_currency, tier.threshold, program, context,
                               key_path(path, "thresholds_by_currency"), findings);
     check_amounts_by_currency(tier.reward.amounts_by_currency, tier.reward.amount, program, context,

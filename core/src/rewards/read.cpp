@@ -89,6 +89,39 @@ std::vector<std::string> read_countries(ObjectReader& r, std::string_view key) {
   return countries;
 }
 
+// At most this many countries per tier: a Markets setup names a handful, and the program is
+// read by checkout from a metafield of at most 10,000 bytes.
+constexpr std::size_t kMaxCountryThresholds = 50;
+
+// {"CA": 15000, ...}: upper-case alpha-2 codes to amounts in program-currency minor units.
+std::map<std::string, int64_t> read_thresholds_by_country(ObjectReader& r, std::string_view key) {
+  std::map<std::string, int64_t> out;
+  const Value* map = r.object(key);
+  if (!map) return out;
+  const std::string base = key_path(r.path(), key);
+  if (map->size() > kMaxCountryThresholds) {
+    r.fail("too_many",
+           "program: a tier has at most " + std::to_string(kMaxCountryThresholds) +
+               " countries with their own threshold",
+           base);
+    return out;
+  }
+  for (auto it = map->begin(); it != map->end() && !r.failed(); ++it) {
+    const std::string path = key_path(base, it.key());
+    const std::string country(it.key());
+    if (!is_country(country)) {
+      r.fail("invalid_value", "\"" + country + "\" is not an ISO 3166-1 alpha-2 code", path);
+      break;
+    }
+    auto amount = r.as_integer(it.value(), path);
+    if (amount && (*amount <= 0 || *amount > kMaxAmount)) {
+      r.fail("out_of_range", "must be a positive amount in minor units", path);
+    }
+    if (amount) out[country] = *amount;
+  }
+  return out;
+}
+
 Eligibility read_eligibility(ObjectReader& parent) {
   Eligibility eligibility;
   const Value* value = parent.object("eligibility");
@@ -251,11 +284,12 @@ std::optional<Basis> read_basis(ObjectReader& r) {
 Result<Tier> read_tier(const Value& value, const ObjectReader& bar, std::size_t index) {
   Tier tier;
   ObjectReader r(value, bar, "tiers", index);
-  r.reject_unknown(
-      {"id", "threshold", "thresholds_by_currency", "reward", "texts", "schedule", "eligibility"});
+  r.reject_unknown({"id", "threshold", "thresholds_by_currency", "thresholds_by_country", "reward",
+                    "texts", "schedule", "eligibility"});
   tier.id = read_id(r, "id").value_or("");
   tier.threshold = r.integer_in("threshold", 1, kMaxAmount, /*required=*/true).value_or(0);
   tier.thresholds_by_currency = read_amounts_by_currency(r, "thresholds_by_currency");
+  tier.thresholds_by_country = read_thresholds_by_country(r, "thresholds_by_country");
   tier.reward = read_reward(r);
   tier.texts = read_tier_texts(r);
   tier.schedule = read_schedule(r);

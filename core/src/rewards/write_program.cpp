@@ -163,6 +163,7 @@ void write_bar(JsonWriter& w, const Bar& bar, ProgramTexts texts) {
   for (const auto& tier : bar.tiers) {
     w.begin_object().field("id", tier.id).field("threshold", tier.threshold);
     write_amounts(w, "thresholds_by_currency", tier.thresholds_by_currency);
+    write_amounts(w, "thresholds_by_country", tier.thresholds_by_country);
     write_reward(w, tier.reward, texts);
     if (texts == ProgramTexts::kWith) write_tier_texts(w, tier.texts);
     write_schedule(w, tier.schedule);

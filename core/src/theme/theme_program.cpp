@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <map>
+#include <set>
 #include <string>
 
 #include "json/reader.h"
@@ -227,6 +229,84 @@ std::optional<Reward> gift_reward(const Block& block, int n, const ThemeOptions&
   return reward;
 }
 
+// A tier's countries with their own threshold (program-format.md section 11.1), as a merchant
+// types them in the short text setting tN_countries: "CA:150, AU:100", amounts in the shop
+// currency like the threshold (type 150 for 150.00), codes in either case. An entry that is not
+// a country and a positive amount is left out with a notice; the rest are kept.
+constexpr std::size_t kCountriesPerTier = 50;  // the format's limit (section 12)
+
+std::map<std::string, int64_t> read_country_thresholds(const Block& block, int n, int exponent,
+                                                       const std::string& bar_id,
+                                                       Notices& notices) {
+  std::map<std::string, int64_t> out;
+  const std::string key = "t" + std::to_string(n) + "_countries";
+  const std::string text = text_setting(block.get(key));
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    const auto comma = rest.find(',');
+    const std::string_view entry = strip(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    if (entry.empty()) continue;  // "CA:150," or ", ,"
+    const auto colon = entry.find(':');
+    const std::string country =
+        detail::upper(strip(entry.substr(0, std::min(colon, entry.size()))));
+    const int64_t amount =
+        colon == std::string_view::npos ? 0 : minor_units_of(entry.substr(colon + 1), exponent);
+    const bool is_country = country.size() == 2 && country[0] >= 'A' && country[0] <= 'Z' &&
+                            country[1] >= 'A' && country[1] <= 'Z';
+    if (!is_country || amount <= 0 || amount > kMaxAmount) {
+      notices.add("warning", "bad_country_threshold",
+                  "tier " + std::to_string(n) + ": \"" + std::string(entry) +
+                      "\" is left out: write a two-letter country code, a colon and a positive "
+                      "amount (CA:150)",
+                  block.path_of(key), bar_id, n);
+      continue;
+    }
+    if (out.size() == kCountriesPerTier && !out.count(country)) {
+      notices.add("warning", "bad_country_threshold",
+                  "tier " + std::to_string(n) + ": " + country +
+                      " is left out: a tier has at most " + std::to_string(kCountriesPerTier) +
+                      " countries with their own threshold",
+                  block.path_of(key), bar_id, n);
+      continue;
+    }
+    out[country] = amount;  // a country written twice: the last amount, as typed last
+  }
+  return out;
+}
+
+// Every country's thresholds must rise as the tiers' own do (check_program's overlapping_tiers):
+// a country amount that breaks the order is left out, on the later tier when it lists the
+// country, else on the earlier one (whose own threshold is below the later tier's), until none
+// does. `numbers` are the tiers' setting numbers (tN_), for the notices.
+void keep_countries_ascending(std::vector<Tier>& tiers, const std::vector<int>& numbers,
+                              const Block& block, const std::string& bar_id, Notices& notices) {
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (std::size_t i = 1; i < tiers.size() && !changed; ++i) {
+      std::set<std::string> countries;
+      for (const auto& entry : tiers[i - 1].thresholds_by_country) countries.insert(entry.first);
+      for (const auto& entry : tiers[i].thresholds_by_country) countries.insert(entry.first);
+      for (const auto& country : countries) {
+        if (threshold_for_country(tiers[i - 1], country) <
+            threshold_for_country(tiers[i], country)) {
+          continue;
+        }
+        const std::size_t at = tiers[i].thresholds_by_country.count(country) ? i : i - 1;
+        tiers[at].thresholds_by_country.erase(country);
+        const std::string n = std::to_string(numbers[at]);
+        notices.add("warning", "not_ascending",
+                    "tier " + n + ": " + country +
+                        " is left out: in each country a tier's threshold must be higher than "
+                        "the tier before it",
+                    block.path_of("t" + n + "_countries"), bar_id, numbers[at]);
+        changed = true;
+        break;
+      }
+    }
+  }
+}
+
 // One bar from one block's settings, or nothing when no tier is usable.
 std::optional<Bar> read_bar(const Block& block, const std::string& bar_id, int exponent,
                             const ThemeOptions& options, const std::string& locale,
@@ -246,6 +326,7 @@ std::optional<Bar> read_bar(const Block& block, const std::string& bar_id, int e
   const int64_t max_threshold = items ? kMaxItems : kMaxAmount;
 
   int64_t previous = 0;
+  std::vector<int> numbers;  // each kept tier's n
   for (int n = 1; n <= kTiersPerBar; ++n) {
     const std::string prefix = "t" + std::to_string(n) + "_";
     const Value* raw_threshold = block.get(prefix + "threshold");
@@ -304,9 +385,22 @@ std::optional<Bar> read_bar(const Block& block, const std::string& bar_id, int e
     if (!texts.label.empty() || !texts.progress.empty() || !texts.unlocked.empty()) {
       tier.texts.emplace(locale, std::move(texts));
     }
+    if (items) {
+      if (!text_setting(block.get(prefix + "countries")).empty()) {
+        notices.add("warning", "bad_setting",
+                    "tier " + std::to_string(n) +
+                        ": thresholds by country are for spend bars; an item-count bar ignores "
+                        "them",
+                    block.path_of(prefix + "countries"), bar_id, n);
+      }
+    } else {
+      tier.thresholds_by_country = read_country_thresholds(block, n, exponent, bar_id, notices);
+    }
     bar.tiers.push_back(std::move(tier));
+    numbers.push_back(n);
     previous = threshold;
   }
+  keep_countries_ascending(bar.tiers, numbers, block, bar_id, notices);
 
   const std::string scope = choice(block.get("scope"), "all");
   if (scope == "include" || scope == "exclude") {
