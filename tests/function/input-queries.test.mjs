@@ -1,7 +1,8 @@
 // The Function input queries (extensions/*/src/*.graphql) against what the app writes as their
 // variables (the core's function_input_variables, printed by `tiercart input-variables`): every
 // variable a query requires is written, and each schedule slot the app fills is asked about as
-// `after<i>: dateTimeAfter(dateTime: $scheduleAt<i>)`, the answer the Function reads.
+// `after<i>: dateTimeAfter(dateTime: $scheduleAt<i>)`, the answer the Function reads; each
+// asks for the delivery country.
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -51,6 +52,16 @@ for (const file of QUERIES) {
       declared.map((v) => v.name).sort(),
       Object.keys(variables).sort(),
       'the query declares what the app writes',
+    );
+    // The delivery country, which thresholds by country and country-limited rewards read.
+    const cart = operation.selectionSet.selections.find((s) => s.name.value === 'cart');
+    const groups = cart.selectionSet.selections.find((s) => s.name.value === 'deliveryGroups');
+    assert.deepEqual(
+      groups?.selectionSet.selections.map((s) => [s.name.value, s.selectionSet?.selections.map((f) => f.name.value)]),
+      [
+        ['id', undefined],
+        ['deliveryAddress', ['countryCode']],
+      ],
     );
     const shop = operation.selectionSet.selections.find((s) => s.name.value === 'shop');
     const localTime = shop.selectionSet.selections.find((s) => s.name.value === 'localTime');
