@@ -39,10 +39,14 @@ const nearLimit = (makeCart) => {
 // The demo's program, then the same carts against it with the rules of issue 20 in use
 // (tests/function/inputs.mjs: buy X get Y on the cart's own lines and added as a gift line, a
 // bar that leaves sale items out with every third line on sale, tiers for returning customers
-// and a signed-in customer, the weekend's scheduled tiers and Shopify's clock answers).
+// and a signed-in customer, the weekend's scheduled tiers and Shopify's clock answers, tiers with
+// thresholds by country and a Canadian delivery address).
 for (const [title, makeCart] of [
   ['the demo program', bigCart],
-  ['the demo program with the rules of issue 20 (buy X get Y, sale items, customer history, schedules)', rulesCart],
+  [
+    'the demo program with the rules of issue 20 (buy X get Y, sale items, customer history, schedules, thresholds by country)',
+    rulesCart,
+  ],
 ]) {
   const carts = [1, 20, 200, nearLimit(makeCart)];
   console.log(`\nExecuted instructions (Wasm, metered) and memory at the end of the run: ${title}`);

@@ -84,9 +84,10 @@ const renamed = (name, prefix) =>
     id: `${prefix}-${bar.id}`,
     tiers: bar.tiers.map((tier) => ({ ...tier, id: `${prefix}-${tier.id}` })),
   }));
-// Also a bar of full-price lines (sale items left out), tiers for returning customers, and
-// Black Friday weekend's tiers inside a program running from November to the new year (four
-// schedule moments, which checkout is told the shop's clock has passed in RULES_CLOCK).
+// Also a bar of full-price lines (sale items left out), tiers for returning customers, Black
+// Friday weekend's tiers inside a program running from November to the new year (four schedule
+// moments, which checkout is told the shop's clock has passed in RULES_CLOCK), and tiers with
+// thresholds by country (the rules cart delivers to Canada, one of the countries listed).
 export const RULES_PROGRAM = {
   ...PROGRAM,
   schedule: { starts_at: '2026-11-01T00:00:00-04:00', ends_at: '2027-01-01T00:00:00-05:00' },
@@ -97,6 +98,7 @@ export const RULES_PROGRAM = {
     ...renamed('sale-items-left-out', 'sale'),
     ...renamed('history-signed-out', 'history'),
     ...renamed('schedule-during', 'schedule'),
+    ...renamed('markets-listed-country', 'markets'),
   ],
 };
 // Shopify's answers on the Saturday of the weekend: the program's start and the weekend's
@@ -107,9 +109,11 @@ export const RULES_CLOCK = Object.fromEntries(
 
 // bigCart's lines (which hold mugs, product 1009, and coffee, product 1008), against
 // RULES_PROGRAM, with the added half-price mug claimed, every third line on sale, a
-// signed-in customer with 3 orders and $620.00 spent, and Shopify's clock answers.
+// signed-in customer with 3 orders and $620.00 spent, Shopify's clock answers, and Canada as
+// the country checkout delivers to.
 export function rulesCart(count, options = {}) {
   const doc = bigCart(count, {
+    country: 'CA',
     ...options,
     program: RULES_PROGRAM,
     customer: { orders: 3, amountSpent: 62000 },
