@@ -2,21 +2,8 @@
 // is got, the get-item it adds like a gift at the program's percent off, and a removed get-item
 // staying removed. The programs are the golden fixtures' (tests/fixtures/bxgy-*).
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { after, afterEach, test } from 'node:test';
-import { addFromProductPage, giftLines, root, serverCart, settled, setup } from './helpers.mjs';
-
-const programOf = (fixture) =>
-  JSON.parse(fs.readFileSync(path.join(root, 'tests', 'fixtures', `${fixture}.input.json`), 'utf8')).program;
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiercart-bxgy-browser-'));
-const programFile = (fixture) => {
-  const file = path.join(dir, `${fixture}.json`);
-  fs.writeFileSync(file, JSON.stringify(programOf(fixture)));
-  return file;
-};
-after(() => fs.rmSync(dir, { recursive: true, force: true }));
+import { afterEach, test } from 'node:test';
+import { addFromProductPage, fixtureProgramFile, giftLines, serverCart, settled, setup } from './helpers.mjs';
 
 let t;
 afterEach(async () => {
@@ -28,7 +15,7 @@ const rewardText = (tier) => t.page.locator(`tiercart-drawer .tiercart-reward[da
 const barMessage = () => t.page.locator('tiercart-drawer .tiercart-bar__message').first().textContent();
 
 test('buy 2 mugs get 1: the drawer says what to add, then that it is unlocked', async () => {
-  t = await setup({ program: programFile('bxgy-cheapest-units-free') });
+  t = await setup({ program: fixtureProgramFile('bxgy-cheapest-units-free') });
   await addFromProductPage(t, 'enamel-camp-mug', 2015, 1);
   assert.equal(await barMessage(), 'Mugs to go: 1. Buy 2, get the cheapest third one free');
 
@@ -45,7 +32,7 @@ test('buy 2 mugs get 1: the drawer says what to add, then that it is unlocked', 
 });
 
 test('buy 2 bags of coffee: a mug added at half price, and once removed it stays removed', async () => {
-  t = await setup({ program: programFile('bxgy-added-like-a-gift') });
+  t = await setup({ program: fixtureProgramFile('bxgy-added-like-a-gift') });
   await addFromProductPage(t, 'trailhead-coffee-beans', 2014, 4);
   const added = giftLines(await serverCart(t.page));
   assert.deepEqual(

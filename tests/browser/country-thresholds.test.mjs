@@ -3,19 +3,10 @@
 // header's localization form) is measured by Canada's amount, in CAD as Canada's market prices,
 // and told so in "You're ... away"; a US shopper by the tier's own $100.00.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { after, afterEach, test } from 'node:test';
-import { addFromProductPage, giftLines, root, serverCart, settled, setup } from './helpers.mjs';
+import { afterEach, test } from 'node:test';
+import { addFromProductPage, fixtureProgramFile, giftLines, serverCart, settled, setup } from './helpers.mjs';
 
-const program = JSON.parse(
-  fs.readFileSync(path.join(root, 'tests', 'fixtures', 'markets-listed-country.input.json'), 'utf8'),
-).program;
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiercart-country-browser-'));
-const programFile = path.join(dir, 'program.json');
-fs.writeFileSync(programFile, JSON.stringify(program));
-after(() => fs.rmSync(dir, { recursive: true, force: true }));
+const programFile = fixtureProgramFile('markets-listed-country');
 
 let t;
 afterEach(async () => {

@@ -3,19 +3,10 @@
 // signed in (the demo's /account/login stand-in, a customer with 3 orders and $200.00 spent)
 // the tote for customers with 2 orders is added, and the $500 spenders' tier stays closed.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { after, afterEach, test } from 'node:test';
-import { addFromProductPage, giftLines, root, serverCart, setup } from './helpers.mjs';
+import { afterEach, test } from 'node:test';
+import { addFromProductPage, fixtureProgramFile, giftLines, serverCart, setup } from './helpers.mjs';
 
-const program = JSON.parse(
-  fs.readFileSync(path.join(root, 'tests', 'fixtures', 'history-signed-out.input.json'), 'utf8'),
-).program;
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiercart-history-browser-'));
-const programFile = path.join(dir, 'program.json');
-fs.writeFileSync(programFile, JSON.stringify(program));
-after(() => fs.rmSync(dir, { recursive: true, force: true }));
+const programFile = fixtureProgramFile('history-signed-out');
 
 let t;
 afterEach(async () => {

@@ -11,6 +11,21 @@ import { startServer } from '../../demo/server.mjs';
 export const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const artifacts = path.join(root, 'build', 'artifacts');
 
+// A golden fixture's program (tests/fixtures/<fixture>.input.json) in a file the demo can start
+// with; the files go when the test process exits.
+let fixtureDir = null;
+export function fixtureProgramFile(fixture) {
+  if (!fixtureDir) {
+    fixtureDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiercart-fixture-programs-'));
+    const dir = fixtureDir;
+    process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  }
+  const input = JSON.parse(fs.readFileSync(path.join(root, 'tests', 'fixtures', `${fixture}.input.json`), 'utf8'));
+  const file = path.join(fixtureDir, `${fixture}.json`);
+  fs.writeFileSync(file, JSON.stringify(input.program));
+  return file;
+}
+
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--no-sandbox',

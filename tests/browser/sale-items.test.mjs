@@ -3,19 +3,10 @@
 // from the theme's Liquid) and for one added afterwards (learnt from products/<handle>.js). The
 // demo's beanie is on sale: $24.00, compare-at $30.00.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { after, afterEach, test } from 'node:test';
-import { addFromProductPage, giftLines, root, serverCart, setup } from './helpers.mjs';
+import { afterEach, test } from 'node:test';
+import { addFromProductPage, fixtureProgramFile, giftLines, serverCart, setup } from './helpers.mjs';
 
-const program = JSON.parse(
-  fs.readFileSync(path.join(root, 'tests', 'fixtures', 'sale-items-left-out.input.json'), 'utf8'),
-).program;
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiercart-sale-browser-'));
-const programFile = path.join(dir, 'program.json');
-fs.writeFileSync(programFile, JSON.stringify(program));
-after(() => fs.rmSync(dir, { recursive: true, force: true }));
+const programFile = fixtureProgramFile('sale-items-left-out');
 
 let t;
 afterEach(async () => {
