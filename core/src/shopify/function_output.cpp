@@ -26,32 +26,42 @@ using detail::FunctionInput;
 struct BlockTexts {
   const char* language;
   const char* not_earned;  // below_threshold, expired, not_eligible
-  const char* too_many;    // quantity_exceeded
+  const char* too_many;    // quantity_exceeded, free items
   const char* unknown;     // unknown_tier, out_of_scope, price_tampered, unreadable program
+  // quantity_exceeded of a buy X get Y whose items are only part off: "free" would be untrue.
+  const char* too_many_discounted;
 };
 
 constexpr BlockTexts kBlockTexts[] = {
     {"en", "Your cart does not unlock {{reward}}. Remove it to check out.",
      "Your cart holds more free items ({{reward}}) than it unlocks. Remove the extra to check "
      "out.",
-     "A free gift in your cart is not part of any reward. Remove it to check out."},
+     "A free gift in your cart is not part of any reward. Remove it to check out.",
+     "Your cart holds more discounted items ({{reward}}) than it unlocks. Remove the extra to "
+     "check out."},
     {"fr", "Votre panier ne débloque pas {{reward}}. Retirez-le pour passer commande.",
      "Votre panier contient plus d'articles offerts ({{reward}}) qu'il n'en débloque. Retirez "
      "le surplus pour passer commande.",
      "Un cadeau de votre panier ne correspond à aucune récompense. Retirez-le pour passer "
-     "commande."},
+     "commande.",
+     "Votre panier contient plus d'articles à prix réduit ({{reward}}) qu'il n'en débloque. "
+     "Retirez le surplus pour passer commande."},
     {"de",
      "Ihr Warenkorb schaltet {{reward}} nicht frei. Entfernen Sie den Artikel, um zur "
      "Kasse zu gehen.",
      "Ihr Warenkorb enthält mehr Gratisartikel ({{reward}}) als freigeschaltet. Entfernen Sie "
      "die überzähligen, um zur Kasse zu gehen.",
      "Ein Geschenk in Ihrem Warenkorb gehört zu keiner Prämie. Entfernen Sie es, um zur Kasse "
-     "zu gehen."},
+     "zu gehen.",
+     "Ihr Warenkorb enthält mehr reduzierte Artikel ({{reward}}) als freigeschaltet. Entfernen "
+     "Sie die überzähligen, um zur Kasse zu gehen."},
     {"es", "Tu carrito no desbloquea {{reward}}. Quítalo para finalizar la compra.",
      "Tu carrito tiene más artículos gratis ({{reward}}) de los que desbloquea. Quita los que "
      "sobran para finalizar la compra.",
      "Un regalo de tu carrito no forma parte de ninguna recompensa. Quítalo para finalizar la "
-     "compra."},
+     "compra.",
+     "Tu carrito tiene más artículos con descuento ({{reward}}) de los que desbloquea. Quita "
+     "los que sobran para finalizar la compra."},
 };
 
 // The buyer's language, then the program's default locale's, then English.
@@ -234,7 +244,10 @@ Result<std::string> cart_validations(const Program& program, const FunctionInput
     const Tier* tier = line.tier_id.empty() ? nullptr : find_tier(program, line.tier_id);
     const std::string reward = tier ? tier_label(*tier, program, locale) : "";
     if (line.reason == "quantity_exceeded" && tier) {
-      add_unique(messages, with_reward(texts.too_many, reward));
+      const bool part_off =
+          tier->reward.type == RewardType::kBuyXGetY && tier->reward.percent < 100;
+      add_unique(messages,
+                 with_reward(part_off ? texts.too_many_discounted : texts.too_many, reward));
     } else if ((line.reason == "below_threshold" || line.reason == "expired" ||
                 line.reason == "not_eligible") &&
                tier) {
