@@ -121,6 +121,7 @@ void Service::routes() {
   router.add("POST", "/webhooks/orders/create", to(&Service::webhook));
   router.add("POST", "/webhooks/compliance", to(&Service::compliance_webhook));
   router.add("POST", "/webhooks/app/uninstalled", to(&Service::uninstalled_webhook));
+  router.add("POST", "/webhooks/shop/update", to(&Service::shop_update_webhook));
   for (const char* topic : {"refunds/create", "orders/updated", "orders/cancelled"}) {
     router.add("POST", std::string("/webhooks/") + topic, to(&Service::adjustment_webhook));
   }

@@ -85,6 +85,7 @@ class Service {
   void webhook(const http::Request& req, http::Response& res);
   void compliance_webhook(const http::Request& req, http::Response& res);
   void uninstalled_webhook(const http::Request& req, http::Response& res);
+  void shop_update_webhook(const http::Request& req, http::Response& res);
   // refunds/create, orders/updated, orders/cancelled: the figures follow them (analytics.cpp).
   void adjustment_webhook(const http::Request& req, http::Response& res);
   // GET /admin/analytics: the core's report over the shop's figures (analytics.cpp).

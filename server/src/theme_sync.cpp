@@ -530,6 +530,18 @@ Result<bool> ThemeSync::publish_facts(const std::string& shop, const Json& ids,
   return record.value().has_value();
 }
 
+Result<bool> ThemeSync::time_zone_changed(const std::string& shop, const std::string& zone) {
+  Json ids = setting_json(store_, shop, kIdsKey);
+  if (!ids.contains("installation") || ids.value("timezone", "") == zone) return false;
+  ids["timezone"] = zone;
+  if (auto saved = store_.put_setting(shop, kIdsKey, ids.dump()); !saved) return saved.error();
+  if (!ids.contains("discount") || !ids.contains("validation")) return false;
+  auto record = publish_live_program(
+      shop, ids, setting_json(store_, shop, kThemeKey).value("read", ""), nullptr);
+  if (!record) return record.error();
+  return record.value().has_value();
+}
+
 Result<SyncReport> ThemeSync::sync(const std::string& shop) {
   auto token = token_(shop);
   if (!token) return token.error();

@@ -80,11 +80,16 @@ class ThemeSync {
   // in the activation's transaction when the shop's discount and validation exist (else by
   // the next sync, which creates them). False when the version is not stored.
   Result<bool> activate(const std::string& shop, const ProgramRecord& program);
+  // The shop's time zone is now `zone` (the shop/update webhook's iana_timezone): the live
+  // program is published again, its schedule moments in the new zone. False when the zone is
+  // the one already known (shop/update comes for any change of the shop's settings), or when
+  // the shop's Functions do not exist yet (their first sync reads the zone).
+  Result<bool> time_zone_changed(const std::string& shop, const std::string& zone);
   // Blocks until no sync is queued or running (tests).
   void drain();
 
   // The writes that publish `program` (its document as stored) to a shop whose Function
-  // owners are `ids` ({"installation", "discount", "validation"}): metafields_set, then
+  // owners are `ids` ({"installation", "timezone", "discount", "validation"}): metafields_set, then
   // storefront_facts, carrying `theme_checkout` (the digest of the theme settings last read,
   // for the storefront's check; empty: none). Error checkout_too_large when the checkout
   // program is over the 10,000 bytes a Function reads.

@@ -184,6 +184,39 @@ void Service::uninstalled_webhook(const Request& req, Response& res) {
   res.set_content(dump({{"shop", *shop}, {"uninstalled", true}, {"known", done.value()}}), kJson);
 }
 
+// shop/update (the REST shop): the merchant changed a setting of the shop. Only the time zone
+// matters here: checkout is told the program's schedule moments in it (docs/function.md).
+void Service::shop_update_webhook(const Request& req, Response& res) {
+  const auto shop = signed_shop(req, res);
+  if (!shop) return;
+  const Json payload = Json::parse(req.body, nullptr, false);
+  const Json zone = payload.is_object() ? payload.value("iana_timezone", Json()) : Json();
+  // An IANA name: "America/Argentina/Buenos_Aires" is among the longest.
+  if (!zone.is_string() || zone.get<std::string>().empty() || zone.get<std::string>().size() > 64 ||
+      zone.get<std::string>().find_first_not_of(
+          "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-") !=
+          std::string::npos) {
+    return send_error(res, 400, "invalid_value", "the shop has no iana_timezone",
+                      "$.iana_timezone");
+  }
+  auto republished = theme_sync_->time_zone_changed(*shop, zone.get<std::string>());
+  JsonWriter w(256);
+  w.begin_object().field("shop", *shop).field("timezone", zone.get<std::string>());
+  if (!republished && republished.error().code.rfind("storage", 0) == 0) {
+    return send_storage_error(res, "publish in the new time zone", republished.error());
+  }
+  if (!republished) {
+    // The program cannot be published in this zone (one this machine's database lacks):
+    // sending the webhook again would not change that. The zone is kept; the log says why.
+    std::fprintf(stderr, "tiercart-server: %s: the live program was not published again: %s\n",
+                 shop->c_str(), republished.error().message.c_str());
+    w.field("republished", false).field("problem", republished.error().code);
+  } else {
+    w.field("republished", republished.value());
+  }
+  res.set_content(w.end_object().take(), kJson);
+}
+
 // The three privacy topics share one handler: at `/webhooks/compliance` the topic is the
 // X-Shopify-Topic header (one URL for all three, as an app's configuration may give), at
 // `/webhooks/customers/redact` and its siblings it is the path.

@@ -173,6 +173,30 @@ TEST_F(ThemeSyncTest, AProgramsScheduleMomentsReachCheckoutInTheShopsOwnTime) {
   }
 }
 
+TEST_F(ThemeSyncTest, WhenTheMerchantMovesTheShopToAnotherTimeZoneTheMomentsFollow) {
+  Json program = parse(example("programs/free-shipping-and-tote.json"));
+  program["schedule"] = {{"starts_at", "2026-11-27T05:00:00Z"}};
+  ProgramRecord app{kShop, program["id"], program["version"], program.dump(), false, now_ms()};
+  ASSERT_TRUE(store_->add_program(app));
+  sync();
+  ASSERT_TRUE(sync_->activate(kShop, app).value());
+  auto moment = [&] {
+    while (outbox_->deliver_due(now_ms() + 3600 * 1000) > 0) {
+    }
+    const std::string app_ns = std::string("app--") + kTestApiKey + "--tiercart";
+    return metafield("gid://shopify/DiscountAutomaticNode/", app_ns,
+                     "input_variables")["scheduleAt0"];
+  };
+  EXPECT_EQ(moment(), "2026-11-27T00:00:00");  // the demo shop keeps New York time
+  // shop/update says Tokyo: published again, nine hours ahead of UTC.
+  auto moved = sync_->time_zone_changed(kShop, "Asia/Tokyo");
+  ASSERT_TRUE(moved) << moved.error().message;
+  EXPECT_TRUE(moved.value());
+  EXPECT_EQ(moment(), "2026-11-27T14:00:00");
+  // shop/update comes for any setting: the same zone again publishes nothing.
+  EXPECT_FALSE(sync_->time_zone_changed(kShop, "Asia/Tokyo").value());
+}
+
 TEST_F(ThemeSyncTest, ALiveProgramPublishedWithoutScheduleVariablesIsPublishedAgain) {
   save_theme(settings_data(tote_and_shipping()));
   sync();

@@ -69,6 +69,36 @@ TEST_F(Webhook, SignedEarnedOrderIsStoredAndAnswered200WithItsVerdict) {
   EXPECT_EQ(stored(), 1);
 }
 
+// shop/update: only the time zone is read (theme_sync_test.cpp has the publication).
+TEST_F(Webhook, AShopUpdateIsSignedAndNamesItsTimeZone) {
+  auto http = server_.client();
+  auto post = [&](const std::string& body, bool signed_body) {
+    httplib::Headers headers = {{"X-Shopify-Topic", "shop/update"},
+                                {"X-Shopify-Shop-Domain", kTestShop},
+                                {"X-Shopify-Webhook-Id", "wh-shop-update"}};
+    if (signed_body) headers.emplace("X-Shopify-Hmac-Sha256", sign_webhook(body));
+    return http->Post("/webhooks/shop/update", headers, body, "application/json");
+  };
+  const std::string update = R"({"id": 548380009, "name": "Northbound Supply",
+    "iana_timezone": "Europe/Berlin", "timezone": "(GMT+01:00) Europe/Berlin"})";
+  auto unsigned_update = post(update, false);
+  ASSERT_TRUE(unsigned_update);
+  EXPECT_EQ(unsigned_update->status, 401);
+  for (const char* bad : {R"({"name": "no zone"})", R"({"iana_timezone": "../../etc/passwd x"})",
+                          R"({"iana_timezone": 5})", "not json"}) {
+    auto refused = post(bad, true);
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 400) << bad;
+    EXPECT_EQ(parse(refused->body)["error"]["path"], "$.iana_timezone") << refused->body;
+  }
+  // A shop whose Functions the app has not created yet: nothing to publish again.
+  auto accepted = post(update, true);
+  ASSERT_TRUE(accepted);
+  EXPECT_EQ(accepted->status, 200) << accepted->body;
+  EXPECT_EQ(parse(accepted->body),
+            Json({{"shop", kTestShop}, {"timezone", "Europe/Berlin"}, {"republished", false}}));
+}
+
 TEST_F(Webhook, MissingSignatureIs401AndStoresNothing) {
   auto http = server_.client();
   auto res = post_webhook(*http, example("orders/orders-create-earned.json"), "wh-1", "");
