@@ -443,22 +443,30 @@ class InputReader {
     return present;
   }
 
-  // A MoneyV2 object {amount, currencyCode} in minor units of the cart's currency, which the
-  // first amount read sets.
+  // The two members of a MoneyV2 object, as written: the amount's decimal text and the
+  // currency code (either absent when the object lacks it).
+  struct MoneyFields {
+    std::optional<std::string_view> amount;
+    std::optional<std::string_view> code;
+  };
+  MoneyFields money_fields(const Value& value) {
+    MoneyFields fields;
+    w_.members(value, [&](std::string_view key, const Value& field) {
+      if (same(key, "amount"sv)) {
+        fields.amount = w_.decimal(field);
+      } else if (same(key, "currencyCode"sv)) {
+        fields.code = w_.view(field);
+      }
+    });
+    return fields;
+  }
+
   // The customer's amountSpent, a MoneyV2 in the shop currency (not the cart's, so not
   // money()): minor units of its own currency, which is kept to be compared with the
   // program's.
   std::optional<int64_t> amount_spent(const Value& value, std::string& currency) {
     if (value.is_null()) return std::nullopt;
-    std::optional<std::string_view> amount;
-    std::optional<std::string_view> code;
-    w_.members(value, [&](std::string_view key, const Value& field) {
-      if (same(key, "amount"sv)) {
-        amount = w_.decimal(field);
-      } else if (same(key, "currencyCode"sv)) {
-        code = w_.view(field);
-      }
-    });
+    const auto [amount, code] = money_fields(value);
     if (!amount || !code) return std::nullopt;
     auto minor = parse_decimal_amount(*amount, *code, "$.cart.buyerIdentity.customer.amountSpent");
     if (!minor) return std::nullopt;
@@ -466,21 +474,15 @@ class InputReader {
     return minor.value();
   }
 
+  // A MoneyV2 object {amount, currencyCode} in minor units of the cart's currency, which the
+  // first amount read sets.
   std::optional<int64_t> money(const Value& value, bool required_here) {
     if (value.is_null()) {
       if (required_here) w_.fail("missing_field", "required field is missing");
       return std::nullopt;
     }
     if (auto amount = plain_money(value)) return amount;
-    std::optional<std::string_view> amount;
-    std::optional<std::string_view> code;
-    w_.members(value, [&](std::string_view key, const Value& field) {
-      if (same(key, "amount"sv)) {
-        amount = w_.decimal(field);
-      } else if (same(key, "currencyCode"sv)) {
-        code = w_.view(field);
-      }
-    });
+    const auto [amount, code] = money_fields(value);
     required(amount.has_value(), "amount");
     required(code.has_value(), "currencyCode");
     if (w_.failed()) return std::nullopt;
