@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { SHOP_DOMAIN } from '../../demo/app-server.mjs';
-import { appAdmin, giftLines, serverCart, settled, sharedStore, toteAt90 } from './helpers.mjs';
+import { appAdmin, deliveredMetafield, giftLines, serverCart, settled, sharedStore, toteAt90 } from './helpers.mjs';
 
 let shared;
 let api;
@@ -31,20 +31,14 @@ after(async () => {
 });
 
 // The program the storefront reads (the app's installation metafield), once the outbox has
-// delivered the test's version: the server publishes on its own clock.
-async function publishedTest() {
-  const deadline = Date.now() + 15000;
-  for (;;) {
-    const res = await fetch(new URL(`/__demo/admin-api/shops/${SHOP_DOMAIN}/state`, shared.store.url));
-    const state = await res.json();
-    for (const fields of Object.values(state.metafields)) {
-      const field = fields.find((f) => f.namespace === 'tiercart' && f.key === 'program');
-      if (field && JSON.parse(field.value).experiment) return JSON.parse(field.value);
-    }
-    if (Date.now() > deadline) assert.fail('the test version was not published');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+// delivered the test's version.
+const publishedTest = () =>
+  deliveredMetafield(
+    shared.store,
+    SHOP_DOMAIN,
+    (owner, field, value) => field.namespace === 'tiercart' && field.key === 'program' && Boolean(value.experiment),
+    'the test version was not published',
+  );
 
 // A shopper's $95.00 cart (a sweater and a lip balm) through the drawer and checkout.
 async function shop() {

@@ -1,6 +1,7 @@
 // Shared setup of the browser tests: a demo store on an ephemeral port and Debian's Chromium
 // driven by playwright-core (no browser download; see ../shared/TOOLCHAIN.md).
 
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -81,6 +82,25 @@ export async function sharedStore(options = {}) {
       await store.close();
     },
   };
+}
+
+// The value (parsed JSON) of the first metafield the demo's Admin API holds for `shop` that
+// `wanted(owner, field, value)` accepts, once the app's outbox has delivered it: the server
+// publishes on its own clock. Fails with `what` after 15 s.
+export async function deliveredMetafield(store, shop, wanted, what) {
+  const deadline = Date.now() + 15000;
+  for (;;) {
+    const res = await fetch(new URL(`/__demo/admin-api/shops/${shop}/state`, store.url));
+    const state = await res.json();
+    for (const [owner, fields] of Object.entries(state.metafields)) {
+      for (const field of fields) {
+        const value = field.type === 'json' ? JSON.parse(field.value) : field.value;
+        if (wanted(owner, field, value)) return value;
+      }
+    }
+    if (Date.now() > deadline) assert.fail(what);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 // A fresh store and browser per test: nothing leaks from one test into the next.

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { SHOP_DOMAIN } from '../../demo/app-server.mjs';
 import { shopLocalTime } from '../../demo/function-runner.mjs';
-import { appAdmin, giftLines, serverCart, settled, sharedStore, toteAt90 } from './helpers.mjs';
+import { appAdmin, deliveredMetafield, giftLines, serverCart, settled, sharedStore, toteAt90 } from './helpers.mjs';
 
 const HOUR = 3600 * 1000;
 const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -38,21 +38,16 @@ after(async () => {
 });
 
 // The input variables the app wrote on its discount once the outbox delivered version 2.
-async function publishedVariables() {
-  const deadline = Date.now() + 15000;
-  for (;;) {
-    const res = await fetch(new URL(`/__demo/admin-api/shops/${SHOP_DOMAIN}/state`, shared.store.url));
-    const state = await res.json();
-    for (const [owner, fields] of Object.entries(state.metafields)) {
-      if (!owner.includes('DiscountAutomaticNode')) continue;
-      const field = fields.find((f) => f.key === 'input_variables');
-      const variables = field && JSON.parse(field.value);
-      if (variables && variables.scheduleAt0 !== '2000-01-01T00:00:00') return variables;
-    }
-    if (Date.now() > deadline) assert.fail('version 2 was not published');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const publishedVariables = () =>
+  deliveredMetafield(
+    shared.store,
+    SHOP_DOMAIN,
+    (owner, field, value) =>
+      owner.includes('DiscountAutomaticNode') &&
+      field.key === 'input_variables' &&
+      value.scheduleAt0 !== '2000-01-01T00:00:00',
+    'version 2 was not published',
+  );
 
 test('the app hands checkout the moments in the shop’s time; the tote is free now and the ended tier is not', async () => {
   const variables = await publishedVariables();
