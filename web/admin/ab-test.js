@@ -335,17 +335,7 @@ export class TiercartAbTest extends HTMLElement {
           'table',
           { class: 'data-table ab-test__compare', 'data-bar': barId },
           h('caption', {}, t('ab_bar', { bar: barId })),
-          h(
-            'thead',
-            {},
-            h(
-              'tr',
-              {},
-              h('th', { scope: 'col' }, t('column_tier')),
-              h('th', { scope: 'col' }, t('ab_arm_a_column')),
-              h('th', { scope: 'col' }, t('ab_arm_b_column')),
-            ),
-          ),
+          this.#armsHead(t('column_tier')),
           h(
             'tbody',
             {},
@@ -364,6 +354,22 @@ export class TiercartAbTest extends HTMLElement {
         ),
       );
     });
+  }
+
+  // The head of a table that compares the arms: its first column's title, then arm A, arm B.
+  #armsHead(first) {
+    const t = this.t;
+    return h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'col' }, first),
+        h('th', { scope: 'col' }, t('ab_arm_a_column')),
+        h('th', { scope: 'col' }, t('ab_arm_b_column')),
+      ),
+    );
   }
 
   // The figures per arm: a row per measure, a column per arm (three columns fit a phone).
@@ -389,17 +395,7 @@ export class TiercartAbTest extends HTMLElement {
       h(
         'table',
         { class: 'data-table ab-test__compare', 'data-table': 'arms' },
-        h(
-          'thead',
-          {},
-          h(
-            'tr',
-            {},
-            h('th', { scope: 'col' }, t('ab_column_measure')),
-            h('th', { scope: 'col' }, t('ab_arm_a_column')),
-            h('th', { scope: 'col' }, t('ab_arm_b_column')),
-          ),
-        ),
+        this.#armsHead(t('ab_column_measure')),
         h(
           'tbody',
           {},
